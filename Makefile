@@ -1,0 +1,127 @@
+# metasum — GNU make build.  Targets: all deps report check bench asan fuzz lint install clean.
+# Variant builds live in their own folders: build/ (default), build/asan/, build/fuzz/.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^\#define MSUM_VERSION "\(.*\)"/\1/p' include/metasum/metasum.h)
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L
+CFLAGS  ?=
+CFLAGS  += -std=c11 $(OPT) $(WARN) -fPIC $(SANITIZE)
+LDFLAGS += $(SANITIZE)
+LIBS    := -lxlsxwriter -lcsv -lgsl -lgslcblas -lm
+TEST_LIBS := -lcriterion
+
+LIB_SRC := $(sort $(wildcard src/core/*.c src/io/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+
+BIN     := $(BUILD)/metasum
+ALIB    := $(BUILD)/libmetasum.a
+SOLIB   := $(BUILD)/libmetasum.so
+TESTBIN := $(BUILD)/tests/run_tests
+
+export LC_ALL := C
+MAKEFLAGS += --no-print-directory
+
+.PHONY: all deps report check test-unit test-cli bench asan fuzz lint install clean
+.DEFAULT_GOAL := all
+
+all: $(BIN) $(ALIB) $(SOLIB)
+
+# Dependency step: finds GSL, libcsv, Criterion, libxlsxwriter; installs what is missing.
+deps:
+	@sh .ci/deps
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(ALIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(SOLIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libmetasum.so.0 $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN): $(CLI_OBJ) $(ALIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(ALIB) $(LIBS)
+
+$(TESTBIN): $(TEST_OBJ) $(ALIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(ALIB) $(TEST_LIBS) $(LIBS)
+
+# Reports are regenerated from datasets/ by the manifest; deterministic bytes.
+report: deps
+	$(MAKE) all
+	$(BIN) report datasets/analyses.csv -o reports
+
+# CLI golden cases first, Criterion last: the closing lines are Criterion's synthesis.
+check: deps
+	$(MAKE) all $(TESTBIN)
+	$(MAKE) test-cli test-unit
+
+test-cli: $(BIN)
+	@sh tests/cli/run.sh $(BIN) tests/cli/cases.tst $(BUILD)/cli
+
+test-unit: $(TESTBIN)
+	@cd tests && ../$(TESTBIN) --jobs 2
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    build/asan/metasum build/asan/tests/run_tests
+	ASAN_OPTIONS=detect_leaks=1 sh tests/cli/run.sh build/asan/metasum tests/cli/cases.tst build/asan/cli
+	cd tests && ASAN_OPTIONS=detect_leaks=1 ../build/asan/tests/run_tests --jobs 2
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c); FUZZ_TIME seconds each.
+FUZZ_TIME ?= 60
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS := -std=c11 -O1 -g $(CPPFLAGS) -fsanitize=fuzzer,address,undefined
+fuzz:
+	@mkdir -p build/fuzz
+	@for f in $(FUZZ_SRC); do \
+	    b=build/fuzz/$$(basename $$f .c); \
+	    echo "fuzz: building $$b"; \
+	    clang $(FUZZ_FLAGS) -o $$b $$f $(LIB_SRC) $(LIBS) || exit 1; \
+	    mkdir -p build/fuzz/corpus-$$(basename $$f .c); \
+	    $$b -max_total_time=$(FUZZ_TIME) build/fuzz/corpus-$$(basename $$f .c) tests/fixtures || exit 1; \
+	done
+
+# Benchmarks: synthetic workloads timed as whole processes, with peak memory (bench/README.md).
+bench: all
+	sh bench/run.sh $(BIN)
+
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --std=c11 -Iinclude src
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include/metasum $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/metasum
+	install -m 644 $(ALIB) $(DESTDIR)$(PREFIX)/lib/libmetasum.a
+	install -m 755 $(SOLIB) $(DESTDIR)$(PREFIX)/lib/libmetasum.so.$(VERSION)
+	ln -sf libmetasum.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmetasum.so.0
+	ln -sf libmetasum.so.0 $(DESTDIR)$(PREFIX)/lib/libmetasum.so
+	install -m 644 include/metasum/*.h $(DESTDIR)$(PREFIX)/include/metasum/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' docs/metasum.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/metasum.pc
+	install -m 644 docs/metasum.1 $(DESTDIR)$(PREFIX)/share/man/man1/metasum.1
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,54 @@
+/* Shared pieces of the command-line front end: the subcommand entry points, the shared option
+ * parser, and the exit codes.  Only src/cli/ sees argv, stderr and exit codes. */
+#ifndef METASUM_CLI_H
+#define METASUM_CLI_H
+
+#include <stdio.h>
+
+#include "metasum/metasum.h"
+
+/* Exit codes (documented in `metasum --help`, the README and metasum.1). */
+enum {
+    EXIT_OK = 0,        /* success (warnings allowed) */
+    EXIT_DATA = 1,      /* the data has errors */
+    EXIT_USAGE = 2,     /* bad command line */
+    EXIT_IO = 3,        /* a file could not be read or written */
+    EXIT_NUMERICAL = 4  /* a computation failed (e.g. no estimator converged) */
+};
+
+/* One subcommand: name, one-line summary, entry point, usage printer. */
+typedef struct {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+    void (*usage)(FILE *fp);
+} cli_command;
+
+/* Subcommands (one file each: src/cli/cmd_<name>.c). */
+int cmd_validate(int argc, char **argv);
+void usage_validate(FILE *fp);
+int cmd_effects(int argc, char **argv);
+void usage_effects(FILE *fp);
+int cmd_pool(int argc, char **argv);
+void usage_pool(FILE *fp);
+int cmd_compare(int argc, char **argv);
+void usage_compare(FILE *fp);
+int cmd_summarize(int argc, char **argv);
+void usage_summarize(FILE *fp);
+int cmd_report(int argc, char **argv);
+void usage_report(FILE *fp);
+
+/* True when argv holds -h or --help before any "--". */
+int cli_wants_help(int argc, char **argv);
+
+/* Print every diagnostic in d to fp, sorted, in GNU format; returns the number of errors. */
+size_t cli_print_diags(FILE *fp, msum_diags *d);
+
+/* Print "metasum CMD: message" to stderr (printf format). */
+void cli_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,112 @@
+/* Diagnostics list: collects every problem of a run so validation can report them all. */
+#include "metasum/metasum.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct msum_diags {
+    msum_diag *v;
+    size_t n, cap;
+    size_t nerr, nwarn;
+};
+
+msum_diags *msum_diags_new(void) { return calloc(1, sizeof(msum_diags)); }
+
+static void diag_release(msum_diag *dg)
+{
+    free((char *)dg->file);
+    free((char *)dg->column);
+    free((char *)dg->message);
+}
+
+void msum_diags_free(msum_diags *d)
+{
+    if (!d) return;
+    for (size_t i = 0; i < d->n; i++) diag_release(&d->v[i]);
+    free(d->v);
+    free(d);
+}
+
+static char *dup_or_null(const char *s)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+int msum_diags_add(msum_diags *d, msum_severity sev, const char *file, long line, long col,
+                   const char *column, const char *fmt, ...)
+{
+    if (!d) return MSUM_EINVAL;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 16;
+        msum_diag *v = realloc(d->v, cap * sizeof *v);
+        if (!v) return MSUM_ENOMEM;
+        d->v = v;
+        d->cap = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0) return MSUM_EINVAL;
+    char *msg = malloc((size_t)len + 1);
+    if (!msg) return MSUM_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+
+    msum_diag dg = {sev, dup_or_null(file ? file : "-"), line, col, dup_or_null(column), msg};
+    if (!dg.file || (column && !dg.column)) {
+        diag_release(&dg);
+        return MSUM_ENOMEM;
+    }
+    d->v[d->n++] = dg;
+    if (sev == MSUM_DIAG_ERROR) d->nerr++;
+    else if (sev == MSUM_DIAG_WARNING) d->nwarn++;
+    return MSUM_OK;
+}
+
+size_t msum_diags_count(const msum_diags *d) { return d ? d->n : 0; }
+size_t msum_diags_errors(const msum_diags *d) { return d ? d->nerr : 0; }
+size_t msum_diags_warnings(const msum_diags *d) { return d ? d->nwarn : 0; }
+
+const msum_diag *msum_diags_get(const msum_diags *d, size_t i)
+{
+    return (d && i < d->n) ? &d->v[i] : NULL;
+}
+
+/* Insertion sort keeps equal keys in insertion order; lists are short (one per problem). */
+void msum_diags_sort(msum_diags *d)
+{
+    if (!d) return;
+    for (size_t i = 1; i < d->n; i++) {
+        msum_diag x = d->v[i];
+        size_t j = i;
+        while (j > 0) {
+            const msum_diag *p = &d->v[j - 1];
+            int c = strcmp(p->file, x.file);
+            if (c < 0 || (c == 0 && (p->line < x.line || (p->line == x.line && p->col <= x.col))))
+                break;
+            d->v[j] = d->v[j - 1];
+            j--;
+        }
+        d->v[j] = x;
+    }
+}
+
+int msum_diag_format(const msum_diag *dg, char *buf, size_t size)
+{
+    static const char *const sev[] = {"error", "warning", "note"};
+    char where[64] = "";
+    if (dg->line > 0 && dg->col > 0) snprintf(where, sizeof where, "%ld:%ld:", dg->line, dg->col);
+    else if (dg->line > 0) snprintf(where, sizeof where, "%ld:", dg->line);
+    if (dg->column)
+        return snprintf(buf, size, "%s:%s %s: column '%s': %s", dg->file, where,
+                        sev[dg->severity], dg->column, dg->message);
+    return snprintf(buf, size, "%s:%s %s: %s", dg->file, where, sev[dg->severity], dg->message);
+}

@@ -1,0 +1,68 @@
+/* Tests for the table model (src/core/table.c) and diagnostics (src/core/diag.c). */
+#include <string.h>
+
+#include "helpers.h"
+#include "metasum/metasum.h"
+
+Test(table, columns_rows_and_na)
+{
+    msum_table *t = msum_table_new("pool", "Pooled estimates");
+    cr_assert_not_null(t);
+    cr_expect_eq(msum_table_add_col(t, "group", MSUM_COL_TEXT, NULL), 0);
+    cr_expect_eq(msum_table_add_col(t, "estimate", MSUM_COL_NUM, "pooled effect"), 1);
+    cr_expect_eq(msum_table_add_col(t, "k", MSUM_COL_INT, NULL), 2);
+    cr_expect_eq(msum_table_add_row(t), 0);
+    cr_expect_eq(msum_table_set_text(t, 0, 0, "random"), MSUM_OK);
+    cr_expect_eq(msum_table_set_num(t, 0, 1, -0.5), MSUM_OK);
+    cr_expect_eq(msum_table_set_num(t, 0, 0, 1.0), MSUM_EINVAL, "number into a text column");
+    cr_expect_eq(msum_table_set_text(t, 0, 1, "x"), MSUM_EINVAL, "text into a number column");
+    cr_expect_eq(msum_table_set_num(t, 1, 1, 1.0), MSUM_EINVAL, "row out of range");
+    cr_expect_str_eq(msum_table_text(t, 0, 0), "random");
+    assert_close(msum_table_num(t, 0, 1), -0.5, 0, "estimate");
+    cr_expect(msum_table_is_na(t, 0, 2), "unset cell is NA");
+    cr_expect_eq(msum_table_add_col(t, "late", MSUM_COL_NUM, NULL), -1, "shape fixed");
+    cr_expect_eq(msum_table_col_index(t, "k"), 2);
+    cr_expect_eq(msum_table_col_index(t, "nope"), -1);
+    cr_expect_eq(msum_table_set_meta(t, "scale", "log"), MSUM_OK);
+    cr_expect_eq(msum_table_set_meta(t, "scale", "natural"), MSUM_OK);
+    cr_expect_eq(msum_table_nmeta(t), 1);
+    cr_expect_str_eq(msum_table_meta(t, "scale"), "natural");
+    msum_table_free(t);
+}
+
+Test(diag, format_and_sort)
+{
+    msum_diags *d = msum_diags_new();
+    msum_diags_add(d, MSUM_DIAG_WARNING, "b.csv", 3, 7, "sd1i", "SD %g looks like an SEM", 1.5);
+    msum_diags_add(d, MSUM_DIAG_ERROR, "a.csv", 12, 4, "vi", "found '%s', expected a number > 0",
+                   "-1");
+    msum_diags_add(d, MSUM_DIAG_ERROR, "a.csv", 2, 1, NULL, "ragged row");
+    cr_expect_eq(msum_diags_count(d), 3);
+    cr_expect_eq(msum_diags_errors(d), 2);
+    cr_expect_eq(msum_diags_warnings(d), 1);
+    msum_diags_sort(d);
+    char buf[256];
+    msum_diag_format(msum_diags_get(d, 0), buf, sizeof buf);
+    cr_expect_str_eq(buf, "a.csv:2:1: error: ragged row");
+    msum_diag_format(msum_diags_get(d, 1), buf, sizeof buf);
+    cr_expect_str_eq(buf, "a.csv:12:4: error: column 'vi': found '-1', expected a number > 0");
+    msum_diag_format(msum_diags_get(d, 2), buf, sizeof buf);
+    cr_expect_str_eq(buf, "b.csv:3:7: warning: column 'sd1i': SD 1.5 looks like an SEM");
+    msum_diags_free(d);
+}
+
+Test(record, names_round_trip)
+{
+    for (int f = 0; f < MSUM_F_COUNT_; f++)
+        cr_expect_eq(msum_field_lookup(msum_field_name((msum_field)f)), f);
+    msum_input in = MSUM_INPUT_NONE;
+    cr_expect(msum_input_parse("percent_change", &in));
+    cr_expect_eq(in, MSUM_INPUT_PERCENT);
+    cr_expect_not(msum_input_parse("Percent_change", &in), "names are case-sensitive");
+    msum_measure m = MSUM_MEASURE_NONE;
+    cr_expect(msum_measure_parse("ROM", &m));
+    cr_expect_eq(m, MSUM_MEASURE_ROM);
+    msum_record r;
+    msum_record_clear(&r);
+    cr_expect(isnan(r.x[MSUM_F_YI]) && isnan(r.x[MSUM_F_TIME]));
+}
