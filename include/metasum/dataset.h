@@ -1,0 +1,35 @@
+/* A whole effect file in memory: header, every row's text and typed record, with positions.
+ *
+ * Built on the streaming reader.  For the curated datasets and small user files (validate,
+ * summarize, report); the large-k paths (pool, effects) stream rows instead.
+ */
+#ifndef METASUM_DATASET_H
+#define METASUM_DATASET_H
+
+#include <stddef.h>
+
+#include "metasum/diag.h"
+#include "metasum/record.h"
+
+typedef struct msum_dataset msum_dataset;
+
+/* Read and type every row of an effect CSV.  Problems go to diags (all of them, one run);
+ * rows with errors are still kept.  Returns MSUM_OK (check msum_diags_errors), MSUM_EIO,
+ * MSUM_EPARSE (malformed CSV: rows up to the fault are kept), MSUM_ENOMEM. */
+int msum_dataset_read(const char *path, msum_diags *diags, msum_dataset **out);
+void msum_dataset_free(msum_dataset *ds);
+
+const char *msum_dataset_name(const msum_dataset *ds); /* the file name used in diagnostics */
+size_t msum_dataset_ncols(const msum_dataset *ds);
+const char *msum_dataset_colname(const msum_dataset *ds, size_t col);
+int msum_dataset_col(const msum_dataset *ds, const char *name); /* index or -1 */
+size_t msum_dataset_nrows(const msum_dataset *ds);
+/* Cell text ("" when the row is short); never NULL for valid indexes. */
+const char *msum_dataset_cell(const msum_dataset *ds, size_t row, size_t col);
+/* Cell text by column name, or NULL if the column does not exist. */
+const char *msum_dataset_get(const msum_dataset *ds, size_t row, const char *colname);
+long msum_dataset_line(const msum_dataset *ds, size_t row);           /* row's first line */
+void msum_dataset_pos(const msum_dataset *ds, size_t row, size_t col, long *line, long *colno);
+const msum_record *msum_dataset_record(const msum_dataset *ds, size_t row);
+
+#endif
