@@ -11,6 +11,32 @@
 #include "metasum/diag.h"
 #include "metasum/record.h"
 
+/* Row typer: maps a header's columns to record fields once, then types rows one at a time.
+ * Used by the streaming paths (pool, effects at large k) and by msum_dataset_read().
+ *
+ * Without an `input` column the form is inferred from the header (yi -> generic, m1i ->
+ * continuous, ai -> counts, ri -> correlation, pct -> percent_change, fold -> fold_change);
+ * without a `measure` column generic rows are on the unnamed scale GEN.
+ */
+#include "metasum/reader.h"
+
+typedef struct msum_typer msum_typer;
+
+/* Build from the header row; header problems (duplicate names, no way to tell the form) go to
+ * diags.  Returns MSUM_OK, MSUM_EDATA (header unusable; *out NULL), MSUM_ENOMEM. */
+int msum_typer_new(const msum_row *header, const char *name, msum_diags *diags,
+                   msum_typer **out);
+void msum_typer_free(msum_typer *t);
+
+/* Type one row: strict numbers, known enums, the fields its form needs, impossible values.
+ * Every problem goes to diags with the cell's line:col and column name.  Returns the number of
+ * errors found in this row (0 = the record is usable). */
+size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec,
+                      msum_diags *diags);
+
+/* Column index of a header name, or -1 (for pass-through and grouping columns). */
+int msum_typer_col(const msum_typer *t, const char *colname);
+
 typedef struct msum_dataset msum_dataset;
 
 /* Read and type every row of an effect CSV.  Problems go to diags (all of them, one run);
