@@ -37,5 +37,6 @@ const char *msum_version(void);
 #include "metasum/diag.h"
 #include "metasum/record.h"
 #include "metasum/table.h"
+#include "metasum/write.h"
 
 #endif

@@ -1,0 +1,46 @@
+/* The one place a double becomes text: digits, NA and infinities are decided here. */
+#include "metasum/write.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int msum_fmt_num(double v, int digits, char *buf, size_t size)
+{
+    if (isnan(v)) return snprintf(buf, size, "NA");
+    if (isinf(v)) return snprintf(buf, size, v > 0 ? "Inf" : "-Inf");
+    if (v == 0) return snprintf(buf, size, "0"); /* also -0 */
+    if (digits > 0) {
+        if (digits > 17) digits = 17;
+        return snprintf(buf, size, "%.*g", digits, v);
+    }
+    /* Shortest round trip: the first precision whose text reads back as the same double. */
+    char tmp[40];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v) break;
+    }
+    return snprintf(buf, size, "%s", tmp);
+}
+
+static const char *const format_names[] = {"csv", "tsv", "md", "json", "html", "xlsx"};
+
+const char *msum_format_name(msum_format f)
+{
+    return (f >= MSUM_FMT_CSV && f <= MSUM_FMT_XLSX) ? format_names[f] : "";
+}
+
+int msum_format_parse(const char *s, msum_format *out)
+{
+    for (int i = 0; i <= MSUM_FMT_XLSX; i++)
+        if (strcmp(s, format_names[i]) == 0) {
+            *out = (msum_format)i;
+            return 1;
+        }
+    if (strcmp(s, "markdown") == 0) {
+        *out = MSUM_FMT_MARKDOWN;
+        return 1;
+    }
+    return 0;
+}
