@@ -314,6 +314,93 @@ for (m in c("FE", "DL", "REML")) {
 flush_expected("hackshaw1998.csv")
 
 # =============================================================================================
+# Stage 2: subgroups and meta-regression on BCG log RR (yi/vi of inputs/bcg_rr_yivi.csv)
+
+# --- per-group fits (alloc = random / alternate / systematic) ---
+groups <- c("random", "alternate", "systematic")
+grp_fit <- list(); grp_fit_tight <- list()
+for (g in groups) {
+    sub <- bcg_rr$alloc == g
+    for (m in c("REML", "DL", "FE")) {
+        case <- sprintf("bcg_rr_alloc_%s_%s", g, m)
+        f <- safe(case, rma(yi, vi, data = bcg_rr, subset = sub, method = m))
+        rec_fit(case, f)
+        rec_pred(paste0(case, "_predict"), safe(case, predict(f)))
+        if (m == "REML") grp_fit[[g]] <- f
+        if (m == "DL") grp_fit[[paste0(g, "_DL")]] <- f
+        if (m %in% ITER) {
+            ft <- safe(paste0(case, "_tight"),
+                       rma(yi, vi, data = bcg_rr, subset = sub, method = m, control = TIGHT))
+            rec_fit(paste0(case, "_tight"), ft)
+            rec_pred(paste0(case, "_tight_predict"), safe(case, predict(ft)))
+            grp_fit_tight[[g]] <- ft
+        }
+        case_k <- paste0(case, "_knha")
+        fk <- safe(case_k, rma(yi, vi, data = bcg_rr, subset = sub, method = m, test = "knha"))
+        if (!(m %in% FIXED)) rec_fit(case_k, fk)
+    }
+}
+
+# --- test for subgroup differences with a separate tau2 per group (as R's meta computes it):
+# Q_between = QE of an FE model on the per-group estimates with their standard errors, G-1 df
+between <- function(case, fits) {
+    est <- vapply(fits, function(f) f$b[1], 0)
+    se  <- vapply(fits, function(f) f$se[1], 0)
+    for (i in seq_along(est)) {
+        R(case, sprintf("group.estimate[%s]", names(fits)[i]), est[i])
+        R(case, sprintf("group.se[%s]", names(fits)[i]), se[i])
+    }
+    fb <- safe(case, rma(yi = est, sei = se, method = "FE"))
+    R(case, "Q", fb$QE); R(case, "df", fb$k - 1); R(case, "pval", fb$QEp)
+    rec_fit(paste0(case, "_fit"), fb)
+}
+between("bcg_rr_subgroup_between", grp_fit[groups])
+between("bcg_rr_subgroup_between_tight", grp_fit_tight[groups])
+dl <- grp_fit[paste0(groups, "_DL")]; names(dl) <- groups
+between("bcg_rr_subgroup_between_DL", dl)
+
+# --- pairwise difference of two groups' pooled (REML) estimates: random minus systematic ---
+pair_diff <- function(case, f1, f2) {
+    d <- f1$b[1] - f2$b[1]
+    se <- sqrt(f1$se[1]^2 + f2$se[1]^2)
+    z <- d / se
+    R(case, "diff", d); R(case, "se", se); R(case, "zval", z)
+    R(case, "pval", 2 * pnorm(-abs(z)))
+    R(case, "ci.lb", d - qnorm(0.975) * se); R(case, "ci.ub", d + qnorm(0.975) * se)
+}
+pair_diff("bcg_rr_subgroup_diff_random_systematic", grp_fit$random, grp_fit$systematic)
+pair_diff("bcg_rr_subgroup_diff_random_systematic_tight", grp_fit_tight$random,
+          grp_fit_tight$systematic)
+flush_expected("bcg_rr_subgroups.csv")
+
+# --- mixed-effects meta-regression ---
+mreg <- function(prefix, mods, methods = c("REML", "ML", "DL", "FE")) {
+    for (m in methods) {
+        for (t in c("z", "knha")) {
+            if (t == "knha" && m %in% FIXED) next
+            case <- paste0(prefix, "_", m, if (t == "z") "" else "_knha")
+            f <- safe(case, rma(yi, vi, mods = mods, data = bcg_rr, method = m, test = t))
+            rec_fit(case, f)
+            if (t == "z" && !(m %in% FIXED))
+                rec_confint(paste0(case, "_confint"), safe(case, confint(f)))
+            if (m %in% ITER) {
+                tc <- paste0(case, "_tight")
+                ft <- safe(tc, rma(yi, vi, mods = mods, data = bcg_rr, method = m, test = t,
+                                   control = TIGHT))
+                rec_fit(tc, ft)
+                if (t == "z")
+                    rec_confint(paste0(case, "_confint_tight"),
+                                safe(tc, confint(ft, control = CITIGHT)))
+            }
+        }
+    }
+}
+mreg("bcg_rr_mods_alloc", ~ factor(alloc))
+mreg("bcg_rr_mods_ablat", ~ ablat)
+mreg("bcg_rr_mods_ablat_alloc", ~ ablat + factor(alloc))
+flush_expected("bcg_rr_metareg.csv")
+
+# =============================================================================================
 # refused calls and warnings
 
 con <- file(file.path(EX, "refused.txt"), "wb")
