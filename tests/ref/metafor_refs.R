@@ -398,7 +398,39 @@ mreg <- function(prefix, mods, methods = c("REML", "ML", "DL", "FE")) {
 mreg("bcg_rr_mods_alloc", ~ factor(alloc))
 mreg("bcg_rr_mods_ablat", ~ ablat)
 mreg("bcg_rr_mods_ablat_alloc", ~ ablat + factor(alloc))
+
+# predictions from the latitude model at given absolute latitudes (and exp back-transformed)
+for (m in c("REML", "REML_tight", "REML_knha", "DL")) {
+    meth <- sub("_.*", "", m)
+    f <- rma(yi, vi, mods = ~ ablat, data = bcg_rr, method = meth,
+             test = if (grepl("knha", m)) "knha" else "z",
+             control = if (grepl("tight", m)) TIGHT else list())
+    for (a in c(10, 30, 50)) {
+        case <- sprintf("bcg_rr_mods_ablat_%s_predict_ablat%d", m, a)
+        rec_pred(case, safe(case, predict(f, newmods = a)))
+        rec_pred(paste0(case, "_exp"), safe(case, predict(f, newmods = a, transf = exp)), "exp.")
+    }
+}
 flush_expected("bcg_rr_metareg.csv")
+
+# =============================================================================================
+# Stage 3: vote counting helpers (base R stats): Wilson score interval
+# (prop.test(x, n, correct = FALSE)), Clopper-Pearson interval and exact sign test
+# (binom.test(x, n, 0.5)), all two-sided at 95%
+
+votes <- write_input(data.frame(x = c(5, 3, 0, 7, 1, 12), n = c(5, 4, 3, 10, 1, 20)),
+                     "vote_counting.csv")
+for (i in seq_len(nrow(votes))) {
+    x <- votes$x[i]; n <- votes$n[i]
+    case <- sprintf("vote_%d_%d", x, n)
+    R(case, "x", x); R(case, "n", n); R(case, "prop", x / n)
+    pt <- safe(case, prop.test(x, n, correct = FALSE))
+    R(case, "wilson.lb", pt$conf.int[1]); R(case, "wilson.ub", pt$conf.int[2])
+    bt <- binom.test(x, n, 0.5)
+    R(case, "cp.lb", bt$conf.int[1]); R(case, "cp.ub", bt$conf.int[2])
+    R(case, "sign.pval", bt$p.value)
+}
+flush_expected("vote_counting.csv")
 
 # =============================================================================================
 # refused calls and warnings
