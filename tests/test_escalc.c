@@ -461,6 +461,13 @@ Test(escalc, zero_cell_only0_default)
     assert_close(e.yi, -5.0 / 11, 1e-14, "RD");
     assert_close(e.vi, 142.0 / 5324, 1e-14, "RD vi");
     conv_is(&e, "cc_add_0.5");
+    /* the same table with group sizes instead of non-events: bi = 10 - 0, di = 10 - 5 */
+    msum_record gs = counts(0, NAN, 5, NAN);
+    gs.x[MSUM_F_N1I] = 10, gs.x[MSUM_F_N2I] = 10;
+    cr_expect_eq(msum_escalc_has_zero_cell(&gs), 1);
+    e = ok(&gs, MSUM_MEASURE_RR, NULL);
+    assert_close(e.yi, log(1.0 / 11), 1e-14, "RR from n1i, n2i");
+    assert_close(e.vi, 2, 1e-14, "RR vi from n1i, n2i");
     /* a table without zeros is left alone under only0 */
     msum_record nz = counts(1, 9, 5, 5);
     e = ok(&nz, MSUM_MEASURE_RR, NULL);
@@ -583,6 +590,11 @@ Test(escalc, invalid_counts_correlation_pct_fold)
     fails(&r, MSUM_MEASURE_OR, NULL, MSUM_EDATA, MSUM_F_BI, "bi is -2");
     r = counts(1, 2, NAN, 4);
     fails(&r, MSUM_MEASURE_OR, NULL, MSUM_EDATA, MSUM_F_CI, "ci is missing");
+    r = counts(5, NAN, 3, 4);
+    r.x[MSUM_F_N1I] = 4;
+    fails(&r, MSUM_MEASURE_OR, NULL, MSUM_EDATA, MSUM_F_N1I, "n1i (4) is below ai (5)");
+    r.x[MSUM_F_N1I] = NAN;
+    fails(&r, MSUM_MEASURE_OR, NULL, MSUM_EDATA, MSUM_F_BI, "bi is missing (give bi or n1i)");
     r = counts(1, 2, 3, 4);
     fails(&r, MSUM_MEASURE_SMD, NULL, MSUM_EINVAL, -1, "RR, OR or RD");
     msum_record c = rec_of(MSUM_INPUT_CORRELATION);

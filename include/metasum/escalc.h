@@ -79,7 +79,8 @@ typedef struct {
 /* Compute the effect of one record.
  *
  * `measure` is the measure asked for rows whose form allows several: MD, SMD or ROM for
- * continuous and median_iqr rows, RR, OR or RD for counts.  Other forms have one measure and
+ * continuous and median_iqr rows, RR, OR or RD for counts (bi, di or the group sizes n1i,
+ * n2i).  Other forms have one measure and
  * accept NONE or that measure: correlation -> ZCOR, percent_change and fold_change -> ROM,
  * generic -> the record's own measure (GEN when NONE), direction -> none (yi NaN).
  *
