@@ -575,24 +575,30 @@ static void result_init(msum_pool_result *r, const msum_pool_opts *o, size_t k)
     r->converged = 1;
 }
 
-/* The fallback chain after an iterative estimator fails: REML/ML/EB -> PM -> DL. */
-static int fallback_next(msum_estimator m, msum_estimator *next, const char **why)
+/* The fallback chain after an iterative estimator fails: REML/ML/EB -> PM -> DL.  `first` is
+ * the requested estimator, `m` the one that just failed; the reason names the whole path. */
+static int fallback_next(msum_estimator first, msum_estimator m, msum_estimator *next,
+                         const char **why)
 {
-    switch (m) {
-    case MSUM_EST_REML:
-    case MSUM_EST_ML:
-    case MSUM_EST_EB:
+    if (m == MSUM_EST_REML || m == MSUM_EST_ML || m == MSUM_EST_EB) {
         *next = MSUM_EST_PM;
         *why = m == MSUM_EST_REML ? "REML Fisher scoring did not converge; used PM"
                : m == MSUM_EST_ML ? "ML Fisher scoring did not converge; used PM"
                                   : "EB Fisher scoring did not converge; used PM";
         return 1;
-    case MSUM_EST_PM:
-        *next = MSUM_EST_DL;
-        *why = "PM root search failed; used DL";
-        return 1;
-    default: return 0;
     }
+    if (m == MSUM_EST_PM) {
+        *next = MSUM_EST_DL;
+        *why = first == MSUM_EST_REML ? "REML Fisher scoring did not converge and the PM root "
+                                        "search failed; used DL"
+               : first == MSUM_EST_ML ? "ML Fisher scoring did not converge and the PM root "
+                                        "search failed; used DL"
+               : first == MSUM_EST_EB ? "EB Fisher scoring did not converge and the PM root "
+                                        "search failed; used DL"
+                                      : "PM root search failed; used DL";
+        return 1;
+    }
+    return 0;
 }
 
 /* Fit statistics as metafor's fitstats(): REML likelihood for REML fits, ML otherwise.
@@ -688,7 +694,7 @@ int msum_pool(const double *yi, const double *vi, size_t k, const msum_pool_opts
             r->converged = 0;
             r->iterations = f.iterations;
             if (!o->fallback) return MSUM_ENOCONV;
-            if (!fallback_next(m, &next, &why)) return MSUM_ENOCONV;
+            if (!fallback_next(o->method, m, &next, &why)) return MSUM_ENOCONV;
             if (needs_positive_vi(next) && !allvipos) return MSUM_ENOCONV;
             m = next;
             r->method_used = m;
