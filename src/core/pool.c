@@ -9,6 +9,7 @@
 #include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
 #include <math.h>
 #include <string.h>
@@ -487,6 +488,26 @@ static int estimate_tau2(fitdata *d, msum_estimator m, const wsums *w0, const um
     }
 }
 
+/* Chi-square quantile with `tail` probability in the upper (upper = 1) or lower tail.  GSL's
+ * inverse is exact for moderate df but breaks down above ~1e5 df (it returns 1.33e5 for the
+ * upper 2.5 % point at df = 1e5); there the Wilson-Hilferty start is refined by Newton steps on
+ * GSL's (accurate) distribution function. */
+static double chisq_quantile(double tail, double df, int upper)
+{
+    if (df <= 1e4) return upper ? gsl_cdf_chisq_Qinv(tail, df) : gsl_cdf_chisq_Pinv(tail, df);
+    double z = upper ? gsl_cdf_ugaussian_Qinv(tail) : gsl_cdf_ugaussian_Pinv(tail);
+    double h = 2 / (9 * df), c = 1 - h + z * sqrt(h), x = df * c * c * c;
+    for (int i = 0; i < 20 && df <= 1e6; i++) {
+        double f = upper ? tail - gsl_cdf_chisq_Q(x, df) : gsl_cdf_chisq_P(x, df) - tail;
+        double d = gsl_ran_chisq_pdf(x, df);
+        if (!(d > 0) || !isfinite(f)) break;
+        double step = f / d;
+        x -= step;
+        if (fabs(step) <= 1e-15 * x) break;
+    }
+    return x;
+}
+
 /* Q-profile CI for tau2 (Viechtbauer 2007), as metafor confint.rma.uni(type="QP"): the bounds
  * solve Q(tau2) = chi2_{k-1, 1-a/2} (lower) and Q(tau2) = chi2_{k-1, a/2} (upper) on
  * [0, max(tau2_max, 10 tau2)].  Bound types: QE < chi2_{a/2} -> both 0, the null set;
@@ -495,7 +516,7 @@ static int estimate_tau2(fitdata *d, msum_estimator m, const wsums *w0, const um
 static int qprofile(fitdata *d, const msum_pool_opts *o, msum_pool_result *r, double q_at_est)
 {
     double df = (double)r->k - 1, a = 1 - r->level;
-    double crit_u = gsl_cdf_chisq_Qinv(a / 2, df), crit_l = gsl_cdf_chisq_Pinv(a / 2, df);
+    double crit_u = chisq_quantile(a / 2, df, 1), crit_l = chisq_quantile(a / 2, df, 0);
     double tmax = fmax(o->tau2_max, 10 * r->tau2), lb = NAN, ub = NAN;
     int lbs = 0, ubs = 0, null = 0, it, st;
     if (!isfinite(crit_u) || !isfinite(crit_l)) return MSUM_ENOCONV;
