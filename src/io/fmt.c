@@ -6,6 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
+/* %g in the current locale, then its decimal point turned into '.': the library never calls
+ * setlocale, but a program embedding it may have. */
+static int fmt_g(double v, int digits, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.*g", digits, v);
+    msum_io_c_decimal(buf, size);
+    return (int)strlen(buf);
+}
+
 int msum_fmt_num(double v, int digits, char *buf, size_t size)
 {
     if (isnan(v)) return snprintf(buf, size, "NA");
@@ -13,7 +24,7 @@ int msum_fmt_num(double v, int digits, char *buf, size_t size)
     if (v == 0) return snprintf(buf, size, "0"); /* also -0 */
     if (digits > 0) {
         if (digits > 17) digits = 17;
-        return snprintf(buf, size, "%.*g", digits, v);
+        return size ? fmt_g(v, digits, buf, size) : snprintf(buf, size, "%.*g", digits, v);
     }
     /* Shortest round trip: the first precision whose text reads back as the same double. */
     char tmp[40];
@@ -21,6 +32,7 @@ int msum_fmt_num(double v, int digits, char *buf, size_t size)
         snprintf(tmp, sizeof tmp, "%.*g", p, v);
         if (strtod(tmp, NULL) == v) break;
     }
+    msum_io_c_decimal(tmp, sizeof tmp);
     return snprintf(buf, size, "%s", tmp);
 }
 
