@@ -24,6 +24,10 @@ Test(fmt, digits_na_inf_and_shortest)
     fmt_is(0.1, 0, "0.1");             /* shortest round trip, not 0.10000000000000001 */
     fmt_is(1.0 / 3.0, 0, "0.3333333333333333");
     fmt_is(13, 0, "13");
+    fmt_is(20, 0, "20");               /* whole numbers in plain digits, not "2e+01" */
+    fmt_is(-150, 0, "-150");
+    fmt_is(1e15, 0, "1000000000000000");
+    fmt_is(1e300, 0, "1e+300");
 }
 
 static char *render(const msum_table *t, int tsv)

@@ -26,6 +26,8 @@ int msum_fmt_num(double v, int digits, char *buf, size_t size)
         if (digits > 17) digits = 17;
         return size ? fmt_g(v, digits, buf, size) : snprintf(buf, size, "%.*g", digits, v);
     }
+    /* Whole numbers below 2^53 in plain digits: the shortest %g of 20 is "2e+01". */
+    if (fabs(v) < 9007199254740992.0 && v == floor(v)) return snprintf(buf, size, "%.0f", v);
     /* Shortest round trip: the first precision whose text reads back as the same double. */
     char tmp[40];
     for (int p = 1; p <= 17; p++) {
