@@ -2,6 +2,7 @@
  * (tests/ref/metafor38/ and tests/ref/, see tests/ref/PROVENANCE.md): every quantity of every
  * pooling case (fits, knha/adhoc, predict, exp/tanh back-transforms, Q-profile confint,
  * fitstats, weights), plus hand-checked invariants, degenerate input and the fallback chain. */
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -776,6 +777,34 @@ Test(pool, qprofile_large_k, .init = setup)
     o.qprofile = 0;
     cr_assert_eq(msum_pool(y, v, k, &o, &r), MSUM_OK);
     assert_close(q_direct(y, v, k, r.tau2) / df, 1, 1e-10, "PM: Q = k - 1");
+    free(y);
+    free(v);
+}
+
+/* For df where GSL's inverse is right (<= 1e4), the Q-profile bounds solve Q = its quantiles. */
+Test(pool, qprofile_quantiles_moderate_k, .init = setup)
+{
+    static const size_t ks[] = {4, 11, 101, 1001, 10001};
+    double *y = malloc(10001 * sizeof *y), *v = malloc(10001 * sizeof *v);
+    cr_assert(y && v);
+    for (size_t n = 0; n < sizeof ks / sizeof ks[0]; n++) {
+        size_t k = ks[n];
+        unsigned s = 99;
+        for (size_t i = 0; i < k; i++) {
+            s = s * 1103515245u + 12345u;
+            v[i] = 0.02 + 0.1 * ((s >> 8) / 16777216.0);
+            s = s * 1103515245u + 12345u;
+            y[i] = ((s >> 8) / 16777216.0 - 0.5) * 2.5;
+        }
+        msum_pool_result r;
+        cr_assert_eq(msum_pool(y, v, k, NULL, &r), MSUM_OK);
+        double df = (double)k - 1;
+        cr_assert(r.tau2_ci.lb > 0 && r.ub_sign == 0, "k = %zu: interior bounds", k);
+        assert_close(q_direct(y, v, k, r.tau2_ci.lb) / gsl_cdf_chisq_Qinv(0.025, df), 1, 1e-9,
+                     "Q(lb) = chi2 upper 2.5 % point");
+        assert_close(q_direct(y, v, k, r.tau2_ci.ub) / gsl_cdf_chisq_Pinv(0.025, df), 1, 1e-9,
+                     "Q(ub) = chi2 lower 2.5 % point");
+    }
     free(y);
     free(v);
 }
