@@ -12,8 +12,9 @@
 
 #define TEST_OUT "../build/test-out"
 
-/* BCG vaccine trials (metafor dat.bcg), log risk ratios as escalc(measure="RR") returns them
- * (tests/ref/PROVENANCE.md); 95% CIs are yi -+ 1.959964 sqrt(vi), weights 1/(vi + tau2). */
+/* Plot input: the BCG vaccine trials (metafor 3.8 dat.bcg), log risk ratios yi and variances vi
+ * as escalc(measure = "RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg) returns
+ * them; 95% CIs are yi -+ 1.959964 sqrt(vi), weights 1/(vi + tau2) with the REML tau2. */
 static const char *const bcg_label[13] = {
     "Aronson, 1948", "Ferguson & Simes, 1949", "Rosenthal et al, 1960", "Hart & Sutherland, 1977",
     "Frimodt-Moller et al, 1973", "Stein & Aronson, 1953", "Vandiviere et al, 1973",
@@ -66,7 +67,8 @@ static void free_arrays(forest_arrays *a)
     free(a->group);
 }
 
-/* metafor rma(yi, vi, data = bcg_rr, method = "REML") and predict(): tests/ref/PROVENANCE.md */
+/* metafor 3.8: rma(yi, vi, method = "REML") on the data above and predict(): estimate, CI and
+ * prediction interval (pi.ub = 2 est - pi.lb, the interval being symmetric). */
 static const msum_plot_pooled bcg_reml = {"RE Model (REML)", -0.714532348365, -1.06689767574,
                                           -0.36216702099, -1.86669234661, 0.43762765};
 
@@ -384,4 +386,55 @@ Test(svg_heatmap, categories_colours_and_labels)
         cr_expect(strstr(buf, leg) != NULL, "legend entry %s", leg);
     }
     free(buf);
+}
+
+/* A report page: headings, the three plots inline and a table, still one well-formed XML
+ * document (SVGs carry no ids, so several share a page). */
+Test(svg_page, plots_inline_in_html)
+{
+    forest_arrays a = make_arrays(13);
+    msum_forest_data fd = forest_of(&a, 13);
+    char *forest = render_forest(&fd), *funnel = NULL, *heat = NULL;
+    double sei[13];
+    for (int i = 0; i < 13; i++) sei[i] = sqrt(bcg_vi[i]);
+    msum_funnel_data fu = {.log_scale = 1, .k = 13, .yi = bcg_yi, .sei = sei, .est = bcg_reml.est};
+    size_t len;
+    FILE *fp = open_memstream(&funnel, &len);
+    cr_assert_eq(msum_svg_funnel(fp, &fu), MSUM_OK);
+    fclose(fp);
+    const char *rows[] = {"src"}, *cols[] = {"out"};
+    unsigned counts[MSUM_NEVID] = {1, 0, 0, 0, 0};
+    msum_heatmap_data hd = {.nrows = 1, .ncols = 1, .row_labels = rows, .col_labels = cols,
+                            .counts = counts};
+    fp = open_memstream(&heat, &len);
+    cr_assert_eq(msum_svg_heatmap(fp, &hd), MSUM_OK);
+    fclose(fp);
+    msum_table *t = msum_table_new("pool", "Pooled estimate");
+    msum_table_add_col(t, "estimate", MSUM_COL_NUM, NULL);
+    msum_table_set_meta(t, "scale", "log risk ratio");
+    msum_table_set_num(t, (size_t)msum_table_add_row(t), 0, bcg_reml.est);
+    msum_html_item items[] = {
+        {.kind = MSUM_HTML_HEADING, .text = "BCG", .level = 1},
+        {.kind = MSUM_HTML_SVG, .svg = forest, .text = "Forest plot"},
+        {.kind = MSUM_HTML_SVG, .svg = funnel, .text = "Funnel plot"},
+        {.kind = MSUM_HTML_SVG, .svg = heat},
+        {.kind = MSUM_HTML_TABLE, .table = t},
+    };
+    mkdir("../build", 0777);
+    mkdir(TEST_OUT, 0777);
+    fp = fopen(TEST_OUT "/report.html", "w");
+    cr_assert_eq(msum_write_html_page(fp, "BCG report", items, 5, NULL), MSUM_OK);
+    fclose(fp);
+    cr_expect(xml_ok(TEST_OUT "/report.html"));
+    cr_expect(strstr(forest, " id=") == NULL && strstr(funnel, " id=") == NULL &&
+              strstr(heat, " id=") == NULL);
+    items[1].svg = NULL;
+    fp = fopen("/dev/null", "w");
+    cr_expect_eq(msum_write_html_page(fp, "x", items, 5, NULL), MSUM_EINVAL);
+    fclose(fp);
+    msum_table_free(t);
+    free(forest);
+    free(funnel);
+    free(heat);
+    free_arrays(&a);
 }

@@ -75,6 +75,13 @@ void msum_io_put_cp(FILE *fp, uint32_t cp)
     fwrite(b, 1, msum_io_encode_cp(cp, b), fp);
 }
 
+int msum_io_plain_ascii(const char *s, const char *special)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7E || strchr(special, *s)) return 0;
+    return 1;
+}
+
 size_t msum_io_utf8_len(const char *s)
 {
     size_t n = 0;
@@ -126,6 +133,10 @@ static void put_xml_cp(FILE *fp, uint32_t cp, int newline_space)
 
 void msum_io_put_xml(FILE *fp, const char *s, int newline_space)
 {
+    if (msum_io_plain_ascii(s, "&<>\"'")) {
+        fputs(s, fp);
+        return;
+    }
     uint32_t cp;
     while (*s) {
         s += msum_io_utf8_next(s, &cp);

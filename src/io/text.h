@@ -23,6 +23,10 @@ size_t msum_io_utf8_next(const char *s, uint32_t *cp);
 void msum_io_put_cp(FILE *fp, uint32_t cp);
 size_t msum_io_encode_cp(uint32_t cp, char *buf);
 
+/* 1 when s needs no escaping anywhere: only printable ASCII (0x20-0x7E) and none of the bytes
+ * in `special`.  The writers' fast path. */
+int msum_io_plain_ascii(const char *s, const char *special);
+
 /* Number of code points in s (invalid bytes count one each). */
 size_t msum_io_utf8_len(const char *s);
 
