@@ -493,3 +493,31 @@ Test(write_file, every_text_format_atomically)
     cr_expect_eq(msum_write_tables(ts, 1, MSUM_FMT_XLSX, stdout, NULL), MSUM_EINVAL);
     msum_table_free(t);
 }
+
+static void stem_is(const char *name, size_t size, const char *want)
+{
+    char buf[128];
+    msum_file_stem(name, buf, size);
+    cr_expect_str_eq(buf, want, "msum_file_stem(\"%s\", %zu)", name ? name : "(null)", size);
+}
+
+Test(write_file, file_stems_cannot_escape_the_folder)
+{
+    stem_is("../../x", 128, "x");
+    stem_is("BCG (RR), REML", 128, "BCG_RR_REML");
+    stem_is("pool.v2", 128, "pool_v2");
+    stem_is("__a__b__", 128, "a_b");
+    stem_is("<script>alert(1)</script>", 128, "script_alert_1_script");
+    stem_is("=cmd|' /C calc'!A0", 128, "cmd_C_calc_A0");
+    stem_is("caf\xc3\xa9 \xff", 128, "caf");
+    stem_is("..", 128, "table");
+    stem_is(NULL, 128, "table");
+    stem_is("abcdefgh", 5, "abcd");
+    stem_is("ab/cdefgh", 4, "ab");
+    stem_is("", 3, "ta");
+    char sixty_five[66];
+    memset(sixty_five, 'a', 65);
+    sixty_five[65] = '\0';
+    char buf[128];
+    cr_expect_eq(msum_file_stem(sixty_five, buf, sizeof buf), 64);
+}

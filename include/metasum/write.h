@@ -144,6 +144,13 @@ int msum_write_xlsx(const char *path, const msum_table *const *ts, size_t n,
 int msum_write_file(const char *path, const msum_table *const *ts, size_t n, msum_format f,
                     const msum_write_opts *o);
 
+/* A file-name stem from a table or analysis name, safe as one path component on any system:
+ * ASCII letters, digits, '-' and '_' are kept, every other run of bytes (including '.', '/',
+ * spaces, non-ASCII) becomes one '_', leading and trailing '_' are dropped, at most 64 bytes
+ * (and size - 1); an empty result is "table".  "../../x" -> "x", "BCG (RR), REML" ->
+ * "BCG_RR_REML".  Returns the length written. */
+size_t msum_file_stem(const char *name, char *buf, size_t size);
+
 /* ---- Atomic output ----
  *
  *     msum_atomic *a;

@@ -72,7 +72,8 @@ size_t msum_io_encode_cp(uint32_t cp, char *b)
 void msum_io_put_cp(FILE *fp, uint32_t cp)
 {
     char b[4];
-    fwrite(b, 1, msum_io_encode_cp(cp, b), fp);
+    size_t n = msum_io_encode_cp(cp, b);
+    fwrite(b, 1, n, fp);
 }
 
 int msum_io_plain_ascii(const char *s, const char *special)

@@ -60,3 +60,28 @@ int msum_write_file(const char *path, const msum_table *const *ts, size_t n, msu
     }
     return msum_atomic_commit(a);
 }
+
+size_t msum_file_stem(const char *name, char *buf, size_t size)
+{
+    if (!buf || size == 0) return 0;
+    size_t max = size - 1 < 64 ? size - 1 : 64, n = 0;
+    int gap = 0;
+    for (const char *p = name ? name : ""; *p && n < max; p++) {
+        char c = *p;
+        int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '-' || c == '_';
+        if (!keep || c == '_') {
+            gap = n > 0; /* no leading '_' */
+            continue;
+        }
+        if (gap) {
+            if (n + 2 > max) break; /* no room for '_' and a character: stop at the gap */
+            buf[n++] = '_';
+        }
+        gap = 0;
+        buf[n++] = c;
+    }
+    if (n == 0) n = (size_t)snprintf(buf, size, "%.*s", (int)max, "table");
+    buf[n] = '\0';
+    return n;
+}

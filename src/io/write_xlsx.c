@@ -69,7 +69,7 @@ static int name_taken(const book *b, const char *name)
  * characters (UTF-16 units: a character outside the BMP counts twice), unique ignoring case. */
 static void sheet_name(book *b, const char *want, char *out)
 {
-    char base[4 * SHEET_MAX + 8];
+    char base[4 * SHEET_MAX + 8] = "";
     size_t units = 0, len = 0;
     uint32_t cp;
     while (*want == '\'') want++;
