@@ -116,6 +116,10 @@ char *msum_io_clean_dup(const char *s)
 
 static void put_xml_cp(FILE *fp, uint32_t cp, int newline_space)
 {
+    if (newline_space == 2 && cp == '\n') {
+        fputs("<br/>\n", fp);
+        return;
+    }
     switch (cp) {
     case '&': fputs("&amp;", fp); return;
     case '<': fputs("&lt;", fp); return;
@@ -141,6 +145,7 @@ void msum_io_put_xml(FILE *fp, const char *s, int newline_space)
     uint32_t cp;
     while (*s) {
         s += msum_io_utf8_next(s, &cp);
+        if (newline_space == 2 && cp == '\r' && *s == '\n') continue; /* CR LF: one break */
         put_xml_cp(fp, cp, newline_space);
     }
 }

@@ -24,7 +24,8 @@ int msum_write_tables(const msum_table *const *ts, size_t n, msum_format f, FILE
     if (!fp || (n && !ts)) return MSUM_EINVAL;
     for (size_t i = 0; i < n; i++)
         if (!ts[i]) return MSUM_EINVAL;
-    if (f == MSUM_FMT_JSON) return msum_io_write_json_array(ts, n, fp, o);
+    if (f == MSUM_FMT_JSON)
+        return n == 1 ? msum_write_json(ts[0], fp, o) : msum_io_write_json_array(ts, n, fp, o);
     if (f == MSUM_FMT_HTML) {
         msum_html_item *items = calloc(n ? n : 1, sizeof *items);
         if (!items) return MSUM_ENOMEM;
