@@ -521,3 +521,31 @@ Test(write_file, file_stems_cannot_escape_the_folder)
     char buf[128];
     cr_expect_eq(msum_file_stem(sixty_five, buf, sizeof buf), 64);
 }
+
+/* Numbers keep '.' even when an embedding program switched LC_NUMERIC to a comma locale.  The
+ * de_DE locale is compiled into build/ with localedef (skipped where localedef or its sources
+ * are missing); Criterion runs each test in its own process, so setlocale stays here. */
+#include <locale.h>
+
+Test(fmt, c_decimal_point_under_a_comma_locale)
+{
+    mkdir("../build", 0777);
+    mkdir(TEST_OUT, 0777);
+    if (system("localedef -i de_DE -f UTF-8 " TEST_OUT "/de_DE.UTF-8 >/dev/null 2>&1") != 0)
+        cr_skip_test("localedef cannot build de_DE here");
+    setenv("LOCPATH", TEST_OUT, 1);
+    if (!setlocale(LC_NUMERIC, "de_DE.UTF-8")) cr_skip_test("de_DE locale not loadable");
+    char probe[32];
+    snprintf(probe, sizeof probe, "%.1f", 0.5);
+    cr_assert_str_eq(probe, "0,5", "the locale really uses a decimal comma");
+    fmt_is(-0.714532348365, 7, "-0.7145323");
+    fmt_is(0.1, 0, "0.1");
+    fmt_is(1.0 / 3.0, 0, "0.3333333333333333");
+    msum_table *t = hostile_table();
+    char *s = render_fmt(t, MSUM_FMT_JSON);
+    cr_expect(json_valid(s));
+    cr_expect(strstr(s, "\"estimate\": -0.7145323") != NULL);
+    free(s);
+    msum_table_free(t);
+    setlocale(LC_NUMERIC, "C");
+}
