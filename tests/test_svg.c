@@ -438,3 +438,25 @@ Test(svg_page, plots_inline_in_html)
     free(heat);
     free_arrays(&a);
 }
+
+/* A label longer than 48 characters is cut to 47 plus "…", the whole text kept as a tooltip,
+ * and the label column does not grow past it. */
+Test(svg_forest, long_labels_are_shortened)
+{
+    char longlab[101];
+    memset(longlab, 'x', 100);
+    longlab[100] = '\0';
+    const char *lab[1] = {longlab};
+    double yi[1] = {0.1}, lb[1] = {-0.2}, ub[1] = {0.4};
+    msum_forest_data d = {.k = 1, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub};
+    char *s = render_forest(&d);
+    char want[128];
+    snprintf(want, sizeof want, "</title>%.47s\xe2\x80\xa6</text>", longlab);
+    cr_expect(strstr(s, want) != NULL, "shortened label");
+    snprintf(want, sizeof want, "<title>%s</title>", longlab);
+    cr_expect(strstr(s, want) != NULL, "full label as a tooltip");
+    /* width: margin 12 + 48 characters at 6.6 px + 20 + plot 320 + 20 + numbers + margin 12 */
+    double w = attr_num(strstr(s, "<svg "), "width");
+    cr_expect(w < 12 + 48 * 6.6 + 20 + 320 + 20 + 200 + 12, "width %g", w);
+    free(s);
+}
