@@ -445,3 +445,111 @@ Test(write_html, page_is_wellformed_and_escaped)
     cr_expect(xml_ok(path), "xmllint rejects %s", path);
     msum_table_free(t);
 }
+
+/* Invalid UTF-8 (Unicode 15, 3.9, table 3-7): each byte that cannot start or continue a
+ * well-formed sequence becomes one U+FFFD; valid 2-, 3- and 4-byte characters pass unchanged. */
+Test(write_csv, invalid_utf8_replaced_bytewise)
+{
+    msum_table *t = msum_table_new("u", NULL);
+    msum_table_add_col(t, "s", MSUM_COL_TEXT, NULL);
+    msum_table_add_row(t);
+    msum_table_set_text(t, 0, 0,
+                        "A\xc0\xaf"           /* overlong '/': 2 */
+                        "B\xed\xa0\x80"       /* surrogate D800: 3 */
+                        "C\xf4\x90\x80\x80"   /* past U+10FFFF: 4 */
+                        "D\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" /* e-acute, euro, emoji */
+                        "E\xe2\x82");         /* truncated at the end: 2 */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    msum_write_opts o = {7, 0, 0, 1};
+    cr_assert_eq(msum_write_csv(t, fp, &o), MSUM_OK);
+    fclose(fp);
+    cr_expect_str_eq(buf, "A" FFFD FFFD "B" FFFD FFFD FFFD "C" FFFD FFFD FFFD FFFD
+                          "D\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" "E" FFFD FFFD "\n");
+    free(buf);
+    msum_table_free(t);
+}
+
+Test(write_file, every_text_format_atomically)
+{
+    mkdir("../build", 0777);
+    mkdir(TEST_OUT, 0777);
+    msum_table *t = hostile_table();
+    const msum_table *ts[] = {t, t};
+    const msum_format f[] = {MSUM_FMT_CSV, MSUM_FMT_TSV, MSUM_FMT_MARKDOWN, MSUM_FMT_JSON,
+                             MSUM_FMT_HTML};
+    for (size_t i = 0; i < 5; i++) {
+        char path[128];
+        snprintf(path, sizeof path, TEST_OUT "/two-tables.%s", msum_format_name(f[i]));
+        remove(path);
+        cr_assert_eq(msum_write_file(path, ts, 2, f[i], NULL), MSUM_OK, "%s", path);
+        char *s = slurp(path);
+        cr_assert(s, "%s not written", path);
+        /* both tables are there: the version appears once per table */
+        const char *p = strstr(s, MSUM_VERSION);
+        cr_expect(p && strstr(p + 1, MSUM_VERSION), "%s: two tables", path);
+        if (f[i] == MSUM_FMT_JSON) cr_expect(json_valid(s), "%s", path);
+        if (f[i] == MSUM_FMT_HTML) cr_expect(xml_ok(path), "%s", path);
+        free(s);
+    }
+    cr_expect_eq(msum_write_file("-", ts, 1, MSUM_FMT_XLSX, NULL), MSUM_EINVAL);
+    cr_expect_eq(msum_write_tables(ts, 1, MSUM_FMT_XLSX, stdout, NULL), MSUM_EINVAL);
+    msum_table_free(t);
+}
+
+static void stem_is(const char *name, size_t size, const char *want)
+{
+    char buf[128];
+    msum_file_stem(name, buf, size);
+    cr_expect_str_eq(buf, want, "msum_file_stem(\"%s\", %zu)", name ? name : "(null)", size);
+}
+
+Test(write_file, file_stems_cannot_escape_the_folder)
+{
+    stem_is("../../x", 128, "x");
+    stem_is("BCG (RR), REML", 128, "BCG_RR_REML");
+    stem_is("pool.v2", 128, "pool_v2");
+    stem_is("__a__b__", 128, "a_b");
+    stem_is("<script>alert(1)</script>", 128, "script_alert_1_script");
+    stem_is("=cmd|' /C calc'!A0", 128, "cmd_C_calc_A0");
+    stem_is("caf\xc3\xa9 \xff", 128, "caf");
+    stem_is("..", 128, "table");
+    stem_is(NULL, 128, "table");
+    stem_is("abcdefgh", 5, "abcd");
+    stem_is("ab/cdefgh", 4, "ab");
+    stem_is("", 3, "ta");
+    char sixty_five[66];
+    memset(sixty_five, 'a', 65);
+    sixty_five[65] = '\0';
+    char buf[128];
+    cr_expect_eq(msum_file_stem(sixty_five, buf, sizeof buf), 64);
+}
+
+/* Numbers keep '.' even when an embedding program switched LC_NUMERIC to a comma locale.  The
+ * de_DE locale is compiled into build/ with localedef (skipped where localedef or its sources
+ * are missing); Criterion runs each test in its own process, so setlocale stays here. */
+#include <locale.h>
+
+Test(fmt, c_decimal_point_under_a_comma_locale)
+{
+    mkdir("../build", 0777);
+    mkdir(TEST_OUT, 0777);
+    if (system("localedef -i de_DE -f UTF-8 " TEST_OUT "/de_DE.UTF-8 >/dev/null 2>&1") != 0)
+        cr_skip_test("localedef cannot build de_DE here");
+    setenv("LOCPATH", TEST_OUT, 1);
+    if (!setlocale(LC_NUMERIC, "de_DE.UTF-8")) cr_skip_test("de_DE locale not loadable");
+    char probe[32];
+    snprintf(probe, sizeof probe, "%.1f", 0.5);
+    cr_assert_str_eq(probe, "0,5", "the locale really uses a decimal comma");
+    fmt_is(-0.714532348365, 7, "-0.7145323");
+    fmt_is(0.1, 0, "0.1");
+    fmt_is(1.0 / 3.0, 0, "0.3333333333333333");
+    msum_table *t = hostile_table();
+    char *s = render_fmt(t, MSUM_FMT_JSON);
+    cr_expect(json_valid(s));
+    cr_expect(strstr(s, "\"estimate\": -0.7145323") != NULL);
+    free(s);
+    msum_table_free(t);
+    setlocale(LC_NUMERIC, "C");
+}

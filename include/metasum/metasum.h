@@ -40,5 +40,6 @@ const char *msum_version(void);
 #include "metasum/record.h"
 #include "metasum/table.h"
 #include "metasum/write.h"
+#include "metasum/plot.h"
 
 #endif

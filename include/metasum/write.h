@@ -8,8 +8,10 @@
  * What every format does with a table:
  *  - Metadata: the table's key/value pairs (scale, method, settings, ...) and "metasum_version"
  *    (= MSUM_VERSION, unless the table sets that key itself) appear in every format:
- *    CSV/TSV as leading "# key: value" lines (opts.meta; read them back with R's
- *    read.csv(comment.char = "#") or pandas' read_csv(comment="#")), Markdown as a list under
+ *    CSV/TSV as leading records "# key,value" / "# key<TAB>value" (opts.meta): readers that
+ *    skip comment lines (R read.csv(comment.char = "#"), pandas read_csv(comment="#")) skip
+ *    them, a spreadsheet shows key and value in two cells; the value is one guarded field with
+ *    line breaks turned into spaces.  Markdown as a list under
  *    the title, JSON as "meta", HTML as a <dl class="meta"> block, XLSX as a "metadata" sheet.
  *  - Missing values: "NA" in CSV/TSV/Markdown/HTML, null in JSON, an empty cell in XLSX.
  *  - Text is UTF-8 on output whatever came in: invalid bytes become U+FFFD in every format;
@@ -39,8 +41,8 @@ typedef enum {
 typedef struct {
     int digits;        /* significant digits for numbers (every format); 0 = shortest round trip */
     int header;        /* write the header row (CSV/TSV) */
-    int meta;          /* write the metadata (CSV/TSV: leading "# key: value" lines; the other
-                          formats always carry it) */
+    int meta;          /* write the metadata (CSV/TSV: leading "# key,value" records; the
+                          other formats always carry it) */
     int formula_guard; /* apostrophe before formula-like text in CSV/TSV/XLSX (see above) */
 } msum_write_opts;
 
@@ -83,7 +85,8 @@ int msum_write_html(const msum_table *t, FILE *fp, const msum_write_opts *o);
 int msum_write_table(const msum_table *t, msum_format f, FILE *fp, const msum_write_opts *o);
 
 /* Write n tables in one stream: CSV/TSV/Markdown one after the other, separated by a blank
- * line; JSON as an array of the objects above; HTML as one page titled after the first table
+ * line; JSON: one table as the object above, any other number as an array of them (a command
+ * always writes the same number of tables, so its JSON has one shape); HTML as one page titled after the first table
  * (or "metasum" when n = 0).  XLSX: MSUM_EINVAL (use msum_write_xlsx). */
 int msum_write_tables(const msum_table *const *ts, size_t n, msum_format f, FILE *fp,
                       const msum_write_opts *o);
@@ -143,6 +146,13 @@ int msum_write_xlsx(const char *path, const msum_table *const *ts, size_t n,
  * XLSX goes to msum_write_xlsx (not to stdout: MSUM_EINVAL). */
 int msum_write_file(const char *path, const msum_table *const *ts, size_t n, msum_format f,
                     const msum_write_opts *o);
+
+/* A file-name stem from a table or analysis name, safe as one path component on any system:
+ * ASCII letters, digits, '-' and '_' are kept, every other run of bytes (including '.', '/',
+ * spaces, non-ASCII) becomes one '_', leading and trailing '_' are dropped, at most 64 bytes
+ * (and size - 1); an empty result is "table".  "../../x" -> "x", "BCG (RR), REML" ->
+ * "BCG_RR_REML".  Returns the length written. */
+size_t msum_file_stem(const char *name, char *buf, size_t size);
 
 /* ---- Atomic output ----
  *

@@ -72,7 +72,15 @@ size_t msum_io_encode_cp(uint32_t cp, char *b)
 void msum_io_put_cp(FILE *fp, uint32_t cp)
 {
     char b[4];
-    fwrite(b, 1, msum_io_encode_cp(cp, b), fp);
+    size_t n = msum_io_encode_cp(cp, b);
+    fwrite(b, 1, n, fp);
+}
+
+int msum_io_plain_ascii(const char *s, const char *special)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7E || strchr(special, *s)) return 0;
+    return 1;
 }
 
 size_t msum_io_utf8_len(const char *s)
@@ -108,6 +116,10 @@ char *msum_io_clean_dup(const char *s)
 
 static void put_xml_cp(FILE *fp, uint32_t cp, int newline_space)
 {
+    if (newline_space == 2 && cp == '\n') {
+        fputs("<br/>\n", fp);
+        return;
+    }
     switch (cp) {
     case '&': fputs("&amp;", fp); return;
     case '<': fputs("&lt;", fp); return;
@@ -126,9 +138,14 @@ static void put_xml_cp(FILE *fp, uint32_t cp, int newline_space)
 
 void msum_io_put_xml(FILE *fp, const char *s, int newline_space)
 {
+    if (msum_io_plain_ascii(s, "&<>\"'")) {
+        fputs(s, fp);
+        return;
+    }
     uint32_t cp;
     while (*s) {
         s += msum_io_utf8_next(s, &cp);
+        if (newline_space == 2 && cp == '\r' && *s == '\n') continue; /* CR LF: one break */
         put_xml_cp(fp, cp, newline_space);
     }
 }

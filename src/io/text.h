@@ -23,6 +23,10 @@ size_t msum_io_utf8_next(const char *s, uint32_t *cp);
 void msum_io_put_cp(FILE *fp, uint32_t cp);
 size_t msum_io_encode_cp(uint32_t cp, char *buf);
 
+/* 1 when s needs no escaping anywhere: only printable ASCII (0x20-0x7E) and none of the bytes
+ * in `special`.  The writers' fast path. */
+int msum_io_plain_ascii(const char *s, const char *special);
+
 /* Number of code points in s (invalid bytes count one each). */
 size_t msum_io_utf8_len(const char *s);
 
@@ -31,7 +35,9 @@ size_t msum_io_utf8_len(const char *s);
 char *msum_io_clean_dup(const char *s);
 
 /* XML/HTML text and attribute escaping: & < > " ' as entities; invalid UTF-8, controls other
- * than TAB/LF/CR, U+FFFE/U+FFFF as U+FFFD.  newline_space: LF/CR/TAB become a space. */
+ * than TAB/LF/CR, U+FFFE/U+FFFF as U+FFFD.  newline_space 0: TAB/LF/CR as character
+ * references (kept exactly, even in attributes); 1: as a space; 2: LF (or CR LF) as "<br/>\n",
+ * TAB and a lone CR as a space (HTML paragraphs). */
 void msum_io_put_xml(FILE *fp, const char *s, int newline_space);
 
 /* Like msum_io_put_xml but at most max_cp code points, with "…" when shortened. */

@@ -24,7 +24,8 @@ int msum_write_tables(const msum_table *const *ts, size_t n, msum_format f, FILE
     if (!fp || (n && !ts)) return MSUM_EINVAL;
     for (size_t i = 0; i < n; i++)
         if (!ts[i]) return MSUM_EINVAL;
-    if (f == MSUM_FMT_JSON) return msum_io_write_json_array(ts, n, fp, o);
+    if (f == MSUM_FMT_JSON)
+        return n == 1 ? msum_write_json(ts[0], fp, o) : msum_io_write_json_array(ts, n, fp, o);
     if (f == MSUM_FMT_HTML) {
         msum_html_item *items = calloc(n ? n : 1, sizeof *items);
         if (!items) return MSUM_ENOMEM;
@@ -59,4 +60,29 @@ int msum_write_file(const char *path, const msum_table *const *ts, size_t n, msu
         return st;
     }
     return msum_atomic_commit(a);
+}
+
+size_t msum_file_stem(const char *name, char *buf, size_t size)
+{
+    if (!buf || size == 0) return 0;
+    size_t max = size - 1 < 64 ? size - 1 : 64, n = 0;
+    int gap = 0;
+    for (const char *p = name ? name : ""; *p && n < max; p++) {
+        char c = *p;
+        int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '-' || c == '_';
+        if (!keep || c == '_') {
+            gap = n > 0; /* no leading '_' */
+            continue;
+        }
+        if (gap) {
+            if (n + 2 > max) break; /* no room for '_' and a character: stop at the gap */
+            buf[n++] = '_';
+        }
+        gap = 0;
+        buf[n++] = c;
+    }
+    if (n == 0) n = (size_t)snprintf(buf, size, "%.*s", (int)max, "table");
+    buf[n] = '\0';
+    return n;
 }

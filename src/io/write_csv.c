@@ -23,6 +23,11 @@ static void put_field(const delim *d, const char *s, int oneline)
     int quote = csv && strpbrk(s, oneline ? ",\"" : ",\"\r\n") != NULL;
     if (quote) fputc('"', d->fp);
     if (risky) fputc('\'', d->fp);
+    if (msum_io_plain_ascii(s, "\"")) { /* nothing to double or replace */
+        fputs(s, d->fp);
+        if (quote) fputc('"', d->fp);
+        return;
+    }
     uint32_t cp;
     while (*s) {
         s += msum_io_utf8_next(s, &cp);

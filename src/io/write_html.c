@@ -34,29 +34,6 @@ static void put_text(FILE *fp, const char *s)
     msum_io_put_xml(fp, s ? s : "", 1);
 }
 
-/* Paragraph text: line breaks become <br/>. */
-static void put_lines(FILE *fp, const char *s)
-{
-    while (s && *s) {
-        size_t n = strcspn(s, "\n");
-        char buf[256];
-        while (n) { /* escape the line in pieces, without allocating */
-            size_t m = n < sizeof buf - 1 ? n : sizeof buf - 1;
-            /* do not split a UTF-8 sequence between pieces */
-            while (m < n && m > 0 && ((unsigned char)s[m] & 0xC0) == 0x80) m--;
-            memcpy(buf, s, m);
-            buf[m] = '\0';
-            msum_io_put_xml(fp, buf, 1);
-            s += m;
-            n -= m;
-        }
-        if (*s == '\n') {
-            s++;
-            if (*s) fputs("<br/>\n", fp);
-        }
-    }
-}
-
 /* Relative URLs and http(s) only: "javascript:" and other schemes become "#". */
 static int safe_href(const char *h)
 {
@@ -154,7 +131,7 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
         }
         case MSUM_HTML_PARAGRAPH:
             fputs("<p>", fp);
-            put_lines(fp, it->text);
+            msum_io_put_xml(fp, it->text ? it->text : "", 2); /* line breaks as <br/> */
             fputs("</p>\n", fp);
             break;
         case MSUM_HTML_TABLE:

@@ -16,6 +16,11 @@ static void put_json_str(FILE *fp, const char *s)
         return;
     }
     fputc('"', fp);
+    if (msum_io_plain_ascii(s, "\"\\<>&")) {
+        fputs(s, fp);
+        fputc('"', fp);
+        return;
+    }
     uint32_t cp;
     while (*s) {
         s += msum_io_utf8_next(s, &cp);

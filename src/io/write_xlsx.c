@@ -46,14 +46,13 @@ static char *cell_text(const char *s, int guard)
     return g;
 }
 
-static int put_text(const book *b, lxw_worksheet *ws, size_t r, size_t c, const char *s,
-                    int guard, lxw_format *f)
+static int put_text(lxw_worksheet *ws, size_t r, size_t c, const char *s, int guard,
+                    lxw_format *f)
 {
     char *txt = cell_text(s, guard);
     if (!txt) return MSUM_ENOMEM;
     lxw_error e = worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, txt, f);
     free(txt);
-    (void)b;
     return e == LXW_NO_ERROR ? MSUM_OK : MSUM_EIO;
 }
 
@@ -69,7 +68,7 @@ static int name_taken(const book *b, const char *name)
  * characters (UTF-16 units: a character outside the BMP counts twice), unique ignoring case. */
 static void sheet_name(book *b, const char *want, char *out)
 {
-    char base[4 * SHEET_MAX + 8];
+    char base[4 * SHEET_MAX + 8] = "";
     size_t units = 0, len = 0;
     uint32_t cp;
     while (*want == '\'') want++;
@@ -127,13 +126,13 @@ static int write_sheet(book *b, const msum_table *t)
         int digits = ty == MSUM_COL_INT ? 0 : b->o->digits;
         const char *head = msum_table_col_name(t, c);
         size_t width = msum_io_utf8_len(head) + 3; /* room for the autofilter button */
-        st = put_text(b, ws, 0, c, head, guard, b->bold);
+        st = put_text(ws, 0, c, head, guard, b->bold);
         for (size_t r = 0; r < nr && st == MSUM_OK; r++) {
             size_t w = 0;
             if (msum_table_is_na(t, r, c)) continue; /* NA: an empty cell */
             if (ty == MSUM_COL_TEXT) {
                 const char *s = msum_table_text(t, r, c);
-                st = put_text(b, ws, r + 1, c, s, guard, NULL);
+                st = put_text(ws, r + 1, c, s, guard, NULL);
                 w = msum_io_utf8_len(s) + (guard && msum_io_formula_risky(s));
             } else {
                 double v = msum_table_num(t, r, c);
@@ -167,7 +166,7 @@ static int meta_row(book *b, lxw_worksheet *ws, size_t r, const msum_table *t, s
     const char *cells[4] = {msum_table_name(t), b->names[i], key, value};
     int st = MSUM_OK;
     for (size_t c = 0; c < 4 && st == MSUM_OK; c++)
-        st = put_text(b, ws, r, c, cells[c], b->o->formula_guard, NULL);
+        st = put_text(ws, r, c, cells[c], b->o->formula_guard, NULL);
     return st;
 }
 
@@ -179,7 +178,7 @@ static int write_meta_sheet(book *b, const msum_table *const *ts, size_t n)
     if (!ws) return MSUM_EIO;
     static const char *const head[] = {"table", "sheet", "key", "value"};
     int st = MSUM_OK;
-    for (size_t c = 0; c < 4 && st == MSUM_OK; c++) st = put_text(b, ws, 0, c, head[c], 0, b->bold);
+    for (size_t c = 0; c < 4 && st == MSUM_OK; c++) st = put_text(ws, 0, c, head[c], 0, b->bold);
     size_t r = 1;
     for (size_t i = 0; i < n && st == MSUM_OK; i++) {
         const msum_table *t = ts[i];

@@ -1,0 +1,462 @@
+/* Tests for the SVG plots (src/io/svg*.c): well-formed XML (xmllint), escaped labels,
+ * deterministic bytes, row spacing at k = 3 and k = 300, log-axis ticks, heat-map colours. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "helpers.h"
+#include "metasum/metasum.h"
+#include "metasum/plot.h"
+
+#define TEST_OUT "../build/test-out"
+
+/* Plot input: the BCG vaccine trials (metafor 3.8 dat.bcg), log risk ratios yi and variances vi
+ * as escalc(measure = "RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg) returns
+ * them; 95% CIs are yi -+ 1.959964 sqrt(vi), weights 1/(vi + tau2) with the REML tau2. */
+static const char *const bcg_label[13] = {
+    "Aronson, 1948", "Ferguson & Simes, 1949", "Rosenthal et al, 1960", "Hart & Sutherland, 1977",
+    "Frimodt-Moller et al, 1973", "Stein & Aronson, 1953", "Vandiviere et al, 1973",
+    "TPT Madras, 1980", "Coetzee & Berjak, 1968", "Rosenthal et al, 1961", "Comstock et al, 1974",
+    "Comstock & Webster, 1969", "Comstock et al, 1976"};
+static const double bcg_yi[13] = {
+    -0.8893113339202054, -1.5853886572014306, -1.3480731482996933, -1.4415511900213054,
+    -0.21754732221129558, -0.786115585818864, -1.6208982235983918, 0.011952333523840508,
+    -0.4694176487381494, -1.3713448034727844, -0.3393588283383906, 0.44591340057137874,
+    -0.017313948216879815};
+static const double bcg_vi[13] = {
+    0.32558476500396133, 0.19458112139814385, 0.4153679653679654, 0.020010031902247573,
+    0.05121017216963086, 0.0069056184559087574, 0.22301724757231517, 0.0039615792978177295,
+    0.056434210463248966, 0.07302479361302891, 0.01241221397155972, 0.5325058452001528,
+    0.0714046596839863};
+#define BCG_TAU2 0.313243325981
+#define Z975 1.959963984540054
+
+typedef struct {
+    const char **labels;
+    double *yi, *lb, *ub, *w;
+    size_t *group;
+} forest_arrays;
+
+/* k studies cycling through the BCG trials (labels numbered past 13). */
+static forest_arrays make_arrays(size_t k)
+{
+    forest_arrays a = {malloc(k * sizeof(char *)), malloc(k * sizeof(double)),
+                       malloc(k * sizeof(double)), malloc(k * sizeof(double)),
+                       malloc(k * sizeof(double)), malloc(k * sizeof(size_t))};
+    for (size_t i = 0; i < k; i++) {
+        size_t j = i % 13;
+        a.labels[i] = bcg_label[j];
+        a.yi[i] = bcg_yi[j];
+        a.lb[i] = bcg_yi[j] - Z975 * sqrt(bcg_vi[j]);
+        a.ub[i] = bcg_yi[j] + Z975 * sqrt(bcg_vi[j]);
+        a.w[i] = 1 / (bcg_vi[j] + BCG_TAU2);
+        a.group[i] = j < 4 ? 0 : 1;
+    }
+    return a;
+}
+
+static void free_arrays(forest_arrays *a)
+{
+    free(a->labels);
+    free(a->yi);
+    free(a->lb);
+    free(a->ub);
+    free(a->w);
+    free(a->group);
+}
+
+/* metafor 3.8: rma(yi, vi, method = "REML") on the data above and predict(): estimate, CI and
+ * prediction interval (pi.ub = 2 est - pi.lb, the interval being symmetric). */
+static const msum_plot_pooled bcg_reml = {"RE Model (REML)", -0.714532348365, -1.06689767574,
+                                          -0.36216702099, -1.86669234661, 0.43762765};
+
+static msum_forest_data forest_of(const forest_arrays *a, size_t k)
+{
+    msum_forest_data d = {0};
+    d.title = "BCG vaccine and tuberculosis";
+    d.log_scale = 1;
+    d.null_value = 0;
+    d.k = k;
+    d.labels = a->labels;
+    d.yi = a->yi;
+    d.ci_lb = a->lb;
+    d.ci_ub = a->ub;
+    d.weights = a->w;
+    d.pooled = &bcg_reml;
+    d.npooled = 1;
+    d.xlab = "Risk ratio (log scale)";
+    return d;
+}
+
+static char *render_forest(const msum_forest_data *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_forest(fp, d), MSUM_OK);
+    fclose(fp);
+    return buf;
+}
+
+static void save(const char *path, const char *s)
+{
+    mkdir("../build", 0777);
+    mkdir(TEST_OUT, 0777);
+    FILE *fp = fopen(path, "w");
+    cr_assert(fp);
+    fputs(s, fp);
+    fclose(fp);
+}
+
+static int xml_ok(const char *path)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", path);
+    return system(cmd) == 0;
+}
+
+static double attr_num(const char *tag, const char *name)
+{
+    char key[32];
+    snprintf(key, sizeof key, " %s=\"", name);
+    const char *p = strstr(tag, key);
+    cr_assert(p, "no %s in %.80s", name, tag);
+    return strtod(p + strlen(key), NULL);
+}
+
+/* Baselines (y) of the row labels, in document order. */
+static size_t row_baselines(const char *svg, double *y, size_t max)
+{
+    size_t n = 0;
+    for (const char *p = svg; (p = strstr(p, "<text ")) != NULL; p++) {
+        const char *end = strchr(p, '>');
+        const char *cls = strstr(p, "class=\"row\"");
+        if (cls && cls < end && n < max) y[n++] = attr_num(p, "y");
+    }
+    return n;
+}
+
+static double svg_height(const char *svg)
+{
+    return attr_num(strstr(svg, "<svg "), "height");
+}
+
+Test(svg_forest, bcg_sample)
+{
+    forest_arrays a = make_arrays(13);
+    msum_forest_data d = forest_of(&a, 13);
+    char *s = render_forest(&d);
+    save(TEST_OUT "/forest-bcg.svg", s);
+    cr_expect(xml_ok(TEST_OUT "/forest-bcg.svg"));
+    free(s);
+    free_arrays(&a);
+}
+
+/* Rows never overlap: at k = 3 and k = 300 every pair of consecutive row baselines is exactly
+ * one pitch apart or more, and the picture grows by one pitch per extra study. */
+Test(svg_forest, height_grows_and_rows_do_not_overlap)
+{
+    double h[2];
+    size_t ks[2] = {3, 300};
+    for (int t = 0; t < 2; t++) {
+        size_t k = ks[t];
+        forest_arrays a = make_arrays(k);
+        msum_forest_data d = forest_of(&a, k);
+        char *s = render_forest(&d);
+        double *y = malloc((k + 8) * sizeof *y);
+        size_t n = row_baselines(s, y, k + 8);
+        cr_expect_eq(n, k + 1, "k = %zu: %zu study rows + 1 pooled row, got %zu", k, k, n);
+        for (size_t i = 1; i < n; i++)
+            cr_expect(y[i] - y[i - 1] >= MSUM_FOREST_ROW_PITCH - 1e-9,
+                      "k = %zu: rows %zu and %zu are %g px apart", k, i - 1, i, y[i] - y[i - 1]);
+        h[t] = svg_height(s);
+        /* the last row sits above the axis, the axis inside the picture */
+        cr_expect(y[n - 1] < h[t] - 40);
+        char path[128];
+        snprintf(path, sizeof path, TEST_OUT "/forest-k%zu.svg", k);
+        save(path, s);
+        cr_expect(xml_ok(path), "%s", path);
+        free(y);
+        free(s);
+        free_arrays(&a);
+    }
+    cr_expect(fabs((h[1] - h[0]) - 297 * MSUM_FOREST_ROW_PITCH) < 1e-9,
+              "height grows by one pitch per study: %g -> %g", h[0], h[1]);
+}
+
+Test(svg_forest, deterministic_bytes)
+{
+    forest_arrays a = make_arrays(13);
+    msum_forest_data d = forest_of(&a, 13);
+    char *s1 = render_forest(&d), *s2 = render_forest(&d);
+    cr_expect_str_eq(s1, s2);
+    cr_expect(strstr(s1, "nan") == NULL && strstr(s1, "inf") == NULL);
+    free(s1);
+    free(s2);
+    free_arrays(&a);
+}
+
+/* Log axis: ticks are ratios placed at their logs; the reference line sits at ratio 1.  With
+ * ratio tick labels "0.1" and "10" (1-3 family for the BCG range 0.07..6.5), x(1) is the
+ * midpoint of x(0.1) and x(10) on a log axis. */
+Test(svg_forest, log_axis_ratio_ticks)
+{
+    forest_arrays a = make_arrays(13);
+    msum_forest_data d = forest_of(&a, 13);
+    char *s = render_forest(&d);
+    const char *want[] = {">0.03<", ">0.1<", ">0.3<", ">1<", ">3<", ">10<"};
+    double x[6];
+    for (int i = 0; i < 6; i++) {
+        const char *p = strstr(s, want[i]);
+        cr_assert(p, "tick label %s missing", want[i]);
+        while (p > s && strncmp(p, "<text ", 6) != 0) p--;
+        x[i] = attr_num(p, "x");
+    }
+    cr_expect(fabs((x[3] - x[1]) - (x[5] - x[3])) < 0.02, "log spacing %g %g", x[3] - x[1],
+              x[5] - x[3]);
+    cr_expect(fabs((x[2] - x[1]) - (x[3] - x[1]) * log10(3.0)) < 0.02, "0.3 at log10(3) of a decade");
+    /* the dashed null line is at x(1) */
+    char ref[64];
+    snprintf(ref, sizeof ref, "<line x1=\"%.2f\"", x[3]);
+    const char *p = strstr(s, "stroke-dasharray=\"4 3\"");
+    cr_assert(p);
+    while (p > s && strncmp(p, "<line ", 6) != 0) p--;
+    cr_expect(strncmp(p, ref, strlen(ref)) == 0, "null line %.40s, want %s", p, ref);
+    /* numbers column on the ratio scale: exp(-0.714532348365) = 0.489 */
+    cr_expect(strstr(s, ">0.49 [0.34, 0.70]<") != NULL);
+    cr_expect(strstr(s, ">Weight<") != NULL);
+    free(s);
+    free_arrays(&a);
+}
+
+Test(svg_forest, subgroups_hostile_labels_and_missing_values)
+{
+    forest_arrays a = make_arrays(6);
+    a.labels[0] = "<script>alert(1)</script>";
+    a.labels[1] = "=cmd|' /C calc'!A0 & \"q\"";
+    a.labels[2] = "bad \xff utf8\nnewline";
+    a.yi[3] = NAN;
+    a.lb[4] = -50; /* past the axis: an arrow */
+    const char *glab[] = {"Random <allocation>", "Other & \"systematic\""};
+    msum_plot_pooled gp[2] = {{"Subtotal 'A'", -1.2, -1.6, -0.8, NAN, NAN},
+                              {"Subtotal B", -0.5, -0.9, -0.1, NAN, NAN}};
+    msum_forest_data d = forest_of(&a, 6);
+    d.title = "../../x <b>";
+    d.group = a.group;
+    d.ngroups = 2;
+    d.group_labels = glab;
+    d.group_pooled = gp;
+    d.xlim_lo = log(0.05);
+    d.xlim_hi = log(4);
+    char *s = render_forest(&d);
+    save(TEST_OUT "/forest-groups.svg", s);
+    cr_expect(xml_ok(TEST_OUT "/forest-groups.svg"));
+    cr_expect(strstr(s, "<script") == NULL);
+    cr_expect(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+    cr_expect(strstr(s, "=cmd|&#39; /C calc&#39;!A0 &amp; &quot;q&quot;") != NULL);
+    cr_expect(strstr(s, "bad \xef\xbf\xbd utf8 newline") != NULL);
+    cr_expect(strstr(s, "Random &lt;allocation&gt;") != NULL);
+    cr_expect(strstr(s, ">NA<") != NULL, "missing estimate shown as NA");
+    /* rows: head, 4 studies, subtotal, head, 2 studies, subtotal, overall = 11 labels */
+    double y[16];
+    size_t n = row_baselines(s, y, 16);
+    cr_expect_eq(n, 11);
+    for (size_t i = 1; i < n; i++) cr_expect(y[i] - y[i - 1] >= MSUM_FOREST_ROW_PITCH - 1e-9);
+    /* the row with the CI past the axis ends in an arrow head */
+    cr_expect(strstr(s, "<path d=\"M") != NULL && strstr(s, "fill=\"#333333\"/>") != NULL);
+    free(s);
+    /* a group index out of range is refused */
+    a.group[0] = 7;
+    FILE *fp = fopen("/dev/null", "w");
+    cr_expect_eq(msum_svg_forest(fp, &d), MSUM_EINVAL);
+    fclose(fp);
+    free_arrays(&a);
+}
+
+Test(svg_forest, linear_scale_and_empty)
+{
+    double yi[3] = {-0.5, 0.2, 1.1}, lb[3] = {-1.2, -0.3, 0.4}, ub[3] = {0.2, 0.7, 1.8};
+    const char *lab[3] = {"A", "B", "C"};
+    msum_plot_pooled p = {"FE", 0.3, 0.0, 0.6, NAN, NAN};
+    msum_forest_data d = {.k = 3, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub,
+                          .pooled = &p, .npooled = 1};
+    char *s = render_forest(&d);
+    /* 1-2-5 ticks over [-1.2, 1.8]: step 0.5 from -1.5 to 2 */
+    for (const char *const *t = (const char *const[]){">-1.5<", ">-0.5<", ">0<", ">1.5<", ">2<", NULL};
+         *t; t++)
+        cr_expect(strstr(s, *t) != NULL, "tick %s", *t);
+    cr_expect(strstr(s, ">Estimate<") != NULL, "default axis title");
+    cr_expect(strstr(s, ">0.30 [0.00, 0.60]<") != NULL);
+    cr_expect(strstr(s, ">Weight<") == NULL, "no weights, no weight column");
+    free(s);
+    msum_forest_data empty = {0};
+    s = render_forest(&empty);
+    save(TEST_OUT "/forest-empty.svg", s);
+    cr_expect(xml_ok(TEST_OUT "/forest-empty.svg"));
+    free(s);
+}
+
+/* ---- funnel ---- */
+
+Test(svg_funnel, bcg_funnel)
+{
+    double sei[13];
+    for (int i = 0; i < 13; i++) sei[i] = sqrt(bcg_vi[i]);
+    msum_funnel_data d = {.title = "BCG <funnel>", .xlab = "Risk ratio (log scale)",
+                          .log_scale = 1, .k = 13, .yi = bcg_yi, .sei = sei,
+                          .est = bcg_reml.est};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_funnel(fp, &d), MSUM_OK);
+    fclose(fp);
+    save(TEST_OUT "/funnel-bcg.svg", buf);
+    cr_expect(xml_ok(TEST_OUT "/funnel-bcg.svg"));
+    cr_expect(strstr(buf, "BCG &lt;funnel&gt;") != NULL);
+    /* 13 points; the one with the smallest SE (TPT Madras, sei 0.0629) is highest, the largest
+     * (Comstock & Webster, sei 0.7297) lowest: the y axis is inverted. */
+    size_t n = 0;
+    double cy_min = INFINITY, cy_max = -INFINITY;
+    for (const char *p = buf; (p = strstr(p, "<circle ")) != NULL; p++, n++) {
+        double cy = attr_num(p, "cy");
+        if (cy < cy_min) cy_min = cy;
+        if (cy > cy_max) cy_max = cy;
+    }
+    cr_expect_eq(n, 13);
+    const char *p = strstr(buf, "<circle ");
+    for (int i = 0; i < 7; i++) p = strstr(p + 1, "<circle "); /* 8th study */
+    cr_expect(fabs(attr_num(p, "cy") - cy_min) < 1e-9, "smallest SE at the top");
+    free(buf);
+    d.est = NAN;
+    fp = fopen("/dev/null", "w");
+    cr_expect_eq(msum_svg_funnel(fp, &d), MSUM_EINVAL);
+    fclose(fp);
+}
+
+/* ---- heat map ---- */
+
+Test(svg_heatmap, categories_colours_and_labels)
+{
+    unsigned b[MSUM_NEVID] = {3, 0, 0, 0, 0}, h[MSUM_NEVID] = {0, 2, 0, 0, 0},
+             bh[MSUM_NEVID] = {1, 1, 0, 0, 0}, nc[MSUM_NEVID] = {0, 0, 0, 4, 0},
+             mx[MSUM_NEVID] = {0, 0, 1, 0, 0}, none[MSUM_NEVID] = {0, 0, 0, 0, 9};
+    cr_expect_eq(msum_evidence_of(b), MSUM_EVID_BENEFICIAL);
+    cr_expect_eq(msum_evidence_of(h), MSUM_EVID_HARMFUL);
+    cr_expect_eq(msum_evidence_of(bh), MSUM_EVID_MIXED);
+    cr_expect_eq(msum_evidence_of(nc), MSUM_EVID_NO_CHANGE);
+    cr_expect_eq(msum_evidence_of(mx), MSUM_EVID_MIXED);
+    cr_expect_eq(msum_evidence_of(none), MSUM_EVID_NONE, "the no-evidence count is ignored");
+    cr_expect_str_eq(msum_evidence_name(MSUM_EVID_NO_CHANGE), "no change");
+
+    const char *rows[] = {"MSC exosomes", "<script>alert(1)</script>"};
+    const char *cols[] = {"Infarct size", "Ejection fraction & \"LVEF\"", "Apoptosis"};
+    unsigned counts[2 * 3 * MSUM_NEVID] = {0};
+    const unsigned *cells[6] = {b, h, bh, nc, mx, none};
+    for (int i = 0; i < 6; i++) memcpy(counts + i * MSUM_NEVID, cells[i], sizeof b);
+    msum_heatmap_data d = {.title = "Evidence map", .nrows = 2, .ncols = 3, .row_labels = rows,
+                           .col_labels = cols, .counts = counts};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_heatmap(fp, &d), MSUM_OK);
+    fclose(fp);
+    save(TEST_OUT "/heatmap.svg", buf);
+    cr_expect(xml_ok(TEST_OUT "/heatmap.svg"));
+    cr_expect(strstr(buf, "<script") == NULL);
+    cr_expect(strstr(buf, "Ejection fraction &amp; &quot;LVEF&quot;") != NULL);
+    cr_expect(strstr(buf, "rotate(-45") != NULL, "column labels rotated");
+    /* cell classes in row-major order and their counts */
+    const char *want[] = {"cell beneficial", "cell harmful", "cell mixed", "cell nochange",
+                          "cell mixed", "cell none"};
+    const char *p = buf;
+    for (int i = 0; i < 6; i++) {
+        p = strstr(p, "class=\"cell ");
+        cr_assert(p);
+        cr_expect(strncmp(p + 7, want[i], strlen(want[i])) == 0, "cell %d: %.20s", i, p);
+        p++;
+    }
+    cr_expect(strstr(buf, "fill=\"#ffffff\">3</text>") != NULL, "3 beneficial, white on blue");
+    cr_expect(strstr(buf, "fill=\"#000000\">4</text>") != NULL, "4 no change, black on grey");
+    cr_expect(strstr(buf, ">9</text>") == NULL, "no-evidence counts are not shown");
+    for (int e = 0; e < MSUM_NEVID; e++) {
+        char leg[64];
+        snprintf(leg, sizeof leg, ">%s</text>", msum_evidence_name((msum_evidence)e));
+        cr_expect(strstr(buf, leg) != NULL, "legend entry %s", leg);
+    }
+    free(buf);
+}
+
+/* A report page: headings, the three plots inline and a table, still one well-formed XML
+ * document (SVGs carry no ids, so several share a page). */
+Test(svg_page, plots_inline_in_html)
+{
+    forest_arrays a = make_arrays(13);
+    msum_forest_data fd = forest_of(&a, 13);
+    char *forest = render_forest(&fd), *funnel = NULL, *heat = NULL;
+    double sei[13];
+    for (int i = 0; i < 13; i++) sei[i] = sqrt(bcg_vi[i]);
+    msum_funnel_data fu = {.log_scale = 1, .k = 13, .yi = bcg_yi, .sei = sei, .est = bcg_reml.est};
+    size_t len;
+    FILE *fp = open_memstream(&funnel, &len);
+    cr_assert_eq(msum_svg_funnel(fp, &fu), MSUM_OK);
+    fclose(fp);
+    const char *rows[] = {"src"}, *cols[] = {"out"};
+    unsigned counts[MSUM_NEVID] = {1, 0, 0, 0, 0};
+    msum_heatmap_data hd = {.nrows = 1, .ncols = 1, .row_labels = rows, .col_labels = cols,
+                            .counts = counts};
+    fp = open_memstream(&heat, &len);
+    cr_assert_eq(msum_svg_heatmap(fp, &hd), MSUM_OK);
+    fclose(fp);
+    msum_table *t = msum_table_new("pool", "Pooled estimate");
+    msum_table_add_col(t, "estimate", MSUM_COL_NUM, NULL);
+    msum_table_set_meta(t, "scale", "log risk ratio");
+    msum_table_set_num(t, (size_t)msum_table_add_row(t), 0, bcg_reml.est);
+    msum_html_item items[] = {
+        {.kind = MSUM_HTML_HEADING, .text = "BCG", .level = 1},
+        {.kind = MSUM_HTML_SVG, .svg = forest, .text = "Forest plot"},
+        {.kind = MSUM_HTML_SVG, .svg = funnel, .text = "Funnel plot"},
+        {.kind = MSUM_HTML_SVG, .svg = heat},
+        {.kind = MSUM_HTML_TABLE, .table = t},
+    };
+    mkdir("../build", 0777);
+    mkdir(TEST_OUT, 0777);
+    fp = fopen(TEST_OUT "/report.html", "w");
+    cr_assert_eq(msum_write_html_page(fp, "BCG report", items, 5, NULL), MSUM_OK);
+    fclose(fp);
+    cr_expect(xml_ok(TEST_OUT "/report.html"));
+    cr_expect(strstr(forest, " id=") == NULL && strstr(funnel, " id=") == NULL &&
+              strstr(heat, " id=") == NULL);
+    items[1].svg = NULL;
+    fp = fopen("/dev/null", "w");
+    cr_expect_eq(msum_write_html_page(fp, "x", items, 5, NULL), MSUM_EINVAL);
+    fclose(fp);
+    msum_table_free(t);
+    free(forest);
+    free(funnel);
+    free(heat);
+    free_arrays(&a);
+}
+
+/* A label longer than 48 characters is cut to 47 plus "…", the whole text kept as a tooltip,
+ * and the label column does not grow past it. */
+Test(svg_forest, long_labels_are_shortened)
+{
+    char longlab[101];
+    memset(longlab, 'x', 100);
+    longlab[100] = '\0';
+    const char *lab[1] = {longlab};
+    double yi[1] = {0.1}, lb[1] = {-0.2}, ub[1] = {0.4};
+    msum_forest_data d = {.k = 1, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub};
+    char *s = render_forest(&d);
+    char want[128];
+    snprintf(want, sizeof want, "</title>%.47s\xe2\x80\xa6</text>", longlab);
+    cr_expect(strstr(s, want) != NULL, "shortened label");
+    snprintf(want, sizeof want, "<title>%s</title>", longlab);
+    cr_expect(strstr(s, want) != NULL, "full label as a tooltip");
+    /* width: margin 12 + 48 characters at 6.6 px + 20 + plot 320 + 20 + numbers + margin 12 */
+    double w = attr_num(strstr(s, "<svg "), "width");
+    cr_expect(w < 12 + 48 * 6.6 + 20 + 320 + 20 + 200 + 12, "width %g", w);
+    free(s);
+}
