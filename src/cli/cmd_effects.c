@@ -391,7 +391,8 @@ static void back_transform_columns(layout *L, const msum_typer *t)
 #define CAN(form) (any || only == (form))
     int named = msum_typer_col(t, "measure") >= 0; /* generic rows name their measure */
     msum_measure c = L->o->cont, k = L->o->counts;
-    L->has_exp = ((CAN(MSUM_INPUT_CONTINUOUS) || CAN(MSUM_INPUT_MEDIAN)) && c == MSUM_MEASURE_ROM) ||
+    L->has_exp = ((CAN(MSUM_INPUT_CONTINUOUS) || CAN(MSUM_INPUT_MEDIAN)) &&
+                  c == MSUM_MEASURE_ROM) ||
                  (CAN(MSUM_INPUT_COUNTS) && (k == MSUM_MEASURE_RR || k == MSUM_MEASURE_OR)) ||
                  CAN(MSUM_INPUT_PERCENT) || CAN(MSUM_INPUT_FOLD) ||
                  (CAN(MSUM_INPUT_GENERIC) && named);

@@ -452,8 +452,10 @@ static int generic(const msum_record *r, const msum_escalc_opts *o, msum_effect 
                         x[MSUM_F_SEI]);
         e->vi = x[MSUM_F_SEI] * x[MSUM_F_SEI];
     } else if (!isnan(lb) || !isnan(ub)) {
-        if (isnan(lb)) return fail(e, MSUM_EDATA, MSUM_F_CI_LB, "ci_lb is missing (ci_ub is given)");
-        if (isnan(ub)) return fail(e, MSUM_EDATA, MSUM_F_CI_UB, "ci_ub is missing (ci_lb is given)");
+        if (isnan(lb))
+            return fail(e, MSUM_EDATA, MSUM_F_CI_LB, "ci_lb is missing (ci_ub is given)");
+        if (isnan(ub))
+            return fail(e, MSUM_EDATA, MSUM_F_CI_UB, "ci_ub is missing (ci_lb is given)");
         if (lb > ub)
             return fail(e, MSUM_EDATA, MSUM_F_CI_LB, "ci_lb (%g) is above ci_ub (%g)", lb, ub);
         if (lb == ub)
