@@ -391,7 +391,8 @@ static void back_transform_columns(layout *L, const msum_typer *t)
 #define CAN(form) (any || only == (form))
     int named = msum_typer_col(t, "measure") >= 0; /* generic rows name their measure */
     msum_measure c = L->o->cont, k = L->o->counts;
-    L->has_exp = ((CAN(MSUM_INPUT_CONTINUOUS) || CAN(MSUM_INPUT_MEDIAN)) && c == MSUM_MEASURE_ROM) ||
+    L->has_exp = ((CAN(MSUM_INPUT_CONTINUOUS) || CAN(MSUM_INPUT_MEDIAN)) &&
+                  c == MSUM_MEASURE_ROM) ||
                  (CAN(MSUM_INPUT_COUNTS) && (k == MSUM_MEASURE_RR || k == MSUM_MEASURE_OR)) ||
                  CAN(MSUM_INPUT_PERCENT) || CAN(MSUM_INPUT_FOLD) ||
                  (CAN(MSUM_INPUT_GENERIC) && named);
@@ -556,6 +557,29 @@ static char *slurp(FILE *fp, size_t *len)
     return b.p;
 }
 
+/* Every error, and the first MAX_WARNINGS warnings with a count of the rest (a large file of
+ * small SDs would otherwise bury the table's stderr; validate lists them all). */
+enum { MAX_WARNINGS = 20 };
+
+static void print_diags(msum_diags *d)
+{
+    char line[4096];
+    size_t shown = 0, hidden = 0;
+    msum_diags_sort(d);
+    for (size_t i = 0; i < msum_diags_count(d); i++) {
+        const msum_diag *dg = msum_diags_get(d, i);
+        if (dg->severity != MSUM_DIAG_ERROR && shown >= MAX_WARNINGS) {
+            hidden++;
+            continue;
+        }
+        if (dg->severity != MSUM_DIAG_ERROR) shown++;
+        msum_diag_format(dg, line, sizeof line);
+        fprintf(stderr, "%s\n", line);
+    }
+    if (hidden)
+        cli_error(CMD, "%zu more warnings not shown ('metasum validate' lists them all)", hidden);
+}
+
 /* Standard output is a regular file (not in append mode): rows can go straight to it, since a
  * data error found later truncates it back to *start, where the table began. */
 static int stdout_truncatable(off_t *start)
@@ -610,7 +634,7 @@ int cmd_effects(int argc, char **argv)
     }
 
     rc = run_pass(&src, &o, diags, &sv, two_pass ? NULL : &w);
-    cli_print_diags(stderr, diags); /* the errors, or warnings only */
+    print_diags(diags);
     if (rc == EXIT_OK && sv.missing_measure) {
         msum_input in = (msum_input)sv.missing_measure;
         cli_error(CMD, "%s rows need --measure %s (see 'metasum effects --help')",
