@@ -642,6 +642,9 @@ int cmd_effects(int argc, char **argv)
                   in == MSUM_INPUT_COUNTS ? "RR, OR or RD" : "MD, SMD or ROM");
         rc = EXIT_USAGE;
     }
+    if (direct && rc == EXIT_OK) w_flush(&w);
+    if (direct && rc == EXIT_OK && w.err == OUT_IOERR)
+        rc = EXIT_IO; /* main() says so: ferror(stdout) stays set */
     if (rc != EXIT_OK) {
         if (direct) { /* take back what was written */
             w.b.len = 0;
@@ -665,10 +668,7 @@ int cmd_effects(int argc, char **argv)
         }
     }
     w_flush(&w);
-    if (rc == EXIT_OK && w.err == OUT_IOERR) {
-        cli_error(CMD, "error writing standard output");
-        rc = EXIT_IO;
-    }
+    if (rc == EXIT_OK && w.err == OUT_IOERR) rc = EXIT_IO; /* reported by main() */
     goto done;
 nomem:
     cli_error(CMD, "out of memory");
