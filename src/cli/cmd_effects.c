@@ -251,7 +251,7 @@ static void put_text(buf *b, const char *s, size_t len, char sep)
     b->len = (size_t)(o - b->p);
 }
 
-/* sep + number; caller reserved 40 bytes. */
+/* sep + number; caller reserved 49 bytes (the fast formatter wants 48). */
 static void put_num(buf *b, char sep, double v, int digits)
 {
     b->p[b->len++] = sep;
@@ -259,7 +259,7 @@ static void put_num(buf *b, char sep, double v, int digits)
         memcpy(b->p + b->len, "NA", 2);
         b->len += 2;
     } else {
-        b->len += (size_t)msum_fmt_num_fast(v, digits, b->p + b->len, 40);
+        b->len += (size_t)msum_fmt_num_fast(v, digits, b->p + b->len, 48);
     }
 }
 
@@ -444,7 +444,7 @@ static int write_row(writer *w, const layout *L, const msum_row *row, const msum
     const effects_opts *o = L->o;
     char sep = o->sep, conv[256];
     int nconv = msum_effect_conversion(e, conv, sizeof conv);
-    size_t need = 64 + 2 * (size_t)nconv + 11 * 41;
+    size_t need = 64 + 2 * (size_t)nconv + 11 * 49;
     for (size_t k = 0; k < L->npass; k++)
         need += 2 * ((size_t)L->order[k] < row->n ? row->len[L->order[k]] : 0) + 3;
     if (!w_room(w, need)) return 0;
