@@ -593,7 +593,9 @@ static int stdout_truncatable(off_t *start)
 
 /* Output kept in memory by the first pass; a larger table is written by a second pass over the
  * file instead (standard input is always kept). */
+#ifndef COLLECT_LIMIT
 #define COLLECT_LIMIT ((size_t)256 << 20)
+#endif
 
 /* The table is complete or absent: the first pass checks every row while it collects the
  * output, which is written only when no row has an error (into a regular file the rows go at
