@@ -251,7 +251,7 @@ static void put_text(buf *b, const char *s, size_t len, char sep)
     b->len = (size_t)(o - b->p);
 }
 
-/* sep + number; caller reserved 40 bytes. */
+/* sep + number; caller reserved 49 bytes (the fast formatter wants 48). */
 static void put_num(buf *b, char sep, double v, int digits)
 {
     b->p[b->len++] = sep;
@@ -259,7 +259,7 @@ static void put_num(buf *b, char sep, double v, int digits)
         memcpy(b->p + b->len, "NA", 2);
         b->len += 2;
     } else {
-        b->len += (size_t)msum_fmt_num_fast(v, digits, b->p + b->len, 40);
+        b->len += (size_t)msum_fmt_num_fast(v, digits, b->p + b->len, 48);
     }
 }
 
@@ -444,7 +444,7 @@ static int write_row(writer *w, const layout *L, const msum_row *row, const msum
     const effects_opts *o = L->o;
     char sep = o->sep, conv[256];
     int nconv = msum_effect_conversion(e, conv, sizeof conv);
-    size_t need = 64 + 2 * (size_t)nconv + 11 * 41;
+    size_t need = 64 + 2 * (size_t)nconv + 11 * 49;
     for (size_t k = 0; k < L->npass; k++)
         need += 2 * ((size_t)L->order[k] < row->n ? row->len[L->order[k]] : 0) + 3;
     if (!w_room(w, need)) return 0;
@@ -593,7 +593,9 @@ static int stdout_truncatable(off_t *start)
 
 /* Output kept in memory by the first pass; a larger table is written by a second pass over the
  * file instead (standard input is always kept). */
+#ifndef COLLECT_LIMIT
 #define COLLECT_LIMIT ((size_t)256 << 20)
+#endif
 
 /* The table is complete or absent: the first pass checks every row while it collects the
  * output, which is written only when no row has an error (into a regular file the rows go at
@@ -642,6 +644,9 @@ int cmd_effects(int argc, char **argv)
                   in == MSUM_INPUT_COUNTS ? "RR, OR or RD" : "MD, SMD or ROM");
         rc = EXIT_USAGE;
     }
+    if (direct && rc == EXIT_OK) w_flush(&w);
+    if (direct && rc == EXIT_OK && w.err == OUT_IOERR)
+        rc = EXIT_IO; /* main() says so: ferror(stdout) stays set */
     if (rc != EXIT_OK) {
         if (direct) { /* take back what was written */
             w.b.len = 0;
@@ -665,10 +670,7 @@ int cmd_effects(int argc, char **argv)
         }
     }
     w_flush(&w);
-    if (rc == EXIT_OK && w.err == OUT_IOERR) {
-        cli_error(CMD, "error writing standard output");
-        rc = EXIT_IO;
-    }
+    if (rc == EXIT_OK && w.err == OUT_IOERR) rc = EXIT_IO; /* reported by main() */
     goto done;
 nomem:
     cli_error(CMD, "out of memory");

@@ -140,16 +140,17 @@ double msum_hedges_j(double m)
 
 /* Median with range and/or quartiles -> mean and SD, for one group of size n.
  *   Scenario C1 {min, median, max}, C2 {q1, median, q3}, C3 {all five}.
- *   Mean: Luo et al. 2018 optimal weights (as metafor's conv.fivenum "luo2016"):
+ *   Mean: Luo et al. 2018 optimal weights (metafor conv.fivenum method "luo2016"; equation
+ *   numbers of the arXiv version, as metafor cites them):
  *     C1  w = 4 / (4 + n^0.75):            mean = w (min+max)/2 + (1-w) median      (eq. 7)
  *     C2  w = 0.7 + 0.39/n:                mean = w (q1+q3)/2 + (1-w) median         (eq. 11)
  *     C3  w1 = 2.2 / (2.2 + n^0.75), w2 = 0.7 - 0.72 / n^0.55:
  *         mean = w1 (min+max)/2 + w2 (q1+q3)/2 + (1 - w1 - w2) median                 (eq. 15)
- *   SD: Wan et al. 2014, with xi(n) = 2 Phi^-1((n - 0.375)/(n + 0.25)) and
- *       eta(n) = 2 Phi^-1((0.75 n - 0.125)/(n + 0.25)):
+ *   SD: Wan et al. 2014 (metafor conv.fivenum method "wan2014"), with
+ *       xi(n) = 2 Phi^-1((n - 0.375)/(n + 0.25)), eta(n) = 2 Phi^-1((0.75 n - 0.125)/(n + 0.25)):
  *     C1  sd = (max - min) / xi(n)                                                     (eq. 9)
  *     C2  sd = (q3 - q1) / eta(n)                                                      (eq. 16)
- *     C3  sd = ((max - min) / xi(n) + (q3 - q1) / eta(n)) / 2                          (eq. 15)
+ *     C3  sd = ((max - min) / xi(n) + (q3 - q1) / eta(n)) / 2   (scenario C3: the average)
  * Both quantile arguments are 1/2 at n = 1 (xi = eta = 0), so n >= 2 is required.
  * `bad` receives the index (0 min, 1 q1, 2 median, 3 q3, 4 max, 5 n) of the value at fault. */
 static int median_core(const double v[6], double *mean, double *sd, int *bad, char *msg,

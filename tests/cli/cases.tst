@@ -70,3 +70,4 @@
 0 pool_many_groups.txt     awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<3000;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM pool --by g -m DL -d 8 - | awk -F, 'NR==1||NR==2||NR==1501||NR==3001{print $1","$2","$6","$21}END{print NR}'
 # 25 rows that each give a warning: 20 are shown, then a count
 0 effects_many_warnings.txt  awk 'BEGIN{print "id,m1i,sd1i,n1i,m2i,sd2i,n2i"; for(i=1;i<=25;i++) print "w" i ",50,0.1,10,48,5,10"}' | $METASUM effects -m MD - 2>&1 >/dev/null | tail -n 2
+3 -   $METASUM effects -m SMD tests/ref/metafor38/inputs/normand1999.csv > /dev/full
