@@ -37,6 +37,7 @@ const char *msum_version(void);
 #include "metasum/diag.h"
 #include "metasum/escalc.h"
 #include "metasum/pool.h"
+#include "metasum/metareg.h"
 #include "metasum/record.h"
 #include "metasum/table.h"
 #include "metasum/write.h"
