@@ -1,0 +1,789 @@
+/* Synthesis without meta-analysis (Campbell et al., BMJ 2020;368:l6890): vote counting by
+ * direction with Wilson score CIs (Wilson 1927) and exact sign tests, Clopper-Pearson intervals
+ * (Clopper & Pearson 1934), ROM magnitudes, descriptive comparisons, evidence maps and time
+ * courses, as msum_table values.  No variances exist here, so nothing is pooled.
+ */
+#include "metasum/swim.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metasum/metasum.h"
+
+/* ---- binomial building blocks ------------------------------------------------------------- */
+
+static int bad_binom(double x, double n, double level)
+{
+    return !(n >= 1) || !(x >= 0) || x > n || !(level > 0 && level < 1) || x != floor(x) ||
+           n != floor(n);
+}
+
+/* Wilson (1927) score interval, as R prop.test(x, n, correct = FALSE). */
+int msum_wilson_ci(double x, double n, double level, double *lb, double *ub)
+{
+    if (!lb || !ub || bad_binom(x, n, level)) return MSUM_EINVAL;
+    double z = gsl_cdf_ugaussian_Qinv((1 - level) / 2), z2 = z * z, p = x / n;
+    double c = (p + z2 / (2 * n)) / (1 + z2 / n);
+    double h = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+    *lb = fmax(0, c - h);
+    *ub = fmin(1, c + h);
+    return MSUM_OK;
+}
+
+/* Clopper & Pearson (1934): lb = B^-1(a/2; x, n-x+1), ub = B^-1(1-a/2; x+1, n-x). */
+int msum_clopper_pearson_ci(double x, double n, double level, double *lb, double *ub)
+{
+    if (!lb || !ub || bad_binom(x, n, level)) return MSUM_EINVAL;
+    double a = 1 - level;
+    *lb = x == 0 ? 0 : gsl_cdf_beta_Pinv(a / 2, x, n - x + 1);
+    *ub = x == n ? 1 : gsl_cdf_beta_Pinv(1 - a / 2, x + 1, n - x);
+    return MSUM_OK;
+}
+
+/* Exact sign test (binomial, p = 1/2): the distribution is symmetric, so R binom.test's
+ * "probabilities no larger than the observed one" rule equals twice the smaller tail. */
+double msum_sign_test_p(double x, double n)
+{
+    if (bad_binom(x, n, 0.5)) return NAN;
+    unsigned ux = (unsigned)x, un = (unsigned)n;
+    double lo = gsl_cdf_binomial_P(ux, 0.5, un);
+    double hi = ux == 0 ? 1.0 : gsl_cdf_binomial_Q(ux - 1, 0.5, un);
+    return fmin(1, 2 * fmin(lo, hi));
+}
+
+/* ---- rows --------------------------------------------------------------------------------- */
+
+static const char *const benefit_names[] = {"unknown", "increase", "decrease", "none"};
+
+const char *msum_benefit_name(msum_benefit b)
+{
+    return b >= MSUM_BENEFIT_UNKNOWN && b <= MSUM_BENEFIT_NONE ? benefit_names[b] : "unknown";
+}
+
+int msum_benefit_parse(const char *s, msum_benefit *out)
+{
+    for (int i = MSUM_BENEFIT_INCREASE; i <= MSUM_BENEFIT_NONE; i++)
+        if (s && strcmp(s, benefit_names[i]) == 0) {
+            *out = (msum_benefit)i;
+            return 1;
+        }
+    return 0;
+}
+
+static const char *str(const char *s) { return s ? s : ""; }
+static const char *na(const char *s) { return s && *s ? s : NULL; }
+
+static msum_direction row_direction(const msum_swim_row *r)
+{
+    if (r->direction != MSUM_DIR_NONE) return r->direction;
+    if (isnan(r->rom)) return MSUM_DIR_NONE;
+    return r->rom > 0 ? MSUM_DIR_INCREASE : r->rom < 0 ? MSUM_DIR_DECREASE : MSUM_DIR_NO_CHANGE;
+}
+
+int msum_swim_classify(const msum_swim_row *r, msum_benefit b, msum_direction *dir)
+{
+    msum_direction d = row_direction(r);
+    if (dir) *dir = d;
+    if (d == MSUM_DIR_NO_CHANGE) return 0;
+    if (d == MSUM_DIR_NONE || (b != MSUM_BENEFIT_INCREASE && b != MSUM_BENEFIT_DECREASE)) return 2;
+    return (d == MSUM_DIR_INCREASE) == (b == MSUM_BENEFIT_INCREASE) ? 1 : -1;
+}
+
+static msum_benefit lookup(const msum_swim_outcome *dict, size_t nd, const char *outcome)
+{
+    for (size_t i = 0; i < nd; i++)
+        if (dict[i].outcome && outcome && strcmp(dict[i].outcome, outcome) == 0)
+            return dict[i].beneficial;
+    return MSUM_BENEFIT_UNKNOWN;
+}
+
+static const char *effect_of(const msum_swim_row *r)
+{
+    return r->about_exposure ? "exposure" : "treatment";
+}
+
+/* "source-preparation" (e.g. "ADSC-Ex"), or whichever of the two is given. */
+static void label(const msum_swim_row *r, char *buf, size_t size)
+{
+    const char *s = str(r->source), *p = str(r->preparation);
+    snprintf(buf, size, "%s%s%s", s, *s && *p ? "-" : "", p);
+}
+
+/* ---- grouping ----------------------------------------------------------------------------- */
+
+enum { K_SOURCE, K_PREP, K_MODEL, K_EXPO, K_OUTCOME, K_EFFECT, K_UNIT, K_MAX };
+
+typedef struct {
+    const char *k[K_MAX];
+    int nk;
+    size_t row;
+    double time;
+} item;
+
+static const char *key_of(const msum_swim_row *r, int f)
+{
+    switch (f) {
+    case K_SOURCE: return str(r->source);
+    case K_PREP: return str(r->preparation);
+    case K_MODEL: return str(r->model);
+    case K_EXPO: return str(r->exposure);
+    case K_OUTCOME: return str(r->outcome);
+    case K_EFFECT: return effect_of(r);
+    default: return str(r->time_unit);
+    }
+}
+
+static int same_keys(const item *a, const item *b)
+{
+    for (int i = 0; i < a->nk; i++)
+        if (strcmp(a->k[i], b->k[i]) != 0) return 0;
+    return 1;
+}
+
+static int cmp_item(const void *pa, const void *pb)
+{
+    const item *a = pa, *b = pb;
+    for (int i = 0; i < a->nk; i++) {
+        int c = strcmp(a->k[i], b->k[i]);
+        if (c) return c;
+    }
+    if (a->time != b->time && !(isnan(a->time) && isnan(b->time))) {
+        if (isnan(a->time)) return 1;
+        if (isnan(b->time)) return -1;
+        return a->time < b->time ? -1 : 1;
+    }
+    return a->row < b->row ? -1 : a->row > b->row;
+}
+
+/* Rows sorted by the key fields (then time, then input order).  NULL on allocation failure. */
+static item *group_rows(const msum_swim_row *rows, size_t n, const int *fields, int nf)
+{
+    item *it = malloc((n ? n : 1) * sizeof *it);
+    if (!it) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        it[i].nk = nf;
+        for (int f = 0; f < nf; f++) it[i].k[f] = key_of(&rows[i], fields[f]);
+        it[i].row = i;
+        it[i].time = rows[i].time;
+    }
+    qsort(it, n, sizeof *it, cmp_item);
+    return it;
+}
+
+/* The grouping fields of a vote-count or magnitude cell. */
+static int cell_fields(const msum_swim_opts *o, int *f)
+{
+    int nf = 0;
+    f[nf++] = K_SOURCE;
+    if (o->by_preparation) f[nf++] = K_PREP;
+    if (o->by_model) f[nf++] = K_MODEL;
+    if (o->by_exposure) f[nf++] = K_EXPO;
+    f[nf++] = K_OUTCOME;
+    f[nf++] = K_EFFECT;
+    return nf;
+}
+
+static const char *field_colname(int f)
+{
+    static const char *const names[] = {"source", "preparation", "model", "exposure",
+                                        "outcome", "effect_of", "time_unit"};
+    return names[f];
+}
+
+/* ---- table building ----------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    msum_coltype type;
+    const char *desc;
+} colspec;
+
+typedef struct {
+    msum_table *t;
+    long row;
+    int st;
+} builder;
+
+static void b_init(builder *b, const char *name, const char *title, const colspec *cols,
+                   size_t nc)
+{
+    b->row = -1;
+    b->st = MSUM_OK;
+    b->t = msum_table_new(name, title);
+    if (!b->t) {
+        b->st = MSUM_ENOMEM;
+        return;
+    }
+    for (size_t c = 0; c < nc && b->st == MSUM_OK; c++)
+        if (msum_table_add_col(b->t, cols[c].name, cols[c].type, cols[c].desc) < 0)
+            b->st = MSUM_ENOMEM;
+}
+
+static void b_row(builder *b)
+{
+    if (b->st != MSUM_OK) return;
+    b->row = msum_table_add_row(b->t);
+    if (b->row < 0) b->st = MSUM_ENOMEM;
+}
+
+static void b_text(builder *b, const char *col, const char *s)
+{
+    if (b->st != MSUM_OK) return;
+    int c = msum_table_col_index(b->t, col);
+    b->st = c < 0 ? MSUM_EINVAL : msum_table_set_text(b->t, (size_t)b->row, (size_t)c, s);
+}
+
+static void b_num(builder *b, const char *col, double v)
+{
+    if (b->st != MSUM_OK) return;
+    int c = msum_table_col_index(b->t, col);
+    b->st = c < 0 ? MSUM_EINVAL : msum_table_set_num(b->t, (size_t)b->row, (size_t)c, v);
+}
+
+static void b_meta(builder *b, const char *k, const char *v)
+{
+    if (b->st == MSUM_OK) b->st = msum_table_set_meta(b->t, k, v);
+}
+
+static int b_finish(builder *b, msum_table **out)
+{
+    b_meta(b, "version", MSUM_VERSION);
+    if (b->st != MSUM_OK) {
+        msum_table_free(b->t);
+        return b->st;
+    }
+    *out = b->t;
+    return MSUM_OK;
+}
+
+/* Copy the key columns of a group into the current row. */
+static void b_keys(builder *b, const item *it, const int *fields, int nf)
+{
+    for (int f = 0; f < nf; f++) b_text(b, field_colname(fields[f]), na(it->k[f]));
+}
+
+static size_t key_cols(const int *fields, int nf, colspec *cols)
+{
+    static const char *const desc[] = {
+        "cell source of the treatment", "preparation (Ex, CM, EV, ...)", "model (cells, animal)",
+        "the insult (UVB, H2O2, ...)", "outcome (key of outcomes.csv)",
+        "treatment: effects of the treatment; exposure: effects of the insult alone",
+        "unit of the time points"};
+    for (int f = 0; f < nf; f++)
+        cols[f] = (colspec){field_colname(fields[f]), MSUM_COL_TEXT, desc[fields[f]]};
+    return (size_t)nf;
+}
+
+static void level_text(double level, char *buf, size_t size)
+{
+    msum_fmt_num(level, 0, buf, size);
+}
+
+/* ---- vote counting ------------------------------------------------------------------------ */
+
+typedef struct {
+    double rows, ben, harm, none, uncl, inc, dec;
+} tally;
+
+static void tally_add(tally *t, const msum_swim_row *r, msum_benefit b)
+{
+    msum_direction d;
+    int c = msum_swim_classify(r, b, &d);
+    t->rows++;
+    if (c == 1) t->ben++;
+    else if (c == -1) t->harm++;
+    else if (c == 0) t->none++;
+    else t->uncl++;
+    if (d == MSUM_DIR_INCREASE) t->inc++;
+    if (d == MSUM_DIR_DECREASE) t->dec++;
+}
+
+int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
+                    size_t ndict, const msum_swim_opts *o, msum_table **out)
+{
+    if (!out || (!rows && n)) return MSUM_EINVAL;
+    *out = NULL;
+    msum_swim_opts def = MSUM_SWIM_OPTS_DEFAULT;
+    if (!o) o = &def;
+    if (!(o->level > 0 && o->level < 1)) return MSUM_EINVAL;
+    int f[K_MAX];
+    int nf = cell_fields(o, f);
+    colspec cols[K_MAX + 16];
+    size_t nc = key_cols(f, nf, cols);
+    const colspec rest[] = {
+        {"beneficial", MSUM_COL_TEXT, "good direction of the outcome (outcome dictionary)"},
+        {"n_rows", MSUM_COL_INT, "rows in the cell"},
+        {"n_increase", MSUM_COL_INT, "rows whose effect is an increase"},
+        {"n_decrease", MSUM_COL_INT, "rows whose effect is a decrease"},
+        {"n_beneficial", MSUM_COL_INT, "rows in the beneficial direction"},
+        {"n_harmful", MSUM_COL_INT, "rows in the harmful direction"},
+        {"n_no_change", MSUM_COL_INT, "rows reporting no change (not votes)"},
+        {"n_unclassified", MSUM_COL_INT,
+         "rows without a direction, or on an outcome without a beneficial direction"},
+        {"n_votes", MSUM_COL_INT, "n_beneficial + n_harmful"},
+        {"prop_beneficial", MSUM_COL_NUM, "n_beneficial / n_votes"},
+        {"ci_lb", MSUM_COL_NUM, "Wilson score CI, lower bound"},
+        {"ci_ub", MSUM_COL_NUM, "Wilson score CI, upper bound"},
+        {"sign_pval", MSUM_COL_NUM, "exact two-sided sign test (binomial, p = 1/2) on the votes"}};
+    for (size_t c = 0; c < sizeof rest / sizeof rest[0]; c++) cols[nc++] = rest[c];
+    builder b;
+    b_init(&b, "votes", "Vote counting by direction of effect (SWiM)", cols, nc);
+    item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
+    if (b.st == MSUM_OK && !it) b.st = MSUM_ENOMEM;
+    for (size_t i = 0; b.st == MSUM_OK && i < n;) {
+        size_t j = i;
+        tally t = {0};
+        msum_benefit ben = lookup(dict, ndict, rows[it[i].row].outcome);
+        while (j < n && same_keys(&it[i], &it[j])) tally_add(&t, &rows[it[j++].row], ben);
+        b_row(&b);
+        b_keys(&b, &it[i], f, nf);
+        b_text(&b, "beneficial", msum_benefit_name(ben));
+        b_num(&b, "n_rows", t.rows);
+        b_num(&b, "n_increase", t.inc);
+        b_num(&b, "n_decrease", t.dec);
+        int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
+        b_num(&b, "n_beneficial", dirable ? t.ben : NAN);
+        b_num(&b, "n_harmful", dirable ? t.harm : NAN);
+        b_num(&b, "n_no_change", t.none);
+        b_num(&b, "n_unclassified", t.uncl);
+        double nv = t.ben + t.harm;
+        b_num(&b, "n_votes", dirable ? nv : NAN);
+        if (dirable && nv > 0) {
+            double lb, ub;
+            msum_wilson_ci(t.ben, nv, o->level, &lb, &ub);
+            b_num(&b, "prop_beneficial", t.ben / nv);
+            b_num(&b, "ci_lb", lb);
+            b_num(&b, "ci_ub", ub);
+            b_num(&b, "sign_pval", msum_sign_test_p(t.ben, nv));
+        }
+        i = j;
+    }
+    free(it);
+    char lv[32];
+    level_text(o->level, lv, sizeof lv);
+    b_meta(&b, "method", "vote counting (SWiM); Wilson score CI; exact two-sided sign test");
+    b_meta(&b, "scale", "direction of effect, standardised by the outcome dictionary");
+    b_meta(&b, "level", lv);
+    b_meta(&b, "no_change", "no-change rows are not votes: excluded from the proportion and test");
+    b_meta(&b, "effect_of", "exposure rows (findings about the insult) are separate cells, never "
+                            "counted with treatment rows");
+    return b_finish(&b, out);
+}
+
+/* ---- evidence map ------------------------------------------------------------------------- */
+
+/* Distinct non-empty texts, sorted; returns the count (array owned by the caller). */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static size_t distinct(const char **v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_str);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (*v[i] && (m == 0 || strcmp(v[m - 1], v[i]) != 0)) v[m++] = v[i];
+    return m;
+}
+
+/* Comma-joined distinct values of one field over rows matching (source, outcome). */
+static void join_field(const msum_swim_row *rows, size_t n, const char *src, const char *oc,
+                       int field, const char **tmp, char *buf, size_t size)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(str(rows[i].source), src) == 0 && strcmp(str(rows[i].outcome), oc) == 0)
+            tmp[m++] = key_of(&rows[i], field);
+    m = distinct(tmp, m);
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < m && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", tmp[i]);
+}
+
+static size_t append(char *buf, size_t len, size_t size, const char *what, double v, int *first)
+{
+    if (v <= 0 || len >= size) return len;
+    len += (size_t)snprintf(buf + len, size - len, "%s%g %s", *first ? "" : ", ", v, what);
+    *first = 0;
+    return len;
+}
+
+static void summary_text(const tally *t, const tally *x, msum_benefit ben, char *buf, size_t size)
+{
+    if (t->rows + x->rows == 0) {
+        snprintf(buf, size, "no evidence");
+        return;
+    }
+    size_t len = 0;
+    const tally *parts[2] = {t, x};
+    for (int p = 0; p < 2; p++) {
+        const tally *a = parts[p];
+        if (a->rows == 0) continue;
+        int first = 1;
+        if (len < size)
+            len += (size_t)snprintf(buf + len, size - len, "%s", p ? (len ? "; exposure: " :
+                                                                      "exposure: ") : "");
+        if (ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE) {
+            len = append(buf, len, size, "beneficial", a->ben, &first);
+            len = append(buf, len, size, "harmful", a->harm, &first);
+        } else {
+            len = append(buf, len, size, "increase", a->inc, &first);
+            len = append(buf, len, size, "decrease", a->dec, &first);
+        }
+        len = append(buf, len, size, "no change", a->none, &first);
+        double rest = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE
+                          ? a->uncl : a->rows - a->inc - a->dec - a->none;
+        len = append(buf, len, size, "without direction", rest, &first);
+    }
+}
+
+int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
+                           size_t ndict, const msum_swim_opts *o, msum_table **out)
+{
+    if (!out || (!rows && n) || (!dict && ndict)) return MSUM_EINVAL;
+    *out = NULL;
+    (void)o;
+    const colspec cols[] = {
+        {"source", MSUM_COL_TEXT, "cell source of the treatment"},
+        {"outcome", MSUM_COL_TEXT, "outcome (rows and dictionary)"},
+        {"beneficial", MSUM_COL_TEXT, "good direction of the outcome"},
+        {"n_rows", MSUM_COL_INT, "rows in the cell (0: a gap in the evidence)"},
+        {"n_treatment", MSUM_COL_INT, "rows about the treatment"},
+        {"n_exposure", MSUM_COL_INT, "rows about the insult alone"},
+        {"n_beneficial", MSUM_COL_INT, "treatment rows in the beneficial direction"},
+        {"n_harmful", MSUM_COL_INT, "treatment rows in the harmful direction"},
+        {"n_no_change", MSUM_COL_INT, "treatment rows reporting no change"},
+        {"n_magnitude", MSUM_COL_INT, "treatment rows with a number on the ROM scale"},
+        {"preparations", MSUM_COL_TEXT, "preparations seen"},
+        {"models", MSUM_COL_TEXT, "models seen"},
+        {"summary", MSUM_COL_TEXT, "directions in words"}};
+    builder b;
+    b_init(&b, "evidence_map", "Evidence map: source x outcome", cols, sizeof cols / sizeof *cols);
+    const char **src = malloc((n + 1) * sizeof *src);
+    const char **oc = malloc((n + ndict + 1) * sizeof *oc);
+    const char **tmp = malloc((n + 1) * sizeof *tmp);
+    if (b.st == MSUM_OK && (!src || !oc || !tmp)) b.st = MSUM_ENOMEM;
+    size_t ns = 0, no = 0;
+    if (b.st == MSUM_OK) {
+        for (size_t i = 0; i < n; i++) {
+            src[ns++] = str(rows[i].source);
+            oc[no++] = str(rows[i].outcome);
+        }
+        for (size_t i = 0; i < ndict; i++) oc[no++] = str(dict[i].outcome);
+        ns = distinct(src, ns);
+        no = distinct(oc, no);
+    }
+    char prep[512], mod[512], sum[512];
+    for (size_t s = 0; b.st == MSUM_OK && s < ns; s++)
+        for (size_t c = 0; b.st == MSUM_OK && c < no; c++) {
+            msum_benefit ben = lookup(dict, ndict, oc[c]);
+            tally t = {0}, x = {0};
+            double mag = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (strcmp(str(rows[i].source), src[s]) || strcmp(str(rows[i].outcome), oc[c]))
+                    continue;
+                tally_add(rows[i].about_exposure ? &x : &t, &rows[i], ben);
+                if (!rows[i].about_exposure && !isnan(rows[i].rom)) mag++;
+            }
+            int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
+            join_field(rows, n, src[s], oc[c], K_PREP, tmp, prep, sizeof prep);
+            join_field(rows, n, src[s], oc[c], K_MODEL, tmp, mod, sizeof mod);
+            summary_text(&t, &x, ben, sum, sizeof sum);
+            b_row(&b);
+            b_text(&b, "source", src[s]);
+            b_text(&b, "outcome", oc[c]);
+            b_text(&b, "beneficial", msum_benefit_name(ben));
+            b_num(&b, "n_rows", t.rows + x.rows);
+            b_num(&b, "n_treatment", t.rows);
+            b_num(&b, "n_exposure", x.rows);
+            b_num(&b, "n_beneficial", dirable ? t.ben : NAN);
+            b_num(&b, "n_harmful", dirable ? t.harm : NAN);
+            b_num(&b, "n_no_change", t.none);
+            b_num(&b, "n_magnitude", mag);
+            b_text(&b, "preparations", na(prep));
+            b_text(&b, "models", na(mod));
+            b_text(&b, "summary", sum);
+        }
+    free(src);
+    free(oc);
+    free(tmp);
+    b_meta(&b, "method", "evidence map (SWiM): every source x outcome cell, empty cells included");
+    b_meta(&b, "scale", "counts of reported effects");
+    return b_finish(&b, out);
+}
+
+/* ---- magnitudes --------------------------------------------------------------------------- */
+
+int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
+                         msum_table **out)
+{
+    if (!out || (!rows && n)) return MSUM_EINVAL;
+    *out = NULL;
+    msum_swim_opts def = MSUM_SWIM_OPTS_DEFAULT;
+    if (!o) o = &def;
+    int f[K_MAX];
+    int nf = cell_fields(o, f);
+    colspec cols[K_MAX + 10];
+    size_t nc = key_cols(f, nf, cols);
+    const colspec rest[] = {
+        {"n", MSUM_COL_INT, "rows with a ROM"},
+        {"median", MSUM_COL_NUM, "median ROM (log ratio)"},
+        {"q1", MSUM_COL_NUM, "first quartile of ROM (R quantile type 7)"},
+        {"q3", MSUM_COL_NUM, "third quartile of ROM (R quantile type 7)"},
+        {"min", MSUM_COL_NUM, "smallest ROM"},
+        {"max", MSUM_COL_NUM, "largest ROM"},
+        {"median_ratio", MSUM_COL_NUM, "exp(median): the median as a ratio of means"}};
+    for (size_t c = 0; c < sizeof rest / sizeof rest[0]; c++) cols[nc++] = rest[c];
+    builder b;
+    b_init(&b, "magnitudes", "Magnitudes on the ROM scale (SWiM)", cols, nc);
+    item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (b.st == MSUM_OK && (!it || !v)) b.st = MSUM_ENOMEM;
+    for (size_t i = 0; b.st == MSUM_OK && i < n;) {
+        size_t j = i, m = 0;
+        for (; j < n && same_keys(&it[i], &it[j]); j++)
+            if (!isnan(rows[it[j].row].rom)) v[m++] = rows[it[j].row].rom;
+        if (m > 0) {
+            gsl_sort(v, 1, m);
+            double med = gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5);
+            b_row(&b);
+            b_keys(&b, &it[i], f, nf);
+            b_num(&b, "n", (double)m);
+            b_num(&b, "median", med);
+            b_num(&b, "q1", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.25));
+            b_num(&b, "q3", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.75));
+            b_num(&b, "min", v[0]);
+            b_num(&b, "max", v[m - 1]);
+            b_num(&b, "median_ratio", exp(med));
+        }
+        i = j;
+    }
+    free(it);
+    free(v);
+    b_meta(&b, "method", "descriptive summary of magnitudes (SWiM): median, IQR (type 7), range");
+    b_meta(&b, "scale", "ROM (log ratio)");
+    return b_finish(&b, out);
+}
+
+/* ---- descriptive comparisons -------------------------------------------------------------- */
+
+/* Does a comparator name a treatment present in the rows (a source, a source-preparation label,
+ * or "<anything>-<preparation>" for a preparation in the rows)? */
+static int comparator_is_treatment(const msum_swim_row *rows, size_t n, const char *cmp)
+{
+    if (!cmp || !*cmp) return 0;
+    const char *dash = strrchr(cmp, '-');
+    char lab[256];
+    for (size_t i = 0; i < n; i++) {
+        label(&rows[i], lab, sizeof lab);
+        if (strcmp(cmp, str(rows[i].source)) == 0 || strcmp(cmp, lab) == 0) return 1;
+        if (dash && rows[i].preparation && *rows[i].preparation &&
+            strcmp(dash + 1, rows[i].preparation) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int same_time(const msum_swim_row *a, const msum_swim_row *b)
+{
+    int t = (isnan(a->time) && isnan(b->time)) || a->time == b->time;
+    return t && strcmp(str(a->time_unit), str(b->time_unit)) == 0;
+}
+
+static const char *value_unit(msum_input in)
+{
+    return in == MSUM_INPUT_PERCENT ? "percent_change" : in == MSUM_INPUT_FOLD ? "fold_change"
+                                                                               : "ROM";
+}
+
+int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
+                          msum_table **out)
+{
+    if (!out || (!rows && n)) return MSUM_EINVAL;
+    *out = NULL;
+    (void)o;
+    const colspec cols[] = {
+        {"kind", MSUM_COL_TEXT, "across rows (two findings vs the same comparator) or "
+                                "head-to-head (one finding of one treatment vs another)"},
+        {"outcome", MSUM_COL_TEXT, NULL}, {"model", MSUM_COL_TEXT, NULL},
+        {"exposure", MSUM_COL_TEXT, NULL}, {"effect_of", MSUM_COL_TEXT, NULL},
+        {"time", MSUM_COL_NUM, NULL}, {"time_unit", MSUM_COL_TEXT, NULL},
+        {"a", MSUM_COL_TEXT, "source-preparation of the first finding"},
+        {"b", MSUM_COL_TEXT, "source-preparation of the second finding, or the comparator"},
+        {"a_id", MSUM_COL_TEXT, NULL}, {"b_id", MSUM_COL_TEXT, NULL},
+        {"comparator", MSUM_COL_TEXT, "what the findings are relative to"},
+        {"input", MSUM_COL_TEXT, "form of the reported numbers (percent_change, fold_change, "
+                                 "ROM, mixed)"},
+        {"a_value", MSUM_COL_NUM, "reported number of a (percent or fold)"},
+        {"b_value", MSUM_COL_NUM, "reported number of b"},
+        {"abs_diff", MSUM_COL_NUM, "a_value - b_value (percentage points for percent changes)"},
+        {"value_ratio", MSUM_COL_NUM, "a_value / b_value (e.g. 1.56 times the gain)"},
+        {"a_rom", MSUM_COL_NUM, "ROM of a"}, {"b_rom", MSUM_COL_NUM, "ROM of b"},
+        {"rom_diff", MSUM_COL_NUM, "a_rom - b_rom (head-to-head: the reported ROM)"},
+        {"ratio", MSUM_COL_NUM, "exp(rom_diff): ratio of a to b"},
+        {"log2_ratio", MSUM_COL_NUM, "rom_diff / ln 2"}};
+    builder b;
+    b_init(&b, "comparisons", "Descriptive comparisons of reported numbers (no CI exists)", cols,
+           sizeof cols / sizeof *cols);
+    char la[256], lb[256];
+    /* head-to-head findings */
+    for (size_t i = 0; b.st == MSUM_OK && i < n; i++) {
+        const msum_swim_row *r = &rows[i];
+        if (isnan(r->rom) || !comparator_is_treatment(rows, n, r->comparator)) continue;
+        label(r, la, sizeof la);
+        b_row(&b);
+        b_text(&b, "kind", "head-to-head");
+        b_text(&b, "outcome", na(r->outcome));
+        b_text(&b, "model", na(r->model));
+        b_text(&b, "exposure", na(r->exposure));
+        b_text(&b, "effect_of", effect_of(r));
+        b_num(&b, "time", r->time);
+        b_text(&b, "time_unit", na(r->time_unit));
+        b_text(&b, "a", na(la));
+        b_text(&b, "b", r->comparator);
+        b_text(&b, "a_id", na(r->id));
+        b_text(&b, "comparator", r->comparator);
+        b_text(&b, "input", value_unit(r->input));
+        b_num(&b, "a_value", r->value);
+        b_num(&b, "value_ratio", exp(r->rom));
+        b_num(&b, "a_rom", r->rom);
+        b_num(&b, "rom_diff", r->rom);
+        b_num(&b, "ratio", exp(r->rom));
+        b_num(&b, "log2_ratio", r->rom / M_LN2);
+    }
+    /* pairs across rows */
+    for (size_t i = 0; b.st == MSUM_OK && i < n; i++)
+        for (size_t j = i + 1; b.st == MSUM_OK && j < n; j++) {
+            const msum_swim_row *p = &rows[i], *q = &rows[j];
+            if (isnan(p->rom) || isnan(q->rom)) continue;
+            if (strcmp(str(p->outcome), str(q->outcome)) || strcmp(str(p->model), str(q->model)) ||
+                strcmp(str(p->exposure), str(q->exposure)) ||
+                strcmp(str(p->comparator), str(q->comparator)) ||
+                p->about_exposure != q->about_exposure || !same_time(p, q))
+                continue;
+            if (comparator_is_treatment(rows, n, p->comparator)) continue;
+            label(p, la, sizeof la);
+            label(q, lb, sizeof lb);
+            if (strcmp(la, lb) == 0) continue;
+            if (fabs(q->rom) > fabs(p->rom)) { /* a = the larger |ROM| */
+                const msum_swim_row *t = p;
+                p = q;
+                q = t;
+                label(p, la, sizeof la);
+                label(q, lb, sizeof lb);
+            }
+            int same_in = p->input == q->input &&
+                          (p->input == MSUM_INPUT_PERCENT || p->input == MSUM_INPUT_FOLD);
+            b_row(&b);
+            b_text(&b, "kind", "across rows");
+            b_text(&b, "outcome", na(p->outcome));
+            b_text(&b, "model", na(p->model));
+            b_text(&b, "exposure", na(p->exposure));
+            b_text(&b, "effect_of", effect_of(p));
+            b_num(&b, "time", p->time);
+            b_text(&b, "time_unit", na(p->time_unit));
+            b_text(&b, "a", na(la));
+            b_text(&b, "b", na(lb));
+            b_text(&b, "a_id", na(p->id));
+            b_text(&b, "b_id", na(q->id));
+            b_text(&b, "comparator", na(p->comparator));
+            b_text(&b, "input", p->input == q->input ? value_unit(p->input) : "mixed");
+            b_num(&b, "a_value", p->value);
+            b_num(&b, "b_value", q->value);
+            b_num(&b, "abs_diff", same_in ? p->value - q->value : NAN);
+            b_num(&b, "value_ratio", same_in ? p->value / q->value : NAN);
+            b_num(&b, "a_rom", p->rom);
+            b_num(&b, "b_rom", q->rom);
+            b_num(&b, "rom_diff", p->rom - q->rom);
+            b_num(&b, "ratio", exp(p->rom - q->rom));
+            b_num(&b, "log2_ratio", (p->rom - q->rom) / M_LN2);
+        }
+    b_meta(&b, "method", "descriptive comparison of reported numbers (SWiM); no variance, "
+                         "no CI, no test");
+    b_meta(&b, "scale", "reported units and ROM (log ratio)");
+    return b_finish(&b, out);
+}
+
+/* ---- time courses ------------------------------------------------------------------------- */
+
+int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
+                         size_t ndict, const msum_swim_opts *o, msum_table **out)
+{
+    if (!out || (!rows && n)) return MSUM_EINVAL;
+    *out = NULL;
+    (void)o;
+    static const int f[] = {K_SOURCE, K_PREP, K_MODEL, K_EXPO, K_OUTCOME, K_EFFECT, K_UNIT};
+    const int nf = (int)(sizeof f / sizeof f[0]);
+    colspec cols[K_MAX + 12];
+    size_t nc = key_cols(f, nf, cols);
+    const colspec rest[] = {
+        {"time", MSUM_COL_NUM, "time point"},
+        {"n_rows", MSUM_COL_INT, "rows at this time point"},
+        {"n_increase", MSUM_COL_INT, NULL}, {"n_decrease", MSUM_COL_INT, NULL},
+        {"n_no_change", MSUM_COL_INT, NULL},
+        {"n_beneficial", MSUM_COL_INT, "rows in the beneficial direction"},
+        {"n_harmful", MSUM_COL_INT, "rows in the harmful direction"},
+        {"median_rom", MSUM_COL_NUM, "median ROM at this time point (NA: direction only)"},
+        {"ids", MSUM_COL_TEXT, "row ids"}};
+    for (size_t c = 0; c < sizeof rest / sizeof rest[0]; c++) cols[nc++] = rest[c];
+    builder b;
+    b_init(&b, "timecourse", "Findings by time point (SWiM)", cols, nc);
+    item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (b.st == MSUM_OK && (!it || !v)) b.st = MSUM_ENOMEM;
+    for (size_t i = 0; b.st == MSUM_OK && i < n;) {
+        size_t j = i, ntimes = 0;
+        for (; j < n && same_keys(&it[i], &it[j]); j++)
+            if (!isnan(it[j].time) && (j == i || it[j].time != it[j - 1].time)) ntimes++;
+        if (ntimes >= 2) {
+            msum_benefit ben = lookup(dict, ndict, rows[it[i].row].outcome);
+            for (size_t a = i; a < j && b.st == MSUM_OK;) {
+                size_t e = a, m = 0;
+                tally t = {0};
+                char ids[512];
+                size_t len = 0;
+                ids[0] = '\0';
+                for (; e < j && (it[e].time == it[a].time ||
+                                 (isnan(it[e].time) && isnan(it[a].time))); e++) {
+                    const msum_swim_row *r = &rows[it[e].row];
+                    tally_add(&t, r, ben);
+                    if (!isnan(r->rom)) v[m++] = r->rom;
+                    if (len < sizeof ids)
+                        len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%s",
+                                                len ? ", " : "", str(r->id));
+                }
+                int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
+                b_row(&b);
+                b_keys(&b, &it[a], f, nf);
+                b_num(&b, "time", it[a].time);
+                b_num(&b, "n_rows", t.rows);
+                b_num(&b, "n_increase", t.inc);
+                b_num(&b, "n_decrease", t.dec);
+                b_num(&b, "n_no_change", t.none);
+                b_num(&b, "n_beneficial", dirable ? t.ben : NAN);
+                b_num(&b, "n_harmful", dirable ? t.harm : NAN);
+                if (m > 0) {
+                    gsl_sort(v, 1, m);
+                    b_num(&b, "median_rom", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5));
+                }
+                b_text(&b, "ids", na(ids));
+                a = e;
+            }
+        }
+        i = j;
+    }
+    free(it);
+    free(v);
+    b_meta(&b, "method", "time course (SWiM): findings by time point within source x "
+                         "preparation x model x exposure x outcome");
+    b_meta(&b, "scale", "direction of effect; ROM (log ratio) where a number exists");
+    return b_finish(&b, out);
+}
