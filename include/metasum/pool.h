@@ -53,14 +53,15 @@ typedef struct {
     double level;          /* confidence level in (0,1) [0.95] */
     double threshold;      /* Fisher scoring stops when |change in tau2| < threshold [1e-10];
                               metafor's default is 1e-5 */
-    double tol;            /* absolute tolerance in tau2 of the PM/EB and Q-profile roots
+    double tol;            /* absolute tolerance in tau2 of the PM and Q-profile roots
                               [1e-12]; metafor's uniroot default is about 1.2e-4 */
     int maxiter;           /* Fisher scoring / root finding iterations [1000]; metafor: 100 */
     double step_adj;       /* Fisher scoring step length factor (metafor stepadj) [1] */
     int fallback;          /* on non-convergence fall back REML/ML/EB -> PM -> DL [1];
                               0: return MSUM_ENOCONV instead */
-    double tau2_max;       /* upper end of the PM/EB and Q-profile search [100]; metafor
-                              control tau2.max (PM) and confint(tau2.max=) default 100 */
+    double tau2_max;       /* search limit [100]: the Q-profile searches [0, max(tau2_max,
+                              10 tau2)] (metafor confint); PM starts from [0, tau2_max] and
+                              widens it tenfold until it brackets the root */
     int qprofile;          /* compute the Q-profile CI for tau2 (and tau, I2, H2) [1] */
     double tau2_fixed;     /* NaN: estimate tau2; otherwise use this value (metafor tau2=) [NaN] */
 } msum_pool_opts;
@@ -99,21 +100,23 @@ typedef struct {
     double I2, H2;              /* metafor's definition: tau2-based for random-effects fits
                                    (100 tau2/(tau2+vt), (tau2+vt)/vt), Q-based for EE/FE/CE */
     double I2_Q, H2_Q;          /* Q-based (Higgins & Thompson 2002; R meta): 100 (QE-(k-1))/QE
-                                   floored at 0, QE/(k-1); NaN for k = 1 */
+                                   floored at 0, QE/(k-1) (not floored); 0 and 1 for k = 1 */
     double QE, QEdf, QEp;       /* Cochran's Q at tau2 = 0, df k-1, chi-square p */
 
     /* Q-profile CI (Viechtbauer 2007), filled when opts.qprofile and k >= 2; else NaN */
     msum_interval tau2_ci, tau_ci, I2_ci, H2_ci;
-    int lb_sign, ub_sign;       /* -1: bound below the search interval (reported as 0);
-                                   +1: bound above tau2_max (reported as tau2_max); 0: exact */
-    int ci_null;                /* 1 when both bounds fall below 0 (metafor's null set) */
+    int lb_sign, ub_sign;       /* as metafor prints them: -1 "<0" (only in the null set),
+                                   +1 ">limit": the bound lies above the search limit
+                                   max(tau2_max, 10 tau2) and the limit is reported; 0 otherwise
+                                   (a lower bound of exactly 0 has sign 0, as in metafor) */
+    int ci_null;                /* 1 when QE < chi2 lower quantile: both bounds below 0, the CI
+                                   is the null set (reported as 0, 0) */
 
     /* fit */
     int iterations;             /* Fisher scoring / root-finding iterations (0 closed form) */
     int converged;              /* 1 unless the requested iteration failed */
-    double logLik, deviance, AIC, BIC, AICc; /* metafor fitstats(): ML likelihood for EE/FE/CE
-                                   and non-ML fits, restricted likelihood for REML; NaN for
-                                   estimators other than EE/FE/CE/ML/REML */
+    double logLik, deviance, AIC, BIC, AICc; /* metafor fitstats(): restricted likelihood for
+                                   REML fits, ML likelihood for every other estimator */
 } msum_pool_result;
 
 /* Fit the intercept-only model to yi/vi (k >= 1; every vi finite and >= 0, every yi finite).
