@@ -39,6 +39,7 @@ const char *msum_version(void);
 #include "metasum/pool.h"
 #include "metasum/metareg.h"
 #include "metasum/record.h"
+#include "metasum/subgroup.h"
 #include "metasum/swim.h"
 #include "metasum/table.h"
 #include "metasum/write.h"
