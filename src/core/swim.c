@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "metasum/metasum.h"
+#include "tbuild.h"
 
 /* ---- binomial building blocks ------------------------------------------------------------- */
 
@@ -196,79 +197,13 @@ static const char *field_colname(int f)
     return names[f];
 }
 
-/* ---- table building ----------------------------------------------------------------------- */
-
-typedef struct {
-    const char *name;
-    msum_coltype type;
-    const char *desc;
-} colspec;
-
-typedef struct {
-    msum_table *t;
-    long row;
-    int st;
-} builder;
-
-static void b_init(builder *b, const char *name, const char *title, const colspec *cols,
-                   size_t nc)
-{
-    b->row = -1;
-    b->st = MSUM_OK;
-    b->t = msum_table_new(name, title);
-    if (!b->t) {
-        b->st = MSUM_ENOMEM;
-        return;
-    }
-    for (size_t c = 0; c < nc && b->st == MSUM_OK; c++)
-        if (msum_table_add_col(b->t, cols[c].name, cols[c].type, cols[c].desc) < 0)
-            b->st = MSUM_ENOMEM;
-}
-
-static void b_row(builder *b)
-{
-    if (b->st != MSUM_OK) return;
-    b->row = msum_table_add_row(b->t);
-    if (b->row < 0) b->st = MSUM_ENOMEM;
-}
-
-static void b_text(builder *b, const char *col, const char *s)
-{
-    if (b->st != MSUM_OK) return;
-    int c = msum_table_col_index(b->t, col);
-    b->st = c < 0 ? MSUM_EINVAL : msum_table_set_text(b->t, (size_t)b->row, (size_t)c, s);
-}
-
-static void b_num(builder *b, const char *col, double v)
-{
-    if (b->st != MSUM_OK) return;
-    int c = msum_table_col_index(b->t, col);
-    b->st = c < 0 ? MSUM_EINVAL : msum_table_set_num(b->t, (size_t)b->row, (size_t)c, v);
-}
-
-static void b_meta(builder *b, const char *k, const char *v)
-{
-    if (b->st == MSUM_OK) b->st = msum_table_set_meta(b->t, k, v);
-}
-
-static int b_finish(builder *b, msum_table **out)
-{
-    b_meta(b, "version", MSUM_VERSION);
-    if (b->st != MSUM_OK) {
-        msum_table_free(b->t);
-        return b->st;
-    }
-    *out = b->t;
-    return MSUM_OK;
-}
-
 /* Copy the key columns of a group into the current row. */
-static void b_keys(builder *b, const item *it, const int *fields, int nf)
+static void b_keys(msum_tb *b, const item *it, const int *fields, int nf)
 {
-    for (int f = 0; f < nf; f++) b_text(b, field_colname(fields[f]), na(it->k[f]));
+    for (int f = 0; f < nf; f++) msum_tb_text(b, field_colname(fields[f]), na(it->k[f]));
 }
 
-static size_t key_cols(const int *fields, int nf, colspec *cols)
+static size_t key_cols(const int *fields, int nf, msum_tb_col *cols)
 {
     static const char *const desc[] = {
         "cell source of the treatment", "preparation (Ex, CM, EV, ...)", "model (cells, animal)",
@@ -276,7 +211,7 @@ static size_t key_cols(const int *fields, int nf, colspec *cols)
         "treatment: effects of the treatment; exposure: effects of the insult alone",
         "unit of the time points"};
     for (int f = 0; f < nf; f++)
-        cols[f] = (colspec){field_colname(fields[f]), MSUM_COL_TEXT, desc[fields[f]]};
+        cols[f] = (msum_tb_col){field_colname(fields[f]), MSUM_COL_TEXT, desc[fields[f]]};
     return (size_t)nf;
 }
 
@@ -314,9 +249,9 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
     if (!(o->level > 0 && o->level < 1)) return MSUM_EINVAL;
     int f[K_MAX];
     int nf = cell_fields(o, f);
-    colspec cols[K_MAX + 16];
+    msum_tb_col cols[K_MAX + 16];
     size_t nc = key_cols(f, nf, cols);
-    const colspec rest[] = {
+    const msum_tb_col rest[] = {
         {"beneficial", MSUM_COL_TEXT, "good direction of the outcome (outcome dictionary)"},
         {"n_rows", MSUM_COL_INT, "rows in the cell"},
         {"n_increase", MSUM_COL_INT, "rows whose effect is an increase"},
@@ -332,8 +267,8 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
         {"ci_ub", MSUM_COL_NUM, "Wilson score CI, upper bound"},
         {"sign_pval", MSUM_COL_NUM, "exact two-sided sign test (binomial, p = 1/2) on the votes"}};
     for (size_t c = 0; c < sizeof rest / sizeof rest[0]; c++) cols[nc++] = rest[c];
-    builder b;
-    b_init(&b, "votes", "Vote counting by direction of effect (SWiM)", cols, nc);
+    msum_tb b;
+    msum_tb_init(&b, "votes", "Vote counting by direction of effect (SWiM)", cols, nc);
     item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
     if (b.st == MSUM_OK && !it) b.st = MSUM_ENOMEM;
     for (size_t i = 0; b.st == MSUM_OK && i < n;) {
@@ -341,39 +276,39 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
         tally t = {0};
         msum_benefit ben = lookup(dict, ndict, rows[it[i].row].outcome);
         while (j < n && same_keys(&it[i], &it[j])) tally_add(&t, &rows[it[j++].row], ben);
-        b_row(&b);
+        msum_tb_row(&b);
         b_keys(&b, &it[i], f, nf);
-        b_text(&b, "beneficial", msum_benefit_name(ben));
-        b_num(&b, "n_rows", t.rows);
-        b_num(&b, "n_increase", t.inc);
-        b_num(&b, "n_decrease", t.dec);
+        msum_tb_text(&b, "beneficial", msum_benefit_name(ben));
+        msum_tb_num(&b, "n_rows", t.rows);
+        msum_tb_num(&b, "n_increase", t.inc);
+        msum_tb_num(&b, "n_decrease", t.dec);
         int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
-        b_num(&b, "n_beneficial", dirable ? t.ben : NAN);
-        b_num(&b, "n_harmful", dirable ? t.harm : NAN);
-        b_num(&b, "n_no_change", t.none);
-        b_num(&b, "n_unclassified", t.uncl);
+        msum_tb_num(&b, "n_beneficial", dirable ? t.ben : NAN);
+        msum_tb_num(&b, "n_harmful", dirable ? t.harm : NAN);
+        msum_tb_num(&b, "n_no_change", t.none);
+        msum_tb_num(&b, "n_unclassified", t.uncl);
         double nv = t.ben + t.harm;
-        b_num(&b, "n_votes", dirable ? nv : NAN);
+        msum_tb_num(&b, "n_votes", dirable ? nv : NAN);
         if (dirable && nv > 0) {
             double lb, ub;
             msum_wilson_ci(t.ben, nv, o->level, &lb, &ub);
-            b_num(&b, "prop_beneficial", t.ben / nv);
-            b_num(&b, "ci_lb", lb);
-            b_num(&b, "ci_ub", ub);
-            b_num(&b, "sign_pval", msum_sign_test_p(t.ben, nv));
+            msum_tb_num(&b, "prop_beneficial", t.ben / nv);
+            msum_tb_num(&b, "ci_lb", lb);
+            msum_tb_num(&b, "ci_ub", ub);
+            msum_tb_num(&b, "sign_pval", msum_sign_test_p(t.ben, nv));
         }
         i = j;
     }
     free(it);
     char lv[32];
     level_text(o->level, lv, sizeof lv);
-    b_meta(&b, "method", "vote counting (SWiM); Wilson score CI; exact two-sided sign test");
-    b_meta(&b, "scale", "direction of effect, standardised by the outcome dictionary");
-    b_meta(&b, "level", lv);
-    b_meta(&b, "no_change", "no-change rows are not votes: excluded from the proportion and test");
-    b_meta(&b, "effect_of", "exposure rows (findings about the insult) are separate cells, never "
+    msum_tb_meta(&b, "method", "vote counting (SWiM); Wilson score CI; exact two-sided sign test");
+    msum_tb_meta(&b, "scale", "direction of effect, standardised by the outcome dictionary");
+    msum_tb_meta(&b, "level", lv);
+    msum_tb_meta(&b, "no_change", "no-change rows are not votes: excluded from the proportion and test");
+    msum_tb_meta(&b, "effect_of", "exposure rows (findings about the insult) are separate cells, never "
                             "counted with treatment rows");
-    return b_finish(&b, out);
+    return msum_tb_finish(&b, out);
 }
 
 /* ---- evidence map ------------------------------------------------------------------------- */
@@ -451,7 +386,7 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
     if (!out || (!rows && n) || (!dict && ndict)) return MSUM_EINVAL;
     *out = NULL;
     (void)o;
-    const colspec cols[] = {
+    const msum_tb_col cols[] = {
         {"source", MSUM_COL_TEXT, "cell source of the treatment"},
         {"outcome", MSUM_COL_TEXT, "outcome (rows and dictionary)"},
         {"beneficial", MSUM_COL_TEXT, "good direction of the outcome"},
@@ -465,8 +400,8 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
         {"preparations", MSUM_COL_TEXT, "preparations seen"},
         {"models", MSUM_COL_TEXT, "models seen"},
         {"summary", MSUM_COL_TEXT, "directions in words"}};
-    builder b;
-    b_init(&b, "evidence_map", "Evidence map: source x outcome", cols, sizeof cols / sizeof *cols);
+    msum_tb b;
+    msum_tb_init(&b, "evidence_map", "Evidence map: source x outcome", cols, sizeof cols / sizeof *cols);
     const char **src = malloc((n + 1) * sizeof *src);
     const char **oc = malloc((n + ndict + 1) * sizeof *oc);
     const char **tmp = malloc((n + 1) * sizeof *tmp);
@@ -497,27 +432,27 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
             join_field(rows, n, src[s], oc[c], K_PREP, tmp, prep, sizeof prep);
             join_field(rows, n, src[s], oc[c], K_MODEL, tmp, mod, sizeof mod);
             summary_text(&t, &x, ben, sum, sizeof sum);
-            b_row(&b);
-            b_text(&b, "source", src[s]);
-            b_text(&b, "outcome", oc[c]);
-            b_text(&b, "beneficial", msum_benefit_name(ben));
-            b_num(&b, "n_rows", t.rows + x.rows);
-            b_num(&b, "n_treatment", t.rows);
-            b_num(&b, "n_exposure", x.rows);
-            b_num(&b, "n_beneficial", dirable ? t.ben : NAN);
-            b_num(&b, "n_harmful", dirable ? t.harm : NAN);
-            b_num(&b, "n_no_change", t.none);
-            b_num(&b, "n_magnitude", mag);
-            b_text(&b, "preparations", na(prep));
-            b_text(&b, "models", na(mod));
-            b_text(&b, "summary", sum);
+            msum_tb_row(&b);
+            msum_tb_text(&b, "source", src[s]);
+            msum_tb_text(&b, "outcome", oc[c]);
+            msum_tb_text(&b, "beneficial", msum_benefit_name(ben));
+            msum_tb_num(&b, "n_rows", t.rows + x.rows);
+            msum_tb_num(&b, "n_treatment", t.rows);
+            msum_tb_num(&b, "n_exposure", x.rows);
+            msum_tb_num(&b, "n_beneficial", dirable ? t.ben : NAN);
+            msum_tb_num(&b, "n_harmful", dirable ? t.harm : NAN);
+            msum_tb_num(&b, "n_no_change", t.none);
+            msum_tb_num(&b, "n_magnitude", mag);
+            msum_tb_text(&b, "preparations", na(prep));
+            msum_tb_text(&b, "models", na(mod));
+            msum_tb_text(&b, "summary", sum);
         }
     free(src);
     free(oc);
     free(tmp);
-    b_meta(&b, "method", "evidence map (SWiM): every source x outcome cell, empty cells included");
-    b_meta(&b, "scale", "counts of reported effects");
-    return b_finish(&b, out);
+    msum_tb_meta(&b, "method", "evidence map (SWiM): every source x outcome cell, empty cells included");
+    msum_tb_meta(&b, "scale", "counts of reported effects");
+    return msum_tb_finish(&b, out);
 }
 
 /* ---- magnitudes --------------------------------------------------------------------------- */
@@ -531,9 +466,9 @@ int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_op
     if (!o) o = &def;
     int f[K_MAX];
     int nf = cell_fields(o, f);
-    colspec cols[K_MAX + 10];
+    msum_tb_col cols[K_MAX + 10];
     size_t nc = key_cols(f, nf, cols);
-    const colspec rest[] = {
+    const msum_tb_col rest[] = {
         {"n", MSUM_COL_INT, "rows with a ROM"},
         {"median", MSUM_COL_NUM, "median ROM (log ratio)"},
         {"q1", MSUM_COL_NUM, "first quartile of ROM (R quantile type 7)"},
@@ -542,8 +477,8 @@ int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_op
         {"max", MSUM_COL_NUM, "largest ROM"},
         {"median_ratio", MSUM_COL_NUM, "exp(median): the median as a ratio of means"}};
     for (size_t c = 0; c < sizeof rest / sizeof rest[0]; c++) cols[nc++] = rest[c];
-    builder b;
-    b_init(&b, "magnitudes", "Magnitudes on the ROM scale (SWiM)", cols, nc);
+    msum_tb b;
+    msum_tb_init(&b, "magnitudes", "Magnitudes on the ROM scale (SWiM)", cols, nc);
     item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (b.st == MSUM_OK && (!it || !v)) b.st = MSUM_ENOMEM;
@@ -554,23 +489,23 @@ int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_op
         if (m > 0) {
             gsl_sort(v, 1, m);
             double med = gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5);
-            b_row(&b);
+            msum_tb_row(&b);
             b_keys(&b, &it[i], f, nf);
-            b_num(&b, "n", (double)m);
-            b_num(&b, "median", med);
-            b_num(&b, "q1", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.25));
-            b_num(&b, "q3", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.75));
-            b_num(&b, "min", v[0]);
-            b_num(&b, "max", v[m - 1]);
-            b_num(&b, "median_ratio", exp(med));
+            msum_tb_num(&b, "n", (double)m);
+            msum_tb_num(&b, "median", med);
+            msum_tb_num(&b, "q1", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.25));
+            msum_tb_num(&b, "q3", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.75));
+            msum_tb_num(&b, "min", v[0]);
+            msum_tb_num(&b, "max", v[m - 1]);
+            msum_tb_num(&b, "median_ratio", exp(med));
         }
         i = j;
     }
     free(it);
     free(v);
-    b_meta(&b, "method", "descriptive summary of magnitudes (SWiM): median, IQR (type 7), range");
-    b_meta(&b, "scale", "ROM (log ratio)");
-    return b_finish(&b, out);
+    msum_tb_meta(&b, "method", "descriptive summary of magnitudes (SWiM): median, IQR (type 7), range");
+    msum_tb_meta(&b, "scale", "ROM (log ratio)");
+    return msum_tb_finish(&b, out);
 }
 
 /* ---- descriptive comparisons -------------------------------------------------------------- */
@@ -610,7 +545,7 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
     if (!out || (!rows && n)) return MSUM_EINVAL;
     *out = NULL;
     (void)o;
-    const colspec cols[] = {
+    const msum_tb_col cols[] = {
         {"kind", MSUM_COL_TEXT, "across rows (two findings vs the same comparator) or "
                                 "head-to-head (one finding of one treatment vs another)"},
         {"outcome", MSUM_COL_TEXT, NULL}, {"model", MSUM_COL_TEXT, NULL},
@@ -630,8 +565,8 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         {"rom_diff", MSUM_COL_NUM, "a_rom - b_rom (head-to-head: the reported ROM)"},
         {"ratio", MSUM_COL_NUM, "exp(rom_diff): ratio of a to b"},
         {"log2_ratio", MSUM_COL_NUM, "rom_diff / ln 2"}};
-    builder b;
-    b_init(&b, "comparisons", "Descriptive comparisons of reported numbers (no CI exists)", cols,
+    msum_tb b;
+    msum_tb_init(&b, "comparisons", "Descriptive comparisons of reported numbers (no CI exists)", cols,
            sizeof cols / sizeof *cols);
     char la[256], lb[256];
     /* head-to-head findings */
@@ -639,25 +574,25 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         const msum_swim_row *r = &rows[i];
         if (isnan(r->rom) || !comparator_is_treatment(rows, n, r->comparator)) continue;
         label(r, la, sizeof la);
-        b_row(&b);
-        b_text(&b, "kind", "head-to-head");
-        b_text(&b, "outcome", na(r->outcome));
-        b_text(&b, "model", na(r->model));
-        b_text(&b, "exposure", na(r->exposure));
-        b_text(&b, "effect_of", effect_of(r));
-        b_num(&b, "time", r->time);
-        b_text(&b, "time_unit", na(r->time_unit));
-        b_text(&b, "a", na(la));
-        b_text(&b, "b", r->comparator);
-        b_text(&b, "a_id", na(r->id));
-        b_text(&b, "comparator", r->comparator);
-        b_text(&b, "input", value_unit(r->input));
-        b_num(&b, "a_value", r->value);
-        b_num(&b, "value_ratio", exp(r->rom));
-        b_num(&b, "a_rom", r->rom);
-        b_num(&b, "rom_diff", r->rom);
-        b_num(&b, "ratio", exp(r->rom));
-        b_num(&b, "log2_ratio", r->rom / M_LN2);
+        msum_tb_row(&b);
+        msum_tb_text(&b, "kind", "head-to-head");
+        msum_tb_text(&b, "outcome", na(r->outcome));
+        msum_tb_text(&b, "model", na(r->model));
+        msum_tb_text(&b, "exposure", na(r->exposure));
+        msum_tb_text(&b, "effect_of", effect_of(r));
+        msum_tb_num(&b, "time", r->time);
+        msum_tb_text(&b, "time_unit", na(r->time_unit));
+        msum_tb_text(&b, "a", na(la));
+        msum_tb_text(&b, "b", r->comparator);
+        msum_tb_text(&b, "a_id", na(r->id));
+        msum_tb_text(&b, "comparator", r->comparator);
+        msum_tb_text(&b, "input", value_unit(r->input));
+        msum_tb_num(&b, "a_value", r->value);
+        msum_tb_num(&b, "value_ratio", exp(r->rom));
+        msum_tb_num(&b, "a_rom", r->rom);
+        msum_tb_num(&b, "rom_diff", r->rom);
+        msum_tb_num(&b, "ratio", exp(r->rom));
+        msum_tb_num(&b, "log2_ratio", r->rom / M_LN2);
     }
     /* pairs across rows */
     for (size_t i = 0; b.st == MSUM_OK && i < n; i++)
@@ -682,34 +617,34 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
             }
             int same_in = p->input == q->input &&
                           (p->input == MSUM_INPUT_PERCENT || p->input == MSUM_INPUT_FOLD);
-            b_row(&b);
-            b_text(&b, "kind", "across rows");
-            b_text(&b, "outcome", na(p->outcome));
-            b_text(&b, "model", na(p->model));
-            b_text(&b, "exposure", na(p->exposure));
-            b_text(&b, "effect_of", effect_of(p));
-            b_num(&b, "time", p->time);
-            b_text(&b, "time_unit", na(p->time_unit));
-            b_text(&b, "a", na(la));
-            b_text(&b, "b", na(lb));
-            b_text(&b, "a_id", na(p->id));
-            b_text(&b, "b_id", na(q->id));
-            b_text(&b, "comparator", na(p->comparator));
-            b_text(&b, "input", p->input == q->input ? value_unit(p->input) : "mixed");
-            b_num(&b, "a_value", p->value);
-            b_num(&b, "b_value", q->value);
-            b_num(&b, "abs_diff", same_in ? p->value - q->value : NAN);
-            b_num(&b, "value_ratio", same_in ? p->value / q->value : NAN);
-            b_num(&b, "a_rom", p->rom);
-            b_num(&b, "b_rom", q->rom);
-            b_num(&b, "rom_diff", p->rom - q->rom);
-            b_num(&b, "ratio", exp(p->rom - q->rom));
-            b_num(&b, "log2_ratio", (p->rom - q->rom) / M_LN2);
+            msum_tb_row(&b);
+            msum_tb_text(&b, "kind", "across rows");
+            msum_tb_text(&b, "outcome", na(p->outcome));
+            msum_tb_text(&b, "model", na(p->model));
+            msum_tb_text(&b, "exposure", na(p->exposure));
+            msum_tb_text(&b, "effect_of", effect_of(p));
+            msum_tb_num(&b, "time", p->time);
+            msum_tb_text(&b, "time_unit", na(p->time_unit));
+            msum_tb_text(&b, "a", na(la));
+            msum_tb_text(&b, "b", na(lb));
+            msum_tb_text(&b, "a_id", na(p->id));
+            msum_tb_text(&b, "b_id", na(q->id));
+            msum_tb_text(&b, "comparator", na(p->comparator));
+            msum_tb_text(&b, "input", p->input == q->input ? value_unit(p->input) : "mixed");
+            msum_tb_num(&b, "a_value", p->value);
+            msum_tb_num(&b, "b_value", q->value);
+            msum_tb_num(&b, "abs_diff", same_in ? p->value - q->value : NAN);
+            msum_tb_num(&b, "value_ratio", same_in ? p->value / q->value : NAN);
+            msum_tb_num(&b, "a_rom", p->rom);
+            msum_tb_num(&b, "b_rom", q->rom);
+            msum_tb_num(&b, "rom_diff", p->rom - q->rom);
+            msum_tb_num(&b, "ratio", exp(p->rom - q->rom));
+            msum_tb_num(&b, "log2_ratio", (p->rom - q->rom) / M_LN2);
         }
-    b_meta(&b, "method", "descriptive comparison of reported numbers (SWiM); no variance, "
+    msum_tb_meta(&b, "method", "descriptive comparison of reported numbers (SWiM); no variance, "
                          "no CI, no test");
-    b_meta(&b, "scale", "reported units and ROM (log ratio)");
-    return b_finish(&b, out);
+    msum_tb_meta(&b, "scale", "reported units and ROM (log ratio)");
+    return msum_tb_finish(&b, out);
 }
 
 /* ---- time courses ------------------------------------------------------------------------- */
@@ -722,9 +657,9 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
     (void)o;
     static const int f[] = {K_SOURCE, K_PREP, K_MODEL, K_EXPO, K_OUTCOME, K_EFFECT, K_UNIT};
     const int nf = (int)(sizeof f / sizeof f[0]);
-    colspec cols[K_MAX + 12];
+    msum_tb_col cols[K_MAX + 12];
     size_t nc = key_cols(f, nf, cols);
-    const colspec rest[] = {
+    const msum_tb_col rest[] = {
         {"time", MSUM_COL_NUM, "time point"},
         {"n_rows", MSUM_COL_INT, "rows at this time point"},
         {"n_increase", MSUM_COL_INT, NULL}, {"n_decrease", MSUM_COL_INT, NULL},
@@ -734,8 +669,8 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
         {"median_rom", MSUM_COL_NUM, "median ROM at this time point (NA: direction only)"},
         {"ids", MSUM_COL_TEXT, "row ids"}};
     for (size_t c = 0; c < sizeof rest / sizeof rest[0]; c++) cols[nc++] = rest[c];
-    builder b;
-    b_init(&b, "timecourse", "Findings by time point (SWiM)", cols, nc);
+    msum_tb b;
+    msum_tb_init(&b, "timecourse", "Findings by time point (SWiM)", cols, nc);
     item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (b.st == MSUM_OK && (!it || !v)) b.st = MSUM_ENOMEM;
@@ -761,20 +696,20 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
                                                 len ? ", " : "", str(r->id));
                 }
                 int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
-                b_row(&b);
+                msum_tb_row(&b);
                 b_keys(&b, &it[a], f, nf);
-                b_num(&b, "time", it[a].time);
-                b_num(&b, "n_rows", t.rows);
-                b_num(&b, "n_increase", t.inc);
-                b_num(&b, "n_decrease", t.dec);
-                b_num(&b, "n_no_change", t.none);
-                b_num(&b, "n_beneficial", dirable ? t.ben : NAN);
-                b_num(&b, "n_harmful", dirable ? t.harm : NAN);
+                msum_tb_num(&b, "time", it[a].time);
+                msum_tb_num(&b, "n_rows", t.rows);
+                msum_tb_num(&b, "n_increase", t.inc);
+                msum_tb_num(&b, "n_decrease", t.dec);
+                msum_tb_num(&b, "n_no_change", t.none);
+                msum_tb_num(&b, "n_beneficial", dirable ? t.ben : NAN);
+                msum_tb_num(&b, "n_harmful", dirable ? t.harm : NAN);
                 if (m > 0) {
                     gsl_sort(v, 1, m);
-                    b_num(&b, "median_rom", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5));
+                    msum_tb_num(&b, "median_rom", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5));
                 }
-                b_text(&b, "ids", na(ids));
+                msum_tb_text(&b, "ids", na(ids));
                 a = e;
             }
         }
@@ -782,8 +717,8 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
     }
     free(it);
     free(v);
-    b_meta(&b, "method", "time course (SWiM): findings by time point within source x "
+    msum_tb_meta(&b, "method", "time course (SWiM): findings by time point within source x "
                          "preparation x model x exposure x outcome");
-    b_meta(&b, "scale", "direction of effect; ROM (log ratio) where a number exists");
-    return b_finish(&b, out);
+    msum_tb_meta(&b, "scale", "direction of effect; ROM (log ratio) where a number exists");
+    return msum_tb_finish(&b, out);
 }
