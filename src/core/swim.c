@@ -305,8 +305,10 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
     msum_tb_meta(&b, "method", "vote counting (SWiM); Wilson score CI; exact two-sided sign test");
     msum_tb_meta(&b, "scale", "direction of effect, standardised by the outcome dictionary");
     msum_tb_meta(&b, "level", lv);
-    msum_tb_meta(&b, "no_change", "no-change rows are not votes: excluded from the proportion and test");
-    msum_tb_meta(&b, "effect_of", "exposure rows (findings about the insult) are separate cells, never "
+    msum_tb_meta(&b, "no_change",
+                 "no-change rows are not votes: excluded from the proportion and test");
+    msum_tb_meta(&b, "effect_of",
+                 "exposure rows (findings about the insult) are separate cells, never "
                             "counted with treatment rows");
     return msum_tb_finish(&b, out);
 }
@@ -401,7 +403,8 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
         {"models", MSUM_COL_TEXT, "models seen"},
         {"summary", MSUM_COL_TEXT, "directions in words"}};
     msum_tb b;
-    msum_tb_init(&b, "evidence_map", "Evidence map: source x outcome", cols, sizeof cols / sizeof *cols);
+    msum_tb_init(&b, "evidence_map", "Evidence map: source x outcome", cols,
+                 sizeof cols / sizeof *cols);
     const char **src = malloc((n + 1) * sizeof *src);
     const char **oc = malloc((n + ndict + 1) * sizeof *oc);
     const char **tmp = malloc((n + 1) * sizeof *tmp);
@@ -450,7 +453,8 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
     free(src);
     free(oc);
     free(tmp);
-    msum_tb_meta(&b, "method", "evidence map (SWiM): every source x outcome cell, empty cells included");
+    msum_tb_meta(&b, "method",
+                 "evidence map (SWiM): every source x outcome cell, empty cells included");
     msum_tb_meta(&b, "scale", "counts of reported effects");
     return msum_tb_finish(&b, out);
 }
@@ -503,7 +507,8 @@ int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_op
     }
     free(it);
     free(v);
-    msum_tb_meta(&b, "method", "descriptive summary of magnitudes (SWiM): median, IQR (type 7), range");
+    msum_tb_meta(&b, "method",
+                 "descriptive summary of magnitudes (SWiM): median, IQR (type 7), range");
     msum_tb_meta(&b, "scale", "ROM (log ratio)");
     return msum_tb_finish(&b, out);
 }
@@ -566,8 +571,8 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         {"ratio", MSUM_COL_NUM, "exp(rom_diff): ratio of a to b"},
         {"log2_ratio", MSUM_COL_NUM, "rom_diff / ln 2"}};
     msum_tb b;
-    msum_tb_init(&b, "comparisons", "Descriptive comparisons of reported numbers (no CI exists)", cols,
-           sizeof cols / sizeof *cols);
+    msum_tb_init(&b, "comparisons", "Descriptive comparisons of reported numbers (no CI exists)",
+                 cols, sizeof cols / sizeof *cols);
     char la[256], lb[256];
     /* head-to-head findings */
     for (size_t i = 0; b.st == MSUM_OK && i < n; i++) {
@@ -707,7 +712,8 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
                 msum_tb_num(&b, "n_harmful", dirable ? t.harm : NAN);
                 if (m > 0) {
                     gsl_sort(v, 1, m);
-                    msum_tb_num(&b, "median_rom", gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5));
+                    msum_tb_num(&b, "median_rom",
+                                gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5));
                 }
                 msum_tb_text(&b, "ids", na(ids));
                 a = e;
