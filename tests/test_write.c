@@ -24,6 +24,8 @@ Test(fmt, digits_na_inf_and_shortest)
     fmt_is(0.1, 0, "0.1");             /* shortest round trip, not 0.10000000000000001 */
     fmt_is(1.0 / 3.0, 0, "0.3333333333333333");
     fmt_is(13, 0, "13");
+    fmt_is(10, 0, "10");              /* not "1e+01" */
+    fmt_is(-2000, 0, "-2000");
 }
 
 static char *render(const msum_table *t, int tsv)

@@ -15,6 +15,8 @@ int msum_fmt_num(double v, int digits, char *buf, size_t size)
         if (digits > 17) digits = 17;
         return snprintf(buf, size, "%.*g", digits, v);
     }
+    /* Integers print as integers (%g would give "1e+01" for 10, which does read back). */
+    if (v == floor(v) && fabs(v) < 1e15) return snprintf(buf, size, "%.0f", v);
     /* Shortest round trip: the first precision whose text reads back as the same double. */
     char tmp[40];
     for (int p = 1; p <= 17; p++) {
