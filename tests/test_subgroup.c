@@ -32,7 +32,7 @@ static void check(msum_estimator m, const char *suffix, const char *between, dou
     msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
     o.method = m;
     msum_subgroup_result r;
-    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, &o, NULL, &r), MSUM_OK);
+    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, "alloc", &o, NULL, &r), MSUM_OK);
     cr_assert_eq(r.G, 3);
     static const char *const lv[] = {"alternate", "random", "systematic"};
     for (size_t g = 0; g < 3; g++) {
@@ -78,19 +78,20 @@ Test(subgroup, common_tau2_qm_matches_metafor)
 {
     load();
     msum_subgroup_result r;
-    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, NULL, NULL, &r), MSUM_OK);
+    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, "alloc", NULL, NULL, &r), MSUM_OK);
     cr_assert_eq(r.me_status, MSUM_OK);
     assert_close(r.me.QM, ref_value(MR, "bcg_rr_mods_alloc_REML_tight", "QM"), 1e-8, "QM");
     assert_close(r.me.QMp, ref_value(MR, "bcg_rr_mods_alloc_REML_tight", "QMp"), 1e-8, "QMp");
     assert_close(r.me.tau2, ref_value(MR, "bcg_rr_mods_alloc_REML_tight", "tau2"), 1e-8, "tau2");
+    cr_expect_eq(msum_metareg_coef(&r.me, "alloc[random]"), 1, "named after the grouping");
     msum_subgroup_result_free(&r);
     msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
     o.test = MSUM_TEST_KNHA;
-    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, &o, NULL, &r), MSUM_OK);
+    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, "alloc", &o, NULL, &r), MSUM_OK);
     assert_close(r.me.QM, ref_value(MR, "bcg_rr_mods_alloc_REML_knha_tight", "QM"), 1e-8, "F");
     assert_close(r.me.QMdf2, 10, 0, "QMdf2");
     msum_subgroup_result_free(&r);
-    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, NULL, "nope", &r), MSUM_OK);
+    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, "alloc", NULL, "nope", &r), MSUM_OK);
     cr_expect_eq(r.me_status, MSUM_EDATA, "unknown reference level");
     msum_subgroup_result_free(&r);
 }
@@ -99,7 +100,7 @@ Test(subgroup, pairwise_difference_matches_metafor)
 {
     load();
     msum_subgroup_result r;
-    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, NULL, NULL, &r), MSUM_OK);
+    cr_assert_eq(msum_subgroup(yi, vi, grp, 13, "alloc", NULL, NULL, &r), MSUM_OK);
     int a = msum_subgroup_find(&r, "random"), b = msum_subgroup_find(&r, "systematic");
     cr_assert(a >= 0 && b >= 0);
     msum_pair_result p;
@@ -140,7 +141,7 @@ Test(subgroup, single_study_level_is_kept)
     msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
     o.method = MSUM_EST_FE;
     msum_subgroup_result r;
-    cr_assert_eq(msum_subgroup(y, v, g, 5, &o, NULL, &r), MSUM_OK);
+    cr_assert_eq(msum_subgroup(y, v, g, 5, "alloc", &o, NULL, &r), MSUM_OK);
     cr_assert_eq(r.G, 3);
     cr_expect_eq(r.levels[1].k, 1);
     assert_close(r.levels[1].fit.estimate, 0.9, 1e-15, "B = its study");

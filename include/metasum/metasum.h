@@ -34,6 +34,7 @@ const char *msum_strerror(msum_status st);
 /* The library version, MSUM_VERSION. */
 const char *msum_version(void);
 
+#include "metasum/compare.h"
 #include "metasum/diag.h"
 #include "metasum/escalc.h"
 #include "metasum/pool.h"

@@ -71,7 +71,8 @@ static void q_between(msum_subgroup_result *r)
 }
 
 int msum_subgroup(const double *yi, const double *vi, const char *const *group, size_t k,
-                  const msum_pool_opts *o, const char *ref_level, msum_subgroup_result *out)
+                  const char *name, const msum_pool_opts *o, const char *ref_level,
+                  msum_subgroup_result *out)
 {
     if (!out) return MSUM_EINVAL;
     memset(out, 0, sizeof *out);
@@ -126,8 +127,13 @@ int msum_subgroup(const double *yi, const double *vi, const char *const *group, 
         out->me_status = MSUM_EDATA;
         snprintf(out->me.message, sizeof out->me.message, "a single group: nothing to compare");
     } else {
-        out->me_status = msum_design_add_factor(d, "group", group, ref_level);
-        if (out->me_status == MSUM_OK) out->me_status = msum_metareg(yi, vi, d, &mo, &out->me);
+        out->me_status = msum_design_add_factor(d, name ? name : "group", group, ref_level);
+        if (out->me_status == MSUM_OK) {
+            out->me_status = msum_metareg(yi, vi, d, &mo, &out->me);
+            if (out->me_status == MSUM_EINVAL)
+                snprintf(out->me.message, sizeof out->me.message,
+                         "the common-tau2 model offers the REML, ML, DL, HE and FE estimators");
+        }
         else
             snprintf(out->me.message, sizeof out->me.message, "unknown reference level '%s'",
                      ref_level ? ref_level : "");

@@ -309,7 +309,7 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
                  "no-change rows are not votes: excluded from the proportion and test");
     msum_tb_meta(&b, "effect_of",
                  "exposure rows (findings about the insult) are separate cells, never "
-                            "counted with treatment rows");
+                 "counted with treatment rows");
     return msum_tb_finish(&b, out);
 }
 
