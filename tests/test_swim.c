@@ -48,29 +48,29 @@ Test(swim, wilson_by_hand)
 }
 
 /* A small review: rows of the exosome skin-ageing literature (directions as reported). */
-#define ROW(id, src, prep, model, expo, oc, cmp, ex, dir, in, val, rom, t, tu) \
-    {id, src, prep, model, expo, oc, cmp, ex, dir, in, val, rom, t, tu}
+#define ROW(id, src, prep, model, expo, oc, cmp, ex, dir, in, val, rom, t, tu, ref) \
+    {id, src, prep, model, expo, oc, cmp, ex, dir, in, val, rom, t, tu, ref}
 static msum_swim_row rows[] = {
     ROW("r1", "ADSC", "Ex", "HDF", "UVB", "viability", "UVB", 0, MSUM_DIR_INCREASE,
-        MSUM_INPUT_PERCENT, 28.19, 0, NAN, NULL),
+        MSUM_INPUT_PERCENT, 28.19, 0, NAN, NULL, "Guo"),
     ROW("r2", "ADSC", "CM", "HDF", "UVB", "viability", "UVB", 0, MSUM_DIR_INCREASE,
-        MSUM_INPUT_PERCENT, 18.08, 0, NAN, NULL),
+        MSUM_INPUT_PERCENT, 18.08, 0, NAN, NULL, "Guo"),
     ROW("r3", "ADSC", "Ex", "HDF", "UVB", "ros", "UVB", 0, MSUM_DIR_DECREASE,
-        MSUM_INPUT_DIRECTION, NAN, NAN, NAN, NULL),
+        MSUM_INPUT_DIRECTION, NAN, NAN, NAN, NULL, "Guo"),
     ROW("r4", "ADSC", "Ex", "HDF", "UVB", "mmp1", "UVB", 0, MSUM_DIR_DECREASE,
-        MSUM_INPUT_DIRECTION, NAN, NAN, NAN, NULL),
+        MSUM_INPUT_DIRECTION, NAN, NAN, NAN, NULL, "Guo"),
     ROW("r5", "ADSC", NULL, "HDF", "UVB", "viability", "untreated", 1, MSUM_DIR_DECREASE,
-        MSUM_INPUT_DIRECTION, NAN, NAN, NAN, NULL),
+        MSUM_INPUT_DIRECTION, NAN, NAN, NAN, NULL, "Guo"),
     ROW("r6", "iPSC", "EV", "MSC", NULL, "ev_yield", "MSC-EV", 0, MSUM_DIR_INCREASE,
-        MSUM_INPUT_FOLD, 16, 0, NAN, NULL),
+        MSUM_INPUT_FOLD, 16, 0, NAN, NULL, "Lu"),
     ROW("d7", "ADSC", "Ex", "SD rat", "UVB", "dermal_thickness", "UVB", 0, MSUM_DIR_INCREASE,
-        MSUM_INPUT_DIRECTION, NAN, NAN, 7, "day"),
+        MSUM_INPUT_DIRECTION, NAN, NAN, 7, "day", "Xu"),
     ROW("d14", "ADSC", "Ex", "SD rat", "UVB", "dermal_thickness", "UVB", 0, MSUM_DIR_INCREASE,
-        MSUM_INPUT_DIRECTION, NAN, NAN, 14, "day"),
+        MSUM_INPUT_DIRECTION, NAN, NAN, 14, "day", "Xu"),
     ROW("d28", "ADSC", "Ex", "SD rat", "UVB", "dermal_thickness", "UVB", 0, MSUM_DIR_INCREASE,
-        MSUM_INPUT_DIRECTION, NAN, NAN, 28, "day"),
+        MSUM_INPUT_DIRECTION, NAN, NAN, 28, "day", "Xu"),
     ROW("m1", "ADSC", "Ex", "SD rat", "UVB", "mmp1", "UVB", 0, MSUM_DIR_NO_CHANGE,
-        MSUM_INPUT_DIRECTION, NAN, NAN, 7, "day"),
+        MSUM_INPUT_DIRECTION, NAN, NAN, 7, "day", "Xu"),
 };
 enum { NROWS = sizeof rows / sizeof rows[0] };
 
@@ -131,11 +131,15 @@ Test(swim, votes_per_source_outcome_keep_exposure_apart)
     cr_assert_eq(msum_swim_votes(rows, NROWS, dict, NDICT, NULL, &t), MSUM_OK);
     long r = find(t, "source", "ADSC", "outcome", "viability", "effect_of", "treatment");
     assert_close(num(t, r, "n_rows"), 2, 0, "two treatment rows");
-    assert_close(num(t, r, "n_beneficial"), 2, 0, "both beneficial");
-    assert_close(num(t, r, "prop_beneficial"), 1, 0, "2/2");
-    assert_close(num(t, r, "sign_pval"), 0.5, 1e-15, "2 * 0.5^2");
+    assert_close(num(t, r, "n_studies"), 1, 0, "of one study (Ex and CM)");
+    assert_close(num(t, r, "n_beneficial"), 1, 0, "one vote");
+    assert_close(num(t, r, "prop_beneficial"), 1, 0, "1/1");
+    assert_close(num(t, r, "sign_pval"), 1, 1e-15, "one vote: p = 1");
     double z = 1.959963984540054;
-    assert_close(num(t, r, "ci_lb"), 1 / (1 + z * z / 2), 1e-12, "Wilson 2/2");
+    assert_close(num(t, r, "ci_lb"), 1 / (1 + z * z), 1e-12, "Wilson 1/1");
+    long dt = find(t, "source", "ADSC", "outcome", "dermal_thickness", NULL, NULL);
+    assert_close(num(t, dt, "n_rows"), 3, 0, "days 7, 14, 28");
+    assert_close(num(t, dt, "n_beneficial"), 1, 0, "one study, one vote");
     long x = find(t, "source", "ADSC", "outcome", "viability", "effect_of", "exposure");
     assert_close(num(t, x, "n_harmful"), 1, 0, "UVB lowers viability: harmful, its own cell");
     long m = find(t, "source", "ADSC", "outcome", "mmp1", "effect_of", "treatment");
@@ -156,6 +160,32 @@ Test(swim, votes_per_source_outcome_keep_exposure_apart)
     cr_assert_eq(msum_swim_votes(rows, NROWS, dict, NDICT, &o, &t), MSUM_OK);
     r = find(t, "preparation", "CM", "outcome", "viability", NULL, NULL);
     assert_close(num(t, r, "n_rows"), 1, 0, "ADSC-CM alone");
+    msum_table_free(t);
+    /* per row: every row votes */
+    o = (msum_swim_opts)MSUM_SWIM_OPTS_DEFAULT;
+    o.per_row = 1;
+    cr_assert_eq(msum_swim_votes(rows, NROWS, dict, NDICT, &o, &t), MSUM_OK);
+    r = find(t, "source", "ADSC", "outcome", "viability", "effect_of", "treatment");
+    assert_close(num(t, r, "n_beneficial"), 2, 0, "two row votes");
+    assert_close(num(t, r, "sign_pval"), 0.5, 1e-15, "2 * 0.5^2");
+    assert_close(num(t, r, "ci_lb"), 1 / (1 + z * z / 2), 1e-12, "Wilson 2/2");
+    msum_table_free(t);
+}
+
+/* A study whose rows disagree casts no vote; two agreeing studies cast two. */
+Test(swim, mixed_study_is_not_a_vote)
+{
+    msum_swim_row m[4];
+    for (int i = 0; i < 4; i++) m[i] = rows[6]; /* ADSC-Ex dermal thickness, Xu */
+    m[1].direction = MSUM_DIR_DECREASE;          /* Xu disagrees with itself */
+    m[2].ref = "Li";
+    m[3].ref = "Wang";
+    msum_table *t;
+    cr_assert_eq(msum_swim_votes(m, 4, dict, NDICT, NULL, &t), MSUM_OK);
+    assert_close(num(t, 0, "n_studies"), 3, 0, "Xu, Li, Wang");
+    assert_close(num(t, 0, "n_mixed"), 1, 0, "Xu");
+    assert_close(num(t, 0, "n_beneficial"), 2, 0, "Li, Wang");
+    assert_close(num(t, 0, "n_votes"), 2, 0, "mixed is not a vote");
     msum_table_free(t);
 }
 

@@ -62,6 +62,8 @@ typedef struct {
     double rom;                /* the effect on the ROM scale (log ratio), NaN when none */
     double time;               /* time point, NaN when not given */
     const char *time_unit;     /* day, week, passage, h */
+    const char *ref;           /* the study (reference key); rows of one study in a cell give
+                                  one vote unless opts.per_row */
 } msum_swim_row;
 
 typedef struct {
@@ -69,9 +71,10 @@ typedef struct {
     int by_preparation;  /* split vote-count and magnitude cells by preparation [0] */
     int by_model;        /* ... by model [0] */
     int by_exposure;     /* ... by exposure [0] */
+    int per_row;         /* vote per row instead of per study [0] */
 } msum_swim_opts;
 
-#define MSUM_SWIM_OPTS_DEFAULT {0.95, 0, 0, 0}
+#define MSUM_SWIM_OPTS_DEFAULT {0.95, 0, 0, 0, 0}
 
 /* Direction of a row standardised to the outcome's good direction: +1 beneficial, -1 harmful,
  * 0 no change, 2 not classifiable (no direction and no sign, or an outcome whose beneficial
@@ -79,11 +82,14 @@ typedef struct {
  * rom). */
 int msum_swim_classify(const msum_swim_row *r, msum_benefit b, msum_direction *dir);
 
-/* Vote counting per source x outcome x effect_of (x preparation, model, exposure as asked):
- * counts of beneficial / harmful / no-change / unclassified rows, the proportion beneficial
- * among the beneficial + harmful votes with its Wilson score CI, and the exact two-sided sign
- * test on those votes (no-change rows are excluded from proportion and test).  *out belongs to
- * the caller.  Returns MSUM_OK, MSUM_EINVAL, MSUM_ENOMEM. */
+/* Vote counting per source x outcome x effect_of (x preparation, model, exposure as asked).
+ * The unit is the study: the rows of one `ref` in a cell (e.g. three time points) give one vote,
+ * in their common direction, or none when they disagree ("mixed"); rows without a ref vote
+ * alone; opts.per_row makes every row a vote.  Counts of beneficial / harmful / no-change /
+ * mixed / unclassified votes, the proportion beneficial among beneficial + harmful votes with
+ * its Wilson score CI, and the exact two-sided sign test on them (no-change votes are excluded
+ * from proportion and test).  *out belongs to the caller.  Returns MSUM_OK, MSUM_EINVAL,
+ * MSUM_ENOMEM. */
 int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                     size_t ndict, const msum_swim_opts *o, msum_table **out);
 

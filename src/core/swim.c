@@ -239,6 +239,42 @@ static void tally_add(tally *t, const msum_swim_row *r, msum_benefit b)
     if (d == MSUM_DIR_DECREASE) t->dec++;
 }
 
+/* The votes of one cell (items it[i..j)): one per study (rows sharing a non-empty ref), or one
+ * per row with per_row.  A study's rows vote together when every classifiable row agrees;
+ * disagreeing rows make a mixed study, which casts no vote. */
+typedef struct {
+    double studies, ben, harm, none, mixed, uncl;
+} votes;
+
+static votes cell_votes(const msum_swim_row *rows, const item *it, size_t i, size_t j,
+                        msum_benefit ben, int per_row)
+{
+    votes v = {0};
+    for (size_t a = i; a < j; a++) {
+        const msum_swim_row *r = &rows[it[a].row];
+        const char *ref = per_row ? "" : str(r->ref);
+        int seen = 0;
+        for (size_t b = i; b < a && *ref; b++)
+            if (strcmp(str(rows[it[b].row].ref), ref) == 0) seen = 1;
+        if (seen) continue;
+        int has[3] = {0, 0, 0}; /* harmful, no change, beneficial */
+        for (size_t b = a; b < j; b++) {
+            const msum_swim_row *q = &rows[it[b].row];
+            if (b != a && (!*ref || strcmp(str(q->ref), ref) != 0)) continue;
+            int c = msum_swim_classify(q, ben, NULL);
+            if (c != 2) has[c + 1] = 1;
+        }
+        v.studies++;
+        int kinds = has[0] + has[1] + has[2];
+        if (kinds == 0) v.uncl++;
+        else if (kinds > 1) v.mixed++;
+        else if (has[2]) v.ben++;
+        else if (has[0]) v.harm++;
+        else v.none++;
+    }
+    return v;
+}
+
 int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                     size_t ndict, const msum_swim_opts *o, msum_table **out)
 {
@@ -256,11 +292,13 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
         {"n_rows", MSUM_COL_INT, "rows in the cell"},
         {"n_increase", MSUM_COL_INT, "rows whose effect is an increase"},
         {"n_decrease", MSUM_COL_INT, "rows whose effect is a decrease"},
-        {"n_beneficial", MSUM_COL_INT, "rows in the beneficial direction"},
-        {"n_harmful", MSUM_COL_INT, "rows in the harmful direction"},
-        {"n_no_change", MSUM_COL_INT, "rows reporting no change (not votes)"},
+        {"n_studies", MSUM_COL_INT, "voting units: studies (distinct ref), or rows with per-row"},
+        {"n_beneficial", MSUM_COL_INT, "studies in the beneficial direction"},
+        {"n_harmful", MSUM_COL_INT, "studies in the harmful direction"},
+        {"n_no_change", MSUM_COL_INT, "studies reporting no change (not votes)"},
+        {"n_mixed", MSUM_COL_INT, "studies whose rows disagree (not votes)"},
         {"n_unclassified", MSUM_COL_INT,
-         "rows without a direction, or on an outcome without a beneficial direction"},
+         "studies without a direction, or on an outcome without a beneficial direction"},
         {"n_votes", MSUM_COL_INT, "n_beneficial + n_harmful"},
         {"prop_beneficial", MSUM_COL_NUM, "n_beneficial / n_votes"},
         {"ci_lb", MSUM_COL_NUM, "Wilson score CI, lower bound"},
@@ -276,26 +314,29 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
         tally t = {0};
         msum_benefit ben = lookup(dict, ndict, rows[it[i].row].outcome);
         while (j < n && same_keys(&it[i], &it[j])) tally_add(&t, &rows[it[j++].row], ben);
+        votes v = cell_votes(rows, it, i, j, ben, o->per_row);
         msum_tb_row(&b);
         b_keys(&b, &it[i], f, nf);
         msum_tb_text(&b, "beneficial", msum_benefit_name(ben));
         msum_tb_num(&b, "n_rows", t.rows);
         msum_tb_num(&b, "n_increase", t.inc);
         msum_tb_num(&b, "n_decrease", t.dec);
+        msum_tb_num(&b, "n_studies", v.studies);
         int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
-        msum_tb_num(&b, "n_beneficial", dirable ? t.ben : NAN);
-        msum_tb_num(&b, "n_harmful", dirable ? t.harm : NAN);
-        msum_tb_num(&b, "n_no_change", t.none);
-        msum_tb_num(&b, "n_unclassified", t.uncl);
-        double nv = t.ben + t.harm;
+        msum_tb_num(&b, "n_beneficial", dirable ? v.ben : NAN);
+        msum_tb_num(&b, "n_harmful", dirable ? v.harm : NAN);
+        msum_tb_num(&b, "n_no_change", v.none);
+        msum_tb_num(&b, "n_mixed", v.mixed);
+        msum_tb_num(&b, "n_unclassified", v.uncl);
+        double nv = v.ben + v.harm;
         msum_tb_num(&b, "n_votes", dirable ? nv : NAN);
         if (dirable && nv > 0) {
             double lb, ub;
-            msum_wilson_ci(t.ben, nv, o->level, &lb, &ub);
-            msum_tb_num(&b, "prop_beneficial", t.ben / nv);
+            msum_wilson_ci(v.ben, nv, o->level, &lb, &ub);
+            msum_tb_num(&b, "prop_beneficial", v.ben / nv);
             msum_tb_num(&b, "ci_lb", lb);
             msum_tb_num(&b, "ci_ub", ub);
-            msum_tb_num(&b, "sign_pval", msum_sign_test_p(t.ben, nv));
+            msum_tb_num(&b, "sign_pval", msum_sign_test_p(v.ben, nv));
         }
         i = j;
     }
@@ -305,8 +346,11 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
     msum_tb_meta(&b, "method", "vote counting (SWiM); Wilson score CI; exact two-sided sign test");
     msum_tb_meta(&b, "scale", "direction of effect, standardised by the outcome dictionary");
     msum_tb_meta(&b, "level", lv);
+    msum_tb_meta(&b, "unit", o->per_row ? "row: every row is a vote"
+                                         : "study: the rows of one ref in a cell give one vote "
+                                           "(none when they disagree)");
     msum_tb_meta(&b, "no_change",
-                 "no-change rows are not votes: excluded from the proportion and test");
+                 "no-change studies are not votes: excluded from the proportion and test");
     msum_tb_meta(&b, "effect_of",
                  "exposure rows (findings about the insult) are separate cells, never "
                  "counted with treatment rows");
