@@ -375,8 +375,7 @@ static int check_rank(const gsl_matrix *X, const char *const *names, const char 
         last = nm;
     }
     if (len >= 0 && (size_t)len < msgsize)
-        snprintf(msg + len, msgsize - (size_t)len, " are linearly dependent (drop one, or give "
-                 "each level of a categorical moderator more than one value of the others)");
+        snprintf(msg + len, msgsize - (size_t)len, " are linearly dependent: drop one of them");
     free(involved);
 done:
     gsl_matrix_free(A);
