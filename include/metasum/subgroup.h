@@ -41,8 +41,8 @@ typedef struct {
 
 /* Fit every level of `group` (k texts, none NULL) and test the differences.  `name` names the
  * grouping in the common-tau2 model's coefficients ("name[level]"; NULL: "group").  `o` may be
- * NULL (defaults); `ref_level` names the reference of the common-tau2 model (NULL: the first level).
- * Returns MSUM_OK (per-level problems are in levels[g].status and me_status), MSUM_EINVAL,
+ * NULL (defaults); `ref_level` names the reference of the common-tau2 model (NULL: the first
+ * level).  Returns MSUM_OK (per-level problems are in levels[g].status and me_status), MSUM_EINVAL,
  * MSUM_ENOMEM.  Free with msum_subgroup_result_free(). */
 int msum_subgroup(const double *yi, const double *vi, const char *const *group, size_t k,
                   const char *name, const msum_pool_opts *o, const char *ref_level,
