@@ -218,3 +218,26 @@ Test(metareg, bad_input)
     double X3[6] = {1, 0, 0, 1, 1, 0};
     cr_expect_eq(msum_metareg_x(y2, v2, 2, X3, 3, 1, NULL, NULL, &r), MSUM_EDATA, "k < p");
 }
+
+/* Non-convergence is not an abort: REML falls back to DL and says so; without fallback the
+ * status is MSUM_ENOCONV. */
+Test(metareg, nonconvergence_falls_back_to_dl)
+{
+    msum_design *d = bcg_design("ablat");
+    msum_metareg_opts o = MSUM_METAREG_OPTS_DEFAULT;
+    o.maxiter = 1;
+    msum_metareg_result r;
+    cr_assert_eq(msum_metareg(yi, vi, d, &o, &r), MSUM_OK);
+    cr_expect_eq(r.converged, 0);
+    cr_expect_eq(r.method_used, MSUM_EST_DL);
+    cr_expect(strlen(r.fallback) > 0);
+    assert_close(r.tau2, ref_value(REF, "bcg_rr_mods_ablat_DL", "tau2"), 1e-9, "DL tau2");
+    assert_close(r.beta[1], ref_value(REF, "bcg_rr_mods_ablat_DL", "estimate[ablat]"), 1e-9,
+                 "DL slope");
+    msum_metareg_result_free(&r);
+    o.fallback = 0;
+    cr_expect_eq(msum_metareg(yi, vi, d, &o, &r), MSUM_ENOCONV);
+    cr_expect_eq(r.converged, 0);
+    msum_metareg_result_free(&r);
+    msum_design_free(d);
+}

@@ -107,8 +107,9 @@ typedef struct {
  * every yi finite, every vi finite and > 0.  On success the caller frees the arrays with
  * msum_metareg_result_free().  Returns MSUM_OK; MSUM_EINVAL (NULL pointer, bad option or an
  * unsupported estimator); MSUM_EDATA (bad yi/vi, k < p, or a rank-deficient design:
- * out->message names the moderators involved); MSUM_ENOCONV (not converged and fallback off;
- * out is filled); MSUM_ENOMEM.  On error nothing needs freeing. */
+ * out->message names the moderators involved); MSUM_ENOCONV (not converged and fallback off:
+ * out is filled with the last iterate and must be freed too); MSUM_ENOMEM.  After any other
+ * error nothing needs freeing. */
 int msum_metareg(const double *yi, const double *vi, const msum_design *d,
                  const msum_metareg_opts *o, msum_metareg_result *out);
 
