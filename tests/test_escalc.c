@@ -297,6 +297,14 @@ Test(escalc, ci_uses_level_and_back_transform)
     assert_close(e.ci_lb, 2 - 1.6448536269514722 * sqrt(2.0), 1e-14, "lb 90%");
     assert_close(e.ci_ub, 2 + 1.6448536269514722 * sqrt(2.0), 1e-14, "ub 90%");
     cr_expect_str_eq(msum_scale_name(e.scale), "natural");
+    /* prepared options give the same numbers */
+    cr_assert_eq(msum_escalc_prepare(&o), MSUM_OK);
+    assert_close(o.z, 1.6448536269514722, 1e-15, "z 90%");
+    msum_effect p = ok(&r, MSUM_MEASURE_MD, &o);
+    cr_expect_eq(p.ci_lb, e.ci_lb);
+    cr_expect_eq(p.ci_ub, e.ci_ub);
+    o.level = 1.5;
+    cr_expect_eq(msum_escalc_prepare(&o), MSUM_EINVAL);
     /* ZCOR: r = 0.5, n = 28: yi = atanh 0.5 = 0.5493061443340548, vi = 1/25 = 0.04, se 0.2;
      * r-scale lower bound tanh(0.5493061443340548 - 1.959963984540054 * 0.2)
      * = tanh(0.15731334742604) = 0.15602836252908595 */
@@ -461,6 +469,13 @@ Test(escalc, zero_cell_only0_default)
     assert_close(e.yi, -5.0 / 11, 1e-14, "RD");
     assert_close(e.vi, 142.0 / 5324, 1e-14, "RD vi");
     conv_is(&e, "cc_add_0.5");
+    /* the same table with group sizes instead of non-events: bi = 10 - 0, di = 10 - 5 */
+    msum_record gs = counts(0, NAN, 5, NAN);
+    gs.x[MSUM_F_N1I] = 10, gs.x[MSUM_F_N2I] = 10;
+    cr_expect_eq(msum_escalc_has_zero_cell(&gs), 1);
+    e = ok(&gs, MSUM_MEASURE_RR, NULL);
+    assert_close(e.yi, log(1.0 / 11), 1e-14, "RR from n1i, n2i");
+    assert_close(e.vi, 2, 1e-14, "RR vi from n1i, n2i");
     /* a table without zeros is left alone under only0 */
     msum_record nz = counts(1, 9, 5, 5);
     e = ok(&nz, MSUM_MEASURE_RR, NULL);
@@ -583,6 +598,11 @@ Test(escalc, invalid_counts_correlation_pct_fold)
     fails(&r, MSUM_MEASURE_OR, NULL, MSUM_EDATA, MSUM_F_BI, "bi is -2");
     r = counts(1, 2, NAN, 4);
     fails(&r, MSUM_MEASURE_OR, NULL, MSUM_EDATA, MSUM_F_CI, "ci is missing");
+    r = counts(5, NAN, 3, 4);
+    r.x[MSUM_F_N1I] = 4;
+    fails(&r, MSUM_MEASURE_OR, NULL, MSUM_EDATA, MSUM_F_N1I, "n1i (4) is below ai (5)");
+    r.x[MSUM_F_N1I] = NAN;
+    fails(&r, MSUM_MEASURE_OR, NULL, MSUM_EDATA, MSUM_F_BI, "bi is missing (give bi or n1i)");
     r = counts(1, 2, 3, 4);
     fails(&r, MSUM_MEASURE_SMD, NULL, MSUM_EINVAL, -1, "RR, OR or RD");
     msum_record c = rec_of(MSUM_INPUT_CORRELATION);

@@ -2,6 +2,7 @@
  * (tests/ref/metafor38/ and tests/ref/, see tests/ref/PROVENANCE.md): every quantity of every
  * pooling case (fits, knha/adhoc, predict, exp/tanh back-transforms, Q-profile confint,
  * fitstats, weights), plus hand-checked invariants, degenerate input and the fallback chain. */
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -731,4 +732,79 @@ Test(pool, names_round_trip)
     cr_expect_eq(msum_estimator_parse("reml", &e), MSUM_OK);
     cr_expect_eq(e, MSUM_EST_REML);
     cr_expect_eq(msum_estimator_parse("XX", &e), MSUM_EINVAL);
+}
+
+/* Generalized Q by the two-pass definition. */
+static double q_direct(const double *y, const double *v, size_t k, double tau2)
+{
+    double s1 = 0, sy = 0, q = 0;
+    for (size_t i = 0; i < k; i++) {
+        s1 += 1 / (v[i] + tau2);
+        sy += y[i] / (v[i] + tau2);
+    }
+    double mu = sy / s1;
+    for (size_t i = 0; i < k; i++) q += (y[i] - mu) * (y[i] - mu) / (v[i] + tau2);
+    return q;
+}
+
+/* k = 500001: the Q-profile bounds solve Q(tau2) = chi2 quantiles of 5e5 df, which GSL's
+ * inverse gets wrong (257738 for the upper 2.5 % point); Wilson-Hilferty is accurate to ~1e-9
+ * there.  Also PM solves Q = k - 1. */
+Test(pool, qprofile_large_k, .init = setup)
+{
+    size_t k = 500001;
+    double *y = malloc(k * sizeof *y), *v = malloc(k * sizeof *v);
+    cr_assert(y && v);
+    unsigned s = 7;
+    for (size_t i = 0; i < k; i++) {
+        s = s * 1103515245u + 12345u;
+        v[i] = 0.01 + 0.2 * ((s >> 8) / 16777216.0);
+        s = s * 1103515245u + 12345u;
+        double u1 = ((s >> 8) + 0.5) / 16777216.0;
+        s = s * 1103515245u + 12345u;
+        double u2 = (s >> 8) / 16777216.0;
+        y[i] = 0.3 + sqrt(v[i] + 0.1) * sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
+    }
+    msum_pool_result r;
+    cr_assert_eq(msum_pool(y, v, k, NULL, &r), MSUM_OK);
+    double df = (double)k - 1, z = 1.959963984540054, h = 2 / (9 * df);
+    double up = df * pow(1 - h + z * sqrt(h), 3), lo = df * pow(1 - h - z * sqrt(h), 3);
+    assert_close(q_direct(y, v, k, r.tau2_ci.lb) / up, 1, 1e-8, "Q(lb) = chi2 upper point");
+    assert_close(q_direct(y, v, k, r.tau2_ci.ub) / lo, 1, 1e-8, "Q(ub) = chi2 lower point");
+    cr_expect(r.tau2_ci.lb < r.tau2 && r.tau2 < r.tau2_ci.ub, "CI around the estimate");
+    msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+    o.method = MSUM_EST_PM;
+    o.qprofile = 0;
+    cr_assert_eq(msum_pool(y, v, k, &o, &r), MSUM_OK);
+    assert_close(q_direct(y, v, k, r.tau2) / df, 1, 1e-10, "PM: Q = k - 1");
+    free(y);
+    free(v);
+}
+
+/* For df where GSL's inverse is right (<= 1e4), the Q-profile bounds solve Q = its quantiles. */
+Test(pool, qprofile_quantiles_moderate_k, .init = setup)
+{
+    static const size_t ks[] = {4, 11, 101, 1001, 10001};
+    double *y = malloc(10001 * sizeof *y), *v = malloc(10001 * sizeof *v);
+    cr_assert(y && v);
+    for (size_t n = 0; n < sizeof ks / sizeof ks[0]; n++) {
+        size_t k = ks[n];
+        unsigned s = 99;
+        for (size_t i = 0; i < k; i++) {
+            s = s * 1103515245u + 12345u;
+            v[i] = 0.02 + 0.1 * ((s >> 8) / 16777216.0);
+            s = s * 1103515245u + 12345u;
+            y[i] = ((s >> 8) / 16777216.0 - 0.5) * 2.5;
+        }
+        msum_pool_result r;
+        cr_assert_eq(msum_pool(y, v, k, NULL, &r), MSUM_OK);
+        double df = (double)k - 1;
+        cr_assert(r.tau2_ci.lb > 0 && r.ub_sign == 0, "k = %zu: interior bounds", k);
+        assert_close(q_direct(y, v, k, r.tau2_ci.lb) / gsl_cdf_chisq_Qinv(0.025, df), 1, 1e-9,
+                     "Q(lb) = chi2 upper 2.5 % point");
+        assert_close(q_direct(y, v, k, r.tau2_ci.ub) / gsl_cdf_chisq_Pinv(0.025, df), 1, 1e-9,
+                     "Q(ub) = chi2 lower 2.5 % point");
+    }
+    free(y);
+    free(v);
 }

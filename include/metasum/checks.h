@@ -30,12 +30,17 @@ typedef struct {
 #define MSUM_CHECKS_MAX 48
 
 /* Check one record; writes up to `max` problems to out and returns how many were found (may
- * exceed max: only the first max are written).  A record with input NONE gives one MISSING
+ * exceed max: only the first max are written).  `present` has bit (1 << f) set for every field f
+ * that may hold a number (the typer passes the fields its header maps; MSUM_CHECK_ALL = all):
+ * groups of rules whose fields are all absent are skipped, which keeps large files fast.  A record with input NONE gives one MISSING
  * problem naming "input".
  *
  * Warning (not error) rule, documented in datasets/README.md: an SD whose coefficient of
  * variation SD/|mean| is below MSUM_SD_SEM_CV (2 %) with n >= 2 may be an SEM. */
-size_t msum_record_check(const msum_record *r, msum_check *out, size_t max);
+size_t msum_record_check(const msum_record *r, unsigned long long present, msum_check *out,
+                         size_t max);
+
+#define MSUM_CHECK_ALL (~0ULL)
 
 #define MSUM_SD_SEM_CV 0.02
 

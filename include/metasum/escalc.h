@@ -31,9 +31,17 @@ typedef struct {
                           * zero cell (msum_escalc_has_zero_cell over all rows) */
     double level;        /* level of the output CI ci_lb..ci_ub, in (0, 1) */
     double input_level;  /* level of the CIs that generic rows report (ci_lb, ci_ub), in (0, 1) */
+    /* Set by msum_escalc_prepare() (0 = not prepared: computed per call): the normal quantiles
+     * z_{(1+level)/2} and z_{(1+input_level)/2}.  Change level and prepare again. */
+    double z, z_input;
 } msum_escalc_opts;
 
-#define MSUM_ESCALC_OPTS_DEFAULT {0.5, MSUM_CC_ONLY0, 0, 0.95, 0.95}
+#define MSUM_ESCALC_OPTS_DEFAULT {0.5, MSUM_CC_ONLY0, 0, 0.95, 0.95, 0, 0}
+
+/* Check the options and compute once what every row shares (the normal quantiles), for callers
+ * that compute many rows.  Returns MSUM_OK or MSUM_EINVAL (a level outside (0, 1), add < 0 or
+ * not finite, an unknown policy). */
+int msum_escalc_prepare(msum_escalc_opts *o);
 
 /* Scale of yi. */
 typedef enum {
@@ -79,7 +87,8 @@ typedef struct {
 /* Compute the effect of one record.
  *
  * `measure` is the measure asked for rows whose form allows several: MD, SMD or ROM for
- * continuous and median_iqr rows, RR, OR or RD for counts.  Other forms have one measure and
+ * continuous and median_iqr rows, RR, OR or RD for counts (bi, di or the group sizes n1i,
+ * n2i).  Other forms have one measure and
  * accept NONE or that measure: correlation -> ZCOR, percent_change and fold_change -> ROM,
  * generic -> the record's own measure (GEN when NONE), direction -> none (yi NaN).
  *

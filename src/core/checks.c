@@ -152,9 +152,20 @@ static void check_required(const msum_record *r, sink *s)
 
 static int is_whole(double v) { return v == floor(v); }
 
-static void check_values(const msum_record *r, sink *s)
+#define ANY(mask, f) ((mask) & (1ULL << (f)))
+
+static void check_values(const msum_record *r, unsigned long long m, sink *s)
 {
     const double *x = r->x;
+    /* Groups of fields are only looked at when one of their columns exists (m). */
+    const unsigned long long grp_cont =
+        (1ULL << MSUM_F_SD1I) | (1ULL << MSUM_F_SD2I) | (1ULL << MSUM_F_SEM1I) |
+        (1ULL << MSUM_F_SEM2I) | (1ULL << MSUM_F_N1I) | (1ULL << MSUM_F_N2I) |
+        (1ULL << MSUM_F_NI) | (1ULL << MSUM_F_M1I) | (1ULL << MSUM_F_M2I) |
+        (1ULL << MSUM_F_MED1I) | (1ULL << MSUM_F_MED2I);
+    const unsigned long long grp_counts =
+        (1ULL << MSUM_F_AI) | (1ULL << MSUM_F_BI) | (1ULL << MSUM_F_CI) | (1ULL << MSUM_F_DI);
+    if (m & grp_cont) {
     static const msum_field sds[] = {MSUM_F_SD1I, MSUM_F_SD2I};
     static const msum_field sems[] = {MSUM_F_SEM1I, MSUM_F_SEM2I};
     for (int g = 0; g < 2; g++) {
@@ -164,6 +175,13 @@ static void check_values(const msum_record *r, sink *s)
     static const msum_field ns[] = {MSUM_F_N1I, MSUM_F_N2I, MSUM_F_NI};
     for (int i = 0; i < 3; i++)
         if (x[ns[i]] < 1) BAD(ns[i], "a sample size >= 1");
+    if (r->measure == MSUM_MEASURE_ROM) {
+        static const msum_field means[] = {MSUM_F_M1I, MSUM_F_M2I, MSUM_F_MED1I, MSUM_F_MED2I};
+        for (int i = 0; i < 4; i++)
+            if (x[means[i]] <= 0) BAD(means[i], "a mean > 0 (ROM is a ratio of means)");
+    }
+    }
+    if (m & grp_counts) {
     static const msum_field cells[] = {MSUM_F_AI, MSUM_F_BI, MSUM_F_CI, MSUM_F_DI};
     for (int i = 0; i < 4; i++)
         if (has(r, cells[i]) && (x[cells[i]] < 0 || !is_whole(x[cells[i]])))
@@ -172,6 +190,7 @@ static void check_values(const msum_record *r, sink *s)
         BAD(MSUM_F_AI, "at most n1i = %g (events cannot exceed the group size)", x[MSUM_F_N1I]);
     if (x[MSUM_F_CI] > x[MSUM_F_N2I])
         BAD(MSUM_F_CI, "at most n2i = %g (events cannot exceed the group size)", x[MSUM_F_N2I]);
+    }
     if (x[MSUM_F_VI] <= 0) BAD(MSUM_F_VI, "a sampling variance > 0");
     if (x[MSUM_F_SEI] <= 0) BAD(MSUM_F_SEI, "a standard error > 0");
     if (x[MSUM_F_CI_LB] > x[MSUM_F_CI_UB])
@@ -181,13 +200,8 @@ static void check_values(const msum_record *r, sink *s)
     if (x[MSUM_F_FOLD] <= 0) BAD(MSUM_F_FOLD, "a fold change > 0 (a ratio)");
     if (x[MSUM_F_PCT] <= -100) BAD(MSUM_F_PCT, "a percent change > -100");
     if (x[MSUM_F_TIME] < 0) BAD(MSUM_F_TIME, "a time >= 0");
-    if (r->measure == MSUM_MEASURE_ROM) {
-        static const msum_field means[] = {MSUM_F_M1I, MSUM_F_M2I, MSUM_F_MED1I, MSUM_F_MED2I};
-        for (int i = 0; i < 4; i++)
-            if (x[means[i]] <= 0) BAD(means[i], "a mean > 0 (ROM is a ratio of means)");
-    }
     /* Five-number summaries are ordered: min <= q1 <= median <= q3 <= max. */
-    for (int g = 0; g < 2; g++) {
+    for (int g = 0; g < 2 && r->input == MSUM_INPUT_MEDIAN; g++) {
         int o = g * (MSUM_F_MED2I - MSUM_F_MED1I);
         const msum_field order[] = {(msum_field)(MSUM_F_MIN1I + o), (msum_field)(MSUM_F_Q1_1I + o),
                                     (msum_field)(MSUM_F_MED1I + o), (msum_field)(MSUM_F_Q3_1I + o),
@@ -207,8 +221,9 @@ static void check_values(const msum_record *r, sink *s)
 /* An SD is suspicious when SD / |mean| < MSUM_SD_SEM_CV with n >= 2: replicate measurements
  * rarely vary that little, and an SEM reported as an SD looks exactly like this (SEM = SD/sqrt(n)
  * is sqrt(n) times smaller).  A heuristic; it only warns. */
-static void check_sd_sem(const msum_record *r, sink *s)
+static void check_sd_sem(const msum_record *r, unsigned long long present, sink *s)
 {
+    if (!ANY(present, MSUM_F_SD1I) && !ANY(present, MSUM_F_SD2I)) return;
     static const msum_field sd[] = {MSUM_F_SD1I, MSUM_F_SD2I};
     static const msum_field m[] = {MSUM_F_M1I, MSUM_F_M2I};
     static const msum_field n[] = {MSUM_F_N1I, MSUM_F_N2I};
@@ -222,11 +237,12 @@ static void check_sd_sem(const msum_record *r, sink *s)
     }
 }
 
-size_t msum_record_check(const msum_record *r, msum_check *out, size_t max)
+size_t msum_record_check(const msum_record *r, unsigned long long present, msum_check *out,
+                         size_t max)
 {
     sink s = {out, max, 0};
     check_required(r, &s);
-    check_values(r, &s);
-    check_sd_sem(r, &s);
+    check_values(r, present, &s);
+    check_sd_sem(r, present, &s);
     return s.n;
 }

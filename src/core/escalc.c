@@ -305,7 +305,9 @@ int msum_escalc_has_zero_cell(const msum_record *rec)
 {
     if (!rec || rec->input != MSUM_INPUT_COUNTS) return 0;
     const double *x = rec->x;
-    return x[MSUM_F_AI] == 0 || x[MSUM_F_BI] == 0 || x[MSUM_F_CI] == 0 || x[MSUM_F_DI] == 0;
+    double b = isnan(x[MSUM_F_BI]) ? x[MSUM_F_N1I] - x[MSUM_F_AI] : x[MSUM_F_BI];
+    double d = isnan(x[MSUM_F_DI]) ? x[MSUM_F_N2I] - x[MSUM_F_CI] : x[MSUM_F_DI];
+    return x[MSUM_F_AI] == 0 || b == 0 || x[MSUM_F_CI] == 0 || d == 0;
 }
 
 /* 2x2 tables (metafor escalc RR, OR, RD; vtype "LS"), after the continuity correction:
@@ -313,6 +315,7 @@ int msum_escalc_has_zero_cell(const msum_record *rec)
  *   RR  yi = ln p1 - ln p2,                      vi = 1/a - 1/n1 + 1/c - 1/n2
  *   OR  yi = ln(p1/(1-p1)) - ln(p2/(1-p2)),      vi = 1/a + 1/b + 1/c + 1/d
  *   RD  yi = p1 - p2,                            vi = p1(1-p1)/n1 + p2(1-p2)/n2
+ * bi and di may come as group sizes (bi = n1i - ai, di = n2i - ci, as metafor).
  * Correction as metafor `add`, `to`: add to all four cells of a table with a zero cell
  * ("only0"), of every table ("all"), of every table when any has a zero ("if0all"), or never. */
 static int two_by_two(const msum_record *r, msum_measure measure, const msum_escalc_opts *o,
@@ -322,10 +325,22 @@ static int two_by_two(const msum_record *r, msum_measure measure, const msum_esc
         return fail(e, MSUM_EINVAL, -1, "counts rows give RR, OR or RD, not %s",
                     measure ? msum_measure_name(measure) : "no measure");
     static const int cells[4] = {MSUM_F_AI, MSUM_F_BI, MSUM_F_CI, MSUM_F_DI};
+    static const int sizes[4] = {-1, MSUM_F_N1I, -1, MSUM_F_N2I};
     double c[4];
     for (int i = 0; i < 4; i++) {
         c[i] = r->x[cells[i]];
-        if (isnan(c[i])) return fail(e, MSUM_EDATA, cells[i], "%s is missing", fname(cells[i]));
+        if (isnan(c[i]) && sizes[i] >= 0 && !isnan(r->x[sizes[i]])) {
+            /* non-events from the group size, as metafor: bi = n1i - ai, di = n2i - ci */
+            c[i] = r->x[sizes[i]] - c[i - 1];
+            if (c[i] < 0)
+                return fail(e, MSUM_EDATA, sizes[i], "%s (%g) is below %s (%g); expected a "
+                            "group size >= its events", fname(sizes[i]), r->x[sizes[i]],
+                            fname(cells[i - 1]), c[i - 1]);
+        }
+        if (isnan(c[i]))
+            return fail(e, MSUM_EDATA, cells[i], "%s is missing%s", fname(cells[i]),
+                        sizes[i] >= 0 ? (i == 1 ? " (give bi or n1i)" : " (give di or n2i)")
+                                      : "");
         if (c[i] < 0)
             return fail(e, MSUM_EDATA, cells[i], "%s is %g; expected a count >= 0",
                         fname(cells[i]), c[i]);
@@ -414,8 +429,8 @@ static int generic(const msum_record *r, const msum_escalc_opts *o, msum_effect 
             return fail(e, MSUM_EDATA, MSUM_F_YI,
                         "yi (%g) lies outside its CI [%g, %g]; are both on the analysis scale "
                         "(log for ratios)?", yi, lb, ub);
-        double z;
-        if (normal_crit(o->input_level, &z) != MSUM_OK)
+        double z = o->z_input;
+        if (!(z > 0) && normal_crit(o->input_level, &z) != MSUM_OK)
             return fail(e, MSUM_EINVAL, -1, "the input CI level %g is not in (0, 1)",
                         o->input_level);
         double se = (ub - lb) / (2 * z);
@@ -441,6 +456,19 @@ static int generic(const msum_record *r, const msum_escalc_opts *o, msum_effect 
     return MSUM_OK;
 }
 
+int msum_escalc_prepare(msum_escalc_opts *o)
+{
+    if (!o || !(o->add >= 0 && isfinite(o->add)) || o->to < MSUM_CC_ONLY0 || o->to > MSUM_CC_NONE)
+        return MSUM_EINVAL;
+    o->z = o->z_input = 0;
+    double z, zi;
+    if (normal_crit(o->level, &z) != MSUM_OK || normal_crit(o->input_level, &zi) != MSUM_OK)
+        return MSUM_EINVAL;
+    o->z = z;
+    o->z_input = zi;
+    return MSUM_OK;
+}
+
 int msum_escalc(const msum_record *rec, msum_measure measure, const msum_escalc_opts *o,
                 msum_effect *out)
 {
@@ -456,8 +484,8 @@ int msum_escalc(const msum_record *rec, msum_measure measure, const msum_escalc_
         return fail(out, MSUM_EINVAL, -1, "add is %g; expected a value >= 0", o->add);
     if (o->to < MSUM_CC_ONLY0 || o->to > MSUM_CC_NONE)
         return fail(out, MSUM_EINVAL, -1, "unknown continuity-correction policy");
-    double z;
-    if (normal_crit(o->level, &z) != MSUM_OK)
+    double z = o->z;
+    if (!(z > 0) && normal_crit(o->level, &z) != MSUM_OK)
         return fail(out, MSUM_EINVAL, -1, "level %g is not in (0, 1)", o->level);
 
     int st;

@@ -20,6 +20,8 @@ struct msum_typer {
     char **colname;
     int col_of[MSUM_F_COUNT_]; /* column of each numeric field, -1 */
     int nmapped;
+    unsigned long long present; /* bit per mapped field */
+    msum_record blank;          /* a cleared record, copied at the start of every row */
     int mfield[MSUM_F_COUNT_], mcol[MSUM_F_COUNT_];
     int c_input, c_measure, c_direction;
     msum_input inferred;
@@ -59,6 +61,7 @@ int msum_typer_new(const msum_row *h, const char *name, msum_diags *diags, msum_
     t->ncols = h->n;
     for (int f = 0; f < MSUM_F_COUNT_; f++) t->col_of[f] = -1;
     t->c_input = t->c_measure = t->c_direction = -1;
+    msum_record_clear(&t->blank);
     for (size_t i = 0; i < h->n; i++) {
         t->colname[i] = strdup(h->cell[i]);
         if (!t->colname[i]) {
@@ -88,6 +91,7 @@ int msum_typer_new(const msum_row *h, const char *name, msum_diags *diags, msum_
             t->mfield[t->nmapped] = f;
             t->mcol[t->nmapped] = t->col_of[f];
             t->nmapped++;
+            t->present |= 1ULL << f;
         }
     if (t->c_input < 0) {
         for (size_t k = 0; k < sizeof infer_from / sizeof infer_from[0]; k++)
@@ -176,7 +180,7 @@ size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec
     size_t nerr = 0;
     char buf[96];
     long line, colno;
-    msum_record_clear(rec);
+    *rec = t->blank;
 
     for (int k = 0; k < t->nmapped; k++) {
         int c = t->mcol[k];
@@ -242,7 +246,7 @@ size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec
      * would also show up as a missing field: one defect, one message. */
     int skip_missing = nerr > 0 || row->n < t->ncols;
     msum_check chk[MSUM_CHECKS_MAX];
-    size_t n = msum_record_check(rec, chk, MSUM_CHECKS_MAX);
+    size_t n = msum_record_check(rec, t->present, chk, MSUM_CHECKS_MAX);
     if (n > MSUM_CHECKS_MAX) n = MSUM_CHECKS_MAX;
     for (size_t i = 0; i < n; i++) {
         const msum_check *c = &chk[i];

@@ -15,7 +15,23 @@ static const double pow10_exact[] = {
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int digit(char c) { return (unsigned)(c - '0') < 10; }
+
+/* Eight ASCII digits at p: their value, or -1 when they are not all digits (SWAR: each byte
+ * 0x30..0x39; then pairs, quads and the octet combined by three multiply-adds). */
+static int64_t eight_digits(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    if (((v & 0xF0F0F0F0F0F0F0F0ULL) | (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL)
+                                        >> 4)) != 0x3333333333333333ULL)
+        return -1;
+    v -= 0x3030303030303030ULL; /* little-endian: byte 0 is the first digit */
+    v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFULL;     /* 4 two-digit lanes */
+    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFULL;   /* 2 four-digit lanes */
+    v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFULL;         /* 1 eight-digit value */
+    return (int64_t)v;
+}
 
 int msum_parse_double(const char *s, size_t len, double *out)
 {
@@ -24,56 +40,50 @@ int msum_parse_double(const char *s, size_t len, double *out)
         return 0;
     }
     /* Grammar: [+-]? (D+ ('.' D*)? | '.' D+) ([eE] [+-]? D+)?  -- checked here, because strtod
-     * also takes hex, inf, nan and leading white space. */
-    size_t i = 0;
+     * also takes hex, inf, nan and leading white space.  Digits are gathered into m on the way
+     * (m is only used when there are at most 19 of them, so it cannot overflow). */
+    const char *p = s, *end = s + len;
     int neg = 0;
-    if (s[i] == '+' || s[i] == '-') neg = s[i++] == '-';
-    uint64_t mant = 0;
-    int ndig = 0, nsig = 0, scale = 0, intdig = 0, fracdig = 0;
-    while (i < len && is_digit(s[i])) {
-        if (nsig < 19 && (mant || s[i] != '0')) {
-            mant = mant * 10 + (uint64_t)(s[i] - '0');
-            nsig++;
-        } else if (mant) {
-            scale++; /* digit beyond the 19 kept: the slow path takes over below */
-            nsig++;
-        }
-        intdig++;
-        i++;
+    if (*p == '+' || *p == '-') neg = *p++ == '-';
+    uint64_t m = 0;
+    const char *d0 = p;
+    while (end - p >= 8) {
+        int64_t e = eight_digits(p);
+        if (e < 0) break;
+        m = m * 100000000 + (uint64_t)e;
+        p += 8;
     }
-    if (i < len && s[i] == '.') {
-        i++;
-        while (i < len && is_digit(s[i])) {
-            if (nsig < 19 && (mant || s[i] != '0')) {
-                mant = mant * 10 + (uint64_t)(s[i] - '0');
-                nsig++;
-            } else if (mant) {
-                nsig++;
-            }
-            if (nsig <= 19) scale--;
-            fracdig++;
-            i++;
+    while (p < end && digit(*p)) m = m * 10 + (uint64_t)(*p++ - '0');
+    long nint = (long)(p - d0), nfrac = 0;
+    if (p < end && *p == '.') {
+        const char *f0 = ++p;
+        while (end - p >= 8) {
+            int64_t e = eight_digits(p);
+            if (e < 0) break;
+            m = m * 100000000 + (uint64_t)e;
+            p += 8;
         }
+        while (p < end && digit(*p)) m = m * 10 + (uint64_t)(*p++ - '0');
+        nfrac = (long)(p - f0);
     }
-    ndig = intdig + fracdig;
-    if (ndig == 0) return -1;
+    if (nint + nfrac == 0) return -1;
     long ex = 0;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
         int eneg = 0;
-        if (i < len && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
-        if (i >= len || !is_digit(s[i])) return -1;
-        while (i < len && is_digit(s[i])) {
-            if (ex < 100000) ex = ex * 10 + (s[i] - '0');
-            i++;
+        if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        if (p == end || !digit(*p)) return -1;
+        while (p < end && digit(*p)) {
+            if (ex < 100000) ex = ex * 10 + (*p - '0');
+            p++;
         }
         if (eneg) ex = -ex;
     }
-    if (i != len) return -1;
+    if (p != end) return -1;
 
-    long e10 = ex + scale;
-    if (nsig <= 15 && mant < ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22) {
-        double v = (double)mant;
+    long e10 = ex - nfrac;
+    if (nint + nfrac <= 19 && m < ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22) {
+        double v = (double)m;
         v = e10 < 0 ? v / pow10_exact[-e10] : v * pow10_exact[e10];
         *out = neg ? -v : v;
         return 1;

@@ -7,6 +7,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,7 +51,8 @@ struct msum_reader {
 
     /* Position scanner. */
     int state;
-    int after_cr;       /* the previous byte was CR (a following LF is the same line end) */
+    int after_cr;       /* the last byte scanned was CR (a following LF is the same line end) */
+    int saw_high;       /* a byte >= 0x80 was seen: fields are checked for UTF-8 */
     long line, col;     /* position of the last byte scanned */
     long nfield_row;    /* fields started in the scanner's current row */
     long err_line, err_col, err_field;
@@ -117,23 +119,32 @@ static int fieldvec_reserve(fieldvec *v, size_t need)
 
 /* ---- position scanner ------------------------------------------------------------------- */
 
-static void queue_start(msum_reader *r, long line, long col)
+/* Room for every field start n more bytes can hold (at most one per byte, plus one at EOF),
+ * so the scanner's inner loop stores without checking. */
+static int queue_reserve(msum_reader *r, size_t n)
 {
-    if (r->qn == r->qcap) {
-        size_t c = r->qcap ? 2 * r->qcap : 1024;
-        long *a = realloc(r->qline, c * sizeof *a);
-        if (!a) { r->nomem = 1; return; }
-        r->qline = a;
-        long *b = realloc(r->qcol, c * sizeof *b);
-        if (!b) { r->nomem = 1; return; }
-        r->qcol = b;
-        r->qcap = c;
-    }
-    r->qline[r->qn] = line;
-    r->qcol[r->qn] = col;
-    r->qn++;
-    r->nfield_row++;
+    size_t need = r->qn + n + 2;
+    if (need <= r->qcap) return 0;
+    size_t c = r->qcap ? r->qcap : 1024;
+    while (c < need) c *= 2;
+    long *a = realloc(r->qline, c * sizeof *a);
+    if (!a) return -1;
+    r->qline = a;
+    long *b = realloc(r->qcol, c * sizeof *b);
+    if (!b) return -1;
+    r->qcol = b;
+    r->qcap = c;
+    return 0;
 }
+
+/* A quoted field's start is stored with a negative column (its text begins one byte later). */
+#define QUEUE_START(r, line, col)                                                              \
+    do {                                                                                       \
+        (r)->qline[(r)->qn] = (line);                                                          \
+        (r)->qcol[(r)->qn] = (col);                                                            \
+        (r)->qn++;                                                                             \
+        (r)->nfield_row++;                                                                     \
+    } while (0)
 
 static void scan_error(msum_reader *r, int kind, long line, long col, unsigned char byte)
 {
@@ -144,74 +155,114 @@ static void scan_error(msum_reader *r, int kind, long line, long col, unsigned c
     r->err_field = r->nfield_row - 1;
 }
 
-/* Byte classes for the scanner's inner loop. */
+/* Byte classes for the scanner's inner loops. */
 enum { C_PLAIN, C_COMMA, C_QUOTE, C_CR, C_LF };
+static const unsigned char byte_class[256] = {
+    [','] = C_COMMA, ['"'] = C_QUOTE, ['\r'] = C_CR, ['\n'] = C_LF,
+};
 
-static unsigned char byte_class(unsigned char c)
+/* SWAR test (8 bytes at a time) for a byte that ends a run of plain bytes: , " CR LF. */
+#define REP8(b) (0x0101010101010101ULL * (b))
+#define HAS_ZERO8(x) (((x) - REP8(0x01)) & ~(x) & REP8(0x80))
+static int has_special8(uint64_t v)
 {
-    switch (c) {
-    case ',': return C_COMMA;
-    case '"': return C_QUOTE;
-    case '\r': return C_CR;
-    case '\n': return C_LF;
-    default: return C_PLAIN;
-    }
+    return (HAS_ZERO8(v ^ REP8(',')) | HAS_ZERO8(v ^ REP8('"')) | HAS_ZERO8(v ^ REP8('\r')) |
+            HAS_ZERO8(v ^ REP8('\n'))) != 0;
 }
 
 /* Scan n bytes: record the start position of every field, count lines, find the first syntax
- * defect (libcsv stops at the same byte).  Stops scanning at a defect. */
+ * defect (libcsv stops at the same byte) and note whether any byte is >= 0x80.  The column of
+ * byte i is i + 1 + cbase, so columns cost nothing between field starts. */
 static void scan(msum_reader *r, const unsigned char *s, size_t n)
 {
-    int st = r->state, after_cr = r->after_cr;
-    long line = r->line, col = r->col;
-    for (size_t i = 0; i < n && !r->err_kind; i++) {
-        unsigned char c = s[i];
-        unsigned char k = byte_class(c);
-        if (after_cr) {
-            after_cr = 0;
-            if (k == C_LF) {
-                /* LF of a CRLF: same line end; libcsv sees an empty row and skips it. */
-                continue;
-            }
+    int st = r->state;
+    long line = r->line;
+    long cbase = r->col;
+    unsigned acc = 0;
+    uint64_t acc64 = 0;
+    size_t i = 0;
+    if (r->after_cr && n > 0) {
+        r->after_cr = 0;
+        if (s[0] == '\n') {
+            i = 1; /* LF of a CRLF split across chunks: the same line end */
+            cbase = -1;
         }
-        col++;
+    }
+    while (i < n) {
+        unsigned char c = s[i], k = byte_class[c];
         switch (st) {
-        case S_ROW:
-        case S_FIELD:
-            if (k == C_CR || k == C_LF) {
-                if (st == S_FIELD) queue_start(r, line, col); /* empty last field */
+        case S_UNQ:
+            /* s[i] is plain; skip 8 plain bytes at a time while they last */
+            for (uint64_t v; k == C_PLAIN && i + 9 <= n; i += 8) {
+                memcpy(&v, s + i + 1, 8);
+                if (has_special8(v)) break;
+                acc64 |= v;
+            }
+            c = s[i];
+            k = byte_class[c];
+            while (k == C_PLAIN) {
+                acc |= c;
+                if (++i == n) goto out;
+                c = s[i];
+                k = byte_class[c];
+            }
+            if (k == C_COMMA) st = S_FIELD;
+            else if (k == C_QUOTE) {
+                scan_error(r, E_STRAY_QUOTE, line, (long)i + 1 + cbase, c);
+                goto out;
+            } else {
                 st = S_ROW;
                 r->nfield_row = 0;
-            } else {
-                queue_start(r, line, k == C_QUOTE ? -col : col);
-                st = k == C_COMMA ? S_FIELD : k == C_QUOTE ? S_Q : S_UNQ;
             }
             break;
-        case S_UNQ:
-            if (k == C_COMMA) st = S_FIELD;
-            else if (k == C_CR || k == C_LF) { st = S_ROW; r->nfield_row = 0; }
-            else if (k == C_QUOTE) scan_error(r, E_STRAY_QUOTE, line, col, c);
-            break;
         case S_Q:
+            while (k == C_PLAIN || k == C_COMMA) {
+                acc |= c;
+                if (++i == n) goto out;
+                c = s[i];
+                k = byte_class[c];
+            }
             if (k == C_QUOTE) st = S_QQ;
             break;
         case S_QQ:
             if (k == C_QUOTE) st = S_Q;
             else if (k == C_COMMA) st = S_FIELD;
-            else if (k == C_CR || k == C_LF) { st = S_ROW; r->nfield_row = 0; }
-            else scan_error(r, E_AFTER_QUOTE, line, col, c);
+            else if (k == C_CR || k == C_LF) {
+                st = S_ROW;
+                r->nfield_row = 0;
+            } else {
+                scan_error(r, E_AFTER_QUOTE, line, (long)i + 1 + cbase, c);
+                goto out;
+            }
+            break;
+        default: /* S_ROW, S_FIELD */
+            if (k == C_CR || k == C_LF) {
+                if (st == S_FIELD) QUEUE_START(r, line, (long)i + 1 + cbase); /* empty last */
+                st = S_ROW;
+                r->nfield_row = 0;
+            } else {
+                long col = (long)i + 1 + cbase;
+                QUEUE_START(r, line, k == C_QUOTE ? -col : col);
+                st = k == C_COMMA ? S_FIELD : k == C_QUOTE ? S_Q : S_UNQ;
+                acc |= c;
+            }
             break;
         }
-        if (k == C_LF || k == C_CR) {
+        if (k >= C_CR) {
             line++;
-            col = 0;
-            after_cr = k == C_CR;
+            if (k == C_CR) {
+                if (i + 1 == n) r->after_cr = 1;
+                else if (s[i + 1] == '\n') i++;
+            }
+            cbase = -(long)i - 1;
         }
+        i++;
     }
+out:
     r->state = st;
-    r->after_cr = after_cr;
     r->line = line;
-    r->col = col;
+    r->col = (long)n + cbase;
+    if ((acc & 0x80) || (acc64 & REP8(0x80))) r->saw_high = 1;
 }
 
 /* ---- libcsv callbacks ------------------------------------------------------------------- */
@@ -273,8 +324,9 @@ static void on_field(void *s, size_t len, void *data)
     msum_reader *r = data;
     if (r->nomem) return;
     const char *text = s ? s : "";
-    if (grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) ||
-        fieldvec_reserve(&r->f, r->f.n + 1)) {
+    if ((r->alen + len + 1 > r->acap &&
+         grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1)) ||
+        (r->f.n == r->f.cap && fieldvec_reserve(&r->f, r->f.n + 1))) {
         r->nomem = 1;
         return;
     }
@@ -297,7 +349,7 @@ static void on_field(void *s, size_t len, void *data)
         r->f.line[i] = r->line; /* not reached while scanner and libcsv agree */
         r->f.col[i] = r->col;
     }
-    /* UTF-8: a quick all-ASCII test first, the validator only when needed. */
+    if (!r->saw_high) return; /* all bytes so far are ASCII */
     const unsigned char *u = (const unsigned char *)r->arena + r->f.off[i];
     size_t j = 0;
     while (j < len && u[j] < 0x80) j++;
@@ -343,16 +395,22 @@ static void on_row(int c, void *data)
         r->alen = 0;
         return;
     }
-    if (grow((void **)&r->row_first, &r->rowcap, r->nrows + 1, sizeof *r->row_first)) {
-        r->nomem = 1;
-        return;
+    if (r->nrows == r->rowcap) {
+        size_t cap = r->rowcap ? 2 * r->rowcap : 256;
+        size_t *a = realloc(r->row_first, cap * sizeof *a);
+        if (!a) {
+            r->nomem = 1;
+            return;
+        }
+        r->row_first = a;
+        size_t *b = realloc(r->row_n, cap * sizeof *b);
+        if (!b) {
+            r->nomem = 1;
+            return;
+        }
+        r->row_n = b;
+        r->rowcap = cap;
     }
-    size_t *rn = realloc(r->row_n, r->rowcap * sizeof *rn);
-    if (!rn) {
-        r->nomem = 1;
-        return;
-    }
-    r->row_n = rn;
     r->row_first[r->nrows] = r->row_start;
     r->row_n[r->nrows] = n;
     r->nrows++;
@@ -397,6 +455,7 @@ static void report_syntax(msum_reader *r)
 static int feed(msum_reader *r, const unsigned char *s, size_t n)
 {
     if (n == 0) return 0;
+    if (queue_reserve(r, n)) return MSUM_ENOMEM;
     scan(r, s, n);
     size_t done = csv_parse(&r->csv, s, n, on_field, on_row, r);
     if (r->nomem) return MSUM_ENOMEM;
@@ -491,7 +550,10 @@ static int fill(msum_reader *r)
             report_syntax(r);
             return MSUM_EPARSE;
         }
-        if (r->state == S_FIELD) queue_start(r, r->line, r->col + 1);
+        if (r->state == S_FIELD) {
+            if (queue_reserve(r, 1)) return MSUM_ENOMEM;
+            QUEUE_START(r, r->line, r->col + 1);
+        }
         if (csv_fini(&r->csv, on_field, on_row, r) != 0) {
             if (r->nomem || csv_error(&r->csv) != CSV_EPARSE) return MSUM_ENOMEM;
             report_syntax(r);
