@@ -152,7 +152,8 @@ Test(swim, votes_per_source_outcome_keep_exposure_apart)
     assert_close(num(t, y, "n_increase"), 1, 0, "but its direction is counted");
     cr_expect_str_eq(msum_table_meta(t, "method"),
                      "vote counting (SWiM); Wilson score CI; exact two-sided sign test");
-    cr_expect_not_null(msum_table_meta(t, "version"));
+    cr_expect_str_eq(msum_table_meta(t, "metasum_version"), MSUM_VERSION);
+    cr_expect_str_eq(msum_table_meta(t, "table"), "votes");
     msum_table_free(t);
     /* split by preparation: ADSC-Ex and ADSC-CM viability separate */
     msum_swim_opts o = MSUM_SWIM_OPTS_DEFAULT;

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "metasum/dict.h"
 #include "metasum/record.h"
 #include "metasum/table.h"
 
@@ -34,18 +35,7 @@ double msum_sign_test_p(double x, double n);
 
 /* ---- SWiM rows ---------------------------------------------------------------------------- */
 
-/* Which change is good for an outcome (outcomes.csv column `beneficial`). */
-typedef enum {
-    MSUM_BENEFIT_UNKNOWN = 0, /* outcome not in the dictionary */
-    MSUM_BENEFIT_INCREASE,    /* "increase": higher is better (e.g. viability, collagen I) */
-    MSUM_BENEFIT_DECREASE,    /* "decrease": lower is better (e.g. ROS, MMP-1) */
-    MSUM_BENEFIT_NONE         /* "none": descriptive outcome, no good direction (EV yield) */
-} msum_benefit;
-
-const char *msum_benefit_name(msum_benefit b); /* "increase", "decrease", "none", "unknown" */
-int msum_benefit_parse(const char *s, msum_benefit *out); /* 1 on success, 0 unknown text */
-
-/* One outcome of the dictionary. */
+/* One outcome of the dictionary (msum_benefit: include/metasum/dict.h). */
 typedef struct {
     const char *outcome;
     msum_benefit beneficial;

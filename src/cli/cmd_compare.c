@@ -34,12 +34,13 @@ void usage_compare(FILE *fp)
 "                         [the first level in byte order, as R's factor()]\n"
 "    --pairs A:B,C:D      pairwise differences to report [every pair of groups]\n"
 "    --table T            all, groups, between, metareg, model or pairs [all]\n"
-"    --format F           csv or tsv [csv]\n"
+"    --format F           csv, tsv, md, json or html [csv]\n"
 "    --digits N           significant digits, 0 = shortest exact [7]\n"
-"    --no-meta            no '# key: value' lines (with one --table: plain CSV)\n"
+"    --no-meta            no '# key,value' lines in CSV/TSV (with one --table: plain CSV)\n"
 "\n"
-"Output:  each table is preceded by '# table: NAME' and its metadata as '# key: value' lines\n"
-"         (scale, method, test, level, version); tables are separated by a blank line.\n"
+"Output:  tables separated by a blank line; in CSV/TSV each starts with its metadata as\n"
+"         '# key,value' lines: table (its name), scale, by, method, test, level,\n"
+"         metasum_version.\n"
 "         Columns: docs/compare.md.  Rows without a variance (percent or fold changes,\n"
 "         direction only) cannot be pooled: they are skipped with a warning (see 'metasum\n"
 "         summarize').\n"
@@ -144,9 +145,9 @@ static int parse(int argc, char **argv, opts *o)
             o->table = v;
         } else if ((r = cli_arg(argc, argv, &i, "--format", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
-            if (!msum_format_parse(v, &o->fmt) ||
-                (o->fmt != MSUM_FMT_CSV && o->fmt != MSUM_FMT_TSV))
-                return usage_error("--format: found '%s', expected csv or tsv", v);
+            if (!msum_format_parse(v, &o->fmt) || o->fmt == MSUM_FMT_XLSX)
+                return usage_error("--format: found '%s', expected csv, tsv, md, json or html",
+                                   v);
         } else if ((r = cli_arg(argc, argv, &i, "--ref-level", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
             const char *eq = strchr(v, '=');
@@ -373,17 +374,6 @@ done:
     return rc;
 }
 
-static int emit(const msum_table *t, const opts *o, int *first)
-{
-    if (!*first) fputc('\n', stdout);
-    *first = 0;
-    if (o->meta) printf("# table: %s\n", msum_table_name(t));
-    msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
-    wo.digits = o->digits;
-    wo.meta = o->meta;
-    return msum_write_table(t, o->fmt, stdout, &wo) == MSUM_OK ? EXIT_OK : EXIT_IO;
-}
-
 static int wanted(const opts *o, const char *name)
 {
     return strcmp(o->table, "all") == 0 || strcmp(o->table, name) == 0;
@@ -487,9 +477,14 @@ int cmd_compare(int argc, char **argv)
         rc = EXIT_NUMERICAL;
         goto out;
     }
-    int first = 1;
-    for (int t = 0; t < 5 && rc == EXIT_OK; t++)
-        if (tabs[t] && wanted(&o, msum_table_name(tabs[t]))) rc = emit(tabs[t], &o, &first);
+    const msum_table *out[5];
+    size_t nout = 0;
+    for (int t = 0; t < 5; t++)
+        if (tabs[t] && wanted(&o, msum_table_name(tabs[t]))) out[nout++] = tabs[t];
+    msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
+    wo.digits = o.digits;
+    wo.meta = o.meta;
+    if (msum_write_tables(out, nout, o.fmt, stdout, &wo) != MSUM_OK) rc = EXIT_IO;
 out:
     if (dg && cli_print_diags(stderr, dg) && rc == EXIT_OK) rc = EXIT_DATA;
     for (int t = 0; t < 5; t++) msum_table_free(tabs[t]);

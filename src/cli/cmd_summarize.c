@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "cli_args.h"
 #include "metasum/dataset.h"
-#include "metasum/reader.h"
+#include "metasum/dict.h"
 
 #define CMD "summarize"
 enum { MAXLIST = 16 };
@@ -34,13 +34,13 @@ void usage_summarize(FILE *fp)
 "    --per-row            every row is a vote [one vote per study (ref) and cell; a study\n"
 "                         whose rows disagree casts none]\n"
 "    --level L            confidence level of the Wilson interval [0.95]\n"
-"    --format F           csv or tsv [csv]\n"
+"    --format F           csv, tsv, md, json or html [csv]\n"
 "    --digits N           significant digits, 0 = shortest exact [7]\n"
-"    --no-meta            no '# key: value' lines (with one --table: plain CSV)\n"
+"    --no-meta            no '# key,value' lines in CSV/TSV (with one --table: plain CSV)\n"
 "\n"
-"Output:  each table is preceded by '# table: NAME' and its metadata as '# key: value' lines\n"
-"         (method, scale, level, version); tables are separated by a blank line.  Columns:\n"
-"         docs/summarize.md.\n"
+"Output:  tables separated by a blank line; in CSV/TSV each starts with its metadata as\n"
+"         '# key,value' lines: table (its name), method, scale, level, metasum_version.\n"
+"         Columns: docs/summarize.md.\n"
 "\n"
 "Exit codes: 0 ok (warnings allowed), 1 data errors, 2 usage, 3 I/O, 4 numerical failure\n"
 "\n"
@@ -142,9 +142,9 @@ static int parse(int argc, char **argv, opts *o)
             o->digits = (int)d;
         } else if ((r = cli_arg(argc, argv, &i, "--format", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
-            if (!msum_format_parse(v, &o->fmt) ||
-                (o->fmt != MSUM_FMT_CSV && o->fmt != MSUM_FMT_TSV))
-                return usage_error("--format: found '%s', expected csv or tsv", v);
+            if (!msum_format_parse(v, &o->fmt) || o->fmt == MSUM_FMT_XLSX)
+                return usage_error("--format: found '%s', expected csv, tsv, md, json or html",
+                                   v);
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option '%s'", a);
         } else {
@@ -156,75 +156,40 @@ static int parse(int argc, char **argv, opts *o)
     return EXIT_OK;
 }
 
-/* The outcome dictionary: texts kept in one buffer per entry. */
+/* The outcome dictionary as SWiM wants it (texts borrowed from the msum_dict). */
 typedef struct {
+    msum_dict *dict;
     msum_swim_outcome *d;
-    char **text;
     size_t n;
 } dictionary;
 
 static void dict_free(dictionary *dc)
 {
-    for (size_t i = 0; i < dc->n; i++) free(dc->text[i]);
-    free(dc->text);
+    msum_dict_free(dc->dict);
     free(dc->d);
 }
 
 /* Read outcome,beneficial from an outcomes.csv; problems into dg.  Returns an exit code. */
 static int read_dict(const char *path, msum_diags *dg, dictionary *dc)
 {
-    msum_reader *rd;
-    int st = msum_reader_open(path, NULL, dg, &rd);
-    if (st != MSUM_OK) return st == MSUM_EIO ? EXIT_IO : EXIT_NUMERICAL;
-    const msum_row *h = msum_reader_header(rd);
-    const char *name = msum_reader_name(rd);
-    int co = -1, cb = -1;
-    for (size_t j = 0; j < h->n; j++) {
-        if (strcmp(h->cell[j], "outcome") == 0) co = (int)j;
-        if (strcmp(h->cell[j], "beneficial") == 0) cb = (int)j;
+    int st = msum_dict_read(path, "outcome", dg, &dc->dict);
+    if (st == MSUM_EIO) return EXIT_IO;
+    if (st == MSUM_ENOMEM) return EXIT_NUMERICAL;
+    if (st != MSUM_OK || msum_diags_errors(dg)) return EXIT_DATA;
+    size_t n = msum_dict_size(dc->dict);
+    dc->d = calloc(n + 1, sizeof *dc->d);
+    if (!dc->d) return EXIT_NUMERICAL;
+    for (size_t i = 0; i < n; i++) {
+        dc->d[i].outcome = msum_dict_key(dc->dict, i);
+        dc->d[i].beneficial = msum_dict_beneficial(dc->dict, dc->d[i].outcome);
     }
-    if (co < 0 || cb < 0) {
-        msum_diags_add(dg, MSUM_DIAG_ERROR, name, 1, 0, NULL,
-                       "found no '%s' column, expected the header outcome,...,beneficial",
-                       co < 0 ? "outcome" : "beneficial");
-        msum_reader_free(rd);
-        return EXIT_DATA;
-    }
-    msum_row row;
-    int got, rc = EXIT_OK;
-    while ((got = msum_reader_next(rd, &row)) == 1) {
-        if ((size_t)co >= row.n || (size_t)cb >= row.n) continue; /* ragged: reported */
-        msum_benefit b;
-        if (!msum_benefit_parse(row.cell[cb], &b)) {
-            msum_diags_add(dg, MSUM_DIAG_ERROR, name, row.line[cb], row.col[cb], "beneficial",
-                           "found '%s', expected increase, decrease or none", row.cell[cb]);
-            continue;
-        }
-        msum_swim_outcome *d = realloc(dc->d, (dc->n + 1) * sizeof *d);
-        char **t = d ? realloc(dc->text, (dc->n + 1) * sizeof *t) : NULL;
-        if (d) dc->d = d;
-        if (t) dc->text = t;
-        char *s = t ? malloc(row.len[co] + 1) : NULL;
-        if (!s) {
-            rc = EXIT_NUMERICAL;
-            break;
-        }
-        memcpy(s, row.cell[co], row.len[co] + 1);
-        dc->text[dc->n] = s;
-        dc->d[dc->n].outcome = s;
-        dc->d[dc->n++].beneficial = b;
-    }
-    if (got < 0) rc = EXIT_DATA;
-    msum_reader_free(rd);
-    if (rc == EXIT_OK && msum_diags_errors(dg)) rc = EXIT_DATA;
-    return rc;
+    dc->n = n;
+    return EXIT_OK;
 }
 
 static int known_outcome(const dictionary *dc, const char *oc)
 {
-    for (size_t i = 0; i < dc->n; i++)
-        if (strcmp(dc->d[i].outcome, oc) == 0) return 1;
-    return 0;
+    return dc->dict && msum_dict_find(dc->dict, oc) >= 0;
 }
 
 /* One SWiM row per effect row: the text columns, direction, reported number and its ROM. */
@@ -348,14 +313,12 @@ int cmd_summarize(int argc, char **argv)
     msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
     wo.digits = o.digits;
     wo.meta = o.meta;
-    int first = 1;
-    for (int t = 0; t < NTABLES && rc == EXIT_OK; t++) {
-        if (strcmp(o.table, "all") != 0 && strcmp(o.table, table_names[t]) != 0) continue;
-        if (!first) fputc('\n', stdout);
-        first = 0;
-        if (o.meta) printf("# table: %s\n", table_names[t]);
-        if (msum_write_table(tabs[t], o.fmt, stdout, &wo) != MSUM_OK) rc = EXIT_IO;
-    }
+    const msum_table *outt[NTABLES];
+    size_t nout = 0;
+    for (int t = 0; t < NTABLES; t++)
+        if (strcmp(o.table, "all") == 0 || strcmp(o.table, table_names[t]) == 0)
+            outt[nout++] = tabs[t];
+    if (msum_write_tables(outt, nout, o.fmt, stdout, &wo) != MSUM_OK) rc = EXIT_IO;
 out:
     if (cli_print_diags(stderr, dg) && rc == EXIT_OK) rc = EXIT_DATA;
     for (int t = 0; t < NTABLES; t++) msum_table_free(tabs[t]);

@@ -60,21 +60,10 @@ double msum_sign_test_p(double x, double n)
 
 /* ---- rows --------------------------------------------------------------------------------- */
 
-static const char *const benefit_names[] = {"unknown", "increase", "decrease", "none"};
-
-const char *msum_benefit_name(msum_benefit b)
+/* "increase", "decrease", "none", or "unknown" for an outcome without a dictionary entry. */
+static const char *benefit_text(msum_benefit b)
 {
-    return b >= MSUM_BENEFIT_UNKNOWN && b <= MSUM_BENEFIT_NONE ? benefit_names[b] : "unknown";
-}
-
-int msum_benefit_parse(const char *s, msum_benefit *out)
-{
-    for (int i = MSUM_BENEFIT_INCREASE; i <= MSUM_BENEFIT_NONE; i++)
-        if (s && strcmp(s, benefit_names[i]) == 0) {
-            *out = (msum_benefit)i;
-            return 1;
-        }
-    return 0;
+    return b == MSUM_BENEFIT_UNKNOWN ? "unknown" : msum_benefit_name(b);
 }
 
 static const char *str(const char *s) { return s ? s : ""; }
@@ -317,7 +306,7 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
         votes v = cell_votes(rows, it, i, j, ben, o->per_row);
         msum_tb_row(&b);
         b_keys(&b, &it[i], f, nf);
-        msum_tb_text(&b, "beneficial", msum_benefit_name(ben));
+        msum_tb_text(&b, "beneficial", benefit_text(ben));
         msum_tb_num(&b, "n_rows", t.rows);
         msum_tb_num(&b, "n_increase", t.inc);
         msum_tb_num(&b, "n_decrease", t.dec);
@@ -482,7 +471,7 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
             msum_tb_row(&b);
             msum_tb_text(&b, "source", src[s]);
             msum_tb_text(&b, "outcome", oc[c]);
-            msum_tb_text(&b, "beneficial", msum_benefit_name(ben));
+            msum_tb_text(&b, "beneficial", benefit_text(ben));
             msum_tb_num(&b, "n_rows", t.rows + x.rows);
             msum_tb_num(&b, "n_treatment", t.rows);
             msum_tb_num(&b, "n_exposure", x.rows);

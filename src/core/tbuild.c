@@ -13,6 +13,7 @@ void msum_tb_init(msum_tb *b, const char *name, const char *title, const msum_tb
         b->st = MSUM_ENOMEM;
         return;
     }
+    msum_tb_meta(b, "table", name);
     for (size_t c = 0; c < ncols && b->st == MSUM_OK; c++)
         if (msum_table_add_col(b->t, cols[c].name, cols[c].type, cols[c].desc) < 0)
             b->st = MSUM_ENOMEM;
@@ -47,7 +48,7 @@ void msum_tb_meta(msum_tb *b, const char *key, const char *value)
 
 int msum_tb_finish(msum_tb *b, msum_table **out)
 {
-    msum_tb_meta(b, "version", MSUM_VERSION);
+    msum_tb_meta(b, "metasum_version", MSUM_VERSION);
     if (b->st != MSUM_OK) {
         msum_table_free(b->t);
         *out = NULL;

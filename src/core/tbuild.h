@@ -19,14 +19,14 @@ typedef struct {
     int st;     /* first failure (MSUM_ENOMEM, MSUM_EINVAL); later calls do nothing */
 } msum_tb;
 
-/* New table with the given columns. */
+/* New table with the given columns; its first metadata key is "table" = name. */
 void msum_tb_init(msum_tb *b, const char *name, const char *title, const msum_tb_col *cols,
                   size_t ncols);
 void msum_tb_row(msum_tb *b);                                  /* append a row */
 void msum_tb_text(msum_tb *b, const char *col, const char *s); /* NULL or "" -> NA */
 void msum_tb_num(msum_tb *b, const char *col, double v);
 void msum_tb_meta(msum_tb *b, const char *key, const char *value);
-/* Add the "version" metadata and hand the table out (or free it and return the failure). */
+/* Add the "metasum_version" metadata and hand the table out (or free it and return the failure). */
 int msum_tb_finish(msum_tb *b, msum_table **out);
 
 #endif

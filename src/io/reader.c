@@ -52,7 +52,7 @@ struct msum_reader {
     /* Position scanner. */
     int state;
     int after_cr;       /* the last byte scanned was CR (a following LF is the same line end) */
-    int saw_high;       /* a byte >= 0x80 was seen: fields are checked for UTF-8 */
+    int saw_high;       /* a byte >= 0x80 or NUL was seen: fields are checked for UTF-8 */
     long line, col;     /* position of the last byte scanned */
     long nfield_row;    /* fields started in the scanner's current row */
     long err_line, err_col, err_field;
@@ -193,15 +193,16 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
         switch (st) {
         case S_UNQ:
             /* s[i] is plain; skip 8 plain bytes at a time while they last */
+            acc |= c | (unsigned char)(c - 1);
             for (uint64_t v; k == C_PLAIN && i + 9 <= n; i += 8) {
                 memcpy(&v, s + i + 1, 8);
                 if (has_special8(v)) break;
-                acc64 |= v;
+                acc64 |= v | (v - REP8(0x01)); /* high bit: a byte >= 0x80 or NUL */
             }
             c = s[i];
             k = byte_class[c];
             while (k == C_PLAIN) {
-                acc |= c;
+                acc |= c | (unsigned char)(c - 1);
                 if (++i == n) goto out;
                 c = s[i];
                 k = byte_class[c];
@@ -217,7 +218,7 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
             break;
         case S_Q:
             while (k == C_PLAIN || k == C_COMMA) {
-                acc |= c;
+                acc |= c | (unsigned char)(c - 1);
                 if (++i == n) goto out;
                 c = s[i];
                 k = byte_class[c];
@@ -244,7 +245,7 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
                 long col = (long)i + 1 + cbase;
                 QUEUE_START(r, line, k == C_QUOTE ? -col : col);
                 st = k == C_COMMA ? S_FIELD : k == C_QUOTE ? S_Q : S_UNQ;
-                acc |= c;
+                acc |= c | (unsigned char)(c - 1);
             }
             break;
         }
@@ -273,7 +274,11 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) {
+            if (c == 0) return i; /* NUL: not text */
+            i++;
+            continue;
+        }
         size_t k;
         unsigned lo = 0x80, hi = 0xBF;
         if (c >= 0xC2 && c <= 0xDF) k = 1;
@@ -349,19 +354,24 @@ static void on_field(void *s, size_t len, void *data)
         r->f.line[i] = r->line; /* not reached while scanner and libcsv agree */
         r->f.col[i] = r->col;
     }
-    if (!r->saw_high) return; /* all bytes so far are ASCII */
+    if (!r->saw_high) return; /* all bytes so far are ASCII without NUL */
     const unsigned char *u = (const unsigned char *)r->arena + r->f.off[i];
     size_t j = 0;
-    while (j < len && u[j] < 0x80) j++;
+    while (j < len && u[j] - 1u < 0x7f) j++; /* ASCII except NUL */
     if (j < len) {
         size_t bad = j + utf8_valid_prefix(u + j, len - j);
         if (bad < len) {
             long l, c;
             /* a quoted field's text starts one byte after its opening quote */
             text_pos((const char *)u, bad, r->f.line[i], r->f.col[i] - 1 + quoted, &l, &c);
-            msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
-                           column_name(r, i - r->row_start),
-                           "found invalid UTF-8 byte 0x%02x, expected UTF-8 text", u[bad]);
+            if (u[bad] == 0)
+                msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
+                               column_name(r, i - r->row_start),
+                               "found a NUL byte, expected UTF-8 text");
+            else
+                msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
+                               column_name(r, i - r->row_start),
+                               "found invalid UTF-8 byte 0x%02x, expected UTF-8 text", u[bad]);
         }
     }
 }
@@ -516,10 +526,11 @@ static int fill(msum_reader *r)
 
     while (r->nrows == 0 && !r->eof) {
         size_t n;
+        const unsigned char *data = r->buf;
         if (r->mem) {
             n = r->memlen - r->mempos;
             if (n > r->chunk) n = r->chunk;
-            memcpy(r->buf, r->mem + r->mempos, n);
+            data = r->mem + r->mempos; /* fed in place: no copy */
             r->mempos += n;
         } else {
             n = fread(r->buf, 1, r->bufsize, r->fp);
@@ -530,7 +541,7 @@ static int fill(msum_reader *r)
             }
         }
         if (n > 0) {
-            int rc = feed_bom(r, r->buf, n);
+            int rc = feed_bom(r, data, n);
             if (rc) return rc;
             continue;
         }
@@ -678,7 +689,7 @@ int msum_reader_open_mem(const char *buf, size_t len, const char *name, size_t c
     *out = NULL;
     if (!buf && len) return MSUM_EINVAL;
     if (chunk == 0) chunk = READ_CHUNK;
-    msum_reader *r = reader_new(name ? name : "-", diags, chunk);
+    msum_reader *r = reader_new(name ? name : "-", diags, 1); /* no read buffer needed */
     if (!r) return MSUM_ENOMEM;
     r->mem = (const unsigned char *)(buf ? buf : "");
     r->memlen = len;

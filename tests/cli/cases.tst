@@ -72,6 +72,7 @@
 0 compare_bcg_metareg_knha.txt $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --test knha --mods ablat,alloc --table metareg
 0 compare_bcg_model_ref.txt    $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods ablat,alloc --ref-level alloc=random --table model --format tsv --no-meta
 0 compare_bcg_pairs.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --method DL --pairs random:systematic,alternate:random --table pairs --digits 4
+0 compare_bcg_between_json.txt $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --table between --format json
 0 -                            $METASUM compare --help
 2 compare_no_by.txt            $METASUM compare tests/fixtures/compare_bcg_rr.csv
 2 compare_bad_by.txt           $METASUM compare tests/fixtures/compare_bcg_rr.csv --by nope
