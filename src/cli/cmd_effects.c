@@ -62,7 +62,7 @@ void usage_effects(FILE *fp)
 "    # log risk ratios from 2x2 counts, 1/2 added to every table when one has a zero cell\n"
 "    metasum effects --measure RR --to if0all bcg.csv\n"
 "    # a curated file mixing means, counts, generic and percent-change rows\n"
-"    metasum effects -m ROM -m OR --format tsv datasets/skin/effects.csv\n"
+"    metasum effects -m ROM -m OR --format tsv datasets/exosome_skin_aging/effects.csv\n"
 "    # 90%% CIs, full precision, from standard input\n"
 "    cat effects.csv | metasum effects -m MD --level 90 --digits 0 -\n");
 }
