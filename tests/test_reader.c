@@ -191,6 +191,10 @@ static const struct {
      "2:12: error: column 'yi': found 'inf', expected a finite number"},
     {"invalid_utf8", MSUM_OK,
      "3:25: error: column 'notes': found invalid UTF-8 byte 0xe9, expected UTF-8 text"},
+    {"unterminated_header", MSUM_EPARSE,
+     "1:1: error: found a quoted field that is never closed, expected a closing '\"' before the "
+     "end of the input"},
+    {"empty", MSUM_OK, "1: error: found an empty file, expected a header row"},
     {"nul_byte", MSUM_OK,
      "2:22: error: column 'notes': found a NUL byte, expected UTF-8 text"},
     {"n_zero", MSUM_OK,
