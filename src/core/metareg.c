@@ -13,7 +13,6 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
-#include <gsl/gsl_multifit.h>
 #include <gsl/gsl_vector.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,23 +206,21 @@ const char *msum_design_ref_level(const msum_design *d, const char *name)
 typedef struct {
     size_t k, p;
     const gsl_matrix *X;
-    gsl_multifit_linear_workspace *mw;
-    gsl_vector *w, *c, *r, *h, *yv;
-    gsl_matrix *cov, *B, *AB, *tmp;
+    gsl_vector *w, *c, *r, *h, *rhs, *scale;
+    gsl_matrix *cov, *B, *AB;
 } wls;
 
 static void wls_free(wls *s)
 {
-    gsl_multifit_linear_free(s->mw);
     gsl_vector_free(s->w);
     gsl_vector_free(s->c);
     gsl_vector_free(s->r);
     gsl_vector_free(s->h);
-    gsl_vector_free(s->yv);
+    gsl_vector_free(s->rhs);
+    gsl_vector_free(s->scale);
     gsl_matrix_free(s->cov);
     gsl_matrix_free(s->B);
     gsl_matrix_free(s->AB);
-    gsl_matrix_free(s->tmp);
 }
 
 static int wls_init(wls *s, const gsl_matrix *X)
@@ -232,18 +229,16 @@ static int wls_init(wls *s, const gsl_matrix *X)
     s->k = X->size1;
     s->p = X->size2;
     s->X = X;
-    s->mw = gsl_multifit_linear_alloc(s->k, s->p);
     s->w = gsl_vector_alloc(s->k);
     s->c = gsl_vector_alloc(s->p);
     s->r = gsl_vector_alloc(s->k);
     s->h = gsl_vector_alloc(s->k);
-    s->yv = gsl_vector_alloc(s->k);
+    s->rhs = gsl_vector_alloc(s->p);
+    s->scale = gsl_vector_alloc(s->p);
     s->cov = gsl_matrix_alloc(s->p, s->p);
     s->B = gsl_matrix_alloc(s->p, s->p);
     s->AB = gsl_matrix_alloc(s->p, s->p);
-    s->tmp = gsl_matrix_alloc(s->p, s->p);
-    if (!s->mw || !s->w || !s->c || !s->r || !s->h || !s->yv || !s->cov || !s->B || !s->AB ||
-        !s->tmp) {
+    if (!s->w || !s->c || !s->r || !s->h || !s->rhs || !s->scale || !s->cov || !s->B || !s->AB) {
         wls_free(s);
         return MSUM_ENOMEM;
     }
@@ -260,17 +255,62 @@ typedef struct {
     double logdet;  /* log det(X'WX) */
 } wls_sums;
 
+/* Solve the normal equations X'WX beta = X'Wy as metafor does (solve(crossprod(X, W X))), with
+ * the columns equilibrated (D = diag(X'WX)^-1/2) before the Cholesky factorisation: beta in
+ * s->c, (X'WX)^-1 in s->cov, log det(X'WX) in *logdet.  O(k p^2); the design's rank was checked
+ * once by SVD (check_rank), so a failure here means weights that make it singular. */
+static int normal_equations(wls *s, const double *y, double *logdet)
+{
+    size_t k = s->k, p = s->p;
+    gsl_matrix_set_zero(s->cov);
+    gsl_vector_set_zero(s->rhs);
+    for (size_t i = 0; i < k; i++) {
+        gsl_vector_const_view xi = gsl_matrix_const_row(s->X, i);
+        double w = gsl_vector_get(s->w, i);
+        gsl_blas_dsyr(CblasLower, w, &xi.vector, s->cov);
+        gsl_blas_daxpy(w * y[i], &xi.vector, s->rhs);
+    }
+    for (size_t a = 0; a < p; a++) {
+        double d = gsl_matrix_get(s->cov, a, a);
+        if (!(d > 0) || !isfinite(d)) return MSUM_EDATA;
+        gsl_vector_set(s->scale, a, 1 / sqrt(d));
+    }
+    for (size_t a = 0; a < p; a++) {
+        double da = gsl_vector_get(s->scale, a);
+        gsl_vector_set(s->rhs, a, gsl_vector_get(s->rhs, a) * da);
+        for (size_t b = 0; b <= a; b++) {
+            double v = gsl_matrix_get(s->cov, a, b) * da * gsl_vector_get(s->scale, b);
+            gsl_matrix_set(s->cov, a, b, v);
+            gsl_matrix_set(s->cov, b, a, v);
+        }
+    }
+    if (gsl_linalg_cholesky_decomp1(s->cov) != GSL_SUCCESS) return MSUM_EDATA;
+    double ld = 0;
+    for (size_t a = 0; a < p; a++)
+        ld += 2 * log(gsl_matrix_get(s->cov, a, a) / gsl_vector_get(s->scale, a));
+    *logdet = ld;
+    if (gsl_linalg_cholesky_solve(s->cov, s->rhs, s->c) != GSL_SUCCESS ||
+        gsl_linalg_cholesky_invert(s->cov) != GSL_SUCCESS)
+        return MSUM_EDATA;
+    for (size_t a = 0; a < p; a++) {
+        double da = gsl_vector_get(s->scale, a);
+        gsl_vector_set(s->c, a, gsl_vector_get(s->c, a) * da);
+        for (size_t b = 0; b < p; b++)
+            gsl_matrix_set(s->cov, a, b,
+                           gsl_matrix_get(s->cov, a, b) * da * gsl_vector_get(s->scale, b));
+    }
+    return MSUM_OK;
+}
+
 /* Fit y on X with weights w (already in s->w): beta in s->c, (X'WX)^-1 in s->cov, residuals in
  * s->r, hat values h_i = w_i x_i'(X'WX)^-1 x_i in s->h.  With `traces`, also
- * tr(P^2) = sum w^2 - 2 sum w^2 h + tr((A B)^2), A = (X'WX)^-1, B = X'W^2X, and log det(X'WX). */
+ * tr(P^2) = sum w^2 - 2 sum w^2 h + tr((A B)^2), A = (X'WX)^-1, B = X'W^2X. */
 static int wls_fit(wls *s, const double *y, int traces, wls_sums *out)
 {
     size_t k = s->k, p = s->p;
-    for (size_t i = 0; i < k; i++) gsl_vector_set(s->yv, i, y[i]);
-    double chisq;
-    int st = gsl_multifit_wlinear(s->X, s->w, s->yv, s->c, s->cov, &chisq, s->mw);
-    if (st != GSL_SUCCESS) return MSUM_EDATA;
     memset(out, 0, sizeof *out);
+    int st = normal_equations(s, y, &out->logdet);
+    if (st != MSUM_OK) return st;
     gsl_matrix_set_zero(s->B);
     for (size_t i = 0; i < k; i++) {
         gsl_vector_const_view xi = gsl_matrix_const_row(s->X, i);
@@ -304,12 +344,6 @@ static int wls_fit(wls *s, const double *y, int traces, wls_sums *out)
         for (size_t b = 0; b < p; b++)
             tr += gsl_matrix_get(s->AB, a, b) * gsl_matrix_get(s->AB, b, a);
     out->trPP += tr;
-    /* log det(X'WX) = -log det((X'WX)^-1), from a Cholesky factor of the covariance. */
-    gsl_matrix_memcpy(s->tmp, s->cov);
-    if (gsl_linalg_cholesky_decomp1(s->tmp) != GSL_SUCCESS) return MSUM_EDATA;
-    double ld = 0;
-    for (size_t a = 0; a < p; a++) ld += 2 * log(gsl_matrix_get(s->tmp, a, a));
-    out->logdet = -ld;
     return MSUM_OK;
 }
 

@@ -89,3 +89,5 @@
 0 -                            $METASUM summarize --help
 1 summarize_bad_effect_of.txt  $METASUM summarize tests/fixtures/swim_bad_effect_of.csv --outcomes tests/fixtures/swim_small_outcomes.csv --table votes
 2 summarize_bad_table.txt      $METASUM summarize tests/fixtures/swim_small.csv --table nope
+0 summarize_exosome_cmp.txt   $METASUM summarize datasets/exosome_skin_aging/effects.csv --table comparisons
+0 summarize_exosome_time.txt  $METASUM summarize datasets/exosome_skin_aging/effects.csv --table timecourse --no-meta
