@@ -148,8 +148,7 @@ Test(swim, votes_per_source_outcome_keep_exposure_apart)
     assert_close(num(t, m, "n_votes"), 1, 0, "no-change rows are not votes");
     assert_close(num(t, m, "sign_pval"), 1, 0, "1 of 1");
     long y = find(t, "source", "iPSC", "outcome", "ev_yield", "effect_of", "treatment");
-    cr_expect(isnan(num(t, y, "prop_beneficial")), "descriptive outcome: no vote");
-    assert_close(num(t, y, "n_increase"), 1, 0, "but its direction is counted");
+    cr_expect_eq(y, -1, "iPSC-EV vs MSC-EV is head-to-head, not an effect against a control");
     cr_expect_str_eq(msum_table_meta(t, "method"),
                      "vote counting (SWiM); Wilson score CI; exact two-sided sign test");
     cr_expect_str_eq(msum_table_meta(t, "metasum_version"), MSUM_VERSION);
@@ -208,6 +207,11 @@ Test(swim, evidence_map_shows_gaps)
                      "2 beneficial; exposure: 1 harmful");
     cr_expect_str_eq(msum_table_text(t, (size_t)r,
                                      (size_t)msum_table_col_index(t, "preparations")), "CM, Ex");
+    r = find(t, "source", "iPSC", "outcome", "ev_yield", NULL, NULL);
+    assert_close(num(t, r, "n_head_to_head"), 1, 0, "iPSC-EV vs MSC-EV");
+    assert_close(num(t, r, "n_treatment"), 0, 0, "no effect against a control");
+    cr_expect_str_eq(msum_table_text(t, (size_t)r, (size_t)msum_table_col_index(t, "summary")),
+                     "1 head-to-head");
     msum_table_free(t);
 }
 

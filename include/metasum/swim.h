@@ -7,7 +7,10 @@
  * caller); output is msum_table values (include/metasum/table.h) whose metadata names the
  * method and the scale.  Rows whose effect_of is "exposure" (a finding about the insult, e.g.
  * UVB lowers viability) are never mixed with treatment rows: they form their own cells with
- * effect_of = exposure.
+ * effect_of = exposure.  Rows whose comparator is itself a treatment ("head-to-head": iPSC-EV
+ * vs MSC-EV; see msum_swim_comparisons) are not effects against a control: they are left out
+ * of votes, magnitudes and time courses, counted apart in the evidence map, and listed in the
+ * comparisons table.
  */
 #ifndef METASUM_SWIM_H
 #define METASUM_SWIM_H
@@ -85,7 +88,8 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
 
 /* Evidence map: one row per source x outcome over every source in the rows and every outcome
  * in the rows or the dictionary, including cells without evidence (n_rows = 0), with counts by
- * direction, the preparations and models seen and a short text summary. */
+ * kind (treatment, head-to-head, exposure) and direction, the preparations and models seen and
+ * a short text summary. */
 int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                            size_t ndict, const msum_swim_opts *o, msum_table **out);
 
@@ -101,7 +105,8 @@ int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_op
  *    their difference, with exp() and log2 of that difference;
  *  - "head-to-head": a row whose comparator is itself a treatment (it names a source, a
  *    source-preparation label or ends in "-<preparation>" of one present in the rows, e.g.
- *    iPSC-EV vs MSC-EV 16-fold): the reported ratio, its ROM and log2.
+ *    iPSC-EV vs MSC-EV 16-fold): its direction, and the reported ratio, its ROM and log2 when
+ *    it has a number.
  * In each across-rows pair, a is the row with the larger |ROM|. */
 int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
                           msum_table **out);

@@ -107,7 +107,7 @@ static void label(const msum_swim_row *r, char *buf, size_t size)
 
 /* ---- grouping ----------------------------------------------------------------------------- */
 
-enum { K_SOURCE, K_PREP, K_MODEL, K_EXPO, K_OUTCOME, K_EFFECT, K_UNIT, K_MAX };
+enum { K_SOURCE, K_PREP, K_MODEL, K_EXPO, K_OUTCOME, K_EFFECT, K_UNIT, K_CMP, K_MAX };
 
 typedef struct {
     const char *k[K_MAX];
@@ -125,7 +125,8 @@ static const char *key_of(const msum_swim_row *r, int f)
     case K_EXPO: return str(r->exposure);
     case K_OUTCOME: return str(r->outcome);
     case K_EFFECT: return effect_of(r);
-    default: return str(r->time_unit);
+    case K_UNIT: return str(r->time_unit);
+    default: return str(r->comparator);
     }
 }
 
@@ -182,7 +183,7 @@ static int cell_fields(const msum_swim_opts *o, int *f)
 static const char *field_colname(int f)
 {
     static const char *const names[] = {"source", "preparation", "model", "exposure",
-                                        "outcome", "effect_of", "time_unit"};
+                                        "outcome", "effect_of", "time_unit", "comparator"};
     return names[f];
 }
 
@@ -198,7 +199,7 @@ static size_t key_cols(const int *fields, int nf, msum_tb_col *cols)
         "cell source of the treatment", "preparation (Ex, CM, EV, ...)", "model (cells, animal)",
         "the insult (UVB, H2O2, ...)", "outcome (key of outcomes.csv)",
         "treatment: effects of the treatment; exposure: effects of the insult alone",
-        "unit of the time points"};
+        "unit of the time points", "what the treatment is compared with"};
     for (int f = 0; f < nf; f++)
         cols[f] = (msum_tb_col){field_colname(fields[f]), MSUM_COL_TEXT, desc[fields[f]]};
     return (size_t)nf;
@@ -207,6 +208,81 @@ static size_t key_cols(const int *fields, int nf, msum_tb_col *cols)
 static void level_text(double level, char *buf, size_t size)
 {
     msum_fmt_num(level, 0, buf, size);
+}
+
+/* ---- head-to-head rows -------------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Distinct non-empty texts, sorted in place; returns the count. */
+static size_t distinct(const char **v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_str);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (*v[i] && (m == 0 || strcmp(v[m - 1], v[i]) != 0)) v[m++] = v[i];
+    return m;
+}
+
+static int in_set(const char *const *set, size_t n, const char *s)
+{
+    return n > 0 && bsearch(&s, set, n, sizeof *set, cmp_str) != NULL;
+}
+
+/* flags[i] = 1 when row i compares one treatment with another: its comparator names a source in
+ * the rows, a source-preparation label ("MSC-EV" when rows have source MSC and preparation EV),
+ * or ends in "-<preparation>" for a preparation in the rows ("MSC-EV" when any row has EV).
+ * Such a row is not an effect against a control: it belongs to the comparisons table, not to
+ * votes, magnitudes or time courses.  NULL on allocation failure. */
+static char *head_to_head(const msum_swim_row *rows, size_t n)
+{
+    char *flags = calloc(n + 1, 1);
+    const char **names = malloc((2 * n + 1) * sizeof *names);
+    const char **preps = malloc((n + 1) * sizeof *preps);
+    char *labels = malloc(n * 256 + 1);
+    if (!flags || !names || !preps || !labels) {
+        free(flags);
+        flags = NULL;
+        goto done;
+    }
+    size_t nn = 0, np = 0;
+    for (size_t i = 0; i < n; i++) {
+        label(&rows[i], labels + 256 * i, 256);
+        names[nn++] = labels + 256 * i;
+        names[nn++] = str(rows[i].source);
+        preps[np++] = str(rows[i].preparation);
+    }
+    nn = distinct(names, nn);
+    np = distinct(preps, np);
+    for (size_t i = 0; i < n; i++) {
+        const char *c = str(rows[i].comparator), *dash = strrchr(c, '-');
+        flags[i] = *c && (in_set(names, nn, c) || (dash && in_set(preps, np, dash + 1)));
+    }
+done:
+    free(names);
+    free(preps);
+    free(labels);
+    return flags;
+}
+
+/* The rows that are effects against a control (head-to-head rows left out), copied. */
+static msum_swim_row *vs_control(const msum_swim_row *rows, size_t n, size_t *m)
+{
+    char *h = head_to_head(rows, n);
+    msum_swim_row *v = malloc((n + 1) * sizeof *v);
+    *m = 0;
+    if (!h || !v) {
+        free(h);
+        free(v);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!h[i]) v[(*m)++] = rows[i];
+    free(h);
+    return v;
 }
 
 /* ---- vote counting ------------------------------------------------------------------------ */
@@ -272,6 +348,11 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
     msum_swim_opts def = MSUM_SWIM_OPTS_DEFAULT;
     if (!o) o = &def;
     if (!(o->level > 0 && o->level < 1)) return MSUM_EINVAL;
+    size_t nvc;
+    msum_swim_row *vc = vs_control(rows, n, &nvc);
+    if (!vc) return MSUM_ENOMEM;
+    rows = vc;
+    n = nvc;
     int f[K_MAX];
     int nf = cell_fields(o, f);
     msum_tb_col cols[K_MAX + 16];
@@ -343,39 +424,26 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
     msum_tb_meta(&b, "effect_of",
                  "exposure rows (findings about the insult) are separate cells, never "
                  "counted with treatment rows");
-    return msum_tb_finish(&b, out);
+    msum_tb_meta(&b, "head_to_head", "rows comparing two treatments are left out (see the "
+                                      "comparisons table)");
+    int st = msum_tb_finish(&b, out);
+    free(vc);
+    return st;
 }
 
 /* ---- evidence map ------------------------------------------------------------------------- */
 
-/* Distinct non-empty texts, sorted; returns the count (array owned by the caller). */
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static size_t distinct(const char **v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_str);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (*v[i] && (m == 0 || strcmp(v[m - 1], v[i]) != 0)) v[m++] = v[i];
-    return m;
-}
-
-/* Comma-joined distinct values of one field over rows matching (source, outcome). */
-static void join_field(const msum_swim_row *rows, size_t n, const char *src, const char *oc,
-                       int field, const char **tmp, char *buf, size_t size)
+/* Comma-joined distinct values of one field over the rows of items it[i..j). */
+static void join_field(const msum_swim_row *rows, const item *it, size_t i, size_t j, int field,
+                       const char **tmp, char *buf, size_t size)
 {
     size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(str(rows[i].source), src) == 0 && strcmp(str(rows[i].outcome), oc) == 0)
-            tmp[m++] = key_of(&rows[i], field);
+    for (size_t a = i; a < j; a++) tmp[m++] = key_of(&rows[it[a].row], field);
     m = distinct(tmp, m);
     size_t len = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < m && len < size; i++)
-        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", tmp[i]);
+    for (size_t a = 0; a < m && len < size; a++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", a ? ", " : "", tmp[a]);
 }
 
 static size_t append(char *buf, size_t len, size_t size, const char *what, double v, int *first)
@@ -386,9 +454,10 @@ static size_t append(char *buf, size_t len, size_t size, const char *what, doubl
     return len;
 }
 
-static void summary_text(const tally *t, const tally *x, msum_benefit ben, char *buf, size_t size)
+static void summary_text(const tally *t, const tally *x, double hh, msum_benefit ben, char *buf,
+                         size_t size)
 {
-    if (t->rows + x->rows == 0) {
+    if (t->rows + x->rows + hh == 0) {
         snprintf(buf, size, "no evidence");
         return;
     }
@@ -413,6 +482,8 @@ static void summary_text(const tally *t, const tally *x, msum_benefit ben, char 
                           ? a->uncl : a->rows - a->inc - a->dec - a->none;
         len = append(buf, len, size, "without direction", rest, &first);
     }
+    if (hh > 0 && len < size)
+        snprintf(buf + len, size - len, "%s%g head-to-head", len ? "; " : "", hh);
 }
 
 int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
@@ -426,7 +497,8 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
         {"outcome", MSUM_COL_TEXT, "outcome (rows and dictionary)"},
         {"beneficial", MSUM_COL_TEXT, "good direction of the outcome"},
         {"n_rows", MSUM_COL_INT, "rows in the cell (0: a gap in the evidence)"},
-        {"n_treatment", MSUM_COL_INT, "rows about the treatment"},
+        {"n_treatment", MSUM_COL_INT, "rows about the treatment against a control"},
+        {"n_head_to_head", MSUM_COL_INT, "rows comparing the treatment with another one"},
         {"n_exposure", MSUM_COL_INT, "rows about the insult alone"},
         {"n_beneficial", MSUM_COL_INT, "treatment rows in the beneficial direction"},
         {"n_harmful", MSUM_COL_INT, "treatment rows in the harmful direction"},
@@ -438,10 +510,13 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
     msum_tb b;
     msum_tb_init(&b, "evidence_map", "Evidence map: source x outcome", cols,
                  sizeof cols / sizeof *cols);
+    static const int f[] = {K_SOURCE, K_OUTCOME};
     const char **src = malloc((n + 1) * sizeof *src);
     const char **oc = malloc((n + ndict + 1) * sizeof *oc);
     const char **tmp = malloc((n + 1) * sizeof *tmp);
-    if (b.st == MSUM_OK && (!src || !oc || !tmp)) b.st = MSUM_ENOMEM;
+    char *h2h = head_to_head(rows, n);
+    item *it = group_rows(rows, n, f, 2);
+    if (b.st == MSUM_OK && (!src || !oc || !tmp || !h2h || !it)) b.st = MSUM_ENOMEM;
     size_t ns = 0, no = 0;
     if (b.st == MSUM_OK) {
         for (size_t i = 0; i < n; i++) {
@@ -452,28 +527,37 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
         ns = distinct(src, ns);
         no = distinct(oc, no);
     }
+    /* rows without a source or outcome are not on the map: skip them in the sorted items */
+    size_t i = 0;
     char prep[512], mod[512], sum[512];
-    for (size_t s = 0; b.st == MSUM_OK && s < ns; s++)
+    for (size_t si = 0; b.st == MSUM_OK && si < ns; si++)
         for (size_t c = 0; b.st == MSUM_OK && c < no; c++) {
+            while (i < n && (strcmp(it[i].k[0], src[si]) < 0 ||
+                             (strcmp(it[i].k[0], src[si]) == 0 &&
+                              strcmp(it[i].k[1], oc[c]) < 0)))
+                i++;
+            size_t j = i;
+            while (j < n && !strcmp(it[j].k[0], src[si]) && !strcmp(it[j].k[1], oc[c])) j++;
             msum_benefit ben = lookup(dict, ndict, oc[c]);
             tally t = {0}, x = {0};
-            double mag = 0;
-            for (size_t i = 0; i < n; i++) {
-                if (strcmp(str(rows[i].source), src[s]) || strcmp(str(rows[i].outcome), oc[c]))
-                    continue;
-                tally_add(rows[i].about_exposure ? &x : &t, &rows[i], ben);
-                if (!rows[i].about_exposure && !isnan(rows[i].rom)) mag++;
+            double mag = 0, hh = 0;
+            for (size_t a = i; a < j; a++) {
+                const msum_swim_row *r = &rows[it[a].row];
+                if (h2h[it[a].row]) hh++;
+                else tally_add(r->about_exposure ? &x : &t, r, ben);
+                if (!r->about_exposure && !h2h[it[a].row] && !isnan(r->rom)) mag++;
             }
             int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
-            join_field(rows, n, src[s], oc[c], K_PREP, tmp, prep, sizeof prep);
-            join_field(rows, n, src[s], oc[c], K_MODEL, tmp, mod, sizeof mod);
-            summary_text(&t, &x, ben, sum, sizeof sum);
+            join_field(rows, it, i, j, K_PREP, tmp, prep, sizeof prep);
+            join_field(rows, it, i, j, K_MODEL, tmp, mod, sizeof mod);
+            summary_text(&t, &x, hh, ben, sum, sizeof sum);
             msum_tb_row(&b);
-            msum_tb_text(&b, "source", src[s]);
+            msum_tb_text(&b, "source", src[si]);
             msum_tb_text(&b, "outcome", oc[c]);
             msum_tb_text(&b, "beneficial", benefit_text(ben));
-            msum_tb_num(&b, "n_rows", t.rows + x.rows);
+            msum_tb_num(&b, "n_rows", (double)(j - i));
             msum_tb_num(&b, "n_treatment", t.rows);
+            msum_tb_num(&b, "n_head_to_head", hh);
             msum_tb_num(&b, "n_exposure", x.rows);
             msum_tb_num(&b, "n_beneficial", dirable ? t.ben : NAN);
             msum_tb_num(&b, "n_harmful", dirable ? t.harm : NAN);
@@ -482,10 +566,13 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
             msum_tb_text(&b, "preparations", na(prep));
             msum_tb_text(&b, "models", na(mod));
             msum_tb_text(&b, "summary", sum);
+            i = j;
         }
     free(src);
     free(oc);
     free(tmp);
+    free(h2h);
+    free(it);
     msum_tb_meta(&b, "method",
                  "evidence map (SWiM): every source x outcome cell, empty cells included");
     msum_tb_meta(&b, "scale", "counts of reported effects");
@@ -501,6 +588,11 @@ int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_op
     *out = NULL;
     msum_swim_opts def = MSUM_SWIM_OPTS_DEFAULT;
     if (!o) o = &def;
+    size_t nvc;
+    msum_swim_row *vc = vs_control(rows, n, &nvc);
+    if (!vc) return MSUM_ENOMEM;
+    rows = vc;
+    n = nvc;
     int f[K_MAX];
     int nf = cell_fields(o, f);
     msum_tb_col cols[K_MAX + 10];
@@ -543,27 +635,14 @@ int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_op
     msum_tb_meta(&b, "method",
                  "descriptive summary of magnitudes (SWiM): median, IQR (type 7), range");
     msum_tb_meta(&b, "scale", "ROM (log ratio)");
-    return msum_tb_finish(&b, out);
+    msum_tb_meta(&b, "head_to_head", "rows comparing two treatments are left out (see the "
+                                      "comparisons table)");
+    int st = msum_tb_finish(&b, out);
+    free(vc);
+    return st;
 }
 
 /* ---- descriptive comparisons -------------------------------------------------------------- */
-
-/* Does a comparator name a treatment present in the rows (a source, a source-preparation label,
- * or "<anything>-<preparation>" for a preparation in the rows)? */
-static int comparator_is_treatment(const msum_swim_row *rows, size_t n, const char *cmp)
-{
-    if (!cmp || !*cmp) return 0;
-    const char *dash = strrchr(cmp, '-');
-    char lab[256];
-    for (size_t i = 0; i < n; i++) {
-        label(&rows[i], lab, sizeof lab);
-        if (strcmp(cmp, str(rows[i].source)) == 0 || strcmp(cmp, lab) == 0) return 1;
-        if (dash && rows[i].preparation && *rows[i].preparation &&
-            strcmp(dash + 1, rows[i].preparation) == 0)
-            return 1;
-    }
-    return 0;
-}
 
 static int same_time(const msum_swim_row *a, const msum_swim_row *b)
 {
@@ -575,6 +654,44 @@ static const char *value_unit(msum_input in)
 {
     return in == MSUM_INPUT_PERCENT ? "percent_change" : in == MSUM_INPUT_FOLD ? "fold_change"
                                                                                : "ROM";
+}
+
+/* One across-rows pair: a = the row with the larger |ROM|. */
+static void put_pair(msum_tb *b, const msum_swim_row *p, const msum_swim_row *q)
+{
+    char la[256], lb[256];
+    if (fabs(q->rom) > fabs(p->rom)) {
+        const msum_swim_row *t = p;
+        p = q;
+        q = t;
+    }
+    label(p, la, sizeof la);
+    label(q, lb, sizeof lb);
+    int same_in = p->input == q->input &&
+                  (p->input == MSUM_INPUT_PERCENT || p->input == MSUM_INPUT_FOLD);
+    msum_tb_row(b);
+    msum_tb_text(b, "kind", "across rows");
+    msum_tb_text(b, "outcome", na(p->outcome));
+    msum_tb_text(b, "model", na(p->model));
+    msum_tb_text(b, "exposure", na(p->exposure));
+    msum_tb_text(b, "effect_of", effect_of(p));
+    msum_tb_num(b, "time", p->time);
+    msum_tb_text(b, "time_unit", na(p->time_unit));
+    msum_tb_text(b, "a", na(la));
+    msum_tb_text(b, "b", na(lb));
+    msum_tb_text(b, "a_id", na(p->id));
+    msum_tb_text(b, "b_id", na(q->id));
+    msum_tb_text(b, "comparator", na(p->comparator));
+    msum_tb_text(b, "input", p->input == q->input ? value_unit(p->input) : "mixed");
+    msum_tb_num(b, "a_value", p->value);
+    msum_tb_num(b, "b_value", q->value);
+    msum_tb_num(b, "abs_diff", same_in ? p->value - q->value : NAN);
+    msum_tb_num(b, "value_ratio", same_in ? p->value / q->value : NAN);
+    msum_tb_num(b, "a_rom", p->rom);
+    msum_tb_num(b, "b_rom", q->rom);
+    msum_tb_num(b, "rom_diff", p->rom - q->rom);
+    msum_tb_num(b, "ratio", exp(p->rom - q->rom));
+    msum_tb_num(b, "log2_ratio", (p->rom - q->rom) / M_LN2);
 }
 
 int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
@@ -593,8 +710,9 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         {"b", MSUM_COL_TEXT, "source-preparation of the second finding, or the comparator"},
         {"a_id", MSUM_COL_TEXT, NULL}, {"b_id", MSUM_COL_TEXT, NULL},
         {"comparator", MSUM_COL_TEXT, "what the findings are relative to"},
+        {"direction", MSUM_COL_TEXT, "head-to-head: the reported direction of a relative to b"},
         {"input", MSUM_COL_TEXT, "form of the reported numbers (percent_change, fold_change, "
-                                 "ROM, mixed)"},
+                                 "ROM, direction, mixed)"},
         {"a_value", MSUM_COL_NUM, "reported number of a (percent or fold)"},
         {"b_value", MSUM_COL_NUM, "reported number of b"},
         {"abs_diff", MSUM_COL_NUM, "a_value - b_value (percentage points for percent changes)"},
@@ -606,11 +724,15 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
     msum_tb b;
     msum_tb_init(&b, "comparisons", "Descriptive comparisons of reported numbers (no CI exists)",
                  cols, sizeof cols / sizeof *cols);
-    char la[256], lb[256];
-    /* head-to-head findings */
-    for (size_t i = 0; b.st == MSUM_OK && i < n; i++) {
-        const msum_swim_row *r = &rows[i];
-        if (isnan(r->rom) || !comparator_is_treatment(rows, n, r->comparator)) continue;
+    static const int f[] = {K_OUTCOME, K_MODEL, K_EXPO, K_CMP, K_EFFECT, K_UNIT};
+    char *h2h = head_to_head(rows, n);
+    item *it = group_rows(rows, n, f, (int)(sizeof f / sizeof f[0]));
+    if (b.st == MSUM_OK && (!h2h || !it)) b.st = MSUM_ENOMEM;
+    char la[256];
+    /* head-to-head findings, in the sorted order */
+    for (size_t a = 0; b.st == MSUM_OK && a < n; a++) {
+        const msum_swim_row *r = &rows[it[a].row];
+        if (!h2h[it[a].row]) continue;
         label(r, la, sizeof la);
         msum_tb_row(&b);
         msum_tb_text(&b, "kind", "head-to-head");
@@ -624,7 +746,9 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         msum_tb_text(&b, "b", r->comparator);
         msum_tb_text(&b, "a_id", na(r->id));
         msum_tb_text(&b, "comparator", r->comparator);
-        msum_tb_text(&b, "input", value_unit(r->input));
+        msum_direction d = row_direction(r);
+        msum_tb_text(&b, "direction", d == MSUM_DIR_NONE ? NULL : msum_direction_name(d));
+        msum_tb_text(&b, "input", isnan(r->rom) ? "direction" : value_unit(r->input));
         msum_tb_num(&b, "a_value", r->value);
         msum_tb_num(&b, "value_ratio", exp(r->rom));
         msum_tb_num(&b, "a_rom", r->rom);
@@ -632,55 +756,27 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         msum_tb_num(&b, "ratio", exp(r->rom));
         msum_tb_num(&b, "log2_ratio", r->rom / M_LN2);
     }
-    /* pairs across rows */
-    for (size_t i = 0; b.st == MSUM_OK && i < n; i++)
-        for (size_t j = i + 1; b.st == MSUM_OK && j < n; j++) {
-            const msum_swim_row *p = &rows[i], *q = &rows[j];
-            if (isnan(p->rom) || isnan(q->rom)) continue;
-            if (strcmp(str(p->outcome), str(q->outcome)) || strcmp(str(p->model), str(q->model)) ||
-                strcmp(str(p->exposure), str(q->exposure)) ||
-                strcmp(str(p->comparator), str(q->comparator)) ||
-                p->about_exposure != q->about_exposure || !same_time(p, q))
-                continue;
-            if (comparator_is_treatment(rows, n, p->comparator)) continue;
-            label(p, la, sizeof la);
-            label(q, lb, sizeof lb);
-            if (strcmp(la, lb) == 0) continue;
-            if (fabs(q->rom) > fabs(p->rom)) { /* a = the larger |ROM| */
-                const msum_swim_row *t = p;
-                p = q;
-                q = t;
-                label(p, la, sizeof la);
-                label(q, lb, sizeof lb);
+    /* pairs across rows: within a group of equal outcome, model, exposure, comparator,
+     * effect_of and time unit, rows at the same time point (items are sorted by time) */
+    for (size_t a = 0; b.st == MSUM_OK && a < n;) {
+        size_t e = a;
+        while (e < n && same_keys(&it[a], &it[e]) && same_time(&rows[it[a].row], &rows[it[e].row]))
+            e++;
+        for (size_t i = a; b.st == MSUM_OK && i < e; i++)
+            for (size_t j = i + 1; b.st == MSUM_OK && j < e; j++) {
+                const msum_swim_row *p = &rows[it[i].row], *q = &rows[it[j].row];
+                if (h2h[it[i].row] || h2h[it[j].row] || isnan(p->rom) || isnan(q->rom)) continue;
+                char l1[256], l2[256];
+                label(p, l1, sizeof l1);
+                label(q, l2, sizeof l2);
+                if (strcmp(l1, l2) != 0) put_pair(&b, p, q);
             }
-            int same_in = p->input == q->input &&
-                          (p->input == MSUM_INPUT_PERCENT || p->input == MSUM_INPUT_FOLD);
-            msum_tb_row(&b);
-            msum_tb_text(&b, "kind", "across rows");
-            msum_tb_text(&b, "outcome", na(p->outcome));
-            msum_tb_text(&b, "model", na(p->model));
-            msum_tb_text(&b, "exposure", na(p->exposure));
-            msum_tb_text(&b, "effect_of", effect_of(p));
-            msum_tb_num(&b, "time", p->time);
-            msum_tb_text(&b, "time_unit", na(p->time_unit));
-            msum_tb_text(&b, "a", na(la));
-            msum_tb_text(&b, "b", na(lb));
-            msum_tb_text(&b, "a_id", na(p->id));
-            msum_tb_text(&b, "b_id", na(q->id));
-            msum_tb_text(&b, "comparator", na(p->comparator));
-            msum_tb_text(&b, "input", p->input == q->input ? value_unit(p->input) : "mixed");
-            msum_tb_num(&b, "a_value", p->value);
-            msum_tb_num(&b, "b_value", q->value);
-            msum_tb_num(&b, "abs_diff", same_in ? p->value - q->value : NAN);
-            msum_tb_num(&b, "value_ratio", same_in ? p->value / q->value : NAN);
-            msum_tb_num(&b, "a_rom", p->rom);
-            msum_tb_num(&b, "b_rom", q->rom);
-            msum_tb_num(&b, "rom_diff", p->rom - q->rom);
-            msum_tb_num(&b, "ratio", exp(p->rom - q->rom));
-            msum_tb_num(&b, "log2_ratio", (p->rom - q->rom) / M_LN2);
-        }
+        a = e;
+    }
+    free(h2h);
+    free(it);
     msum_tb_meta(&b, "method", "descriptive comparison of reported numbers (SWiM); no variance, "
-                         "no CI, no test");
+                               "no CI, no test");
     msum_tb_meta(&b, "scale", "reported units and ROM (log ratio)");
     return msum_tb_finish(&b, out);
 }
@@ -693,6 +789,11 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
     if (!out || (!rows && n)) return MSUM_EINVAL;
     *out = NULL;
     (void)o;
+    size_t nvc;
+    msum_swim_row *vc = vs_control(rows, n, &nvc);
+    if (!vc) return MSUM_ENOMEM;
+    rows = vc;
+    n = nvc;
     static const int f[] = {K_SOURCE, K_PREP, K_MODEL, K_EXPO, K_OUTCOME, K_EFFECT, K_UNIT};
     const int nf = (int)(sizeof f / sizeof f[0]);
     msum_tb_col cols[K_MAX + 12];
@@ -759,5 +860,9 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
     msum_tb_meta(&b, "method", "time course (SWiM): findings by time point within source x "
                          "preparation x model x exposure x outcome");
     msum_tb_meta(&b, "scale", "direction of effect; ROM (log ratio) where a number exists");
-    return msum_tb_finish(&b, out);
+    msum_tb_meta(&b, "head_to_head", "rows comparing two treatments are left out (see the "
+                                      "comparisons table)");
+    int st = msum_tb_finish(&b, out);
+    free(vc);
+    return st;
 }
