@@ -437,8 +437,8 @@ int cmd_compare(int argc, char **argv)
     }
 
     msum_compare_info info = {o.by, e.measure, o.po.level};
-    char *pp[2 * MAXLIST];
-    const char *pl[2 * MAXLIST];
+    char *pp[2 * MAXLIST] = {0};
+    const char *pl[2 * MAXLIST] = {0};
     size_t np = 0;
     if (o.pairs) {
         char *parts[MAXLIST];

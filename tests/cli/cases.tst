@@ -67,7 +67,12 @@
 3 pool_no_file.txt         $METASUM pool tests/cli/data/no_such_file.csv
 0 -                        $METASUM pool --help
 
-# compare: BCG log risk ratios (tests/fixtures/compare_bcg_rr.csv = metafor escalc yi/vi) by allocation
+# compare: BCG log risk ratios by allocation.  tests/fixtures/compare_bcg_rr.csv is
+# tests/ref/inputs/bcg_rr_yivi.csv (metafor 3.8 escalc, see tests/ref/PROVENANCE.md) cut to
+# study,author,year,ablat,alloc,yi,vi with input=generic, measure=RR, plus alloc_code (the first
+# letter of alloc, for the collinear-design case); compare_bad_vi.csv has one defect: vi of
+# study 3 negated (line 4).  Every number printed here is checked against metafor in
+# tests/test_metareg.c and tests/test_subgroup.c.
 0 compare_bcg_all.txt          $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc
 0 compare_bcg_metareg_knha.txt $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --test knha --mods ablat,alloc --table metareg
 0 compare_bcg_model_ref.txt    $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods ablat,alloc --ref-level alloc=random --table model --format tsv --no-meta
@@ -82,7 +87,10 @@
 1 compare_collinear.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods alloc,alloc_code --table metareg
 3 compare_missing_file.txt     $METASUM compare tests/fixtures/no_such_file.csv --by alloc
 
-# summarize: directional rows of the exosome review (tests/fixtures/swim_small.csv)
+# summarize: tests/fixtures/swim_small.csv holds directional rows modelled on the exosome review
+# (the numbers 18.08 %, 28.19 % and 16-fold as the review reports them; the refs are labels);
+# swim_bad_effect_of.csv has one defect: effect_of 'insult' on line 14.  The SWiM numbers are
+# checked by hand in tests/test_swim.c.
 0 summarize_small.txt          $METASUM summarize tests/fixtures/swim_small.csv --outcomes tests/fixtures/swim_small_outcomes.csv
 0 summarize_small_prep.txt     $METASUM summarize tests/fixtures/swim_small.csv --outcomes tests/fixtures/swim_small_outcomes.csv --by source,preparation,outcome --table votes --per-row
 0 summarize_no_dict.txt        $METASUM summarize tests/fixtures/swim_small.csv --table votes --no-meta
