@@ -34,7 +34,8 @@ int msum_design_add_num(msum_design *d, const char *name, const double *x);
 /* Add a categorical moderator, dummy (treatment) coded: one coefficient per level other than the
  * reference, named "name[level]" (metafor names it "factor(name)level").  Levels are the
  * distinct texts of x (k entries, none NULL) in byte (C locale) order, which is R's factor()
- * order for the usual ASCII level names; the reference is `ref` when given (it must be one of
+ * order for ASCII names of one case (R in an English locale ignores case: "MSC" < "hucMSC" here,
+ * "hucMSC" < "MSC" there); the reference is `ref` when given (it must be one of
  * the levels: MSUM_EDATA otherwise), else the first level (R's factor() default).
  * Returns MSUM_OK, MSUM_EDATA (unknown ref; a single level adds no column and is MSUM_EDATA
  * too, since the moderator cannot be estimated), MSUM_EINVAL, MSUM_ENOMEM. */
