@@ -66,6 +66,8 @@
 2 -                        $METASUM pool
 3 pool_no_file.txt         $METASUM pool tests/cli/data/no_such_file.csv
 0 -                        $METASUM pool --help
+0 pool_by_two_cols.txt     $METASUM pool -b outcome,measure -m DL -d 6 tests/cli/data/pool_forms.csv 2>/dev/null
+0 pool_many_groups.txt     awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<3000;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM pool --by g -m DL -d 8 - | awk -F, 'NR==1||NR==2||NR==1501||NR==3001{print $1","$2","$6","$21}END{print NR}'
 
 # compare: BCG log risk ratios by allocation.  tests/fixtures/compare_bcg_rr.csv is
 # tests/ref/inputs/bcg_rr_yivi.csv (metafor 3.8 escalc, see tests/ref/PROVENANCE.md) cut to
