@@ -66,6 +66,7 @@ static const char *const fixtures[] = {
     "fixtures/bad/unterminated_quote.csv", "fixtures/bad/stray_quote.csv",
     "fixtures/bad/text_after_quote.csv", "fixtures/bad/ragged_long.csv",
     "fixtures/bad/ragged_short.csv", "fixtures/bad/invalid_utf8.csv", "fixtures/bad/nul_byte.csv",
+    "fixtures/bad/invalid_utf8_quoted.csv", "fixtures/bad/invalid_utf8_after_quotes.csv",
     "fuzz/regress/utf8_after_swar_skip.csv", /* fuzzer find: a high byte before 8 plain ones */
 };
 
@@ -195,6 +196,11 @@ static const struct {
      "1:1: error: found a quoted field that is never closed, expected a closing '\"' before the "
      "end of the input"},
     {"empty", MSUM_OK, "1: error: found an empty file, expected a header row"},
+    /* the byte's position inside a quoted field: CRLF is one line end, "" two bytes */
+    {"invalid_utf8_quoted", MSUM_OK,
+     "3:2: error: column 'notes': found invalid UTF-8 byte 0xff, expected UTF-8 text"},
+    {"invalid_utf8_after_quotes", MSUM_OK,
+     "2:25: error: column 'notes': found invalid UTF-8 byte 0xfe, expected UTF-8 text"},
     {"nul_byte", MSUM_OK,
      "2:22: error: column 'notes': found a NUL byte, expected UTF-8 text"},
     {"n_zero", MSUM_OK,

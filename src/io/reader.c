@@ -161,13 +161,14 @@ static const unsigned char byte_class[256] = {
     [','] = C_COMMA, ['"'] = C_QUOTE, ['\r'] = C_CR, ['\n'] = C_LF,
 };
 
-/* SWAR test (8 bytes at a time) for a byte that ends a run of plain bytes: , " CR LF. */
+/* SWAR test (8 bytes at a time) for a byte that may end a run of plain bytes.  The special
+ * bytes , " CR LF are all below '-' (0x2d), so "some byte < 0x2d" is a cheap, exact-as-to-any
+ * test (Hacker's Delight / Bit Twiddling Hacks "hasless"); its false alarms (space, '+', ...)
+ * just fall back to the byte loop. */
 #define REP8(b) (0x0101010101010101ULL * (b))
-#define HAS_ZERO8(x) (((x) - REP8(0x01)) & ~(x) & REP8(0x80))
 static int has_special8(uint64_t v)
 {
-    return (HAS_ZERO8(v ^ REP8(',')) | HAS_ZERO8(v ^ REP8('"')) | HAS_ZERO8(v ^ REP8('\r')) |
-            HAS_ZERO8(v ^ REP8('\n'))) != 0;
+    return ((v - REP8(0x2d)) & ~v & REP8(0x80)) != 0;
 }
 
 /* Scan n bytes: record the start position of every field, count lines, find the first syntax
@@ -181,6 +182,12 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
     unsigned acc = 0;
     uint64_t acc64 = 0;
     size_t i = 0;
+    /* The queue and the row's field count live in locals: stores into the long arrays would
+     * otherwise force reloads of every long member of *r. */
+    long *ql = r->qline, *qc = r->qcol;
+    size_t qn = r->qn;
+    long nf = r->nfield_row;
+#define PUSH(l, c) (ql[qn] = (l), qc[qn] = (c), qn++, nf++)
     if (r->after_cr && n > 0) {
         r->after_cr = 0;
         if (s[0] == '\n') {
@@ -209,11 +216,12 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
             }
             if (k == C_COMMA) st = S_FIELD;
             else if (k == C_QUOTE) {
+                r->nfield_row = nf;
                 scan_error(r, E_STRAY_QUOTE, line, (long)i + 1 + cbase, c);
                 goto out;
             } else {
                 st = S_ROW;
-                r->nfield_row = 0;
+                nf = 0;
             }
             break;
         case S_Q:
@@ -230,20 +238,21 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
             else if (k == C_COMMA) st = S_FIELD;
             else if (k == C_CR || k == C_LF) {
                 st = S_ROW;
-                r->nfield_row = 0;
+                nf = 0;
             } else {
+                r->nfield_row = nf;
                 scan_error(r, E_AFTER_QUOTE, line, (long)i + 1 + cbase, c);
                 goto out;
             }
             break;
         default: /* S_ROW, S_FIELD */
             if (k == C_CR || k == C_LF) {
-                if (st == S_FIELD) QUEUE_START(r, line, (long)i + 1 + cbase); /* empty last */
+                if (st == S_FIELD) PUSH(line, (long)i + 1 + cbase); /* empty last */
                 st = S_ROW;
-                r->nfield_row = 0;
+                nf = 0;
             } else {
                 long col = (long)i + 1 + cbase;
-                QUEUE_START(r, line, k == C_QUOTE ? -col : col);
+                PUSH(line, k == C_QUOTE ? -col : col);
                 st = k == C_COMMA ? S_FIELD : k == C_QUOTE ? S_Q : S_UNQ;
                 acc |= c | (unsigned char)(c - 1);
             }
@@ -260,6 +269,9 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
         i++;
     }
 out:
+#undef PUSH
+    r->qn = qn;
+    r->nfield_row = nf;
     r->state = st;
     r->line = line;
     r->col = (long)n + cbase;
