@@ -40,6 +40,9 @@
 # yi and vi read back as metafor's exact doubles (the shortest text of the same double)
 0 -   $METASUM effects -m RR -d 0 tests/fixtures/effects_bcg.csv | cut -d, -f13,14 > $OUT/a && cut -d, -f10,11 tests/ref/metafor38/inputs/bcg_rr_yivi.csv | cmp - $OUT/a
 0 -   $METASUM effects -m ROM -d 0 tests/ref/metafor38/inputs/normand1999.csv | cut -d, -f12,13 > $OUT/a && cut -d, -f2,3 tests/ref/metafor38/inputs/normand1999_rom_yivi.csv | cmp - $OUT/a
+# 25 rows that each give a warning: 20 are shown, then a count
+0 effects_many_warnings.txt  awk 'BEGIN{print "id,m1i,sd1i,n1i,m2i,sd2i,n2i"; for(i=1;i<=25;i++) print "w" i ",50,0.1,10,48,5,10"}' | $METASUM effects -m MD - 2>&1 >/dev/null | tail -n 2
+3 -   $METASUM effects -m SMD tests/ref/metafor38/inputs/normand1999.csv > /dev/full
 # metasum pool.  Numbers cross-checked against metafor 3.8 (tests/ref/): BCG log RR REML and DL
 # (bcg_rr_REML_tight, bcg_rr_DL, _predict, _exp, _confint_tight), per-allocation REML knha and
 # FE (bcg_rr_alloc_*), Normand SMD DL and ROM REML, weights (bcg_rr_REML_tight weight[i]); the
