@@ -159,3 +159,26 @@ Test(subgroup, single_study_level_is_kept)
     assert_close(r.me.QM, Q, 1e-10, "FE: QM = Q between");
     msum_subgroup_result_free(&r);
 }
+
+/* Over MSUM_SUBGROUP_MAX_FACTOR groups: no common-tau2 model (EDOM, said why), Q_between still. */
+Test(subgroup, many_groups_skip_the_common_model)
+{
+    enum { G = MSUM_SUBGROUP_MAX_FACTOR + 1, K = 2 * G };
+    double y[K], v[K];
+    char names[G][8];
+    const char *g[K];
+    for (int i = 0; i < G; i++) snprintf(names[i], sizeof names[i], "g%03d", i);
+    for (int i = 0; i < K; i++) {
+        y[i] = (i % 7) / 10.0;
+        v[i] = 0.01 + (i % 3) / 100.0;
+        g[i] = names[i % G];
+    }
+    msum_subgroup_result r;
+    cr_assert_eq(msum_subgroup(y, v, g, K, "g", NULL, NULL, &r), MSUM_OK);
+    cr_expect_eq(r.G, G);
+    cr_expect_eq(r.me_status, MSUM_EDOM);
+    cr_expect(strstr(r.me.message, "at most") != NULL, "%s", r.me.message);
+    cr_expect(isfinite(r.Qb));
+    assert_close(r.Qb_df, G - 1, 0, "df");
+    msum_subgroup_result_free(&r);
+}

@@ -17,6 +17,10 @@
 #include "metasum/metareg.h"
 #include "metasum/pool.h"
 
+/* Most groups for which the common-tau2 model (one design column per group, O(k G^2) per
+ * iteration) is fitted; beyond it me_status is MSUM_EDOM and only Q_between is given. */
+#define MSUM_SUBGROUP_MAX_FACTOR 100
+
 typedef struct {
     char *level;             /* the group's text (owned) */
     size_t k;                /* rows in the group */
@@ -35,7 +39,8 @@ typedef struct {
 
     /* common tau2: yi ~ factor(group) by msum_metareg (method and test of the pool options) */
     int me_status;                /* msum_metareg status (MSUM_EINVAL for an estimator it does
-                                     not offer, MSUM_EDATA for G < 2 or k <= G ...) */
+                                     not offer, MSUM_EDATA for G < 2 or k < G, MSUM_EDOM for
+                                     G > MSUM_SUBGROUP_MAX_FACTOR); me.message says why */
     msum_metareg_result me;       /* the model (owned; freed by msum_subgroup_result_free) */
 } msum_subgroup_result;
 

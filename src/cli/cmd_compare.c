@@ -10,7 +10,7 @@
 #include "metasum/dataset.h"
 
 #define CMD "compare"
-enum { MAXLIST = 64 };
+enum { MAXLIST = 64, MAX_DEFAULT_PAIRS = 30 };
 
 void usage_compare(FILE *fp)
 {
@@ -32,7 +32,7 @@ void usage_compare(FILE *fp)
 "                         categorical) [the grouping column as a factor]\n"
 "    --ref-level COL=LV   reference level of a categorical moderator or of --by (repeatable)\n"
 "                         [the first level in byte order, as R's factor()]\n"
-"    --pairs A:B,C:D      pairwise differences to report [every pair of groups]\n"
+"    --pairs A:B,C:D      pairwise differences to report [every pair, up to 30 groups]\n"
 "    --table T            all, groups, between, metareg, model or pairs [all]\n"
 "    --format F           csv, tsv, md, json or html [csv]\n"
 "    --digits N           significant digits, 0 = shortest exact [7]\n"
@@ -461,11 +461,21 @@ int cmd_compare(int argc, char **argv)
         for (size_t i = 0; i < 2 * np; i++) pl[i] = pp[i];
     }
     const char *bad = NULL;
-    st = msum_compare_groups_table(&sg, &info, &tabs[0]);
-    if (st == MSUM_OK) st = msum_compare_between_table(&sg, &info, &tabs[1]);
-    if (st == MSUM_OK && model) st = msum_compare_metareg_table(model, &info, &tabs[2]);
-    if (st == MSUM_OK && model) st = msum_compare_model_table(model, &info, &tabs[3]);
-    if (st == MSUM_OK)
+    st = MSUM_OK;
+    if (wanted(&o, "groups")) st = msum_compare_groups_table(&sg, &info, &tabs[0]);
+    if (st == MSUM_OK && wanted(&o, "between"))
+        st = msum_compare_between_table(&sg, &info, &tabs[1]);
+    if (st == MSUM_OK && model && wanted(&o, "metareg"))
+        st = msum_compare_metareg_table(model, &info, &tabs[2]);
+    if (st == MSUM_OK && model && wanted(&o, "model"))
+        st = msum_compare_model_table(model, &info, &tabs[3]);
+    /* every pair of G groups is G(G-1)/2 rows: by default only for a readable number */
+    int allpairs = !o.pairs && sg.G > MAX_DEFAULT_PAIRS;
+    if (allpairs && wanted(&o, "pairs"))
+        msum_diags_add(dg, MSUM_DIAG_WARNING, msum_dataset_name(ds), 0, 0, o.by,
+                       "%zu groups: pairwise differences only for the pairs given with --pairs "
+                       "(all pairs are listed up to %d groups)", sg.G, MAX_DEFAULT_PAIRS);
+    if (st == MSUM_OK && wanted(&o, "pairs") && !allpairs)
         st = msum_compare_pairs_table(&sg, o.pairs ? pl : NULL, np, &info, &tabs[4], &bad);
     if (st == MSUM_EDATA && bad) {
         fprintf(stderr, "metasum " CMD ": --pairs: no group '%s' in column '%s'\n", bad, o.by);

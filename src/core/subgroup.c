@@ -13,9 +13,16 @@
 
 #include "metasum/metasum.h"
 
-static int cmp_str(const void *a, const void *b)
+typedef struct {
+    const char *g;
+    size_t i;
+} keyed;
+
+static int cmp_keyed(const void *pa, const void *pb)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const keyed *a = pa, *b = pb;
+    int c = strcmp(a->g, b->g);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
 }
 
 void msum_subgroup_result_free(msum_subgroup_result *r)
@@ -82,32 +89,31 @@ int msum_subgroup(const double *yi, const double *vi, const char *const *group, 
     for (size_t i = 0; i < k; i++)
         if (!group[i]) return MSUM_EINVAL;
 
-    const char **lv = malloc(k * sizeof *lv);
+    keyed *idx = malloc(k * sizeof *idx);
     double *y = malloc(k * sizeof *y), *v = malloc(k * sizeof *v);
     int st = MSUM_ENOMEM;
-    if (!lv || !y || !v) goto done;
-    memcpy(lv, group, k * sizeof *lv);
-    qsort(lv, k, sizeof *lv, cmp_str);
+    if (!idx || !y || !v) goto done;
+    for (size_t i = 0; i < k; i++) idx[i] = (keyed){group[i], i};
+    qsort(idx, k, sizeof *idx, cmp_keyed); /* by level, rows in input order within a level */
     size_t G = 0;
     for (size_t i = 0; i < k; i++)
-        if (G == 0 || strcmp(lv[G - 1], lv[i]) != 0) lv[G++] = lv[i];
+        if (i == 0 || strcmp(idx[i - 1].g, idx[i].g) != 0) G++;
     out->levels = calloc(G, sizeof *out->levels);
     if (!out->levels) goto done;
     out->G = G;
-    for (size_t g = 0; g < G; g++) {
+    for (size_t a = 0, g = 0; a < k; g++) {
         msum_subgroup_level *L = &out->levels[g];
-        size_t n = strlen(lv[g]) + 1;
+        size_t e = a, m = 0, n = strlen(idx[a].g) + 1;
         if (!(L->level = malloc(n))) goto done;
-        memcpy(L->level, lv[g], n);
-        size_t m = 0;
-        for (size_t i = 0; i < k; i++)
-            if (strcmp(group[i], lv[g]) == 0) {
-                y[m] = yi[i];
-                v[m++] = vi[i];
-            }
+        memcpy(L->level, idx[a].g, n);
+        for (; e < k && strcmp(idx[e].g, idx[a].g) == 0; e++) {
+            y[m] = yi[idx[e].i];
+            v[m++] = vi[idx[e].i];
+        }
         L->k = m;
         L->status = msum_pool(y, v, m, o, &L->fit);
         if (L->status == MSUM_ENOMEM) goto done;
+        a = e;
     }
     q_between(out);
 
@@ -126,6 +132,11 @@ int msum_subgroup(const double *yi, const double *vi, const char *const *group, 
     if (G < 2) {
         out->me_status = MSUM_EDATA;
         snprintf(out->me.message, sizeof out->me.message, "a single group: nothing to compare");
+    } else if (G > MSUM_SUBGROUP_MAX_FACTOR) {
+        out->me_status = MSUM_EDOM;
+        snprintf(out->me.message, sizeof out->me.message,
+                 "%zu groups: the common-tau2 model is fitted for at most %d (its design has one "
+                 "column per group); Q_between covers any number", G, MSUM_SUBGROUP_MAX_FACTOR);
     } else {
         out->me_status = msum_design_add_factor(d, name ? name : "group", group, ref_level);
         if (out->me_status == MSUM_OK) {
@@ -142,7 +153,7 @@ int msum_subgroup(const double *yi, const double *vi, const char *const *group, 
     if (out->me_status == MSUM_ENOMEM) goto done;
     st = MSUM_OK;
 done:
-    free(lv);
+    free(idx);
     free(y);
     free(v);
     if (st != MSUM_OK) msum_subgroup_result_free(out);

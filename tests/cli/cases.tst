@@ -91,6 +91,9 @@
 1 compare_bad_vi.txt           $METASUM compare tests/fixtures/compare_bad_vi.csv --by alloc
 1 compare_collinear.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods alloc,alloc_code --table metareg
 3 compare_missing_file.txt     $METASUM compare tests/fixtures/no_such_file.csv --by alloc
+# 3000 groups: Q_between only (the common-tau2 model stops at 100 groups), pairs only on request
+0 compare_many_groups.txt      awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<3000;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM compare - --by g --table between --no-meta --digits 6
+0 compare_many_pairs.txt       awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<300;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM compare - --by g --table pairs --pairs g1:g2 --no-meta --digits 6
 
 # summarize: tests/fixtures/swim_small.csv holds directional rows modelled on the exosome review
 # (the numbers 18.08 %, 28.19 % and 16-fold as the review reports them; the refs are labels);
