@@ -34,10 +34,14 @@ const char *msum_strerror(msum_status st);
 /* The library version, MSUM_VERSION. */
 const char *msum_version(void);
 
+#include "metasum/compare.h"
 #include "metasum/diag.h"
 #include "metasum/escalc.h"
 #include "metasum/pool.h"
+#include "metasum/metareg.h"
 #include "metasum/record.h"
+#include "metasum/subgroup.h"
+#include "metasum/swim.h"
 #include "metasum/table.h"
 #include "metasum/write.h"
 #include "metasum/plot.h"

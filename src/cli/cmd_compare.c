@@ -1,15 +1,510 @@
-/* metasum compare: placeholder until the subcommand lands (prints that it is not available). */
+/* metasum compare: per-group pooled fits, tests for subgroup differences (separate and common
+ * tau2), meta-regression and pairwise differences of an effect file, as CSV/TSV tables. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "cli_args.h"
+#include "metasum/dataset.h"
+
+#define CMD "compare"
+enum { MAXLIST = 64, MAX_DEFAULT_PAIRS = 30 };
 
 void usage_compare(FILE *fp)
 {
-    fprintf(fp, "Usage:   metasum compare [OPTIONS] FILE...\n\n(not available in this build yet)\n");
+    fprintf(fp,
+"About:   Compare groups of effects (e.g. exosome sources): a pooled fit per group, the tests\n"
+"         for subgroup differences (separate tau2 per group as R meta; common tau2 as metafor\n"
+"         rma(mods = ~ factor(group))), a meta-regression, and pairwise differences.\n"
+"Usage:   metasum compare FILE --by COLUMN [OPTIONS]\n"
+"\n"
+"Options:\n"
+"    --by COLUMN          the grouping column (required), e.g. source, alloc\n"
+"    --measure M          effect size for rows that allow several: MD, SMD, ROM (means),\n"
+"                         RR, OR, RD (2x2 counts) [the rows' own measure]\n"
+"    --method M           tau2 estimator: REML, ML, DL, HE, FE (EE, CE) [REML]; per-group\n"
+"                         fits also take PM, EB, SJ, HS\n"
+"    --test T             z, t, knha (Hartung-Knapp) or adhoc [z]\n"
+"    --level L            confidence level [0.95]\n"
+"    --mods A,B           meta-regression moderators (columns; numbers -> continuous, text ->\n"
+"                         categorical) [the grouping column as a factor]\n"
+"    --ref-level COL=LV   reference level of a categorical moderator or of --by (repeatable)\n"
+"                         [the first level in byte order, as R's factor()]\n"
+"    --pairs A:B,C:D      pairwise differences to report [every pair, up to 30 groups]\n"
+"    --table T            all, groups, between, metareg, model or pairs [all]\n"
+"    --format F           csv, tsv, md, json or html [csv]\n"
+"    --digits N           significant digits, 0 = shortest exact [7]\n"
+"    --no-meta            no '# key,value' lines in CSV/TSV (with one --table: plain CSV)\n"
+"\n"
+"Output:  tables separated by a blank line; in CSV/TSV each starts with its metadata as\n"
+"         '# key,value' lines: table (its name), scale, by, method, test, level,\n"
+"         metasum_version.\n"
+"         Columns: docs/compare.md.  Rows without a variance (percent or fold changes,\n"
+"         direction only) cannot be pooled: they are skipped with a warning (see 'metasum\n"
+"         summarize').\n"
+"\n"
+"Exit codes: 0 ok (warnings allowed), 1 data errors, 2 usage, 3 I/O, 4 numerical failure\n"
+"\n"
+"Examples:\n"
+"    metasum compare datasets/bcg/effects.csv --by alloc --measure RR\n"
+"    metasum compare datasets/bcg/effects.csv --by alloc --measure RR --test knha \\\n"
+"        --mods ablat,alloc --ref-level alloc=random --table metareg\n"
+"    metasum compare effects.csv --by source --pairs ADSC:hucMSC --table pairs --format tsv\n");
+}
+
+typedef struct {
+    const char *file, *by, *mods, *pairs, *table;
+    const char *ref_col[MAXLIST], *ref_lv[MAXLIST];
+    int nref;
+    char *refbuf[MAXLIST];
+    msum_measure measure;
+    msum_pool_opts po;
+    msum_format fmt;
+    int digits, meta;
+} opts;
+
+static int usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "metasum " CMD ": ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'metasum " CMD " --help')\n");
+    return EXIT_USAGE;
+}
+
+static int parse(int argc, char **argv, opts *o)
+{
+    msum_pool_opts pd = MSUM_POOL_OPTS_DEFAULT;
+    memset(o, 0, sizeof *o);
+    o->po = pd;
+    o->po.qprofile = 0;
+    o->fmt = MSUM_FMT_CSV;
+    o->digits = 7;
+    o->meta = 1;
+    o->table = "all";
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL, *a = argv[i];
+        int r;
+        if (strcmp(a, "--no-meta") == 0) {
+            o->meta = 0;
+        } else if ((r = cli_arg(argc, argv, &i, "--by", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            o->by = v;
+        } else if ((r = cli_arg(argc, argv, &i, "--measure", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            if (!msum_measure_parse(v, &o->measure) || o->measure == MSUM_MEASURE_NONE)
+                return usage_error("--measure: unknown measure '%s' (MD, SMD, ROM, RR, OR, RD, "
+                                   "ZCOR, GEN)", v);
+        } else if ((r = cli_arg(argc, argv, &i, "--method", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            if (msum_estimator_parse(v, &o->po.method) != MSUM_OK)
+                return usage_error("--method: unknown estimator '%s'", v);
+        } else if ((r = cli_arg(argc, argv, &i, "--test", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            if (msum_test_parse(v, &o->po.test) != MSUM_OK)
+                return usage_error("--test: unknown test '%s' (z, t, knha, adhoc)", v);
+        } else if ((r = cli_arg(argc, argv, &i, "--level", &v))) {
+            char *end;
+            if (r < 0) return usage_error("option %s needs a value", a);
+            o->po.level = strtod(v, &end);
+            if (*end || !(o->po.level > 0 && o->po.level < 1))
+                return usage_error("--level: found '%s', expected a number in (0, 1)", v);
+        } else if ((r = cli_arg(argc, argv, &i, "--digits", &v))) {
+            char *end;
+            if (r < 0) return usage_error("option %s needs a value", a);
+            long d = strtol(v, &end, 10);
+            if (*end || d < 0 || d > 17)
+                return usage_error("--digits: found '%s', expected 0 to 17", v);
+            o->digits = (int)d;
+        } else if ((r = cli_arg(argc, argv, &i, "--mods", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            o->mods = v;
+        } else if ((r = cli_arg(argc, argv, &i, "--pairs", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            o->pairs = v;
+        } else if ((r = cli_arg(argc, argv, &i, "--table", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            static const char *const names[] = {"all", "groups", "between", "metareg", "model",
+                                                "pairs"};
+            int ok = 0;
+            for (size_t t = 0; t < sizeof names / sizeof names[0]; t++)
+                if (strcmp(v, names[t]) == 0) ok = 1;
+            if (!ok)
+                return usage_error("--table: found '%s', expected all, groups, between, "
+                                   "metareg, model or pairs", v);
+            o->table = v;
+        } else if ((r = cli_arg(argc, argv, &i, "--format", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            if (!msum_format_parse(v, &o->fmt) || o->fmt == MSUM_FMT_XLSX)
+                return usage_error("--format: found '%s', expected csv, tsv, md, json or html",
+                                   v);
+        } else if ((r = cli_arg(argc, argv, &i, "--ref-level", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            const char *eq = strchr(v, '=');
+            if (!eq || eq == v || !eq[1])
+                return usage_error("--ref-level: found '%s', expected COLUMN=LEVEL", v);
+            if (o->nref == MAXLIST) return usage_error("too many %s options", a);
+            char *c = malloc(strlen(v) + 1);
+            if (!c) return EXIT_NUMERICAL;
+            strcpy(c, v);
+            c[eq - v] = '\0';
+            o->refbuf[o->nref] = c;
+            o->ref_col[o->nref] = c;
+            o->ref_lv[o->nref++] = c + (eq - v) + 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option '%s'", a);
+        } else {
+            if (o->file) return usage_error("one FILE expected, found also '%s'", a);
+            o->file = a;
+        }
+    }
+    if (!o->file) return usage_error("%s", "no FILE given");
+    if (!o->by) return usage_error("%s", "--by COLUMN is required");
+    return EXIT_OK;
+}
+
+static const char *ref_level(const opts *o, const char *col)
+{
+    const char *r = NULL;
+    for (int i = 0; i < o->nref; i++)
+        if (strcmp(o->ref_col[i], col) == 0) r = o->ref_lv[i];
+    return r;
+}
+
+/* The rows that can be pooled: yi, vi, group and their dataset row. */
+typedef struct {
+    size_t k;
+    double *yi, *vi;
+    const char **group;
+    size_t *row;
+    msum_measure measure;
+} effects;
+
+static void effects_free(effects *e)
+{
+    free(e->yi);
+    free(e->vi);
+    free(e->group);
+    free(e->row);
+}
+
+/* Effect sizes of every row; rows without a variance or a group are skipped with a warning,
+ * impossible ones are errors.  Returns an exit code. */
+static int collect(const msum_dataset *ds, const opts *o, msum_diags *dg, effects *e)
+{
+    size_t n = msum_dataset_nrows(ds);
+    const char *name = msum_dataset_name(ds);
+    int bycol = msum_dataset_col(ds, o->by);
+    memset(e, 0, sizeof *e);
+    e->yi = malloc((n + 1) * sizeof *e->yi);
+    e->vi = malloc((n + 1) * sizeof *e->vi);
+    e->group = malloc((n + 1) * sizeof *e->group);
+    e->row = malloc((n + 1) * sizeof *e->row);
+    if (!e->yi || !e->vi || !e->group || !e->row) return EXIT_NUMERICAL;
+    msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
+    eo.level = o->po.level;
+    size_t novar = 0;
+    for (size_t i = 0; i < n; i++) {
+        const msum_record *rec = msum_dataset_record(ds, i);
+        long line = msum_dataset_line(ds, i), col = 0, l2;
+        msum_effect ef;
+        int st = msum_escalc(rec, o->measure, &eo, &ef);
+        if (st == MSUM_EINVAL && o->measure == MSUM_MEASURE_NONE) {
+            fprintf(stderr, "metasum " CMD ": %s:%ld: %s rows give several measures: choose one "
+                    "with --measure (see 'metasum " CMD " --help')\n", name, line,
+                    msum_input_name(rec->input));
+            return EXIT_USAGE;
+        }
+        if (st != MSUM_OK) {
+            int c = ef.field >= 0 ? msum_dataset_col(ds, msum_field_name((msum_field)ef.field))
+                                  : msum_dataset_col(ds, "input");
+            if (c >= 0) msum_dataset_pos(ds, i, (size_t)c, &l2, &col);
+            msum_diags_add(dg, MSUM_DIAG_ERROR, name, line, col,
+                           c >= 0 ? msum_dataset_colname(ds, (size_t)c) : NULL, "%s",
+                           ef.message);
+            continue;
+        }
+        if (isnan(ef.yi) || isnan(ef.vi)) {
+            novar++;
+            continue;
+        }
+        const char *g = msum_dataset_cell(ds, i, (size_t)bycol);
+        if (!g || !*g || strcmp(g, "NA") == 0) {
+            msum_dataset_pos(ds, i, (size_t)bycol, &l2, &col);
+            msum_diags_add(dg, MSUM_DIAG_WARNING, name, line, col, o->by,
+                           "found an empty group: row left out");
+            continue;
+        }
+        if (e->k == 0) {
+            e->measure = ef.measure;
+        } else if (ef.measure != e->measure) {
+            msum_diags_add(dg, MSUM_DIAG_ERROR, name, line, 0, NULL,
+                           "found an effect on %s, expected %s like the rows before it (pool "
+                           "one measure at a time: --measure, or split the file)",
+                           msum_measure_name(ef.measure), msum_measure_name(e->measure));
+            continue;
+        }
+        e->yi[e->k] = ef.yi;
+        e->vi[e->k] = ef.vi;
+        e->group[e->k] = g;
+        e->row[e->k++] = i;
+    }
+    if (novar)
+        msum_diags_add(dg, MSUM_DIAG_WARNING, name, 0, 0, NULL,
+                       "%zu row%s without a variance (percent or fold change, direction only, "
+                       "or no SE) left out: see 'metasum summarize'", novar, novar > 1 ? "s" : "");
+    if (msum_diags_errors(dg)) return EXIT_DATA;
+    if (e->k == 0) {
+        msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL,
+                       "found no row with an effect and a variance, expected at least one");
+        return EXIT_DATA;
+    }
+    return EXIT_OK;
+}
+
+/* Meta-regression on the moderators of --mods (rows with a missing moderator left out). */
+static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msum_diags *dg,
+                    msum_metareg_result *mr)
+{
+    char *parts[MAXLIST], *buf;
+    const char *name = msum_dataset_name(ds);
+    int nm = cli_split(o->mods, ',', parts, MAXLIST, &buf);
+    if (nm < 0) {
+        free(buf);
+        return usage_error("--mods: too many moderators in '%s'", o->mods);
+    }
+    int cols[MAXLIST];
+    for (int m = 0; m < nm; m++) {
+        cols[m] = msum_dataset_col(ds, parts[m]);
+        if (cols[m] < 0) {
+            fprintf(stderr, "metasum " CMD ": --mods: no column '%s' in %s\n", parts[m], name);
+            free(buf);
+            return EXIT_USAGE;
+        }
+    }
+    /* rows with every moderator present */
+    size_t k = 0, *use = malloc((e->k + 1) * sizeof *use);
+    double *y = malloc((e->k + 1) * sizeof *y), *v = malloc((e->k + 1) * sizeof *v);
+    double *x = malloc((e->k + 1) * sizeof *x);
+    const char **t = malloc((e->k + 1) * sizeof *t);
+    int rc = EXIT_NUMERICAL;
+    msum_design *d = NULL;
+    if (!use || !y || !v || !x || !t) goto done;
+    for (size_t i = 0; i < e->k; i++) {
+        int ok = 1;
+        for (int m = 0; m < nm; m++) {
+            const char *c = msum_dataset_cell(ds, e->row[i], (size_t)cols[m]);
+            if (!*c || strcmp(c, "NA") == 0) {
+                long l, cc;
+                msum_dataset_pos(ds, e->row[i], (size_t)cols[m], &l, &cc);
+                msum_diags_add(dg, MSUM_DIAG_WARNING, name, l, cc, parts[m],
+                               "found no value: row left out of the meta-regression");
+                ok = 0;
+            }
+        }
+        if (!ok) continue;
+        y[k] = e->yi[i];
+        v[k] = e->vi[i];
+        use[k++] = e->row[i];
+    }
+    rc = EXIT_DATA;
+    if (k == 0 || !(d = msum_design_new(k))) {
+        msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL,
+                       "found no row with every moderator, expected at least one");
+        goto done;
+    }
+    for (int m = 0; m < nm; m++) {
+        int numeric = 1;
+        for (size_t i = 0; i < k; i++) {
+            const char *c = msum_dataset_cell(ds, use[i], (size_t)cols[m]);
+            t[i] = c;
+            if (msum_parse_double(c, strlen(c), &x[i]) != 1) numeric = 0;
+        }
+        const char *ref = ref_level(o, parts[m]);
+        int st = numeric && !ref ? msum_design_add_num(d, parts[m], x)
+                                 : msum_design_add_factor(d, parts[m], t, ref);
+        if (st == MSUM_EDATA) {
+            msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, parts[m], "%s",
+                           ref ? "found no such reference level (--ref-level)"
+                               : "found a single level, expected two or more");
+            goto done;
+        }
+        if (st != MSUM_OK) {
+            rc = EXIT_NUMERICAL;
+            goto done;
+        }
+    }
+    msum_metareg_opts mo = MSUM_METAREG_OPTS_DEFAULT;
+    mo.method = o->po.method;
+    mo.test = o->po.test;
+    mo.level = o->po.level;
+    int st = msum_metareg(y, v, d, &mo, mr);
+    if (st == MSUM_EINVAL) {
+        fprintf(stderr, "metasum " CMD ": --method %s: meta-regression offers REML, ML, DL, HE "
+                        "and FE\n", msum_estimator_name(o->po.method));
+        rc = EXIT_USAGE;
+    } else if (st == MSUM_EDATA) {
+        msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL, "meta-regression: %s",
+                       mr->message);
+    } else if (st != MSUM_OK) {
+        msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL, "meta-regression: %s",
+                       msum_strerror((msum_status)st));
+        rc = EXIT_NUMERICAL;
+    } else {
+        rc = EXIT_OK;
+    }
+done:
+    msum_design_free(d);
+    free(use);
+    free(y);
+    free(v);
+    free(x);
+    free(t);
+    free(buf);
+    return rc;
+}
+
+static int wanted(const opts *o, const char *name)
+{
+    return strcmp(o->table, "all") == 0 || strcmp(o->table, name) == 0;
 }
 
 int cmd_compare(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("compare", "not available in this build yet");
-    return EXIT_USAGE;
+    opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc != EXIT_OK) goto out_opts;
+    msum_diags *dg = msum_diags_new();
+    msum_dataset *ds = NULL;
+    effects e = {0};
+    msum_subgroup_result sg = {0};
+    msum_metareg_result mr = {0};
+    msum_table *tabs[5] = {0};
+    char *pairbuf = NULL;
+    if (!dg) {
+        rc = EXIT_NUMERICAL;
+        goto out;
+    }
+    int st = msum_dataset_read(o.file, dg, &ds);
+    if (st == MSUM_EIO || st == MSUM_ENOMEM) {
+        rc = st == MSUM_EIO ? EXIT_IO : EXIT_NUMERICAL;
+        goto out;
+    }
+    if (st != MSUM_OK || msum_diags_errors(dg)) {
+        rc = EXIT_DATA;
+        goto out;
+    }
+    if (msum_dataset_col(ds, o.by) < 0) {
+        fprintf(stderr, "metasum " CMD ": --by %s: no such column in %s\n", o.by,
+                msum_dataset_name(ds));
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if ((rc = collect(ds, &o, dg, &e)) != EXIT_OK) goto out;
+
+    st = msum_subgroup(e.yi, e.vi, e.group, e.k, o.by, &o.po, ref_level(&o, o.by), &sg);
+    if (st != MSUM_OK) {
+        cli_error(CMD, "%s", msum_strerror((msum_status)st));
+        rc = st == MSUM_EINVAL ? EXIT_USAGE : EXIT_NUMERICAL;
+        goto out;
+    }
+    if (ref_level(&o, o.by) && msum_subgroup_find(&sg, ref_level(&o, o.by)) < 0) {
+        fprintf(stderr, "metasum " CMD ": --ref-level %s=%s: no such group\n", o.by,
+                ref_level(&o, o.by));
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    const msum_metareg_result *model = sg.me_status == MSUM_OK ? &sg.me : NULL;
+    if (o.mods) {
+        if ((rc = fit_mods(ds, &o, &e, dg, &mr)) != EXIT_OK) goto out;
+        model = &mr;
+    } else if (sg.me_status != MSUM_OK && (wanted(&o, "metareg") || wanted(&o, "model")) &&
+               strcmp(o.table, "all") != 0) {
+        msum_diags_add(dg, MSUM_DIAG_ERROR, msum_dataset_name(ds), 0, 0, o.by,
+                       "meta-regression on the groups: %s", sg.me.message);
+        rc = EXIT_DATA;
+        goto out;
+    }
+
+    msum_compare_info info = {o.by, e.measure, o.po.level};
+    char *pp[2 * MAXLIST] = {0};
+    const char *pl[2 * MAXLIST] = {0};
+    size_t np = 0;
+    if (o.pairs) {
+        char *parts[MAXLIST];
+        int n = cli_split(o.pairs, ',', parts, MAXLIST, &pairbuf);
+        for (int i = 0; i < n; i++) {
+            char *c = strchr(parts[i], ':');
+            if (!c || c == parts[i] || !c[1]) {
+                rc = usage_error("--pairs: found '%s', expected A:B", parts[i]);
+                goto out;
+            }
+            *c = '\0';
+            pp[2 * np] = parts[i];
+            pp[2 * np + 1] = c + 1;
+            np++;
+        }
+        if (n < 0) {
+            rc = usage_error("--pairs: too many pairs in '%s'", o.pairs);
+            goto out;
+        }
+        for (size_t i = 0; i < 2 * np; i++) pl[i] = pp[i];
+    }
+    const char *bad = NULL;
+    st = MSUM_OK;
+    if (wanted(&o, "groups")) st = msum_compare_groups_table(&sg, &info, &tabs[0]);
+    if (st == MSUM_OK && wanted(&o, "between"))
+        st = msum_compare_between_table(&sg, &info, &tabs[1]);
+    if (st == MSUM_OK && model && wanted(&o, "metareg"))
+        st = msum_compare_metareg_table(model, &info, &tabs[2]);
+    if (st == MSUM_OK && model && wanted(&o, "model"))
+        st = msum_compare_model_table(model, &info, &tabs[3]);
+    /* every pair of G groups is G(G-1)/2 rows: by default only for a readable number */
+    int allpairs = !o.pairs && sg.G > MAX_DEFAULT_PAIRS;
+    if (allpairs && wanted(&o, "pairs"))
+        msum_diags_add(dg, MSUM_DIAG_WARNING, msum_dataset_name(ds), 0, 0, o.by,
+                       "%zu groups: pairwise differences only for the pairs given with --pairs "
+                       "(all pairs are listed up to %d groups)", sg.G, MAX_DEFAULT_PAIRS);
+    if (st == MSUM_OK && wanted(&o, "pairs") && !allpairs)
+        st = msum_compare_pairs_table(&sg, o.pairs ? pl : NULL, np, &info, &tabs[4], &bad);
+    if (st == MSUM_EDATA && bad) {
+        fprintf(stderr, "metasum " CMD ": --pairs: no group '%s' in column '%s'\n", bad, o.by);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (st != MSUM_OK) {
+        cli_error(CMD, "%s", msum_strerror((msum_status)st));
+        rc = EXIT_NUMERICAL;
+        goto out;
+    }
+    const msum_table *out[5];
+    size_t nout = 0;
+    for (int t = 0; t < 5; t++)
+        if (tabs[t] && wanted(&o, msum_table_name(tabs[t]))) out[nout++] = tabs[t];
+    msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
+    wo.digits = o.digits;
+    wo.meta = o.meta;
+    if (msum_write_tables(out, nout, o.fmt, stdout, &wo) != MSUM_OK) rc = EXIT_IO;
+out:
+    if (dg && cli_print_diags(stderr, dg) && rc == EXIT_OK) rc = EXIT_DATA;
+    for (int t = 0; t < 5; t++) msum_table_free(tabs[t]);
+    free(pairbuf);
+    msum_metareg_result_free(&mr);
+    msum_subgroup_result_free(&sg);
+    effects_free(&e);
+    msum_dataset_free(ds);
+    msum_diags_free(dg);
+out_opts:
+    for (int i = 0; i < o.nref; i++) free(o.refbuf[i]);
+    return rc;
 }

@@ -1,15 +1,331 @@
-/* metasum summarize: placeholder until the subcommand lands (prints that it is not available). */
+/* metasum summarize: synthesis without meta-analysis (SWiM) of an effect file: evidence map,
+ * vote counts, descriptive comparisons, ROM magnitudes and time courses, as CSV/TSV tables. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "cli_args.h"
+#include "metasum/dataset.h"
+#include "metasum/dict.h"
+
+#define CMD "summarize"
+enum { MAXLIST = 16 };
 
 void usage_summarize(FILE *fp)
 {
-    fprintf(fp, "Usage:   metasum summarize [OPTIONS] FILE...\n\n(not available in this build yet)\n");
+    fprintf(fp,
+"About:   Synthesis without meta-analysis (SWiM, Campbell et al. BMJ 2020) for effects reported\n"
+"         without a variance: directions standardised by the outcome dictionary, vote counts\n"
+"         with a Wilson score CI and an exact sign test, magnitudes on the ROM scale,\n"
+"         descriptive comparisons of reported numbers, an evidence map with its gaps, and time\n"
+"         courses.  Rows about the insult (effect_of = exposure) are kept apart from treatment\n"
+"         rows.  Nothing is pooled: use 'metasum compare' for effects with variances.\n"
+"Usage:   metasum summarize FILE [OPTIONS]\n"
+"\n"
+"Options:\n"
+"    --outcomes FILE      outcome dictionary (outcome, beneficial = increase|decrease|none)\n"
+"                         [outcomes.csv beside FILE]\n"
+"    --by COLS            cells of the vote counts and magnitudes: source,outcome plus any of\n"
+"                         preparation, model, exposure [source,outcome]\n"
+"    --table T            all, evidence_map, votes, comparisons, magnitudes or timecourse\n"
+"                         [all]\n"
+"    --per-row            every row is a vote [one vote per study (ref) and cell; a study\n"
+"                         whose rows disagree casts none]\n"
+"    --level L            confidence level of the Wilson interval [0.95]\n"
+"    --format F           csv, tsv, md, json or html [csv]\n"
+"    --digits N           significant digits, 0 = shortest exact [7]\n"
+"    --no-meta            no '# key,value' lines in CSV/TSV (with one --table: plain CSV)\n"
+"\n"
+"Output:  tables separated by a blank line; in CSV/TSV each starts with its metadata as\n"
+"         '# key,value' lines: table (its name), method, scale, level, metasum_version.\n"
+"         Columns: docs/summarize.md.\n"
+"\n"
+"Exit codes: 0 ok (warnings allowed), 1 data errors, 2 usage, 3 I/O, 4 numerical failure\n"
+"\n"
+"Examples:\n"
+"    metasum summarize datasets/exosome_skin_aging/effects.csv\n"
+"    metasum summarize datasets/exosome_skin_aging/effects.csv --table votes \\\n"
+"        --by source,preparation,outcome\n"
+"    metasum summarize effects.csv --outcomes my_outcomes.csv --table evidence_map --format tsv\n");
+}
+
+typedef struct {
+    const char *file, *outcomes, *table;
+    msum_swim_opts so;
+    msum_format fmt;
+    int digits, meta;
+} opts;
+
+static int usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "metasum " CMD ": ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'metasum " CMD " --help')\n");
+    return EXIT_USAGE;
+}
+
+static const char *const table_names[] = {"evidence_map", "votes", "comparisons", "magnitudes",
+                                          "timecourse"};
+enum { NTABLES = sizeof table_names / sizeof table_names[0] };
+
+static int parse_by(const char *v, msum_swim_opts *so)
+{
+    char *parts[MAXLIST], *buf;
+    int n = cli_split(v, ',', parts, MAXLIST, &buf);
+    int rc = n < 0 ? usage_error("--by: too many columns in '%s'", v) : EXIT_OK;
+    for (int i = 0; i < n && rc == EXIT_OK; i++) {
+        if (strcmp(parts[i], "source") == 0 || strcmp(parts[i], "outcome") == 0) continue;
+        if (strcmp(parts[i], "preparation") == 0) so->by_preparation = 1;
+        else if (strcmp(parts[i], "model") == 0) so->by_model = 1;
+        else if (strcmp(parts[i], "exposure") == 0) so->by_exposure = 1;
+        else
+            rc = usage_error("--by: found '%s', expected source, outcome, preparation, model or "
+                             "exposure", parts[i]);
+    }
+    free(buf);
+    return rc;
+}
+
+static int parse(int argc, char **argv, opts *o)
+{
+    msum_swim_opts sd = MSUM_SWIM_OPTS_DEFAULT;
+    memset(o, 0, sizeof *o);
+    o->so = sd;
+    o->fmt = MSUM_FMT_CSV;
+    o->digits = 7;
+    o->meta = 1;
+    o->table = "all";
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL, *a = argv[i];
+        int r, rc;
+        if (strcmp(a, "--no-meta") == 0) {
+            o->meta = 0;
+        } else if (strcmp(a, "--per-row") == 0) {
+            o->so.per_row = 1;
+        } else if ((r = cli_arg(argc, argv, &i, "--outcomes", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            o->outcomes = v;
+        } else if ((r = cli_arg(argc, argv, &i, "--by", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            if ((rc = parse_by(v, &o->so)) != EXIT_OK) return rc;
+        } else if ((r = cli_arg(argc, argv, &i, "--table", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            int ok = strcmp(v, "all") == 0;
+            for (int t = 0; t < NTABLES; t++) ok |= strcmp(v, table_names[t]) == 0;
+            if (!ok)
+                return usage_error("--table: found '%s', expected all, evidence_map, votes, "
+                                   "comparisons, magnitudes or timecourse", v);
+            o->table = v;
+        } else if ((r = cli_arg(argc, argv, &i, "--level", &v))) {
+            char *end;
+            if (r < 0) return usage_error("option %s needs a value", a);
+            o->so.level = strtod(v, &end);
+            if (*end || !(o->so.level > 0 && o->so.level < 1))
+                return usage_error("--level: found '%s', expected a number in (0, 1)", v);
+        } else if ((r = cli_arg(argc, argv, &i, "--digits", &v))) {
+            char *end;
+            if (r < 0) return usage_error("option %s needs a value", a);
+            long d = strtol(v, &end, 10);
+            if (*end || d < 0 || d > 17)
+                return usage_error("--digits: found '%s', expected 0 to 17", v);
+            o->digits = (int)d;
+        } else if ((r = cli_arg(argc, argv, &i, "--format", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            if (!msum_format_parse(v, &o->fmt) || o->fmt == MSUM_FMT_XLSX)
+                return usage_error("--format: found '%s', expected csv, tsv, md, json or html",
+                                   v);
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option '%s'", a);
+        } else {
+            if (o->file) return usage_error("one FILE expected, found also '%s'", a);
+            o->file = a;
+        }
+    }
+    if (!o->file) return usage_error("%s", "no FILE given");
+    return EXIT_OK;
+}
+
+/* The outcome dictionary as SWiM wants it (texts borrowed from the msum_dict). */
+typedef struct {
+    msum_dict *dict;
+    msum_swim_outcome *d;
+    size_t n;
+} dictionary;
+
+static void dict_free(dictionary *dc)
+{
+    msum_dict_free(dc->dict);
+    free(dc->d);
+}
+
+/* Read outcome,beneficial from an outcomes.csv; problems into dg.  Returns an exit code. */
+static int read_dict(const char *path, msum_diags *dg, dictionary *dc)
+{
+    int st = msum_dict_read(path, "outcome", dg, &dc->dict);
+    if (st == MSUM_EIO) return EXIT_IO;
+    if (st == MSUM_ENOMEM) return EXIT_NUMERICAL;
+    if (st != MSUM_OK || msum_diags_errors(dg)) return EXIT_DATA;
+    size_t n = msum_dict_size(dc->dict);
+    dc->d = calloc(n + 1, sizeof *dc->d);
+    if (!dc->d) return EXIT_NUMERICAL;
+    for (size_t i = 0; i < n; i++) {
+        dc->d[i].outcome = msum_dict_key(dc->dict, i);
+        dc->d[i].beneficial = msum_dict_beneficial(dc->dict, dc->d[i].outcome);
+    }
+    dc->n = n;
+    return EXIT_OK;
+}
+
+static int known_outcome(const dictionary *dc, const char *oc)
+{
+    return dc->dict && msum_dict_find(dc->dict, oc) >= 0;
+}
+
+/* One SWiM row per effect row: the text columns, direction, reported number and its ROM. */
+static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *dg,
+                      msum_swim_row **out)
+{
+    size_t n = msum_dataset_nrows(ds);
+    const char *name = msum_dataset_name(ds);
+    msum_swim_row *rows = calloc(n + 1, sizeof *rows);
+    if (!rows) return EXIT_NUMERICAL;
+    int ceff = msum_dataset_col(ds, "effect_of"), coc = msum_dataset_col(ds, "outcome");
+    msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
+    for (size_t i = 0; i < n; i++) {
+        const msum_record *rec = msum_dataset_record(ds, i);
+        msum_swim_row *r = &rows[i];
+        r->id = msum_dataset_get(ds, i, "id");
+        r->source = msum_dataset_get(ds, i, "source");
+        r->preparation = msum_dataset_get(ds, i, "preparation");
+        r->model = msum_dataset_get(ds, i, "model");
+        r->exposure = msum_dataset_get(ds, i, "exposure");
+        r->outcome = msum_dataset_get(ds, i, "outcome");
+        r->comparator = msum_dataset_get(ds, i, "comparator");
+        r->time_unit = msum_dataset_get(ds, i, "time_unit");
+        r->ref = msum_dataset_get(ds, i, "ref");
+        r->direction = rec->direction;
+        r->input = rec->input;
+        r->time = rec->x[MSUM_F_TIME];
+        r->value = rec->input == MSUM_INPUT_PERCENT ? rec->x[MSUM_F_PCT]
+                   : rec->input == MSUM_INPUT_FOLD ? rec->x[MSUM_F_FOLD] : NAN;
+        r->rom = NAN;
+        msum_measure want = rec->input == MSUM_INPUT_CONTINUOUS ? MSUM_MEASURE_ROM
+                                                                : MSUM_MEASURE_NONE;
+        msum_effect ef;
+        if (rec->input != MSUM_INPUT_DIRECTION && msum_escalc(rec, want, &eo, &ef) == MSUM_OK &&
+            ef.measure == MSUM_MEASURE_ROM)
+            r->rom = ef.yi;
+        const char *eff = ceff >= 0 ? msum_dataset_cell(ds, i, (size_t)ceff) : "";
+        long l, c;
+        if (strcmp(eff, "exposure") == 0) {
+            r->about_exposure = 1;
+        } else if (*eff && strcmp(eff, "treatment") != 0 && strcmp(eff, "NA") != 0) {
+            msum_dataset_pos(ds, i, (size_t)ceff, &l, &c);
+            msum_diags_add(dg, MSUM_DIAG_ERROR, name, l, c, "effect_of",
+                           "found '%s', expected treatment or exposure", eff);
+        }
+        if (dc->n && r->outcome && *r->outcome && !known_outcome(dc, r->outcome)) {
+            int first = 1; /* one warning per outcome */
+            for (size_t j = 0; j < i; j++)
+                if (rows[j].outcome && strcmp(rows[j].outcome, r->outcome) == 0) first = 0;
+            if (first) {
+                msum_dataset_pos(ds, i, (size_t)coc, &l, &c);
+                msum_diags_add(dg, MSUM_DIAG_WARNING, name, l, c, "outcome",
+                               "found '%s', not in the outcome dictionary: its direction is not "
+                               "standardised (no votes)", r->outcome);
+            }
+        }
+    }
+    *out = rows;
+    return msum_diags_errors(dg) ? EXIT_DATA : EXIT_OK;
+}
+
+/* outcomes.csv beside FILE, if it exists. */
+static char *beside(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    size_t dl = slash ? (size_t)(slash - file) + 1 : 0;
+    char *p = malloc(dl + sizeof "outcomes.csv");
+    if (!p) return NULL;
+    memcpy(p, file, dl);
+    strcpy(p + dl, "outcomes.csv");
+    FILE *fp = fopen(p, "r");
+    if (!fp) {
+        free(p);
+        return NULL;
+    }
+    fclose(fp);
+    return p;
 }
 
 int cmd_summarize(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("summarize", "not available in this build yet");
-    return EXIT_USAGE;
+    opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc != EXIT_OK) return rc;
+    msum_diags *dg = msum_diags_new();
+    msum_dataset *ds = NULL;
+    dictionary dc = {0};
+    msum_swim_row *rows = NULL;
+    msum_table *tabs[NTABLES] = {0};
+    char *dpath = NULL;
+    if (!dg) return EXIT_NUMERICAL;
+    int st = msum_dataset_read(o.file, dg, &ds);
+    if (st == MSUM_EIO || st == MSUM_ENOMEM) {
+        rc = st == MSUM_EIO ? EXIT_IO : EXIT_NUMERICAL;
+        goto out;
+    }
+    if (st != MSUM_OK || msum_diags_errors(dg)) {
+        rc = EXIT_DATA;
+        goto out;
+    }
+    const char *dictpath = o.outcomes ? o.outcomes : (dpath = beside(o.file));
+    if (dictpath) {
+        if ((rc = read_dict(dictpath, dg, &dc)) != EXIT_OK) goto out;
+    } else {
+        msum_diags_add(dg, MSUM_DIAG_WARNING, msum_dataset_name(ds), 0, 0, NULL,
+                       "no outcomes.csv beside the file and no --outcomes: directions are not "
+                       "standardised, so there are no votes");
+    }
+    if ((rc = build_rows(ds, &dc, dg, &rows)) != EXIT_OK) goto out;
+    size_t n = msum_dataset_nrows(ds);
+    st = msum_swim_evidence_map(rows, n, dc.d, dc.n, &o.so, &tabs[0]);
+    if (st == MSUM_OK) st = msum_swim_votes(rows, n, dc.d, dc.n, &o.so, &tabs[1]);
+    if (st == MSUM_OK) st = msum_swim_comparisons(rows, n, &o.so, &tabs[2]);
+    if (st == MSUM_OK) st = msum_swim_magnitudes(rows, n, &o.so, &tabs[3]);
+    if (st == MSUM_OK) st = msum_swim_timecourse(rows, n, dc.d, dc.n, &o.so, &tabs[4]);
+    if (st != MSUM_OK) {
+        cli_error(CMD, "%s", msum_strerror((msum_status)st));
+        rc = EXIT_NUMERICAL;
+        goto out;
+    }
+    msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
+    wo.digits = o.digits;
+    wo.meta = o.meta;
+    const msum_table *outt[NTABLES];
+    size_t nout = 0;
+    for (int t = 0; t < NTABLES; t++)
+        if (strcmp(o.table, "all") == 0 || strcmp(o.table, table_names[t]) == 0)
+            outt[nout++] = tabs[t];
+    if (msum_write_tables(outt, nout, o.fmt, stdout, &wo) != MSUM_OK) rc = EXIT_IO;
+out:
+    if (cli_print_diags(stderr, dg) && rc == EXIT_OK) rc = EXIT_DATA;
+    for (int t = 0; t < NTABLES; t++) msum_table_free(tabs[t]);
+    free(rows);
+    free(dpath);
+    dict_free(&dc);
+    msum_dataset_free(ds);
+    msum_diags_free(dg);
+    return rc;
 }

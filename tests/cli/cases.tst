@@ -40,6 +40,9 @@
 # yi and vi read back as metafor's exact doubles (the shortest text of the same double)
 0 -   $METASUM effects -m RR -d 0 tests/fixtures/effects_bcg.csv | cut -d, -f13,14 > $OUT/a && cut -d, -f10,11 tests/ref/metafor38/inputs/bcg_rr_yivi.csv | cmp - $OUT/a
 0 -   $METASUM effects -m ROM -d 0 tests/ref/metafor38/inputs/normand1999.csv | cut -d, -f12,13 > $OUT/a && cut -d, -f2,3 tests/ref/metafor38/inputs/normand1999_rom_yivi.csv | cmp - $OUT/a
+# 25 rows that each give a warning: 20 are shown, then a count
+0 effects_many_warnings.txt  awk 'BEGIN{print "id,m1i,sd1i,n1i,m2i,sd2i,n2i"; for(i=1;i<=25;i++) print "w" i ",50,0.1,10,48,5,10"}' | $METASUM effects -m MD - 2>&1 >/dev/null | tail -n 2
+3 -   $METASUM effects -m SMD tests/ref/metafor38/inputs/normand1999.csv > /dev/full
 # metasum pool.  Numbers cross-checked against metafor 3.8 (tests/ref/): BCG log RR REML and DL
 # (bcg_rr_REML_tight, bcg_rr_DL, _predict, _exp, _confint_tight), per-allocation REML knha and
 # FE (bcg_rr_alloc_*), Normand SMD DL and ROM REML, weights (bcg_rr_REML_tight weight[i]); the
@@ -71,3 +74,39 @@
 # 25 rows that each give a warning: 20 are shown, then a count
 0 effects_many_warnings.txt  awk 'BEGIN{print "id,m1i,sd1i,n1i,m2i,sd2i,n2i"; for(i=1;i<=25;i++) print "w" i ",50,0.1,10,48,5,10"}' | $METASUM effects -m MD - 2>&1 >/dev/null | tail -n 2
 3 -   $METASUM effects -m SMD tests/ref/metafor38/inputs/normand1999.csv > /dev/full
+
+# compare: BCG log risk ratios by allocation.  tests/fixtures/compare_bcg_rr.csv is
+# tests/ref/inputs/bcg_rr_yivi.csv (metafor 3.8 escalc, see tests/ref/PROVENANCE.md) cut to
+# study,author,year,ablat,alloc,yi,vi with input=generic, measure=RR, plus alloc_code (the first
+# letter of alloc, for the collinear-design case); compare_bad_vi.csv has one defect: vi of
+# study 3 negated (line 4).  Every number printed here is checked against metafor in
+# tests/test_metareg.c and tests/test_subgroup.c.
+0 compare_bcg_all.txt          $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc
+0 compare_bcg_metareg_knha.txt $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --test knha --mods ablat,alloc --table metareg
+0 compare_bcg_model_ref.txt    $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods ablat,alloc --ref-level alloc=random --table model --format tsv --no-meta
+0 compare_bcg_pairs.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --method DL --pairs random:systematic,alternate:random --table pairs --digits 4
+0 compare_bcg_between_json.txt $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --table between --format json
+0 -                            $METASUM compare --help
+2 compare_no_by.txt            $METASUM compare tests/fixtures/compare_bcg_rr.csv
+2 compare_bad_by.txt           $METASUM compare tests/fixtures/compare_bcg_rr.csv --by nope
+2 compare_bad_pair.txt         $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --pairs random:nope
+2 compare_bad_method.txt       $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --method PM --mods ablat
+1 compare_bad_vi.txt           $METASUM compare tests/fixtures/compare_bad_vi.csv --by alloc
+1 compare_collinear.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods alloc,alloc_code --table metareg
+3 compare_missing_file.txt     $METASUM compare tests/fixtures/no_such_file.csv --by alloc
+# 3000 groups: Q_between only (the common-tau2 model stops at 100 groups), pairs only on request
+0 compare_many_groups.txt      awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<3000;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM compare - --by g --table between --no-meta --digits 6
+0 compare_many_pairs.txt       awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<300;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM compare - --by g --table pairs --pairs g1:g2 --no-meta --digits 6
+
+# summarize: tests/fixtures/swim_small.csv holds directional rows modelled on the exosome review
+# (the numbers 18.08 %, 28.19 % and 16-fold as the review reports them; the refs are labels);
+# swim_bad_effect_of.csv has one defect: effect_of 'insult' on line 14.  The SWiM numbers are
+# checked by hand in tests/test_swim.c.
+0 summarize_small.txt          $METASUM summarize tests/fixtures/swim_small.csv --outcomes tests/fixtures/swim_small_outcomes.csv
+0 summarize_small_prep.txt     $METASUM summarize tests/fixtures/swim_small.csv --outcomes tests/fixtures/swim_small_outcomes.csv --by source,preparation,outcome --table votes --per-row
+0 summarize_no_dict.txt        $METASUM summarize tests/fixtures/swim_small.csv --table votes --no-meta
+0 -                            $METASUM summarize --help
+1 summarize_bad_effect_of.txt  $METASUM summarize tests/fixtures/swim_bad_effect_of.csv --outcomes tests/fixtures/swim_small_outcomes.csv --table votes
+2 summarize_bad_table.txt      $METASUM summarize tests/fixtures/swim_small.csv --table nope
+0 summarize_exosome_cmp.txt   $METASUM summarize datasets/exosome_skin_aging/effects.csv --table comparisons
+0 summarize_exosome_time.txt  $METASUM summarize datasets/exosome_skin_aging/effects.csv --table timecourse --no-meta

@@ -1,0 +1,130 @@
+/* Mixed-effects meta-regression matching metafor 3.8 rma.uni(yi, vi, mods = ...).
+ *
+ * Model: yi = x_i'beta + u_i + e_i, u_i ~ N(0, tau2), e_i ~ N(0, vi).  Weighted least squares with
+ * W = diag(1/(vi + tau2)); the residual tau2 by REML or ML (Fisher scoring), DL or HE (closed
+ * form), or fixed at 0 (EE/FE/CE).  Coefficients with SEs, z or Knapp-Hartung t tests, the omnibus
+ * moderator test QM, the residual heterogeneity test QE and the pseudo-R2.  Every quantity uses
+ * O(k p^2) sums built from the hat values (no k x k matrix).  Formulas: src/core/metareg.c.
+ *
+ * A design (msum_design) holds the model matrix: an intercept, continuous moderators and
+ * dummy-coded categorical moderators with a named reference level.
+ */
+#ifndef METASUM_METAREG_H
+#define METASUM_METAREG_H
+
+#include <math.h>
+#include <stddef.h>
+
+#include "metasum/pool.h"
+
+/* ---- design matrices ---------------------------------------------------------------------- */
+
+typedef struct msum_design msum_design;
+
+/* A k-row design holding only the intercept column (coefficient "intrcpt", as metafor).
+ * NULL on allocation failure or k = 0. */
+msum_design *msum_design_new(size_t k);
+void msum_design_free(msum_design *d);
+
+/* Add a continuous moderator: one coefficient named `name` (metafor: the variable name).
+ * x has k values.  Returns MSUM_OK, MSUM_EDATA (a value is NaN or infinite), MSUM_EINVAL,
+ * MSUM_ENOMEM. */
+int msum_design_add_num(msum_design *d, const char *name, const double *x);
+
+/* Add a categorical moderator, dummy (treatment) coded: one coefficient per level other than the
+ * reference, named "name[level]" (metafor names it "factor(name)level").  Levels are the
+ * distinct texts of x (k entries, none NULL) in byte (C locale) order, which is R's factor()
+ * order for ASCII names of one case (R in an English locale ignores case: "MSC" < "hucMSC" here,
+ * "hucMSC" < "MSC" there); the reference is `ref` when given (it must be one of
+ * the levels: MSUM_EDATA otherwise), else the first level (R's factor() default).
+ * Returns MSUM_OK, MSUM_EDATA (unknown ref; a single level adds no column and is MSUM_EDATA
+ * too, since the moderator cannot be estimated), MSUM_EINVAL, MSUM_ENOMEM. */
+int msum_design_add_factor(msum_design *d, const char *name, const char *const *x,
+                           const char *ref);
+
+size_t msum_design_nrows(const msum_design *d);
+size_t msum_design_ncoef(const msum_design *d);
+/* Coefficient name ("intrcpt", "ablat", "alloc[random]") and the moderator it belongs to
+ * ("intrcpt", "ablat", "alloc"). */
+const char *msum_design_coef_name(const msum_design *d, size_t j);
+const char *msum_design_coef_term(const msum_design *d, size_t j);
+/* Element (row i, coefficient j) of the model matrix. */
+double msum_design_x(const msum_design *d, size_t i, size_t j);
+/* The reference level of the categorical moderator `name`, or NULL. */
+const char *msum_design_ref_level(const msum_design *d, const char *name);
+
+/* ---- fitting ------------------------------------------------------------------------------ */
+
+typedef struct {
+    msum_estimator method; /* EE/FE/CE, DL, HE, ML or REML [REML]; others are MSUM_EINVAL */
+    msum_test test;        /* z, t, knha or adhoc [z] */
+    double level;          /* confidence level in (0,1) [0.95] */
+    double threshold;      /* Fisher scoring stops when |change in tau2| < threshold [1e-10];
+                              metafor's default is 1e-5 */
+    int maxiter;           /* Fisher scoring iterations [1000]; metafor: 100 */
+    double step_adj;       /* Fisher scoring step length factor (metafor stepadj) [1] */
+    int fallback;          /* REML/ML not converged: fall back to DL and say so [1];
+                              0: return MSUM_ENOCONV */
+    int ll0check;          /* metafor's ll0check: after ML/REML, set tau2 = 0 when the
+                              likelihood there is higher by more than 1.2e-4 [1] */
+    double tau2_fixed;     /* NaN: estimate tau2; otherwise use this value (metafor tau2=) [NaN] */
+    int r2;                /* compute the pseudo-R2 (refits the intercept-only model) [1] */
+} msum_metareg_opts;
+
+#define MSUM_METAREG_OPTS_DEFAULT {MSUM_EST_REML, MSUM_TEST_Z, 0.95, 1e-10, 1000, 1.0, 1, 1, NAN, 1}
+
+typedef struct {
+    msum_estimator method;      /* as requested */
+    msum_estimator method_used; /* whose tau2 the numbers use (DL after a fallback) */
+    const char *fallback;       /* static text saying why method_used != method, or "" */
+    msum_test test;
+    double level;
+    size_t k, p;                /* studies, coefficients */
+    size_t m;                   /* coefficients tested by QM: all but the intercept */
+    int intercept;              /* 1 when coefficient 0 is the intercept */
+
+    char **names;               /* p coefficient names (owned) */
+    double *beta, *se, *stat, *pval, *ci_lb, *ci_ub; /* p each (owned) */
+    double *vb;                 /* p x p covariance of beta, row-major, KH-scaled (owned) */
+    double df;                  /* k - p for t/knha/adhoc; NaN for z */
+    double s2w;                 /* Knapp-Hartung factor; 1 unless knha/adhoc */
+
+    double tau2, se_tau2, tau;  /* residual heterogeneity; se_tau2 NaN for EE/FE/CE/HE */
+    double vt;                  /* typical within-study variance (k-p)/tr(P), W = diag(1/vi) */
+    double I2, H2;              /* residual I2 (percent) and H2, metafor's definitions */
+    double QE, QEdf, QEp;       /* residual heterogeneity test, df k - p */
+    double QM, QMdf, QMdf2, QMp;/* omnibus test of the m moderators: chi-square(QMdf) under z,
+                                   F(QMdf, QMdf2 = k - p) under t/knha/adhoc (QMdf2 NaN for z) */
+    double R2;                  /* pseudo-R2 in percent, NaN without intercept or moderators */
+    double tau2_RE;             /* tau2 of the intercept-only fit used by R2 (NaN if none) */
+    double logLik, deviance, AIC, BIC, AICc; /* metafor fitstats(): restricted likelihood for
+                                   REML fits, ML likelihood otherwise */
+    int iterations;             /* Fisher scoring iterations (0 for closed forms) */
+    int converged;              /* 0 when the requested iteration failed */
+    char message[256];          /* why a fit failed (e.g. which moderators are collinear) */
+} msum_metareg_result;
+
+/* Fit yi ~ design with the options (NULL = defaults).  yi, vi have msum_design_nrows(d) values;
+ * every yi finite, every vi finite and > 0.  On success the caller frees the arrays with
+ * msum_metareg_result_free().  Returns MSUM_OK; MSUM_EINVAL (NULL pointer, bad option or an
+ * unsupported estimator); MSUM_EDATA (bad yi/vi, k < p, or a rank-deficient design:
+ * out->message names the moderators involved); MSUM_ENOCONV (not converged and fallback off:
+ * out is filled with the last iterate and must be freed too); MSUM_ENOMEM.  After any other
+ * error nothing needs freeing. */
+int msum_metareg(const double *yi, const double *vi, const msum_design *d,
+                 const msum_metareg_opts *o, msum_metareg_result *out);
+
+/* The same from a raw model matrix X (k x p, row-major).  `intercept` says whether column 0 is
+ * the intercept (then QM tests columns 1..p-1 and R2 is computed); names may be NULL
+ * ("X1", "X2", ... as metafor). */
+int msum_metareg_x(const double *yi, const double *vi, size_t k, const double *X, size_t p,
+                   int intercept, const char *const *names, const msum_metareg_opts *o,
+                   msum_metareg_result *out);
+
+/* Free the arrays of a result (not the struct itself); accepts a zeroed struct. */
+void msum_metareg_result_free(msum_metareg_result *r);
+
+/* Index of a coefficient by name, or -1. */
+int msum_metareg_coef(const msum_metareg_result *r, const char *name);
+
+#endif

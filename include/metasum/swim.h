@@ -1,0 +1,120 @@
+/* Synthesis without meta-analysis (SWiM; Campbell et al., BMJ 2020;368:l6890) for effects
+ * reported without a variance: direction standardised by an outcome dictionary, vote counting
+ * with a Wilson score CI and an exact sign test, magnitudes on the ROM scale, descriptive
+ * comparisons of reported numbers, an evidence map and time courses.
+ *
+ * Input is plain arrays of msum_swim_row (one per reported effect, strings borrowed from the
+ * caller); output is msum_table values (include/metasum/table.h) whose metadata names the
+ * method and the scale.  Rows whose effect_of is "exposure" (a finding about the insult, e.g.
+ * UVB lowers viability) are never mixed with treatment rows: they form their own cells with
+ * effect_of = exposure.  Rows whose comparator is itself a treatment ("head-to-head": iPSC-EV
+ * vs MSC-EV; see msum_swim_comparisons) are not effects against a control: they are left out
+ * of votes, magnitudes and time courses, counted apart in the evidence map, and listed in the
+ * comparisons table.
+ */
+#ifndef METASUM_SWIM_H
+#define METASUM_SWIM_H
+
+#include <stddef.h>
+
+#include "metasum/dict.h"
+#include "metasum/record.h"
+#include "metasum/table.h"
+
+/* ---- binomial building blocks ------------------------------------------------------------- */
+
+/* Wilson score interval for x successes in n trials (Wilson 1927; R prop.test(x, n,
+ * correct = FALSE)$conf.int): (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n), clamped
+ * to [0, 1].  Returns MSUM_OK, MSUM_EINVAL (n < 1, x outside [0, n], level outside (0,1)). */
+int msum_wilson_ci(double x, double n, double level, double *lb, double *ub);
+
+/* Clopper-Pearson exact interval (Clopper & Pearson 1934; R binom.test()$conf.int): beta
+ * quantiles, lb = 0 when x = 0 and ub = 1 when x = n.  Returns as msum_wilson_ci. */
+int msum_clopper_pearson_ci(double x, double n, double level, double *lb, double *ub);
+
+/* Exact two-sided sign test of x successes in n trials against p = 1/2 (R binom.test(x, n)):
+ * min(1, 2 min(P[X <= x], P[X >= x])).  NaN for n < 1 or x outside [0, n]. */
+double msum_sign_test_p(double x, double n);
+
+/* ---- SWiM rows ---------------------------------------------------------------------------- */
+
+/* One outcome of the dictionary (msum_benefit: include/metasum/dict.h). */
+typedef struct {
+    const char *outcome;
+    msum_benefit beneficial;
+} msum_swim_outcome;
+
+/* One reported effect.  Text fields may be NULL or "" (missing). */
+typedef struct {
+    const char *id, *source, *preparation, *model, *exposure, *outcome, *comparator;
+    int about_exposure;        /* 1 when effect_of = exposure, 0 for treatment (the default) */
+    msum_direction direction;  /* reported direction; NONE: taken from the sign of rom */
+    msum_input input;          /* the form of the number: PERCENT and FOLD give `value` */
+    double value;              /* the reported number (pct for percent_change, fold for
+                                  fold_change), NaN otherwise */
+    double rom;                /* the effect on the ROM scale (log ratio), NaN when none */
+    double time;               /* time point, NaN when not given */
+    const char *time_unit;     /* day, week, passage, h */
+    const char *ref;           /* the study (reference key); rows of one study in a cell give
+                                  one vote unless opts.per_row */
+} msum_swim_row;
+
+typedef struct {
+    double level;        /* confidence level of the Wilson CI [0.95] */
+    int by_preparation;  /* split vote-count and magnitude cells by preparation [0] */
+    int by_model;        /* ... by model [0] */
+    int by_exposure;     /* ... by exposure [0] */
+    int per_row;         /* vote per row instead of per study [0] */
+} msum_swim_opts;
+
+#define MSUM_SWIM_OPTS_DEFAULT {0.95, 0, 0, 0, 0}
+
+/* Direction of a row standardised to the outcome's good direction: +1 beneficial, -1 harmful,
+ * 0 no change, 2 not classifiable (no direction and no sign, or an outcome whose beneficial
+ * direction is none/unknown).  *dir receives the direction used (reported, else the sign of
+ * rom). */
+int msum_swim_classify(const msum_swim_row *r, msum_benefit b, msum_direction *dir);
+
+/* Vote counting per source x outcome x effect_of (x preparation, model, exposure as asked).
+ * The unit is the study: the rows of one `ref` in a cell (e.g. three time points) give one vote,
+ * in their common direction, or none when they disagree ("mixed"); rows without a ref vote
+ * alone; opts.per_row makes every row a vote.  Counts of beneficial / harmful / no-change /
+ * mixed / unclassified votes, the proportion beneficial among beneficial + harmful votes with
+ * its Wilson score CI, and the exact two-sided sign test on them (no-change votes are excluded
+ * from proportion and test).  *out belongs to the caller.  Returns MSUM_OK, MSUM_EINVAL,
+ * MSUM_ENOMEM. */
+int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
+                    size_t ndict, const msum_swim_opts *o, msum_table **out);
+
+/* Evidence map: one row per source x outcome over every source in the rows and every outcome
+ * in the rows or the dictionary, including cells without evidence (n_rows = 0), with counts by
+ * kind (treatment, head-to-head, exposure) and direction, the preparations and models seen and
+ * a short text summary. */
+int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
+                           size_t ndict, const msum_swim_opts *o, msum_table **out);
+
+/* Magnitudes per source x outcome x effect_of cell (split as the options ask) on the ROM scale:
+ * n, median, quartiles (R quantile type 7), minimum, maximum, and exp(median) as a ratio. */
+int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
+                         msum_table **out);
+
+/* Descriptive comparisons of reported numbers, labelled descriptive (no variance, no CI):
+ *  - "across rows": two rows with the same outcome, model, exposure, effect_of and time but a
+ *    different source-preparation, both with a ROM: absolute difference of the reported numbers
+ *    (percentage points when both are percent changes), ratio of the numbers, both ROMs and
+ *    their difference, with exp() and log2 of that difference;
+ *  - "head-to-head": a row whose comparator is itself a treatment (it names a source, a
+ *    source-preparation label or ends in "-<preparation>" of one present in the rows, e.g.
+ *    iPSC-EV vs MSC-EV 16-fold): its direction, and the reported ratio, its ROM and log2 when
+ *    it has a number.
+ * In each across-rows pair, a is the row with the larger |ROM|. */
+int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
+                          msum_table **out);
+
+/* Time courses: an outcome's findings by time point within source x preparation x model x
+ * exposure x effect_of groups that have two or more distinct time points (e.g. days 7, 14, 28;
+ * passages P5, P15, P28), one row per time point in increasing order. */
+int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
+                         size_t ndict, const msum_swim_opts *o, msum_table **out);
+
+#endif
