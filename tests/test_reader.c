@@ -277,3 +277,37 @@ Test(reader, each_malformed_fixture_reports_its_one_defect)
         msum_diags_free(d);
     }
 }
+
+/* Row filter: only rows whose cells equal the filter's values come out, with their own
+ * physical lines; an unknown column is a diagnostic on line 1. */
+Test(reader, filter_keeps_matching_rows)
+{
+    static const char csv[] = "id,alloc,src\n"
+                              "a,random,x\n"
+                              "b,systematic,x\n"
+                              "c,random,y\n"
+                              "d,random,x\n";
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_mem(csv, sizeof csv - 1, "f.csv", 0, d, &r), MSUM_OK);
+    cr_assert_eq(msum_reader_filter(r, "alloc=random;src=x"), MSUM_OK);
+    msum_row row;
+    cr_assert_eq(msum_reader_next(r, &row), 1);
+    cr_expect_str_eq(row.cell[0], "a");
+    cr_expect_eq(row.row_line, 2);
+    cr_assert_eq(msum_reader_next(r, &row), 1);
+    cr_expect_str_eq(row.cell[0], "d");
+    cr_expect_eq(row.row_line, 5);
+    cr_expect_eq(msum_reader_next(r, &row), 0);
+    msum_reader_free(r);
+
+    cr_assert_eq(msum_reader_open_mem(csv, sizeof csv - 1, "f.csv", 0, d, &r), MSUM_OK);
+    cr_expect_eq(msum_reader_filter(r, "nope=1"), MSUM_EDATA);
+    cr_expect_eq(msum_diags_errors(d), 1);
+    char buf[256];
+    msum_diag_format(msum_diags_get(d, 0), buf, sizeof buf);
+    cr_expect_str_eq(buf, "f.csv:1: error: filter 'nope=1': expected COLUMN=VALUE with a column "
+                          "of the header");
+    msum_reader_free(r);
+    msum_diags_free(d);
+}

@@ -49,6 +49,11 @@ typedef struct msum_dataset msum_dataset;
 int msum_dataset_read(const char *path, msum_diags *diags, msum_dataset **out);
 void msum_dataset_free(msum_dataset *ds);
 
+/* The same, keeping only the rows that match `filter` (msum_reader_filter(); NULL or "" keeps
+ * every row).  An unknown filter column is reported in diags and returns MSUM_EDATA. */
+int msum_dataset_read_filtered(const char *path, const char *filter, msum_diags *diags,
+                               msum_dataset **out);
+
 const char *msum_dataset_name(const msum_dataset *ds); /* the file name used in diagnostics */
 size_t msum_dataset_ncols(const msum_dataset *ds);
 const char *msum_dataset_colname(const msum_dataset *ds, size_t col);

@@ -52,6 +52,11 @@ const msum_row *msum_reader_header(const msum_reader *r);
  * rest.  Fields may contain NUL bytes (reported): use len, not strlen. */
 int msum_reader_next(msum_reader *r, msum_row *row);
 
+/* Keep only rows matching `spec`, "COL=VALUE[;COL=VALUE...]" (every clause must hold; exact
+ * text match).  Call after open, before the first msum_reader_next().  An unknown column is
+ * reported in diags.  Returns MSUM_OK (also for NULL or ""), MSUM_EDATA, MSUM_ENOMEM. */
+int msum_reader_filter(msum_reader *r, const char *spec);
+
 /* The name used in diagnostics. */
 const char *msum_reader_name(const msum_reader *r);
 

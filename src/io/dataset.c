@@ -358,10 +358,20 @@ static int ds_add_row(msum_dataset *ds, const msum_row *row)
 
 int msum_dataset_read(const char *path, msum_diags *diags, msum_dataset **out)
 {
+    return msum_dataset_read_filtered(path, NULL, diags, out);
+}
+
+int msum_dataset_read_filtered(const char *path, const char *filter, msum_diags *diags,
+                               msum_dataset **out)
+{
     *out = NULL;
     msum_reader *rd = NULL;
     int rc = msum_reader_open(path, NULL, diags, &rd);
     if (rc != MSUM_OK) return rc;
+    if ((rc = msum_reader_filter(rd, filter)) != MSUM_OK) {
+        msum_reader_free(rd);
+        return rc;
+    }
     msum_dataset *ds = calloc(1, sizeof *ds);
     if (!ds || !(ds->name = strdup(msum_reader_name(rd)))) {
         free(ds);

@@ -31,6 +31,10 @@ typedef struct {
 
 struct msum_reader {
     char *name;
+    /* Row filter (msum_reader_filter): keep rows whose column fcol[i] equals fval[i], all i. */
+    size_t nfilt;
+    int *fcol;
+    char **fval;
     msum_diags *diags;
     FILE *fp;
     int own_fp;
@@ -713,44 +717,92 @@ const msum_row *msum_reader_header(const msum_reader *r) { return &r->header; }
 
 const char *msum_reader_name(const msum_reader *r) { return r->name; }
 
+/* Does the row pass the filter?  Short rows have "" in the missing cells. */
+static int filter_keeps(const msum_reader *r, const msum_row *row)
+{
+    for (size_t i = 0; i < r->nfilt; i++) {
+        const char *v = (size_t)r->fcol[i] < row->n ? row->cell[r->fcol[i]] : "";
+        if (strcmp(v, r->fval[i]) != 0) return 0;
+    }
+    return 1;
+}
+
 int msum_reader_next(msum_reader *r, msum_row *row)
 {
-    while (r->rowhead >= r->nrows) {
-        if (r->fatal) return r->fatal;
-        if (r->pending_fatal) {
-            r->fatal = r->pending_fatal;
-            return r->fatal;
-        }
-        if (r->eof) return 0;
-        int rc = fill(r);
-        if (rc) {
-            r->pending_fatal = -rc;
-            if (r->rowhead >= r->nrows) {
+    for (;;) {
+        while (r->rowhead >= r->nrows) {
+            if (r->fatal) return r->fatal;
+            if (r->pending_fatal) {
                 r->fatal = r->pending_fatal;
                 return r->fatal;
             }
+            if (r->eof) return 0;
+            int rc = fill(r);
+            if (rc) {
+                r->pending_fatal = -rc;
+                if (r->rowhead >= r->nrows) {
+                    r->fatal = r->pending_fatal;
+                    return r->fatal;
+                }
+            }
         }
+        size_t i = r->rowhead++;
+        size_t n = r->row_n[i], first = r->row_first[i];
+        if (grow((void **)&r->cells, &r->cellcap, n + 1, sizeof *r->cells)) {
+            r->fatal = -MSUM_ENOMEM;
+            return r->fatal;
+        }
+        for (size_t j = 0; j < n; j++) r->cells[j] = r->arena + r->f.off[first + j];
+        row->n = n;
+        row->cell = r->cells;
+        row->len = r->f.len + first;
+        row->line = r->f.line + first;
+        row->col = r->f.col + first;
+        row->row_line = n ? r->f.line[first] : r->line;
+        if (filter_keeps(r, row)) return 1;
     }
-    size_t i = r->rowhead++;
-    size_t n = r->row_n[i], first = r->row_first[i];
-    if (grow((void **)&r->cells, &r->cellcap, n + 1, sizeof *r->cells)) {
-        r->fatal = -MSUM_ENOMEM;
-        return r->fatal;
+}
+
+int msum_reader_filter(msum_reader *r, const char *spec)
+{
+    if (!spec || !*spec) return MSUM_OK;
+    const msum_row *h = msum_reader_header(r);
+    int bad = 0;
+    for (const char *p = spec; *p;) {
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        int col = -1;
+        for (size_t c = 0; eq && c < h->n; c++)
+            if (h->len[c] == (size_t)(eq - p) && memcmp(h->cell[c], p, h->len[c]) == 0)
+                col = (int)c;
+        if (col < 0) {
+            msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, 1, 0, NULL,
+                           "filter '%.*s': expected COLUMN=VALUE with a column of the header",
+                           (int)len, p);
+            bad = 1;
+        } else {
+            int *fc = realloc(r->fcol, (r->nfilt + 1) * sizeof *fc);
+            if (fc) r->fcol = fc;
+            char **fv = fc ? realloc(r->fval, (r->nfilt + 1) * sizeof *fv) : NULL;
+            if (fv) r->fval = fv;
+            char *v = fv ? strndup(eq + 1, len - (size_t)(eq + 1 - p)) : NULL;
+            if (!v) return MSUM_ENOMEM;
+            r->fcol[r->nfilt] = col;
+            r->fval[r->nfilt++] = v;
+        }
+        p += len + (end != NULL);
     }
-    for (size_t j = 0; j < n; j++) r->cells[j] = r->arena + r->f.off[first + j];
-    row->n = n;
-    row->cell = r->cells;
-    row->len = r->f.len + first;
-    row->line = r->f.line + first;
-    row->col = r->f.col + first;
-    row->row_line = n ? r->f.line[first] : r->line;
-    return 1;
+    return bad ? MSUM_EDATA : MSUM_OK;
 }
 
 void msum_reader_free(msum_reader *r)
 {
     if (!r) return;
     csv_free(&r->csv);
+    for (size_t i = 0; i < r->nfilt; i++) free(r->fval[i]);
+    free(r->fval);
+    free(r->fcol);
     if (r->own_fp && r->fp) fclose(r->fp);
     free(r->name);
     free(r->buf);
