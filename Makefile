@@ -63,10 +63,14 @@ $(TESTBIN): $(TEST_OBJ) $(ALIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(ALIB) $(TEST_LIBS) $(LIBS)
 
-# Reports are regenerated from datasets/ by the manifest; deterministic bytes.
+# Reports are regenerated from datasets/ by the manifest (deterministic bytes), into a fresh
+# folder that replaces reports/ only when every analysis succeeded.
 report: deps
 	$(MAKE) all
-	$(BIN) report datasets/analyses.csv -o reports
+	rm -rf $(BUILD)/reports.new
+	$(BIN) report datasets/analyses.csv -o $(BUILD)/reports.new
+	rm -rf reports && mv $(BUILD)/reports.new reports
+	@echo "report: reports/index.html"
 
 # CLI golden cases first, Criterion last: the closing lines are Criterion's synthesis.
 check: deps

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "cli.h"
 #include "cli_args.h"
 #include "metasum/dataset.h"
@@ -22,6 +23,7 @@ void usage_compare(FILE *fp)
 "\n"
 "Options:\n"
 "    --by COLUMN          the grouping column (required), e.g. source, alloc\n"
+"    --filter COL=VAL     only rows whose COL equals VAL (several: COL=A;COL2=B)\n"
 "    --measure M          effect size for rows that allow several: MD, SMD, ROM (means),\n"
 "                         RR, OR, RD (2x2 counts) [the rows' own measure]\n"
 "    --method M           tau2 estimator: REML, ML, DL, HE, FE (EE, CE) [REML]; per-group\n"
@@ -56,6 +58,7 @@ void usage_compare(FILE *fp)
 
 typedef struct {
     const char *file, *by, *mods, *pairs, *table;
+    const char *filter;
     const char *ref_col[MAXLIST], *ref_lv[MAXLIST];
     int nref;
     char *refbuf[MAXLIST];
@@ -97,6 +100,9 @@ static int parse(int argc, char **argv, opts *o)
         int r;
         if (strcmp(a, "--no-meta") == 0) {
             o->meta = 0;
+        } else if ((r = cli_arg(argc, argv, &i, "--filter", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            o->filter = v;
         } else if ((r = cli_arg(argc, argv, &i, "--by", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
             o->by = v;
@@ -379,6 +385,9 @@ static int wanted(const opts *o, const char *name)
     return strcmp(o->table, "all") == 0 || strcmp(o->table, name) == 0;
 }
 
+/* Set while a report analysis runs the subcommand: the tables go there, not to stdout. */
+static analysis_output *capture;
+
 int cmd_compare(int argc, char **argv)
 {
     opts o;
@@ -395,7 +404,7 @@ int cmd_compare(int argc, char **argv)
         rc = EXIT_NUMERICAL;
         goto out;
     }
-    int st = msum_dataset_read(o.file, dg, &ds);
+    int st = msum_dataset_read_filtered(o.file, o.filter, dg, &ds);
     if (st == MSUM_EIO || st == MSUM_ENOMEM) {
         rc = st == MSUM_EIO ? EXIT_IO : EXIT_NUMERICAL;
         goto out;
@@ -490,7 +499,15 @@ int cmd_compare(int argc, char **argv)
     const msum_table *out[5];
     size_t nout = 0;
     for (int t = 0; t < 5; t++)
-        if (tabs[t] && wanted(&o, msum_table_name(tabs[t]))) out[nout++] = tabs[t];
+        if (tabs[t] && wanted(&o, msum_table_name(tabs[t]))) {
+            if (capture) { /* a report analysis takes the tables instead */
+                if (analysis_add_table(capture, tabs[t]) != MSUM_OK) rc = EXIT_NUMERICAL;
+                tabs[t] = NULL;
+            } else {
+                out[nout++] = tabs[t];
+            }
+        }
+    if (capture) goto out;
     msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
     wo.digits = o.digits;
     wo.meta = o.meta;
@@ -507,4 +524,31 @@ out:
 out_opts:
     for (int i = 0; i < o.nref; i++) free(o.refbuf[i]);
     return rc;
+}
+
+/* As a report analysis: the subcommand with the manifest's settings, its tables captured. */
+int analysis_compare(const analysis_spec *spec, const char *path, analysis_output *out,
+                     msum_diags *diags)
+{
+    char *by = analysis_list(spec->by), *mods = analysis_list(spec->mods);
+    char *argv[16];
+    int argc = 0;
+    argv[argc++] = "compare";
+    argv[argc++] = (char *)path;
+    if (*spec->by) argv[argc++] = "--by", argv[argc++] = by;
+    if (*spec->mods) argv[argc++] = "--mods", argv[argc++] = mods;
+    if (*spec->measure) argv[argc++] = "--measure", argv[argc++] = (char *)spec->measure;
+    if (*spec->method) argv[argc++] = "--method", argv[argc++] = (char *)spec->method;
+    if (*spec->test) argv[argc++] = "--test", argv[argc++] = (char *)spec->test;
+    if (*spec->filter) argv[argc++] = "--filter", argv[argc++] = (char *)spec->filter;
+    argv[argc] = NULL;
+    capture = out;
+    int rc = by && mods ? cmd_compare(argc, argv) : EXIT_NUMERICAL;
+    capture = NULL;
+    free(by);
+    free(mods);
+    if (rc != EXIT_OK)
+        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, NULL,
+                       "compare on %s failed (exit %d; messages above)", spec->dataset, rc);
+    return rc == EXIT_OK ? MSUM_OK : rc == EXIT_IO ? MSUM_EIO : MSUM_EDATA;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../io/fmt_fast.h"
+#include "analysis.h"
 #include "cli.h"
 #include "metasum/dataset.h"
 #include "metasum/reader.h"
@@ -344,12 +345,18 @@ typedef struct {
     const char *mem;
     size_t memlen;
     const char *name;
+    const char *filter; /* msum_reader_filter() spec, or NULL */
 } source;
 
 static int open_source(const source *s, msum_diags *d, msum_reader **r)
 {
-    if (s->mem) return msum_reader_open_mem(s->mem, s->memlen, s->name, 0, d, r);
-    return msum_reader_open(s->path, s->name, d, r);
+    int st = s->mem ? msum_reader_open_mem(s->mem, s->memlen, s->name, 0, d, r)
+                    : msum_reader_open(s->path, s->name, d, r);
+    if (st == MSUM_OK && (st = msum_reader_filter(*r, s->filter)) != MSUM_OK) {
+        msum_reader_free(*r);
+        *r = NULL;
+    }
+    return st;
 }
 
 /* What a pass learns about the whole input. */
@@ -613,7 +620,7 @@ int cmd_effects(int argc, char **argv)
     }
 
     int from_stdin = strcmp(o.path, "-") == 0, two_pass = o.eo.to == MSUM_CC_IF0ALL;
-    source src = {o.path, NULL, 0, from_stdin ? "<stdin>" : o.path};
+    source src = {o.path, NULL, 0, from_stdin ? "<stdin>" : o.path, NULL};
     char *mem = NULL;
     survey sv = {0, 0};
     writer w = {{NULL, 0, 0}, 1, 0, 0, from_stdin ? (size_t)-1 : COLLECT_LIMIT};
@@ -681,4 +688,44 @@ done:
     msum_diags_free(diags);
     msum_diags_free(again);
     return rc;
+}
+
+/* ---- as a report analysis ---------------------------------------------------------------- */
+
+int analysis_effects(const analysis_spec *spec, const char *path, analysis_output *out,
+                     msum_diags *diags)
+{
+    effects_opts o = {path, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_ESCALC_OPTS_DEFAULT, 0,
+                      ','};
+    if (*spec->measure && !parse_measure(spec->measure, &o)) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "measure",
+                       "found '%s', expected MD, SMD, ROM, RR, OR or RD", spec->measure);
+        return MSUM_EDATA;
+    }
+    if (msum_escalc_prepare(&o.eo) != MSUM_OK) return MSUM_EINVAL;
+    source src = {path, NULL, 0, path, spec->filter};
+    survey sv = {0, 0};
+    writer w = {{NULL, 0, 0}, 1, 0, 0, (size_t)-1};
+    int rc = run_pass(&src, &o, diags, &sv, &w);
+    if (rc == EXIT_OK && sv.missing_measure) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "measure",
+                       "%s rows need a measure", msum_input_name((msum_input)sv.missing_measure));
+        rc = EXIT_DATA;
+    }
+    int st = rc == EXIT_OK ? MSUM_OK : rc == EXIT_IO ? MSUM_ENOMEM : MSUM_EDATA;
+    if (st == MSUM_OK && w.err) st = MSUM_ENOMEM;
+    if (st == MSUM_OK) {
+        msum_table *t = analysis_table_from_csv(w.b.p, w.b.len, "effects",
+                                                 *spec->title ? spec->title : spec->id,
+                                                 computed_names + 2, NCOMPUTED - 2);
+        if (t) {
+            msum_table_set_meta(t, "input", spec->dataset);
+            msum_table_set_meta(t, "method", "effect sizes as metafor escalc (vtype LS); "
+                                             "conversions per row in column 'conversion'");
+            msum_table_set_meta(t, "scale", "per row: column 'scale' (log for ROM, RR, OR)");
+        }
+        st = analysis_add_table(out, t);
+    }
+    free(w.b.p);
+    return st;
 }

@@ -3,10 +3,13 @@
  * weights.  Only doubles are kept per row (yi, vi), so a million rows fit in a few MB.
  */
 #include <errno.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "cli.h"
 #include "metasum/dataset.h"
 #include "metasum/escalc.h"
@@ -189,6 +192,8 @@ typedef struct {
     msum_measure measure;
     char *by;          /* comma-separated column names, or NULL */
     int weights, meta;
+    int keep;          /* keep each study's line and id (weights, forest plots) */
+    const char *filter; /* msum_reader_filter() spec, or NULL */
     msum_write_opts wo;
     msum_format format;
     const char *output, *file;
@@ -224,7 +229,7 @@ static int parse_level(const char *s, double *out)
     return 1;
 }
 
-static int parse_args(int argc, char **argv, pool_args *a)
+static void args_init(pool_args *a)
 {
     static const msum_pool_opts po = MSUM_POOL_OPTS_DEFAULT;
     static const msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
@@ -234,6 +239,11 @@ static int parse_args(int argc, char **argv, pool_args *a)
     a->wo.meta = 0;
     a->format = MSUM_FMT_CSV;
     a->output = "-";
+}
+
+static int parse_args(int argc, char **argv, pool_args *a)
+{
+    args_init(a);
     for (int i = 1; i < argc; i++) {
         const char *v;
         int missing = 0;
@@ -286,7 +296,7 @@ static int parse_args(int argc, char **argv, pool_args *a)
             cli_error("pool", "%s: expected a value", arg);
             return 0;
         } else if (strcmp(arg, "--weights") == 0 || strcmp(arg, "-w") == 0) {
-            a->weights = 1;
+            a->weights = a->keep = 1;
         } else if (strcmp(arg, "--no-fallback") == 0) {
             a->pool.fallback = 0;
         } else if (strcmp(arg, "--meta") == 0) {
@@ -372,6 +382,11 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     if (st == MSUM_ENOMEM) return EXIT_NUMERICAL;
     if (st != MSUM_OK) return EXIT_IO;
     const char *fname = msum_reader_name(rd);
+    st = msum_reader_filter(rd, a->filter);
+    if (st != MSUM_OK) {
+        msum_reader_free(rd);
+        return st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_DATA;
+    }
     msum_typer *ty;
     st = msum_typer_new(msum_reader_header(rd), fname, d, &ty);
     if (st != MSUM_OK) {
@@ -385,7 +400,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         rc = EXIT_USAGE;
         goto done;
     }
-    int c_id = a->weights ? msum_typer_col(ty, "id") : -1;
+    int c_id = a->keep ? msum_typer_col(ty, "id") : -1;
     int c_measure = msum_typer_col(ty, "measure"), c_input = msum_typer_col(ty, "input");
     *has_id = c_id >= 0;
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
@@ -475,7 +490,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             continue;
         }
         const char *id = c_id >= 0 && (size_t)c_id < row.n ? row.cell[c_id] : NULL;
-        if (group_add(g, e.yi, e.vi, row.row_line, id, a->weights) != MSUM_OK) {
+        if (group_add(g, e.yi, e.vi, row.row_line, id, a->keep) != MSUM_OK) {
             rc = EXIT_NUMERICAL;
             goto done;
         }
@@ -801,6 +816,45 @@ static void group_label(const bycols *by, const char *key, char *buf, size_t siz
     }
 }
 
+/* Pool every group that has rows (in *res, calloc'ed, one per group).  Returns MSUM_OK, or the
+ * failing status with the group's index in *failed. */
+static int pool_groups(const pool_args *a, const groups *gs, msum_pool_result **res,
+                       int *any_log, int *any_z, size_t *failed)
+{
+    *res = calloc(gs->n ? gs->n : 1, sizeof **res);
+    if (!*res) return MSUM_ENOMEM;
+    for (size_t i = 0; i < gs->n; i++) {
+        const group *g = &gs->g[i];
+        msum_pool_result *r = &(*res)[i];
+        if (g->k == 0) {
+            r->method = r->method_used = a->pool.method;
+            r->test = a->pool.test;
+            r->level = a->pool.level;
+            continue;
+        }
+        int st = msum_pool(g->yi, g->vi, g->k, &a->pool, r);
+        if (st != MSUM_OK) {
+            *failed = i;
+            return st;
+        }
+        msum_scale sc = msum_measure_scale(g->measure);
+        *any_log |= sc == MSUM_SCALE_LOG;
+        *any_z |= sc == MSUM_SCALE_FISHER_Z;
+    }
+    return MSUM_OK;
+}
+
+/* The settings every pooled table carries. */
+static void set_meta(msum_table *t, const pool_args *a)
+{
+    char lv[32];
+    msum_table_set_meta(t, "estimator", msum_estimator_name(a->pool.method));
+    msum_table_set_meta(t, "test", msum_test_name(a->pool.test));
+    msum_fmt_num(a->pool.level, 0, lv, sizeof lv);
+    msum_table_set_meta(t, "level", lv);
+    msum_table_set_meta(t, "input", a->file);
+}
+
 int cmd_pool(int argc, char **argv)
 {
     pool_args a;
@@ -829,34 +883,23 @@ int cmd_pool(int argc, char **argv)
                   "fold_change or direction rows; see column k_skipped)", nskipped,
                   nskipped == 1 ? "" : "s");
 
-    res = calloc(gs.n, sizeof *res);
-    if (!res) {
+    int any_log = 0, any_z = 0;
+    size_t failed = 0;
+    int st = pool_groups(&a, &gs, &res, &any_log, &any_z, &failed);
+    if (st == MSUM_ENOMEM) {
+        cli_error("pool", "out of memory");
         rc = EXIT_NUMERICAL;
         goto out;
     }
-    int any_log = 0, any_z = 0;
-    for (size_t i = 0; i < gs.n; i++) {
-        group *g = &gs.g[i];
-        if (g->k == 0) {
-            res[i].method = res[i].method_used = a.pool.method;
-            res[i].test = a.pool.test;
-            res[i].level = a.pool.level;
-            continue;
-        }
-        int st = msum_pool(g->yi, g->vi, g->k, &a.pool, &res[i]);
-        if (st != MSUM_OK) {
-            char label[256];
-            group_label(&by, g->key, label, sizeof label);
-            cli_error("pool", "%s: %s: %s%s", a.file, label, msum_strerror(st),
-                      st == MSUM_ENOCONV ? " (the estimator did not converge; drop "
-                                           "--no-fallback to fall back to PM and DL)"
-                                         : "");
-            rc = EXIT_NUMERICAL;
-            goto out;
-        }
-        msum_scale sc = msum_measure_scale(g->measure);
-        any_log |= sc == MSUM_SCALE_LOG;
-        any_z |= sc == MSUM_SCALE_FISHER_Z;
+    if (st != MSUM_OK) {
+        char label[256];
+        group_label(&by, gs.g[failed].key, label, sizeof label);
+        cli_error("pool", "%s: %s: %s%s", a.file, label, msum_strerror(st),
+                  st == MSUM_ENOCONV ? " (the estimator did not converge; drop "
+                                       "--no-fallback to fall back to PM and DL)"
+                                     : "");
+        rc = EXIT_NUMERICAL;
+        goto out;
     }
     t = a.weights ? weights_table(&gs, &by, res, has_id)
                   : pooled_table(&gs, &by, res, any_log, any_z);
@@ -865,12 +908,7 @@ int cmd_pool(int argc, char **argv)
         rc = EXIT_NUMERICAL;
         goto out;
     }
-    msum_table_set_meta(t, "estimator", msum_estimator_name(a.pool.method));
-    msum_table_set_meta(t, "test", msum_test_name(a.pool.test));
-    char lv[32];
-    msum_fmt_num(a.pool.level, 0, lv, sizeof lv);
-    msum_table_set_meta(t, "level", lv);
-    msum_table_set_meta(t, "input", a.file);
+    set_meta(t, &a);
     const msum_table *ts[] = {t};
     if (msum_write_file(a.output, ts, 1, a.format, &a.wo) != MSUM_OK) {
         cli_error("pool", "cannot write %s", strcmp(a.output, "-") == 0 ? "standard output"
@@ -884,4 +922,147 @@ out:
     bycols_free(&by);
     msum_diags_free(d);
     return rc;
+}
+
+/* ---- as a report analysis ---------------------------------------------------------------- */
+
+/* The forest plot of the pooled groups: one block per group (with its diamond) when grouped,
+ * else the studies and the pooled diamond with its prediction interval. */
+static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
+                        const msum_pool_result *res, const char *title)
+{
+    size_t k = 0, ng = 0;
+    for (size_t i = 0; i < gs->n; i++) k += gs->g[i].k, ng += gs->g[i].k > 0;
+    char **labels = calloc(k + 1, sizeof *labels), **glabels = calloc(ng + 1, sizeof *glabels);
+    double *yi = malloc((k + 1) * sizeof *yi), *lb = malloc((k + 1) * sizeof *lb),
+           *ub = malloc((k + 1) * sizeof *ub), *w = malloc((k + 1) * sizeof *w);
+    size_t *grp = malloc((k + 1) * sizeof *grp);
+    msum_plot_pooled *gp = calloc(ng + 1, sizeof *gp);
+    char *svg = NULL;
+    int log_scale = 0, ok = labels && glabels && yi && lb && ub && w && grp && gp;
+    size_t j = 0, gj = 0;
+    for (size_t i = 0; ok && i < gs->n; i++) {
+        const group *g = &gs->g[i];
+        const msum_pool_result *r = &res[i];
+        if (g->k == 0) continue;
+        log_scale |= msum_measure_scale(g->measure) == MSUM_SCALE_LOG;
+        ok = msum_pool_weights(g->vi, g->k, r, w + j) == MSUM_OK;
+        double z = gsl_cdf_ugaussian_Pinv(0.5 + a->pool.level / 2);
+        for (size_t s = 0; ok && s < g->k; s++, j++) {
+            char buf[64];
+            if (g->id && g->id[s]) snprintf(buf, sizeof buf, "%s", g->id[s]);
+            else snprintf(buf, sizeof buf, "line %ld", g->line[s]);
+            ok = (labels[j] = strdup(buf)) != NULL;
+            yi[j] = g->yi[s];
+            lb[j] = g->yi[s] - z * sqrt(g->vi[s]);
+            ub[j] = g->yi[s] + z * sqrt(g->vi[s]);
+            grp[j] = gj;
+        }
+        char gl[256];
+        group_label(by, g->key, gl, sizeof gl);
+        ok = ok && (glabels[gj] = strdup(gl)) != NULL;
+        gp[gj] = (msum_plot_pooled){by->n ? glabels[gj] : NULL, r->estimate, r->ci_lb, r->ci_ub,
+                                    r->pi_lb, r->pi_ub};
+        gj++;
+    }
+    if (ok) {
+        char est[64];
+        snprintf(est, sizeof est, "RE Model (%s)", msum_estimator_name(res[0].method_used));
+        gp[0].label = by->n ? gp[0].label : est;
+        msum_forest_data fd = {.title = title, .log_scale = log_scale, .null_value = 0,
+                               .k = k, .labels = (const char *const *)labels, .yi = yi,
+                               .ci_lb = lb, .ci_ub = ub, .weights = w};
+        if (by->n) {
+            fd.group = grp;
+            fd.ngroups = gj;
+            fd.group_labels = (const char *const *)glabels;
+            fd.group_pooled = gp;
+        } else {
+            fd.pooled = gp;
+            fd.npooled = 1;
+        }
+        svg = analysis_svg_forest(&fd);
+    }
+    for (size_t i = 0; labels && i < k; i++) free(labels[i]);
+    for (size_t i = 0; glabels && i < ng; i++) free(glabels[i]);
+    free(labels);
+    free(glabels);
+    free(yi);
+    free(lb);
+    free(ub);
+    free(w);
+    free(grp);
+    free(gp);
+    return svg;
+}
+
+static char *funnel_svg(const group *g, const msum_pool_result *r, const char *title)
+{
+    double *sei = malloc((g->k + 1) * sizeof *sei);
+    if (!sei) return NULL;
+    for (size_t i = 0; i < g->k; i++) sei[i] = sqrt(g->vi[i]);
+    msum_funnel_data fd = {.title = title,
+                           .log_scale = msum_measure_scale(g->measure) == MSUM_SCALE_LOG,
+                           .k = g->k, .yi = g->yi, .sei = sei, .est = r->estimate};
+    char *svg = analysis_svg_funnel(&fd);
+    free(sei);
+    return svg;
+}
+
+static int exit_to_status(int rc)
+{
+    return rc == EXIT_OK ? MSUM_OK : rc == EXIT_IO ? MSUM_EIO : rc == EXIT_NUMERICAL
+                                                                 ? MSUM_ENOCONV : MSUM_EDATA;
+}
+
+int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *out,
+                  msum_diags *diags)
+{
+    pool_args a;
+    args_init(&a);
+    a.file = path;
+    a.filter = spec->filter;
+    a.keep = 1;
+    if ((*spec->measure && !msum_measure_parse(spec->measure, &a.measure)) ||
+        (*spec->method && msum_estimator_parse(spec->method, &a.pool.method) != MSUM_OK) ||
+        (*spec->test && msum_test_parse(spec->test, &a.pool.test) != MSUM_OK)) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, NULL,
+                       "unknown measure '%s', method '%s' or test '%s' (see 'metasum pool "
+                       "--help')", spec->measure, spec->method, spec->test);
+        return MSUM_EDATA;
+    }
+    char *bylist = *spec->by ? analysis_list(spec->by) : NULL;
+    a.by = bylist;
+    groups gs = {0};
+    bycols by = {0};
+    size_t nskipped = 0, failed = 0;
+    int has_id = 0, any_log = 0, any_z = 0;
+    msum_pool_result *res = NULL;
+    int st = exit_to_status(read_rows(&a, diags, &gs, &by, &nskipped, &has_id));
+    if (st == MSUM_OK) {
+        st = pool_groups(&a, &gs, &res, &any_log, &any_z, &failed);
+        if (st != MSUM_OK && st != MSUM_ENOMEM) {
+            char label[256];
+            group_label(&by, gs.g[failed].key, label, sizeof label);
+            msum_diags_add(diags, MSUM_DIAG_ERROR, path, 0, 0, NULL, "%s: %s", label,
+                           msum_strerror(st));
+        }
+    }
+    a.file = spec->dataset; /* tables name the dataset as the manifest does */
+    for (int which = 0; st == MSUM_OK && which < 2; which++) {
+        msum_table *t = which ? weights_table(&gs, &by, res, has_id)
+                              : pooled_table(&gs, &by, res, any_log, any_z);
+        if (t) set_meta(t, &a);
+        st = analysis_add_table(out, t);
+    }
+    const char *title = *spec->title ? spec->title : spec->id;
+    if (st == MSUM_OK && analysis_list_has(spec->plots, "forest"))
+        st = analysis_add_plot(out, "forest", forest_svg(&a, &gs, &by, res, title));
+    if (st == MSUM_OK && analysis_list_has(spec->plots, "funnel") && gs.n == 1 && gs.g[0].k)
+        st = analysis_add_plot(out, "funnel", funnel_svg(&gs.g[0], &res[0], title));
+    free(res);
+    groups_free(&gs);
+    bycols_free(&by);
+    free(bylist);
+    return st;
 }

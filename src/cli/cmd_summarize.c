@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "cli.h"
 #include "cli_args.h"
 #include "metasum/dataset.h"
@@ -27,6 +28,7 @@ void usage_summarize(FILE *fp)
 "Options:\n"
 "    --outcomes FILE      outcome dictionary (outcome, beneficial = increase|decrease|none)\n"
 "                         [outcomes.csv beside FILE]\n"
+"    --filter COL=VAL     only rows whose COL equals VAL (several: COL=A;COL2=B)\n"
 "    --by COLS            cells of the vote counts and magnitudes: source,outcome plus any of\n"
 "                         preparation, model, exposure [source,outcome]\n"
 "    --table T            all, evidence_map, votes, comparisons, magnitudes or timecourse\n"
@@ -53,6 +55,7 @@ void usage_summarize(FILE *fp)
 
 typedef struct {
     const char *file, *outcomes, *table;
+    const char *filter;
     msum_swim_opts so;
     msum_format fmt;
     int digits, meta;
@@ -116,6 +119,9 @@ static int parse(int argc, char **argv, opts *o)
         } else if ((r = cli_arg(argc, argv, &i, "--outcomes", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
             o->outcomes = v;
+        } else if ((r = cli_arg(argc, argv, &i, "--filter", &v))) {
+            if (r < 0) return usage_error("option %s needs a value", a);
+            o->filter = v;
         } else if ((r = cli_arg(argc, argv, &i, "--by", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
             if ((rc = parse_by(v, &o->so)) != EXIT_OK) return rc;
@@ -269,6 +275,9 @@ static char *beside(const char *file)
     return p;
 }
 
+/* Set while a report analysis runs the subcommand: the tables go there, not to stdout. */
+static analysis_output *capture;
+
 int cmd_summarize(int argc, char **argv)
 {
     opts o;
@@ -281,7 +290,7 @@ int cmd_summarize(int argc, char **argv)
     msum_table *tabs[NTABLES] = {0};
     char *dpath = NULL;
     if (!dg) return EXIT_NUMERICAL;
-    int st = msum_dataset_read(o.file, dg, &ds);
+    int st = msum_dataset_read_filtered(o.file, o.filter, dg, &ds);
     if (st == MSUM_EIO || st == MSUM_ENOMEM) {
         rc = st == MSUM_EIO ? EXIT_IO : EXIT_NUMERICAL;
         goto out;
@@ -316,8 +325,15 @@ int cmd_summarize(int argc, char **argv)
     const msum_table *outt[NTABLES];
     size_t nout = 0;
     for (int t = 0; t < NTABLES; t++)
-        if (strcmp(o.table, "all") == 0 || strcmp(o.table, table_names[t]) == 0)
-            outt[nout++] = tabs[t];
+        if (strcmp(o.table, "all") == 0 || strcmp(o.table, table_names[t]) == 0) {
+            if (capture) { /* a report analysis takes the tables instead */
+                if (analysis_add_table(capture, tabs[t]) != MSUM_OK) rc = EXIT_NUMERICAL;
+                tabs[t] = NULL;
+            } else {
+                outt[nout++] = tabs[t];
+            }
+        }
+    if (capture) goto out;
     if (msum_write_tables(outt, nout, o.fmt, stdout, &wo) != MSUM_OK) rc = EXIT_IO;
 out:
     if (cli_print_diags(stderr, dg) && rc == EXIT_OK) rc = EXIT_DATA;
@@ -328,4 +344,98 @@ out:
     msum_dataset_free(ds);
     msum_diags_free(dg);
     return rc;
+}
+
+/* ---- as a report analysis ---------------------------------------------------------------- */
+
+/* Index of s in v (adding it when new); -1 when v is full. */
+static long intern(const char **v, size_t *n, size_t cap, const char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(v[i], s) == 0) return (long)i;
+    if (*n == cap) return -1;
+    v[*n] = s;
+    return (long)(*n)++;
+}
+
+/* The evidence map table as a heat map: sources x outcomes, each cell's treatment rows by
+ * direction.  Outcomes without a beneficial direction count as "mixed" (not judged). */
+static char *heatmap_svg(const msum_table *t, const char *title)
+{
+    size_t nr = msum_table_nrows(t);
+    int c_src = msum_table_col_index(t, "source"), c_oc = msum_table_col_index(t, "outcome"),
+        c_ben = msum_table_col_index(t, "n_beneficial"),
+        c_harm = msum_table_col_index(t, "n_harmful"),
+        c_none = msum_table_col_index(t, "n_no_change"),
+        c_trt = msum_table_col_index(t, "n_treatment");
+    if (c_src < 0 || c_oc < 0 || c_ben < 0 || c_harm < 0 || c_none < 0 || c_trt < 0)
+        return NULL;
+    const char **rl = calloc(nr + 1, sizeof *rl), **cl = calloc(nr + 1, sizeof *cl);
+    size_t nrow = 0, ncol = 0;
+    for (size_t i = 0; rl && cl && i < nr; i++) {
+        const char *s = msum_table_text(t, i, (size_t)c_src);
+        const char *o = msum_table_text(t, i, (size_t)c_oc);
+        intern(rl, &nrow, nr, s && *s ? s : "(no source)");
+        intern(cl, &ncol, nr, o ? o : "NA");
+    }
+    unsigned *counts = rl && cl ? calloc(nrow * ncol * MSUM_NEVID + 1, sizeof *counts) : NULL;
+    char *svg = NULL;
+    if (counts) {
+        for (size_t i = 0; i < nr; i++) {
+            const char *s = msum_table_text(t, i, (size_t)c_src);
+            const char *o = msum_table_text(t, i, (size_t)c_oc);
+            long r = intern(rl, &nrow, nr, s && *s ? s : "(no source)");
+            long c = intern(cl, &ncol, nr, o ? o : "NA");
+            unsigned *cell = counts + ((size_t)r * ncol + (size_t)c) * MSUM_NEVID;
+            double ben = msum_table_num(t, i, (size_t)c_ben),
+                   harm = msum_table_num(t, i, (size_t)c_harm),
+                   none = msum_table_num(t, i, (size_t)c_none),
+                   trt = msum_table_num(t, i, (size_t)c_trt);
+            if (isnan(ben)) { /* no beneficial direction: not judged */
+                cell[MSUM_EVID_MIXED] += (unsigned)(isnan(trt) ? 0 : trt);
+            } else {
+                cell[MSUM_EVID_BENEFICIAL] += (unsigned)ben;
+                cell[MSUM_EVID_HARMFUL] += (unsigned)(isnan(harm) ? 0 : harm);
+                cell[MSUM_EVID_NO_CHANGE] += (unsigned)(isnan(none) ? 0 : none);
+            }
+        }
+        msum_heatmap_data hd = {title, nrow, ncol, rl, cl, counts, NULL};
+        svg = analysis_svg_heatmap(&hd);
+    }
+    free(counts);
+    free(rl);
+    free(cl);
+    return svg;
+}
+
+/* As a report analysis: the subcommand with the manifest's settings, its tables captured, and
+ * the evidence map drawn as a heat map. */
+int analysis_summarize(const analysis_spec *spec, const char *path, analysis_output *out,
+                       msum_diags *diags)
+{
+    char *by = analysis_list(spec->by);
+    char *argv[8];
+    int argc = 0;
+    argv[argc++] = "summarize";
+    argv[argc++] = (char *)path;
+    if (*spec->by) argv[argc++] = "--by", argv[argc++] = by;
+    if (*spec->filter) argv[argc++] = "--filter", argv[argc++] = (char *)spec->filter;
+    argv[argc] = NULL;
+    size_t before = out->ntables;
+    capture = out;
+    int rc = by ? cmd_summarize(argc, argv) : EXIT_NUMERICAL;
+    capture = NULL;
+    free(by);
+    if (rc != EXIT_OK) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, NULL,
+                       "summarize on %s failed (exit %d; messages above)", spec->dataset, rc);
+        return rc == EXIT_IO ? MSUM_EIO : MSUM_EDATA;
+    }
+    for (size_t i = before; i < out->ntables; i++)
+        if (analysis_list_has(spec->plots, "evidence_map") &&
+            strcmp(msum_table_name(out->tables[i]), "evidence_map") == 0) {
+            const char *title = *spec->title ? spec->title : spec->id;
+            return analysis_add_plot(out, "evidence_map", heatmap_svg(out->tables[i], title));
+        }
+    return MSUM_OK;
 }
