@@ -273,3 +273,23 @@ Test(swim, timecourse_days_in_order)
     }
     msum_table_free(t);
 }
+
+/* Several rows of one source-preparation in a comparison group are combined (median), so the
+ * table has one row per pair of source-preparations, not per pair of rows. */
+Test(swim, comparisons_combine_rows_of_one_preparation)
+{
+    fill_roms();
+    msum_swim_row m[3] = {rows[0], rows[1], rows[0]};
+    m[2].id = "r1b";
+    m[2].value = 30;
+    m[2].rom = log1p(0.30);
+    msum_table *t;
+    cr_assert_eq(msum_swim_comparisons(m, 3, NULL, &t), MSUM_OK);
+    cr_assert_eq(msum_table_nrows(t), 1, "one pair: ADSC-Ex (2 rows) vs ADSC-CM");
+    assert_close(num(t, 0, "a_n"), 2, 0, "two rows");
+    assert_close(num(t, 0, "b_n"), 1, 0, "one row");
+    assert_close(num(t, 0, "a_value"), (28.19 + 30) / 2, 1e-12, "median of two percents");
+    assert_close(num(t, 0, "a_rom"), (log(1.2819) + log(1.30)) / 2, 1e-12, "median ROM");
+    cr_expect(msum_table_is_na(t, 0, (size_t)msum_table_col_index(t, "a_id")), "no single id");
+    msum_table_free(t);
+}

@@ -61,21 +61,22 @@ typedef struct {
     double level;          /* confidence level in (0,1) [0.95] */
     double threshold;      /* Fisher scoring stops when |change in tau2| < threshold [1e-10];
                               metafor's default is 1e-5 */
-    int maxiter;           /* Fisher scoring iterations [1000]; metafor: 100 */
+    int maxiter;           /* Fisher scoring iterations [100, as metafor] */
     double step_adj;       /* Fisher scoring step length factor (metafor stepadj) [1] */
-    int fallback;          /* REML/ML not converged: fall back to DL and say so [1];
-                              0: return MSUM_ENOCONV */
+    int fallback;          /* REML/ML not converged: maximise the same likelihood by a grid
+                              search and Brent's root of its score instead (DL if even that
+                              fails) and say so [1]; 0: return MSUM_ENOCONV */
     int ll0check;          /* metafor's ll0check: after ML/REML, set tau2 = 0 when the
                               likelihood there is higher by more than 1.2e-4 [1] */
     double tau2_fixed;     /* NaN: estimate tau2; otherwise use this value (metafor tau2=) [NaN] */
     int r2;                /* compute the pseudo-R2 (refits the intercept-only model) [1] */
 } msum_metareg_opts;
 
-#define MSUM_METAREG_OPTS_DEFAULT {MSUM_EST_REML, MSUM_TEST_Z, 0.95, 1e-10, 1000, 1.0, 1, 1, NAN, 1}
+#define MSUM_METAREG_OPTS_DEFAULT {MSUM_EST_REML, MSUM_TEST_Z, 0.95, 1e-10, 100, 1.0, 1, 1, NAN, 1}
 
 typedef struct {
     msum_estimator method;      /* as requested */
-    msum_estimator method_used; /* whose tau2 the numbers use (DL after a fallback) */
+    msum_estimator method_used; /* whose tau2 the numbers use (DL after a failed fallback) */
     const char *fallback;       /* static text saying why method_used != method, or "" */
     msum_test test;
     double level;

@@ -99,15 +99,16 @@ int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_op
                          msum_table **out);
 
 /* Descriptive comparisons of reported numbers, labelled descriptive (no variance, no CI):
- *  - "across rows": two rows with the same outcome, model, exposure, effect_of and time but a
- *    different source-preparation, both with a ROM: absolute difference of the reported numbers
- *    (percentage points when both are percent changes), ratio of the numbers, both ROMs and
- *    their difference, with exp() and log2 of that difference;
+ *  - "across rows": two source-preparations with findings on the same outcome, model,
+ *    exposure, comparator, effect_of and time, both with a ROM (several rows of one
+ *    source-preparation are combined by their median, a_n/b_n say how many): absolute
+ *    difference of the reported numbers (percentage points when both are percent changes),
+ *    ratio of the numbers, both ROMs and their difference, with exp() and log2 of it;
  *  - "head-to-head": a row whose comparator is itself a treatment (it names a source, a
  *    source-preparation label or ends in "-<preparation>" of one present in the rows, e.g.
  *    iPSC-EV vs MSC-EV 16-fold): its direction, and the reported ratio, its ROM and log2 when
  *    it has a number.
- * In each across-rows pair, a is the row with the larger |ROM|. */
+ * In each across-rows pair, a is the side with the larger |ROM|. */
 int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
                           msum_table **out);
 

@@ -309,11 +309,18 @@ int cmd_summarize(int argc, char **argv)
     }
     if ((rc = build_rows(ds, &dc, dg, &rows)) != EXIT_OK) goto out;
     size_t n = msum_dataset_nrows(ds);
-    st = msum_swim_evidence_map(rows, n, dc.d, dc.n, &o.so, &tabs[0]);
-    if (st == MSUM_OK) st = msum_swim_votes(rows, n, dc.d, dc.n, &o.so, &tabs[1]);
-    if (st == MSUM_OK) st = msum_swim_comparisons(rows, n, &o.so, &tabs[2]);
-    if (st == MSUM_OK) st = msum_swim_magnitudes(rows, n, &o.so, &tabs[3]);
-    if (st == MSUM_OK) st = msum_swim_timecourse(rows, n, dc.d, dc.n, &o.so, &tabs[4]);
+    int all = strcmp(o.table, "all") == 0;
+    st = MSUM_OK;
+    if (all || strcmp(o.table, table_names[0]) == 0)
+        st = msum_swim_evidence_map(rows, n, dc.d, dc.n, &o.so, &tabs[0]);
+    if (st == MSUM_OK && (all || strcmp(o.table, table_names[1]) == 0))
+        st = msum_swim_votes(rows, n, dc.d, dc.n, &o.so, &tabs[1]);
+    if (st == MSUM_OK && (all || strcmp(o.table, table_names[2]) == 0))
+        st = msum_swim_comparisons(rows, n, &o.so, &tabs[2]);
+    if (st == MSUM_OK && (all || strcmp(o.table, table_names[3]) == 0))
+        st = msum_swim_magnitudes(rows, n, &o.so, &tabs[3]);
+    if (st == MSUM_OK && (all || strcmp(o.table, table_names[4]) == 0))
+        st = msum_swim_timecourse(rows, n, dc.d, dc.n, &o.so, &tabs[4]);
     if (st != MSUM_OK) {
         cli_error(CMD, "%s", msum_strerror((msum_status)st));
         rc = EXIT_NUMERICAL;
@@ -325,7 +332,7 @@ int cmd_summarize(int argc, char **argv)
     const msum_table *outt[NTABLES];
     size_t nout = 0;
     for (int t = 0; t < NTABLES; t++)
-        if (strcmp(o.table, "all") == 0 || strcmp(o.table, table_names[t]) == 0) {
+        if (tabs[t]) {
             if (capture) { /* a report analysis takes the tables instead */
                 if (analysis_add_table(capture, tabs[t]) != MSUM_OK) rc = EXIT_NUMERICAL;
                 tabs[t] = NULL;

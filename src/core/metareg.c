@@ -13,6 +13,7 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_roots.h>
 #include <gsl/gsl_vector.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -523,6 +524,71 @@ static int tau2_fisher(wls *s, const double *yc, const double *vi, int reml,
     return 1;
 }
 
+/* Score of the (restricted) likelihood in tau2, times 2: y'P^2y - tr P (REML) or
+ * y'P^2y - sum w (ML) -- the numerators of the Fisher scoring steps.  NaN on failure. */
+typedef struct {
+    wls *s;
+    const double *yc, *vi;
+    int reml;
+} score_args;
+
+static double score(double t, void *p)
+{
+    score_args *a = p;
+    wls_sums q;
+    set_weights(a->s, a->vi, t);
+    if (wls_fit(a->s, a->yc, 0, &q) != MSUM_OK) return NAN;
+    return a->reml ? q.yPPy - q.trP : q.yPPy - q.S1;
+}
+
+/* Safeguarded (restricted) likelihood maximisation, used when Fisher scoring does not converge
+ * (metafor stops with an error there): the log-likelihood on a grid {0} u {U 2^-j, j = 0..40},
+ * U = 100 widened tenfold while the maximum sits at U (up to 1e8); then the root of the score
+ * between the neighbours of the best grid point by Brent's method (GSL), or tau2 = 0 when the
+ * maximum is on the boundary (score <= 0 at 0).  The same estimator, by another algorithm. */
+static int tau2_search(wls *s, const double *yc, const double *vi, int reml, double *tau2)
+{
+    enum { NG = 42 };
+    double g[NG], ll[NG], U = 100;
+    int st, best;
+    for (;;) {
+        g[0] = 0;
+        for (int j = 1; j < NG; j++) g[j] = U * ldexp(1.0, -(NG - 1 - j));
+        best = 0;
+        for (int j = 0; j < NG; j++) {
+            if ((st = loglik(s, yc, vi, g[j], reml, &ll[j])) != MSUM_OK) return st;
+            if (ll[j] > ll[best]) best = j;
+        }
+        if (best < NG - 1 || U >= 1e8) break;
+        U *= 10;
+    }
+    score_args args = {s, yc, vi, reml};
+    double lo = g[best > 0 ? best - 1 : 0], hi = g[best < NG - 1 ? best + 1 : NG - 1];
+    double slo = score(lo, &args), shi = score(hi, &args);
+    if (isnan(slo) || isnan(shi)) return MSUM_EDATA;
+    if (lo == 0 && slo <= 0) {
+        *tau2 = 0;
+        return MSUM_OK;
+    }
+    if (!(slo > 0 && shi < 0)) return MSUM_ENOCONV;
+    gsl_function F = {score, &args};
+    gsl_root_fsolver *rs = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!rs) return MSUM_ENOMEM;
+    st = gsl_root_fsolver_set(rs, &F, lo, hi) == GSL_SUCCESS ? MSUM_ENOCONV : MSUM_EDATA;
+    for (int it = 0; st == MSUM_ENOCONV && it < 200; it++) {
+        if (gsl_root_fsolver_iterate(rs) != GSL_SUCCESS) {
+            st = MSUM_EDATA;
+            break;
+        }
+        if (gsl_root_test_interval(gsl_root_fsolver_x_lower(rs), gsl_root_fsolver_x_upper(rs),
+                                   1e-15, 1e-13) == GSL_SUCCESS)
+            st = MSUM_OK;
+    }
+    *tau2 = gsl_root_fsolver_root(rs);
+    gsl_root_fsolver_free(rs);
+    return st;
+}
+
 /* ---- the fit ------------------------------------------------------------------------------ */
 
 void msum_metareg_result_free(msum_metareg_result *r)
@@ -777,9 +843,21 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
             st = -rc;
         } else if (rc == 0) {
             out->converged = 0;
-            if (o->fallback) {
+            int reml = o->method == MSUM_EST_REML;
+            if (o->fallback && tau2_search(&s, yc, vi, reml, &tau2) == MSUM_OK) {
+                /* the same estimator by a safeguarded search; its SE at the maximum */
+                out->fallback = reml ? "Fisher scoring did not converge: REML tau2 found by a "
+                                       "likelihood grid and Brent's root of the score"
+                                     : "Fisher scoring did not converge: ML tau2 found by a "
+                                       "likelihood grid and Brent's root of the score";
+                wls_sums q0;
+                set_weights(&s, vi, tau2);
+                st = wls_fit(&s, yc, 1, &q0);
+                out->se_tau2 = reml ? sqrt(2 / q0.trPP) : sqrt(2 / q0.S2);
+            } else if (o->fallback) {
                 out->method_used = MSUM_EST_DL;
-                out->fallback = "Fisher scoring did not converge: DerSimonian-Laird tau2 used";
+                out->fallback = "Fisher scoring and the likelihood search failed: "
+                                "DerSimonian-Laird tau2 used";
                 st = tau2_dl(&s, yc, vi, &tau2, &out->se_tau2);
             } else {
                 nocon = 1;

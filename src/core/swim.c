@@ -232,6 +232,29 @@ static int in_set(const char *const *set, size_t n, const char *s)
     return n > 0 && bsearch(&s, set, n, sizeof *set, cmp_str) != NULL;
 }
 
+/* Every row's "source-preparation" label in one allocation: (*lab)[i] points into the returned
+ * block.  The caller frees the block and *lab.  NULL on allocation failure. */
+static char *row_labels(const msum_swim_row *rows, size_t n, const char ***lab)
+{
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++)
+        total += strlen(str(rows[i].source)) + strlen(str(rows[i].preparation)) + 2;
+    char *arena = malloc(total);
+    *lab = malloc((n + 1) * sizeof **lab);
+    if (!arena || !*lab) {
+        free(arena);
+        free(*lab);
+        *lab = NULL;
+        return NULL;
+    }
+    for (size_t i = 0, off = 0; i < n; i++) {
+        label(&rows[i], arena + off, total - off);
+        (*lab)[i] = arena + off;
+        off += strlen(arena + off) + 1;
+    }
+    return arena;
+}
+
 /* flags[i] = 1 when row i compares one treatment with another: its comparator names a source in
  * the rows, a source-preparation label ("MSC-EV" when rows have source MSC and preparation EV),
  * or ends in "-<preparation>" for a preparation in the rows ("MSC-EV" when any row has EV).
@@ -239,10 +262,11 @@ static int in_set(const char *const *set, size_t n, const char *s)
  * votes, magnitudes or time courses.  NULL on allocation failure. */
 static char *head_to_head(const msum_swim_row *rows, size_t n)
 {
+    const char **lab = NULL;
     char *flags = calloc(n + 1, 1);
     const char **names = malloc((2 * n + 1) * sizeof *names);
     const char **preps = malloc((n + 1) * sizeof *preps);
-    char *labels = malloc(n * 256 + 1);
+    char *labels = row_labels(rows, n, &lab);
     if (!flags || !names || !preps || !labels) {
         free(flags);
         flags = NULL;
@@ -250,8 +274,7 @@ static char *head_to_head(const msum_swim_row *rows, size_t n)
     }
     size_t nn = 0, np = 0;
     for (size_t i = 0; i < n; i++) {
-        label(&rows[i], labels + 256 * i, 256);
-        names[nn++] = labels + 256 * i;
+        names[nn++] = lab[i];
         names[nn++] = str(rows[i].source);
         preps[np++] = str(rows[i].preparation);
     }
@@ -265,6 +288,7 @@ done:
     free(names);
     free(preps);
     free(labels);
+    free(lab);
     return flags;
 }
 
@@ -306,27 +330,38 @@ static void tally_add(tally *t, const msum_swim_row *r, msum_benefit b)
 
 /* The votes of one cell (items it[i..j)): one per study (rows sharing a non-empty ref), or one
  * per row with per_row.  A study's rows vote together when every classifiable row agrees;
- * disagreeing rows make a mixed study, which casts no vote. */
+ * disagreeing rows make a mixed study, which casts no vote.  tmp has room for j - i entries. */
 typedef struct {
     double studies, ben, harm, none, mixed, uncl;
 } votes;
 
+typedef struct {
+    const char *ref;
+    size_t row;
+} refrow;
+
+static int cmp_ref(const void *pa, const void *pb)
+{
+    const refrow *a = pa, *b = pb;
+    int c = strcmp(a->ref, b->ref);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
 static votes cell_votes(const msum_swim_row *rows, const item *it, size_t i, size_t j,
-                        msum_benefit ben, int per_row)
+                        msum_benefit ben, int per_row, refrow *tmp)
 {
     votes v = {0};
-    for (size_t a = i; a < j; a++) {
-        const msum_swim_row *r = &rows[it[a].row];
-        const char *ref = per_row ? "" : str(r->ref);
-        int seen = 0;
-        for (size_t b = i; b < a && *ref; b++)
-            if (strcmp(str(rows[it[b].row].ref), ref) == 0) seen = 1;
-        if (seen) continue;
+    size_t m = j - i;
+    for (size_t a = 0; a < m; a++)
+        tmp[a] = (refrow){per_row ? "" : str(rows[it[i + a].row].ref), it[i + a].row};
+    if (!per_row) qsort(tmp, m, sizeof *tmp, cmp_ref);
+    for (size_t a = 0; a < m;) {
+        size_t e = a + 1;
+        if (*tmp[a].ref)
+            while (e < m && strcmp(tmp[e].ref, tmp[a].ref) == 0) e++;
         int has[3] = {0, 0, 0}; /* harmful, no change, beneficial */
-        for (size_t b = a; b < j; b++) {
-            const msum_swim_row *q = &rows[it[b].row];
-            if (b != a && (!*ref || strcmp(str(q->ref), ref) != 0)) continue;
-            int c = msum_swim_classify(q, ben, NULL);
+        for (size_t b = a; b < e; b++) {
+            int c = msum_swim_classify(&rows[tmp[b].row], ben, NULL);
             if (c != 2) has[c + 1] = 1;
         }
         v.studies++;
@@ -336,6 +371,7 @@ static votes cell_votes(const msum_swim_row *rows, const item *it, size_t i, siz
         else if (has[2]) v.ben++;
         else if (has[0]) v.harm++;
         else v.none++;
+        a = e;
     }
     return v;
 }
@@ -378,13 +414,14 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
     msum_tb b;
     msum_tb_init(&b, "votes", "Vote counting by direction of effect (SWiM)", cols, nc);
     item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
-    if (b.st == MSUM_OK && !it) b.st = MSUM_ENOMEM;
+    refrow *tmp = malloc((n + 1) * sizeof *tmp);
+    if (b.st == MSUM_OK && (!it || !tmp)) b.st = MSUM_ENOMEM;
     for (size_t i = 0; b.st == MSUM_OK && i < n;) {
         size_t j = i;
         tally t = {0};
         msum_benefit ben = lookup(dict, ndict, rows[it[i].row].outcome);
         while (j < n && same_keys(&it[i], &it[j])) tally_add(&t, &rows[it[j++].row], ben);
-        votes v = cell_votes(rows, it, i, j, ben, o->per_row);
+        votes v = cell_votes(rows, it, i, j, ben, o->per_row, tmp);
         msum_tb_row(&b);
         b_keys(&b, &it[i], f, nf);
         msum_tb_text(&b, "beneficial", benefit_text(ben));
@@ -410,6 +447,7 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
         }
         i = j;
     }
+    free(tmp);
     free(it);
     char lv[32];
     level_text(o->level, lv, sizeof lv);
@@ -656,33 +694,63 @@ static const char *value_unit(msum_input in)
                                                                                : "ROM";
 }
 
-/* One across-rows pair: a = the row with the larger |ROM|. */
-static void put_pair(msum_tb *b, const msum_swim_row *p, const msum_swim_row *q)
+/* The findings of one source-preparation within a comparison group: n rows with a ROM, their
+ * median ROM, and the reported number (the row's own when n = 1; the median when every row has
+ * the same form; else NaN). */
+typedef struct {
+    const char *label;
+    const msum_swim_row *first;
+    size_t n;
+    double rom, value;
+    msum_input input;   /* common form of the rows, MSUM_INPUT_NONE when mixed */
+} finding;
+
+typedef struct {
+    const char *label;
+    size_t row;
+} labrow;
+
+static int cmp_labrow(const void *pa, const void *pb)
 {
-    char la[256], lb[256];
+    const labrow *a = pa, *b = pb;
+    int c = strcmp(a->label, b->label);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+static double median_of(double *v, size_t m)
+{
+    gsl_sort(v, 1, m);
+    return gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5);
+}
+
+/* One across-rows pair: a = the finding with the larger |ROM|. */
+static void put_pair(msum_tb *b, const finding *p, const finding *q)
+{
     if (fabs(q->rom) > fabs(p->rom)) {
-        const msum_swim_row *t = p;
+        const finding *t = p;
         p = q;
         q = t;
     }
-    label(p, la, sizeof la);
-    label(q, lb, sizeof lb);
+    const msum_swim_row *r = p->first;
     int same_in = p->input == q->input &&
                   (p->input == MSUM_INPUT_PERCENT || p->input == MSUM_INPUT_FOLD);
     msum_tb_row(b);
     msum_tb_text(b, "kind", "across rows");
-    msum_tb_text(b, "outcome", na(p->outcome));
-    msum_tb_text(b, "model", na(p->model));
-    msum_tb_text(b, "exposure", na(p->exposure));
-    msum_tb_text(b, "effect_of", effect_of(p));
-    msum_tb_num(b, "time", p->time);
-    msum_tb_text(b, "time_unit", na(p->time_unit));
-    msum_tb_text(b, "a", na(la));
-    msum_tb_text(b, "b", na(lb));
-    msum_tb_text(b, "a_id", na(p->id));
-    msum_tb_text(b, "b_id", na(q->id));
-    msum_tb_text(b, "comparator", na(p->comparator));
-    msum_tb_text(b, "input", p->input == q->input ? value_unit(p->input) : "mixed");
+    msum_tb_text(b, "outcome", na(r->outcome));
+    msum_tb_text(b, "model", na(r->model));
+    msum_tb_text(b, "exposure", na(r->exposure));
+    msum_tb_text(b, "effect_of", effect_of(r));
+    msum_tb_num(b, "time", r->time);
+    msum_tb_text(b, "time_unit", na(r->time_unit));
+    msum_tb_text(b, "a", na(p->label));
+    msum_tb_text(b, "b", na(q->label));
+    msum_tb_text(b, "a_id", p->n == 1 ? na(p->first->id) : NULL);
+    msum_tb_text(b, "b_id", q->n == 1 ? na(q->first->id) : NULL);
+    msum_tb_num(b, "a_n", (double)p->n);
+    msum_tb_num(b, "b_n", (double)q->n);
+    msum_tb_text(b, "comparator", na(r->comparator));
+    msum_tb_text(b, "input", p->input == q->input && p->input != MSUM_INPUT_NONE
+                                 ? value_unit(p->input) : "mixed");
     msum_tb_num(b, "a_value", p->value);
     msum_tb_num(b, "b_value", q->value);
     msum_tb_num(b, "abs_diff", same_in ? p->value - q->value : NAN);
@@ -692,6 +760,45 @@ static void put_pair(msum_tb *b, const msum_swim_row *p, const msum_swim_row *q)
     msum_tb_num(b, "rom_diff", p->rom - q->rom);
     msum_tb_num(b, "ratio", exp(p->rom - q->rom));
     msum_tb_num(b, "log2_ratio", (p->rom - q->rom) / M_LN2);
+}
+
+/* Across-rows pairs of one group of rows (same outcome, model, exposure, comparator, effect_of,
+ * time): the findings with a ROM, one per source-preparation, compared pairwise.  The work
+ * arrays have room for the group's rows. */
+static void group_pairs(msum_tb *b, const msum_swim_row *rows, const char *const *lab,
+                        const item *it, size_t a, size_t e, const char *h2h, labrow *lr,
+                        finding *fd, double *v, double *w)
+{
+    size_t m = 0;
+    for (size_t i = a; i < e; i++) {
+        const msum_swim_row *r = &rows[it[i].row];
+        if (h2h[it[i].row] || isnan(r->rom)) continue;
+        lr[m].label = lab[it[i].row];
+        lr[m++].row = it[i].row;
+    }
+    qsort(lr, m, sizeof *lr, cmp_labrow);
+    size_t nf = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i, k = 0;
+        finding *f = &fd[nf++];
+        f->label = lr[i].label;
+        f->first = &rows[lr[i].row];
+        f->input = f->first->input;
+        int values = 1;
+        for (; j < m && strcmp(lr[j].label, lr[i].label) == 0; j++) {
+            const msum_swim_row *r = &rows[lr[j].row];
+            if (r->input != f->input) f->input = MSUM_INPUT_NONE;
+            v[k] = r->rom;
+            w[k++] = r->value;
+            if (isnan(r->value)) values = 0;
+        }
+        f->n = k;
+        f->rom = median_of(v, k);
+        f->value = values && f->input != MSUM_INPUT_NONE ? median_of(w, k) : NAN;
+        i = j;
+    }
+    for (size_t i = 0; i < nf && b->st == MSUM_OK; i++)
+        for (size_t j = i + 1; j < nf && b->st == MSUM_OK; j++) put_pair(b, &fd[i], &fd[j]);
 }
 
 int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
@@ -708,7 +815,10 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         {"time", MSUM_COL_NUM, NULL}, {"time_unit", MSUM_COL_TEXT, NULL},
         {"a", MSUM_COL_TEXT, "source-preparation of the first finding"},
         {"b", MSUM_COL_TEXT, "source-preparation of the second finding, or the comparator"},
-        {"a_id", MSUM_COL_TEXT, NULL}, {"b_id", MSUM_COL_TEXT, NULL},
+        {"a_id", MSUM_COL_TEXT, "row id of a (NA when a combines several rows)"},
+        {"b_id", MSUM_COL_TEXT, "row id of b (NA when b combines several rows)"},
+        {"a_n", MSUM_COL_INT, "rows combined in a (their median)"},
+        {"b_n", MSUM_COL_INT, "rows combined in b"},
         {"comparator", MSUM_COL_TEXT, "what the findings are relative to"},
         {"direction", MSUM_COL_TEXT, "head-to-head: the reported direction of a relative to b"},
         {"input", MSUM_COL_TEXT, "form of the reported numbers (percent_change, fold_change, "
@@ -745,6 +855,7 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         msum_tb_text(&b, "a", na(la));
         msum_tb_text(&b, "b", r->comparator);
         msum_tb_text(&b, "a_id", na(r->id));
+        msum_tb_num(&b, "a_n", 1);
         msum_tb_text(&b, "comparator", r->comparator);
         msum_direction d = row_direction(r);
         msum_tb_text(&b, "direction", d == MSUM_DIR_NONE ? NULL : msum_direction_name(d));
@@ -758,21 +869,25 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
     }
     /* pairs across rows: within a group of equal outcome, model, exposure, comparator,
      * effect_of and time unit, rows at the same time point (items are sorted by time) */
+    const char **lab = NULL;
+    char *labels = row_labels(rows, n, &lab);
+    labrow *lr = malloc((n + 1) * sizeof *lr);
+    finding *fd = malloc((n + 1) * sizeof *fd);
+    double *v = malloc((n + 1) * sizeof *v), *w = malloc((n + 1) * sizeof *w);
+    if (b.st == MSUM_OK && (!labels || !lr || !fd || !v || !w)) b.st = MSUM_ENOMEM;
     for (size_t a = 0; b.st == MSUM_OK && a < n;) {
         size_t e = a;
         while (e < n && same_keys(&it[a], &it[e]) && same_time(&rows[it[a].row], &rows[it[e].row]))
             e++;
-        for (size_t i = a; b.st == MSUM_OK && i < e; i++)
-            for (size_t j = i + 1; b.st == MSUM_OK && j < e; j++) {
-                const msum_swim_row *p = &rows[it[i].row], *q = &rows[it[j].row];
-                if (h2h[it[i].row] || h2h[it[j].row] || isnan(p->rom) || isnan(q->rom)) continue;
-                char l1[256], l2[256];
-                label(p, l1, sizeof l1);
-                label(q, l2, sizeof l2);
-                if (strcmp(l1, l2) != 0) put_pair(&b, p, q);
-            }
+        group_pairs(&b, rows, lab, it, a, e, h2h, lr, fd, v, w);
         a = e;
     }
+    free(labels);
+    free(lab);
+    free(lr);
+    free(fd);
+    free(v);
+    free(w);
     free(h2h);
     free(it);
     msum_tb_meta(&b, "method", "descriptive comparison of reported numbers (SWiM); no variance, "
