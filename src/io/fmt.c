@@ -1,6 +1,8 @@
 /* The one place a double becomes text: digits, NA and infinities are decided here. */
 #include "metasum/write.h"
 
+#include "fmt_fast.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,8 @@ static int fmt_g(double v, int digits, char *buf, size_t size)
     return (int)strlen(buf);
 }
 
-int msum_fmt_num(double v, int digits, char *buf, size_t size)
+/* The reference formatter (snprintf); fmt_fast.c takes the common cases and defers here. */
+int msum_fmt_num_slow(double v, int digits, char *buf, size_t size)
 {
     if (isnan(v)) return snprintf(buf, size, "NA");
     if (isinf(v)) return snprintf(buf, size, v > 0 ? "Inf" : "-Inf");
@@ -57,4 +60,9 @@ int msum_format_parse(const char *s, msum_format *out)
         return 1;
     }
     return 0;
+}
+
+int msum_fmt_num(double v, int digits, char *buf, size_t size)
+{
+    return msum_fmt_num_fast(v, digits, buf, size);
 }

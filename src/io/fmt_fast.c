@@ -1,7 +1,7 @@
 /* Fast exact "%.Pg": the number is scaled once by an exact power of ten (10^0..10^22), so the
  * scaled value carries one rounding error at most; when that error cannot change the rounding to
  * P digits (no near-tie), the digits are exact and are laid out as printf's %g does (fixed or
- * exponent form, trailing zeros removed).  Everything else goes to msum_fmt_num (snprintf).
+ * exponent form, trailing zeros removed).  Everything else goes to msum_fmt_num_slow (snprintf).
  */
 #include "fmt_fast.h"
 
@@ -44,23 +44,23 @@ int msum_fmt_num_fast(double v, int digits, char *buf, size_t size)
     int bexp = (int)((bits >> 52) & 0x7ff);
     /* zero, subnormals, infinities and NaN, and precisions outside the fast range */
     if (digits < 1 || digits > 15 || size < 48 || bexp == 0 || bexp == 0x7ff)
-        return msum_fmt_num(v, digits, buf, size);
+        return msum_fmt_num_slow(v, digits, buf, size);
     double a = fabs(v), lo = p10[digits - 1], hi = p10[digits];
     /* a in [2^x, 2^(x+1)), x = bexp - 1023: the decimal exponent e is floor(x log10 2) or one
      * more (78913 / 2^18 ~ log10 2); one compare with 10^(e+1) settles it.  Being off near a
      * power of ten is caught by the range check on m below. */
     int t = (bexp - 1023) * 78913;
     int e = t >= 0 ? t >> 18 : -((-t + 262143) >> 18);
-    if (e + 1 < POW_MIN || e + 1 > POW_MAX) return msum_fmt_num(v, digits, buf, size);
+    if (e + 1 < POW_MIN || e + 1 > POW_MAX) return msum_fmt_num_slow(v, digits, buf, size);
     e += a >= pow10_near[e + 1 - POW_MIN];
     int k = digits - 1 - e;
-    if (k > 22 || k < -22) return msum_fmt_num(v, digits, buf, size);
+    if (k > 22 || k < -22) return msum_fmt_num_slow(v, digits, buf, size);
     double m = k >= 0 ? a * p10[k] : a / p10[-k]; /* one rounding: 10^|k| is exact */
-    if (!(m >= lo && m < hi)) return msum_fmt_num(v, digits, buf, size);
+    if (!(m >= lo && m < hi)) return msum_fmt_num_slow(v, digits, buf, size);
     uint64_t r = (uint64_t)m; /* m >= 1: truncation is floor */
     double frac = m - (double)r;
     /* |m - a 10^k| <= m 2^-53: a fraction this close to 1/2 might round either way. */
-    if (fabs(frac - 0.5) <= m * 0x1p-52) return msum_fmt_num(v, digits, buf, size);
+    if (fabs(frac - 0.5) <= m * 0x1p-52) return msum_fmt_num_slow(v, digits, buf, size);
     r += frac > 0.5; /* branch-free: the direction is a coin toss */
     if ((double)r >= hi) {
         r = (uint64_t)lo;
