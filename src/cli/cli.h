@@ -51,4 +51,11 @@ void cli_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* Print "metasum CMD: message (see 'metasum CMD --help')" to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 #endif

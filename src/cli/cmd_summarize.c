@@ -61,22 +61,7 @@ typedef struct {
     int digits, meta;
 } opts;
 
-static int usage_error(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "metasum " CMD ": ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, " (see 'metasum " CMD " --help')\n");
-    return EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error(CMD, __VA_ARGS__)
 
 static const char *const table_names[] = {"evidence_map", "votes", "comparisons", "magnitudes",
                                           "timecourse"};

@@ -97,6 +97,17 @@ void cli_error(const char *cmd, const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "metasum %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'metasum %s --help')\n", cmd);
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "C");
