@@ -40,6 +40,7 @@ void usage_effects(FILE *fp)
 "        --ci-level L  level of the CIs that generic rows report in ci_lb/ci_ub [0.95]\n"
 "    -d, --digits N    significant digits of numbers; 0 = shortest exact form [7]\n"
 "    -f, --format F    csv or tsv [csv]\n"
+"        --filter COL=VAL  only rows whose COL equals VAL (several: COL=A;COL2=B)\n"
 "    -h, --help        this text\n"
 "\n"
 "Output (standard output): the row's `id` (or its `line` when the file has no id column), every\n"
@@ -72,6 +73,7 @@ void usage_effects(FILE *fp)
 
 typedef struct {
     const char *path;
+    const char *filter;  /* --filter, or NULL */
     msum_measure cont;   /* for continuous and median_iqr rows */
     msum_measure counts; /* for counts rows */
     msum_escalc_opts eo;
@@ -184,6 +186,9 @@ static int parse_args(int argc, char **argv, effects_opts *o)
                 return 0;
             }
             o->digits = (int)d;
+        } else if ((r = opt_value(argc, argv, &i, NULL, "--filter", &v)) != 0) {
+            if (r < 0) return 0;
+            o->filter = v;
         } else if ((r = opt_value(argc, argv, &i, "-f", "--format", &v)) != 0) {
             if (r < 0) return 0;
             if (strcmp(v, "csv") == 0) o->sep = ',';
@@ -611,7 +616,7 @@ static int stdout_truncatable(off_t *start)
  * then held in memory to be read twice). */
 int cmd_effects(int argc, char **argv)
 {
-    effects_opts o = {NULL, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_ESCALC_OPTS_DEFAULT, 7,
+    effects_opts o = {NULL, NULL, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_ESCALC_OPTS_DEFAULT, 7,
                       ','};
     if (!parse_args(argc, argv, &o)) return EXIT_USAGE;
     if (msum_escalc_prepare(&o.eo) != MSUM_OK) { /* parse_args checked each value */
@@ -620,7 +625,7 @@ int cmd_effects(int argc, char **argv)
     }
 
     int from_stdin = strcmp(o.path, "-") == 0, two_pass = o.eo.to == MSUM_CC_IF0ALL;
-    source src = {o.path, NULL, 0, from_stdin ? "<stdin>" : o.path, NULL};
+    source src = {o.path, NULL, 0, from_stdin ? "<stdin>" : o.path, o.filter};
     char *mem = NULL;
     survey sv = {0, 0};
     writer w = {{NULL, 0, 0}, 1, 0, 0, from_stdin ? (size_t)-1 : COLLECT_LIMIT};
@@ -695,7 +700,7 @@ done:
 int analysis_effects(const analysis_spec *spec, const char *path, analysis_output *out,
                      msum_diags *diags)
 {
-    effects_opts o = {path, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_ESCALC_OPTS_DEFAULT, 0,
+    effects_opts o = {path, spec->filter, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_ESCALC_OPTS_DEFAULT, 0,
                       ','};
     if (*spec->measure && !parse_measure(spec->measure, &o)) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "measure",

@@ -40,6 +40,7 @@ void usage_pool(FILE *fp)
 "    -l, --level X       confidence level, 0.95 or 95 [95]\n"
 "        --measure M     effect measure for rows that allow several: MD, SMD, ROM\n"
 "                        (continuous, median_iqr), RR, OR, RD (counts)\n"
+"        --filter COL=VAL  only rows whose COL equals VAL (several: COL=A;COL2=B)\n"
 "    -b, --by COL[,COL]  one result per distinct value of these columns, in order of first\n"
 "                        appearance; group columns come first in the output\n"
 "                        (as by_NAME when NAME is also an output column)\n"
@@ -270,6 +271,8 @@ static int parse_args(int argc, char **argv, pool_args *a)
                           "OR, RD, ZCOR, GEN", v);
                 return 0;
             }
+        } else if ((v = opt_value(argc, argv, &i, "--filter", NULL, &missing))) {
+            a->filter = v;
         } else if ((v = opt_value(argc, argv, &i, "--by", "-b", &missing))) {
             if (!*v) {
                 cli_error("pool", "--by: expected column names, found nothing");

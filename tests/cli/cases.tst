@@ -122,3 +122,10 @@
 0 -                      $METASUM report --help
 # the curated datasets stay valid (quotes against the review itself: see datasets/README.md)
 0 validate_datasets.txt  $METASUM validate datasets/*/effects.csv 2>/dev/null
+# a full disk is an error (exit 3), never silence
+3 -   $METASUM pool --measure RR -o /dev/full datasets/bcg/effects.csv
+3 -   $METASUM summarize datasets/exosome_skin_aging/effects.csv > /dev/full
+3 -   $METASUM compare --by alloc --measure RR datasets/bcg/effects.csv > /dev/full
+# --filter keeps the matching rows only (the random-allocation trials: 7 of 13)
+0 -   test "$($METASUM pool --measure RR --filter alloc=random datasets/bcg/effects.csv | cut -d, -f1 | tail -1)" = 7
+0 -   test "$($METASUM effects -m RR --filter alloc=random datasets/bcg/effects.csv | wc -l)" = 8
