@@ -24,6 +24,10 @@ Test(fmt, digits_na_inf_and_shortest)
     fmt_is(0.1, 0, "0.1");             /* shortest round trip, not 0.10000000000000001 */
     fmt_is(1.0 / 3.0, 0, "0.3333333333333333");
     fmt_is(13, 0, "13");
+    fmt_is(20, 0, "20");               /* whole numbers in plain digits, not "2e+01" */
+    fmt_is(-150, 0, "-150");
+    fmt_is(1e15, 0, "1000000000000000");
+    fmt_is(1e300, 0, "1e+300");
 }
 
 static char *render(const msum_table *t, int tsv)
@@ -50,14 +54,394 @@ Test(write_csv, quoting_na_and_types)
     msum_table_add_row(t);
     msum_table_set_text(t, 1, 0, "a\tb");
     char *csv = render(t, 0);
-    cr_expect_str_eq(csv, "label,estimate,k\n"
+    cr_expect_str_eq(csv, "# metasum_version," MSUM_VERSION "\n"
+                          "label,estimate,k\n"
                           "\"Ferguson & Simes, 1949 \"\"BCG\"\"\",-0.7145323,13\n"
                           "a\tb,NA,NA\n");
     char *tsv = render(t, 1);
-    cr_expect_str_eq(tsv, "label\testimate\tk\n"
+    cr_expect_str_eq(tsv, "# metasum_version\t" MSUM_VERSION "\n"
+                          "label\testimate\tk\n"
                           "Ferguson & Simes, 1949 \"BCG\"\t-0.7145323\t13\n"
                           "a b\tNA\tNA\n");
     free(csv);
     free(tsv);
+    msum_table_free(t);
+}
+
+/* ---- hostile cells in every text format ---- */
+
+/* A small table whose texts try to break each format: markup, a spreadsheet formula, a path,
+ * quotes, an ampersand, a line break, invalid UTF-8 and a control character. */
+static msum_table *hostile_table(void)
+{
+    msum_table *t = msum_table_new("pool", "Pooled <b>&</b> \"RR\"");
+    msum_table_add_col(t, "label", MSUM_COL_TEXT, "Study <label>");
+    msum_table_add_col(t, "estimate", MSUM_COL_NUM, NULL);
+    msum_table_add_col(t, "k", MSUM_COL_INT, NULL);
+    msum_table_add_col(t, "=note", MSUM_COL_TEXT, NULL);
+    msum_table_set_meta(t, "scale", "log risk ratio");
+    msum_table_set_meta(t, "method", "REML, knha");
+    for (int i = 0; i < 4; i++) msum_table_add_row(t);
+    msum_table_set_text(t, 0, 0, "<script>alert(1)</script>");
+    msum_table_set_num(t, 0, 1, -0.714532348365);
+    msum_table_set_num(t, 0, 2, 13);
+    msum_table_set_text(t, 0, 3, "=cmd|' /C calc'!A0");
+    msum_table_set_text(t, 1, 0, "../../x");
+    msum_table_set_text(t, 1, 3, "a \"q\" & b\nc|d");
+    msum_table_set_text(t, 2, 0, "-0.5");
+    msum_table_set_num(t, 2, 1, INFINITY);
+    msum_table_set_num(t, 2, 2, 2);
+    msum_table_set_text(t, 2, 3, "bad\xff\xfe utf8 \x01");
+    msum_table_set_text(t, 3, 0, "@SUM(1)");
+    msum_table_set_num(t, 3, 1, 1e-5);
+    msum_table_set_num(t, 3, 2, 0);
+    msum_table_set_text(t, 3, 3, "-1+2");
+    return t;
+}
+
+static char *render_fmt(const msum_table *t, msum_format f)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    msum_write_opts o = MSUM_WRITE_OPTS_DEFAULT;
+    cr_assert_eq(msum_write_table(t, f, fp, &o), MSUM_OK);
+    fclose(fp);
+    return buf;
+}
+
+#define FFFD "\xef\xbf\xbd"
+
+/* Expected bytes written by hand from the rules in write.h: CSV quotes the field with a line
+ * break and doubles its quotes, the formula guard prefixes '=cmd..., '@SUM(1), '-1+2 and the
+ * header '=note but leaves the plain number -0.5 alone; invalid bytes and \x01 become U+FFFD. */
+Test(write_csv, hostile_cells)
+{
+    msum_table *t = hostile_table();
+    char *s = render_fmt(t, MSUM_FMT_CSV);
+    cr_expect_str_eq(s, "# scale,log risk ratio\n"
+                        "# method,\"REML, knha\"\n"
+                        "# metasum_version," MSUM_VERSION "\n"
+                        "label,estimate,k,'=note\n"
+                        "<script>alert(1)</script>,-0.7145323,13,'=cmd|' /C calc'!A0\n"
+                        "../../x,NA,NA,\"a \"\"q\"\" & b\nc|d\"\n"
+                        "-0.5,Inf,2,bad" FFFD FFFD " utf8 " FFFD "\n"
+                        "'@SUM(1),1e-05,0,'-1+2\n");
+    free(s);
+    msum_table_free(t);
+}
+
+Test(write_tsv, hostile_cells)
+{
+    msum_table *t = hostile_table();
+    char *s = render_fmt(t, MSUM_FMT_TSV);
+    cr_expect_str_eq(s, "# scale\tlog risk ratio\n"
+                        "# method\tREML, knha\n"
+                        "# metasum_version\t" MSUM_VERSION "\n"
+                        "label\testimate\tk\t'=note\n"
+                        "<script>alert(1)</script>\t-0.7145323\t13\t'=cmd|' /C calc'!A0\n"
+                        "../../x\tNA\tNA\ta \"q\" & b c|d\n"
+                        "-0.5\tInf\t2\tbad" FFFD FFFD " utf8 " FFFD "\n"
+                        "'@SUM(1)\t1e-05\t0\t'-1+2\n");
+    free(s);
+    msum_table_free(t);
+}
+
+Test(write_csv, guard_off_and_no_meta)
+{
+    msum_table *t = hostile_table();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    msum_write_opts o = {3, 0, 0, 0};
+    cr_assert_eq(msum_write_csv(t, fp, &o), MSUM_OK);
+    fclose(fp);
+    cr_expect_str_eq(buf, "<script>alert(1)</script>,-0.715,13,=cmd|' /C calc'!A0\n"
+                          "../../x,NA,NA,\"a \"\"q\"\" & b\nc|d\"\n"
+                          "-0.5,Inf,2,bad" FFFD FFFD " utf8 " FFFD "\n"
+                          "@SUM(1),1e-05,0,-1+2\n");
+    free(buf);
+    msum_table_free(t);
+}
+
+Test(write_md, hostile_cells)
+{
+    msum_table *t = hostile_table();
+    char *s = render_fmt(t, MSUM_FMT_MARKDOWN);
+    cr_expect_str_eq(s, "## Pooled \\<b\\>&amp;\\</b\\> \"RR\"\n"
+                        "\n"
+                        "- scale: log risk ratio\n"
+                        "- method: REML, knha\n"
+                        "- metasum\\_version: " MSUM_VERSION "\n"
+                        "\n"
+                        "| label | estimate | k | =note |\n"
+                        "| :--- | ---: | ---: | :--- |\n"
+                        "| \\<script\\>alert(1)\\</script\\> | -0.7145323 | 13 | "
+                        "=cmd\\|' /C calc'\\!A0 |\n"
+                        "| ../../x | NA | NA | a \"q\" &amp; b<br>c\\|d |\n"
+                        "| -0.5 | Inf | 2 | bad" FFFD FFFD " utf8 " FFFD " |\n"
+                        "| @SUM(1) | 1e-05 | 0 | -1+2 |\n");
+    free(s);
+    msum_table_free(t);
+}
+
+Test(write_json, hostile_cells)
+{
+    msum_table *t = hostile_table();
+    char *s = render_fmt(t, MSUM_FMT_JSON);
+    cr_expect_str_eq(
+        s,
+        "{\n"
+        "  \"name\": \"pool\",\n"
+        "  \"title\": \"Pooled \\u003cb\\u003e\\u0026\\u003c/b\\u003e \\\"RR\\\"\",\n"
+        "  \"meta\": {\"scale\": \"log risk ratio\", \"method\": \"REML, knha\", "
+        "\"metasum_version\": \"" MSUM_VERSION "\"},\n"
+        "  \"columns\": [\n"
+        "    {\"name\": \"label\", \"type\": \"text\", \"description\": \"Study \\u003clabel\\u003e\"},\n"
+        "    {\"name\": \"estimate\", \"type\": \"number\", \"description\": null},\n"
+        "    {\"name\": \"k\", \"type\": \"integer\", \"description\": null},\n"
+        "    {\"name\": \"=note\", \"type\": \"text\", \"description\": null}\n"
+        "  ],\n"
+        "  \"rows\": [\n"
+        "    {\"label\": \"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\", "
+        "\"estimate\": -0.7145323, \"k\": 13, \"=note\": \"=cmd|' /C calc'!A0\"},\n"
+        "    {\"label\": \"../../x\", \"estimate\": null, \"k\": null, "
+        "\"=note\": \"a \\\"q\\\" \\u0026 b\\nc|d\"},\n"
+        "    {\"label\": \"-0.5\", \"estimate\": null, \"k\": 2, "
+        "\"=note\": \"bad" FFFD FFFD " utf8 \\u0001\"},\n"
+        "    {\"label\": \"@SUM(1)\", \"estimate\": 1e-05, \"k\": 0, \"=note\": \"-1+2\"}\n"
+        "  ]\n"
+        "}\n");
+    free(s);
+    msum_table_free(t);
+}
+
+/* ---- JSON validity: a strict RFC 8259 recogniser (no python needed on CI) ---- */
+
+typedef struct {
+    const char *p;
+    int depth;
+} jp;
+
+static void j_ws(jp *j)
+{
+    while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r') j->p++;
+}
+
+static int j_value(jp *j);
+
+static int j_string(jp *j)
+{
+    if (*j->p++ != '"') return 0;
+    while (*j->p != '"') {
+        unsigned char c = (unsigned char)*j->p;
+        if (c < 0x20) return 0; /* raw control characters are not allowed */
+        if (c == '\\') {
+            j->p++;
+            if (*j->p == 'u') {
+                for (int i = 1; i <= 4; i++)
+                    if (!strchr("0123456789abcdefABCDEF", j->p[i]) || !j->p[i]) return 0;
+                j->p += 5;
+            } else if (*j->p && strchr("\"\\/bfnrt", *j->p)) {
+                j->p++;
+            } else {
+                return 0;
+            }
+        } else if (c < 0x80) {
+            j->p++;
+        } else { /* a well-formed UTF-8 sequence (RFC 3629) */
+            int n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+            if (!n || (n == 3 && c > 0xEF)) return 0;
+            for (int i = 1; i < n; i++)
+                if (((unsigned char)j->p[i] & 0xC0) != 0x80) return 0;
+            if (c == 0xE0 && (unsigned char)j->p[1] < 0xA0) return 0;
+            if (c == 0xED && (unsigned char)j->p[1] > 0x9F) return 0;
+            if (c == 0xF0 && (unsigned char)j->p[1] < 0x90) return 0;
+            if (c == 0xF4 && (unsigned char)j->p[1] > 0x8F) return 0;
+            j->p += n;
+        }
+    }
+    j->p++;
+    return 1;
+}
+
+static int j_number(jp *j)
+{
+    const char *p = j->p;
+    if (*p == '-') p++;
+    if (*p == '0') p++;
+    else if (*p >= '1' && *p <= '9') while (*p >= '0' && *p <= '9') p++;
+    else return 0;
+    if (*p == '.') {
+        p++;
+        if (!(*p >= '0' && *p <= '9')) return 0;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-') p++;
+        if (!(*p >= '0' && *p <= '9')) return 0;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    j->p = p;
+    return 1;
+}
+
+static int j_seq(jp *j, char close, int object)
+{
+    j->p++;
+    j_ws(j);
+    if (*j->p == close) {
+        j->p++;
+        return 1;
+    }
+    for (;;) {
+        j_ws(j);
+        if (object) {
+            if (!j_string(j)) return 0;
+            j_ws(j);
+            if (*j->p++ != ':') return 0;
+        }
+        if (!j_value(j)) return 0;
+        j_ws(j);
+        if (*j->p == ',') {
+            j->p++;
+            continue;
+        }
+        return *j->p++ == close;
+    }
+}
+
+static int j_value(jp *j)
+{
+    j_ws(j);
+    if (++j->depth > 64) return 0;
+    int ok;
+    switch (*j->p) {
+    case '{': ok = j_seq(j, '}', 1); break;
+    case '[': ok = j_seq(j, ']', 0); break;
+    case '"': ok = j_string(j); break;
+    case 't': ok = strncmp(j->p, "true", 4) == 0 && (j->p += 4); break;
+    case 'f': ok = strncmp(j->p, "false", 5) == 0 && (j->p += 5); break;
+    case 'n': ok = strncmp(j->p, "null", 4) == 0 && (j->p += 4); break;
+    default: ok = j_number(j);
+    }
+    j->depth--;
+    return ok;
+}
+
+static int json_valid(const char *s)
+{
+    jp j = {s, 0};
+    if (!j_value(&j)) return 0;
+    j_ws(&j);
+    return *j.p == '\0';
+}
+
+Test(write_json, recogniser_rejects_what_it_must)
+{
+    cr_expect(json_valid("{\"a\": [1, -0.5e-3, null, true, \"\\u00e9\"]}"));
+    cr_expect(!json_valid("{\"a\": NaN}"));
+    cr_expect(!json_valid("{\"a\": \"x\ty\"}"));
+    cr_expect(!json_valid("{\"a\": \"\xff\"}"));
+    cr_expect(!json_valid("[1,]"));
+    cr_expect(!json_valid("{\"a\": 01}"));
+}
+
+Test(write_json, hostile_tables_are_valid_json)
+{
+    msum_table *t = hostile_table();
+    msum_table *e = msum_table_new("empty", NULL);
+    const msum_table *ts[] = {t, e, t};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_write_tables(ts, 3, MSUM_FMT_JSON, fp, NULL), MSUM_OK);
+    fclose(fp);
+    cr_expect(json_valid(buf), "not valid JSON:\n%s", buf);
+    cr_expect(strstr(buf, "\"name\": \"empty\"") != NULL);
+    free(buf);
+    char *one = render_fmt(e, MSUM_FMT_JSON);
+    cr_expect_str_eq(one, "{\n  \"name\": \"empty\",\n  \"title\": \"empty\",\n"
+                          "  \"meta\": {\"metasum_version\": \"" MSUM_VERSION "\"},\n"
+                          "  \"columns\": [],\n  \"rows\": []\n}\n");
+    free(one);
+    msum_table_free(e);
+    msum_table_free(t);
+}
+
+/* ---- HTML: well-formed (xmllint), escaped, self-contained ---- */
+
+#include <sys/stat.h>
+
+#define TEST_OUT "../build/test-out"
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    size_t got = fread(s, 1, (size_t)n, fp);
+    s[got] = '\0';
+    fclose(fp);
+    return s;
+}
+
+static int xml_ok(const char *path)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", path);
+    return system(cmd) == 0;
+}
+
+Test(write_html, page_is_wellformed_and_escaped)
+{
+    mkdir("../build", 0777);
+    mkdir(TEST_OUT, 0777);
+    msum_table *t = hostile_table();
+    const char *svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
+                      "<rect width=\"10\" height=\"10\"/></svg>\n";
+    msum_html_item items[] = {
+        {.kind = MSUM_HTML_HEADING, .text = "<script>alert(1)</script>", .level = 1},
+        {.kind = MSUM_HTML_PARAGRAPH, .text = "line one & \"two\"\nline 'three'"},
+        {.kind = MSUM_HTML_SVG, .svg = svg, .text = "Figure <1>"},
+        {.kind = MSUM_HTML_TABLE, .table = t},
+        {.kind = MSUM_HTML_LINK, .href = "javascript:alert(1)", .text = "bad link"},
+        {.kind = MSUM_HTML_LINK, .href = "../../x/index.html?a=1&b=\"2\"", .text = NULL},
+    };
+    const char *path = TEST_OUT "/hostile.html";
+    FILE *fp = fopen(path, "w");
+    cr_assert(fp);
+    cr_assert_eq(msum_write_html_page(fp, "T <&>", items, 6, NULL), MSUM_OK);
+    fclose(fp);
+    cr_expect(xml_ok(path), "xmllint rejects %s", path);
+    char *s = slurp(path);
+    cr_assert(s);
+    cr_expect(strstr(s, "<script") == NULL, "a script tag got through");
+    cr_expect(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+    cr_expect(strstr(s, "<title>T &lt;&amp;&gt;</title>") != NULL);
+    cr_expect(strstr(s, "line one &amp; &quot;two&quot;<br/>\nline &#39;three&#39;") != NULL);
+    cr_expect(strstr(s, "<a href=\"#\">bad link</a>") != NULL);
+    cr_expect(strstr(s, "href=\"../../x/index.html?a=1&amp;b=&quot;2&quot;\"") != NULL);
+    cr_expect(strstr(s, "<dt>scale</dt><dd>log risk ratio</dd>") != NULL);
+    cr_expect(strstr(s, "<dt>method</dt><dd>REML, knha</dd>") != NULL);
+    cr_expect(strstr(s, "<dt>metasum_version</dt><dd>" MSUM_VERSION "</dd>") != NULL);
+    cr_expect(strstr(s, "<td class=\"num\">-0.7145323</td>") != NULL);
+    cr_expect(strstr(s, "<td class=\"num na\">NA</td>") != NULL);
+    cr_expect(strstr(s, "bad" FFFD FFFD " utf8 " FFFD) != NULL);
+    cr_expect(strstr(s, "<link") == NULL && strstr(s, "src=") == NULL && strstr(s, "url(") == NULL &&
+                  strstr(s, "@import") == NULL,
+              "the page must not load anything");
+    free(s);
+
+    /* One table through msum_write_table: the same escaping, a valid page. */
+    path = TEST_OUT "/hostile-table.html";
+    fp = fopen(path, "w");
+    cr_assert_eq(msum_write_table(t, MSUM_FMT_HTML, fp, NULL), MSUM_OK);
+    fclose(fp);
+    cr_expect(xml_ok(path), "xmllint rejects %s", path);
     msum_table_free(t);
 }

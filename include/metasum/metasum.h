@@ -35,6 +35,8 @@ const char *msum_strerror(msum_status st);
 const char *msum_version(void);
 
 #include "metasum/diag.h"
+#include "metasum/escalc.h"
+#include "metasum/pool.h"
 #include "metasum/record.h"
 #include "metasum/table.h"
 #include "metasum/write.h"

@@ -2,7 +2,27 @@
  *
  * One file per format in src/io/.  Numbers go through one formatter (msum_fmt_num), so digits and
  * NA are decided once.  Writers write to a FILE* they do not close; atomic file output (write to
- * a temporary name, rename into place) is msum_atomic_* below.
+ * a temporary name, rename into place) is msum_atomic_* below, and msum_write_file() combines
+ * the two.  XLSX needs a file name (libxlsxwriter) and goes through msum_write_xlsx().
+ *
+ * What every format does with a table:
+ *  - Metadata: the table's key/value pairs (scale, method, settings, ...) and "metasum_version"
+ *    (= MSUM_VERSION, unless the table sets that key itself) appear in every format:
+ *    CSV/TSV as leading "# key: value" lines (opts.meta; read them back with R's
+ *    read.csv(comment.char = "#") or pandas' read_csv(comment="#")), Markdown as a list under
+ *    the title, JSON as "meta", HTML as a <dl class="meta"> block, XLSX as a "metadata" sheet.
+ *  - Missing values: "NA" in CSV/TSV/Markdown/HTML, null in JSON, an empty cell in XLSX.
+ *  - Text is UTF-8 on output whatever came in: invalid bytes become U+FFFD in every format;
+ *    C0 control characters (other than TAB/LF/CR) and DEL become U+FFFD, except in JSON, which
+ *    escapes them as \u00XX.
+ *  - Formula guard (CSV, TSV, XLSX; OWASP "CSV injection"): a text cell or header that starts
+ *    with = + - @ TAB or CR gets a leading apostrophe, so "=cmd|' /C calc'!A0" is written as
+ *    "'=cmd|' /C calc'!A0" and no spreadsheet evaluates it.  Exception: a text that is a plain
+ *    decimal number ("-0.5", "+1e-3") is left alone — a spreadsheet reads it as that number,
+ *    which runs nothing, and an apostrophe would turn a value into text.  Numeric columns are
+ *    never guarded.  opts.formula_guard = 0 turns the guard off (for machine consumers).
+ *  - Markdown escapes \ ` * _ [ ] < > | ~ with a backslash and & as &amp;; a line break in a
+ *    cell becomes <br>.  HTML escapes & < > " ' everywhere (text and attributes).
  */
 #ifndef METASUM_WRITE_H
 #define METASUM_WRITE_H
@@ -17,27 +37,138 @@ typedef enum {
 } msum_format;
 
 typedef struct {
-    int digits;        /* significant digits for numbers; 0 = shortest round-trip form */
+    int digits;        /* significant digits for numbers (every format); 0 = shortest round trip */
     int header;        /* write the header row (CSV/TSV) */
-    int meta;          /* write the table's metadata (CSV/TSV: as leading "# key: value" lines) */
+    int meta;          /* write the metadata (CSV/TSV: leading "# key: value" lines; the other
+                          formats always carry it) */
+    int formula_guard; /* apostrophe before formula-like text in CSV/TSV/XLSX (see above) */
 } msum_write_opts;
 
-#define MSUM_WRITE_OPTS_DEFAULT {7, 1, 0}
+#define MSUM_WRITE_OPTS_DEFAULT {7, 1, 1, 1}
 
 /* Format a number: NaN -> "NA", +-Inf -> "Inf"/"-Inf", otherwise %.{digits}g in the C locale
  * (digits 0: the shortest text that reads back as the same double).  -0 prints as 0.
+ * Integer columns (MSUM_COL_INT) are always printed with digits 0.
  * Returns the length written (buf always NUL-terminated when size > 0). */
 int msum_fmt_num(double v, int digits, char *buf, size_t size);
 
-/* Format name <-> enum ("csv", "tsv", "md", "json", "html", "xlsx"). */
+/* Format name <-> enum ("csv", "tsv", "md", "json", "html", "xlsx"; "markdown" also parses).
+ * msum_format_parse returns 1 on success, 0 for an unknown name. */
 const char *msum_format_name(msum_format f);
 int msum_format_parse(const char *s, msum_format *out);
 
-/* Write one table as CSV (RFC 4180) / TSV.  Returns MSUM_OK or MSUM_EIO. */
+/* Write one table as CSV (RFC 4180, CRLF-free: lines end in LF) / TSV (no quoting; TAB, CR
+ * and LF inside a text become spaces).  opts may be NULL (defaults).
+ * Returns MSUM_OK or MSUM_EIO (the stream's error flag was set). */
 int msum_write_csv(const msum_table *t, FILE *fp, const msum_write_opts *o);
 int msum_write_tsv(const msum_table *t, FILE *fp, const msum_write_opts *o);
 
-/* Write one table in the given text format (not XLSX). */
+/* Markdown (GitHub pipe table): "## title", the metadata as a "- key: value" list, then the
+ * table; numeric columns right-aligned.  Returns MSUM_OK or MSUM_EIO. */
+int msum_write_md(const msum_table *t, FILE *fp, const msum_write_opts *o);
+
+/* JSON (RFC 8259): one object
+ *   {"name": ..., "title": ..., "meta": {key: value, ...},
+ *    "columns": [{"name": ..., "type": "text"|"number"|"integer", "description": ...|null}],
+ *    "rows": [{column: value, ...}, ...]}
+ * Numbers with opts.digits; NaN and +-Inf are null; NA text is null.  Strings escape " \ and
+ * every control character, and also < > & and U+2028/U+2029 (safe to embed in a <script>).
+ * Returns MSUM_OK or MSUM_EIO. */
+int msum_write_json(const msum_table *t, FILE *fp, const msum_write_opts *o);
+
+/* A self-contained HTML page (XHTML-compatible markup, parses as XML) holding one table. */
+int msum_write_html(const msum_table *t, FILE *fp, const msum_write_opts *o);
+
+/* Write one table in the given text format (not XLSX: MSUM_EINVAL). */
 int msum_write_table(const msum_table *t, msum_format f, FILE *fp, const msum_write_opts *o);
+
+/* Write n tables in one stream: CSV/TSV/Markdown one after the other, separated by a blank
+ * line; JSON as an array of the objects above; HTML as one page titled after the first table
+ * (or "metasum" when n = 0).  XLSX: MSUM_EINVAL (use msum_write_xlsx). */
+int msum_write_tables(const msum_table *const *ts, size_t n, msum_format f, FILE *fp,
+                      const msum_write_opts *o);
+
+/* ---- HTML pages built from items (for reports and index pages) ----
+ *
+ *     msum_html_item items[] = {
+ *         {.kind = MSUM_HTML_HEADING, .text = "BCG vaccine", .level = 1},
+ *         {.kind = MSUM_HTML_PARAGRAPH, .text = "Random-effects model (REML)."},
+ *         {.kind = MSUM_HTML_SVG, .svg = forest_svg, .text = "Figure 1. Forest plot"},
+ *         {.kind = MSUM_HTML_TABLE, .table = pooled},
+ *         {.kind = MSUM_HTML_LINK, .href = "bcg/index.html", .text = "BCG analysis"},
+ *     };
+ *     msum_write_html_page(fp, "metasum report", items, 5, NULL);
+ *
+ * Every text is escaped.  .svg is inserted verbatim: pass markup from the msum_svg_* writers
+ * (plot.h), which escape their own labels and carry no ids, so several can share a page.
+ * Render a plot into a string with open_memstream(). */
+typedef enum {
+    MSUM_HTML_HEADING,   /* .text, .level 1-4 (0 means 2) */
+    MSUM_HTML_PARAGRAPH, /* .text; line breaks are kept */
+    MSUM_HTML_TABLE,     /* .table: title, metadata block, the table (numbers right-aligned) */
+    MSUM_HTML_SVG,       /* .svg markup; .text an optional caption */
+    MSUM_HTML_LINK       /* .href (relative or http(s); anything else becomes "#"), .text */
+} msum_html_kind;
+
+typedef struct {
+    msum_html_kind kind;
+    const char *text;
+    const msum_table *table;
+    const char *svg;
+    const char *href;
+    int level;
+} msum_html_item;
+
+/* Write a complete page: inline CSS, no scripts, no external assets, no timestamps; the footer
+ * names the metasum version.  opts may be NULL.  Returns MSUM_OK, MSUM_EINVAL (NULL item
+ * field the kind needs) or MSUM_EIO. */
+int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *items, size_t n,
+                         const msum_write_opts *o);
+
+/* ---- XLSX (libxlsxwriter) ----
+ *
+ * One sheet per table, then a sheet "metadata" (table, sheet, title, key, value rows and the
+ * column descriptions).  Sheet names come from the table names: characters Excel forbids
+ * ([ ] : * ? / \) become '_', leading/trailing apostrophes are dropped, at most 31 characters,
+ * unique ignoring case ("name~2" ...).  Header row bold and frozen, an autofilter over the
+ * table, column widths fitted to the content (8 to 60 characters).  Numbers are numeric cells
+ * rounded to opts.digits significant digits (the same values the text formats show); NA is an
+ * empty cell; +-Inf are the texts "Inf"/"-Inf".  Text goes through the formula guard.
+ * The file is written to a temporary name in the same folder and renamed into place.
+ * Returns MSUM_OK, MSUM_EINVAL, MSUM_ENOMEM or MSUM_EIO (and then no file is left). */
+int msum_write_xlsx(const char *path, const msum_table *const *ts, size_t n,
+                    const msum_write_opts *o);
+
+/* Write n tables to path in format f, atomically (msum_atomic_*); path "-" is stdout.
+ * XLSX goes to msum_write_xlsx (not to stdout: MSUM_EINVAL). */
+int msum_write_file(const char *path, const msum_table *const *ts, size_t n, msum_format f,
+                    const msum_write_opts *o);
+
+/* ---- Atomic output ----
+ *
+ *     msum_atomic *a;
+ *     if ((st = msum_atomic_open("out.csv", &a)) != MSUM_OK) return st;
+ *     st = msum_write_csv(t, msum_atomic_fp(a), NULL);
+ *     if (st != MSUM_OK) { msum_atomic_abort(a); return st; }
+ *     return msum_atomic_commit(a);  // MSUM_OK: out.csv complete; otherwise out.csv untouched
+ *
+ * open creates ".NAME.tmp-PID-N" next to path (mode 0666 minus umask, O_EXCL); commit
+ * flushes, checks the stream's error flag, fsyncs, closes and renames over path; on any failure
+ * it removes the temporary file.  abort closes and removes it.  Both free the handle.
+ * Special targets: "-" is stdout (commit flushes and checks it; it is not closed); an existing
+ * path that is not a regular file (/dev/null, /dev/full, a FIFO) is written directly, since it
+ * cannot be replaced — commit flushes and closes it and reports errors (ENOSPC on /dev/full is
+ * MSUM_EIO). */
+typedef struct msum_atomic msum_atomic;
+
+/* Returns MSUM_OK, MSUM_EINVAL (NULL/empty path), MSUM_ENOMEM or MSUM_EIO (cannot create). */
+int msum_atomic_open(const char *path, msum_atomic **out);
+FILE *msum_atomic_fp(msum_atomic *a);
+/* The temporary name being written (the target itself for stdout and special files). */
+const char *msum_atomic_tmpname(const msum_atomic *a);
+/* Returns MSUM_OK or MSUM_EIO (write, flush, sync, close or rename failed; nothing left). */
+int msum_atomic_commit(msum_atomic *a);
+/* Discard everything written; accepts NULL. */
+void msum_atomic_abort(msum_atomic *a);
 
 #endif

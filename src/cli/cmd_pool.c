@@ -1,15 +1,862 @@
-/* metasum pool: placeholder until the subcommand lands (prints that it is not available). */
+/* metasum pool: stream an effect CSV, compute each row's yi/vi (escalc), group rows (--by) and
+ * pool each group with msum_pool (metafor rma.uni); one tidy row per group, or per-study
+ * weights.  Only doubles are kept per row (yi, vi), so a million rows fit in a few MB.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "metasum/dataset.h"
+#include "metasum/escalc.h"
+#include "metasum/pool.h"
+#include "metasum/reader.h"
 
 void usage_pool(FILE *fp)
 {
-    fprintf(fp, "Usage:   metasum pool [OPTIONS] FILE...\n\n(not available in this build yet)\n");
+    fprintf(fp,
+"About:   Pool effects with fixed- or random-effects models, as R's metafor rma.uni: pooled\n"
+"         estimate, test, CI, prediction interval, tau2 with its Q-profile CI, I2, H2, Q.\n"
+"         One output row per group (--by); every row says which estimator, test and I2\n"
+"         definition it used.  Non-convergence never stops the run: REML/ML/EB fall back\n"
+"         to PM, then DL, and the row says so (columns estimator_used, fallback).\n"
+"Usage:   metasum pool [OPTIONS] FILE        (FILE '-' reads standard input)\n"
+"\n"
+"Input:   an effect CSV (datasets/README.md).  Rows of any form that has a variance are\n"
+"         pooled: generic (yi with vi, sei, a CI or a p-value), continuous, median_iqr,\n"
+"         counts, correlation.  Rows without one (percent_change, fold_change, direction)\n"
+"         are skipped and counted (column k_skipped, and a warning).  A plain study,yi,vi\n"
+"         file works too.\n"
+"\n"
+"Options:\n"
+"    -m, --method NAME   tau2 estimator [REML]: EE FE CE (common effect, tau2 = 0), DL, HE,\n"
+"                        HS, SJ, ML, REML, PM, EB\n"
+"    -t, --test NAME     test and CI of the estimate [z]: z, t, knha (Hartung-Knapp, the\n"
+"                        choice metafor recommends), adhoc (knha with its factor >= 1)\n"
+"    -l, --level X       confidence level, 0.95 or 95 [95]\n"
+"        --measure M     effect measure for rows that allow several: MD, SMD, ROM\n"
+"                        (continuous, median_iqr), RR, OR, RD (counts)\n"
+"    -b, --by COL[,COL]  one result per distinct value of these columns, in order of first\n"
+"                        appearance; group columns come first in the output\n"
+"    -w, --weights       per-study weights (percent) instead of pooled results\n"
+"        --no-fallback   exit 4 when the estimator does not converge instead of falling back\n"
+"    -d, --digits N      significant digits, 0 = shortest exact [7]\n"
+"    -f, --format F      csv, tsv, md, json, html [csv]\n"
+"    -o, --output FILE   write there (atomically) instead of standard output\n"
+"        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
+"\n"
+"Output columns (docs/pool.md): group columns, k, k_skipped, measure, scale, estimate, se,\n"
+"    stat, pval, df, ci_lb, ci_ub, pi_lb, pi_ub, exp_* (log measures) or r_* (ZCOR)\n"
+"    back-transforms, tau2, se_tau2, tau2_ci_lb, tau2_ci_ub, tau2_ci_status, tau, I2,\n"
+"    I2_ci_lb, I2_ci_ub, I2_definition, H2, I2_Q, H2_Q, QE, QE_df, QE_p, estimator,\n"
+"    estimator_used, fallback, converged, iterations, test, ci_method, level, logLik, AIC,\n"
+"    BIC, metasum_version.\n"
+"\n"
+"Exit codes: 0 ok, 1 data errors (file:line:col messages, nothing written), 2 usage,\n"
+"    3 I/O, 4 numerical failure.\n"
+"\n"
+"Examples:\n"
+"    metasum pool --measure RR datasets/bcg/effects.csv\n"
+"    metasum pool --measure RR --test knha --by alloc datasets/bcg/effects.csv\n"
+"    metasum pool --measure SMD --method DL datasets/normand1999/effects.csv\n"
+"    metasum pool --measure RR --weights datasets/bcg/effects.csv\n"
+"    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n");
+}
+
+/* ---- groups ------------------------------------------------------------------------------ */
+
+typedef struct {
+    char *key;        /* group column values joined by \x1f ("" without --by) */
+    size_t k, cap, skipped;
+    double *yi, *vi;
+    long *line;       /* --weights only: input line of each study */
+    char **id;        /* --weights only: the id column, when there is one */
+    msum_measure measure;
+    long measure_line;
+} group;
+
+typedef struct {
+    group *g;
+    size_t n, cap;
+    size_t *slot; /* open addressing: group index + 1, 0 = empty */
+    size_t nslot;
+} groups;
+
+static uint64_t hash_key(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+static int groups_rehash(groups *gs)
+{
+    size_t n = gs->nslot ? gs->nslot * 2 : 64;
+    size_t *slot = calloc(n, sizeof *slot);
+    if (!slot) return MSUM_ENOMEM;
+    for (size_t i = 0; i < gs->n; i++) {
+        size_t j = hash_key(gs->g[i].key, strlen(gs->g[i].key)) & (n - 1);
+        while (slot[j]) j = (j + 1) & (n - 1);
+        slot[j] = i + 1;
+    }
+    free(gs->slot);
+    gs->slot = slot;
+    gs->nslot = n;
+    return MSUM_OK;
+}
+
+/* The group of a key, created in order of first appearance; NULL on allocation failure. */
+static group *groups_get(groups *gs, const char *key, size_t len)
+{
+    if (gs->nslot == 0 || 2 * (gs->n + 1) > gs->nslot)
+        if (groups_rehash(gs) != MSUM_OK) return NULL;
+    size_t j = hash_key(key, len) & (gs->nslot - 1);
+    while (gs->slot[j]) {
+        group *g = &gs->g[gs->slot[j] - 1];
+        if (strlen(g->key) == len && memcmp(g->key, key, len) == 0) return g;
+        j = (j + 1) & (gs->nslot - 1);
+    }
+    if (gs->n == gs->cap) {
+        size_t cap = gs->cap ? 2 * gs->cap : 16;
+        group *ng = realloc(gs->g, cap * sizeof *ng);
+        if (!ng) return NULL;
+        gs->g = ng;
+        gs->cap = cap;
+    }
+    group *g = &gs->g[gs->n];
+    memset(g, 0, sizeof *g);
+    g->key = malloc(len + 1);
+    if (!g->key) return NULL;
+    memcpy(g->key, key, len);
+    g->key[len] = '\0';
+    gs->slot[j] = ++gs->n;
+    return g;
+}
+
+static int group_add(group *g, double yi, double vi, long line, const char *id, int keep)
+{
+    if (g->k == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 8;
+        double *y = realloc(g->yi, cap * sizeof *y);
+        if (!y) return MSUM_ENOMEM;
+        g->yi = y;
+        double *v = realloc(g->vi, cap * sizeof *v);
+        if (!v) return MSUM_ENOMEM;
+        g->vi = v;
+        if (keep) {
+            long *l = realloc(g->line, cap * sizeof *l);
+            if (!l) return MSUM_ENOMEM;
+            g->line = l;
+            char **s = realloc(g->id, cap * sizeof *s);
+            if (!s) return MSUM_ENOMEM;
+            g->id = s;
+        }
+        g->cap = cap;
+    }
+    g->yi[g->k] = yi;
+    g->vi[g->k] = vi;
+    if (keep) {
+        g->line[g->k] = line;
+        g->id[g->k] = id ? strdup(id) : NULL;
+        if (id && !g->id[g->k]) return MSUM_ENOMEM;
+    }
+    g->k++;
+    return MSUM_OK;
+}
+
+static void groups_free(groups *gs)
+{
+    for (size_t i = 0; i < gs->n; i++) {
+        group *g = &gs->g[i];
+        if (g->id)
+            for (size_t j = 0; j < g->k; j++) free(g->id[j]);
+        free(g->id);
+        free(g->line);
+        free(g->key);
+        free(g->yi);
+        free(g->vi);
+    }
+    free(gs->g);
+    free(gs->slot);
+}
+
+/* ---- options ----------------------------------------------------------------------------- */
+
+typedef struct {
+    msum_pool_opts pool;
+    msum_measure measure;
+    char *by;          /* comma-separated column names, or NULL */
+    int weights, meta;
+    msum_write_opts wo;
+    msum_format format;
+    const char *output, *file;
+} pool_args;
+
+/* Value of option `name` at argv[*i] ("--name VALUE" or "--name=VALUE"); NULL if argv[*i] is
+ * not that option.  *missing is set when the value is absent. */
+static const char *opt_value(int argc, char **argv, int *i, const char *lng, const char *shrt,
+                             int *missing)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(lng);
+    if (strncmp(a, lng, n) == 0 && a[n] == '=') return a + n + 1;
+    if (strcmp(a, lng) == 0 || (shrt && strcmp(a, shrt) == 0)) {
+        if (*i + 1 >= argc) {
+            *missing = 1;
+            return NULL;
+        }
+        return argv[++*i];
+    }
+    return NULL;
+}
+
+static int parse_level(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno) return 0;
+    if (v > 1 && v < 100) v /= 100; /* 95 means 95 % */
+    if (!(v > 0 && v < 1)) return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, pool_args *a)
+{
+    static const msum_pool_opts po = MSUM_POOL_OPTS_DEFAULT;
+    static const msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
+    memset(a, 0, sizeof *a);
+    a->pool = po;
+    a->wo = wo;
+    a->wo.meta = 0;
+    a->format = MSUM_FMT_CSV;
+    a->output = "-";
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int missing = 0;
+        const char *arg = argv[i];
+        if ((v = opt_value(argc, argv, &i, "--method", "-m", &missing))) {
+            if (msum_estimator_parse(v, &a->pool.method) != MSUM_OK) {
+                cli_error("pool", "--method: found '%s', expected one of EE, FE, CE, DL, HE, "
+                          "HS, SJ, ML, REML, PM, EB", v);
+                return 0;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--test", "-t", &missing))) {
+            if (msum_test_parse(v, &a->pool.test) != MSUM_OK) {
+                cli_error("pool", "--test: found '%s', expected z, t, knha or adhoc", v);
+                return 0;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--level", "-l", &missing))) {
+            if (!parse_level(v, &a->pool.level)) {
+                cli_error("pool", "--level: found '%s', expected a level such as 0.95 or 95", v);
+                return 0;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--measure", NULL, &missing))) {
+            if (!msum_measure_parse(v, &a->measure) || a->measure == MSUM_MEASURE_NONE) {
+                cli_error("pool", "--measure: found '%s', expected one of MD, SMD, ROM, RR, "
+                          "OR, RD, ZCOR, GEN", v);
+                return 0;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--by", "-b", &missing))) {
+            if (!*v) {
+                cli_error("pool", "--by: expected column names, found nothing");
+                return 0;
+            }
+            a->by = (char *)v;
+        } else if ((v = opt_value(argc, argv, &i, "--digits", "-d", &missing))) {
+            char *end;
+            long d = strtol(v, &end, 10);
+            if (end == v || *end || d < 0 || d > 17) {
+                cli_error("pool", "--digits: found '%s', expected 0 to 17", v);
+                return 0;
+            }
+            a->wo.digits = (int)d;
+        } else if ((v = opt_value(argc, argv, &i, "--format", "-f", &missing))) {
+            if (!msum_format_parse(v, &a->format) || a->format == MSUM_FMT_XLSX) {
+                cli_error("pool", "--format: found '%s', expected csv, tsv, md, json or html",
+                          v);
+                return 0;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--output", "-o", &missing))) {
+            a->output = v;
+        } else if (missing) {
+            cli_error("pool", "%s: expected a value", arg);
+            return 0;
+        } else if (strcmp(arg, "--weights") == 0 || strcmp(arg, "-w") == 0) {
+            a->weights = 1;
+        } else if (strcmp(arg, "--no-fallback") == 0) {
+            a->pool.fallback = 0;
+        } else if (strcmp(arg, "--meta") == 0) {
+            a->wo.meta = 1;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            cli_error("pool", "unknown option '%s' (see 'metasum pool --help')", arg);
+            return 0;
+        } else if (a->file) {
+            cli_error("pool", "one input file expected, found '%s' and '%s'", a->file, arg);
+            return 0;
+        } else {
+            a->file = arg;
+        }
+    }
+    if (!a->file) {
+        cli_error("pool", "no input file (see 'metasum pool --help')");
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+typedef struct {
+    int *col;  /* --by column indexes */
+    char **name;
+    size_t n;
+} bycols;
+
+static void bycols_free(bycols *b)
+{
+    free(b->col);
+    free(b->name);
+}
+
+/* Resolve --by against the header.  Returns 1, or 0 after printing a usage error. */
+static int resolve_by(char *spec, const msum_typer *t, const char *fname, bycols *b)
+{
+    memset(b, 0, sizeof *b);
+    if (!spec) return 1;
+    size_t n = 1;
+    for (const char *p = spec; *p; p++) n += *p == ',';
+    b->col = calloc(n, sizeof *b->col);
+    b->name = calloc(n, sizeof *b->name);
+    if (!b->col || !b->name) return 0;
+    for (char *s = spec, *next; s; s = next) {
+        next = strchr(s, ',');
+        if (next) *next++ = '\0';
+        int c = msum_typer_col(t, s);
+        if (c < 0) {
+            cli_error("pool", "--by: %s has no column '%s'", fname, s);
+            return 0;
+        }
+        b->col[b->n] = c;
+        b->name[b->n++] = s;
+    }
+    return 1;
+}
+
+static int form_needs_measure(msum_input in)
+{
+    return in == MSUM_INPUT_CONTINUOUS || in == MSUM_INPUT_MEDIAN || in == MSUM_INPUT_COUNTS;
+}
+
+static void cell_pos(const msum_row *row, int col, long *line, long *colno)
+{
+    if (col >= 0 && (size_t)col < row->n) {
+        *line = row->line[col];
+        *colno = row->col[col];
+    } else {
+        *line = row->row_line;
+        *colno = 0;
+    }
+}
+
+/* Read every row into groups.  Returns EXIT_OK, or the exit code after problems were
+ * reported (diagnostics are left in `d` for the caller to print). */
+static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
+                     size_t *nskipped, int *has_id)
+{
+    msum_reader *rd;
+    int st = msum_reader_open(a->file, NULL, d, &rd);
+    if (st == MSUM_ENOMEM) return EXIT_NUMERICAL;
+    if (st != MSUM_OK) return EXIT_IO;
+    const char *fname = msum_reader_name(rd);
+    msum_typer *ty;
+    st = msum_typer_new(msum_reader_header(rd), fname, d, &ty);
+    if (st != MSUM_OK) {
+        msum_reader_free(rd);
+        return st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_DATA;
+    }
+    int rc = EXIT_OK;
+    char *key = NULL;
+    size_t keycap = 0;
+    if (!resolve_by(a->by, ty, fname, by)) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    int c_id = a->weights ? msum_typer_col(ty, "id") : -1;
+    int c_measure = msum_typer_col(ty, "measure"), c_input = msum_typer_col(ty, "input");
+    *has_id = c_id >= 0;
+    msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
+    eo.level = a->pool.level;
+    msum_row row;
+    msum_record rec;
+    int more;
+    while ((more = msum_reader_next(rd, &row)) > 0) {
+        if (msum_typer_row(ty, &row, &rec, d) > 0) continue;
+        long line, colno;
+        msum_measure want = MSUM_MEASURE_NONE;
+        if (form_needs_measure(rec.input)) {
+            if (a->measure == MSUM_MEASURE_NONE) {
+                cell_pos(&row, c_input, &line, &colno);
+                cli_error("pool", "%s:%ld: rows of form '%s' need --measure (%s)", fname, line,
+                          msum_input_name(rec.input),
+                          rec.input == MSUM_INPUT_COUNTS ? "RR, OR or RD" : "MD, SMD or ROM");
+                rc = EXIT_USAGE;
+                goto done;
+            }
+            want = a->measure;
+        }
+        msum_effect e;
+        if (rec.input == MSUM_INPUT_GENERIC && !isnan(rec.x[MSUM_F_VI])) {
+            /* the common large-k case: yi and vi as given (what msum_escalc returns too),
+             * without its per-row CI */
+            e.measure = rec.measure;
+            e.yi = rec.x[MSUM_F_YI];
+            e.vi = rec.x[MSUM_F_VI];
+            st = MSUM_OK;
+        } else {
+            st = msum_escalc(&rec, want, &eo, &e);
+        }
+        if (st == MSUM_EINVAL && want != MSUM_MEASURE_NONE) {
+            cli_error("pool", "%s:%ld: --measure %s does not apply to rows of form '%s'", fname,
+                      row.row_line, msum_measure_name(want), msum_input_name(rec.input));
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        if (st != MSUM_OK) {
+            const char *cname = e.field >= 0 ? msum_field_name(e.field) : "input";
+            int col = msum_typer_col(ty, cname);
+            cell_pos(&row, col, &line, &colno);
+            msum_diags_add(d, MSUM_DIAG_ERROR, fname, line, colno, col >= 0 ? cname : NULL,
+                           "%s", e.message);
+            continue;
+        }
+        /* the group key */
+        size_t klen = 0;
+        for (size_t i = 0; i < by->n; i++) {
+            const char *s = (size_t)by->col[i] < row.n ? row.cell[by->col[i]] : "";
+            size_t n = (size_t)by->col[i] < row.n ? row.len[by->col[i]] : 0;
+            if (klen + n + 2 > keycap) {
+                keycap = 2 * (klen + n + 2) + 64;
+                char *nk = realloc(key, keycap);
+                if (!nk) {
+                    rc = EXIT_NUMERICAL;
+                    goto done;
+                }
+                key = nk;
+            }
+            if (i) key[klen++] = '\x1f';
+            memcpy(key + klen, s, n);
+            klen += n;
+        }
+        group *g = groups_get(gs, klen ? key : "", klen);
+        if (!g) {
+            rc = EXIT_NUMERICAL;
+            goto done;
+        }
+        if (isnan(e.vi) || isnan(e.yi)) {
+            g->skipped++;
+            (*nskipped)++;
+            continue;
+        }
+        if (g->measure == MSUM_MEASURE_NONE) {
+            g->measure = e.measure;
+            g->measure_line = row.row_line;
+        } else if (g->measure != e.measure) {
+            cell_pos(&row, c_measure >= 0 ? c_measure : c_input, &line, &colno);
+            msum_diags_add(d, MSUM_DIAG_ERROR, fname, line, colno,
+                           c_measure >= 0 ? "measure" : NULL,
+                           "found measure %s, expected %s as on line %ld: one pooled group "
+                           "holds one measure (group the rows with --by measure)",
+                           msum_measure_name(e.measure), msum_measure_name(g->measure),
+                           g->measure_line);
+            continue;
+        }
+        const char *id = c_id >= 0 && (size_t)c_id < row.n ? row.cell[c_id] : NULL;
+        if (group_add(g, e.yi, e.vi, row.row_line, id, a->weights) != MSUM_OK) {
+            rc = EXIT_NUMERICAL;
+            goto done;
+        }
+    }
+    if (more < 0 && rc == EXIT_OK) rc = EXIT_DATA;
+    if (rc == EXIT_OK && msum_diags_errors(d) > 0) rc = EXIT_DATA;
+done:
+    free(key);
+    msum_typer_free(ty);
+    msum_reader_free(rd);
+    return rc;
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+/* Add a column or fail; every column index is kept in an enum-free way by name lookup. */
+static int add_col(msum_table *t, const char *name, msum_coltype type, const char *desc)
+{
+    return msum_table_add_col(t, name, type, desc) >= 0;
+}
+
+static void set_num(msum_table *t, long row, const char *col, double v)
+{
+    int c = msum_table_col_index(t, col);
+    if (c >= 0) msum_table_set_num(t, (size_t)row, (size_t)c, v);
+}
+
+static void set_text(msum_table *t, long row, const char *col, const char *v)
+{
+    int c = msum_table_col_index(t, col);
+    if (c >= 0) msum_table_set_text(t, (size_t)row, (size_t)c, v);
+}
+
+/* Write the group's key values into the group columns of a row. */
+static void set_group_cols(msum_table *t, long row, const bycols *by, const char *key)
+{
+    const char *p = key;
+    for (size_t i = 0; i < by->n; i++) {
+        const char *end = strchr(p, '\x1f');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char *v = malloc(n + 1);
+        if (!v) return;
+        memcpy(v, p, n);
+        v[n] = '\0';
+        msum_table_set_text(t, (size_t)row, i, v);
+        free(v);
+        p = end ? end + 1 : p + n;
+    }
+}
+
+static const char *ci_method_name(msum_test t)
+{
+    switch (t) {
+    case MSUM_TEST_T: return "t(k-1)";
+    case MSUM_TEST_KNHA: return "Hartung-Knapp t(k-1)";
+    case MSUM_TEST_KNHA_ADHOC: return "Hartung-Knapp t(k-1), factor >= 1";
+    default: return "normal";
+    }
+}
+
+static const char *tau2_ci_status(const msum_pool_result *r)
+{
+    if (isnan(r->tau2_ci.lb) && isnan(r->tau2_ci.ub)) return NULL;
+    if (r->ci_null) return "null_set";
+    if (r->lb_sign > 0) return "both_above_limit";
+    if (r->ub_sign > 0) return "ub_above_limit";
+    return "ok";
+}
+
+/* The columns of the pooled table after the group columns, in output order; the five
+ * back-transform columns (exp_* or r_*) go where BT_HERE stands. */
+enum {
+    C_K, C_KSKIP, C_MEASURE, C_SCALE, C_EST, C_SE, C_STAT, C_PVAL, C_DF, C_CILB, C_CIUB, C_PILB,
+    C_PIUB, BT_HERE, C_TAU2 = BT_HERE, C_SETAU2, C_TAU2LB, C_TAU2UB, C_TAU2ST, C_TAU, C_I2,
+    C_I2LB, C_I2UB, C_I2DEF, C_H2, C_I2Q, C_H2Q, C_QE, C_QEDF, C_QEP, C_ESTOR, C_ESTUSED,
+    C_FALLBACK, C_CONV, C_ITER, C_TEST, C_CIMETH, C_LEVEL, C_LOGLIK, C_AIC, C_BIC, C_VERSION,
+    C_N
+};
+
+static const struct {
+    const char *name;
+    msum_coltype type;
+    const char *desc;
+} pool_cols[C_N] = {
+    [C_K] = {"k", MSUM_COL_INT, "studies pooled"},
+    [C_KSKIP] = {"k_skipped", MSUM_COL_INT, "rows of the group without a variance (not pooled)"},
+    [C_MEASURE] = {"measure", MSUM_COL_TEXT, "effect measure"},
+    [C_SCALE] = {"scale", MSUM_COL_TEXT, "scale of estimate: natural, log or fisher_z"},
+    [C_EST] = {"estimate", MSUM_COL_NUM, "pooled estimate"},
+    [C_SE] = {"se", MSUM_COL_NUM, "standard error (Hartung-Knapp adjusted under knha/adhoc)"},
+    [C_STAT] = {"stat", MSUM_COL_NUM, "z (test z) or t statistic"},
+    [C_PVAL] = {"pval", MSUM_COL_NUM, "two-sided p-value"},
+    [C_DF] = {"df", MSUM_COL_NUM, "degrees of freedom of t (NA for z)"},
+    [C_CILB] = {"ci_lb", MSUM_COL_NUM, "CI lower bound"},
+    [C_CIUB] = {"ci_ub", MSUM_COL_NUM, "CI upper bound"},
+    [C_PILB] = {"pi_lb", MSUM_COL_NUM, "prediction interval lower bound (NA for EE/FE/CE)"},
+    [C_PIUB] = {"pi_ub", MSUM_COL_NUM, "prediction interval upper bound"},
+    [C_TAU2] = {"tau2", MSUM_COL_NUM, "between-study variance"},
+    [C_SETAU2] = {"se_tau2", MSUM_COL_NUM, "standard error of tau2"},
+    [C_TAU2LB] = {"tau2_ci_lb", MSUM_COL_NUM, "Q-profile CI lower bound (Viechtbauer 2007)"},
+    [C_TAU2UB] = {"tau2_ci_ub", MSUM_COL_NUM, "Q-profile CI upper bound"},
+    [C_TAU2ST] = {"tau2_ci_status", MSUM_COL_TEXT,
+                  "ok, null_set (both bounds below 0, shown as 0), ub_above_limit, "
+                  "both_above_limit"},
+    [C_TAU] = {"tau", MSUM_COL_NUM, "sqrt(tau2)"},
+    [C_I2] = {"I2", MSUM_COL_NUM, "I2 in percent, definition in I2_definition (as metafor)"},
+    [C_I2LB] = {"I2_ci_lb", MSUM_COL_NUM, "I2 at tau2_ci_lb"},
+    [C_I2UB] = {"I2_ci_ub", MSUM_COL_NUM, "I2 at tau2_ci_ub"},
+    [C_I2DEF] = {"I2_definition", MSUM_COL_TEXT, "how I2 and H2 were computed"},
+    [C_H2] = {"H2", MSUM_COL_NUM, "H2 with the definition of I2"},
+    [C_I2Q] = {"I2_Q", MSUM_COL_NUM,
+               "Q-based I2 = 100 max(0, QE - df)/QE (Higgins & Thompson 2002; R meta)"},
+    [C_H2Q] = {"H2_Q", MSUM_COL_NUM, "Q-based H2 = QE/df"},
+    [C_QE] = {"QE", MSUM_COL_NUM, "Cochran's Q"},
+    [C_QEDF] = {"QE_df", MSUM_COL_INT, "k - 1"},
+    [C_QEP] = {"QE_p", MSUM_COL_NUM, "p-value of Q (chi-square)"},
+    [C_ESTOR] = {"estimator", MSUM_COL_TEXT, "tau2 estimator asked for"},
+    [C_ESTUSED] = {"estimator_used", MSUM_COL_TEXT, "tau2 estimator the numbers use"},
+    [C_FALLBACK] = {"fallback", MSUM_COL_TEXT, "why estimator_used differs from estimator"},
+    [C_CONV] = {"converged", MSUM_COL_INT, "1 unless the asked-for estimator failed"},
+    [C_ITER] = {"iterations", MSUM_COL_INT, "Fisher scoring / root search iterations"},
+    [C_TEST] = {"test", MSUM_COL_TEXT, "z, t, knha or adhoc"},
+    [C_CIMETH] = {"ci_method", MSUM_COL_TEXT, "distribution of the CI and prediction interval"},
+    [C_LEVEL] = {"level", MSUM_COL_NUM, "confidence level"},
+    [C_LOGLIK] = {"logLik", MSUM_COL_NUM, "log-likelihood (restricted for REML)"},
+    [C_AIC] = {"AIC", MSUM_COL_NUM, "AIC"},
+    [C_BIC] = {"BIC", MSUM_COL_NUM, "BIC"},
+    [C_VERSION] = {"metasum_version", MSUM_COL_TEXT, "metasum version"},
+};
+
+static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_pool_result *res,
+                                int any_log, int any_z)
+{
+    msum_table *t = msum_table_new("pool", "Pooled estimates");
+    if (!t) return NULL;
+    int ok = 1, idx[C_N], bt_exp[5], bt_r[5];
+    static const char *const bt[] = {"estimate", "ci_lb", "ci_ub", "pi_lb", "pi_ub"};
+    for (size_t i = 0; i < by->n; i++) ok &= add_col(t, by->name[i], MSUM_COL_TEXT, "group");
+    for (int c = 0; c < C_N; c++) {
+        if (c == BT_HERE) {
+            char name[32];
+            for (int i = 0; i < 5; i++) {
+                bt_exp[i] = bt_r[i] = -1;
+                if (any_log) {
+                    snprintf(name, sizeof name, "exp_%s", bt[i]);
+                    ok &= (bt_exp[i] = msum_table_add_col(
+                               t, name, MSUM_COL_NUM,
+                               "exp() of the value (ratio scale; log measures only)")) >= 0;
+                }
+            }
+            for (int i = 0; i < 5 && any_z; i++) {
+                snprintf(name, sizeof name, "r_%s", bt[i]);
+                ok &= (bt_r[i] = msum_table_add_col(
+                           t, name, MSUM_COL_NUM,
+                           "tanh() of the value (correlation; ZCOR only)")) >= 0;
+            }
+        }
+        ok &= (idx[c] = msum_table_add_col(t, pool_cols[c].name, pool_cols[c].type,
+                                           pool_cols[c].desc)) >= 0;
+    }
+    if (!ok) {
+        msum_table_free(t);
+        return NULL;
+    }
+#define NUM(c, v) msum_table_set_num(t, (size_t)row, (size_t)idx[c], (v))
+#define TXT(c, v) msum_table_set_text(t, (size_t)row, (size_t)idx[c], (v))
+    for (size_t gi = 0; gi < gs->n; gi++) {
+        const group *g = &gs->g[gi];
+        const msum_pool_result *r = &res[gi];
+        long row = msum_table_add_row(t);
+        if (row < 0) {
+            msum_table_free(t);
+            return NULL;
+        }
+        set_group_cols(t, row, by, g->key);
+        NUM(C_K, (double)g->k);
+        NUM(C_KSKIP, (double)g->skipped);
+        TXT(C_ESTOR, msum_estimator_name(r->method));
+        TXT(C_TEST, msum_test_name(r->test));
+        NUM(C_LEVEL, r->level);
+        TXT(C_VERSION, MSUM_VERSION);
+        if (g->k == 0) {
+            TXT(C_FALLBACK, "no row with a variance to pool");
+            continue;
+        }
+        msum_scale sc = msum_measure_scale(g->measure);
+        TXT(C_MEASURE, msum_measure_name(g->measure));
+        TXT(C_SCALE, msum_scale_name(sc));
+        double v[] = {r->estimate, r->ci_lb, r->ci_ub, r->pi_lb, r->pi_ub};
+        const int vc[] = {C_EST, C_CILB, C_CIUB, C_PILB, C_PIUB};
+        for (int i = 0; i < 5; i++) {
+            NUM(vc[i], v[i]);
+            int c = sc == MSUM_SCALE_LOG ? bt_exp[i] : sc == MSUM_SCALE_FISHER_Z ? bt_r[i] : -1;
+            if (c >= 0)
+                msum_table_set_num(t, (size_t)row, (size_t)c,
+                                   msum_measure_transf(g->measure, v[i]));
+        }
+        NUM(C_SE, r->se);
+        NUM(C_STAT, r->stat);
+        NUM(C_PVAL, r->pval);
+        NUM(C_DF, r->df);
+        NUM(C_TAU2, r->tau2);
+        NUM(C_SETAU2, r->se_tau2);
+        NUM(C_TAU2LB, r->tau2_ci.lb);
+        NUM(C_TAU2UB, r->tau2_ci.ub);
+        TXT(C_TAU2ST, tau2_ci_status(r));
+        NUM(C_TAU, r->tau);
+        NUM(C_I2, r->I2);
+        NUM(C_I2LB, r->I2_ci.lb);
+        NUM(C_I2UB, r->I2_ci.ub);
+        TXT(C_I2DEF, msum_estimator_is_fixed(r->method_used)
+                         ? "Q-based: 100 (QE - df)/QE"
+                         : "tau2-based: 100 tau2/(tau2 + vt)");
+        NUM(C_H2, r->H2);
+        NUM(C_I2Q, r->I2_Q);
+        NUM(C_H2Q, r->H2_Q);
+        NUM(C_QE, r->QE);
+        NUM(C_QEDF, r->QEdf);
+        NUM(C_QEP, r->QEp);
+        TXT(C_ESTUSED, msum_estimator_name(r->method_used));
+        TXT(C_FALLBACK, r->fallback);
+        NUM(C_CONV, r->converged);
+        NUM(C_ITER, r->iterations);
+        TXT(C_CIMETH, ci_method_name(r->test));
+        NUM(C_LOGLIK, r->logLik);
+        NUM(C_AIC, r->AIC);
+        NUM(C_BIC, r->BIC);
+    }
+#undef NUM
+#undef TXT
+    return t;
+}
+
+static msum_table *weights_table(const groups *gs, const bycols *by, const msum_pool_result *res,
+                                 int has_id)
+{
+    msum_table *t = msum_table_new("pool_weights", "Study weights");
+    if (!t) return NULL;
+    int ok = 1;
+    for (size_t i = 0; i < by->n; i++) ok &= add_col(t, by->name[i], MSUM_COL_TEXT, "group");
+    ok &= add_col(t, "line", MSUM_COL_INT, "input line of the study");
+    if (has_id) ok &= add_col(t, "id", MSUM_COL_TEXT, "the row's id");
+    ok &= add_col(t, "measure", MSUM_COL_TEXT, "effect measure");
+    ok &= add_col(t, "yi", MSUM_COL_NUM, "effect size");
+    ok &= add_col(t, "vi", MSUM_COL_NUM, "sampling variance");
+    ok &= add_col(t, "weight", MSUM_COL_NUM, "percent weight 100 w_i / sum w, w = 1/(vi + tau2)");
+    ok &= add_col(t, "tau2", MSUM_COL_NUM, "tau2 of the group's fit");
+    ok &= add_col(t, "estimator_used", MSUM_COL_TEXT, "tau2 estimator the weights use");
+    if (!ok) {
+        msum_table_free(t);
+        return NULL;
+    }
+    for (size_t gi = 0; gi < gs->n; gi++) {
+        const group *g = &gs->g[gi];
+        if (g->k == 0) continue;
+        double *w = malloc(g->k * sizeof *w);
+        if (!w || msum_pool_weights(g->vi, g->k, &res[gi], w) != MSUM_OK) {
+            free(w);
+            msum_table_free(t);
+            return NULL;
+        }
+        for (size_t j = 0; j < g->k; j++) {
+            long row = msum_table_add_row(t);
+            if (row < 0) {
+                free(w);
+                msum_table_free(t);
+                return NULL;
+            }
+            set_group_cols(t, row, by, g->key);
+            set_num(t, row, "line", (double)g->line[j]);
+            if (has_id) set_text(t, row, "id", g->id[j]);
+            set_text(t, row, "measure", msum_measure_name(g->measure));
+            set_num(t, row, "yi", g->yi[j]);
+            set_num(t, row, "vi", g->vi[j]);
+            set_num(t, row, "weight", w[j]);
+            set_num(t, row, "tau2", res[gi].tau2);
+            set_text(t, row, "estimator_used", msum_estimator_name(res[gi].method_used));
+        }
+        free(w);
+    }
+    return t;
+}
+
+/* A group's label for messages: "alloc=random" or "all rows". */
+static void group_label(const bycols *by, const char *key, char *buf, size_t size)
+{
+    if (by->n == 0) {
+        snprintf(buf, size, "all rows");
+        return;
+    }
+    size_t j = 0;
+    const char *p = key;
+    for (size_t i = 0; i < by->n && j + 1 < size; i++) {
+        const char *end = strchr(p, '\x1f');
+        int n = end ? (int)(end - p) : (int)strlen(p);
+        j += (size_t)snprintf(buf + j, size - j, "%s%s=%.*s", i ? "," : "", by->name[i], n, p);
+        if (j >= size) break;
+        p = end ? end + 1 : p + n;
+    }
 }
 
 int cmd_pool(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("pool", "not available in this build yet");
-    return EXIT_USAGE;
+    pool_args a;
+    if (!parse_args(argc, argv, &a)) return EXIT_USAGE;
+    msum_diags *d = msum_diags_new();
+    if (!d) return EXIT_NUMERICAL;
+    groups gs = {0};
+    bycols by = {0};
+    size_t nskipped = 0;
+    int has_id = 0;
+    msum_pool_result *res = NULL;
+    msum_table *t = NULL;
+    int rc = read_rows(&a, d, &gs, &by, &nskipped, &has_id);
+    cli_print_diags(stderr, d);
+    if (rc != EXIT_OK) goto out;
+    size_t npooled = 0;
+    for (size_t i = 0; i < gs.n; i++) npooled += gs.g[i].k;
+    if (npooled == 0) {
+        cli_error("pool", "%s: nothing to pool: no row has a variance%s", a.file,
+                  nskipped ? " (for effects without one, see 'metasum summarize')" : "");
+        rc = EXIT_DATA;
+        goto out;
+    }
+    if (nskipped > 0)
+        cli_error("pool", "warning: %zu row%s without a variance skipped (percent_change, "
+                  "fold_change or direction rows; see column k_skipped)", nskipped,
+                  nskipped == 1 ? "" : "s");
+
+    res = calloc(gs.n, sizeof *res);
+    if (!res) {
+        rc = EXIT_NUMERICAL;
+        goto out;
+    }
+    int any_log = 0, any_z = 0;
+    for (size_t i = 0; i < gs.n; i++) {
+        group *g = &gs.g[i];
+        if (g->k == 0) {
+            res[i].method = res[i].method_used = a.pool.method;
+            res[i].test = a.pool.test;
+            res[i].level = a.pool.level;
+            continue;
+        }
+        int st = msum_pool(g->yi, g->vi, g->k, &a.pool, &res[i]);
+        if (st != MSUM_OK) {
+            char label[256];
+            group_label(&by, g->key, label, sizeof label);
+            cli_error("pool", "%s: %s: %s%s", a.file, label, msum_strerror(st),
+                      st == MSUM_ENOCONV ? " (the estimator did not converge; drop "
+                                           "--no-fallback to fall back to PM and DL)"
+                                         : "");
+            rc = EXIT_NUMERICAL;
+            goto out;
+        }
+        msum_scale sc = msum_measure_scale(g->measure);
+        any_log |= sc == MSUM_SCALE_LOG;
+        any_z |= sc == MSUM_SCALE_FISHER_Z;
+    }
+    t = a.weights ? weights_table(&gs, &by, res, has_id)
+                  : pooled_table(&gs, &by, res, any_log, any_z);
+    if (!t) {
+        cli_error("pool", "out of memory");
+        rc = EXIT_NUMERICAL;
+        goto out;
+    }
+    msum_table_set_meta(t, "estimator", msum_estimator_name(a.pool.method));
+    msum_table_set_meta(t, "test", msum_test_name(a.pool.test));
+    char lv[32];
+    msum_fmt_num(a.pool.level, 0, lv, sizeof lv);
+    msum_table_set_meta(t, "level", lv);
+    msum_table_set_meta(t, "input", a.file);
+    const msum_table *ts[] = {t};
+    if (msum_write_file(a.output, ts, 1, a.format, &a.wo) != MSUM_OK) {
+        cli_error("pool", "cannot write %s", strcmp(a.output, "-") == 0 ? "standard output"
+                                                                       : a.output);
+        rc = EXIT_IO;
+    }
+out:
+    msum_table_free(t);
+    free(res);
+    groups_free(&gs);
+    bycols_free(&by);
+    msum_diags_free(d);
+    return rc;
 }

@@ -6,6 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
+/* %g in the current locale, then its decimal point turned into '.': the library never calls
+ * setlocale, but a program embedding it may have. */
+static int fmt_g(double v, int digits, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.*g", digits, v);
+    msum_io_c_decimal(buf, size);
+    return (int)strlen(buf);
+}
+
 int msum_fmt_num(double v, int digits, char *buf, size_t size)
 {
     if (isnan(v)) return snprintf(buf, size, "NA");
@@ -13,14 +24,17 @@ int msum_fmt_num(double v, int digits, char *buf, size_t size)
     if (v == 0) return snprintf(buf, size, "0"); /* also -0 */
     if (digits > 0) {
         if (digits > 17) digits = 17;
-        return snprintf(buf, size, "%.*g", digits, v);
+        return size ? fmt_g(v, digits, buf, size) : snprintf(buf, size, "%.*g", digits, v);
     }
+    /* Whole numbers below 2^53 in plain digits: the shortest %g of 20 is "2e+01". */
+    if (fabs(v) < 9007199254740992.0 && v == floor(v)) return snprintf(buf, size, "%.0f", v);
     /* Shortest round trip: the first precision whose text reads back as the same double. */
     char tmp[40];
     for (int p = 1; p <= 17; p++) {
         snprintf(tmp, sizeof tmp, "%.*g", p, v);
         if (strtod(tmp, NULL) == v) break;
     }
+    msum_io_c_decimal(tmp, sizeof tmp);
     return snprintf(buf, size, "%s", tmp);
 }
 

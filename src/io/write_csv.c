@@ -1,62 +1,91 @@
-/* CSV (RFC 4180) and TSV writers for msum_table. */
+/* CSV (RFC 4180) and TSV writers for msum_table, with the spreadsheet formula guard (OWASP
+ * "CSV Injection") and metadata as leading "# key,value" records. */
 #include "metasum/write.h"
 
 #include <string.h>
 
 #include "metasum/metasum.h"
+#include "text.h"
 
-/* Quote a CSV field when it holds a separator, quote, CR or LF; double embedded quotes. */
-static void put_csv_text(FILE *fp, const char *s)
+typedef struct {
+    FILE *fp;
+    char sep;
+    int guard;
+} delim;
+
+/* One text field: optional apostrophe guard, U+FFFD for invalid UTF-8 and stray controls.
+ * CSV quotes a field holding a comma, quote, CR or LF and doubles embedded quotes; TSV has no
+ * quoting, so TAB, CR and LF become spaces.  oneline: CR/LF become spaces in CSV too. */
+static void put_field(const delim *d, const char *s, int oneline)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, fp);
-        return;
+    int risky = d->guard && msum_io_formula_risky(s);
+    int csv = d->sep == ',';
+    int quote = csv && strpbrk(s, oneline ? ",\"" : ",\"\r\n") != NULL;
+    if (quote) fputc('"', d->fp);
+    if (risky) fputc('\'', d->fp);
+    uint32_t cp;
+    while (*s) {
+        s += msum_io_utf8_next(s, &cp);
+        if (cp == '\r' || cp == '\n') {
+            if (!csv || oneline) cp = ' ';
+        } else if (cp == '\t') {
+            if (!csv) cp = ' ';
+        } else if (cp < 0x20 || cp == 0x7F) {
+            cp = MSUM_IO_REPLACEMENT;
+        } else if (cp == '"' && quote) {
+            fputc('"', d->fp);
+        }
+        msum_io_put_cp(d->fp, cp);
     }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
+    if (quote) fputc('"', d->fp);
 }
 
-/* TSV has no quoting: tabs and line breaks inside a text become spaces. */
-static void put_tsv_text(FILE *fp, const char *s)
+/* "# key" then the value as the second field: comment-aware readers skip the line, and a
+ * spreadsheet shows key and value in two cells.  Keys are identifiers chosen by the analysis;
+ * anything that would break the line or the first field becomes '_'. */
+static void put_meta(const delim *d, const char *key, const char *value)
 {
-    for (; *s; s++) fputc((*s == '\t' || *s == '\r' || *s == '\n') ? ' ' : *s, fp);
+    fputs("# ", d->fp);
+    uint32_t cp;
+    while (*key) {
+        key += msum_io_utf8_next(key, &cp);
+        if (cp < 0x20 || cp == 0x7F || cp == (uint32_t)d->sep || cp == '"') cp = '_';
+        msum_io_put_cp(d->fp, cp);
+    }
+    fputc(d->sep, d->fp);
+    put_field(d, value, 1);
+    fputc('\n', d->fp);
 }
 
 static int write_delim(const msum_table *t, FILE *fp, const msum_write_opts *o, char sep)
 {
     msum_write_opts def = MSUM_WRITE_OPTS_DEFAULT;
     if (!o) o = &def;
-    void (*put)(FILE *, const char *) = sep == ',' ? put_csv_text : put_tsv_text;
+    delim d = {fp, sep, o->formula_guard};
     size_t nc = msum_table_ncols(t), nr = msum_table_nrows(t);
     char num[64];
     if (o->meta)
-        for (size_t i = 0; i < msum_table_nmeta(t); i++) {
-            fputs("# ", fp);
-            put(fp, msum_table_meta_key(t, i));
-            fputs(": ", fp);
-            put(fp, msum_table_meta_value(t, i));
-            fputc('\n', fp);
+        for (size_t i = 0; i < msum_io_nmeta(t); i++) {
+            const char *k, *v;
+            msum_io_meta(t, i, &k, &v);
+            put_meta(&d, k, v);
         }
     if (o->header) {
         for (size_t c = 0; c < nc; c++) {
             if (c) fputc(sep, fp);
-            put(fp, msum_table_col_name(t, c));
+            put_field(&d, msum_table_col_name(t, c), 0);
         }
         fputc('\n', fp);
     }
     for (size_t r = 0; r < nr; r++) {
         for (size_t c = 0; c < nc; c++) {
             if (c) fputc(sep, fp);
-            if (msum_table_col_type(t, c) == MSUM_COL_TEXT) {
+            msum_coltype ty = msum_table_col_type(t, c);
+            if (ty == MSUM_COL_TEXT) {
                 const char *s = msum_table_text(t, r, c);
-                put(fp, s ? s : "NA");
+                put_field(&d, s ? s : "NA", 0);
             } else {
-                msum_fmt_num(msum_table_num(t, r, c),
-                             msum_table_col_type(t, c) == MSUM_COL_INT ? 0 : o->digits, num,
+                msum_fmt_num(msum_table_num(t, r, c), ty == MSUM_COL_INT ? 0 : o->digits, num,
                              sizeof num);
                 fputs(num, fp);
             }
@@ -68,19 +97,12 @@ static int write_delim(const msum_table *t, FILE *fp, const msum_write_opts *o, 
 
 int msum_write_csv(const msum_table *t, FILE *fp, const msum_write_opts *o)
 {
+    if (!t || !fp) return MSUM_EINVAL;
     return write_delim(t, fp, o, ',');
 }
 
 int msum_write_tsv(const msum_table *t, FILE *fp, const msum_write_opts *o)
 {
+    if (!t || !fp) return MSUM_EINVAL;
     return write_delim(t, fp, o, '\t');
-}
-
-int msum_write_table(const msum_table *t, msum_format f, FILE *fp, const msum_write_opts *o)
-{
-    switch (f) {
-    case MSUM_FMT_CSV: return msum_write_csv(t, fp, o);
-    case MSUM_FMT_TSV: return msum_write_tsv(t, fp, o);
-    default: return MSUM_EINVAL; /* other formats: their own writers */
-    }
 }

@@ -1,0 +1,63 @@
+/* Internal text helpers shared by the writers in src/io/ (not a public header): UTF-8 decoding
+ * with replacement of invalid bytes, XML escaping, the spreadsheet formula guard, metadata with
+ * the metasum version, and locale-proof fixed-point numbers for SVG coordinates.
+ */
+#ifndef METASUM_IO_TEXT_H
+#define METASUM_IO_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "metasum/table.h"
+#include "metasum/write.h"
+
+#define MSUM_IO_REPLACEMENT 0xFFFDu
+
+/* Decode one code point from NUL-terminated s (s[0] != 0).  Invalid UTF-8 (bad lead byte,
+ * truncated or overlong sequence, surrogate, > U+10FFFF) yields U+FFFD and consumes one byte.
+ * Returns the number of bytes consumed (>= 1). */
+size_t msum_io_utf8_next(const char *s, uint32_t *cp);
+
+/* Append the UTF-8 encoding of cp to fp / to buf (buf needs 4 bytes; returns bytes written). */
+void msum_io_put_cp(FILE *fp, uint32_t cp);
+size_t msum_io_encode_cp(uint32_t cp, char *buf);
+
+/* Number of code points in s (invalid bytes count one each). */
+size_t msum_io_utf8_len(const char *s);
+
+/* Copy s with invalid UTF-8 replaced and C0/DEL controls other than TAB, LF, CR replaced by
+ * U+FFFD; malloc'd, NULL on allocation failure. */
+char *msum_io_clean_dup(const char *s);
+
+/* XML/HTML text and attribute escaping: & < > " ' as entities; invalid UTF-8, controls other
+ * than TAB/LF/CR, U+FFFE/U+FFFF as U+FFFD.  newline_space: LF/CR/TAB become a space. */
+void msum_io_put_xml(FILE *fp, const char *s, int newline_space);
+
+/* Like msum_io_put_xml but at most max_cp code points, with "…" when shortened. */
+void msum_io_put_xml_trunc(FILE *fp, const char *s, size_t max_cp);
+
+/* 1 when a spreadsheet would treat text s as a formula: it starts with = + - @ TAB or CR and is
+ * not a plain decimal number (sign, digits, optional fraction and exponent). */
+int msum_io_formula_risky(const char *s);
+
+/* 1 when s is a plain decimal number in the C locale ("-0.5", "+1e3", "2."). */
+int msum_io_plain_number(const char *s);
+
+/* Metadata as written by every format: the table's key/value pairs, then
+ * "metasum_version" = MSUM_VERSION unless the table sets that key itself. */
+size_t msum_io_nmeta(const msum_table *t);
+void msum_io_meta(const msum_table *t, size_t i, const char **key, const char **value);
+
+/* Fixed-point text with `dec` decimals, '.' whatever LC_NUMERIC says, "-0.00" printed as
+ * "0.00".  Returns buf. */
+char *msum_io_fixed(double v, int dec, char *buf, size_t size);
+
+/* Replace the locale's decimal point by '.' in a number just printed with snprintf. */
+void msum_io_c_decimal(char *buf, size_t size);
+
+/* Several tables as a JSON array of msum_write_json objects (write_json.c). */
+int msum_io_write_json_array(const msum_table *const *ts, size_t n, FILE *fp,
+                             const msum_write_opts *o);
+
+#endif

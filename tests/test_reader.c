@@ -1,0 +1,264 @@
+/* Tests for the streaming reader (src/io/reader.c): positions, line ends, BOM, quoting, and
+ * the exact message of every malformed fixture; every fixture is read at every chunk size and
+ * must give the same rows, positions and diagnostics. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "metasum/dataset.h"
+#include "metasum/metasum.h"
+#include "metasum/reader.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp, "cannot open %s", path);
+    char *buf = malloc(1 << 20);
+    *len = fread(buf, 1, 1 << 20, fp);
+    fclose(fp);
+    return buf;
+}
+
+/* Everything a read produces, as text: rows with positions, the end code, the diagnostics. */
+static char *transcript(const char *buf, size_t len, size_t chunk)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap);
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    int rc = msum_reader_open_mem(buf, len, "f.csv", chunk, d, &r);
+    cr_assert_eq(rc, MSUM_OK);
+    const msum_row *h = msum_reader_header(r);
+    msum_row row;
+    int got;
+    const msum_row *cur = h;
+    do {
+        for (size_t i = 0; i < cur->n; i++) {
+            size_t need = cur->len[i] + 64;
+            if (n + need >= cap) out = realloc(out, cap = 2 * (cap + need));
+            n += (size_t)snprintf(out + n, cap - n, "%ld:%ld[%s]%c", cur->line[i], cur->col[i],
+                                  cur->cell[i], i + 1 < cur->n ? ' ' : '\n');
+            cr_assert_eq(strlen(cur->cell[i]), cur->len[i]);
+        }
+        got = msum_reader_next(r, &row);
+        cur = &row;
+    } while (got == 1);
+    n += (size_t)snprintf(out + n, cap - n, "end %d\n", got);
+    char line[512];
+    msum_diags_sort(d);
+    for (size_t i = 0; i < msum_diags_count(d); i++) {
+        msum_diag_format(msum_diags_get(d, i), line, sizeof line);
+        if (n + strlen(line) + 2 >= cap) out = realloc(out, cap = 2 * cap + strlen(line));
+        n += (size_t)snprintf(out + n, cap - n, "%s\n", line);
+    }
+    msum_reader_free(r);
+    msum_diags_free(d);
+    return out;
+}
+
+static const char *const fixtures[] = {
+    "fixtures/generic.csv", "fixtures/plain_yi_vi.csv", "fixtures/metafor_continuous.csv",
+    "fixtures/crlf.csv", "fixtures/cr_noeol.csv", "fixtures/bom.csv",
+    "fixtures/quoted_newline.csv", "fixtures/direction.csv",
+    "fixtures/bad/unterminated_quote.csv", "fixtures/bad/stray_quote.csv",
+    "fixtures/bad/text_after_quote.csv", "fixtures/bad/ragged_long.csv",
+    "fixtures/bad/ragged_short.csv", "fixtures/bad/invalid_utf8.csv",
+};
+
+Test(reader, every_chunk_size_gives_the_same_rows)
+{
+    for (size_t f = 0; f < sizeof fixtures / sizeof fixtures[0]; f++) {
+        size_t len;
+        char *buf = slurp(fixtures[f], &len);
+        char *want = transcript(buf, len, 0);
+        for (size_t chunk = 1; chunk <= len; chunk++) {
+            char *got = transcript(buf, len, chunk);
+            cr_expect_str_eq(got, want, "%s at chunk size %zu", fixtures[f], chunk);
+            free(got);
+        }
+        free(want);
+        free(buf);
+    }
+}
+
+static void expect_transcript(const char *path, const char *want)
+{
+    size_t len;
+    char *buf = slurp(path, &len);
+    char *got = transcript(buf, len, 0);
+    cr_expect_str_eq(got, want, "%s", path);
+    free(got);
+    free(buf);
+}
+
+Test(reader, crlf_line_ends)
+{
+    expect_transcript("fixtures/crlf.csv",
+                      "1:1[id] 1:4[input] 1:10[yi] 1:13[vi]\n"
+                      "2:1[c1] 2:4[generic] 2:12[0.5] 2:16[0.04]\n"
+                      "3:1[c2] 3:4[generic] 3:12[0.25] 3:17[0.09]\n"
+                      "end 0\n");
+}
+
+Test(reader, cr_line_ends_and_no_final_newline)
+{
+    expect_transcript("fixtures/cr_noeol.csv",
+                      "1:1[id] 1:4[input] 1:10[yi] 1:13[vi]\n"
+                      "2:1[c1] 2:4[generic] 2:12[0.5] 2:16[0.04]\n"
+                      "3:1[c2] 3:4[generic] 3:12[0.25] 3:17[0.09]\n"
+                      "end 0\n");
+}
+
+Test(reader, bom_is_stripped_and_columns_start_after_it)
+{
+    expect_transcript("fixtures/bom.csv",
+                      "1:1[id] 1:4[input] 1:10[pct]\n"
+                      "2:1[b1] 2:4[percent_change] 2:19[18.08]\n"
+                      "end 0\n");
+}
+
+Test(reader, quoted_fields_with_newlines_count_lines)
+{
+    /* Row 2 spans lines 2-4; on line 3 "表达提高 16倍" is 18 bytes, so the notes field opens at
+     * byte 21; its CRLF is one line end, so row 3 starts on line 5. */
+    expect_transcript("fixtures/quoted_newline.csv",
+                      "1:1[id] 1:4[input] 1:10[fold] 1:15[quote] 1:21[notes]\n"
+                      "2:1[q1] 2:4[fold_change] 2:16[16] 2:19[ADSC-Ex 使胶原\n表达提高 16倍] "
+                      "3:21[a \"quoted\", multi-line\r\nnote]\n"
+                      "5:1[q2] 5:4[fold_change] 5:16[2.5] 5:20[] 5:21[]\n"
+                      "end 0\n");
+}
+
+Test(reader, empty_input_has_no_header)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_mem("", 0, "e.csv", 0, d, &r), MSUM_OK);
+    cr_expect_eq(msum_reader_header(r)->n, 0);
+    msum_row row;
+    cr_expect_eq(msum_reader_next(r, &row), 0);
+    cr_expect_eq(msum_diags_count(d), 0);
+    msum_reader_free(r);
+    msum_diags_free(d);
+}
+
+Test(reader, missing_file_is_an_io_error)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = (msum_reader *)1;
+    cr_expect_eq(msum_reader_open("fixtures/no_such_file.csv", NULL, d, &r), MSUM_EIO);
+    cr_expect_null(r);
+    cr_expect_eq(msum_diags_errors(d), 1);
+    char buf[256];
+    msum_diag_format(msum_diags_get(d, 0), buf, sizeof buf);
+    cr_expect_str_eq(buf, "fixtures/no_such_file.csv: error: cannot open: No such file or directory");
+    msum_diags_free(d);
+}
+
+/* Each malformed fixture has exactly one defect: one diagnostic, at this line:col, saying this. */
+static const struct {
+    const char *name;
+    int rc;
+    const char *msg;
+} bad[] = {
+    {"ci_reversed", MSUM_OK,
+     "2:16: error: column 'ci_lb': found '0.9', expected a lower bound <= ci_ub = 0.1"},
+    {"comma_decimal", MSUM_OK,
+     "2:12: error: column 'yi': found '1,5', expected a number with '.' as the decimal point ("
+     "C locale)"},
+    {"count_fraction", MSUM_OK,
+     "2:15: error: column 'ci': found '2.5', expected a whole number >= 0 (a count)"},
+    {"count_negative", MSUM_OK,
+     "2:13: error: column 'bi': found '-1', expected a whole number >= 0 (a count)"},
+    {"duplicate_header", MSUM_OK,
+     "1:16: error: column 'vi': found a second column 'vi', expected unique column names (firs"
+     "t at 1:13)"},
+    {"events_exceed_total", MSUM_OK,
+     "2:11: error: column 'ai': found '14', expected at most n1i = 12 (events cannot exceed th"
+     "e group size)"},
+    {"fold_zero", MSUM_OK,
+     "2:16: error: column 'fold': found '0', expected a fold change > 0 (a ratio)"},
+    {"form_missing_field", MSUM_OK,
+     "2:4: error: column 'input': found 'continuous' without sd2i|sem2i, expected m1i, sd1i|se"
+     "m1i, n1i, m2i, sd2i|sem2i, n2i"},
+    {"hex_number", MSUM_OK,
+     "2:12: error: column 'yi': found '0x10', expected a decimal number (no hexadecimal)"},
+    {"inf_number", MSUM_OK,
+     "2:12: error: column 'yi': found 'inf', expected a finite number"},
+    {"invalid_utf8", MSUM_OK,
+     "3:25: error: column 'notes': found invalid UTF-8 byte 0xe9, expected UTF-8 text"},
+    {"n_zero", MSUM_OK,
+     "2:20: error: column 'n1i': found '0', expected a sample size >= 1"},
+    {"nan_number", MSUM_OK,
+     "2:12: error: column 'yi': found 'nan', expected a number (write NA or leave the cell emp"
+     "ty when missing)"},
+    {"overflow", MSUM_OK,
+     "2:12: error: column 'yi': found '1e309', expected a finite number"},
+    {"padded_number", MSUM_OK,
+     "2:12: error: column 'yi': found ' 2', expected a number without surrounding spaces"},
+    {"pct_minus_100", MSUM_OK,
+     "2:19: error: column 'pct': found '-100', expected a percent change > -100"},
+    {"pval_range", MSUM_OK,
+     "2:16: error: column 'pval': found '1.5', expected a p-value in (0, 1]"},
+    {"r_range", MSUM_OK,
+     "2:16: error: column 'ri': found '1.2', expected a correlation in [-1, 1]"},
+    {"ragged_long", MSUM_OK,
+     "3:22: error: found 5 fields, expected 4 (as many as the header)"},
+    {"ragged_short", MSUM_OK,
+     "3: error: found 3 fields, expected 4 (as many as the header)"},
+    {"rom_negative_mean", MSUM_OK,
+     "2:27: error: column 'm2i': found '-8', expected a mean > 0 (ROM is a ratio of means)"},
+    {"sd_negative", MSUM_OK,
+     "2:18: error: column 'sd1i': found '-2', expected a standard deviation >= 0"},
+    {"sei_negative", MSUM_OK,
+     "2:16: error: column 'sei': found '-0.1', expected a standard error > 0"},
+    {"sem_negative", MSUM_OK,
+     "2:25: error: column 'sem2i': found '-1', expected a standard error >= 0"},
+    {"sign_only", MSUM_OK,
+     "2:12: error: column 'yi': found '+', expected a number"},
+    {"stray_quote", MSUM_EPARSE,
+     "3:7: error: column 'input': found '\"' inside an unquoted field, expected the whole fiel"
+     "d quoted with inner quotes doubled"},
+    {"text_after_quote", MSUM_EPARSE,
+     "2:13: error: column 'input': found 'x' after a closing quote, expected ',' or the end of"
+     " the line"},
+    {"trailing_text", MSUM_OK,
+     "2:12: error: column 'yi': found '12abc', expected a number"},
+    {"unknown_direction", MSUM_OK,
+     "2:14: error: column 'direction': found 'up', expected one of increase, decrease, no_chan"
+     "ge"},
+    {"unknown_input", MSUM_OK,
+     "2:4: error: column 'input': found 'genric', expected one of generic, continuous, counts,"
+     " correlation, percent_change, fold_change, median_iqr, direction"},
+    {"unknown_measure", MSUM_OK,
+     "2:12: error: column 'measure': found 'HR', expected one of MD, SMD, ROM, RR, OR, RD, ZCO"
+     "R, GEN"},
+    {"unterminated_quote", MSUM_EPARSE,
+     "3:12: error: column 'yi': found a quoted field that is never closed, expected a closing "
+     "'\"' before the end of the input"},
+    {"vi_zero", MSUM_OK,
+     "2:16: error: column 'vi': found '0', expected a sampling variance > 0"},
+
+};
+
+Test(reader, each_malformed_fixture_reports_its_one_defect)
+{
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[256], want[512], got[512];
+        snprintf(path, sizeof path, "fixtures/bad/%s.csv", bad[i].name);
+        msum_diags *d = msum_diags_new();
+        msum_dataset *ds = NULL;
+        int rc = msum_dataset_read(path, d, &ds);
+        cr_expect_eq(rc, bad[i].rc, "%s: status %d", bad[i].name, rc);
+        cr_expect_eq(msum_diags_count(d), 1, "%s: %zu diagnostics", bad[i].name,
+                     msum_diags_count(d));
+        if (msum_diags_count(d) >= 1) {
+            msum_diag_format(msum_diags_get(d, 0), got, sizeof got);
+            snprintf(want, sizeof want, "%s:%s", path, bad[i].msg);
+            cr_expect_str_eq(got, want);
+        }
+        msum_dataset_free(ds);
+        msum_diags_free(d);
+    }
+}
