@@ -297,6 +297,14 @@ Test(escalc, ci_uses_level_and_back_transform)
     assert_close(e.ci_lb, 2 - 1.6448536269514722 * sqrt(2.0), 1e-14, "lb 90%");
     assert_close(e.ci_ub, 2 + 1.6448536269514722 * sqrt(2.0), 1e-14, "ub 90%");
     cr_expect_str_eq(msum_scale_name(e.scale), "natural");
+    /* prepared options give the same numbers */
+    cr_assert_eq(msum_escalc_prepare(&o), MSUM_OK);
+    assert_close(o.z, 1.6448536269514722, 1e-15, "z 90%");
+    msum_effect p = ok(&r, MSUM_MEASURE_MD, &o);
+    cr_expect_eq(p.ci_lb, e.ci_lb);
+    cr_expect_eq(p.ci_ub, e.ci_ub);
+    o.level = 1.5;
+    cr_expect_eq(msum_escalc_prepare(&o), MSUM_EINVAL);
     /* ZCOR: r = 0.5, n = 28: yi = atanh 0.5 = 0.5493061443340548, vi = 1/25 = 0.04, se 0.2;
      * r-scale lower bound tanh(0.5493061443340548 - 1.959963984540054 * 0.2)
      * = tanh(0.15731334742604) = 0.15602836252908595 */

@@ -31,9 +31,17 @@ typedef struct {
                           * zero cell (msum_escalc_has_zero_cell over all rows) */
     double level;        /* level of the output CI ci_lb..ci_ub, in (0, 1) */
     double input_level;  /* level of the CIs that generic rows report (ci_lb, ci_ub), in (0, 1) */
+    /* Set by msum_escalc_prepare() (0 = not prepared: computed per call): the normal quantiles
+     * z_{(1+level)/2} and z_{(1+input_level)/2}.  Change level and prepare again. */
+    double z, z_input;
 } msum_escalc_opts;
 
-#define MSUM_ESCALC_OPTS_DEFAULT {0.5, MSUM_CC_ONLY0, 0, 0.95, 0.95}
+#define MSUM_ESCALC_OPTS_DEFAULT {0.5, MSUM_CC_ONLY0, 0, 0.95, 0.95, 0, 0}
+
+/* Check the options and compute once what every row shares (the normal quantiles), for callers
+ * that compute many rows.  Returns MSUM_OK or MSUM_EINVAL (a level outside (0, 1), add < 0 or
+ * not finite, an unknown policy). */
+int msum_escalc_prepare(msum_escalc_opts *o);
 
 /* Scale of yi. */
 typedef enum {

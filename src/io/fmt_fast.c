@@ -22,42 +22,54 @@ static double scale10(double a, int k)
     return -k <= 22 ? a / p10[-k] : -1;
 }
 
+static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930"
+                               "31323334353637383940414243444546474849505152535455565758596061"
+                               "62636465666768697071727374757677787980818283848586878889909192"
+                               "93949596979899";
+
+/* 8 decimal digits of x (< 10^8), two at a time (multiply-shift, no divide). */
+static void eight_digits(uint32_t x, char *d)
+{
+    for (int i = 6; i >= 0; i -= 2) {
+        memcpy(d + i, pairs + 2 * (x % 100), 2);
+        x /= 100;
+    }
+}
+
 int msum_fmt_num_fast(double v, int digits, char *buf, size_t size)
 {
-    if (digits < 1 || digits > 15 || size < 32 || !isfinite(v) || v == 0)
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int bexp = (int)((bits >> 52) & 0x7ff);
+    /* zero, subnormals, infinities and NaN, and precisions outside the fast range */
+    if (digits < 1 || digits > 15 || size < 32 || bexp == 0 || bexp == 0x7ff)
         return msum_fmt_num(v, digits, buf, size);
     double a = fabs(v), lo = p10[digits - 1], hi = p10[digits];
-    int e2;
-    frexp(a, &e2); /* a in [2^(e2-1), 2^e2): the decimal exponent is this or one more */
-    int e = (int)floor((e2 - 1) * 0.30102999566398120);
+    /* a in [2^x, 2^(x+1)), x = bexp - 1023: the decimal exponent is about floor(x log10 2)
+     * (78913 / 2^18 ~ log10 2); the range checks below correct it or give up. */
+    int t = (bexp - 1023) * 78913;
+    int e = t >= 0 ? t >> 18 : -((-t + 262143) >> 18);
     double m = scale10(a, digits - 1 - e);
     if (m >= 0 && m < lo) m = scale10(a, digits - 1 - --e);
     else if (m >= hi) m = scale10(a, digits - 1 - ++e);
     if (!(m >= lo && m < hi)) return msum_fmt_num(v, digits, buf, size);
-    double r = floor(m), frac = m - r;
+    uint64_t r = (uint64_t)m; /* m >= 1: truncation is floor */
+    double frac = m - (double)r;
     /* |m - a 10^k| <= m 2^-53: a fraction this close to 1/2 might round either way. */
     if (fabs(frac - 0.5) <= m * 0x1p-52) return msum_fmt_num(v, digits, buf, size);
     if (frac > 0.5) r += 1;
-    if (r >= hi) {
-        r = lo;
+    if ((double)r >= hi) {
+        r = (uint64_t)lo;
         e++;
     }
-    /* digits of r, two at a time, in 32-bit arithmetic (multiply-shift, no divide) */
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
-                                "31323334353637383940414243444546474849505152535455565758596061"
-                                "62636465666768697071727374757677787980818283848586878889909192"
-                                "939495969798" "99";
-    char d[18];
-    uint64_t u = (uint64_t)r;
-    uint32_t part[2] = {(uint32_t)(u / 100000000u), (uint32_t)(u % 100000000u)};
-    for (int h = 1, end = 16; h >= (digits > 8 ? 0 : 1); h--, end -= 8) { /* d[0..15]: 16 digits, left-padded */
-        uint32_t x = part[h];
-        for (int i = end - 2; i >= end - 8; i -= 2) {
-            memcpy(d + i, pairs + 2 * (x % 100), 2);
-            x /= 100;
-        }
+    char dbuf[16];
+    if (digits > 8) {
+        eight_digits((uint32_t)(r / 100000000u), dbuf);
+        eight_digits((uint32_t)(r % 100000000u), dbuf + 8);
+    } else {
+        eight_digits((uint32_t)r, dbuf + 8);
     }
-    memmove(d, d + 16 - digits, (size_t)digits);
+    const char *d = dbuf + 16 - digits;
     int nd = digits; /* significant digits left after removing trailing zeros */
     while (nd > 1 && d[nd - 1] == '0') nd--;
     char *p = buf;

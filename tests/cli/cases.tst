@@ -43,3 +43,27 @@
 3 validate_no_source.txt   $METASUM validate --source tests/fixtures/no_such_source.txt tests/fixtures/generic.csv
 2 validate_no_file.txt     $METASUM validate
 2 validate_bad_option.txt  $METASUM validate --frobnicate tests/fixtures/generic.csv
+
+# metasum effects
+0 -                          $METASUM effects --help
+0 effects_normand_smd.txt    $METASUM effects --measure SMD tests/ref/metafor38/inputs/normand1999.csv
+0 effects_normand_md90.txt   $METASUM effects -m MD --level 90 --digits 4 tests/ref/metafor38/inputs/normand1999.csv
+0 effects_mixed.txt          $METASUM effects -m ROM -m OR tests/fixtures/effects_mixed.csv
+0 effects_mixed_tsv.txt      $METASUM effects --measure=SMD --measure=RR --format tsv -d 4 - < tests/fixtures/effects_mixed.csv
+0 effects_zero_only0.txt     $METASUM effects -m OR tests/ref/inputs/zero_cells.csv
+0 effects_zero_if0all.txt    $METASUM effects -m RR --to if0all --add 0.25 - < tests/ref/inputs/zero_cells.csv
+0 effects_zero_all_rd.txt    $METASUM effects -m RD --to all tests/ref/inputs/zero_cells.csv
+1 effects_zero_none_rr.txt   $METASUM effects -m RR --to none tests/ref/inputs/zero_cells.csv
+1 effects_errors_rom.txt     $METASUM effects -m ROM tests/fixtures/effects_errors.csv
+1 effects_errors_smd.txt     $METASUM effects -m SMD tests/fixtures/effects_errors.csv > $OUT/table.csv; s=$?; wc -c < $OUT/table.csv; exit $s
+2 effects_no_measure.txt     $METASUM effects tests/ref/metafor38/inputs/normand1999.csv
+2 effects_bad_to.txt         $METASUM effects --to sometimes tests/fixtures/effects_errors.csv
+2 -                          $METASUM effects --level 0 tests/fixtures/effects_errors.csv
+2 -                          $METASUM effects -m SMD tests/fixtures/effects_errors.csv tests/fixtures/effects_mixed.csv
+2 -                          $METASUM effects --measure GEN tests/fixtures/effects_errors.csv
+2 -                          $METASUM effects -m MD -m SMD tests/fixtures/effects_errors.csv
+2 -                          $METASUM effects -m MD --digits
+3 effects_missing_file.txt   $METASUM effects -m MD tests/fixtures/no_such_file.csv
+# yi and vi read back as metafor's exact doubles (the shortest text of the same double)
+0 -   $METASUM effects -m RR -d 0 tests/fixtures/effects_bcg.csv | cut -d, -f13,14 > $OUT/a && cut -d, -f10,11 tests/ref/metafor38/inputs/bcg_rr_yivi.csv | cmp - $OUT/a
+0 -   $METASUM effects -m ROM -d 0 tests/ref/metafor38/inputs/normand1999.csv | cut -d, -f12,13 > $OUT/a && cut -d, -f2,3 tests/ref/metafor38/inputs/normand1999_rom_yivi.csv | cmp - $OUT/a
