@@ -148,16 +148,17 @@ static void gen_b(FILE *fp, rng *r, long groups, long per)
     }
 }
 
-/* Two-group continuous outcomes: n ~ U{5..100} per arm, sigma ~ U(0.5, 3), control mean
+/* Two-group continuous outcomes: n ~ U{5..100} per arm, sigma ~ U(1, 4), control mean
  * ~ N(10, 4); true SMD delta ~ N(MU, TAU2).  Reported means are sample means
  * N(mean, sigma^2/n); reported SDs scale sigma by sqrt(chi2_{n-1}/(n-1)), drawn here by its
- * normal approximation 1 + N(0, 1/(2(n-1))) and floored at 0.1 sigma.  Four decimals. */
+ * normal approximation 1 + N(0, 1/(2(n-1))) and floored at 0.5 sigma, so no SD falls below 2 %
+ * of its mean (metasum would ask whether it is an SEM).  Four decimals. */
 static void gen_c(FILE *fp, rng *r, long k)
 {
     fputs("id,m1i,sd1i,n1i,m2i,sd2i,n2i\n", fp);
     for (long i = 1; i <= k; i++) {
         long n1 = rng_int(r, 5, 100), n2 = rng_int(r, 5, 100);
-        double sigma = rng_unif_ab(r, 0.5, 3.0);
+        double sigma = rng_unif_ab(r, 1.0, 4.0);
         double mu2 = 10.0 + 2.0 * rng_norm(r);
         double delta = MU + sqrt(TAU2) * rng_norm(r);
         double mu1 = mu2 + delta * sigma;
@@ -165,7 +166,7 @@ static void gen_c(FILE *fp, rng *r, long k)
         double m2 = mu2 + sigma / sqrt((double)n2) * rng_norm(r);
         double f1 = 1.0 + rng_norm(r) / sqrt(2.0 * (double)(n1 - 1));
         double f2 = 1.0 + rng_norm(r) / sqrt(2.0 * (double)(n2 - 1));
-        double sd1 = sigma * fmax(f1, 0.1), sd2 = sigma * fmax(f2, 0.1);
+        double sd1 = sigma * fmax(f1, 0.5), sd2 = sigma * fmax(f2, 0.5);
         fprintf(fp, "c%ld,", i);
         put_num(fp, m1, 4);
         fputc(',', fp);

@@ -115,7 +115,9 @@ run_c() { # WORKLOAD TOOL OUTNAME CMD...
         record "$w" "$t" NA "" NA 0 "FAILED (exit $status): $(head -n 1 "$tmp"/err.* | grep -v '^==>' | grep . | head -n 1)"
     else
         head -c 4000 "$tmp/out.1" > "$O/$name.out"
-        record "$w" "$t" "$whole" "" "$peak" "$REPS" ""
+        nerr=$(wc -l < "$tmp/err.1")
+        record "$w" "$t" "$whole" "" "$peak" "$REPS" \
+            "$([ "$nerr" -gt 0 ] && echo "$nerr lines on stderr, e.g. $(head -n 1 "$tmp/err.1" | cut -c1-120)")"
     fi
     rm -rf "$tmp"
 }
