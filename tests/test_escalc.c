@@ -2,6 +2,7 @@
  * BCG (RR) and Normand 1999 (MD, SMD, ROM) from tests/ref/metafor38/, and hand calculations
  * for every conversion, zero-cell policy and invalid input. */
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +281,17 @@ Test(escalc, hedges_j_exact_gamma_form)
     assert_close(msum_hedges_j(4), 2 / sqrt(2 * M_PI), 1e-13, "J(4)");
     /* Large m: the approximation 1 - 3/(4m - 1) is within O(m^-2) */
     cr_expect(fabs(msum_hedges_j(1000) - (1 - 3.0 / 3999)) < 1e-6);
+    /* Integer m below 594 uses GSL's factorial tables, others gsl_sf_lngamma_e.  Reference:
+     * ln(Gamma(m/2) / Gamma((m-1)/2)) as GSL's Pochhammer lnpoch((m-1)/2, 1/2), which has no
+     * cancellation; the difference of two log-gammas near 600 (metafor's form, and ours) carries
+     * about 3e-13 of rounding. */
+    for (int m = 2; m <= 700; m++) {
+        gsl_sf_result p;
+        cr_assert_eq(gsl_sf_lnpoch_e((m - 1) / 2.0, 0.5, &p), GSL_SUCCESS);
+        assert_close(msum_hedges_j(m), exp(p.val - 0.5 * log(m / 2.0)), 1e-12, "J(m)");
+    }
+    assert_close(msum_hedges_j(10.5), exp(lgamma(5.25) - log(sqrt(5.25)) - lgamma(4.75)), 1e-13,
+                 "J(10.5)");
     cr_expect(isnan(msum_hedges_j(1)));
     cr_expect(isnan(msum_hedges_j(NAN)));
 }

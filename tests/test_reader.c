@@ -37,9 +37,11 @@ static char *transcript(const char *buf, size_t len, size_t chunk)
         for (size_t i = 0; i < cur->n; i++) {
             size_t need = cur->len[i] + 64;
             if (n + need >= cap) out = realloc(out, cap = 2 * (cap + need));
-            n += (size_t)snprintf(out + n, cap - n, "%ld:%ld[%s]%c", cur->line[i], cur->col[i],
-                                  cur->cell[i], i + 1 < cur->n ? ' ' : '\n');
-            cr_assert_eq(strlen(cur->cell[i]), cur->len[i]);
+            n += (size_t)snprintf(out + n, cap - n, "%ld:%ld[", cur->line[i], cur->col[i]);
+            for (size_t k = 0; k < cur->len[i]; k++) /* NUL bytes shown as '@' */
+                out[n++] = cur->cell[i][k] ? cur->cell[i][k] : '@';
+            n += (size_t)snprintf(out + n, cap - n, "]%c", i + 1 < cur->n ? ' ' : '\n');
+            cr_assert_eq(cur->cell[i][cur->len[i]], '\0');
         }
         got = msum_reader_next(r, &row);
         cur = &row;
@@ -63,7 +65,9 @@ static const char *const fixtures[] = {
     "fixtures/quoted_newline.csv", "fixtures/direction.csv",
     "fixtures/bad/unterminated_quote.csv", "fixtures/bad/stray_quote.csv",
     "fixtures/bad/text_after_quote.csv", "fixtures/bad/ragged_long.csv",
-    "fixtures/bad/ragged_short.csv", "fixtures/bad/invalid_utf8.csv",
+    "fixtures/bad/ragged_short.csv", "fixtures/bad/invalid_utf8.csv", "fixtures/bad/nul_byte.csv",
+    "fixtures/bad/invalid_utf8_quoted.csv", "fixtures/bad/invalid_utf8_after_quotes.csv",
+    "fuzz/regress/utf8_after_swar_skip.csv", /* fuzzer find: a high byte before 8 plain ones */
 };
 
 Test(reader, every_chunk_size_gives_the_same_rows)
@@ -188,6 +192,17 @@ static const struct {
      "2:12: error: column 'yi': found 'inf', expected a finite number"},
     {"invalid_utf8", MSUM_OK,
      "3:25: error: column 'notes': found invalid UTF-8 byte 0xe9, expected UTF-8 text"},
+    {"unterminated_header", MSUM_EPARSE,
+     "1:1: error: found a quoted field that is never closed, expected a closing '\"' before the "
+     "end of the input"},
+    {"empty", MSUM_OK, "1: error: found an empty file, expected a header row"},
+    /* the byte's position inside a quoted field: CRLF is one line end, "" two bytes */
+    {"invalid_utf8_quoted", MSUM_OK,
+     "3:2: error: column 'notes': found invalid UTF-8 byte 0xff, expected UTF-8 text"},
+    {"invalid_utf8_after_quotes", MSUM_OK,
+     "2:25: error: column 'notes': found invalid UTF-8 byte 0xfe, expected UTF-8 text"},
+    {"nul_byte", MSUM_OK,
+     "2:22: error: column 'notes': found a NUL byte, expected UTF-8 text"},
     {"n_zero", MSUM_OK,
      "2:20: error: column 'n1i': found '0', expected a sample size >= 1"},
     {"nan_number", MSUM_OK,

@@ -204,7 +204,8 @@ Test(provenance, numbers_in_quotes)
 
 Test(provenance, quote_in_source)
 {
-    char *src = msum_text_normalize("iPSC-Ex可以抑制UVB\n\n辐照引起的成纤维细胞损伤，并且", 73);
+    static const char text[] = "iPSC-Ex可以抑制UVB\n\n辐照引起的成纤维细胞损伤，并且";
+    char *src = msum_text_normalize(text, strlen(text));
     cr_expect_eq(msum_quote_in_source("抑制 UVB 辐照引起的", src), 1, "line break and spaces");
     cr_expect_eq(msum_quote_in_source("成纤维细胞损伤,并且", src), 1, "，vs ,");
     cr_expect_eq(msum_quote_in_source("抑制UVA", src), 0);

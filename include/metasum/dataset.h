@@ -28,9 +28,13 @@ int msum_typer_new(const msum_row *header, const char *name, msum_diags *diags,
                    msum_typer **out);
 void msum_typer_free(msum_typer *t);
 
-/* Type one row: strict numbers, known enums, the fields its form needs, impossible values.
- * Every problem goes to diags with the cell's line:col and column name.  Returns the number of
- * errors found in this row (0 = the record is usable). */
+/* Type one row: strict numbers, known enums, the fields its form needs, impossible values
+ * (src/core/checks.c), and the SD-may-be-an-SEM warning.  Every problem goes to diags with the
+ * cell's line:col and column name.  A cell that is not a number (or not a known word) is
+ * reported once: the form's missing-field message is then left out, as it is for a short row
+ * (reported by the reader).  `measure` is set from its column on any row when given; generic
+ * rows without a measure column are GEN.  Returns the number of errors found in this row
+ * (0 = the record is usable); the record is always filled (NaN where missing or bad). */
 size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec,
                       msum_diags *diags);
 

@@ -43,7 +43,8 @@ typedef enum {
 /* Critical value of the prediction interval (metafor predict(`pi.type=`)). */
 typedef enum {
     MSUM_PI_DEFAULT, /* z under the z test, t(k-1) under t/knha/adhoc (metafor default) */
-    MSUM_PI_T_K2     /* t(k-2) always (Higgins, Thompson & Spiegelhalter 2009; "Riley") */
+    MSUM_PI_T_K2     /* t(k-2) whatever the test (Higgins, Thompson & Spiegelhalter 2009;
+                        metafor pi.type="Riley"); t(k-1) when tau2 is fixed, t(1) at least */
 } msum_pi_type;
 
 typedef struct {
@@ -54,8 +55,10 @@ typedef struct {
     double threshold;      /* Fisher scoring stops when |change in tau2| < threshold [1e-10];
                               metafor's default is 1e-5 */
     double tol;            /* absolute tolerance in tau2 of the PM and Q-profile roots
-                              [1e-12]; metafor's uniroot default is about 1.2e-4 */
-    int maxiter;           /* Fisher scoring / root finding iterations [1000]; metafor: 100 */
+                              [1e-12] (Newton steps, Brent as the safeguard); metafor's
+                              uniroot default is about 1.2e-4 */
+    int maxiter;           /* Fisher scoring / root finding iterations [1000]; metafor: 100
+                              (threshold 1e-5 and maxiter 100 retrace metafor's defaults) */
     double step_adj;       /* Fisher scoring step length factor (metafor stepadj) [1] */
     int fallback;          /* on non-convergence fall back REML/ML/EB -> PM -> DL [1];
                               0: return MSUM_ENOCONV instead */
@@ -103,7 +106,8 @@ typedef struct {
                                    floored at 0, QE/(k-1) (not floored); 0 and 1 for k = 1 */
     double QE, QEdf, QEp;       /* Cochran's Q at tau2 = 0, df k-1, chi-square p */
 
-    /* Q-profile CI (Viechtbauer 2007), filled when opts.qprofile and k >= 2; else NaN */
+    /* Q-profile CI (Viechtbauer 2007): filled when opts.qprofile, k >= 2, tau2 is estimated
+     * (not EE/FE/CE, not tau2_fixed) and every vi > 0 (as metafor); else NaN */
     msum_interval tau2_ci, tau_ci, I2_ci, H2_ci;
     int lb_sign, ub_sign;       /* as metafor prints them: -1 "<0" (only in the null set),
                                    +1 ">limit": the bound lies above the search limit
@@ -120,10 +124,14 @@ typedef struct {
 } msum_pool_result;
 
 /* Fit the intercept-only model to yi/vi (k >= 1; every vi finite and >= 0, every yi finite).
- * `o` may be NULL for the defaults.  Returns MSUM_OK; MSUM_EINVAL for NULL pointers or bad
- * options; MSUM_EDOM for k = 0; MSUM_EDATA for a non-finite yi or a negative/non-finite vi;
- * MSUM_ENOCONV if the iteration failed and opts.fallback is 0 (out is filled with what is
- * known).  A vi of 0 is accepted only with tau2 > 0 or as the only zero (as in metafor). */
+ * `o` may be NULL for the defaults.  k = 1 follows metafor: tau2 = 0, I2 = 0, H2 = 1, QE = 0,
+ * the z test, no Q-profile CI.
+ * Returns MSUM_OK; MSUM_EINVAL for NULL pointers or bad options; MSUM_EDOM for k = 0;
+ * MSUM_EDATA for a non-finite yi or a negative/non-finite vi; MSUM_ENOCONV if the iteration
+ * failed and opts.fallback is 0, or the whole fallback chain failed (out->iterations and
+ * out->converged say so).  A vi of 0 is accepted where metafor accepts it: QE, I2, H2, vt and
+ * the Q-profile CI are then NaN; DL, HS and PM, and any fit ending with tau2 = 0 (an infinite
+ * weight), return MSUM_EDATA. */
 int msum_pool(const double *yi, const double *vi, size_t k, const msum_pool_opts *o,
               msum_pool_result *out);
 

@@ -1,10 +1,14 @@
 /* Streaming CSV reader (libcsv, strict mode) with physical line:column positions.
  *
- * Reads a file or stdin ("-") chunk by chunk and hands out one row at a time, so memory does not
- * grow with the file.  UTF-8 BOM stripped; LF, CRLF and CR line ends; quoted fields with commas
- * and newlines.  Positions are physical: header = line 1, lines inside quoted fields count;
- * columns are 1-based bytes.  Malformed CSV, ragged rows and invalid UTF-8 are reported into the
- * diagnostics list given at open time.
+ * Reads a file or stdin ("-") chunk by chunk (256 KiB) and hands out one row at a time, so memory
+ * does not grow with the file; rows live in buffers reused from chunk to chunk (no allocation
+ * per row).  UTF-8 BOM stripped; LF, CRLF and CR line ends; quoted fields with commas and
+ * newlines; spaces are data (no trimming); empty lines skipped.  Positions are physical:
+ * header = line 1, lines inside quoted fields count, CRLF is one line end; columns are 1-based
+ * bytes after the BOM, a quoted field's column is that of its opening quote.  Malformed CSV
+ * (fatal), ragged rows, invalid UTF-8 and NUL bytes (not fatal) are reported into the
+ * diagnostics list given at open time, with the header name of the column when known.
+ * The rules are listed in datasets/README.md ("Reading rules").
  */
 #ifndef METASUM_READER_H
 #define METASUM_READER_H
@@ -41,9 +45,11 @@ int msum_reader_open_mem(const char *buf, size_t len, const char *name, size_t c
 /* The header row (n = 0 for an empty file). */
 const msum_row *msum_reader_header(const msum_reader *r);
 
-/* Next data row: 1 = a row in *row, 0 = end of input, negative = a fatal problem (malformed CSV
- * or a read error; described in diags; stop reading).  A ragged row is reported in diags and
- * still returned (with its own n) so callers can go on checking the rest. */
+/* Next data row: 1 = a row in *row, 0 = end of input, negative = a fatal problem, -status
+ * (-MSUM_EPARSE malformed CSV, -MSUM_EIO read error, -MSUM_ENOMEM; described in diags; every
+ * row before the fault has been returned; later calls return the same value).  A ragged row is
+ * reported in diags and still returned (with its own n) so callers can go on checking the
+ * rest.  Fields may contain NUL bytes (reported): use len, not strlen. */
 int msum_reader_next(msum_reader *r, msum_row *row);
 
 /* The name used in diagnostics. */

@@ -251,7 +251,7 @@ static void put_text(buf *b, const char *s, size_t len, char sep)
     b->len = (size_t)(o - b->p);
 }
 
-/* sep + number; caller reserved 40 bytes. */
+/* sep + number; caller reserved 49 bytes (the fast formatter wants 48). */
 static void put_num(buf *b, char sep, double v, int digits)
 {
     b->p[b->len++] = sep;
@@ -259,7 +259,7 @@ static void put_num(buf *b, char sep, double v, int digits)
         memcpy(b->p + b->len, "NA", 2);
         b->len += 2;
     } else {
-        b->len += (size_t)msum_fmt_num_fast(v, digits, b->p + b->len, 40);
+        b->len += (size_t)msum_fmt_num_fast(v, digits, b->p + b->len, 48);
     }
 }
 
@@ -391,7 +391,8 @@ static void back_transform_columns(layout *L, const msum_typer *t)
 #define CAN(form) (any || only == (form))
     int named = msum_typer_col(t, "measure") >= 0; /* generic rows name their measure */
     msum_measure c = L->o->cont, k = L->o->counts;
-    L->has_exp = ((CAN(MSUM_INPUT_CONTINUOUS) || CAN(MSUM_INPUT_MEDIAN)) && c == MSUM_MEASURE_ROM) ||
+    L->has_exp = ((CAN(MSUM_INPUT_CONTINUOUS) || CAN(MSUM_INPUT_MEDIAN)) &&
+                  c == MSUM_MEASURE_ROM) ||
                  (CAN(MSUM_INPUT_COUNTS) && (k == MSUM_MEASURE_RR || k == MSUM_MEASURE_OR)) ||
                  CAN(MSUM_INPUT_PERCENT) || CAN(MSUM_INPUT_FOLD) ||
                  (CAN(MSUM_INPUT_GENERIC) && named);
@@ -443,7 +444,7 @@ static int write_row(writer *w, const layout *L, const msum_row *row, const msum
     const effects_opts *o = L->o;
     char sep = o->sep, conv[256];
     int nconv = msum_effect_conversion(e, conv, sizeof conv);
-    size_t need = 64 + 2 * (size_t)nconv + 11 * 41;
+    size_t need = 64 + 2 * (size_t)nconv + 11 * 49;
     for (size_t k = 0; k < L->npass; k++)
         need += 2 * ((size_t)L->order[k] < row->n ? row->len[L->order[k]] : 0) + 3;
     if (!w_room(w, need)) return 0;
@@ -556,6 +557,29 @@ static char *slurp(FILE *fp, size_t *len)
     return b.p;
 }
 
+/* Every error, and the first MAX_WARNINGS warnings with a count of the rest (a large file of
+ * small SDs would otherwise bury the table's stderr; validate lists them all). */
+enum { MAX_WARNINGS = 20 };
+
+static void print_diags(msum_diags *d)
+{
+    char line[4096];
+    size_t shown = 0, hidden = 0;
+    msum_diags_sort(d);
+    for (size_t i = 0; i < msum_diags_count(d); i++) {
+        const msum_diag *dg = msum_diags_get(d, i);
+        if (dg->severity != MSUM_DIAG_ERROR && shown >= MAX_WARNINGS) {
+            hidden++;
+            continue;
+        }
+        if (dg->severity != MSUM_DIAG_ERROR) shown++;
+        msum_diag_format(dg, line, sizeof line);
+        fprintf(stderr, "%s\n", line);
+    }
+    if (hidden)
+        cli_error(CMD, "%zu more warnings not shown ('metasum validate' lists them all)", hidden);
+}
+
 /* Standard output is a regular file (not in append mode): rows can go straight to it, since a
  * data error found later truncates it back to *start, where the table began. */
 static int stdout_truncatable(off_t *start)
@@ -569,7 +593,9 @@ static int stdout_truncatable(off_t *start)
 
 /* Output kept in memory by the first pass; a larger table is written by a second pass over the
  * file instead (standard input is always kept). */
+#ifndef COLLECT_LIMIT
 #define COLLECT_LIMIT ((size_t)256 << 20)
+#endif
 
 /* The table is complete or absent: the first pass checks every row while it collects the
  * output, which is written only when no row has an error (into a regular file the rows go at
@@ -610,7 +636,7 @@ int cmd_effects(int argc, char **argv)
     }
 
     rc = run_pass(&src, &o, diags, &sv, two_pass ? NULL : &w);
-    cli_print_diags(stderr, diags); /* the errors, or warnings only */
+    print_diags(diags);
     if (rc == EXIT_OK && sv.missing_measure) {
         msum_input in = (msum_input)sv.missing_measure;
         cli_error(CMD, "%s rows need --measure %s (see 'metasum effects --help')",
@@ -618,6 +644,9 @@ int cmd_effects(int argc, char **argv)
                   in == MSUM_INPUT_COUNTS ? "RR, OR or RD" : "MD, SMD or ROM");
         rc = EXIT_USAGE;
     }
+    if (direct && rc == EXIT_OK) w_flush(&w);
+    if (direct && rc == EXIT_OK && w.err == OUT_IOERR)
+        rc = EXIT_IO; /* main() says so: ferror(stdout) stays set */
     if (rc != EXIT_OK) {
         if (direct) { /* take back what was written */
             w.b.len = 0;
@@ -641,10 +670,7 @@ int cmd_effects(int argc, char **argv)
         }
     }
     w_flush(&w);
-    if (rc == EXIT_OK && w.err == OUT_IOERR) {
-        cli_error(CMD, "error writing standard output");
-        rc = EXIT_IO;
-    }
+    if (rc == EXIT_OK && w.err == OUT_IOERR) rc = EXIT_IO; /* reported by main() */
     goto done;
 nomem:
     cli_error(CMD, "out of memory");

@@ -39,6 +39,7 @@ void usage_pool(FILE *fp)
 "                        (continuous, median_iqr), RR, OR, RD (counts)\n"
 "    -b, --by COL[,COL]  one result per distinct value of these columns, in order of first\n"
 "                        appearance; group columns come first in the output\n"
+"                        (as by_NAME when NAME is also an output column)\n"
 "    -w, --weights       per-study weights (percent) instead of pooled results\n"
 "        --no-fallback   exit 4 when the estimator does not converge instead of falling back\n"
 "    -d, --digits N      significant digits, 0 = shortest exact [7]\n"
@@ -605,6 +606,31 @@ static const struct {
     [C_VERSION] = {"metasum_version", MSUM_COL_TEXT, "metasum version"},
 };
 
+static const char *const weight_cols[] = {"line", "id", "measure", "yi", "vi", "weight", "tau2",
+                                           "estimator_used"};
+
+/* Add the group columns, named as in the input unless that name is also an output column
+ * (e.g. --by measure): then "by_<name>". */
+static int add_group_cols(msum_table *t, const bycols *by, int weights)
+{
+    int ok = 1;
+    char name[256];
+    for (size_t i = 0; i < by->n; i++) {
+        const char *nm = by->name[i];
+        int clash = 0;
+        if (weights) {
+            for (size_t c = 0; c < sizeof weight_cols / sizeof weight_cols[0]; c++)
+                clash |= strcmp(nm, weight_cols[c]) == 0;
+        } else {
+            for (int c = 0; c < C_N; c++) clash |= strcmp(nm, pool_cols[c].name) == 0;
+            clash |= strncmp(nm, "exp_", 4) == 0 || strncmp(nm, "r_", 2) == 0;
+        }
+        snprintf(name, sizeof name, "%s%s", clash ? "by_" : "", nm);
+        ok &= add_col(t, name, MSUM_COL_TEXT, "group");
+    }
+    return ok;
+}
+
 static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_pool_result *res,
                                 int any_log, int any_z)
 {
@@ -612,7 +638,7 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
     if (!t) return NULL;
     int ok = 1, idx[C_N], bt_exp[5], bt_r[5];
     static const char *const bt[] = {"estimate", "ci_lb", "ci_ub", "pi_lb", "pi_ub"};
-    for (size_t i = 0; i < by->n; i++) ok &= add_col(t, by->name[i], MSUM_COL_TEXT, "group");
+    ok &= add_group_cols(t, by, 0);
     for (int c = 0; c < C_N; c++) {
         if (c == BT_HERE) {
             char name[32];
@@ -713,8 +739,7 @@ static msum_table *weights_table(const groups *gs, const bycols *by, const msum_
 {
     msum_table *t = msum_table_new("pool_weights", "Study weights");
     if (!t) return NULL;
-    int ok = 1;
-    for (size_t i = 0; i < by->n; i++) ok &= add_col(t, by->name[i], MSUM_COL_TEXT, "group");
+    int ok = add_group_cols(t, by, 1);
     ok &= add_col(t, "line", MSUM_COL_INT, "input line of the study");
     if (has_id) ok &= add_col(t, "id", MSUM_COL_TEXT, "the row's id");
     ok &= add_col(t, "measure", MSUM_COL_TEXT, "effect measure");

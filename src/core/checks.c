@@ -82,7 +82,8 @@ static void need_pair(const msum_record *r, msum_field a, msum_field b, char *li
 
 static void check_required(const msum_record *r, sink *s)
 {
-    char miss[128] = "";
+    char miss[128];
+    miss[0] = '\0';
     size_t sz = sizeof miss;
     switch (r->input) {
     case MSUM_INPUT_NONE:

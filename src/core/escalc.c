@@ -17,6 +17,9 @@
 #include "metasum/metasum.h"
 #include "metasum/write.h"
 
+#define M_PI_VALUE 3.14159265358979323846
+#define M_LN2_VALUE 0.69314718055994530942
+
 static const char *const policy_names[] = {"only0", "all", "if0all", "none"};
 
 const char *msum_cc_policy_name(msum_cc_policy p)
@@ -93,30 +96,61 @@ static int normal_crit(double level, double *z)
     return MSUM_OK;
 }
 
+/* ln Gamma(x/2) for an integer x in [3, 2 GSL_SF_DOUBLEFACT_NMAX], from GSL's tables of
+ * factorials: Gamma(k) = (k-1)!, Gamma(k + 1/2) = (2k-1)!! sqrt(pi) / 2^k.  Returns 0 when x is
+ * outside that range (the caller uses gsl_sf_lngamma_e then). */
+static int lngamma_half_int(unsigned x, double *out)
+{
+    gsl_sf_result r;
+    if (x < 3 || x > 2 * GSL_SF_DOUBLEFACT_NMAX) return 0;
+    if (x % 2 == 0) {
+        if (gsl_sf_lnfact_e(x / 2 - 1, &r) != GSL_SUCCESS) return 0;
+        *out = r.val;
+    } else {
+        unsigned k = x / 2; /* x/2 = k + 1/2 */
+        if (gsl_sf_lndoublefact_e(2 * k - 1, &r) != GSL_SUCCESS) return 0;
+        *out = r.val + 0.5 * log(M_PI_VALUE) - k * M_LN2_VALUE;
+    }
+    return 1;
+}
+
+/* ln Gamma(x/2) for x > 0: tables for small integers (the usual SMD case, n1 + n2 - 2 < 300),
+ * gsl_sf_lngamma_e otherwise.  NaN on a GSL error. */
+static double lngamma_half(double x)
+{
+    double v;
+    if (x == floor(x) && x >= 3 && x <= 2 * GSL_SF_DOUBLEFACT_NMAX &&
+        lngamma_half_int((unsigned)x, &v))
+        return v;
+    gsl_sf_result r;
+    return gsl_sf_lngamma_e(x / 2, &r) == GSL_SUCCESS ? r.val : NAN;
+}
+
 /* Hedges' correction J(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)), m = n1 + n2 - 2
  * (Hedges 1981, eq. 6e).  Same expression as metafor's .cmicalc:
- * exp(lgamma(m/2) - log(sqrt(m/2)) - lgamma((m-1)/2)), NA for m <= 1. */
+ * exp(lgamma(m/2) - log(sqrt(m/2)) - lgamma((m-1)/2)), NA for m <= 1; the log-gammas come from
+ * GSL (its factorial tables for integer m below 2 * 297). */
 double msum_hedges_j(double m)
 {
     if (!(m > 1) || !isfinite(m)) return NAN;
-    gsl_sf_result a, b;
-    if (gsl_sf_lngamma_e(m / 2, &a) != GSL_SUCCESS) return NAN;
-    if (gsl_sf_lngamma_e((m - 1) / 2, &b) != GSL_SUCCESS) return NAN;
-    return exp(a.val - log(sqrt(m / 2)) - b.val);
+    double a = lngamma_half(m), b = lngamma_half(m - 1);
+    if (isnan(a) || isnan(b)) return NAN;
+    return exp(a - log(sqrt(m / 2)) - b);
 }
 
 /* Median with range and/or quartiles -> mean and SD, for one group of size n.
  *   Scenario C1 {min, median, max}, C2 {q1, median, q3}, C3 {all five}.
- *   Mean: Luo et al. 2018 optimal weights (as metafor's conv.fivenum "luo2016"):
+ *   Mean: Luo et al. 2018 optimal weights (metafor conv.fivenum method "luo2016"; equation
+ *   numbers of the arXiv version, as metafor cites them):
  *     C1  w = 4 / (4 + n^0.75):            mean = w (min+max)/2 + (1-w) median      (eq. 7)
  *     C2  w = 0.7 + 0.39/n:                mean = w (q1+q3)/2 + (1-w) median         (eq. 11)
  *     C3  w1 = 2.2 / (2.2 + n^0.75), w2 = 0.7 - 0.72 / n^0.55:
  *         mean = w1 (min+max)/2 + w2 (q1+q3)/2 + (1 - w1 - w2) median                 (eq. 15)
- *   SD: Wan et al. 2014, with xi(n) = 2 Phi^-1((n - 0.375)/(n + 0.25)) and
- *       eta(n) = 2 Phi^-1((0.75 n - 0.125)/(n + 0.25)):
+ *   SD: Wan et al. 2014 (metafor conv.fivenum method "wan2014"), with
+ *       xi(n) = 2 Phi^-1((n - 0.375)/(n + 0.25)), eta(n) = 2 Phi^-1((0.75 n - 0.125)/(n + 0.25)):
  *     C1  sd = (max - min) / xi(n)                                                     (eq. 9)
  *     C2  sd = (q3 - q1) / eta(n)                                                      (eq. 16)
- *     C3  sd = ((max - min) / xi(n) + (q3 - q1) / eta(n)) / 2                          (eq. 15)
+ *     C3  sd = ((max - min) / xi(n) + (q3 - q1) / eta(n)) / 2   (scenario C3: the average)
  * Both quantile arguments are 1/2 at n = 1 (xi = eta = 0), so n >= 2 is required.
  * `bad` receives the index (0 min, 1 q1, 2 median, 3 q3, 4 max, 5 n) of the value at fault. */
 static int median_core(const double v[6], double *mean, double *sd, int *bad, char *msg,
@@ -419,8 +453,10 @@ static int generic(const msum_record *r, const msum_escalc_opts *o, msum_effect 
                         x[MSUM_F_SEI]);
         e->vi = x[MSUM_F_SEI] * x[MSUM_F_SEI];
     } else if (!isnan(lb) || !isnan(ub)) {
-        if (isnan(lb)) return fail(e, MSUM_EDATA, MSUM_F_CI_LB, "ci_lb is missing (ci_ub is given)");
-        if (isnan(ub)) return fail(e, MSUM_EDATA, MSUM_F_CI_UB, "ci_ub is missing (ci_lb is given)");
+        if (isnan(lb))
+            return fail(e, MSUM_EDATA, MSUM_F_CI_LB, "ci_lb is missing (ci_ub is given)");
+        if (isnan(ub))
+            return fail(e, MSUM_EDATA, MSUM_F_CI_UB, "ci_ub is missing (ci_lb is given)");
         if (lb > ub)
             return fail(e, MSUM_EDATA, MSUM_F_CI_LB, "ci_lb (%g) is above ci_ub (%g)", lb, ub);
         if (lb == ub)

@@ -38,7 +38,8 @@
 typedef struct {
     const double *y, *v;
     size_t k;
-    double c; /* centre for the next pass: the last mu */
+    double c;                   /* centre for the next pass: the last mu */
+    double log_tau2[2], log[2]; /* sum_log() at two tau2 values (NaN: none yet) */
 } fitdata;
 
 typedef struct {
@@ -124,8 +125,9 @@ static void unweighted(const fitdata *d, umoments *m)
 }
 
 /* sum log(v_i + tau2), accumulated as a product of mantissas so that only one log is taken per
- * 256 studies (frexp keeps the product in range). */
-static double sum_log(const fitdata *d, double tau2)
+ * 4096 studies (frexp every 256 keeps the product in range).  The likelihood comparison and the
+ * fit statistics ask for tau2 = 0 and the estimate: the last two are remembered. */
+static double sum_log_pass(const fitdata *d, double tau2)
 {
     double total = 0, prod = 1;
     long expo = 0;
@@ -142,6 +144,16 @@ static double sum_log(const fitdata *d, double tau2)
         }
     }
     return total + (double)expo * LN2;
+}
+
+static double sum_log(fitdata *d, double tau2)
+{
+    int slot = tau2 == 0 ? 0 : 1;
+    if (d->log_tau2[slot] != tau2) {
+        d->log[slot] = sum_log_pass(d, tau2);
+        d->log_tau2[slot] = tau2;
+    }
+    return d->log[slot];
 }
 
 /* Log-likelihoods of metafor's rma.uni (intercept-only, p = 1).  slog = sum log(v + tau2),
@@ -366,8 +378,8 @@ static int est_pm(fitdata *d, const wsums *w0, const msum_pool_opts *o, tau2_fit
  * After convergence ML/REML compare the likelihood at tau2 = 0 and take 0 when it is higher by
  * more than metafor's tol (its ll0check).  se: ML sqrt(2/S2), REML sqrt(2/tr P^2),
  * EB sqrt(2 k^2/(k-1))/S1. */
-static int est_fisher(fitdata *d, msum_estimator m, const umoments *um, int allvipos,
-                      const msum_pool_opts *o, tau2_fit *f)
+static int est_fisher(fitdata *d, msum_estimator m, const wsums *w0, const umoments *um,
+                      int allvipos, const msum_pool_opts *o, tau2_fit *f)
 {
     size_t k = d->k;
     double kk = (double)k, tau2 = fmax(0, he_raw(k, um)), change = o->threshold + 1;
@@ -405,21 +417,21 @@ static int est_fisher(fitdata *d, msum_estimator m, const umoments *um, int allv
     f->iterations = iter;
     if (!conv) return MSUM_ENOCONV;
 
+    sums_at(d, tau2, 1, &s);
     if (m != MSUM_EST_EB && allvipos) {
-        wsums s0, st;
-        sums_at(d, 0, 0, &s0);
-        sums_at(d, tau2, 0, &st);
         double ll0, ll;
         if (m == MSUM_EST_ML) {
-            ll0 = loglik_ml(k, sum_log(d, 0), s0.q);
-            ll = loglik_ml(k, sum_log(d, tau2), st.q);
+            ll0 = loglik_ml(k, sum_log(d, 0), w0->q);
+            ll = loglik_ml(k, sum_log(d, tau2), s.q);
         } else {
-            ll0 = loglik_reml(k, sum_log(d, 0), s0.s1, s0.q);
-            ll = loglik_reml(k, sum_log(d, tau2), st.s1, st.q);
+            ll0 = loglik_reml(k, sum_log(d, 0), w0->s1, w0->q);
+            ll = loglik_reml(k, sum_log(d, tau2), s.s1, s.q);
         }
-        if (ll0 - ll > LL0_MARGIN && tau2 > o->threshold) tau2 = 0;
+        if (ll0 - ll > LL0_MARGIN && tau2 > o->threshold) {
+            tau2 = 0;
+            sums_at(d, tau2, 1, &s);
+        }
     }
-    sums_at(d, tau2, 1, &s);
     f->tau2 = tau2;
     if (m == MSUM_EST_ML)
         f->se_tau2 = sqrt(2 / s.s2);
@@ -526,7 +538,7 @@ static int estimate_tau2(fitdata *d, msum_estimator m, const wsums *w0, const um
     case MSUM_EST_PM: return est_pm(d, w0, o, f);
     case MSUM_EST_ML:
     case MSUM_EST_REML:
-    case MSUM_EST_EB: return est_fisher(d, m, um, allvipos, o, f);
+    case MSUM_EST_EB: return est_fisher(d, m, w0, um, allvipos, o, f);
     default: f->tau2 = 0; return MSUM_OK;
     }
 }
@@ -718,7 +730,7 @@ int msum_pool(const double *yi, const double *vi, size_t k, const msum_pool_opts
         if (vi[i] == 0) allvipos = 0;
     }
     msum_pool_result *r = out;
-    fitdata d = {yi, vi, k, yi[0]};
+    fitdata d = {yi, vi, k, yi[0], {NAN, NAN}, {NAN, NAN}};
     double kk = (double)k;
     int fixed_model = msum_estimator_is_fixed(o->method);
     int tau2_fixed = !fixed_model && !isnan(o->tau2_fixed);

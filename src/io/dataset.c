@@ -386,13 +386,13 @@ int msum_dataset_read(const char *path, msum_diags *diags, msum_dataset **out)
         rc = msum_typer_new(h, ds->name, diags, &t);
         if (rc == MSUM_ENOMEM) goto done;
         rc = MSUM_OK; /* an unusable header is reported; rows are still kept as text */
-    } else {
-        msum_diags_add(diags, MSUM_DIAG_ERROR, ds->name, 1, 0, NULL,
-                       "found an empty file, expected a header row");
     }
     msum_row row;
-    int got;
-    while ((got = msum_reader_next(rd, &row)) == 1) {
+    int got = 1;
+    if (h->n == 0 && (got = msum_reader_next(rd, &row)) == 0) /* < 0: a reported CSV defect */
+        msum_diags_add(diags, MSUM_DIAG_ERROR, ds->name, 1, 0, NULL,
+                       "found an empty file, expected a header row");
+    while (got == 1 && (got = msum_reader_next(rd, &row)) == 1) {
         if ((rc = ds_add_row(ds, &row)) != MSUM_OK) break;
         if (t) msum_typer_row(t, &row, &ds->rec[ds->nrows - 1], diags);
     }

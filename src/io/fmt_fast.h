@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 /* Same text as msum_fmt_num(v, digits, buf, size) for every input; a fast path for
- * 1 <= digits <= 15 and |v| within about 1e-7..1e22 of the digits' scale, snprintf otherwise. */
+ * 1 <= digits <= 15 and |v| within about 1e-7..1e22 of the digits' scale when size >= 48,
+ * snprintf otherwise. */
 int msum_fmt_num_fast(double v, int digits, char *buf, size_t size);
 
 #endif

@@ -19,7 +19,7 @@ static int digit(char c) { return (unsigned)(c - '0') < 10; }
 
 /* Eight ASCII digits at p: their value, or -1 when they are not all digits (SWAR: each byte
  * 0x30..0x39; then pairs, quads and the octet combined by three multiply-adds). */
-static int64_t eight_digits(const char *p)
+static inline int64_t eight_digits(const char *p)
 {
     uint64_t v;
     memcpy(&v, p, 8);
@@ -47,13 +47,7 @@ int msum_parse_double(const char *s, size_t len, double *out)
     if (*p == '+' || *p == '-') neg = *p++ == '-';
     uint64_t m = 0;
     const char *d0 = p;
-    while (end - p >= 8) {
-        int64_t e = eight_digits(p);
-        if (e < 0) break;
-        m = m * 100000000 + (uint64_t)e;
-        p += 8;
-    }
-    while (p < end && digit(*p)) m = m * 10 + (uint64_t)(*p++ - '0');
+    while (p < end && digit(*p)) m = m * 10 + (uint64_t)(*p++ - '0'); /* usually 1-3 digits */
     long nint = (long)(p - d0), nfrac = 0;
     if (p < end && *p == '.') {
         const char *f0 = ++p;

@@ -52,7 +52,7 @@ struct msum_reader {
     /* Position scanner. */
     int state;
     int after_cr;       /* the last byte scanned was CR (a following LF is the same line end) */
-    int saw_high;       /* a byte >= 0x80 was seen: fields are checked for UTF-8 */
+    int saw_high;       /* a byte >= 0x80 or NUL was seen: fields are checked for UTF-8 */
     long line, col;     /* position of the last byte scanned */
     long nfield_row;    /* fields started in the scanner's current row */
     long err_line, err_col, err_field;
@@ -161,13 +161,14 @@ static const unsigned char byte_class[256] = {
     [','] = C_COMMA, ['"'] = C_QUOTE, ['\r'] = C_CR, ['\n'] = C_LF,
 };
 
-/* SWAR test (8 bytes at a time) for a byte that ends a run of plain bytes: , " CR LF. */
+/* SWAR test (8 bytes at a time) for a byte that may end a run of plain bytes.  The special
+ * bytes , " CR LF are all below '-' (0x2d), so "some byte < 0x2d" is a cheap, exact-as-to-any
+ * test (Hacker's Delight / Bit Twiddling Hacks "hasless"); its false alarms (space, '+', ...)
+ * just fall back to the byte loop. */
 #define REP8(b) (0x0101010101010101ULL * (b))
-#define HAS_ZERO8(x) (((x) - REP8(0x01)) & ~(x) & REP8(0x80))
 static int has_special8(uint64_t v)
 {
-    return (HAS_ZERO8(v ^ REP8(',')) | HAS_ZERO8(v ^ REP8('"')) | HAS_ZERO8(v ^ REP8('\r')) |
-            HAS_ZERO8(v ^ REP8('\n'))) != 0;
+    return ((v - REP8(0x2d)) & ~v & REP8(0x80)) != 0;
 }
 
 /* Scan n bytes: record the start position of every field, count lines, find the first syntax
@@ -181,6 +182,12 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
     unsigned acc = 0;
     uint64_t acc64 = 0;
     size_t i = 0;
+    /* The queue and the row's field count live in locals: stores into the long arrays would
+     * otherwise force reloads of every long member of *r. */
+    long *ql = r->qline, *qc = r->qcol;
+    size_t qn = r->qn;
+    long nf = r->nfield_row;
+#define PUSH(l, c) (ql[qn] = (l), qc[qn] = (c), qn++, nf++)
     if (r->after_cr && n > 0) {
         r->after_cr = 0;
         if (s[0] == '\n') {
@@ -193,31 +200,33 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
         switch (st) {
         case S_UNQ:
             /* s[i] is plain; skip 8 plain bytes at a time while they last */
+            acc |= c | (unsigned char)(c - 1);
             for (uint64_t v; k == C_PLAIN && i + 9 <= n; i += 8) {
                 memcpy(&v, s + i + 1, 8);
                 if (has_special8(v)) break;
-                acc64 |= v;
+                acc64 |= v | (v - REP8(0x01)); /* high bit: a byte >= 0x80 or NUL */
             }
             c = s[i];
             k = byte_class[c];
             while (k == C_PLAIN) {
-                acc |= c;
+                acc |= c | (unsigned char)(c - 1);
                 if (++i == n) goto out;
                 c = s[i];
                 k = byte_class[c];
             }
             if (k == C_COMMA) st = S_FIELD;
             else if (k == C_QUOTE) {
+                r->nfield_row = nf;
                 scan_error(r, E_STRAY_QUOTE, line, (long)i + 1 + cbase, c);
                 goto out;
             } else {
                 st = S_ROW;
-                r->nfield_row = 0;
+                nf = 0;
             }
             break;
         case S_Q:
             while (k == C_PLAIN || k == C_COMMA) {
-                acc |= c;
+                acc |= c | (unsigned char)(c - 1);
                 if (++i == n) goto out;
                 c = s[i];
                 k = byte_class[c];
@@ -229,22 +238,23 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
             else if (k == C_COMMA) st = S_FIELD;
             else if (k == C_CR || k == C_LF) {
                 st = S_ROW;
-                r->nfield_row = 0;
+                nf = 0;
             } else {
+                r->nfield_row = nf;
                 scan_error(r, E_AFTER_QUOTE, line, (long)i + 1 + cbase, c);
                 goto out;
             }
             break;
         default: /* S_ROW, S_FIELD */
             if (k == C_CR || k == C_LF) {
-                if (st == S_FIELD) QUEUE_START(r, line, (long)i + 1 + cbase); /* empty last */
+                if (st == S_FIELD) PUSH(line, (long)i + 1 + cbase); /* empty last */
                 st = S_ROW;
-                r->nfield_row = 0;
+                nf = 0;
             } else {
                 long col = (long)i + 1 + cbase;
-                QUEUE_START(r, line, k == C_QUOTE ? -col : col);
+                PUSH(line, k == C_QUOTE ? -col : col);
                 st = k == C_COMMA ? S_FIELD : k == C_QUOTE ? S_Q : S_UNQ;
-                acc |= c;
+                acc |= c | (unsigned char)(c - 1);
             }
             break;
         }
@@ -259,6 +269,9 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
         i++;
     }
 out:
+#undef PUSH
+    r->qn = qn;
+    r->nfield_row = nf;
     r->state = st;
     r->line = line;
     r->col = (long)n + cbase;
@@ -273,7 +286,11 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) {
+            if (c == 0) return i; /* NUL: not text */
+            i++;
+            continue;
+        }
         size_t k;
         unsigned lo = 0x80, hi = 0xBF;
         if (c >= 0xC2 && c <= 0xDF) k = 1;
@@ -349,19 +366,24 @@ static void on_field(void *s, size_t len, void *data)
         r->f.line[i] = r->line; /* not reached while scanner and libcsv agree */
         r->f.col[i] = r->col;
     }
-    if (!r->saw_high) return; /* all bytes so far are ASCII */
+    if (!r->saw_high) return; /* all bytes so far are ASCII without NUL */
     const unsigned char *u = (const unsigned char *)r->arena + r->f.off[i];
     size_t j = 0;
-    while (j < len && u[j] < 0x80) j++;
+    while (j < len && u[j] - 1u < 0x7f) j++; /* ASCII except NUL */
     if (j < len) {
         size_t bad = j + utf8_valid_prefix(u + j, len - j);
         if (bad < len) {
             long l, c;
             /* a quoted field's text starts one byte after its opening quote */
             text_pos((const char *)u, bad, r->f.line[i], r->f.col[i] - 1 + quoted, &l, &c);
-            msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
-                           column_name(r, i - r->row_start),
-                           "found invalid UTF-8 byte 0x%02x, expected UTF-8 text", u[bad]);
+            if (u[bad] == 0)
+                msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
+                               column_name(r, i - r->row_start),
+                               "found a NUL byte, expected UTF-8 text");
+            else
+                msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
+                               column_name(r, i - r->row_start),
+                               "found invalid UTF-8 byte 0x%02x, expected UTF-8 text", u[bad]);
         }
     }
 }
@@ -516,10 +538,11 @@ static int fill(msum_reader *r)
 
     while (r->nrows == 0 && !r->eof) {
         size_t n;
+        const unsigned char *data = r->buf;
         if (r->mem) {
             n = r->memlen - r->mempos;
             if (n > r->chunk) n = r->chunk;
-            memcpy(r->buf, r->mem + r->mempos, n);
+            data = r->mem + r->mempos; /* fed in place: no copy */
             r->mempos += n;
         } else {
             n = fread(r->buf, 1, r->bufsize, r->fp);
@@ -530,7 +553,7 @@ static int fill(msum_reader *r)
             }
         }
         if (n > 0) {
-            int rc = feed_bom(r, r->buf, n);
+            int rc = feed_bom(r, data, n);
             if (rc) return rc;
             continue;
         }
@@ -678,7 +701,7 @@ int msum_reader_open_mem(const char *buf, size_t len, const char *name, size_t c
     *out = NULL;
     if (!buf && len) return MSUM_EINVAL;
     if (chunk == 0) chunk = READ_CHUNK;
-    msum_reader *r = reader_new(name ? name : "-", diags, chunk);
+    msum_reader *r = reader_new(name ? name : "-", diags, 1); /* no read buffer needed */
     if (!r) return MSUM_ENOMEM;
     r->mem = (const unsigned char *)(buf ? buf : "");
     r->memlen = len;

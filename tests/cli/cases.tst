@@ -30,6 +30,8 @@
 2 -                        $METASUM pool
 3 pool_no_file.txt         $METASUM pool tests/cli/data/no_such_file.csv
 0 -                        $METASUM pool --help
+0 pool_by_two_cols.txt     $METASUM pool -b outcome,measure -m DL -d 6 tests/cli/data/pool_forms.csv 2>/dev/null
+0 pool_many_groups.txt     awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<3000;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM pool --by g -m DL -d 8 - | awk -F, 'NR==1||NR==2||NR==1501||NR==3001{print $1","$2","$6","$21}END{print NR}'
 
 # validate
 0 validate_help.txt        $METASUM validate --help
@@ -67,3 +69,6 @@
 # yi and vi read back as metafor's exact doubles (the shortest text of the same double)
 0 -   $METASUM effects -m RR -d 0 tests/fixtures/effects_bcg.csv | cut -d, -f13,14 > $OUT/a && cut -d, -f10,11 tests/ref/metafor38/inputs/bcg_rr_yivi.csv | cmp - $OUT/a
 0 -   $METASUM effects -m ROM -d 0 tests/ref/metafor38/inputs/normand1999.csv | cut -d, -f12,13 > $OUT/a && cut -d, -f2,3 tests/ref/metafor38/inputs/normand1999_rom_yivi.csv | cmp - $OUT/a
+# 25 rows that each give a warning: 20 are shown, then a count
+0 effects_many_warnings.txt  awk 'BEGIN{print "id,m1i,sd1i,n1i,m2i,sd2i,n2i"; for(i=1;i<=25;i++) print "w" i ",50,0.1,10,48,5,10"}' | $METASUM effects -m MD - 2>&1 >/dev/null | tail -n 2
+3 -   $METASUM effects -m SMD tests/ref/metafor38/inputs/normand1999.csv > /dev/full
