@@ -80,19 +80,21 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 median() { sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]}'; }
 
 # record WORKLOAD TOOL WHOLE_S CPU_S INPROC_S PEAK_MIB RUNS NOTE: replace the line of
-# WORKLOAD/TOOL in the TSV.
+# WORKLOAD/TOOL in the TSV; the fastest wall time of the runs ($best) goes in the last column.
 record() {
     awk -F'\t' -v w="$1" -v t="$2" '!($1 == w && $2 == t)' "$TSV" > "$TSV.new"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" \
-        "$(date -u '+%Y-%m-%d %H:%M')" "$(load)" "$8" >> "$TSV.new"
+    b=-
+    case "$3" in [0-9]*) b=$best ;; esac
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" \
+        "$(date -u '+%Y-%m-%d %H:%M')" "$(load)" "$8" "$b" >> "$TSV.new"
     mv "$TSV.new" "$TSV"
-    say "  $1 | $2 | $3 s (cpu $4 s) | in-process ${5:--} s | $6 MiB | $7 run(s) ${8:+| $8}"
+    say "  $1 | $2 | $3 s (best $b, cpu $4 s) | in-process ${5:--} s | $6 MiB | $7 run(s) ${8:+| $8}"
 }
 
 # measure WORKLOAD TOOL RUNS CMD...: whole-process time and peak RSS of CMD, RUNS times.
 # CMD's stdout is kept in $tmp/out.N; lines "workload,tool,seconds" in it are in-process times.
-# Sets status (0 = every run exited 0), whole (median seconds), cpu (median user + system
-# seconds), peak (largest MiB), tmp.
+# Sets status (0 = every run exited 0), whole (median seconds), best (fastest), cpu (median
+# user + system seconds), peak (largest MiB), tmp.
 measure() {
     w=$1; t=$2; n=$3; shift 3
     tmp=$O/run.$$; rm -rf "$tmp"; mkdir -p "$tmp"
@@ -104,6 +106,7 @@ measure() {
         i=$((i + 1))
     done
     whole=$(for f in "$tmp"/time.*; do tail -n 1 "$f" | awk '{print $1}'; done | median)
+    best=$(for f in "$tmp"/time.*; do tail -n 1 "$f" | awk '{print $1}'; done | sort -n | head -n 1)
     cpu=$(for f in "$tmp"/time.*; do tail -n 1 "$f" | awk '{printf "%.2f\n", $4 + $5}'; done |
           median)
     peak=$(for f in "$tmp"/time.*; do tail -n 1 "$f"; done |
@@ -270,12 +273,12 @@ target() {
     echo "In-process: the script's own clock (R \`system.time\`, Python \`perf_counter\`), read + fit;"
     echo "\"(fit only)\" rows exclude reading the CSV.  Load: 1/5/15-minute load average when measured."
     echo
-    echo "| workload | tool | whole process s | cpu s | in-process s | peak MiB | runs | target | measured (UTC) | load | note |"
-    echo "|---|---|---:|---:|---:|---:|---:|---|---|---|---|"
-    render | while IFS="$(printf '\t')" read -r w t whole cpu inproc peak runs when ld note; do
+    echo "| workload | tool | whole process s (median) | best s | cpu s | in-process s | peak MiB | runs | target | measured (UTC) | load | note |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|"
+    render | while IFS="$(printf '\t')" read -r w t whole cpu inproc peak runs when ld note best; do
         tg=
         case "$t" in metasum*) tg=$(target "$w") ;; esac
-        echo "| $w | $t | $whole | $cpu | ${inproc:--} | $peak | $runs | $tg | $when | $ld | $note |"
+        echo "| $w | $t | $whole | ${best:--} | $cpu | ${inproc:--} | $peak | $runs | $tg | $when | $ld | $note |"
     done
     echo
     echo "## Fitted values (sanity check)"
@@ -289,8 +292,8 @@ target() {
     echo '```'
 } > $B/results.md
 
-render | awk -F'\t' 'BEGIN {printf "%-18s %-46s %8s %7s %8s %8s %4s\n", "workload", "tool",
-        "whole s", "cpu s", "inproc s", "peak MiB", "runs"}
-    {printf "%-18s %-46s %8s %7s %8s %8s %4s %s\n", $1, $2, $3, $4, ($5 == "" ? "-" : $5), $6,
-        $7, ($10 == "" ? "" : "  " substr($10, 1, 60))}'
+render | awk -F'\t' 'BEGIN {printf "%-18s %-46s %8s %6s %6s %8s %8s %4s\n", "workload", "tool",
+        "whole s", "best", "cpu s", "inproc s", "peak MiB", "runs"}
+    {printf "%-18s %-46s %8s %6s %6s %8s %8s %4s %s\n", $1, $2, $3, ($11 == "" ? "-" : $11), $4,
+        ($5 == "" ? "-" : $5), $6, $7, ($10 == "" ? "" : "  " substr($10, 1, 60))}'
 say "bench: table written to $B/results.md"
