@@ -6,7 +6,8 @@
 # Environment:
 #   BENCH_REPS=5     runs per measurement; the median time is reported (peak: the largest)
 #   BENCH_TOOLS="csvpass metasum rvec statsmodels metafor"   which tools to measure
-#   BENCH_SLOW=1     0 skips the long single-run metafor cases (k = 4000 and the group loop)
+#   BENCH_SLOW=1     0 skips the long single-run metafor cases (k = 4000 and the group loop);
+#                    "only" runs just those (with BENCH_TOOLS=metafor)
 #   CC, PYTHON       compiler for the C helpers; Python with pandas + statsmodels
 #
 # Every measurement replaces its own line in build/bench/results.tsv, so tools can be measured
@@ -222,9 +223,9 @@ if wants metafor; then
         say "bench: R package metafor not installed; metafor skipped"
     else
         say "bench: metafor"
-        run_script "a k=1e3" metafor "$REPS" "" \
+        [ "$SLOW" = only ] || run_script "a k=1e3" metafor "$REPS" "" \
             Rscript bench/metafor.R a metafor "a k=1e3" "$D/a-1e3.csv"
-        if [ "$SLOW" = 1 ]; then
+        if [ "$SLOW" != 0 ]; then
             # O(k^2) memory, O(k^3) time: one run only.
             run_script "a k=4e3" metafor 1 "" \
                 Rscript bench/metafor.R a metafor "a k=4e3" "$D/a-4e3.csv"
@@ -233,10 +234,10 @@ if wants metafor; then
         fi
         # k = 1e5: each k x k matrix is 74.5 GB.  Under a 4 GB address-space cap the first
         # allocation fails at once, which is what the row records.
-        run_script "a k=1e5" metafor 1 "" \
+        [ "$SLOW" = only ] || run_script "a k=1e5" metafor 1 "" \
             sh -c 'ulimit -v 4000000; exec "$@"' sh \
             Rscript bench/metafor.R a metafor "a k=1e5" "$D/a-1e5.csv"
-        run_script "c k=1e6" metafor "$REPS" "" \
+        [ "$SLOW" = only ] || run_script "c k=1e6" metafor "$REPS" "" \
             Rscript bench/metafor.R c metafor "c k=1e6" "$D/c-1e6.csv"
     fi
 fi
