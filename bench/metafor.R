@@ -169,7 +169,8 @@ if (kind == "a" && tool == "metafor") {
     t2 <- system.time(ci <- qprofile_groups(d$yi, d$vi, g, f))[["elapsed"]]
     timed("R vectorised (REML)", t_read, t1)
     timed("R vectorised (REML + Q-profile CI)", t_read, t1 + t2)
-    note("%d groups, %d not converged in 1000 iterations, max %d iterations; g1: mu=%.10g tau2=%.10g CI=[%.10g, %.10g]",
+    note(paste("%d groups, %d not converged in 1000 iterations, max %d iterations;",
+               "g1: mu=%.10g tau2=%.10g CI=[%.10g, %.10g]"),
          length(f$mu), sum(!f$conv), max(f$iter), f$mu[1], f$tau2[1], ci[1, 1], ci[1, 2])
 } else if (kind == "c" && tool == "metafor") {
     t <- system.time({
