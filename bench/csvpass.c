@@ -39,7 +39,10 @@ int main(int argc, char **argv)
         return 3;
     }
     struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) return 1;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        fclose(fp);
+        return 1;
+    }
     counts c = {0, 0};
     static char buf[1 << 16];
     size_t n;

@@ -216,6 +216,7 @@ int main(int argc, char **argv)
     FILE *fp = fopen(tmp, "w");
     if (!fp) {
         fprintf(stderr, "gen: cannot write %s: %s\n", tmp, strerror(errno));
+        free(tmp);
         return 3;
     }
     static char buf[1 << 16];
@@ -227,15 +228,15 @@ int main(int argc, char **argv)
     else if (kind == 'b') gen_b(fp, &r, arg_long(argv[2]), arg_long(argv[3]));
     else gen_c(fp, &r, arg_long(argv[2]));
 
+    int rc = 0;
     if (ferror(fp) | fclose(fp)) {
         fprintf(stderr, "gen: write error on %s\n", tmp);
         remove(tmp);
-        return 3;
-    }
-    if (rename(tmp, out) != 0) {
+        rc = 3;
+    } else if (rename(tmp, out) != 0) {
         fprintf(stderr, "gen: cannot rename %s: %s\n", tmp, strerror(errno));
-        return 3;
+        rc = 3;
     }
     free(tmp);
-    return 0;
+    return rc;
 }
