@@ -6,6 +6,7 @@
 # Environment:
 #   BENCH_REPS=5     runs per measurement; the median time is reported (peak: the largest)
 #   BENCH_TOOLS="csvpass metasum rvec statsmodels metafor"   which tools to measure
+#                    (csvpass also runs splitpass, the libcsv-free floor for workload a)
 #   BENCH_SLOW=1     0 skips the long single-run metafor cases (k = 4000 and the group loop);
 #                    "only" runs just those (with BENCH_TOOLS=metafor)
 #   CC, PYTHON       compiler for the C helpers; Python with pandas + statsmodels
@@ -46,6 +47,13 @@ build_c() { # OUT SRC LIBS
 }
 build_c $B/gen bench/gen.c -lm
 build_c $B/csvpass bench/csvpass.c -lcsv
+# splitpass uses metasum's number parser: it needs the library built beside the binary.
+LIBMS=$(dirname "$METASUM")/libmetasum.a
+if [ -f "$LIBMS" ] && { [ ! -x $B/splitpass ] || [ bench/splitpass.c -nt $B/splitpass ] ||
+                        [ "$LIBMS" -nt $B/splitpass ]; }; then
+    say "bench: cc bench/splitpass.c"
+    $CC $CFLAGS_B -Iinclude -o $B/splitpass bench/splitpass.c "$LIBMS" -lm || exit 3
+fi
 
 # --- data: regenerated only when missing -------------------------------------------------------
 # name    generator arguments (seed last but one).  The (a) files share seed 42, so each is the
@@ -169,6 +177,13 @@ if wants csvpass; then
     done
 fi
 
+if wants csvpass && [ -x $B/splitpass ]; then
+    say "bench: splitpass (memchr split + metasum's number parser, no libcsv; workload a)"
+    for s in 1e3 4e3 1e4 1e5 1e6; do
+        run_c "a k=$s" "memchr split + number parse" "a-$s.splitpass" $B/splitpass "$D/a-$s.csv"
+    done
+fi
+
 if wants metasum; then
     if [ ! -x "$METASUM" ]; then
         say "bench: $METASUM not built; metasum skipped"
@@ -259,7 +274,8 @@ render() {
         return substr(w, 1, 1) "9"
     }
     function tkey(t) {
-        if (t ~ /^metasum/) return 1; if (t ~ /^libcsv/) return 2; if (t ~ /^metafor/) return 3
+        if (t ~ /^metasum/) return 1; if (t ~ /^libcsv/) return 2; if (t ~ /^memchr/) return 2
+        if (t ~ /^metafor/) return 3
         if (t ~ /^R vectorised/) return 4; return 5
     }
     NF >= 9 { printf "%s %d %s\t%s\n", wkey($1), tkey($2), $2, $0 }' "$TSV" | sort | cut -f2-
