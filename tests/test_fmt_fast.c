@@ -69,3 +69,19 @@ Test(fmt_fast, ties_and_edges)
     same(INFINITY, 7);
     same(-INFINITY, 7);
 }
+
+/* Digits 0 (integer columns): whole numbers below 2^53 are written without snprintf, zero and
+ * NaN at every precision. */
+Test(fmt_fast, integers_zero_and_na)
+{
+    const double vals[] = {0.0, -0.0, 1, 7, 9, 10, 19, 20, 99, 100, 999999, 1000000, 1e15,
+                           9007199254740991.0, 9007199254740992.0, 9007199254740994.0, 1e17,
+                           0.5, 2.5, 1e-3, 123456.75};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        for (int d = -1; d <= 17; d++) {
+            same(vals[i], d);
+            same(-vals[i], d);
+        }
+    for (int i = 0; i < 100000; i++) same((double)(int64_t)(next() >> (next() % 64)), 0);
+    for (int d = 0; d <= 17; d++) same(NAN, d);
+}

@@ -2,6 +2,8 @@
  * scaled value carries one rounding error at most; when that error cannot change the rounding to
  * P digits (no near-tie), the digits are exact and are laid out as printf's %g does (fixed or
  * exponent form, trailing zeros removed).  Everything else goes to msum_fmt_num_slow (snprintf).
+ * Zero, NaN and (at digits 0) whole numbers below 2^53 are written here too, byte for byte as
+ * the slow path words them.
  */
 #include "fmt_fast.h"
 
@@ -42,6 +44,28 @@ int msum_fmt_num_fast(double v, int digits, char *buf, size_t size)
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     int bexp = (int)((bits >> 52) & 0x7ff);
+    if (size >= 48) {
+        /* the common cells that are not %g: zero (also -0) and NaN, as the slow path words
+         * them, and whole numbers below 2^53 at digits 0, which it prints as "%.0f" */
+        if (v == 0) {
+            memcpy(buf, "0", 2);
+            return 1;
+        }
+        if (isnan(v)) {
+            memcpy(buf, "NA", 3);
+            return 2;
+        }
+        if (digits < 1 && fabs(v) < 9007199254740992.0 && v == floor(v)) {
+            uint64_t u = (uint64_t)fabs(v);
+            char tmp[20], *q = tmp + sizeof tmp, *p = buf;
+            do *--q = (char)('0' + u % 10); while ((u /= 10) > 0);
+            if (v < 0) *p++ = '-';
+            size_t n = (size_t)(tmp + sizeof tmp - q);
+            memcpy(p, q, n);
+            p[n] = '\0';
+            return (int)(p + n - buf);
+        }
+    }
     /* zero, subnormals, infinities and NaN, and precisions outside the fast range */
     if (digits < 1 || digits > 15 || size < 48 || bexp == 0 || bexp == 0x7ff)
         return msum_fmt_num_slow(v, digits, buf, size);
