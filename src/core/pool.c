@@ -548,7 +548,33 @@ static int estimate_tau2(fitdata *d, msum_estimator m, const wsums *w0, const um
  * GSL's own inverse breaks down above ~1e5 df (it returns 1.33e5 for the upper 2.5 % point at
  * df = 1e5) and costs ~1 us per call, which dominates pooling 10^4 small groups; for df < 3,
  * where the approximation is a poor start, GSL's inverse is used. */
+static double chisq_quantile_eval(double tail, double df, int upper);
+
+/* The quantile is a pure function of (tail, df, upper); pooling many groups of one size asks
+ * for the same two values again and again, so the last few are remembered (per thread). */
 static double chisq_quantile(double tail, double df, int upper)
+{
+    enum { NCACHE = 4 };
+    static _Thread_local struct {
+        double tail, df, x;
+        int upper, used;
+    } cache[NCACHE];
+    static _Thread_local int next;
+    for (int i = 0; i < NCACHE; i++)
+        if (cache[i].used && cache[i].tail == tail && cache[i].df == df &&
+            cache[i].upper == upper)
+            return cache[i].x;
+    double x = chisq_quantile_eval(tail, df, upper);
+    cache[next].tail = tail;
+    cache[next].df = df;
+    cache[next].upper = upper;
+    cache[next].x = x;
+    cache[next].used = 1;
+    next = (next + 1) % NCACHE;
+    return x;
+}
+
+static double chisq_quantile_eval(double tail, double df, int upper)
 {
     if (df < 3) return upper ? gsl_cdf_chisq_Qinv(tail, df) : gsl_cdf_chisq_Pinv(tail, df);
     double z = upper ? gsl_cdf_ugaussian_Qinv(tail) : gsl_cdf_ugaussian_Pinv(tail);
