@@ -135,6 +135,18 @@ typedef struct {
 int msum_pool(const double *yi, const double *vi, size_t k, const msum_pool_opts *o,
               msum_pool_result *out);
 
+/* Pooling many groups: the chi-square quantiles of the Q-profile CI depend only on k - 1 and the
+ * level, so a caller pooling groups one after another keeps the last few here (GSL-style
+ * workspace, a plain value the caller owns: zero it with `msum_pool_cache c = {0};`, no free). */
+typedef struct {
+    double tail[4], df[4], x[4];
+    int upper[4], n, next;
+} msum_pool_cache;
+
+/* msum_pool() with a cache of quantiles (NULL: none); the results are the same bytes. */
+int msum_pool_cached(const double *yi, const double *vi, size_t k, const msum_pool_opts *o,
+                     msum_pool_cache *cache, msum_pool_result *out);
+
 /* Percent weights of each study in a fit (metafor weights()): 100 w_i / sum w, w_i = 1/(vi +
  * tau2) using r->tau2.  weight_pct has k entries.  Returns MSUM_OK or MSUM_EINVAL. */
 int msum_pool_weights(const double *vi, size_t k, const msum_pool_result *r, double *weight_pct);

@@ -826,6 +826,7 @@ static int pool_groups(const pool_args *a, const groups *gs, msum_pool_result **
 {
     *res = calloc(gs->n ? gs->n : 1, sizeof **res);
     if (!*res) return MSUM_ENOMEM;
+    msum_pool_cache cache = {0};
     for (size_t i = 0; i < gs->n; i++) {
         const group *g = &gs->g[i];
         msum_pool_result *r = &(*res)[i];
@@ -835,7 +836,7 @@ static int pool_groups(const pool_args *a, const groups *gs, msum_pool_result **
             r->level = a->pool.level;
             continue;
         }
-        int st = msum_pool(g->yi, g->vi, g->k, &a->pool, r);
+        int st = msum_pool_cached(g->yi, g->vi, g->k, &a->pool, &cache, r);
         if (st != MSUM_OK) {
             *failed = i;
             return st;

@@ -40,6 +40,7 @@ typedef struct {
     size_t k;
     double c;                   /* centre for the next pass: the last mu */
     double log_tau2[2], log[2]; /* sum_log() at two tau2 values (NaN: none yet) */
+    msum_pool_cache *cache;     /* quantiles of the Q-profile CI, or NULL */
 } fitdata;
 
 typedef struct {
@@ -548,33 +549,7 @@ static int estimate_tau2(fitdata *d, msum_estimator m, const wsums *w0, const um
  * GSL's own inverse breaks down above ~1e5 df (it returns 1.33e5 for the upper 2.5 % point at
  * df = 1e5) and costs ~1 us per call, which dominates pooling 10^4 small groups; for df < 3,
  * where the approximation is a poor start, GSL's inverse is used. */
-static double chisq_quantile_eval(double tail, double df, int upper);
-
-/* The quantile is a pure function of (tail, df, upper); pooling many groups of one size asks
- * for the same two values again and again, so the last few are remembered (per thread). */
 static double chisq_quantile(double tail, double df, int upper)
-{
-    enum { NCACHE = 4 };
-    static _Thread_local struct {
-        double tail, df, x;
-        int upper, used;
-    } cache[NCACHE];
-    static _Thread_local int next;
-    for (int i = 0; i < NCACHE; i++)
-        if (cache[i].used && cache[i].tail == tail && cache[i].df == df &&
-            cache[i].upper == upper)
-            return cache[i].x;
-    double x = chisq_quantile_eval(tail, df, upper);
-    cache[next].tail = tail;
-    cache[next].df = df;
-    cache[next].upper = upper;
-    cache[next].x = x;
-    cache[next].used = 1;
-    next = (next + 1) % NCACHE;
-    return x;
-}
-
-static double chisq_quantile_eval(double tail, double df, int upper)
 {
     if (df < 3) return upper ? gsl_cdf_chisq_Qinv(tail, df) : gsl_cdf_chisq_Pinv(tail, df);
     double z = upper ? gsl_cdf_ugaussian_Qinv(tail) : gsl_cdf_ugaussian_Pinv(tail);
@@ -595,6 +570,23 @@ static double chisq_quantile_eval(double tail, double df, int upper)
     return x;
 }
 
+/* chisq_quantile() through the caller's cache (NULL: none); it is a pure function. */
+static double chisq_quantile_cached(msum_pool_cache *c, double tail, double df, int upper)
+{
+    if (!c) return chisq_quantile(tail, df, upper);
+    for (int i = 0; i < c->n; i++)
+        if (c->tail[i] == tail && c->df[i] == df && c->upper[i] == upper) return c->x[i];
+    double x = chisq_quantile(tail, df, upper);
+    int j = c->next;
+    c->tail[j] = tail;
+    c->df[j] = df;
+    c->upper[j] = upper;
+    c->x[j] = x;
+    c->next = (j + 1) % 4;
+    if (c->n < 4) c->n++;
+    return x;
+}
+
 /* Q-profile CI for tau2 (Viechtbauer 2007), as metafor confint.rma.uni(type="QP"): the bounds
  * solve Q(tau2) = chi2_{k-1, 1-a/2} (lower) and Q(tau2) = chi2_{k-1, a/2} (upper) on
  * [0, max(tau2_max, 10 tau2)].  Bound types: QE < chi2_{a/2} -> both 0, the null set;
@@ -603,7 +595,8 @@ static double chisq_quantile_eval(double tail, double df, int upper)
 static int qprofile(fitdata *d, const msum_pool_opts *o, msum_pool_result *r, double q_at_est)
 {
     double df = (double)r->k - 1, a = 1 - r->level;
-    double crit_u = chisq_quantile(a / 2, df, 1), crit_l = chisq_quantile(a / 2, df, 0);
+    double crit_u = chisq_quantile_cached(d->cache, a / 2, df, 1),
+           crit_l = chisq_quantile_cached(d->cache, a / 2, df, 0);
     double tmax = fmax(o->tau2_max, 10 * r->tau2), lb = NAN, ub = NAN;
     int lbs = 0, ubs = 0, null = 0, it, st;
     if (!isfinite(crit_u) || !isfinite(crit_l)) return MSUM_ENOCONV;
@@ -742,6 +735,12 @@ static void fit_stats(fitdata *d, msum_pool_result *r, const wsums *s, int allvi
 int msum_pool(const double *yi, const double *vi, size_t k, const msum_pool_opts *opts,
               msum_pool_result *out)
 {
+    return msum_pool_cached(yi, vi, k, opts, NULL, out);
+}
+
+int msum_pool_cached(const double *yi, const double *vi, size_t k, const msum_pool_opts *opts,
+                     msum_pool_cache *cache, msum_pool_result *out)
+{
     static const msum_pool_opts defaults = MSUM_POOL_OPTS_DEFAULT;
     const msum_pool_opts *o = opts ? opts : &defaults;
     if (!out || (k > 0 && (!yi || !vi))) return MSUM_EINVAL;
@@ -756,7 +755,7 @@ int msum_pool(const double *yi, const double *vi, size_t k, const msum_pool_opts
         if (vi[i] == 0) allvipos = 0;
     }
     msum_pool_result *r = out;
-    fitdata d = {yi, vi, k, yi[0], {NAN, NAN}, {NAN, NAN}};
+    fitdata d = {yi, vi, k, yi[0], {NAN, NAN}, {NAN, NAN}, cache};
     double kk = (double)k;
     int fixed_model = msum_estimator_is_fixed(o->method);
     int tau2_fixed = !fixed_model && !isnan(o->tau2_fixed);
