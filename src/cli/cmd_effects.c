@@ -236,13 +236,15 @@ static void put_text(buf *b, const char *s, size_t len, char sep)
 {
     char *o = b->p + b->len;
     if (sep == ',') {
-        int quote = 0;
-        for (size_t i = 0; i < len && !quote; i++)
-            quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+        static const unsigned char special[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+        unsigned quote = 0;
+        for (size_t i = 0; i < len; i++) { /* copied as it is checked (cells are short) */
+            o[i] = s[i];
+            quote |= special[(unsigned char)s[i]];
+        }
         if (!quote) {
-            memcpy(o, s, len);
             o += len;
-        } else {
+        } else { /* rewritten quoted; the buffer has room for 2 len + 3 */
             *o++ = '"';
             for (size_t i = 0; i < len; i++) {
                 if (s[i] == '"') *o++ = '"';
