@@ -73,19 +73,31 @@ void usage_pool(FILE *fp)
 
 typedef struct {
     char *key;        /* group column values joined by \x1f ("" without --by) */
-    size_t k, cap, skipped;
-    double *yi, *vi;
+    size_t k, fill, skipped;
+    double *yi, *vi;  /* the group's studies: slices of groups.yi, .vi (after groups_finish) */
     long *line;       /* --weights only: input line of each study */
     char **id;        /* --weights only: the id column, when there is one */
     msum_measure measure;
     long measure_line;
 } group;
 
+/* Studies are appended as they are read, with their group index (one growing array for all,
+ * not one per group), then laid out group by group in input order by groups_finish(). */
+typedef struct {
+    double *yi, *vi;
+    long *line;
+    char **id;
+    size_t *gi;
+    size_t n, cap;
+} studies;
+
 typedef struct {
     group *g;
     size_t n, cap;
     size_t *slot; /* open addressing: group index + 1, 0 = empty */
     size_t nslot;
+    studies in;   /* in reading order (emptied by groups_finish) */
+    studies by;   /* group by group: every group's arrays point into these */
 } groups;
 
 static uint64_t hash_key(const char *s, size_t len)
@@ -139,49 +151,99 @@ static group *groups_get(groups *gs, const char *key, size_t len)
     return g;
 }
 
-static int group_add(group *g, double yi, double vi, long line, const char *id, int keep)
+static int studies_grow(studies *st, size_t cap, int keep)
 {
-    if (g->k == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 8;
-        double *y = realloc(g->yi, cap * sizeof *y);
-        if (!y) return MSUM_ENOMEM;
-        g->yi = y;
-        double *v = realloc(g->vi, cap * sizeof *v);
-        if (!v) return MSUM_ENOMEM;
-        g->vi = v;
-        if (keep) {
-            long *l = realloc(g->line, cap * sizeof *l);
-            if (!l) return MSUM_ENOMEM;
-            g->line = l;
-            char **s = realloc(g->id, cap * sizeof *s);
-            if (!s) return MSUM_ENOMEM;
-            g->id = s;
-        }
-        g->cap = cap;
-    }
-    g->yi[g->k] = yi;
-    g->vi[g->k] = vi;
+    double *y = realloc(st->yi, cap * sizeof *y);
+    if (!y) return MSUM_ENOMEM;
+    st->yi = y;
+    double *v = realloc(st->vi, cap * sizeof *v);
+    if (!v) return MSUM_ENOMEM;
+    st->vi = v;
+    size_t *gi = realloc(st->gi, cap * sizeof *gi);
+    if (!gi) return MSUM_ENOMEM;
+    st->gi = gi;
     if (keep) {
-        g->line[g->k] = line;
-        g->id[g->k] = id ? strdup(id) : NULL;
-        if (id && !g->id[g->k]) return MSUM_ENOMEM;
+        long *l = realloc(st->line, cap * sizeof *l);
+        if (!l) return MSUM_ENOMEM;
+        st->line = l;
+        char **s = realloc(st->id, cap * sizeof *s);
+        if (!s) return MSUM_ENOMEM;
+        st->id = s;
     }
-    g->k++;
+    st->cap = cap;
+    return MSUM_OK;
+}
+
+static void studies_free(studies *st)
+{
+    if (st->id)
+        for (size_t j = 0; j < st->n; j++) free(st->id[j]);
+    free(st->id);
+    free(st->line);
+    free(st->yi);
+    free(st->vi);
+    free(st->gi);
+    memset(st, 0, sizeof *st);
+}
+
+/* Append a study of group gi. */
+static int group_add(groups *gs, size_t gi, double yi, double vi, long line, const char *id,
+                     int keep)
+{
+    studies *st = &gs->in;
+    if (st->n == st->cap && studies_grow(st, st->cap ? 2 * st->cap : 1024, keep) != MSUM_OK)
+        return MSUM_ENOMEM;
+    size_t j = st->n;
+    st->yi[j] = yi;
+    st->vi[j] = vi;
+    st->gi[j] = gi;
+    if (keep) {
+        st->line[j] = line;
+        st->id[j] = id ? strdup(id) : NULL;
+        if (id && !st->id[j]) return MSUM_ENOMEM;
+    }
+    st->n++;
+    gs->g[gi].k++;
+    return MSUM_OK;
+}
+
+/* Lay the studies out group by group (a stable counting sort: each group keeps the input order)
+ * and point every group at its slice. */
+static int groups_finish(groups *gs, int keep)
+{
+    studies *in = &gs->in, *by = &gs->by;
+    if (studies_grow(by, in->n ? in->n : 1, keep) != MSUM_OK) return MSUM_ENOMEM;
+    size_t off = 0;
+    for (size_t i = 0; i < gs->n; i++) {
+        group *g = &gs->g[i];
+        g->yi = by->yi + off;
+        g->vi = by->vi + off;
+        g->line = keep ? by->line + off : NULL;
+        g->id = keep ? by->id + off : NULL;
+        g->fill = 0;
+        off += g->k;
+    }
+    for (size_t j = 0; j < in->n; j++) {
+        group *g = &gs->g[in->gi[j]];
+        size_t t = g->fill++;
+        g->yi[t] = in->yi[j];
+        g->vi[t] = in->vi[j];
+        if (keep) {
+            g->line[t] = in->line[j];
+            g->id[t] = in->id[j]; /* moved */
+        }
+    }
+    by->n = in->n;
+    if (in->id) memset(in->id, 0, in->n * sizeof *in->id);
+    studies_free(in);
     return MSUM_OK;
 }
 
 static void groups_free(groups *gs)
 {
-    for (size_t i = 0; i < gs->n; i++) {
-        group *g = &gs->g[i];
-        if (g->id)
-            for (size_t j = 0; j < g->k; j++) free(g->id[j]);
-        free(g->id);
-        free(g->line);
-        free(g->key);
-        free(g->yi);
-        free(g->vi);
-    }
+    for (size_t i = 0; i < gs->n; i++) free(gs->g[i].key);
+    studies_free(&gs->in);
+    studies_free(&gs->by);
     free(gs->g);
     free(gs->slot);
 }
@@ -493,13 +555,15 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             continue;
         }
         const char *id = c_id >= 0 && (size_t)c_id < row.n ? row.cell[c_id] : NULL;
-        if (group_add(g, e.yi, e.vi, row.row_line, id, a->keep) != MSUM_OK) {
+        if (group_add(gs, (size_t)(g - gs->g), e.yi, e.vi, row.row_line, id, a->keep) !=
+            MSUM_OK) {
             rc = EXIT_NUMERICAL;
             goto done;
         }
     }
     if (more < 0 && rc == EXIT_OK) rc = EXIT_DATA;
     if (rc == EXIT_OK && msum_diags_errors(d) > 0) rc = EXIT_DATA;
+    if (rc == EXIT_OK && groups_finish(gs, a->keep) != MSUM_OK) rc = EXIT_NUMERICAL;
 done:
     free(key);
     msum_typer_free(ty);
