@@ -74,6 +74,7 @@ void usage_pool(FILE *fp)
 typedef struct {
     char *key;        /* group column values joined by \x1f ("" without --by) */
     size_t k, fill, skipped;
+    size_t first;     /* index of its first study in groups.in (while studies come in groups) */
     double *yi, *vi;  /* the group's studies: slices of groups.yi, .vi (after groups_finish) */
     long *line;       /* --weights only: input line of each study */
     char **id;        /* --weights only: the id column, when there is one */
@@ -81,13 +82,15 @@ typedef struct {
     long measure_line;
 } group;
 
-/* Studies are appended as they are read, with their group index (one growing array for all,
- * not one per group), then laid out group by group in input order by groups_finish(). */
+/* Studies are appended as they are read (one growing array for all, not one per group).  While
+ * each group's rows are consecutive in the input (the usual layout) the array is already group
+ * by group; once they are not, each study's group index is kept too and groups_finish() lays
+ * them out group by group (input order within a group). */
 typedef struct {
     double *yi, *vi;
     long *line;
     char **id;
-    size_t *gi;
+    size_t *gi; /* group of each study: only once the groups' rows are interleaved */
     size_t n, cap;
 } studies;
 
@@ -98,6 +101,7 @@ typedef struct {
     size_t nslot;
     studies in;   /* in reading order (emptied by groups_finish) */
     studies by;   /* group by group: every group's arrays point into these */
+    size_t last;  /* group of the last study + 1 (0: none yet) */
 } groups;
 
 static uint64_t hash_key(const char *s, size_t len)
@@ -159,9 +163,11 @@ static int studies_grow(studies *st, size_t cap, int keep)
     double *v = realloc(st->vi, cap * sizeof *v);
     if (!v) return MSUM_ENOMEM;
     st->vi = v;
-    size_t *gi = realloc(st->gi, cap * sizeof *gi);
-    if (!gi) return MSUM_ENOMEM;
-    st->gi = gi;
+    if (st->gi) {
+        size_t *gi = realloc(st->gi, cap * sizeof *gi);
+        if (!gi) return MSUM_ENOMEM;
+        st->gi = gi;
+    }
     if (keep) {
         long *l = realloc(st->line, cap * sizeof *l);
         if (!l) return MSUM_ENOMEM;
@@ -191,19 +197,29 @@ static int group_add(groups *gs, size_t gi, double yi, double vi, long line, con
                      int keep)
 {
     studies *st = &gs->in;
+    group *g = &gs->g[gi];
     if (st->n == st->cap && studies_grow(st, st->cap ? 2 * st->cap : 1024, keep) != MSUM_OK)
         return MSUM_ENOMEM;
+    if (!st->gi && g->k > 0 && gs->last != gi + 1) {
+        /* the group's rows are interleaved with another's: from now on keep every study's
+         * group (those so far are runs: group h holds first .. first + k - 1) */
+        if (!(st->gi = malloc(st->cap * sizeof *st->gi))) return MSUM_ENOMEM;
+        for (size_t h = 0; h < gs->n; h++)
+            for (size_t j = 0; j < gs->g[h].k; j++) st->gi[gs->g[h].first + j] = h;
+    }
+    if (g->k == 0) g->first = st->n;
+    gs->last = gi + 1;
     size_t j = st->n;
     st->yi[j] = yi;
     st->vi[j] = vi;
-    st->gi[j] = gi;
+    if (st->gi) st->gi[j] = gi;
     if (keep) {
         st->line[j] = line;
         st->id[j] = id ? strdup(id) : NULL;
         if (id && !st->id[j]) return MSUM_ENOMEM;
     }
     st->n++;
-    gs->g[gi].k++;
+    g->k++;
     return MSUM_OK;
 }
 
@@ -212,6 +228,19 @@ static int group_add(groups *gs, size_t gi, double yi, double vi, long line, con
 static int groups_finish(groups *gs, int keep)
 {
     studies *in = &gs->in, *by = &gs->by;
+    if (!in->gi) { /* already group by group */
+        for (size_t i = 0; i < gs->n; i++) {
+            group *g = &gs->g[i];
+            int any = in->n > 0; /* no arithmetic on NULL arrays */
+            g->yi = any ? in->yi + g->first : NULL;
+            g->vi = any ? in->vi + g->first : NULL;
+            g->line = keep && any ? in->line + g->first : NULL;
+            g->id = keep && any ? in->id + g->first : NULL;
+        }
+        *by = *in;
+        memset(in, 0, sizeof *in);
+        return MSUM_OK;
+    }
     if (studies_grow(by, in->n ? in->n : 1, keep) != MSUM_OK) return MSUM_ENOMEM;
     size_t off = 0;
     for (size_t i = 0; i < gs->n; i++) {
