@@ -1,4 +1,5 @@
 /* Tests for the table model (src/core/table.c) and diagnostics (src/core/diag.c). */
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -65,4 +66,33 @@ Test(record, names_round_trip)
     msum_record r;
     msum_record_clear(&r);
     cr_expect(isnan(r.x[MSUM_F_YI]) && isnan(r.x[MSUM_F_TIME]));
+}
+
+/* Reserving rows changes nothing visible: rows added after it (past the reserve too) hold
+ * their values, unset cells stay NA, and reserve before any column is a no-op. */
+Test(table, reserve_rows)
+{
+    msum_table *t = msum_table_new("t", NULL);
+    cr_assert_not_null(t);
+    cr_expect_eq(msum_table_reserve(t, 100), MSUM_OK, "no columns yet");
+    cr_expect_eq(msum_table_reserve(NULL, 1), MSUM_EINVAL);
+    cr_expect_eq(msum_table_add_col(t, "name", MSUM_COL_TEXT, NULL), 0);
+    cr_expect_eq(msum_table_add_col(t, "x", MSUM_COL_NUM, NULL), 1);
+    cr_expect_eq(msum_table_reserve(t, 3), MSUM_OK);
+    char buf[16];
+    for (long r = 0; r < 40; r++) {
+        cr_assert_eq(msum_table_add_row(t), r);
+        snprintf(buf, sizeof buf, "r%ld", r);
+        if (r % 3) cr_expect_eq(msum_table_set_text(t, (size_t)r, 0, buf), MSUM_OK);
+        cr_expect_eq(msum_table_set_num(t, (size_t)r, 1, (double)r / 4), MSUM_OK);
+        if (r == 10) cr_expect_eq(msum_table_reserve(t, 5), MSUM_OK, "smaller than the rows");
+    }
+    cr_expect_eq(msum_table_nrows(t), 40);
+    for (size_t r = 0; r < 40; r++) {
+        snprintf(buf, sizeof buf, "r%zu", r);
+        if (r % 3) cr_expect_str_eq(msum_table_text(t, r, 0), buf);
+        else cr_expect(msum_table_is_na(t, r, 0), "row %zu text unset", r);
+        assert_close(msum_table_num(t, r, 1), (double)r / 4, 0, "x");
+    }
+    msum_table_free(t);
 }

@@ -27,6 +27,11 @@ int msum_table_add_col(msum_table *t, const char *name, msum_coltype type, const
 /* Append an empty row (all cells NA); returns its index, or -1 on allocation failure. */
 long msum_table_add_row(msum_table *t);
 
+/* Make room for nrows rows in all (after the columns are added), so that adding them does not
+ * reallocate.  A hint: the table is unchanged.  Returns MSUM_OK, MSUM_EINVAL (NULL) or
+ * MSUM_ENOMEM. */
+int msum_table_reserve(msum_table *t, size_t nrows);
+
 /* Set a cell.  Text is copied (NULL means NA).  Return MSUM_OK, MSUM_EINVAL on a bad index
  * or a type mismatch, MSUM_ENOMEM. */
 int msum_table_set_text(msum_table *t, size_t row, size_t col, const char *s);

@@ -772,7 +772,7 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
         ok &= (idx[c] = msum_table_add_col(t, pool_cols[c].name, pool_cols[c].type,
                                            pool_cols[c].desc)) >= 0;
     }
-    if (!ok) {
+    if (!ok || msum_table_reserve(t, gs->n) != MSUM_OK) {
         msum_table_free(t);
         return NULL;
     }

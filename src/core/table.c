@@ -2,6 +2,7 @@
 #include "metasum/metasum.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,14 @@ int msum_table_add_col(msum_table *t, const char *name, msum_coltype type, const
     }
     t->cols[t->ncols] = c;
     return (int)t->ncols++;
+}
+
+int msum_table_reserve(msum_table *t, size_t nrows)
+{
+    if (!t) return MSUM_EINVAL;
+    if (t->ncols == 0 || nrows > SIZE_MAX / sizeof(cell) / t->ncols) return MSUM_OK;
+    return grow((void **)&t->cells, &t->rowcap, nrows * t->ncols, sizeof(cell)) ? MSUM_OK
+                                                                               : MSUM_ENOMEM;
 }
 
 long msum_table_add_row(msum_table *t)
