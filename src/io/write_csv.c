@@ -90,9 +90,9 @@ static int write_delim(const msum_table *t, FILE *fp, const msum_write_opts *o, 
                 const char *s = msum_table_text(t, r, c);
                 put_field(&d, s ? s : "NA", 0);
             } else {
-                msum_fmt_num(msum_table_num(t, r, c), ty == MSUM_COL_INT ? 0 : o->digits, num,
-                             sizeof num);
-                fputs(num, fp);
+                int n = msum_fmt_num(msum_table_num(t, r, c), ty == MSUM_COL_INT ? 0 : o->digits,
+                                     num, sizeof num);
+                fwrite(num, 1, (size_t)n, fp); /* its length is known: no strlen */
             }
         }
         fputc('\n', fp);
