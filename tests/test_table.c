@@ -1,5 +1,6 @@
 /* Tests for the table model (src/core/table.c) and diagnostics (src/core/diag.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -93,6 +94,38 @@ Test(table, reserve_rows)
         if (r % 3) cr_expect_str_eq(msum_table_text(t, r, 0), buf);
         else cr_expect(msum_table_is_na(t, r, 0), "row %zu text unset", r);
         assert_close(msum_table_num(t, r, 1), (double)r / 4, 0, "x");
+    }
+    msum_table_free(t);
+}
+
+/* Text cells: copies (the caller's buffer may change), replaced and NA cells, texts larger than
+ * a storage block, and many cells across blocks all read back as set. */
+Test(table, text_cells_are_copies)
+{
+    msum_table *t = msum_table_new("t", NULL);
+    cr_assert_not_null(t);
+    cr_assert_eq(msum_table_add_col(t, "s", MSUM_COL_TEXT, NULL), 0);
+    char buf[32];
+    for (size_t r = 0; r < 20000; r++) {
+        cr_assert_eq(msum_table_add_row(t), (long)r);
+        snprintf(buf, sizeof buf, "cell %zu", r);
+        cr_assert_eq(msum_table_set_text(t, r, 0, buf), MSUM_OK);
+        buf[0] = 'X'; /* the table holds its own copy */
+    }
+    cr_expect_eq(msum_table_set_text(t, 5, 0, "replaced"), MSUM_OK);
+    cr_expect_eq(msum_table_set_text(t, 6, 0, NULL), MSUM_OK);
+    size_t big = 200000;
+    char *long_text = malloc(big + 1);
+    memset(long_text, 'a', big);
+    long_text[big] = '\0';
+    cr_expect_eq(msum_table_set_text(t, 7, 0, long_text), MSUM_OK);
+    free(long_text);
+    for (size_t r = 0; r < 20000; r++) {
+        snprintf(buf, sizeof buf, "cell %zu", r);
+        if (r == 5) cr_expect_str_eq(msum_table_text(t, r, 0), "replaced");
+        else if (r == 6) cr_expect(msum_table_is_na(t, r, 0));
+        else if (r == 7) cr_expect_eq(strlen(msum_table_text(t, r, 0)), big);
+        else cr_expect_str_eq(msum_table_text(t, r, 0), buf);
     }
     msum_table_free(t);
 }

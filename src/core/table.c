@@ -16,6 +16,14 @@ typedef union {
     char *text;
 } cell;
 
+/* Text cells live in blocks owned by the table (one allocation per 64 KiB of text, not one per
+ * cell); a replaced cell's old text stays until the table is freed. */
+typedef struct strblock {
+    struct strblock *next;
+    size_t used, cap;
+    char data[];
+} strblock;
+
 struct msum_table {
     char *name, *title;
     column *cols;
@@ -24,7 +32,27 @@ struct msum_table {
     size_t nrows, rowcap;
     char **meta;     /* key, value pairs */
     size_t nmeta, metacap;
+    strblock *text;  /* text of the cells, newest block first */
 };
+
+/* A copy of s in the table's text blocks, or NULL when memory runs out. */
+static char *cell_strdup(msum_table *t, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    strblock *b = t->text;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        if (!(b = malloc(sizeof *b + cap))) return NULL;
+        b->next = t->text;
+        b->used = 0;
+        b->cap = cap;
+        t->text = b;
+    }
+    char *p = b->data + b->used;
+    memcpy(p, s, n);
+    b->used += n;
+    return p;
+}
 
 static char *xstrdup(const char *s)
 {
@@ -51,9 +79,10 @@ msum_table *msum_table_new(const char *name, const char *title)
 void msum_table_free(msum_table *t)
 {
     if (!t) return;
-    for (size_t r = 0; r < t->nrows; r++)
-        for (size_t c = 0; c < t->ncols; c++)
-            if (t->cols[c].type == MSUM_COL_TEXT) free(t->cells[r * t->ncols + c].text);
+    for (strblock *b = t->text, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
     for (size_t c = 0; c < t->ncols; c++) {
         free(t->cols[c].name);
         free(t->cols[c].desc);
@@ -125,8 +154,7 @@ int msum_table_set_text(msum_table *t, size_t row, size_t col, const char *s)
     cell *c = cell_at(t, row, col);
     if (!c || t->cols[col].type != MSUM_COL_TEXT) return MSUM_EINVAL;
     char *copy = NULL;
-    if (s && !(copy = xstrdup(s))) return MSUM_ENOMEM;
-    free(c->text);
+    if (s && !(copy = cell_strdup(t, s))) return MSUM_ENOMEM;
     c->text = copy;
     return MSUM_OK;
 }
