@@ -1025,8 +1025,64 @@ out:
 
 /* The forest plot of the pooled groups: one block per group (with its diamond) when grouped,
  * else the studies and the pooled diamond with its prediction interval. */
+/* Study labels for plots, by input line: the `study` column, else `author` (with `year`),
+ * else none (the plot then shows the id).  Lines increase with the rows, so lookups bisect. */
+typedef struct {
+    size_t n;
+    long *line;
+    char **label;
+} study_labels;
+
+static void labels_free(study_labels *L)
+{
+    for (size_t i = 0; i < L->n; i++) free(L->label[i]);
+    free(L->line);
+    free(L->label);
+}
+
+static void labels_read(const char *path, const char *filter, study_labels *L)
+{
+    memset(L, 0, sizeof *L);
+    msum_diags *d = msum_diags_new();
+    msum_dataset *ds = NULL;
+    if (!d || msum_dataset_read_filtered(path, filter, d, &ds) != MSUM_OK) goto out;
+    int c_study = msum_dataset_col(ds, "study"), c_author = msum_dataset_col(ds, "author"),
+        c_year = msum_dataset_col(ds, "year");
+    size_t n = msum_dataset_nrows(ds);
+    if ((c_study < 0 && c_author < 0) || n == 0) goto out;
+    L->line = malloc(n * sizeof *L->line);
+    L->label = calloc(n, sizeof *L->label);
+    if (!L->line || !L->label) goto out;
+    for (size_t i = 0; i < n; i++) {
+        char buf[256];
+        if (c_study >= 0) snprintf(buf, sizeof buf, "%s", msum_dataset_cell(ds, i, c_study));
+        else if (c_year >= 0)
+            snprintf(buf, sizeof buf, "%s %s", msum_dataset_cell(ds, i, c_author),
+                     msum_dataset_cell(ds, i, c_year));
+        else snprintf(buf, sizeof buf, "%s", msum_dataset_cell(ds, i, c_author));
+        if (!(L->label[i] = strdup(buf))) break;
+        L->line[i] = msum_dataset_line(ds, i);
+        L->n = i + 1;
+    }
+out:
+    msum_dataset_free(ds);
+    msum_diags_free(d);
+}
+
+static const char *labels_find(const study_labels *L, long line)
+{
+    size_t lo = 0, hi = L->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (L->line[mid] < line) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < L->n && L->line[lo] == line && *L->label[lo] ? L->label[lo] : NULL;
+}
+
 static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
-                        const msum_pool_result *res, const char *title)
+                        const msum_pool_result *res, const char *title,
+                        const study_labels *L)
 {
     size_t k = 0, ng = 0;
     for (size_t i = 0; i < gs->n; i++) k += gs->g[i].k, ng += gs->g[i].k > 0;
@@ -1047,7 +1103,9 @@ static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
         double z = gsl_cdf_ugaussian_Pinv(0.5 + a->pool.level / 2);
         for (size_t s = 0; ok && s < g->k; s++, j++) {
             char buf[64];
-            if (g->id && g->id[s]) snprintf(buf, sizeof buf, "%s", g->id[s]);
+            const char *lab = labels_find(L, g->line[s]);
+            if (lab) snprintf(buf, sizeof buf, "%s", lab);
+            else if (g->id && g->id[s]) snprintf(buf, sizeof buf, "%s", g->id[s]);
             else snprintf(buf, sizeof buf, "line %ld", g->line[s]);
             ok = (labels[j] = strdup(buf)) != NULL;
             yi[j] = g->yi[s];
@@ -1153,8 +1211,12 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
         st = analysis_add_table(out, t);
     }
     const char *title = *spec->title ? spec->title : spec->id;
-    if (st == MSUM_OK && analysis_list_has(spec->plots, "forest"))
-        st = analysis_add_plot(out, "forest", forest_svg(&a, &gs, &by, res, title));
+    if (st == MSUM_OK && analysis_list_has(spec->plots, "forest")) {
+        study_labels L;
+        labels_read(path, spec->filter, &L);
+        st = analysis_add_plot(out, "forest", forest_svg(&a, &gs, &by, res, title, &L));
+        labels_free(&L);
+    }
     if (st == MSUM_OK && analysis_list_has(spec->plots, "funnel") && gs.n == 1 && gs.g[0].k)
         st = analysis_add_plot(out, "funnel", funnel_svg(&gs.g[0], &res[0], title));
     free(res);
