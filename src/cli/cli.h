@@ -58,4 +58,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* Shared option values (src/cli/options.c).  Each returns 1 and sets *out, or prints
+ * "metasum CMD: OPT: found 'S', expected ..." and returns 0.
+ * Level: 0.95 or 95 (percent).  Digits: 0 to 17 (0 = shortest exact).  Format: csv, tsv, md,
+ * json, html. */
+int cli_opt_level(const char *cmd, const char *opt, const char *s, double *out);
+int cli_opt_digits(const char *cmd, const char *s, int *out);
+int cli_opt_format(const char *cmd, const char *s, msum_format *out);
+
 #endif

@@ -105,18 +105,11 @@ static int parse(int argc, char **argv, opts *o)
             if (msum_test_parse(v, &o->po.test) != MSUM_OK)
                 return usage_error("--test: unknown test '%s' (z, t, knha, adhoc)", v);
         } else if ((r = cli_arg(argc, argv, &i, "--level", &v))) {
-            char *end;
             if (r < 0) return usage_error("option %s needs a value", a);
-            o->po.level = strtod(v, &end);
-            if (*end || !(o->po.level > 0 && o->po.level < 1))
-                return usage_error("--level: found '%s', expected a number in (0, 1)", v);
+            if (!cli_opt_level(CMD, "--level", v, &o->po.level)) return EXIT_USAGE;
         } else if ((r = cli_arg(argc, argv, &i, "--digits", &v))) {
-            char *end;
             if (r < 0) return usage_error("option %s needs a value", a);
-            long d = strtol(v, &end, 10);
-            if (*end || d < 0 || d > 17)
-                return usage_error("--digits: found '%s', expected 0 to 17", v);
-            o->digits = (int)d;
+            if (!cli_opt_digits(CMD, v, &o->digits)) return EXIT_USAGE;
         } else if ((r = cli_arg(argc, argv, &i, "--mods", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
             o->mods = v;
@@ -136,9 +129,7 @@ static int parse(int argc, char **argv, opts *o)
             o->table = v;
         } else if ((r = cli_arg(argc, argv, &i, "--format", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
-            if (!msum_format_parse(v, &o->fmt) || o->fmt == MSUM_FMT_XLSX)
-                return usage_error("--format: found '%s', expected csv, tsv, md, json or html",
-                                   v);
+            if (!cli_opt_format(CMD, v, &o->fmt)) return EXIT_USAGE;
         } else if ((r = cli_arg(argc, argv, &i, "--ref-level", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
             const char *eq = strchr(v, '=');

@@ -106,21 +106,6 @@ static int parse_num(const char *s, double *out)
     return msum_parse_double(s, strlen(s), out) == 1;
 }
 
-/* A level given as 0.95 or as 95 (percent; metafor reads level > 1 the same way). */
-static int parse_level(const char *opt, const char *s, double *out)
-{
-    double v;
-    if (parse_num(s, &v)) {
-        if (v > 1) v /= 100;
-        if (v > 0 && v < 1) {
-            *out = v;
-            return 1;
-        }
-    }
-    cli_error(CMD, "%s '%s': expected a level in (0, 1) or a percentage in (1, 100)", opt, s);
-    return 0;
-}
-
 static int parse_measure(const char *s, effects_opts *o)
 {
     msum_measure m;
@@ -175,17 +160,11 @@ static int parse_args(int argc, char **argv, effects_opts *o)
                 return 0;
             }
         } else if ((r = opt_value(argc, argv, &i, NULL, "--level", &v)) != 0) {
-            if (r < 0 || !parse_level("--level", v, &o->eo.level)) return 0;
+            if (r < 0 || !cli_opt_level(CMD, "--level", v, &o->eo.level)) return 0;
         } else if ((r = opt_value(argc, argv, &i, NULL, "--ci-level", &v)) != 0) {
-            if (r < 0 || !parse_level("--ci-level", v, &o->eo.input_level)) return 0;
+            if (r < 0 || !cli_opt_level(CMD, "--ci-level", v, &o->eo.input_level)) return 0;
         } else if ((r = opt_value(argc, argv, &i, "-d", "--digits", &v)) != 0) {
-            double d;
-            if (r < 0) return 0;
-            if (!parse_num(v, &d) || d != floor(d) || d < 0 || d > 17) {
-                cli_error(CMD, "--digits '%s': expected an integer from 0 to 17", v);
-                return 0;
-            }
-            o->digits = (int)d;
+            if (r < 0 || !cli_opt_digits(CMD, v, &o->digits)) return 0;
         } else if ((r = opt_value(argc, argv, &i, NULL, "--filter", &v)) != 0) {
             if (r < 0) return 0;
             o->filter = v;

@@ -309,18 +309,6 @@ static const char *opt_value(int argc, char **argv, int *i, const char *lng, con
     return NULL;
 }
 
-static int parse_level(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno) return 0;
-    if (v > 1 && v < 100) v /= 100; /* 95 means 95 % */
-    if (!(v > 0 && v < 1)) return 0;
-    *out = v;
-    return 1;
-}
-
 static void args_init(pool_args *a)
 {
     static const msum_pool_opts po = MSUM_POOL_OPTS_DEFAULT;
@@ -352,10 +340,7 @@ static int parse_args(int argc, char **argv, pool_args *a)
                 return 0;
             }
         } else if ((v = opt_value(argc, argv, &i, "--level", "-l", &missing))) {
-            if (!parse_level(v, &a->pool.level)) {
-                cli_error("pool", "--level: found '%s', expected a level such as 0.95 or 95", v);
-                return 0;
-            }
+            if (!cli_opt_level("pool", "--level", v, &a->pool.level)) return 0;
         } else if ((v = opt_value(argc, argv, &i, "--measure", NULL, &missing))) {
             if (!msum_measure_parse(v, &a->measure) || a->measure == MSUM_MEASURE_NONE) {
                 cli_error("pool", "--measure: found '%s', expected one of MD, SMD, ROM, RR, "
@@ -371,19 +356,9 @@ static int parse_args(int argc, char **argv, pool_args *a)
             }
             a->by = (char *)v;
         } else if ((v = opt_value(argc, argv, &i, "--digits", "-d", &missing))) {
-            char *end;
-            long d = strtol(v, &end, 10);
-            if (end == v || *end || d < 0 || d > 17) {
-                cli_error("pool", "--digits: found '%s', expected 0 to 17", v);
-                return 0;
-            }
-            a->wo.digits = (int)d;
+            if (!cli_opt_digits("pool", v, &a->wo.digits)) return 0;
         } else if ((v = opt_value(argc, argv, &i, "--format", "-f", &missing))) {
-            if (!msum_format_parse(v, &a->format) || a->format == MSUM_FMT_XLSX) {
-                cli_error("pool", "--format: found '%s', expected csv, tsv, md, json or html",
-                          v);
-                return 0;
-            }
+            if (!cli_opt_format("pool", v, &a->format)) return 0;
         } else if ((v = opt_value(argc, argv, &i, "--output", "-o", &missing))) {
             a->output = v;
         } else if (missing) {

@@ -43,7 +43,7 @@ void usage_report(FILE *fp)
         "\n"
         "Options:\n"
         "    -o, --output DIR   output folder (created if missing) [required]\n"
-        "    -d, --digits N     significant digits in tables [7]\n"
+        "    -d, --digits N     significant digits in tables, 0 = shortest exact [7]\n"
         "    -q, --quiet        no progress lines on a terminal\n"
         "    -h, --help         this text\n"
         "\n"
@@ -406,16 +406,9 @@ int cmd_report(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:d:q", opts, NULL)) != -1) {
         switch (c) {
         case 'o': outdir = optarg; break;
-        case 'd': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 17) {
-                cli_error("report", "--digits: found '%s', expected an integer 1-17", optarg);
-                return EXIT_USAGE;
-            }
-            wo.digits = (int)v;
+        case 'd':
+            if (!cli_opt_digits("report", optarg, &wo.digits)) return EXIT_USAGE;
             break;
-        }
         case 'q': quiet = 1; break;
         default: usage_report(stderr); return EXIT_USAGE;
         }

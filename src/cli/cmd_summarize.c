@@ -119,23 +119,14 @@ static int parse(int argc, char **argv, opts *o)
                                    "comparisons, magnitudes or timecourse", v);
             o->table = v;
         } else if ((r = cli_arg(argc, argv, &i, "--level", &v))) {
-            char *end;
             if (r < 0) return usage_error("option %s needs a value", a);
-            o->so.level = strtod(v, &end);
-            if (*end || !(o->so.level > 0 && o->so.level < 1))
-                return usage_error("--level: found '%s', expected a number in (0, 1)", v);
+            if (!cli_opt_level(CMD, "--level", v, &o->so.level)) return EXIT_USAGE;
         } else if ((r = cli_arg(argc, argv, &i, "--digits", &v))) {
-            char *end;
             if (r < 0) return usage_error("option %s needs a value", a);
-            long d = strtol(v, &end, 10);
-            if (*end || d < 0 || d > 17)
-                return usage_error("--digits: found '%s', expected 0 to 17", v);
-            o->digits = (int)d;
+            if (!cli_opt_digits(CMD, v, &o->digits)) return EXIT_USAGE;
         } else if ((r = cli_arg(argc, argv, &i, "--format", &v))) {
             if (r < 0) return usage_error("option %s needs a value", a);
-            if (!msum_format_parse(v, &o->fmt) || o->fmt == MSUM_FMT_XLSX)
-                return usage_error("--format: found '%s', expected csv, tsv, md, json or html",
-                                   v);
+            if (!cli_opt_format(CMD, v, &o->fmt)) return EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option '%s'", a);
         } else {

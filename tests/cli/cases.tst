@@ -129,3 +129,7 @@
 # --filter keeps the matching rows only (the random-allocation trials: 7 of 13)
 0 -   test "$($METASUM pool --measure RR --filter alloc=random datasets/bcg/effects.csv | cut -d, -f1 | tail -1)" = 7
 0 -   test "$($METASUM effects -m RR --filter alloc=random datasets/bcg/effects.csv | wc -l)" = 8
+# option values are read by one parser in every command: levels as 0.95 or 95, strict numbers
+2 -   $METASUM compare --by alloc --measure RR --level 2x datasets/bcg/effects.csv
+0 -   test "$($METASUM compare --by alloc --measure RR --level 90 --table groups --no-meta -d 6 datasets/bcg/effects.csv)" = "$($METASUM compare --by alloc --measure RR --level 0.9 --table groups --no-meta -d 6 datasets/bcg/effects.csv)"
+2 -   $METASUM summarize --digits 99 datasets/exosome_skin_aging/effects.csv

@@ -1,0 +1,50 @@
+/* Option values shared by the subcommands: one parser per kind of value (confidence level,
+ * digits, table format), so every command accepts the same spellings and says the same thing
+ * when a value is wrong. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "metasum/reader.h"
+#include "metasum/write.h"
+
+int cli_opt_level(const char *cmd, const char *opt, const char *s, double *out)
+{
+    double v; /* strict: the whole text is one finite number (msum_parse_double) */
+    if (msum_parse_double(s, strlen(s), &v) == 1) {
+        if (v > 1 && v < 100) v /= 100; /* 95 means 95 %, as metafor reads level > 1 */
+        if (v > 0 && v < 1) {
+            *out = v;
+            return 1;
+        }
+    }
+    cli_error(cmd, "%s: found '%s', expected a level in (0, 1) or a percentage in (1, 100)",
+              opt, s);
+    return 0;
+}
+
+int cli_opt_digits(const char *cmd, const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long d = strtol(s, &end, 10);
+    if (end == s || *end || errno || d < 0 || d > 17) {
+        cli_error(cmd, "--digits: found '%s', expected an integer from 0 to 17 (0 = shortest "
+                       "exact)", s);
+        return 0;
+    }
+    *out = (int)d;
+    return 1;
+}
+
+int cli_opt_format(const char *cmd, const char *s, msum_format *out)
+{
+    msum_format f;
+    if (!msum_format_parse(s, &f) || f == MSUM_FMT_XLSX) {
+        cli_error(cmd, "--format: found '%s', expected csv, tsv, md, json or html", s);
+        return 0;
+    }
+    *out = f;
+    return 1;
+}
