@@ -58,6 +58,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* Option matching shared by the subcommands (src/cli/options.c): if argv[*i] is the option
+ * `lng` ("--by") or `shrt` ("-b", may be NULL), as "--by VALUE", "--by=VALUE" or "-b VALUE", set
+ * *val, advance *i past the value and return 1; return 0 when argv[*i] is another argument;
+ * return -1 after printing "option X needs a value" when the value is missing. */
+int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *lng, const char *shrt,
+            const char **val);
+
 /* Shared option values (src/cli/options.c).  Each returns 1 and sets *out, or prints
  * "metasum CMD: OPT: found 'S', expected ..." and returns 0.
  * Level: 0.95 or 95 (percent).  Digits: 0 to 17 (0 = shortest exact).  Format: csv, tsv, md,

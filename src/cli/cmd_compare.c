@@ -85,39 +85,39 @@ static int parse(int argc, char **argv, opts *o)
         int r;
         if (strcmp(a, "--no-meta") == 0) {
             o->meta = 0;
-        } else if ((r = cli_arg(argc, argv, &i, "--filter", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--filter", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             o->filter = v;
-        } else if ((r = cli_arg(argc, argv, &i, "--by", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--by", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             o->by = v;
-        } else if ((r = cli_arg(argc, argv, &i, "--measure", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--measure", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if (!msum_measure_parse(v, &o->measure) || o->measure == MSUM_MEASURE_NONE)
                 return usage_error("--measure: unknown measure '%s' (MD, SMD, ROM, RR, OR, RD, "
                                    "ZCOR, GEN)", v);
-        } else if ((r = cli_arg(argc, argv, &i, "--method", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--method", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if (msum_estimator_parse(v, &o->po.method) != MSUM_OK)
                 return usage_error("--method: unknown estimator '%s'", v);
-        } else if ((r = cli_arg(argc, argv, &i, "--test", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--test", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if (msum_test_parse(v, &o->po.test) != MSUM_OK)
                 return usage_error("--test: unknown test '%s' (z, t, knha, adhoc)", v);
-        } else if ((r = cli_arg(argc, argv, &i, "--level", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--level", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if (!cli_opt_level(CMD, "--level", v, &o->po.level)) return EXIT_USAGE;
-        } else if ((r = cli_arg(argc, argv, &i, "--digits", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--digits", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if (!cli_opt_digits(CMD, v, &o->digits)) return EXIT_USAGE;
-        } else if ((r = cli_arg(argc, argv, &i, "--mods", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--mods", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             o->mods = v;
-        } else if ((r = cli_arg(argc, argv, &i, "--pairs", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--pairs", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             o->pairs = v;
-        } else if ((r = cli_arg(argc, argv, &i, "--table", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--table", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             static const char *const names[] = {"all", "groups", "between", "metareg", "model",
                                                 "pairs"};
             int ok = 0;
@@ -127,11 +127,11 @@ static int parse(int argc, char **argv, opts *o)
                 return usage_error("--table: found '%s', expected all, groups, between, "
                                    "metareg, model or pairs", v);
             o->table = v;
-        } else if ((r = cli_arg(argc, argv, &i, "--format", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--format", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if (!cli_opt_format(CMD, v, &o->fmt)) return EXIT_USAGE;
-        } else if ((r = cli_arg(argc, argv, &i, "--ref-level", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--ref-level", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             const char *eq = strchr(v, '=');
             if (!eq || eq == v || !eq[1])
                 return usage_error("--ref-level: found '%s', expected COLUMN=LEVEL", v);

@@ -81,26 +81,6 @@ typedef struct {
     char sep;
 } effects_opts;
 
-/* "--name=value", "--name value", "-n value": 1 and *val on a match, 0 otherwise, -1 when the
- * value is missing. */
-static int opt_value(int argc, char **argv, int *i, const char *shortname, const char *longname,
-                     const char **val)
-{
-    const char *a = argv[*i];
-    size_t ln = strlen(longname);
-    if (strncmp(a, longname, ln) == 0 && a[ln] == '=') {
-        *val = a + ln + 1;
-        return 1;
-    }
-    if (strcmp(a, longname) != 0 && !(shortname && strcmp(a, shortname) == 0)) return 0;
-    if (*i + 1 >= argc) {
-        cli_error(CMD, "option %s needs a value (see 'metasum effects --help')", a);
-        return -1;
-    }
-    *val = argv[++*i];
-    return 1;
-}
-
 static int parse_num(const char *s, double *out)
 {
     return msum_parse_double(s, strlen(s), out) == 1;
@@ -145,30 +125,30 @@ static int parse_args(int argc, char **argv, effects_opts *o)
             o->path = argv[i + 1];
             break;
         }
-        if ((r = opt_value(argc, argv, &i, "-m", "--measure", &v)) != 0) {
+        if ((r = cli_opt(CMD, argc, argv, &i, "--measure", "-m", &v)) != 0) {
             if (r < 0 || !parse_measure(v, o)) return 0;
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--add", &v)) != 0) {
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--add", NULL, &v)) != 0) {
             if (r < 0) return 0;
             if (!parse_num(v, &o->eo.add) || !(o->eo.add >= 0)) {
                 cli_error(CMD, "--add '%s': expected a number >= 0", v);
                 return 0;
             }
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--to", &v)) != 0) {
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--to", NULL, &v)) != 0) {
             if (r < 0) return 0;
             if (!msum_cc_policy_parse(v, &o->eo.to)) {
                 cli_error(CMD, "--to '%s': expected only0, all, if0all or none", v);
                 return 0;
             }
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--level", &v)) != 0) {
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--level", NULL, &v)) != 0) {
             if (r < 0 || !cli_opt_level(CMD, "--level", v, &o->eo.level)) return 0;
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--ci-level", &v)) != 0) {
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--ci-level", NULL, &v)) != 0) {
             if (r < 0 || !cli_opt_level(CMD, "--ci-level", v, &o->eo.input_level)) return 0;
-        } else if ((r = opt_value(argc, argv, &i, "-d", "--digits", &v)) != 0) {
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--digits", "-d", &v)) != 0) {
             if (r < 0 || !cli_opt_digits(CMD, v, &o->digits)) return 0;
-        } else if ((r = opt_value(argc, argv, &i, NULL, "--filter", &v)) != 0) {
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--filter", NULL, &v)) != 0) {
             if (r < 0) return 0;
             o->filter = v;
-        } else if ((r = opt_value(argc, argv, &i, "-f", "--format", &v)) != 0) {
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--format", "-f", &v)) != 0) {
             if (r < 0) return 0;
             if (strcmp(v, "csv") == 0) o->sep = ',';
             else if (strcmp(v, "tsv") == 0) o->sep = '\t';

@@ -291,24 +291,6 @@ typedef struct {
     const char *output, *file;
 } pool_args;
 
-/* Value of option `name` at argv[*i] ("--name VALUE" or "--name=VALUE"); NULL if argv[*i] is
- * not that option.  *missing is set when the value is absent. */
-static const char *opt_value(int argc, char **argv, int *i, const char *lng, const char *shrt,
-                             int *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(lng);
-    if (strncmp(a, lng, n) == 0 && a[n] == '=') return a + n + 1;
-    if (strcmp(a, lng) == 0 || (shrt && strcmp(a, shrt) == 0)) {
-        if (*i + 1 >= argc) {
-            *missing = 1;
-            return NULL;
-        }
-        return argv[++*i];
-    }
-    return NULL;
-}
-
 static void args_init(pool_args *a)
 {
     static const msum_pool_opts po = MSUM_POOL_OPTS_DEFAULT;
@@ -326,44 +308,50 @@ static int parse_args(int argc, char **argv, pool_args *a)
     args_init(a);
     for (int i = 1; i < argc; i++) {
         const char *v;
-        int missing = 0;
+        int r;
         const char *arg = argv[i];
-        if ((v = opt_value(argc, argv, &i, "--method", "-m", &missing))) {
+        if ((r = cli_opt("pool", argc, argv, &i, "--method", "-m", &v)) != 0) {
+            if (r < 0) return 0;
             if (msum_estimator_parse(v, &a->pool.method) != MSUM_OK) {
                 cli_error("pool", "--method: found '%s', expected one of EE, FE, CE, DL, HE, "
                           "HS, SJ, ML, REML, PM, EB", v);
                 return 0;
             }
-        } else if ((v = opt_value(argc, argv, &i, "--test", "-t", &missing))) {
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--test", "-t", &v)) != 0) {
+            if (r < 0) return 0;
             if (msum_test_parse(v, &a->pool.test) != MSUM_OK) {
                 cli_error("pool", "--test: found '%s', expected z, t, knha or adhoc", v);
                 return 0;
             }
-        } else if ((v = opt_value(argc, argv, &i, "--level", "-l", &missing))) {
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--level", "-l", &v)) != 0) {
+            if (r < 0) return 0;
             if (!cli_opt_level("pool", "--level", v, &a->pool.level)) return 0;
-        } else if ((v = opt_value(argc, argv, &i, "--measure", NULL, &missing))) {
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--measure", NULL, &v)) != 0) {
+            if (r < 0) return 0;
             if (!msum_measure_parse(v, &a->measure) || a->measure == MSUM_MEASURE_NONE) {
                 cli_error("pool", "--measure: found '%s', expected one of MD, SMD, ROM, RR, "
                           "OR, RD, ZCOR, GEN", v);
                 return 0;
             }
-        } else if ((v = opt_value(argc, argv, &i, "--filter", NULL, &missing))) {
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--filter", NULL, &v)) != 0) {
+            if (r < 0) return 0;
             a->filter = v;
-        } else if ((v = opt_value(argc, argv, &i, "--by", "-b", &missing))) {
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--by", "-b", &v)) != 0) {
+            if (r < 0) return 0;
             if (!*v) {
                 cli_error("pool", "--by: expected column names, found nothing");
                 return 0;
             }
             a->by = (char *)v;
-        } else if ((v = opt_value(argc, argv, &i, "--digits", "-d", &missing))) {
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--digits", "-d", &v)) != 0) {
+            if (r < 0) return 0;
             if (!cli_opt_digits("pool", v, &a->wo.digits)) return 0;
-        } else if ((v = opt_value(argc, argv, &i, "--format", "-f", &missing))) {
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--format", "-f", &v)) != 0) {
+            if (r < 0) return 0;
             if (!cli_opt_format("pool", v, &a->format)) return 0;
-        } else if ((v = opt_value(argc, argv, &i, "--output", "-o", &missing))) {
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--output", "-o", &v)) != 0) {
+            if (r < 0) return 0;
             a->output = v;
-        } else if (missing) {
-            cli_error("pool", "%s: expected a value", arg);
-            return 0;
         } else if (strcmp(arg, "--weights") == 0 || strcmp(arg, "-w") == 0) {
             a->weights = a->keep = 1;
         } else if (strcmp(arg, "--no-fallback") == 0) {

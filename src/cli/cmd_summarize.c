@@ -101,31 +101,31 @@ static int parse(int argc, char **argv, opts *o)
             o->meta = 0;
         } else if (strcmp(a, "--per-row") == 0) {
             o->so.per_row = 1;
-        } else if ((r = cli_arg(argc, argv, &i, "--outcomes", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--outcomes", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             o->outcomes = v;
-        } else if ((r = cli_arg(argc, argv, &i, "--filter", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--filter", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             o->filter = v;
-        } else if ((r = cli_arg(argc, argv, &i, "--by", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--by", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if ((rc = parse_by(v, &o->so)) != EXIT_OK) return rc;
-        } else if ((r = cli_arg(argc, argv, &i, "--table", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--table", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             int ok = strcmp(v, "all") == 0;
             for (int t = 0; t < NTABLES; t++) ok |= strcmp(v, table_names[t]) == 0;
             if (!ok)
                 return usage_error("--table: found '%s', expected all, evidence_map, votes, "
                                    "comparisons, magnitudes or timecourse", v);
             o->table = v;
-        } else if ((r = cli_arg(argc, argv, &i, "--level", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--level", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if (!cli_opt_level(CMD, "--level", v, &o->so.level)) return EXIT_USAGE;
-        } else if ((r = cli_arg(argc, argv, &i, "--digits", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--digits", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if (!cli_opt_digits(CMD, v, &o->digits)) return EXIT_USAGE;
-        } else if ((r = cli_arg(argc, argv, &i, "--format", &v))) {
-            if (r < 0) return usage_error("option %s needs a value", a);
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--format", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
             if (!cli_opt_format(CMD, v, &o->fmt)) return EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option '%s'", a);

@@ -9,6 +9,24 @@
 #include "metasum/reader.h"
 #include "metasum/write.h"
 
+int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *lng, const char *shrt,
+            const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(lng);
+    if (strncmp(a, lng, n) == 0 && a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (strcmp(a, lng) != 0 && !(shrt && strcmp(a, shrt) == 0)) return 0;
+    if (*i + 1 >= argc) {
+        cli_usage_error(cmd, "option %s needs a value", a);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
 int cli_opt_level(const char *cmd, const char *opt, const char *s, double *out)
 {
     double v; /* strict: the whole text is one finite number (msum_parse_double) */

@@ -133,3 +133,4 @@
 2 -   $METASUM compare --by alloc --measure RR --level 2x datasets/bcg/effects.csv
 0 -   test "$($METASUM compare --by alloc --measure RR --level 90 --table groups --no-meta -d 6 datasets/bcg/effects.csv)" = "$($METASUM compare --by alloc --measure RR --level 0.9 --table groups --no-meta -d 6 datasets/bcg/effects.csv)"
 2 -   $METASUM summarize --digits 99 datasets/exosome_skin_aging/effects.csv
+2 option_no_value.txt  $METASUM pool --by; $METASUM effects --measure; $METASUM compare --by; $METASUM summarize --outcomes
