@@ -81,20 +81,6 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-/* "--opt VALUE" or "--opt=VALUE": the value, advancing *i; NULL when this is not opt. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt, int *missing)
-{
-    size_t n = strlen(opt);
-    if (strncmp(argv[*i], opt, n) != 0) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0') return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 int cmd_validate(int argc, char **argv)
 {
     msum_validate_opts o = MSUM_VALIDATE_OPTS_DEFAULT;
@@ -107,19 +93,22 @@ int cmd_validate(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         const char *v;
-        int missing = 0;
+        int r = 0;
         const char *a = argv[i];
         if (strcmp(a, "--") == 0) {
             while (++i < argc) files[nfiles++] = argv[i];
             break;
         }
-        if ((v = opt_value(argc, argv, &i, "--refs", &missing))) o.refs = v;
-        else if ((v = opt_value(argc, argv, &i, "--outcomes", &missing))) o.outcomes = v;
-        else if ((v = opt_value(argc, argv, &i, "--sources", &missing))) o.sources = v;
-        else if ((v = opt_value(argc, argv, &i, "--preparations", &missing))) o.preparations = v;
-        else if ((v = opt_value(argc, argv, &i, "--source", &missing))) source = v;
-        else if (missing) {
-            cli_error("validate", "option '%s' needs a value (see 'metasum validate --help')", a);
+        if ((r = cli_opt("validate", argc, argv, &i, "--refs", NULL, &v)) > 0) o.refs = v;
+        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--outcomes", NULL, &v)) > 0)
+            o.outcomes = v;
+        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--sources", NULL, &v)) > 0)
+            o.sources = v;
+        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--preparations", NULL, &v)) > 0)
+            o.preparations = v;
+        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--source", NULL, &v)) > 0)
+            source = v;
+        else if (r < 0) {
             free(files);
             return EXIT_USAGE;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) quiet = 1;
