@@ -2,7 +2,6 @@
  * every requested format, SVG plots, an HTML page) plus an index.html linking them all.
  * Every file is written atomically; a failed analysis is reported and the others still run. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -395,29 +394,32 @@ static char *dir_of(const char *path)
 
 int cmd_report(int argc, char **argv)
 {
-    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         {"digits", required_argument, NULL, 'd'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {NULL, 0, NULL, 0}};
-    const char *outdir = NULL;
+    const char *outdir = NULL, *mpath = NULL;
     msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
-    int quiet = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:d:q", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': outdir = optarg; break;
-        case 'd':
-            if (!cli_opt_digits("report", optarg, &wo.digits)) return EXIT_USAGE;
-            break;
-        case 'q': quiet = 1; break;
-        default: usage_report(stderr); return EXIT_USAGE;
+    int quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v, *a = argv[i];
+        int r;
+        if ((r = cli_opt("report", argc, argv, &i, "--output", "-o", &v)) != 0) {
+            if (r < 0) return EXIT_USAGE;
+            outdir = v;
+        } else if ((r = cli_opt("report", argc, argv, &i, "--digits", "-d", &v)) != 0) {
+            if (r < 0 || !cli_opt_digits("report", v, &wo.digits)) return EXIT_USAGE;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return cli_usage_error("report", "unknown option '%s'", a);
+        } else if (mpath) {
+            return cli_usage_error("report", "one MANIFEST expected, found '%s' and '%s'", mpath,
+                                   a);
+        } else {
+            mpath = a;
         }
     }
-    if (optind != argc - 1 || !outdir) {
+    if (!mpath || !outdir) {
         cli_error("report", "expected one MANIFEST and -o DIR (see 'metasum report --help')");
         return EXIT_USAGE;
     }
-    const char *mpath = argv[optind];
     msum_diags *d = msum_diags_new();
     manifest m = {0};
     int st = d ? read_manifest(mpath, &m, d) : MSUM_ENOMEM;
