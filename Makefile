@@ -110,7 +110,8 @@ bench: all
 	sh bench/run.sh $(BIN)
 
 lint:
-	cppcheck --quiet --enable=warning,performance,portability --std=c11 -Iinclude src
+	cppcheck --quiet --inline-suppr --error-exitcode=1 --enable=warning,performance,portability \
+	    --std=c11 -Iinclude src
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \

@@ -60,14 +60,18 @@ int msum_diags_add(msum_diags *d, msum_severity sev, const char *file, long line
     vsnprintf(msg, (size_t)len + 1, fmt, ap);
     va_end(ap);
 
-    msum_diag dg = {sev, dup_or_null(file ? file : "-"), line, col, dup_or_null(column), msg};
-    if (!dg.file || (column && !dg.column)) {
-        diag_release(&dg);
+    /* The message, file and column texts move into the list's slot (released with the list). */
+    msum_diag *dg = &d->v[d->n];
+    *dg = (msum_diag){sev, dup_or_null(file ? file : "-"), line, col, dup_or_null(column), msg};
+    if (!dg->file || (column && !dg->column)) {
+        diag_release(dg); /* frees msg too */
+        /* cppcheck-suppress memleak ; released through dg->message above */
         return MSUM_ENOMEM;
     }
-    d->v[d->n++] = dg;
+    d->n++;
     if (sev == MSUM_DIAG_ERROR) d->nerr++;
     else if (sev == MSUM_DIAG_WARNING) d->nwarn++;
+    /* cppcheck-suppress memleak ; msg is owned by d->v[d->n - 1] now */
     return MSUM_OK;
 }
 
