@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cli.h"
 #include "metasum/reader.h"
 
 static const struct {
@@ -37,6 +38,16 @@ int analysis_run(const analysis_spec *spec, const char *basedir, analysis_output
     int st = run(spec, path, out, diags);
     free(path);
     return st;
+}
+
+int analysis_status(int exit_code)
+{
+    switch (exit_code) {
+    case EXIT_OK: return MSUM_OK;
+    case EXIT_IO: return MSUM_EIO;
+    case EXIT_NUMERICAL: return MSUM_ENOCONV;
+    default: return MSUM_EDATA;
+    }
 }
 
 char *analysis_list(const char *s)
@@ -78,22 +89,32 @@ char *analysis_svg_forest(const msum_forest_data *d) { CAPTURE(msum_svg_forest(f
 char *analysis_svg_funnel(const msum_funnel_data *d) { CAPTURE(msum_svg_funnel(fp, d)); }
 char *analysis_svg_heatmap(const msum_heatmap_data *d) { CAPTURE(msum_svg_heatmap(fp, d)); }
 
-/* Is every non-missing cell of column c an integer?  (Then the column is typed as numbers.) */
-static int column_is_integer(const char *csv, size_t len, size_t c)
+/* For each of the nc columns: is every non-missing cell an integer (and at least one there)?
+ * One pass over the CSV; a calloc'ed array the caller frees, or NULL. */
+static unsigned char *integer_columns(const char *csv, size_t len, size_t nc)
 {
+    unsigned char *isint = malloc(nc + 1), *any = calloc(nc + 1, 1);
     msum_reader *r = NULL;
     msum_diags *d = msum_diags_new();
-    int ok = d && msum_reader_open_mem(csv, len, "effects", 0, d, &r) == MSUM_OK, any = 0;
+    int ok = isint && any && d && msum_reader_open_mem(csv, len, "table", 0, d, &r) == MSUM_OK;
+    if (isint) memset(isint, 1, nc + 1);
     msum_row row;
-    while (ok && msum_reader_next(r, &row) == 1) {
-        double v;
-        int got = c < row.n ? msum_parse_double(row.cell[c], row.len[c], &v) : 0;
-        if (got < 0 || (got == 1 && v != floor(v))) ok = 0;
-        any |= got == 1;
-    }
+    while (ok && msum_reader_next(r, &row) == 1)
+        for (size_t c = 0; c < nc && c < row.n; c++) {
+            double v;
+            int got = msum_parse_double(row.cell[c], row.len[c], &v);
+            if (got < 0 || (got == 1 && v != floor(v))) isint[c] = 0;
+            any[c] |= got == 1;
+        }
+    for (size_t c = 0; ok && c < nc; c++) isint[c] &= any[c];
     msum_reader_free(r);
     msum_diags_free(d);
-    return ok && any;
+    free(any);
+    if (!ok) {
+        free(isint);
+        return NULL;
+    }
+    return isint;
 }
 
 
@@ -111,14 +132,15 @@ msum_table *analysis_table_from_csv(const char *csv, size_t len, const char *nam
     const msum_row *h = msum_reader_header(r);
     size_t nc = h->n;
     msum_coltype *type = calloc(nc + 1, sizeof *type);
-    int ok = type != NULL;
+    unsigned char *isint = integer_columns(csv, len, nc);
+    int ok = type && isint;
     for (size_t c = 0; ok && c < nc; c++) {
         const char *nm = h->cell[c];
         int computed = 0;
         for (size_t i = 0; i < nnum; i++) computed |= strcmp(nm, numeric[i]) == 0;
         type[c] = computed ? MSUM_COL_NUM
-                  : strcmp(nm, "line") == 0 || column_is_integer(csv, len, c) ? MSUM_COL_INT
-                                                                             : MSUM_COL_TEXT;
+                  : strcmp(nm, "line") == 0 || isint[c] ? MSUM_COL_INT
+                                                        : MSUM_COL_TEXT;
         ok = msum_table_add_col(t, nm, type[c], NULL) >= 0;
     }
     msum_row row;
@@ -136,6 +158,7 @@ msum_table *analysis_table_from_csv(const char *csv, size_t len, const char *nam
         }
     }
     free(type);
+    free(isint);
     msum_reader_free(r);
     msum_diags_free(d);
     if (!ok) {

@@ -60,6 +60,9 @@ int analysis_table(const analysis_spec *spec, const char *path, analysis_output 
 msum_table *analysis_table_from_csv(const char *csv, size_t len, const char *name,
                                     const char *title, const char *const *numeric, size_t nnum);
 
+/* A subcommand's exit code (EXIT_* in cli.h) as the status an analysis returns. */
+int analysis_status(int exit_code);
+
 /* A ';'-separated manifest list as the ','-separated list the subcommands take; caller frees. */
 char *analysis_list(const char *s);
 

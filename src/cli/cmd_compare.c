@@ -526,5 +526,5 @@ int analysis_compare(const analysis_spec *spec, const char *path, analysis_outpu
     if (rc != EXIT_OK)
         msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, NULL,
                        "compare on %s failed (exit %d; messages above)", spec->dataset, rc);
-    return rc == EXIT_OK ? MSUM_OK : rc == EXIT_IO ? MSUM_EIO : MSUM_EDATA;
+    return analysis_status(rc);
 }

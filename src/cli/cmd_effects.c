@@ -661,8 +661,8 @@ done:
 int analysis_effects(const analysis_spec *spec, const char *path, analysis_output *out,
                      msum_diags *diags)
 {
-    effects_opts o = {path, spec->filter, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_ESCALC_OPTS_DEFAULT, 0,
-                      ','};
+    effects_opts o = {path, spec->filter, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
+                      MSUM_ESCALC_OPTS_DEFAULT, 0, ','};
     if (*spec->measure && !parse_measure(spec->measure, &o)) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "measure",
                        "found '%s', expected MD, SMD, ROM, RR, OR or RD", spec->measure);
@@ -678,7 +678,7 @@ int analysis_effects(const analysis_spec *spec, const char *path, analysis_outpu
                        "%s rows need a measure", msum_input_name((msum_input)sv.missing_measure));
         rc = EXIT_DATA;
     }
-    int st = rc == EXIT_OK ? MSUM_OK : rc == EXIT_IO ? MSUM_ENOMEM : MSUM_EDATA;
+    int st = analysis_status(rc);
     if (st == MSUM_OK && w.err) st = MSUM_ENOMEM;
     if (st == MSUM_OK) {
         msum_table *t = analysis_table_from_csv(w.b.p, w.b.len, "effects",

@@ -1127,12 +1127,6 @@ static char *funnel_svg(const group *g, const msum_pool_result *r, const char *t
     return svg;
 }
 
-static int exit_to_status(int rc)
-{
-    return rc == EXIT_OK ? MSUM_OK : rc == EXIT_IO ? MSUM_EIO : rc == EXIT_NUMERICAL
-                                                                 ? MSUM_ENOCONV : MSUM_EDATA;
-}
-
 int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *out,
                   msum_diags *diags)
 {
@@ -1156,7 +1150,7 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
     size_t nskipped = 0, failed = 0;
     int has_id = 0, any_log = 0, any_z = 0;
     msum_pool_result *res = NULL;
-    int st = exit_to_status(read_rows(&a, diags, &gs, &by, &nskipped, &has_id));
+    int st = analysis_status(read_rows(&a, diags, &gs, &by, &nskipped, &has_id));
     if (st == MSUM_OK) {
         st = pool_groups(&a, &gs, &res, &any_log, &any_z, &failed);
         if (st != MSUM_OK && st != MSUM_ENOMEM) {

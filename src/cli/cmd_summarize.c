@@ -412,7 +412,7 @@ int analysis_summarize(const analysis_spec *spec, const char *path, analysis_out
     if (rc != EXIT_OK) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, NULL,
                        "summarize on %s failed (exit %d; messages above)", spec->dataset, rc);
-        return rc == EXIT_IO ? MSUM_EIO : MSUM_EDATA;
+        return analysis_status(rc);
     }
     for (size_t i = before; i < out->ntables; i++)
         if (analysis_list_has(spec->plots, "evidence_map") &&
