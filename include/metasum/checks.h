@@ -32,8 +32,8 @@ typedef struct {
 /* Check one record; writes up to `max` problems to out and returns how many were found (may
  * exceed max: only the first max are written).  `present` has bit (1 << f) set for every field f
  * that may hold a number (the typer passes the fields its header maps; MSUM_CHECK_ALL = all):
- * groups of rules whose fields are all absent are skipped, which keeps large files fast.  A record with input NONE gives one MISSING
- * problem naming "input".
+ * groups of rules whose fields are all absent are skipped, which keeps large files fast.  A record
+ * with input NONE gives one MISSING problem naming "input".
  *
  * Warning (not error) rule, documented in datasets/README.md: an SD whose coefficient of
  * variation SD/|mean| is below MSUM_SD_SEM_CV (2 %) with n >= 2 may be an SEM. */

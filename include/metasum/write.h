@@ -86,8 +86,8 @@ int msum_write_table(const msum_table *t, msum_format f, FILE *fp, const msum_wr
 
 /* Write n tables in one stream: CSV/TSV/Markdown one after the other, separated by a blank
  * line; JSON: one table as the object above, any other number as an array of them (a command
- * always writes the same number of tables, so its JSON has one shape); HTML as one page titled after the first table
- * (or "metasum" when n = 0).  XLSX: MSUM_EINVAL (use msum_write_xlsx). */
+ * always writes the same number of tables, so its JSON has one shape); HTML as one page titled
+ * after the first table (or "metasum" when n = 0).  XLSX: MSUM_EINVAL (use msum_write_xlsx). */
 int msum_write_tables(const msum_table *const *ts, size_t n, msum_format f, FILE *fp,
                       const msum_write_opts *o);
 

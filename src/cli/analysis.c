@@ -27,7 +27,8 @@ int analysis_run(const analysis_spec *spec, const char *basedir, analysis_output
         if (strcmp(spec->kind, kinds[i].kind) == 0) run = kinds[i].run;
     if (!run) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "kind",
-                       "found '%s', expected effects, pool, compare, summarize or table", spec->kind);
+                       "found '%s', expected effects, pool, compare, summarize or table",
+                       spec->kind);
         return MSUM_EDATA;
     }
     size_t plen = strlen(basedir) + strlen(spec->dataset) + 2;

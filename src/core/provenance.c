@@ -30,8 +30,8 @@ static long utf8_decode(const unsigned char *s, size_t n, size_t *used)
 
 static int is_space_cp(long cp)
 {
-    return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) ||
-           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 ||
+           (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 /* The ASCII character a code point folds to, or 0 when it is kept as it is. */

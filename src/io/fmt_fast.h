@@ -1,5 +1,6 @@
 /* Internal: a fast exact "%.{digits}g" for streaming commands that print millions of numbers.
- * Not public API (msum_fmt_num in include/metasum/write.h calls it; it matches msum_fmt_num_slow byte for byte). */
+ * Not public API (msum_fmt_num in include/metasum/write.h calls it; it matches msum_fmt_num_slow
+ * byte for byte). */
 #ifndef METASUM_FMT_FAST_H
 #define METASUM_FMT_FAST_H
 

@@ -14,7 +14,8 @@
 #define PITCH MSUM_FOREST_ROW_PITCH
 #define MARGIN 12.0
 #define PLOT_W 320.0
-#define LABEL_MAX 48 /* characters of a label shown; longer ones end in "…" (full text in a tooltip) */
+#define LABEL_MAX                                                                                  \
+    48 /* characters of a label shown; longer ones end in "…" (full text in a tooltip) */
 
 typedef enum { ROW_STUDY, ROW_HEAD, ROW_POOLED, ROW_GAP } row_kind;
 
@@ -262,7 +263,8 @@ int msum_svg_forest(FILE *fp, const msum_forest_data *d)
         /* ROW_POOLED: prediction interval (dashed, capped), then the diamond over it. */
         const msum_plot_pooled *p = r->pool;
         svg_text(fp, MARGIN + (r->overall ? 0 : 10), base, NULL,
-                 r->overall ? "class=\"row\" font-weight=\"bold\"" : "class=\"row\" font-style=\"italic\"",
+                 r->overall ? "class=\"row\" font-weight=\"bold\""
+                            : "class=\"row\" font-style=\"italic\"",
                  r->label, LABEL_MAX);
         est_text(d, p->est, p->ci_lb, p->ci_ub, buf, sizeof buf);
         svg_text(fp, num_x, base, "end",

@@ -97,7 +97,8 @@ int msum_svg_heatmap(FILE *fp, const msum_heatmap_data *d)
             if (total) {
                 char cnt[16];
                 snprintf(cnt, sizeof cnt, "%u", total);
-                svg_out(fp, "<text x=\"%N\" y=\"%N\" text-anchor=\"middle\" fill=\"%s\">%s</text>\n",
+                svg_out(fp,
+                        "<text x=\"%N\" y=\"%N\" text-anchor=\"middle\" fill=\"%s\">%s</text>\n",
                         x + CELL_W / 2, y + CELL_H / 2 + 4, evid_ink[e], cnt);
             }
         }

@@ -94,9 +94,10 @@ static size_t *sorted_rows(const msum_dataset *ds, int c1, int c2)
 
 static int same_key(const msum_dataset *ds, size_t a, size_t b, int c1, int c2)
 {
-    return strcmp(msum_dataset_cell(ds, a, (size_t)c1), msum_dataset_cell(ds, b, (size_t)c1)) == 0 &&
-           (c2 < 0 ||
-            strcmp(msum_dataset_cell(ds, a, (size_t)c2), msum_dataset_cell(ds, b, (size_t)c2)) == 0);
+    if (strcmp(msum_dataset_cell(ds, a, (size_t)c1), msum_dataset_cell(ds, b, (size_t)c1)) != 0)
+        return 0;
+    return c2 < 0 ||
+           strcmp(msum_dataset_cell(ds, a, (size_t)c2), msum_dataset_cell(ds, b, (size_t)c2)) == 0;
 }
 
 static int check_ids(const msum_dataset *ds, msum_diags *dg)
@@ -201,8 +202,8 @@ static int check_provenance(const msum_dataset *ds, const char *norm_source, msu
             if (k > 8) strncat(list, ", ...", sizeof list - strlen(list) - 1);
             msum_diags_add(dg, MSUM_DIAG_ERROR, name, line, col, msum_field_name((msum_field)f),
                            "found '%s', expected a number stated in the quote (%s%s)",
-                           msum_dataset_cell(ds, r, (size_t)c), k ? "it states " : "it states no number",
-                           list);
+                           msum_dataset_cell(ds, r, (size_t)c),
+                           k ? "it states " : "it states no number", list);
         }
         if (norm_source) {
             int in = msum_quote_in_source(q, norm_source);

@@ -39,7 +39,8 @@ static int safe_href(const char *h)
 {
     size_t n = strcspn(h, ":/?#");
     if (h[n] != ':') return 1;
-    return (n == 4 && strncasecmp(h, "http", 4) == 0) || (n == 5 && strncasecmp(h, "https", 5) == 0);
+    return (n == 4 && strncasecmp(h, "http", 4) == 0) ||
+           (n == 5 && strncasecmp(h, "https", 5) == 0);
 }
 
 static void put_table(FILE *fp, const msum_table *t, size_t id, const msum_write_opts *o)
@@ -79,7 +80,8 @@ static void put_table(FILE *fp, const msum_table *t, size_t id, const msum_write
         for (size_t c = 0; c < nc; c++) {
             msum_coltype ty = msum_table_col_type(t, c);
             if (msum_table_is_na(t, r, c)) {
-                fputs(ty == MSUM_COL_TEXT ? "<td class=\"na\">NA</td>" : "<td class=\"num na\">NA</td>",
+                fputs(ty == MSUM_COL_TEXT ? "<td class=\"na\">NA</td>"
+                                          : "<td class=\"num na\">NA</td>",
                       fp);
             } else if (ty == MSUM_COL_TEXT) {
                 fputs("<td>", fp);
@@ -104,8 +106,9 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
     if (!fp || (n && !items)) return MSUM_EINVAL;
     for (size_t i = 0; i < n; i++) {
         const msum_html_item *it = &items[i];
-        if ((it->kind == MSUM_HTML_TABLE && !it->table) || (it->kind == MSUM_HTML_SVG && !it->svg) ||
-            (it->kind == MSUM_HTML_LINK && !it->href) || it->kind > MSUM_HTML_LINK)
+        if ((it->kind == MSUM_HTML_TABLE && !it->table) ||
+            (it->kind == MSUM_HTML_SVG && !it->svg) || (it->kind == MSUM_HTML_LINK && !it->href) ||
+            it->kind > MSUM_HTML_LINK)
             return MSUM_EINVAL;
     }
     if (!title) title = "metasum";
