@@ -77,8 +77,13 @@ check: deps
 	$(MAKE) all $(TESTBIN)
 	$(MAKE) test-cli test-unit
 
+# Every tests/cli/*.tst file is a list of golden cases (one file per area, so parallel work
+# adds its own file instead of editing one shared list).
+CLI_CASES := $(sort $(wildcard tests/cli/*.tst))
 test-cli: $(BIN)
-	@sh tests/cli/run.sh $(BIN) tests/cli/cases.tst $(BUILD)/cli
+	@for t in $(CLI_CASES); do \
+	    sh tests/cli/run.sh $(BIN) $$t $(BUILD)/cli/$$(basename $$t .tst) || exit 1; \
+	done
 
 test-unit: $(TESTBIN)
 	@cd tests && ../$(TESTBIN) --jobs 2
@@ -88,7 +93,10 @@ asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	    build/asan/metasum build/asan/tests/run_tests
-	ASAN_OPTIONS=detect_leaks=1 sh tests/cli/run.sh build/asan/metasum tests/cli/cases.tst build/asan/cli
+	@for t in $(CLI_CASES); do \
+	    ASAN_OPTIONS=detect_leaks=1 sh tests/cli/run.sh build/asan/metasum $$t \
+	        build/asan/cli/$$(basename $$t .tst) || exit 1; \
+	done
 	cd tests && ASAN_OPTIONS=detect_leaks=1 ../build/asan/tests/run_tests --jobs 2
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c); FUZZ_TIME seconds each.

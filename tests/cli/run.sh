@@ -45,5 +45,5 @@ while IFS= read -r line || [ -n "$line" ]; do
     fi
     if [ $ok -eq 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done <"$cases"
-echo "cli: $pass passed, $fail failed"
+echo "cli ($(basename "$cases")): $pass passed, $fail failed"
 [ $fail -eq 0 ]
