@@ -460,3 +460,36 @@ Test(svg_forest, long_labels_are_shortened)
     cr_expect(w < 12 + 48 * 6.6 + 20 + 320 + 20 + 200 + 12, "width %g", w);
     free(s);
 }
+
+/* Subgroup weights are shown as the weights table gives them (percent within each subgroup's
+ * own fit), not renormalised over all studies: BCG by allocation, REML per subgroup, metafor
+ * weights() of rma(yi, vi, subset = alloc == "random"): Aronson 1948 10.60 %, Ferguson & Simes
+ * 12.97 %, Rosenthal 1960 9.43 %, Hart & Sutherland 18.46 %; alloc == "alternate": 43.08 %,
+ * 56.92 %.  Before, the plot divided by the sum over all groups, so each group summed to 50 %. */
+Test(svg_forest, subgroup_weights_are_the_tables)
+{
+    forest_arrays a = make_arrays(6);
+    const double w[6] = {10.60443, 12.97063, 9.425938, 18.45933, 43.08, 56.92};
+    for (size_t i = 0; i < 6; i++) {
+        a.w[i] = w[i];
+        a.group[i] = i < 4 ? 0 : 1;
+    }
+    const char *glab[] = {"random", "alternate"};
+    msum_forest_data d = forest_of(&a, 6);
+    d.weights_percent = 1;
+    d.weight_head = "Weight in group";
+    d.group = a.group;
+    d.ngroups = 2;
+    d.group_labels = glab;
+    char *s = render_forest(&d);
+    cr_expect(strstr(s, ">Weight in group<") != NULL, "heading says within-group");
+    const char *want[] = {">10.6%<", ">13.0%<", ">9.4%<", ">18.5%<", ">43.1%<", ">56.9%<"};
+    for (size_t i = 0; i < 6; i++) cr_expect(strstr(s, want[i]) != NULL, "%s missing", want[i]);
+    free(s);
+    /* without weights_percent they are shares of their total: 10.60443 / 151.46033 = 7.0 % */
+    d.weights_percent = 0;
+    s = render_forest(&d);
+    cr_expect(strstr(s, ">10.6%<") == NULL && strstr(s, ">7.0%<") != NULL, "renormalised");
+    free(s);
+    free_arrays(&a);
+}

@@ -49,6 +49,9 @@ typedef struct {
     const double *yi, *ci_lb, *ci_ub;   /* k values; NaN yi: "NA" in the numbers column */
     const double *weights;              /* k weights (any positive unit, shown as % of their
                                            sum), or NULL: equal squares, no weight column */
+    int weights_percent;  /* 1: weights are percentages already (e.g. within each subgroup, as
+                             the weights table gives them) and are shown as given */
+    const char *weight_head; /* heading of the weight column; NULL: "Weight" */
     const size_t *group;                /* k group indices (< ngroups), or NULL: no subgroups */
     size_t ngroups;
     const char *const *group_labels;    /* ngroups headings */

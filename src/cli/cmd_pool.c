@@ -1090,7 +1090,10 @@ static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
         msum_forest_data fd = {.title = title, .log_scale = log_scale, .null_value = 0,
                                .k = k, .labels = (const char *const *)labels, .yi = yi,
                                .ci_lb = lb, .ci_ub = ub, .weights = w};
+        /* The weights are the weights table's: percent within each group's own fit. */
+        fd.weights_percent = 1;
         if (by->n) {
+            fd.weight_head = "Weight in group";
             fd.group = grp;
             fd.ngroups = gj;
             fd.group_labels = (const char *const *)glabels;

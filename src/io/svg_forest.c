@@ -178,9 +178,11 @@ int msum_svg_forest(FILE *fp, const msum_forest_data *d)
         if (svg_text_w(buf, 0) > num_w) num_w = svg_text_w(buf, 0);
     }
     int has_w = d->weights && wsum > 0;
+    const char *w_head = d->weight_head ? d->weight_head : "Weight";
+    double w_scale = d->weights_percent ? 1 : 100 / wsum; /* shown = w_scale * weight */
     axis ax = {d, 0, 0, MARGIN + label_w + 20};
     double num_x = ax.x0 + PLOT_W + 20 + num_w;        /* right edge of the numbers column */
-    double wt_x = num_x + (has_w ? 16 + svg_text_w("Weight", 0) + 6 : 0);
+    double wt_x = num_x + (has_w ? 16 + svg_text_w(w_head, 0) + 6 : 0);
     double width = wt_x + MARGIN;
     double top = MARGIN + (d->title ? 26 : 0);
     double y0 = top + 24, y_axis = y0 + (double)nr * PITCH + 6;
@@ -213,7 +215,7 @@ int msum_svg_forest(FILE *fp, const msum_forest_data *d)
     /* Column headings and a rule under them. */
     svg_text(fp, MARGIN, top + 12, NULL, "font-weight=\"bold\"", "Study", 0);
     svg_text(fp, num_x, top + 12, "end", "font-weight=\"bold\"", est_head, 0);
-    if (has_w) svg_text(fp, wt_x, top + 12, "end", "font-weight=\"bold\"", "Weight", 0);
+    if (has_w) svg_text(fp, wt_x, top + 12, "end", "font-weight=\"bold\"", w_head, 0);
     svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#999999\"/>\n", MARGIN,
             top + 18, width - MARGIN, top + 18);
     /* Reference line at the null. */
@@ -243,7 +245,7 @@ int msum_svg_forest(FILE *fp, const msum_forest_data *d)
                 double w = d->weights[s];
                 char pct[48] = "NA";
                 if (isfinite(w) && w >= 0) {
-                    msum_io_fixed(100 * w / wsum, 1, pct, sizeof pct - 1);
+                    msum_io_fixed(w_scale * w, 1, pct, sizeof pct - 1);
                     strcat(pct, "%");
                 }
                 svg_text(fp, wt_x, base, "end", NULL, pct, 0);
