@@ -17,8 +17,8 @@ static void fmt_is(double v, int digits, const char *want)
 Test(fmt, digits_na_inf_and_shortest)
 {
     fmt_is(NAN, 7, "NA");
-    fmt_is(INFINITY, 7, "Inf");
-    fmt_is(-INFINITY, 0, "-Inf");
+    fmt_is(INFINITY, 7, "NA");          /* an infinity is never printed as a number */
+    fmt_is(-INFINITY, 0, "NA");
     fmt_is(-0.0, 7, "0");
     fmt_is(-0.714532348365, 7, "-0.7145323");
     fmt_is(7.05426734852e-05, 4, "7.054e-05");
@@ -126,7 +126,7 @@ Test(write_csv, hostile_cells)
                         "label,estimate,k,'=note\n"
                         "<script>alert(1)</script>,-0.7145323,13,'=cmd|' /C calc'!A0\n"
                         "../../x,NA,NA,\"a \"\"q\"\" & b\nc|d\"\n"
-                        "-0.5,Inf,2,bad" FFFD FFFD " utf8 " FFFD "\n"
+                        "-0.5,NA,2,bad" FFFD FFFD " utf8 " FFFD "\n"
                         "'@SUM(1),1e-05,0,'-1+2\n");
     free(s);
     msum_table_free(t);
@@ -142,7 +142,7 @@ Test(write_tsv, hostile_cells)
                         "label\testimate\tk\t'=note\n"
                         "<script>alert(1)</script>\t-0.7145323\t13\t'=cmd|' /C calc'!A0\n"
                         "../../x\tNA\tNA\ta \"q\" & b c|d\n"
-                        "-0.5\tInf\t2\tbad" FFFD FFFD " utf8 " FFFD "\n"
+                        "-0.5\tNA\t2\tbad" FFFD FFFD " utf8 " FFFD "\n"
                         "'@SUM(1)\t1e-05\t0\t'-1+2\n");
     free(s);
     msum_table_free(t);
@@ -159,7 +159,7 @@ Test(write_csv, guard_off_and_no_meta)
     fclose(fp);
     cr_expect_str_eq(buf, "<script>alert(1)</script>,-0.715,13,=cmd|' /C calc'!A0\n"
                           "../../x,NA,NA,\"a \"\"q\"\" & b\nc|d\"\n"
-                          "-0.5,Inf,2,bad" FFFD FFFD " utf8 " FFFD "\n"
+                          "-0.5,NA,2,bad" FFFD FFFD " utf8 " FFFD "\n"
                           "@SUM(1),1e-05,0,-1+2\n");
     free(buf);
     msum_table_free(t);
@@ -180,7 +180,7 @@ Test(write_md, hostile_cells)
                         "| \\<script\\>alert(1)\\</script\\> | -0.7145323 | 13 | "
                         "=cmd\\|' /C calc'\\!A0 |\n"
                         "| ../../x | NA | NA | a \"q\" &amp; b<br>c\\|d |\n"
-                        "| -0.5 | Inf | 2 | bad" FFFD FFFD " utf8 " FFFD " |\n"
+                        "| -0.5 | NA | 2 | bad" FFFD FFFD " utf8 " FFFD " |\n"
                         "| @SUM(1) | 1e-05 | 0 | -1+2 |\n");
     free(s);
     msum_table_free(t);

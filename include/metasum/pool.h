@@ -120,7 +120,10 @@ typedef struct {
     int iterations;             /* Fisher scoring / root-finding iterations (0 closed form) */
     int converged;              /* 1 unless the requested iteration failed */
     double logLik, deviance, AIC, BIC, AICc; /* metafor fitstats(): restricted likelihood for
-                                   REML fits, ML likelihood for every other estimator */
+                                   REML fits, ML likelihood for every other estimator; a value
+                                   metafor gives as +-Inf (BIC, AICc at k = 1) is NaN here */
+    char notes[160];            /* why a value above is NaN where metafor prints a number or
+                                   an infinity (e.g. "BIC, AICc not defined at k = 1"); "" */
 } msum_pool_result;
 
 /* Fit the intercept-only model to yi/vi (k >= 1; every vi finite and >= 0, every yi finite).

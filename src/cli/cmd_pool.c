@@ -625,7 +625,7 @@ enum {
     C_K, C_KSKIP, C_MEASURE, C_SCALE, C_EST, C_SE, C_STAT, C_PVAL, C_DF, C_CILB, C_CIUB, C_PILB,
     C_PIUB, BT_HERE, C_TAU2 = BT_HERE, C_SETAU2, C_TAU2LB, C_TAU2UB, C_TAU2ST, C_TAU, C_I2,
     C_I2LB, C_I2UB, C_I2DEF, C_H2, C_I2Q, C_H2Q, C_QE, C_QEDF, C_QEP, C_ESTOR, C_ESTUSED,
-    C_FALLBACK, C_CONV, C_ITER, C_TEST, C_CIMETH, C_LEVEL, C_LOGLIK, C_AIC, C_BIC, C_VERSION,
+    C_FALLBACK, C_CONV, C_ITER, C_TEST, C_CIMETH, C_LEVEL, C_LOGLIK, C_AIC, C_BIC, C_NOTES, C_VERSION,
     C_N
 };
 
@@ -677,6 +677,7 @@ static const struct {
     [C_LOGLIK] = {"logLik", MSUM_COL_NUM, "log-likelihood (restricted for REML)"},
     [C_AIC] = {"AIC", MSUM_COL_NUM, "AIC"},
     [C_BIC] = {"BIC", MSUM_COL_NUM, "BIC"},
+    [C_NOTES] = {"notes", MSUM_COL_TEXT, "why a value of the row is NA (e.g. BIC at k = 1)"},
     [C_VERSION] = {"metasum_version", MSUM_COL_TEXT, "metasum version"},
 };
 
@@ -802,6 +803,7 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
         NUM(C_LOGLIK, r->logLik);
         NUM(C_AIC, r->AIC);
         NUM(C_BIC, r->BIC);
+        TXT(C_NOTES, r->notes);
     }
 #undef NUM
 #undef TXT

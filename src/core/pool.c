@@ -730,6 +730,21 @@ static void fit_stats(fitdata *d, msum_pool_result *r, const wsums *s, int allvi
         r->BIC = -2 * ll + parms * log(kk);
         r->AICc = -2 * ll + 2 * parms * m / (m - parms - 1);
     }
+    /* Infinities are not numbers a reader can use (metafor prints BIC = -Inf for REML at k = 1,
+     * where log(k - 1) = -Inf): they become NaN, and notes names them with the reason. */
+    struct { double *v; const char *name; } fs[] = {{&r->logLik, "logLik"},
+        {&r->deviance, "deviance"}, {&r->AIC, "AIC"}, {&r->BIC, "BIC"}, {&r->AICc, "AICc"}};
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
+        if (isfinite(*fs[i].v)) continue;
+        *fs[i].v = NAN;
+        int n = snprintf(r->notes + used, sizeof r->notes - used, "%s%s", used ? ", " : "",
+                         fs[i].name);
+        if (n > 0 && (size_t)n < sizeof r->notes - used) used += (size_t)n;
+    }
+    if (used)
+        snprintf(r->notes + used, sizeof r->notes - used, " not defined at k = %zu (%s)", k,
+                 k <= parms ? "too few studies for the parameters" : "non-finite likelihood");
 }
 
 int msum_pool(const double *yi, const double *vi, size_t k, const msum_pool_opts *opts,

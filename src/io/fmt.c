@@ -23,7 +23,8 @@ static int fmt_g(double v, int digits, char *buf, size_t size)
 int msum_fmt_num_slow(double v, int digits, char *buf, size_t size)
 {
     if (isnan(v)) return snprintf(buf, size, "NA");
-    if (isinf(v)) return snprintf(buf, size, v > 0 ? "Inf" : "-Inf");
+    /* An infinity is never printed as a number: NA (the analysis says why in its notes). */
+    if (isinf(v)) return snprintf(buf, size, "NA");
     if (v == 0) return snprintf(buf, size, "0"); /* also -0 */
     if (digits > 0) {
         if (digits > 17) digits = 17;
