@@ -685,3 +685,18 @@ Test(escalc, names)
     cr_expect_eq(msum_effect_conversion(&e, buf, sizeof buf), (int)strlen("sem_to_sd;cc_add_0.5"));
     cr_expect_str_eq(buf, "sem_to_");
 }
+
+/* ROM with means far from 1: m1/m2 = 1e200/1e-200 overflows, n m^2 = 10 * 1e400 too.  By hand:
+ * yi = ln(1e200) - ln(1e-200) = 400 ln 10 = 921.03403719761827; vi = (sd1/m1)^2/n1 +
+ * (sd2/m2)^2/n2 = 0.1^2/10 + 0.1^2/10 = 0.002.  Ordinary means keep metafor's own forms. */
+Test(escalc, rom_extreme_means_stay_finite)
+{
+    msum_record r = continuous(1e200, 1e199, 10, 1e-200, 1e-201, 10);
+    msum_effect e = ok(&r, MSUM_MEASURE_ROM, NULL);
+    assert_close(e.yi, 921.03403719761827, 1e-14, "yi");
+    assert_close(e.vi, 0.002, 1e-14, "vi");
+    r = continuous(10, 2, 5, 8, 2, 5); /* ln 1.25, 0.2^2/5 + 0.25^2/5 = 0.0205 */
+    e = ok(&r, MSUM_MEASURE_ROM, NULL);
+    cr_expect_eq(e.yi, log(10.0 / 8.0), "metafor's log(m1/m2) bit for bit");
+    assert_close(e.vi, 0.0205, 1e-15, "vi");
+}

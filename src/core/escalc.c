@@ -324,8 +324,17 @@ static int two_means(const msum_record *r, msum_measure measure, msum_effect *e)
         if (!(g2.mean > 0))
             return fail(e, MSUM_EDATA, g2.mean_field,
                         "the group 2 mean is %g; a ratio of means needs means > 0", g2.mean);
-        e->yi = log(g1.mean / g2.mean);
-        e->vi = s1 * s1 / (n1 * g1.mean * g1.mean) + s2 * s2 / (n2 * g2.mean * g2.mean);
+    {
+        /* metafor's forms, bit for bit, while they are representable; where the quotient
+         * m1/m2 or a product n m^2 over- or underflows (means such as 1e200 and 1e-200), the
+         * same values as a difference of logs and squared coefficients of variation */
+        double q = g1.mean / g2.mean;
+        e->yi = isnormal(q) && isfinite(q) ? log(q) : log(g1.mean) - log(g2.mean);
+        double d1 = n1 * g1.mean * g1.mean, d2 = n2 * g2.mean * g2.mean;
+        e->vi = isnormal(d1) && isnormal(d2) && isfinite(d1) && isfinite(d2)
+                    ? s1 * s1 / d1 + s2 * s2 / d2
+                    : (s1 / g1.mean) * (s1 / g1.mean) / n1 + (s2 / g2.mean) * (s2 / g2.mean) / n2;
+    }
         break;
     default:
         return fail(e, MSUM_EINVAL, -1, "%s rows give MD, SMD or ROM, not %s",
