@@ -956,10 +956,12 @@ int cmd_pool(int argc, char **argv)
     if (st != MSUM_OK) {
         char label[256];
         group_label(&by, gs.g[failed].key, label, sizeof label);
-        cli_error("pool", "%s: %s: %s%s", a.file, label, msum_strerror(st),
+        const char *why = res && res[failed].notes[0] ? res[failed].notes : NULL;
+        cli_error("pool", "%s: %s: %s%s%s%s", a.file, label, msum_strerror(st),
                   st == MSUM_ENOCONV ? " (the estimator did not converge; drop "
                                        "--no-fallback to fall back to PM and DL)"
-                                     : "");
+                                     : "",
+                  why ? ": " : "", why ? why : "");
         rc = EXIT_NUMERICAL;
         goto out;
     }

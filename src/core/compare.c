@@ -75,7 +75,9 @@ int msum_compare_groups_table(const msum_subgroup_result *r, const msum_compare_
         msum_tb_text(&b, "group", L->level);
         msum_tb_num(&b, "k", (double)L->k);
         if (L->status != MSUM_OK && L->status != MSUM_ENOCONV) {
-            msum_tb_text(&b, "note", msum_strerror((msum_status)L->status));
+            /* the fit's own reason when it has one (e.g. an overflowing estimate) */
+            msum_tb_text(&b, "note", *f->notes ? f->notes
+                                               : msum_strerror((msum_status)L->status));
             continue;
         }
         method = f->method;

@@ -768,6 +768,13 @@ int msum_pool_cached(const double *yi, const double *vi, size_t k, const msum_po
     for (size_t i = 0; i < k; i++) {
         if (!isfinite(yi[i]) || !isfinite(vi[i]) || vi[i] < 0) return MSUM_EDATA;
         if (vi[i] == 0) allvipos = 0;
+        /* a positive vi whose weight 1/vi is not a finite double (vi < ~5.6e-309) */
+        if (vi[i] > 0 && !isfinite(1 / vi[i])) {
+            snprintf(out->notes, sizeof out->notes,
+                     "vi = %.3g (study %zu of the group) is too small: its weight 1/vi is not a "
+                     "finite number", vi[i], i + 1);
+            return MSUM_EDATA;
+        }
     }
     msum_pool_result *r = out;
     fitdata d = {yi, vi, k, yi[0], {NAN, NAN}, {NAN, NAN}, cache};
@@ -856,6 +863,17 @@ int msum_pool_cached(const double *yi, const double *vi, size_t k, const msum_po
     }
     r->ci_lb = r->estimate - crit * r->se;
     r->ci_ub = r->estimate + crit * r->se;
+    /* Finite inputs can still overflow the weighted sums (|yi| near 1e308): an estimate that
+     * is not a number is an error, never a silent NA. */
+    if (!isfinite(r->estimate) || !isfinite(r->se) || !isfinite(r->ci_lb) ||
+        !isfinite(r->ci_ub)) {
+        double ymax = 0;
+        for (size_t i = 0; i < k; i++) ymax = fmax(ymax, fabs(yi[i]));
+        snprintf(r->notes, sizeof r->notes,
+                 "the pooled estimate is not a finite number (|yi| up to %.3g overflows the "
+                 "weighted sums; rescale the effects)", ymax);
+        return MSUM_EDOM;
+    }
 
     /* prediction interval (metafor predict(); none for EE/FE/CE) */
     r->pi_se = sqrt(r->se * r->se + r->tau2);
