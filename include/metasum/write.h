@@ -17,12 +17,11 @@
  *  - Text is UTF-8 on output whatever came in: invalid bytes become U+FFFD in every format;
  *    C0 control characters (other than TAB/LF/CR) and DEL become U+FFFD, except in JSON, which
  *    escapes them as \u00XX.
- *  - Formula guard (CSV, TSV, XLSX; OWASP "CSV injection"): a text cell or header that starts
- *    with = + - @ TAB or CR gets a leading apostrophe, so "=cmd|' /C calc'!A0" is written as
- *    "'=cmd|' /C calc'!A0" and no spreadsheet evaluates it.  Exception: a text that is a plain
- *    decimal number ("-0.5", "+1e-3") is left alone — a spreadsheet reads it as that number,
- *    which runs nothing, and an apostrophe would turn a value into text.  Numeric columns are
- *    never guarded.  opts.formula_guard = 0 turns the guard off (for machine consumers).
+ *  - Formula guard (CSV, TSV, XLSX; OWASP "CSV injection"): a text cell or header for which
+ *    msum_formula_risky() holds gets a leading apostrophe, so "=cmd|' /C calc'!A0" is written
+ *    as "'=cmd|' /C calc'!A0" and no spreadsheet evaluates it.  Numeric columns are never
+ *    guarded.  opts.formula_guard = 0 turns the guard off (for machine consumers).  Every
+ *    CSV/TSV/XLSX metasum writes (every command, the report) decides with that one function.
  *  - Markdown escapes \ ` * _ [ ] < > | ~ with a backslash and & as &amp;; a line break in a
  *    cell becomes <br>.  HTML escapes & < > " ' everywhere (text and attributes).
  */
@@ -53,6 +52,14 @@ typedef struct {
  * Integer columns (MSUM_COL_INT) are always printed with digits 0.
  * Returns the length written (buf always NUL-terminated when size > 0). */
 int msum_fmt_num(double v, int digits, char *buf, size_t size);
+
+/* The spreadsheet formula guard: 1 when a spreadsheet could read text s (len bytes, UTF-8) as
+ * a formula, so a writer must put an apostrophe before it.  That is when s starts with TAB or
+ * CR, or when its first character after leading whitespace (space, TAB, LF, VT, FF, CR,
+ * U+00A0, U+3000) is = + - @ or a full-width form of one (U+FF1D, U+FF0B, U+FF0D, U+FF20),
+ * unless the rest is a plain decimal number ("-0.5", " +1e-3"): a spreadsheet reads that as
+ * the number, which runs nothing, and an apostrophe would turn a value into text. */
+int msum_formula_risky(const char *s, size_t len);
 
 /* Format name <-> enum ("csv", "tsv", "md", "json", "html", "xlsx"; "markdown" also parses).
  * msum_format_parse returns 1 on success, 0 for an unknown name. */
