@@ -150,7 +150,8 @@ int msum_write_xlsx(const char *path, const msum_table *const *ts, size_t n,
                     const msum_write_opts *o);
 
 /* Write n tables to path in format f, atomically (msum_atomic_*); path "-" is stdout.
- * XLSX goes to msum_write_xlsx (not to stdout: MSUM_EINVAL). */
+ * XLSX goes to msum_write_xlsx (not to stdout: MSUM_EINVAL).  On MSUM_EIO errno holds the
+ * cause when the system reported one. */
 int msum_write_file(const char *path, const msum_table *const *ts, size_t n, msum_format f,
                     const msum_write_opts *o);
 
@@ -175,7 +176,11 @@ size_t msum_file_stem(const char *name, char *buf, size_t size);
  * Special targets: "-" is stdout (commit flushes and checks it; it is not closed); an existing
  * path that is not a regular file (/dev/null, /dev/full, a FIFO) is written directly, since it
  * cannot be replaced — commit flushes and closes it and reports errors (ENOSPC on /dev/full is
- * MSUM_EIO). */
+ * MSUM_EIO).  Such a target is opened without waiting: a FIFO (or a link to one) that no
+ * process reads is an error (ENXIO), not a hang.  The temporary file is created with O_EXCL and
+ * O_NOFOLLOW, and rename replaces a symbolic link at path instead of following it.
+ * On MSUM_EIO from open or commit, errno holds the cause (ENOSPC, EACCES, ENOENT, ...), for
+ * messages that say "path: reason". */
 typedef struct msum_atomic msum_atomic;
 
 /* Returns MSUM_OK, MSUM_EINVAL (NULL/empty path), MSUM_ENOMEM or MSUM_EIO (cannot create). */
@@ -185,7 +190,39 @@ FILE *msum_atomic_fp(msum_atomic *a);
 const char *msum_atomic_tmpname(const msum_atomic *a);
 /* Returns MSUM_OK or MSUM_EIO (write, flush, sync, close or rename failed; nothing left). */
 int msum_atomic_commit(msum_atomic *a);
-/* Discard everything written; accepts NULL. */
+/* Discard everything written; accepts NULL; errno is left as it was. */
 void msum_atomic_abort(msum_atomic *a);
+
+/* ---- Whole folders: build beside, swap in ----
+ *
+ * A folder of outputs is built under a fresh name beside its target and then put in place with
+ * msum_dir_replace, so readers see the previous folder or the complete new one.  On MSUM_EIO
+ * errno holds the cause.
+ *
+ * msum_tree_remove: remove path and, when it is a folder, everything in it.  Symbolic links are
+ * removed, never followed (sub-folders are opened with openat + O_NOFOLLOW).  A missing path is
+ * MSUM_OK.  Returns MSUM_OK, MSUM_EINVAL or MSUM_EIO (what could be removed is removed).
+ *
+ * msum_dir_replace: put folder newdir in place of target.  When target exists (it must be a
+ * folder, else ENOTDIR) it is renamed aside to "TARGET.old-PID", newdir is renamed to target and
+ * the old folder removed; when the second rename fails the old folder is renamed back, so target
+ * is either the previous folder or newdir, never a mix.  Both must be on one file system.
+ * Returns MSUM_OK, MSUM_EINVAL, MSUM_ENOMEM or MSUM_EIO. */
+int msum_tree_remove(const char *path);
+int msum_dir_replace(const char *newdir, const char *target);
+
+/* ---- Lock files ----
+ *
+ * msum_lock_take: take an exclusive lock on the file at path (created when missing, mode 0666
+ * minus umask, never through a symbolic link) with fcntl(F_SETLK), and write the process id
+ * into it.  The lock ends with the process, so a lock file left by a killed process is taken
+ * over.  Returns MSUM_OK and *out; MSUM_EIO with errno EAGAIN when another process holds it
+ * (its pid in *holder when known, else 0), or with the cause of an open failure (a path that is
+ * not a regular file: EEXIST; a symbolic link: ELOOP); MSUM_EINVAL; MSUM_ENOMEM.  holder may be
+ * NULL.  fcntl locks belong to the process: a second take in the same process succeeds.
+ * msum_lock_release: remove the file and let go of the lock; accepts NULL. */
+typedef struct msum_lock msum_lock;
+int msum_lock_take(const char *path, msum_lock **out, long *holder);
+void msum_lock_release(msum_lock *l);
 
 #endif
