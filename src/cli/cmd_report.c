@@ -786,8 +786,8 @@ int cmd_report(int argc, char **argv)
         if (st != MSUM_OK && !stop_signal)
             fprintf(stderr, "metasum report: analysis '%s' (%s line %ld) failed: %s\n", s->id,
                     mpath, s->line, msum_strerror((msum_status)st));
-        else if (st == MSUM_OK && !stop_signal)
-            st = write_analysis(&L, s, want, &o, &wo); /* says what failed */
+        else if (st == MSUM_OK && !stop_signal && nfailed == 0) /* else it is discarded */
+            st = write_analysis(&L, s, want, &o, &wo);              /* says what failed */
         if (st == MSUM_EIO || st == MSUM_ENOMEM) any_io = 1;
         else if (st != MSUM_OK) nfailed++;
         analysis_output_free(&o);
