@@ -67,8 +67,9 @@ void usage_report(FILE *fp)
         "    -h, --help         this text\n"
         "\n"
         "Exit: 0 the report was written; 1 an analysis failed on its data or spec (every\n"
-        "analysis still runs, so all problems are listed; DIR is unchanged); 2 usage; 3 I/O\n"
-        "(including DIR locked by another report; DIR is unchanged).\n"
+        "analysis still runs, so all problems are listed; DIR is unchanged); 2 usage; 3 I/O:\n"
+        "a dataset could not be read, a file could not be written, DIR is locked by another\n"
+        "report (DIR is unchanged).\n"
         "\n"
         "Examples:\n"
         "    metasum report datasets/analyses.csv -o reports\n"
@@ -772,7 +773,7 @@ int cmd_report(int argc, char **argv)
     outloc L = {od.newdir, outdir};
     int tty = !quiet && isatty(STDERR_FILENO);
     size_t nfailed = 0;
-    int any_io = 0;
+    int any_io = 0, read_io = 0; /* a write failed (stop at once); a dataset could not be read */
     for (size_t i = 0; !any_io && !stop_signal && i < m.n; i++) {
         const analysis_spec *s = &m.v[i];
         if (tty) fprintf(stderr, "[%zu/%zu] %s\n", i + 1, m.n, s->id);
@@ -783,13 +784,15 @@ int cmd_report(int argc, char **argv)
              : !parse_formats(s, mpath, want, ad) ? MSUM_EDATA
              : analysis_run(s, basedir, &o, ad);
         if (ad && msum_diags_count(ad)) cli_print_diags(stderr, ad);
-        if (st != MSUM_OK && !stop_signal)
-            fprintf(stderr, "metasum report: analysis '%s' (%s line %ld) failed: %s\n", s->id,
-                    mpath, s->line, msum_strerror((msum_status)st));
-        else if (st == MSUM_OK && !stop_signal && nfailed == 0) /* else it is discarded */
-            st = write_analysis(&L, s, want, &o, &wo);              /* says what failed */
-        if (st == MSUM_EIO || st == MSUM_ENOMEM) any_io = 1;
-        else if (st != MSUM_OK) nfailed++;
+        if (st != MSUM_OK) { /* its data, its spec, or its dataset could not be read */
+            if (!stop_signal)
+                fprintf(stderr, "metasum report: analysis '%s' (%s line %ld) failed: %s\n",
+                        s->id, mpath, s->line, msum_strerror((msum_status)st));
+            nfailed++;
+            if (st == MSUM_EIO || st == MSUM_ENOMEM) read_io = 1;
+        } else if (!stop_signal && nfailed == 0) { /* after a failure it would be discarded */
+            if (write_analysis(&L, s, want, &o, &wo) != MSUM_OK) any_io = 1; /* says why */
+        }
         analysis_output_free(&o);
         msum_diags_free(ad);
     }
@@ -823,5 +826,5 @@ int cmd_report(int argc, char **argv)
         signal(sig, SIG_DFL);
         raise(sig); /* die of the signal, as the caller expects */
     }
-    return done ? EXIT_OK : any_io ? EXIT_IO : EXIT_DATA;
+    return done ? EXIT_OK : any_io || read_io ? EXIT_IO : EXIT_DATA;
 }

@@ -63,3 +63,6 @@
 3 writes_pool_dev_full.txt       $METASUM pool tests/cli/data/writes/formulas.csv -o /dev/full
 3 writes_pool_missing_dir.txt    $METASUM pool tests/cli/data/writes/formulas.csv -o $OUT/nope/x.csv
 3 writes_pool_fifo_link.txt      mkfifo $OUT/fifo && ln -s fifo $OUT/out.csv && timeout 10 $METASUM pool tests/cli/data/writes/formulas.csv -o $OUT/out.csv
+# a dataset that cannot be read fails its analysis (exit 3), and the later analyses still run, so
+# every problem is listed in one run
+3 writes_report_missing_dataset.txt mkdir $OUT/m && cp tests/cli/data/writes/formulas.csv $OUT/m/f.csv && printf 'id,dataset,kind\ngone,missing.csv,table\nbroken,f.csv,regress\nok,f.csv,table\n' >$OUT/m/m.csv && $METASUM report -q $OUT/m/m.csv -o $OUT/r; rc=$?; ls -a $OUT; exit $rc
