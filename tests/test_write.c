@@ -596,3 +596,72 @@ Test(write_csv, round_trips_through_the_reader)
     free(buf);
     msum_table_free(t);
 }
+
+/* ---- the one formula guard (msum_formula_risky) ---- */
+
+static void risky_is(const char *s, int want)
+{
+    cr_expect_eq(msum_formula_risky(s, strlen(s)), want, "msum_formula_risky(\"%s\")", s);
+}
+
+/* OWASP "CSV injection": a cell a spreadsheet may evaluate starts with = + - @, TAB or CR;
+ * LibreOffice and Excel also evaluate a formula after leading spaces, and Excel's IME input
+ * turns the full-width forms (U+FF1D = U+FF0B + U+FF0D - U+FF20 @) into formulas. */
+Test(guard, formula_like_cells)
+{
+    risky_is("=HYPERLINK(\"http://x\",\"y\")", 1);
+    risky_is("+cmd|' /C calc'!A0", 1);
+    risky_is("-2+3", 1);
+    risky_is("@SUM(A1:A9)", 1);
+    risky_is("\xef\xbc\x9d" "1+1", 1);   /* ＝1+1 */
+    risky_is("\xef\xbc\x8b" "1", 1);     /* ＋1 */
+    risky_is("\xef\xbc\x8d" "1", 1);     /* －1 */
+    risky_is("\xef\xbc\xa0" "SUM", 1);   /* ＠SUM */
+    risky_is("\tabc", 1);                 /* a leading TAB or CR on its own */
+    risky_is("\rabc", 1);
+    risky_is("\t-0.5", 1);
+    risky_is("  =1+2", 1);                /* after leading whitespace */
+    risky_is("\n@x", 1);
+    risky_is("\xc2\xa0=1", 1);            /* U+00A0 */
+    risky_is("\xe3\x80\x80\xef\xbc\x9d" "1", 1); /* U+3000 then ＝ */
+    risky_is("-", 1);
+    risky_is("-Inf", 1);
+    /* left alone: plain numbers (a spreadsheet reads the number), ordinary text */
+    risky_is("-0.5", 0);
+    risky_is("+1e-3", 0);
+    risky_is(" -2", 0);
+    risky_is("-.5", 0);
+    risky_is("Aronson 1948", 0);
+    risky_is("a=b", 0);
+    risky_is("", 0);
+    risky_is("   ", 0);
+    risky_is("\xef\xbc\xa1", 0);          /* Ａ (U+FF21): not a formula lead */
+    risky_is("\xef\xbc", 0);              /* truncated UTF-8 */
+    cr_expect_eq(msum_formula_risky("=1", 0), 0, "len 0");
+    cr_expect_eq(msum_formula_risky("ab=1", 2), 0, "only len bytes are read");
+    cr_expect_eq(msum_formula_risky("-1x", 2), 0, "'-1' is a number within len");
+    cr_expect_eq(msum_formula_risky(NULL, 3), 0);
+}
+
+/* The CSV and TSV writers apply it: full-width and whitespace-led cells get the apostrophe. */
+Test(guard, csv_tsv_writers)
+{
+    msum_table *t = msum_table_new("t", NULL);
+    msum_table_add_col(t, "name", MSUM_COL_TEXT, NULL);
+    msum_table_add_row(t);
+    msum_table_add_row(t);
+    msum_table_set_text(t, 0, 0, "\xef\xbc\x9d" "1+1");
+    msum_table_set_text(t, 1, 0, " @SUM(1)");
+    msum_write_opts o = MSUM_WRITE_OPTS_DEFAULT;
+    o.meta = 0;
+    for (int tsv = 0; tsv < 2; tsv++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *fp = open_memstream(&buf, &len);
+        cr_assert_eq(tsv ? msum_write_tsv(t, fp, &o) : msum_write_csv(t, fp, &o), MSUM_OK);
+        fclose(fp);
+        cr_expect_str_eq(buf, "name\n'\xef\xbc\x9d" "1+1\n' @SUM(1)\n", "tsv=%d", tsv);
+        free(buf);
+    }
+    msum_table_free(t);
+}

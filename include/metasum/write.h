@@ -17,12 +17,11 @@
  *  - Text is UTF-8 on output whatever came in: invalid bytes become U+FFFD in every format;
  *    C0 control characters (other than TAB/LF/CR) and DEL become U+FFFD, except in JSON, which
  *    escapes them as \u00XX.
- *  - Formula guard (CSV, TSV, XLSX; OWASP "CSV injection"): a text cell or header that starts
- *    with = + - @ TAB or CR gets a leading apostrophe, so "=cmd|' /C calc'!A0" is written as
- *    "'=cmd|' /C calc'!A0" and no spreadsheet evaluates it.  Exception: a text that is a plain
- *    decimal number ("-0.5", "+1e-3") is left alone — a spreadsheet reads it as that number,
- *    which runs nothing, and an apostrophe would turn a value into text.  Numeric columns are
- *    never guarded.  opts.formula_guard = 0 turns the guard off (for machine consumers).
+ *  - Formula guard (CSV, TSV, XLSX; OWASP "CSV injection"): a text cell or header for which
+ *    msum_formula_risky() holds gets a leading apostrophe, so "=cmd|' /C calc'!A0" is written
+ *    as "'=cmd|' /C calc'!A0" and no spreadsheet evaluates it.  Numeric columns are never
+ *    guarded.  opts.formula_guard = 0 turns the guard off (for machine consumers).  Every
+ *    CSV/TSV/XLSX metasum writes (every command, the report) decides with that one function.
  *  - Markdown escapes \ ` * _ [ ] < > | ~ with a backslash and & as &amp;; a line break in a
  *    cell becomes <br>.  HTML escapes & < > " ' everywhere (text and attributes).
  */
@@ -53,6 +52,14 @@ typedef struct {
  * Integer columns (MSUM_COL_INT) are always printed with digits 0.
  * Returns the length written (buf always NUL-terminated when size > 0). */
 int msum_fmt_num(double v, int digits, char *buf, size_t size);
+
+/* The spreadsheet formula guard: 1 when a spreadsheet could read text s (len bytes, UTF-8) as
+ * a formula, so a writer must put an apostrophe before it.  That is when s starts with TAB or
+ * CR, or when its first character after leading whitespace (space, TAB, LF, VT, FF, CR,
+ * U+00A0, U+3000) is = + - @ or a full-width form of one (U+FF1D, U+FF0B, U+FF0D, U+FF20),
+ * unless the rest is a plain decimal number ("-0.5", " +1e-3"): a spreadsheet reads that as
+ * the number, which runs nothing, and an apostrophe would turn a value into text. */
+int msum_formula_risky(const char *s, size_t len);
 
 /* Format name <-> enum ("csv", "tsv", "md", "json", "html", "xlsx"; "markdown" also parses).
  * msum_format_parse returns 1 on success, 0 for an unknown name. */
@@ -143,7 +150,8 @@ int msum_write_xlsx(const char *path, const msum_table *const *ts, size_t n,
                     const msum_write_opts *o);
 
 /* Write n tables to path in format f, atomically (msum_atomic_*); path "-" is stdout.
- * XLSX goes to msum_write_xlsx (not to stdout: MSUM_EINVAL). */
+ * XLSX goes to msum_write_xlsx (not to stdout: MSUM_EINVAL).  On MSUM_EIO errno holds the
+ * cause when the system reported one. */
 int msum_write_file(const char *path, const msum_table *const *ts, size_t n, msum_format f,
                     const msum_write_opts *o);
 
@@ -168,7 +176,11 @@ size_t msum_file_stem(const char *name, char *buf, size_t size);
  * Special targets: "-" is stdout (commit flushes and checks it; it is not closed); an existing
  * path that is not a regular file (/dev/null, /dev/full, a FIFO) is written directly, since it
  * cannot be replaced — commit flushes and closes it and reports errors (ENOSPC on /dev/full is
- * MSUM_EIO). */
+ * MSUM_EIO).  Such a target is opened without waiting: a FIFO (or a link to one) that no
+ * process reads is an error (ENXIO), not a hang.  The temporary file is created with O_EXCL and
+ * O_NOFOLLOW, and rename replaces a symbolic link at path instead of following it.
+ * On MSUM_EIO from open or commit, errno holds the cause (ENOSPC, EACCES, ENOENT, ...), for
+ * messages that say "path: reason". */
 typedef struct msum_atomic msum_atomic;
 
 /* Returns MSUM_OK, MSUM_EINVAL (NULL/empty path), MSUM_ENOMEM or MSUM_EIO (cannot create). */
@@ -178,7 +190,39 @@ FILE *msum_atomic_fp(msum_atomic *a);
 const char *msum_atomic_tmpname(const msum_atomic *a);
 /* Returns MSUM_OK or MSUM_EIO (write, flush, sync, close or rename failed; nothing left). */
 int msum_atomic_commit(msum_atomic *a);
-/* Discard everything written; accepts NULL. */
+/* Discard everything written; accepts NULL; errno is left as it was. */
 void msum_atomic_abort(msum_atomic *a);
+
+/* ---- Whole folders: build beside, swap in ----
+ *
+ * A folder of outputs is built under a fresh name beside its target and then put in place with
+ * msum_dir_replace, so readers see the previous folder or the complete new one.  On MSUM_EIO
+ * errno holds the cause.
+ *
+ * msum_tree_remove: remove path and, when it is a folder, everything in it.  Symbolic links are
+ * removed, never followed (sub-folders are opened with openat + O_NOFOLLOW).  A missing path is
+ * MSUM_OK.  Returns MSUM_OK, MSUM_EINVAL or MSUM_EIO (what could be removed is removed).
+ *
+ * msum_dir_replace: put folder newdir in place of target.  When target exists (it must be a
+ * folder, else ENOTDIR) it is renamed aside to "TARGET.old-PID", newdir is renamed to target and
+ * the old folder removed; when the second rename fails the old folder is renamed back, so target
+ * is either the previous folder or newdir, never a mix.  Both must be on one file system.
+ * Returns MSUM_OK, MSUM_EINVAL, MSUM_ENOMEM or MSUM_EIO. */
+int msum_tree_remove(const char *path);
+int msum_dir_replace(const char *newdir, const char *target);
+
+/* ---- Lock files ----
+ *
+ * msum_lock_take: take an exclusive lock on the file at path (created when missing, mode 0666
+ * minus umask, never through a symbolic link) with fcntl(F_SETLK), and write the process id
+ * into it.  The lock ends with the process, so a lock file left by a killed process is taken
+ * over.  Returns MSUM_OK and *out; MSUM_EIO with errno EAGAIN when another process holds it
+ * (its pid in *holder when known, else 0), or with the cause of an open failure (a path that is
+ * not a regular file: EEXIST; a symbolic link: ELOOP); MSUM_EINVAL; MSUM_ENOMEM.  holder may be
+ * NULL.  fcntl locks belong to the process: a second take in the same process succeeds.
+ * msum_lock_release: remove the file and let go of the lock; accepts NULL. */
+typedef struct msum_lock msum_lock;
+int msum_lock_take(const char *path, msum_lock **out, long *holder);
+void msum_lock_release(msum_lock *l);
 
 #endif

@@ -1,4 +1,5 @@
 /* Running one manifest analysis: resolve its dataset, dispatch on its kind; shared helpers. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +176,8 @@ int analysis_table(const analysis_spec *spec, const char *path, analysis_output 
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        msum_diags_add(diags, MSUM_DIAG_ERROR, path, 0, 0, NULL, "cannot open the file");
+        msum_diags_add(diags, MSUM_DIAG_ERROR, path, 0, 0, NULL, "cannot open: %s",
+                       strerror(errno));
         return MSUM_EIO;
     }
     char *buf = NULL;

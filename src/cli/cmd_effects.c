@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "metasum/dataset.h"
 #include "metasum/reader.h"
+#include "metasum/write.h"
 
 static const char *const CMD = "effects";
 
@@ -79,6 +80,7 @@ typedef struct {
     msum_escalc_opts eo;
     int digits;
     char sep;
+    int guard; /* formula guard on text cells (off when the table is parsed back: report) */
 } effects_opts;
 
 static int parse_num(const char *s, double *out)
@@ -190,13 +192,16 @@ static int buf_reserve(buf *b, size_t n)
 }
 
 /* Text cell: CSV quoting (RFC 4180) or, for TSV, tabs and line breaks turned into spaces (as
- * the table writers do).  Caller reserved 2 * len + 3 bytes. */
-static void put_text(buf *b, const char *s, size_t len, char sep)
+ * the table writers do); with guard, an apostrophe before a text a spreadsheet would read as a
+ * formula (msum_formula_risky, the guard of every writer).  Caller reserved 2 * len + 3 bytes. */
+static void put_text(buf *b, const char *s, size_t len, char sep, int guard)
 {
     char *o = b->p + b->len;
+    int risky = guard && msum_formula_risky(s, len);
     if (sep == ',') {
         static const unsigned char special[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
         unsigned quote = 0;
+        if (risky) *o++ = '\'';
         for (size_t i = 0; i < len; i++) { /* copied as it is checked (cells are short) */
             o[i] = s[i];
             quote |= special[(unsigned char)s[i]];
@@ -204,7 +209,9 @@ static void put_text(buf *b, const char *s, size_t len, char sep)
         if (!quote) {
             o += len;
         } else { /* rewritten quoted; the buffer has room for 2 len + 3 */
+            o = b->p + b->len;
             *o++ = '"';
+            if (risky) *o++ = '\'';
             for (size_t i = 0; i < len; i++) {
                 if (s[i] == '"') *o++ = '"';
                 *o++ = s[i];
@@ -212,6 +219,7 @@ static void put_text(buf *b, const char *s, size_t len, char sep)
             *o++ = '"';
         }
     } else {
+        if (risky) *o++ = '\'';
         for (size_t i = 0; i < len; i++)
             *o++ = (s[i] == '\t' || s[i] == '\r' || s[i] == '\n') ? ' ' : s[i];
     }
@@ -392,16 +400,17 @@ static int write_header(writer *w, const layout *L)
 {
     char sep = L->o->sep;
     if (!w_room(w, 8)) return 0;
-    if (L->idcol < 0) put_text(&w->b, "line", 4, sep);
+    if (L->idcol < 0) put_text(&w->b, "line", 4, sep, 0);
     for (size_t k = 0; k < L->npass; k++) {
         const char *nm = L->hdr->cell[L->order[k]];
         if (!w_room(w, 2 * strlen(nm) + 8)) return 0;
         if (k > 0 || L->idcol < 0) w->b.p[w->b.len++] = sep;
-        if (L->order[k] != L->idcol && is_output_name(nm, L->idcol >= 0)) {
+        int renamed = L->order[k] != L->idcol && is_output_name(nm, L->idcol >= 0);
+        if (renamed) {
             memcpy(w->b.p + w->b.len, "in_", 3);
             w->b.len += 3;
         }
-        put_text(&w->b, nm, strlen(nm), sep);
+        put_text(&w->b, nm, strlen(nm), sep, L->o->guard && !renamed);
     }
     if (!w_room(w, 256)) return 0;
     for (int i = 0; i < NCOMPUTED; i++)
@@ -426,7 +435,7 @@ static int write_row(writer *w, const layout *L, const msum_row *row, const msum
     for (size_t k = 0; k < L->npass; k++) {
         if (k > 0 || L->idcol < 0) b->p[b->len++] = sep;
         size_t c = (size_t)L->order[k];
-        if (c < row->n) put_text(b, row->cell[c], row->len[c], sep);
+        if (c < row->n) put_text(b, row->cell[c], row->len[c], sep, o->guard);
     }
     put_word(b, sep, e->measure ? msum_measure_name(e->measure) : "NA");
     put_word(b, sep, e->scale ? msum_scale_name(e->scale) : "NA");
@@ -443,7 +452,8 @@ static int write_row(writer *w, const layout *L, const msum_row *row, const msum
             put_num(b, sep, on ? msum_measure_transf(e->measure, v[j]) : NAN, o->digits);
     }
     b->p[b->len++] = sep;
-    put_text(b, conv, (size_t)nconv < sizeof conv ? (size_t)nconv : sizeof conv - 1, sep);
+    put_text(b, conv, (size_t)nconv < sizeof conv ? (size_t)nconv : sizeof conv - 1, sep,
+             o->guard);
     b->p[b->len++] = '\n';
     return 1;
 }
@@ -578,7 +588,7 @@ static int stdout_truncatable(off_t *start)
 int cmd_effects(int argc, char **argv)
 {
     effects_opts o = {NULL, NULL, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_ESCALC_OPTS_DEFAULT, 7,
-                      ','};
+                      ',', 1};
     if (!parse_args(argc, argv, &o)) return EXIT_USAGE;
     if (msum_escalc_prepare(&o.eo) != MSUM_OK) { /* parse_args checked each value */
         cli_error(CMD, "invalid --add, --level or --ci-level");
@@ -662,7 +672,7 @@ int analysis_effects(const analysis_spec *spec, const char *path, analysis_outpu
                      msum_diags *diags)
 {
     effects_opts o = {path, spec->filter, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
-                      MSUM_ESCALC_OPTS_DEFAULT, 0, ','};
+                      MSUM_ESCALC_OPTS_DEFAULT, 0, ',', 0};
     if (*spec->measure && !parse_measure(spec->measure, &o)) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "measure",
                        "found '%s', expected MD, SMD, ROM, RR, OR or RD", spec->measure);

@@ -974,9 +974,12 @@ int cmd_pool(int argc, char **argv)
     }
     set_meta(t, &a);
     const msum_table *ts[] = {t};
+    errno = 0;
     if (msum_write_file(a.output, ts, 1, a.format, &a.wo) != MSUM_OK) {
-        cli_error("pool", "cannot write %s", strcmp(a.output, "-") == 0 ? "standard output"
-                                                                       : a.output);
+        int e = errno;
+        if (strcmp(a.output, "-") == 0) cli_error("pool", "cannot write standard output");
+        else cli_error("pool", "cannot write '%s': %s", a.output,
+                       e ? strerror(e) : "write failed");
         rc = EXIT_IO;
     }
 out:

@@ -1,9 +1,16 @@
 /* metasum report: run every analysis of a manifest and write one folder per analysis (tables in
  * every requested format, SVG plots, an HTML page) plus an index.html linking them all.
- * Every file is written atomically; a failed analysis is reported and the others still run. */
+ * All or nothing: the report is built in a fresh folder beside the output and swapped in only
+ * when every analysis succeeded, under a lock file, so a failure, a kill or a second run never
+ * leaves a mix of old and new files.  Datasets must lie inside the manifest's folder. */
+#define _XOPEN_SOURCE 700 /* realpath (XSI) */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,9 +28,12 @@ void usage_report(FILE *fp)
         "\n"
         "The manifest is a CSV with one row per analysis; columns (only id, dataset and kind\n"
         "are required):\n"
-        "    id        folder name for the analysis ([A-Za-z0-9._-], unique)\n"
+        "    id        folder name for the analysis: 1 to 64 characters from A-Z a-z 0-9\n"
+        "              . _ -, not starting with '-' or '.', unique (ignoring case)\n"
         "    title     heading of its page\n"
-        "    dataset   effect CSV, relative to the manifest's folder\n"
+        "    dataset   effect CSV, relative to the manifest's folder and inside it (no\n"
+        "              absolute path, no '..' or symbolic link leading out; see\n"
+        "              --allow-outside)\n"
         "    filter    keep rows where col=value (several: col=a;col2=b)\n"
         "    kind      effects | pool | compare | summarize | table (the CSV itself)\n"
         "    measure   effect measure (MD, SMD, ROM, RR, OR, RD, ZCOR) where the data need one\n"
@@ -36,18 +46,30 @@ void usage_report(FILE *fp)
         "    plots     ';'-separated from forest funnel evidence_map [what the kind supports]\n"
         "\n"
         "Writes DIR/ID/TABLE.FORMAT for each table, DIR/ID/ID.xlsx (one sheet per table),\n"
-        "DIR/ID/PLOT.svg, DIR/ID/index.html, and DIR/index.html.  Files are written to a\n"
-        "temporary name and renamed, so a failure never leaves a truncated file.  Outputs hold\n"
-        "no timestamps: the same inputs give the same bytes.\n"
+        "DIR/ID/PLOT.svg, DIR/ID/index.html, and DIR/index.html.  Outputs hold no\n"
+        "timestamps: the same inputs give the same bytes.\n"
+        "\n"
+        "All or nothing: the report is built in a new folder DIR.new-PID beside DIR and put in\n"
+        "place of DIR only when every analysis succeeded; otherwise (a failed analysis, a full\n"
+        "disk, SIGINT or SIGTERM) the new folder is removed and DIR is left as it was.  DIR is\n"
+        "replaced as a whole, so it must be missing, empty or an earlier report.  While it\n"
+        "runs, report holds the lock file DIR.lock: a second report into DIR stops at once,\n"
+        "naming the process that holds it (a lock left by a process that no longer runs is\n"
+        "taken over).  Symbolic links inside DIR are never followed.\n"
         "\n"
         "Options:\n"
         "    -o, --output DIR   output folder (created if missing) [required]\n"
         "    -d, --digits N     significant digits in tables, 0 = shortest exact [7]\n"
+        "    --allow-outside    let datasets lie outside the manifest's folder (absolute\n"
+        "                       paths, '..', symbolic links); off by default so a shared\n"
+        "                       report cannot publish other files of the machine\n"
         "    -q, --quiet        no progress lines on a terminal\n"
         "    -h, --help         this text\n"
         "\n"
-        "Exit: 0 all analyses written; 1 an analysis failed on its data or spec (the others are\n"
-        "still written); 2 usage; 3 I/O.\n"
+        "Exit: 0 the report was written; 1 an analysis failed on its data or spec (every\n"
+        "analysis still runs, so all problems are listed; DIR is unchanged); 2 usage; 3 I/O:\n"
+        "a dataset could not be read, a file could not be written, DIR is locked by another\n"
+        "report (DIR is unchanged).\n"
         "\n"
         "Examples:\n"
         "    metasum report datasets/analyses.csv -o reports\n"
@@ -128,21 +150,78 @@ static void manifest_free(manifest *m)
     free(m->v);
 }
 
-static int safe_id(const char *s)
+/* Ids become folder names: the rule an id breaks, or NULL.  At most 64 characters; no leading
+ * '-' (read as an option by tools given the name) or '.' (hidden, "." and ".."). */
+#define ID_RULE "a folder name of 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with " \
+                "'-' or '.'"
+
+static const char *id_problem(const char *s, char *why, size_t n)
 {
-    if (!*s || *s == '.') return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              *s == '.' || *s == '_' || *s == '-'))
-            return 0;
-    return 1;
+    size_t len = strlen(s);
+    if (len == 0) return "empty";
+    if (len > 64) {
+        snprintf(why, n, "%zu characters", len);
+        return why;
+    }
+    if (*s == '-' || *s == '.') {
+        snprintf(why, n, "starts with '%c'", *s);
+        return why;
+    }
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-')) {
+            if (c > 0x20 && c < 0x7F) snprintf(why, n, "holds '%c'", c);
+            else snprintf(why, n, "holds the byte 0x%02X", c);
+            return why;
+        }
+    }
+    return NULL;
+}
+
+/* The dataset must lie inside the manifest's folder: a report is shared, and must not publish
+ * other files of the machine that built it.  The problem, or NULL (also for a missing file,
+ * which the analysis reports).  Checked by name ('..' that climbs out) and, for a file that
+ * exists, after resolving symbolic links (realpath prefix). */
+static const char *dataset_problem(const char *basedir, const char *ds)
+{
+    if (!*ds) return NULL;
+    if (ds[0] == '/') return "an absolute path";
+    long depth = 0;
+    for (const char *p = ds; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (--depth < 0) return "'..' leads out";
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            depth++;
+        }
+        p += n;
+        if (*p) p++;
+    }
+    size_t plen = strlen(basedir) + strlen(ds) + 2;
+    char *joined = malloc(plen);
+    if (!joined) return NULL;
+    snprintf(joined, plen, "%s/%s", basedir, ds);
+    char *rb = realpath(basedir, NULL), *rd = realpath(joined, NULL);
+    const char *why = NULL;
+    if (rb && rd) {
+        size_t lb = strlen(rb);
+        int inside = strcmp(rb, "/") == 0 ||
+                     (strncmp(rd, rb, lb) == 0 && rd[lb] == '/');
+        if (!inside) why = "a symbolic link leads out";
+    }
+    free(rb);
+    free(rd);
+    free(joined);
+    return why;
 }
 
 static const char *const spec_cols[] = {"id", "title", "dataset", "filter", "kind", "measure",
                                         "method", "test", "by", "mods", "formats", "plots"};
 enum { NSPEC = sizeof spec_cols / sizeof spec_cols[0] };
 
-static int read_manifest(const char *path, manifest *m, msum_diags *d)
+static int read_manifest(const char *path, const char *basedir, int allow_outside, manifest *m,
+                         msum_diags *d)
 {
     msum_reader *r = NULL;
     int st = msum_reader_open(path, NULL, d, &r);
@@ -185,14 +264,24 @@ static int read_manifest(const char *path, manifest *m, msum_diags *d)
         }
         analysis_spec s = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10],
                            f[11], name, row.row_line};
-        if (!safe_id(s.id))
-            msum_diags_add(d, MSUM_DIAG_ERROR, name, row.row_line, row.col[idx[0]], "id",
-                           "found '%s', expected a folder name of letters, digits, '.', '_' "
-                           "or '-' (not starting with '.')", s.id);
-        for (size_t i = 0; i < m->n; i++)
-            if (strcmp(m->v[i].id, s.id) == 0)
-                msum_diags_add(d, MSUM_DIAG_ERROR, name, row.row_line, row.col[idx[0]], "id",
-                               "duplicate id '%s' (first on line %ld)", s.id, m->v[i].line);
+        long idcol = (size_t)idx[0] < row.n ? row.col[idx[0]] : 0;
+        long dscol = (size_t)idx[2] < row.n ? row.col[idx[2]] : 0;
+        char why[64];
+        const char *bad = id_problem(s.id, why, sizeof why);
+        if (bad)
+            msum_diags_add(d, MSUM_DIAG_ERROR, name, row.row_line, idcol, "id",
+                           "found '%.40s%s' (%s), expected %s", s.id,
+                           strlen(s.id) > 40 ? "..." : "", bad, ID_RULE);
+        for (size_t i = 0; !bad && i < m->n; i++)
+            if (strcasecmp(m->v[i].id, s.id) == 0) /* one folder on case-blind file systems */
+                msum_diags_add(d, MSUM_DIAG_ERROR, name, row.row_line, idcol, "id",
+                               "duplicate id '%s' (first on line %ld as '%s'; ids are compared "
+                               "ignoring case)", s.id, m->v[i].line, m->v[i].id);
+        const char *out = allow_outside ? NULL : dataset_problem(basedir, s.dataset);
+        if (out)
+            msum_diags_add(d, MSUM_DIAG_ERROR, name, row.row_line, dscol, "dataset",
+                           "found '%s' (%s), expected a file inside the manifest's folder "
+                           "(--allow-outside permits others)", s.dataset, out);
         m->v[m->n++] = s;
     }
     msum_reader_free(r);
@@ -201,12 +290,6 @@ static int read_manifest(const char *path, manifest *m, msum_diags *d)
 }
 
 /* ---- output ---- */
-
-static int make_dir(const char *path)
-{
-    if (mkdir(path, 0777) == 0 || errno == EEXIST) return MSUM_OK;
-    return MSUM_EIO;
-}
 
 /* "csv;md" -> formats; unknown names are spec errors. */
 static int parse_formats(const analysis_spec *s, const char *manifest_name, int want[6],
@@ -238,6 +321,22 @@ static char *path_join(const char *a, const char *b, const char *c)
     return p;
 }
 
+/* Files are written under `root` (the new folder DIR.new-PID) and named in messages under
+ * `shown` (DIR as the user gave it), which is where they will be. */
+typedef struct {
+    const char *root, *shown;
+} outloc;
+
+/* "cannot write 'DIR/rel': reason"; returns st. */
+static int write_error(const outloc *L, const char *rel, int st, int err)
+{
+    if (st == MSUM_ENOMEM) cli_error("report", "out of memory");
+    else
+        cli_error("report", "cannot write '%s/%s': %s", L->shown, rel,
+                  err ? strerror(err) : msum_strerror((msum_status)st));
+    return st;
+}
+
 static int write_text_file(const char *path, const char *text)
 {
     msum_atomic *a = NULL;
@@ -245,6 +344,20 @@ static int write_text_file(const char *path, const char *text)
     if (st != MSUM_OK) return st;
     fputs(text, msum_atomic_fp(a));
     return msum_atomic_commit(a);
+}
+
+static int write_page(const char *path, const char *title, const msum_html_item *items,
+                      size_t n, const msum_write_opts *wo)
+{
+    msum_atomic *a = NULL;
+    int st = msum_atomic_open(path, &a);
+    if (st != MSUM_OK) return st;
+    st = msum_write_html_page(msum_atomic_fp(a), title, items, n, wo);
+    if (st == MSUM_OK) return msum_atomic_commit(a);
+    int e = errno;
+    msum_atomic_abort(a);
+    errno = e;
+    return st;
 }
 
 /* The caption under a plot on the analysis page. */
@@ -263,79 +376,98 @@ static const char *plot_caption(const char *name)
     return name;
 }
 
-/* Write one analysis' folder.  Returns MSUM_OK or MSUM_EIO/MSUM_ENOMEM. */
-static int write_analysis(const char *outdir, const analysis_spec *s, const int want[6],
+/* One file of an analysis: ROOT/ID/FILE.  What writes it: a table in a text format, the XLSX
+ * of all tables, an SVG text, or the HTML page. */
+typedef enum { OUT_TABLE, OUT_XLSX, OUT_SVG, OUT_PAGE } out_kind;
+
+typedef struct {
+    out_kind kind;
+    const msum_table *const *tables;
+    size_t ntables;
+    msum_format fmt;
+    const char *text; /* SVG markup; page title */
+    const msum_html_item *items;
+    size_t nitems;
+} out_file;
+
+static int put_file(const outloc *L, const char *id, const char *file, const out_file *f,
+                    const msum_write_opts *wo)
+{
+    char rel[600];
+    snprintf(rel, sizeof rel, "%s/%s", id, file);
+    char *p = path_join(L->root, rel, NULL);
+    if (!p) return write_error(L, rel, MSUM_ENOMEM, 0);
+    int st;
+    errno = 0;
+    switch (f->kind) {
+    case OUT_TABLE: st = msum_write_file(p, f->tables, f->ntables, f->fmt, wo); break;
+    case OUT_XLSX: st = msum_write_xlsx(p, f->tables, f->ntables, wo); break;
+    case OUT_SVG: st = write_text_file(p, f->text); break;
+    default: st = write_page(p, f->text, f->items, f->nitems, wo); break;
+    }
+    int e = errno;
+    free(p);
+    return st == MSUM_OK ? MSUM_OK : write_error(L, rel, st, e);
+}
+
+/* Write one analysis' folder (new: it must not exist yet).  Returns MSUM_OK or
+ * MSUM_EIO/MSUM_ENOMEM, after saying which file and why. */
+static int write_analysis(const outloc *L, const analysis_spec *s, const int want[6],
                           const analysis_output *o, const msum_write_opts *wo)
 {
-    char *dir = path_join(outdir, s->id, NULL);
-    if (!dir) return MSUM_ENOMEM;
-    int st = make_dir(dir);
+    char *dir = path_join(L->root, s->id, NULL);
+    if (!dir) return write_error(L, s->id, MSUM_ENOMEM, 0);
+    int st = mkdir(dir, 0777) == 0 ? MSUM_OK : write_error(L, s->id, MSUM_EIO, errno);
+    free(dir);
+    const msum_table *const *ts = (const msum_table *const *)o->tables;
+    char file[512];
     for (int f = MSUM_FMT_CSV; st == MSUM_OK && f <= MSUM_FMT_HTML; f++) {
         if (!want[f]) continue;
         for (size_t i = 0; st == MSUM_OK && i < o->ntables; i++) {
-            char file[512];
             snprintf(file, sizeof file, "%s.%s", msum_table_name(o->tables[i]),
                      msum_format_name((msum_format)f));
-            char *p = path_join(dir, file, NULL);
-            st = p ? msum_write_file(p, (const msum_table *const *)&o->tables[i], 1,
-                                     (msum_format)f, wo)
-                   : MSUM_ENOMEM;
-            free(p);
+            out_file of = {.kind = OUT_TABLE, .tables = ts + i, .ntables = 1,
+                           .fmt = (msum_format)f};
+            st = put_file(L, s->id, file, &of, wo);
         }
     }
     if (st == MSUM_OK && want[MSUM_FMT_XLSX] && o->ntables) {
-        char file[512];
         snprintf(file, sizeof file, "%s.xlsx", s->id);
-        char *p = path_join(dir, file, NULL);
-        st = p ? msum_write_xlsx(p, (const msum_table *const *)o->tables, o->ntables, wo)
-               : MSUM_ENOMEM;
-        free(p);
+        out_file of = {.kind = OUT_XLSX, .tables = ts, .ntables = o->ntables};
+        st = put_file(L, s->id, file, &of, wo);
     }
     for (size_t i = 0; st == MSUM_OK && i < o->nplots; i++) {
-        char file[512];
         snprintf(file, sizeof file, "%s.svg", o->plot_names[i]);
-        char *p = path_join(dir, file, NULL);
-        st = p ? write_text_file(p, o->plots[i]) : MSUM_ENOMEM;
-        free(p);
+        out_file of = {.kind = OUT_SVG, .text = o->plots[i]};
+        st = put_file(L, s->id, file, &of, wo);
     }
-    if (st == MSUM_OK) { /* the analysis page: plots first, then every table */
-        size_t n = 0, cap = 2 + o->nplots + o->ntables;
-        msum_html_item *items = calloc(cap, sizeof *items);
-        char *p = path_join(dir, "index.html", NULL);
-        if (!items || !p) st = MSUM_ENOMEM;
-        else {
-            items[n++] = (msum_html_item){.kind = MSUM_HTML_HEADING,
-                                          .text = *s->title ? s->title : s->id, .level = 1};
-            items[n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = "../index.html",
-                                          .text = "All analyses"};
-            for (size_t i = 0; i < o->nplots; i++)
-                items[n++] = (msum_html_item){.kind = MSUM_HTML_SVG, .svg = o->plots[i],
-                                              .text = plot_caption(o->plot_names[i])};
-            for (size_t i = 0; i < o->ntables; i++)
-                items[n++] = (msum_html_item){.kind = MSUM_HTML_TABLE, .table = o->tables[i]};
-            msum_atomic *a = NULL;
-            st = msum_atomic_open(p, &a);
-            if (st == MSUM_OK) {
-                st = msum_write_html_page(msum_atomic_fp(a), *s->title ? s->title : s->id, items,
-                                          n, wo);
-                if (st == MSUM_OK) st = msum_atomic_commit(a);
-                else msum_atomic_abort(a);
-            }
-        }
-        free(items);
-        free(p);
-    }
-    free(dir);
+    if (st != MSUM_OK) return st;
+    /* the analysis page: plots first, then every table */
+    size_t n = 0, cap = 2 + o->nplots + o->ntables;
+    msum_html_item *items = calloc(cap, sizeof *items);
+    if (!items) return write_error(L, s->id, MSUM_ENOMEM, 0);
+    const char *title = *s->title ? s->title : s->id;
+    items[n++] = (msum_html_item){.kind = MSUM_HTML_HEADING, .text = title, .level = 1};
+    items[n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = "../index.html",
+                                  .text = "All analyses"};
+    for (size_t i = 0; i < o->nplots; i++)
+        items[n++] = (msum_html_item){.kind = MSUM_HTML_SVG, .svg = o->plots[i],
+                                      .text = plot_caption(o->plot_names[i])};
+    for (size_t i = 0; i < o->ntables; i++)
+        items[n++] = (msum_html_item){.kind = MSUM_HTML_TABLE, .table = o->tables[i]};
+    out_file of = {.kind = OUT_PAGE, .text = title, .items = items, .nitems = n};
+    st = put_file(L, s->id, "index.html", &of, wo);
+    free(items);
     return st;
 }
 
-/* The index page: one entry per analysis, with its status. */
-static int write_index(const char *outdir, const manifest *m, const int *status)
+/* The index page: one link per analysis (written only when every analysis succeeded). */
+static int write_index(const outloc *L, const manifest *m)
 {
-    size_t cap = 2 + 2 * m->n, n = 0;
+    size_t cap = 2 + m->n, n = 0;
     msum_html_item *items = calloc(cap, sizeof *items);
     char **hrefs = calloc(m->n ? m->n : 1, sizeof *hrefs);
-    char *p = path_join(outdir, "index.html", NULL);
+    char *p = path_join(L->root, "index.html", NULL);
     int st = (items && hrefs && p) ? MSUM_OK : MSUM_ENOMEM;
     if (st == MSUM_OK) {
         items[n++] = (msum_html_item){.kind = MSUM_HTML_HEADING, .text = "metasum report",
@@ -346,35 +478,20 @@ static int write_index(const char *outdir, const manifest *m, const int *status)
                     "(also as CSV, Markdown, JSON and XLSX files in the same folder) and plots."};
         for (size_t i = 0; i < m->n && st == MSUM_OK; i++) {
             const analysis_spec *s = &m->v[i];
-            const char *label = *s->title ? s->title : s->id;
-            if (status[i] == MSUM_OK) {
-                hrefs[i] = path_join(s->id, "index.html", NULL);
-                if (!hrefs[i]) st = MSUM_ENOMEM;
-                items[n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = hrefs[i],
-                                              .text = label};
-            } else {
-                hrefs[i] = malloc(strlen(label) + 64);
-                if (!hrefs[i]) st = MSUM_ENOMEM;
-                else sprintf(hrefs[i], "%s (failed: %s)", label,
-                             msum_strerror((msum_status)status[i]));
-                items[n++] = (msum_html_item){.kind = MSUM_HTML_PARAGRAPH, .text = hrefs[i]};
-            }
+            hrefs[i] = path_join(s->id, "index.html", NULL);
+            if (!hrefs[i]) st = MSUM_ENOMEM;
+            items[n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = hrefs[i],
+                                          .text = *s->title ? s->title : s->id};
         }
     }
-    if (st == MSUM_OK) {
-        msum_atomic *a = NULL;
-        st = msum_atomic_open(p, &a);
-        if (st == MSUM_OK) {
-            st = msum_write_html_page(msum_atomic_fp(a), "metasum report", items, n, NULL);
-            if (st == MSUM_OK) st = msum_atomic_commit(a);
-            else msum_atomic_abort(a);
-        }
-    }
+    errno = 0;
+    if (st == MSUM_OK) st = write_page(p, "metasum report", items, n, NULL);
+    int e = errno;
     for (size_t i = 0; hrefs && i < m->n; i++) free(hrefs[i]);
     free(hrefs);
     free(items);
     free(p);
-    return st;
+    return st == MSUM_OK ? MSUM_OK : write_error(L, "index.html", st, e);
 }
 
 static char *dir_of(const char *path)
@@ -392,11 +509,221 @@ static char *dir_of(const char *path)
     return d;
 }
 
+/* ---- the output folder: lock, build beside, swap in ---- */
+
+/* SIGINT, SIGTERM, SIGHUP: the handler only records the signal; the run stops at the next
+ * analysis, removes its new folder and then dies of the signal.  Without SA_RESTART, a read
+ * blocked on a FIFO or a slow disk returns EINTR at once.  A second signal kills at once (the
+ * next run removes what is left: stale DIR.new-PID folders of dead processes). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    if (stop_signal) {
+        signal(sig, SIG_DFL); /* async-signal-safe; delivered when the handler returns */
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        /* a signal ignored by whoever started us (nohup, background jobs) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+typedef struct {
+    char *target;   /* the folder to replace: DIR without trailing '/' (resolved if a link) */
+    char *newdir;   /* TARGET.new-PID, where the report is built */
+    msum_lock *lock; /* TARGET.lock */
+    int had_previous;
+} output_dir;
+
+static char *with_suffix(const char *a, const char *suffix, long n)
+{
+    size_t cap = strlen(a) + strlen(suffix) + 24;
+    char *p = malloc(cap);
+    if (p) {
+        if (n >= 0) snprintf(p, cap, "%s%s%ld", a, suffix, n);
+        else snprintf(p, cap, "%s%s", a, suffix);
+    }
+    return p;
+}
+
+/* Remove TARGET.new-PID and TARGET.old-PID folders left by report processes that were killed
+ * (SIGKILL, power loss).  Called under the lock; a pid that still runs is left alone. */
+static void remove_stale(const char *target)
+{
+    char *parent = dir_of(target);
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    size_t bl = strlen(base);
+    DIR *d = parent ? opendir(parent) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (strncmp(n, base, bl) != 0 ||
+            (strncmp(n + bl, ".new-", 5) != 0 && strncmp(n + bl, ".old-", 5) != 0))
+            continue;
+        const char *digits = n + bl + 5;
+        if (!*digits || strspn(digits, "0123456789") != strlen(digits)) continue;
+        long pid = strtol(digits, NULL, 10);
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char *p = path_join(parent, n, NULL);
+        if (p) msum_tree_remove(p);
+        free(p);
+    }
+    if (d) closedir(d);
+    free(parent);
+}
+
+/* 1 when folder dir may be replaced as a whole: it is empty or holds an earlier report (its
+ * index.html has the report's title).  Read without following links or waiting on a FIFO. */
+static int replaceable(const char *dir)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return 0;
+    int fd = openat(dfd, "index.html", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[4096];
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        close(dfd);
+        if (n <= 0) return 0;
+        buf[n] = '\0';
+        return strstr(buf, "<title>metasum report</title>") != NULL;
+    }
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return 0;
+    }
+    int empty = 1;
+    struct dirent *e;
+    while (empty && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) empty = 0;
+    closedir(d);
+    return empty;
+}
+
+static void output_close(output_dir *od, int keep_new)
+{
+    if (od->newdir && !keep_new) msum_tree_remove(od->newdir);
+    msum_lock_release(od->lock);
+    free(od->target);
+    free(od->newdir);
+    memset(od, 0, sizeof *od);
+}
+
+/* Lock DIR, check that it may be replaced, and create the folder the report is built in.
+ * Returns EXIT_OK or an exit code after saying why. */
+static int output_open(const char *outdir, output_dir *od)
+{
+    memset(od, 0, sizeof *od);
+    char *t = strdup(outdir);
+    if (!t) return cli_error("report", "out of memory"), EXIT_IO;
+    for (size_t n = strlen(t); n > 1 && t[n - 1] == '/'; n--) t[n - 1] = '\0';
+    const char *slash = strrchr(t, '/');
+    const char *base = slash ? slash + 1 : t;
+    struct stat sb;
+    if (lstat(t, &sb) == 0) {
+        int link = S_ISLNK(sb.st_mode);
+        if (link && (stat(t, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+            cli_error("report", "'%s' is a symbolic link to something that is not a folder",
+                      outdir);
+            free(t);
+            return EXIT_IO;
+        }
+        if (!S_ISDIR(sb.st_mode)) {
+            cli_error("report", "'%s' exists and is not a folder", outdir);
+            free(t);
+            return EXIT_IO;
+        }
+        /* The given path may be a link to the output folder: the report replaces the folder
+         * it names (the link stays); "." and ".." are named by their real path. */
+        if (link || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+            strcmp(t, "/") == 0) {
+            char *r = realpath(t, NULL);
+            free(t);
+            if (!r) {
+                cli_error("report", "cannot use '%s': %s", outdir, strerror(errno));
+                return EXIT_IO;
+            }
+            t = r;
+        }
+    } else if (errno != ENOENT) {
+        cli_error("report", "cannot use '%s': %s", outdir, strerror(errno));
+        free(t);
+        return EXIT_IO;
+    }
+    if (strcmp(t, "/") == 0) {
+        cli_error("report", "'%s' is the root folder; give a folder for the report", outdir);
+        free(t);
+        return EXIT_IO;
+    }
+    od->target = t;
+    char *lockpath = with_suffix(t, ".lock", -1);
+    long holder = 0;
+    int st = lockpath ? msum_lock_take(lockpath, &od->lock, &holder) : MSUM_ENOMEM;
+    if (st != MSUM_OK) {
+        if (st == MSUM_ENOMEM) cli_error("report", "out of memory");
+        else if (errno == EAGAIN && holder > 0)
+            cli_error("report", "'%s' is locked by process %ld, another report writing '%s'; "
+                      "try again when it has finished", lockpath, holder, outdir);
+        else if (errno == EAGAIN)
+            cli_error("report", "'%s' is locked by another process writing '%s'; try again "
+                      "when it has finished", lockpath, outdir);
+        else cli_error("report", "cannot create the lock file '%s': %s", lockpath,
+                       strerror(errno));
+        free(lockpath);
+        output_close(od, 0);
+        return EXIT_IO;
+    }
+    free(lockpath);
+    remove_stale(t);
+    if (lstat(t, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode) || !replaceable(t)) {
+            cli_error("report", "'%s' is not empty and holds no earlier report (no index.html "
+                      "written by metasum report); the report replaces its folder as a whole, "
+                      "so give a new or empty folder", outdir);
+            output_close(od, 0);
+            return EXIT_IO;
+        }
+        od->had_previous = 1;
+    }
+    od->newdir = with_suffix(t, ".new-", (long)getpid());
+    if (!od->newdir) {
+        cli_error("report", "out of memory");
+        output_close(od, 0);
+        return EXIT_IO;
+    }
+    msum_tree_remove(od->newdir); /* left by an earlier process with this pid */
+    if (mkdir(od->newdir, 0777) != 0) {
+        cli_error("report", "cannot create '%s': %s", od->newdir, strerror(errno));
+        free(od->newdir);
+        od->newdir = NULL;
+        output_close(od, 0);
+        return EXIT_IO;
+    }
+    if (od->had_previous) chmod(od->newdir, sb.st_mode & 07777); /* keep the folder's mode */
+    return EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
     const char *outdir = NULL, *mpath = NULL;
     msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
-    int quiet = 0;
+    int quiet = 0, allow_outside = 0;
     for (int i = 1; i < argc; i++) {
         const char *v, *a = argv[i];
         int r;
@@ -407,6 +734,8 @@ int cmd_report(int argc, char **argv)
             if (r < 0 || !cli_opt_digits("report", v, &wo.digits)) return EXIT_USAGE;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = 1;
+        } else if (strcmp(a, "--allow-outside") == 0) {
+            allow_outside = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return cli_usage_error("report", "unknown option '%s'", a);
         } else if (mpath) {
@@ -416,30 +745,36 @@ int cmd_report(int argc, char **argv)
             mpath = a;
         }
     }
-    if (!mpath || !outdir) {
+    if (!mpath || !outdir || !*outdir) {
         cli_error("report", "expected one MANIFEST and -o DIR (see 'metasum report --help')");
         return EXIT_USAGE;
     }
+    catch_signals();
     msum_diags *d = msum_diags_new();
     manifest m = {0};
-    int st = d ? read_manifest(mpath, &m, d) : MSUM_ENOMEM;
-    if (st != MSUM_OK) {
-        cli_print_diags(stderr, d);
-        manifest_free(&m);
-        msum_diags_free(d);
-        return st == MSUM_EIO ? EXIT_IO : EXIT_DATA;
-    }
-    if (make_dir(outdir) != MSUM_OK) {
-        cli_error("report", "cannot create '%s': %s", outdir, strerror(errno));
-        manifest_free(&m);
-        msum_diags_free(d);
-        return EXIT_IO;
-    }
     char *basedir = dir_of(mpath);
-    int *status = calloc(m.n ? m.n : 1, sizeof *status);
+    int st = d && basedir ? read_manifest(mpath, basedir, allow_outside, &m, d) : MSUM_ENOMEM;
+    if (st != MSUM_OK) { /* nothing has been touched */
+        cli_print_diags(stderr, d);
+        if (st == MSUM_ENOMEM) cli_error("report", "out of memory");
+        manifest_free(&m);
+        msum_diags_free(d);
+        free(basedir);
+        return st == MSUM_EIO || st == MSUM_ENOMEM ? EXIT_IO : EXIT_DATA;
+    }
+    output_dir od;
+    int rc = output_open(outdir, &od);
+    if (rc != EXIT_OK) {
+        manifest_free(&m);
+        msum_diags_free(d);
+        free(basedir);
+        return rc;
+    }
+    outloc L = {od.newdir, outdir};
     int tty = !quiet && isatty(STDERR_FILENO);
-    int any_data = 0, any_io = !basedir || !status;
-    for (size_t i = 0; !any_io && i < m.n; i++) {
+    size_t nfailed = 0;
+    int any_io = 0, read_io = 0; /* a write failed (stop at once); a dataset could not be read */
+    for (size_t i = 0; !any_io && !stop_signal && i < m.n; i++) {
         const analysis_spec *s = &m.v[i];
         if (tty) fprintf(stderr, "[%zu/%zu] %s\n", i + 1, m.n, s->id);
         msum_diags *ad = msum_diags_new();
@@ -448,22 +783,48 @@ int cmd_report(int argc, char **argv)
         st = !ad ? MSUM_ENOMEM
              : !parse_formats(s, mpath, want, ad) ? MSUM_EDATA
              : analysis_run(s, basedir, &o, ad);
-        if (st == MSUM_OK) st = write_analysis(outdir, s, want, &o, &wo);
         if (ad && msum_diags_count(ad)) cli_print_diags(stderr, ad);
-        if (st != MSUM_OK)
-            fprintf(stderr, "metasum report: analysis '%s' (%s line %ld) failed: %s\n", s->id,
-                    mpath, s->line, msum_strerror((msum_status)st));
-        status[i] = st;
-        if (st == MSUM_EIO || st == MSUM_ENOMEM) any_io = 1;
-        else if (st != MSUM_OK) any_data = 1;
+        if (st != MSUM_OK) { /* its data, its spec, or its dataset could not be read */
+            if (!stop_signal)
+                fprintf(stderr, "metasum report: analysis '%s' (%s line %ld) failed: %s\n",
+                        s->id, mpath, s->line, msum_strerror((msum_status)st));
+            nfailed++;
+            if (st == MSUM_EIO || st == MSUM_ENOMEM) read_io = 1;
+        } else if (!stop_signal && nfailed == 0) { /* after a failure it would be discarded */
+            if (write_analysis(&L, s, want, &o, &wo) != MSUM_OK) any_io = 1; /* says why */
+        }
         analysis_output_free(&o);
         msum_diags_free(ad);
     }
-    if (!any_io && write_index(outdir, &m, status) != MSUM_OK) any_io = 1;
-    if (any_io) cli_error("report", "could not write the report under '%s'", outdir);
-    free(status);
-    free(basedir);
+    int done = !stop_signal && !any_io && nfailed == 0;
+    if (done && write_index(&L, &m) != MSUM_OK) done = 0, any_io = 1;
+    if (done && !stop_signal && msum_dir_replace(od.newdir, od.target) != MSUM_OK) {
+        cli_error("report", "cannot put the new report in place of '%s': %s", outdir,
+                  strerror(errno));
+        done = 0;
+        any_io = 1;
+    }
+    if (!done) {
+        const char *why = stop_signal ? "interrupted" : any_io ? "the report could not be written"
+                                                               : NULL;
+        char what[96];
+        if (!why) {
+            snprintf(what, sizeof what, "%zu of %zu analyses failed", nfailed, m.n);
+            why = what;
+        }
+        if (od.had_previous)
+            cli_error("report", "%s; the previous report in '%s' is unchanged", why, outdir);
+        else
+            cli_error("report", "%s; nothing was written to '%s'", why, outdir);
+    }
+    output_close(&od, done);
     manifest_free(&m);
     msum_diags_free(d);
-    return any_io ? EXIT_IO : any_data ? EXIT_DATA : EXIT_OK;
+    free(basedir);
+    if (stop_signal && !done) {
+        int sig = stop_signal;
+        signal(sig, SIG_DFL);
+        raise(sig); /* die of the signal, as the caller expects */
+    }
+    return done ? EXIT_OK : any_io || read_io ? EXIT_IO : EXIT_DATA;
 }

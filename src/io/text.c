@@ -163,29 +163,59 @@ void msum_io_put_xml_trunc(FILE *fp, const char *s, size_t max_cp)
     if (cut) msum_io_put_cp(fp, 0x2026);
 }
 
-int msum_io_plain_number(const char *s)
+/* A plain decimal number in s[0..len): sign, digits, optional fraction and exponent. */
+static int plain_number_n(const char *s, size_t len)
 {
-    if (*s == '+' || *s == '-') s++;
+    const char *e = s + len;
+    if (s < e && (*s == '+' || *s == '-')) s++;
     int digits = 0;
-    while (*s >= '0' && *s <= '9') s++, digits++;
-    if (*s == '.') {
+    while (s < e && *s >= '0' && *s <= '9') s++, digits++;
+    if (s < e && *s == '.') {
         s++;
-        while (*s >= '0' && *s <= '9') s++, digits++;
+        while (s < e && *s >= '0' && *s <= '9') s++, digits++;
     }
     if (!digits) return 0;
-    if (*s == 'e' || *s == 'E') {
+    if (s < e && (*s == 'e' || *s == 'E')) {
         s++;
-        if (*s == '+' || *s == '-') s++;
-        if (!(*s >= '0' && *s <= '9')) return 0;
-        while (*s >= '0' && *s <= '9') s++;
+        if (s < e && (*s == '+' || *s == '-')) s++;
+        if (!(s < e && *s >= '0' && *s <= '9')) return 0;
+        while (s < e && *s >= '0' && *s <= '9') s++;
     }
-    return *s == '\0';
+    return s == e;
 }
 
-int msum_io_formula_risky(const char *s)
+int msum_io_plain_number(const char *s)
 {
-    if (!s || !strchr("=+-@\t\r", s[0]) || s[0] == '\0') return 0;
-    return !msum_io_plain_number(s);
+    return plain_number_n(s, strlen(s));
+}
+
+/* Bytes of the whitespace code point at s (ASCII space, TAB, LF, VT, FF, CR, U+00A0 no-break
+ * space, U+3000 ideographic space), 0 for anything else. */
+static size_t space_len(const unsigned char *s, size_t left)
+{
+    if (left >= 1 && (*s == ' ' || (*s >= '\t' && *s <= '\r'))) return 1;
+    if (left >= 2 && s[0] == 0xC2 && s[1] == 0xA0) return 2;
+    if (left >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) return 3;
+    return 0;
+}
+
+/* = + - @ and their full-width forms U+FF1D U+FF0B U+FF0D U+FF20 (EF BC 9D/8B/8D/A0). */
+static int formula_lead(const unsigned char *s, size_t left)
+{
+    if (left >= 1 && (*s == '=' || *s == '+' || *s == '-' || *s == '@')) return 1;
+    return left >= 3 && s[0] == 0xEF && s[1] == 0xBC &&
+           (s[2] == 0x9D || s[2] == 0x8B || s[2] == 0x8D || s[2] == 0xA0);
+}
+
+int msum_formula_risky(const char *s, size_t len)
+{
+    if (!s || len == 0) return 0;
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == '\t' || u[0] == '\r') return 1;
+    size_t i = 0, n;
+    while ((n = space_len(u + i, len - i)) != 0) i += n;
+    if (!formula_lead(u + i, len - i)) return 0;
+    return !plain_number_n(s + i, len - i);
 }
 
 size_t msum_io_nmeta(const msum_table *t)

@@ -43,10 +43,6 @@ void msum_io_put_xml(FILE *fp, const char *s, int newline_space);
 /* Like msum_io_put_xml but at most max_cp code points, with "…" when shortened. */
 void msum_io_put_xml_trunc(FILE *fp, const char *s, size_t max_cp);
 
-/* 1 when a spreadsheet would treat text s as a formula: it starts with = + - @ TAB or CR and is
- * not a plain decimal number (sign, digits, optional fraction and exponent). */
-int msum_io_formula_risky(const char *s);
-
 /* 1 when s is a plain decimal number in the C locale ("-0.5", "+1e3", "2."). */
 int msum_io_plain_number(const char *s);
 

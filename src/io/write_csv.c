@@ -18,7 +18,7 @@ typedef struct {
  * quoting, so TAB, CR and LF become spaces.  oneline: CR/LF become spaces in CSV too. */
 static void put_field(const delim *d, const char *s, int oneline)
 {
-    int risky = d->guard && msum_io_formula_risky(s);
+    int risky = d->guard && msum_formula_risky(s, strlen(s));
     int csv = d->sep == ',';
     int quote = csv && strpbrk(s, oneline ? ",\"" : ",\"\r\n") != NULL;
     if (quote) fputc('"', d->fp);

@@ -36,7 +36,7 @@ static char *cell_text(const char *s, int guard)
         while (len > 0 && ((unsigned char)clean[len] & 0xC0) == 0x80) len--;
         clean[len] = '\0';
     }
-    if (!guard || !msum_io_formula_risky(clean)) return clean;
+    if (!guard || !msum_formula_risky(clean, strlen(clean))) return clean;
     char *g = malloc(len + 2);
     if (g) {
         g[0] = '\'';
@@ -133,7 +133,7 @@ static int write_sheet(book *b, const msum_table *t)
             if (ty == MSUM_COL_TEXT) {
                 const char *s = msum_table_text(t, r, c);
                 st = put_text(ws, r + 1, c, s, guard, NULL);
-                w = msum_io_utf8_len(s) + (guard && msum_io_formula_risky(s));
+                w = msum_io_utf8_len(s) + (guard && msum_formula_risky(s, strlen(s)));
             } else {
                 double v = msum_table_num(t, r, c);
                 w = (size_t)msum_fmt_num(v, digits, num, sizeof num);
