@@ -243,3 +243,23 @@ Test(checks, median_summaries_must_be_ordered)
     cr_expect_eq(c[0].field, MSUM_F_Q1_1I);
     cr_expect_str_eq(c[0].text, "a value <= med1i = 5");
 }
+
+Test(checks, rounded_sei_agrees_with_vi_and_whole_counts_pass)
+{
+    msum_record r;
+    msum_record_clear(&r);
+    r.input = MSUM_INPUT_GENERIC;
+    r.measure = MSUM_MEASURE_GEN;
+    /* sei printed at two digits: sqrt(0.0231) = 0.15199, 1.3 % from 0.15 (tolerance 5 %) */
+    r.x[MSUM_F_YI] = 0.4, r.x[MSUM_F_VI] = 0.0231, r.x[MSUM_F_SEI] = 0.15;
+    r.x[MSUM_F_N1I] = 1e9; /* MSUM_COUNT_MAX itself is allowed */
+    msum_check c[8];
+    cr_expect_eq(msum_record_check(&r, MSUM_CHECK_ALL, c, 8), 0);
+    r.x[MSUM_F_SEI] = 0.16; /* 0.15199 is 5.0 % below 0.16: just outside */
+    cr_assert_eq(msum_record_check(&r, MSUM_CHECK_ALL, c, 8), 1);
+    cr_expect_eq(c[0].field, MSUM_F_SEI);
+    r.x[MSUM_F_SEI] = NAN;
+    r.x[MSUM_F_N1I] = 1e9 + 1;
+    cr_assert_eq(msum_record_check(&r, MSUM_CHECK_ALL, c, 8), 1);
+    cr_expect_eq(c[0].field, MSUM_F_N1I);
+}
