@@ -38,6 +38,26 @@ void msum_typer_free(msum_typer *t);
 size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec,
                       msum_diags *diags);
 
+/* The effect of a typed row, checked the same way by every command (validate and the
+ * analyses call this after msum_typer_row() found no error, so they accept and reject the same
+ * rows with the same messages).  `measure` is the measure of the row (NONE: the form's own; for
+ * continuous, median_iqr and counts rows the caller's choice).  A 2x2 table with no events in
+ * either arm gets a warning saying what the continuity correction of `eo` does with it (as
+ * metafor's escalc, drop00 = FALSE).  Runs msum_escalc(); a data problem (MSUM_EDATA, MSUM_EDOM)
+ * is an error at the cell of the field at fault (the input cell when there is none).  Returns
+ * MSUM_OK (*eff filled), MSUM_EDATA (reported), or MSUM_EINVAL (the measure does not apply to
+ * the row, or a form with several measures got NONE: not reported, eff->message says why). */
+#include "metasum/escalc.h"
+int msum_typer_effect(const msum_typer *t, const msum_row *row, const msum_record *rec,
+                      msum_measure measure, const msum_escalc_opts *eo, msum_effect *eff,
+                      msum_diags *diags);
+
+/* A file must have rows: call with the number of data rows read after the last one.  When
+ * nrows is 0, adds "NAME:1: error: found a header and no data rows, expected at least one row"
+ * (with a filter: "found no row matching the filter 'F', ...") and returns 1; else 0.  Every
+ * command calls it, so k = 0 is the same error everywhere. */
+int msum_check_has_rows(const char *name, size_t nrows, const char *filter, msum_diags *diags);
+
 /* Column index of a header name, or -1 (for pass-through and grouping columns). */
 int msum_typer_col(const msum_typer *t, const char *colname);
 

@@ -487,9 +487,10 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
             if (!sv->missing_measure) sv->missing_measure = (int)rec.input;
             continue;
         }
-        if (nerr == 0 && msum_escalc(&rec, want, &o->eo, &eff) != MSUM_OK) {
-            add_row_error(diags, src->name, ty, &row, &eff);
-            nerr = 1;
+        if (nerr == 0) {
+            int est = msum_typer_effect(ty, &row, &rec, want, &o->eo, &eff, diags);
+            if (est == MSUM_EINVAL) add_row_error(diags, src->name, ty, &row, &eff);
+            nerr = est != MSUM_OK;
         }
         if (nerr) continue;
         sv->any_zero |= msum_escalc_has_zero_cell(&rec);

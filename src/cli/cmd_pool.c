@@ -489,7 +489,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             e.vi = rec.x[MSUM_F_VI];
             st = MSUM_OK;
         } else {
-            st = msum_escalc(&rec, want, &eo, &e);
+            st = msum_typer_effect(ty, &row, &rec, want, &eo, &e, d);
         }
         if (st == MSUM_EINVAL && want != MSUM_MEASURE_NONE) {
             cli_error("pool", "%s:%ld: --measure %s does not apply to rows of form '%s'", fname,
@@ -497,14 +497,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             rc = EXIT_USAGE;
             goto done;
         }
-        if (st != MSUM_OK) {
-            const char *cname = e.field >= 0 ? msum_field_name(e.field) : "input";
-            int col = msum_typer_col(ty, cname);
-            cell_pos(&row, col, &line, &colno);
-            msum_diags_add(d, MSUM_DIAG_ERROR, fname, line, colno, col >= 0 ? cname : NULL,
-                           "%s", e.message);
-            continue;
-        }
+        if (st != MSUM_OK) continue;
         /* the group key */
         size_t klen = 0;
         for (size_t i = 0; i < by->n; i++) {

@@ -273,6 +273,51 @@ size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec
     return nerr;
 }
 
+int msum_typer_effect(const msum_typer *t, const msum_row *row, const msum_record *rec,
+                      msum_measure measure, const msum_escalc_opts *eo, msum_effect *eff,
+                      msum_diags *diags)
+{
+    msum_escalc_opts def = MSUM_ESCALC_OPTS_DEFAULT;
+    if (!eo) eo = &def;
+    long line, colno;
+    /* No events in either arm: metafor's escalc keeps the table (drop00 = FALSE) and, with
+     * to = "only0" or "all"/"if0all", adds `add` to each cell; the table then says little. */
+    if (rec->input == MSUM_INPUT_COUNTS && rec->x[MSUM_F_AI] == 0 && rec->x[MSUM_F_CI] == 0) {
+        int c = t->col_of[MSUM_F_AI];
+        cell_pos(row, c, &line, &colno);
+        if (eo->to != MSUM_CC_NONE && eo->add > 0)
+            msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno, "ai",
+                           "both arms have zero events (ai = ci = 0): %g added to each cell, as "
+                           "metafor's escalc (to = \"%s\", drop00 = FALSE); the row is kept",
+                           eo->add, msum_cc_policy_name(eo->to));
+        else
+            msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno, "ai",
+                           "both arms have zero events (ai = ci = 0) and no continuity "
+                           "correction is added (to = \"none\" or add = 0)");
+    }
+    int st = msum_escalc(rec, measure, eo, eff);
+    if (st == MSUM_OK || st == MSUM_EINVAL) return st;
+    const char *cname = eff->field >= 0 ? msum_field_name((msum_field)eff->field) : "input";
+    int c = eff->field >= 0 ? t->col_of[eff->field] : t->c_input;
+    cell_pos(row, c, &line, &colno);
+    msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, line, colno, c >= 0 ? cname : NULL, "%s",
+                   eff->message);
+    return MSUM_EDATA;
+}
+
+int msum_check_has_rows(const char *name, size_t nrows, const char *filter, msum_diags *diags)
+{
+    if (nrows > 0) return 0;
+    if (filter && *filter)
+        msum_diags_add(diags, MSUM_DIAG_ERROR, name, 1, 0, NULL,
+                       "found no row matching the filter '%s', expected at least one row",
+                       filter);
+    else
+        msum_diags_add(diags, MSUM_DIAG_ERROR, name, 1, 0, NULL,
+                       "found a header and no data rows, expected at least one row");
+    return 1;
+}
+
 /* ---- dataset ---------------------------------------------------------------------------- */
 
 struct msum_dataset {
