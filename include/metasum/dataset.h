@@ -58,6 +58,14 @@ int msum_typer_effect(const msum_typer *t, const msum_row *row, const msum_recor
  * command calls it, so k = 0 is the same error everywhere. */
 int msum_check_has_rows(const char *name, size_t nrows, const char *filter, msum_diags *diags);
 
+/* The one rule for a row whose grouping value (a --by column) is missing: "" or "NA", as for
+ * numbers.  The row is left out of every group with a warning at its cell, as metafor leaves out
+ * rows with a missing moderator (na.action = na.omit).  Returns 1 (warned: leave the row out)
+ * or 0 (the value is there); diags NULL = no warning.  pool and compare both call it, for
+ * the rows they would pool (a row without a variance is skipped whatever its group). */
+int msum_check_group_value(const char *value, const char *name, long line, long col,
+                           const char *column, msum_diags *diags);
+
 /* Column index of a header name, or -1 (for pass-through and grouping columns). */
 int msum_typer_col(const msum_typer *t, const char *colname);
 

@@ -221,12 +221,8 @@ static int collect(const msum_dataset *ds, const opts *o, msum_diags *dg, effect
             continue;
         }
         const char *g = msum_dataset_cell(ds, i, (size_t)bycol);
-        if (!g || !*g || strcmp(g, "NA") == 0) {
-            msum_dataset_pos(ds, i, (size_t)bycol, &l2, &col);
-            msum_diags_add(dg, MSUM_DIAG_WARNING, name, line, col, o->by,
-                           "found an empty group: row left out");
-            continue;
-        }
+        msum_dataset_pos(ds, i, (size_t)bycol, &l2, &col);
+        if (msum_check_group_value(g, name, l2, col, o->by, dg)) continue;
         if (e->k == 0) {
             e->measure = ef.measure;
         } else if (ef.measure != e->measure) {

@@ -479,7 +479,9 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
     msum_record rec;
     msum_effect eff;
     int got;
+    size_t nrows = 0;
     while ((got = msum_reader_next(rd, &row)) == 1) {
+        nrows++;
         size_t nerr = msum_typer_row(ty, &row, &rec, diags);
         int missing = 0;
         msum_measure want = measure_for(o, rec.input, &missing);
@@ -498,6 +500,7 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
             write_row(w, &L, &row, &eff);
         if (w && w->err == OUT_NOMEM) goto nomem;
     }
+    if (got == 0) msum_check_has_rows(src->name, nrows, src->filter, diags);
     if (got < 0 || msum_diags_errors(diags)) rc = EXIT_DATA;
     goto done;
 nomem:

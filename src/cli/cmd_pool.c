@@ -465,7 +465,9 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     msum_row row;
     msum_record rec;
     int more;
+    size_t nrows = 0;
     while ((more = msum_reader_next(rd, &row)) > 0) {
+        nrows++;
         if (msum_typer_row(ty, &row, &rec, d) > 0) continue;
         long line, colno;
         msum_measure want = MSUM_MEASURE_NONE;
@@ -498,6 +500,19 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             goto done;
         }
         if (st != MSUM_OK) continue;
+        /* A row left out for a missing group value is warned about only when it would have
+         * been pooled; one without a variance is counted as skipped either way. */
+        int novar = isnan(e.vi) || isnan(e.yi), missing = 0;
+        for (size_t i = 0; i < by->n && !missing; i++) {
+            cell_pos(&row, by->col[i], &line, &colno);
+            missing = msum_check_group_value((size_t)by->col[i] < row.n ? row.cell[by->col[i]]
+                                                                        : "",
+                                             fname, line, colno, by->name[i], novar ? NULL : d);
+        }
+        if (missing) {
+            if (novar) (*nskipped)++;
+            continue;
+        }
         /* the group key */
         size_t klen = 0;
         for (size_t i = 0; i < by->n; i++) {
@@ -547,6 +562,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         }
     }
     if (more < 0 && rc == EXIT_OK) rc = EXIT_DATA;
+    if (more == 0 && rc == EXIT_OK) msum_check_has_rows(fname, nrows, a->filter, d);
     if (rc == EXIT_OK && msum_diags_errors(d) > 0) rc = EXIT_DATA;
     if (rc == EXIT_OK && groups_finish(gs, a->keep) != MSUM_OK) rc = EXIT_NUMERICAL;
 done:

@@ -318,6 +318,18 @@ int msum_check_has_rows(const char *name, size_t nrows, const char *filter, msum
     return 1;
 }
 
+int msum_check_group_value(const char *value, const char *name, long line, long col,
+                           const char *column, msum_diags *diags)
+{
+    if (value && *value && strcmp(value, "NA") != 0) return 0;
+    if (diags)
+        msum_diags_add(diags, MSUM_DIAG_WARNING, name, line, col, column,
+                       "found '%s', expected a group: row left out (a missing grouping value, "
+                       "as metafor leaves out rows with a missing moderator)",
+                       value ? value : "");
+    return 1;
+}
+
 /* ---- dataset ---------------------------------------------------------------------------- */
 
 struct msum_dataset {
@@ -453,6 +465,7 @@ int msum_dataset_read_filtered(const char *path, const char *filter, msum_diags 
     }
     if (got < 0) rc = -got == MSUM_ENOMEM ? MSUM_ENOMEM : -got == MSUM_EIO ? MSUM_EIO
                                                                            : MSUM_EPARSE;
+    else if (h->n > 0 && rc == MSUM_OK) msum_check_has_rows(ds->name, ds->nrows, filter, diags);
     msum_typer_free(t);
 done:
     msum_reader_free(rd);

@@ -63,7 +63,9 @@ static uint64_t hash_str(const char *p, size_t n)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
+    h ^= h >> 32; /* the table uses the low bits: fold the high ones in */
+    h *= 0xd6e8feb86659fd93ULL;
+    return h ^ (h >> 32);
 }
 
 static void strmap_free(strmap *m)
