@@ -95,4 +95,8 @@ long msum_dataset_line(const msum_dataset *ds, size_t row);           /* row's f
 void msum_dataset_pos(const msum_dataset *ds, size_t row, size_t col, long *line, long *colno);
 const msum_record *msum_dataset_record(const msum_dataset *ds, size_t row);
 
+/* msum_typer_effect() for a row of a dataset (same checks, messages and positions). */
+int msum_dataset_effect(const msum_dataset *ds, size_t row, msum_measure measure,
+                        const msum_escalc_opts *eo, msum_effect *eff, msum_diags *diags);
+
 #endif

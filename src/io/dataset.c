@@ -273,36 +273,62 @@ size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec
     return nerr;
 }
 
-int msum_typer_effect(const msum_typer *t, const msum_row *row, const msum_record *rec,
-                      msum_measure measure, const msum_escalc_opts *eo, msum_effect *eff,
-                      msum_diags *diags)
+/* Where a field of the row is: its cell's line:col and column name (NULL when the file has no
+ * such column: the row's line). */
+typedef void (*field_pos_fn)(const void *ctx, int field, long *line, long *col,
+                             const char **colname);
+
+/* The body of msum_typer_effect() and msum_dataset_effect(): one implementation. */
+static int effect_checked(const char *name, const msum_record *rec, msum_measure measure,
+                          const msum_escalc_opts *eo, msum_effect *eff, msum_diags *diags,
+                          field_pos_fn where, const void *ctx)
 {
     msum_escalc_opts def = MSUM_ESCALC_OPTS_DEFAULT;
     if (!eo) eo = &def;
     long line, colno;
+    const char *cname;
     /* No events in either arm: metafor's escalc keeps the table (drop00 = FALSE) and, with
      * to = "only0" or "all"/"if0all", adds `add` to each cell; the table then says little. */
     if (rec->input == MSUM_INPUT_COUNTS && rec->x[MSUM_F_AI] == 0 && rec->x[MSUM_F_CI] == 0) {
-        int c = t->col_of[MSUM_F_AI];
-        cell_pos(row, c, &line, &colno);
+        where(ctx, MSUM_F_AI, &line, &colno, &cname);
         if (eo->to != MSUM_CC_NONE && eo->add > 0)
-            msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno, "ai",
+            msum_diags_add(diags, MSUM_DIAG_WARNING, name, line, colno, cname,
                            "both arms have zero events (ai = ci = 0): %g added to each cell, as "
                            "metafor's escalc (to = \"%s\", drop00 = FALSE); the row is kept",
                            eo->add, msum_cc_policy_name(eo->to));
         else
-            msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno, "ai",
+            msum_diags_add(diags, MSUM_DIAG_WARNING, name, line, colno, cname,
                            "both arms have zero events (ai = ci = 0) and no continuity "
                            "correction is added (to = \"none\" or add = 0)");
     }
     int st = msum_escalc(rec, measure, eo, eff);
     if (st == MSUM_OK || st == MSUM_EINVAL) return st;
-    const char *cname = eff->field >= 0 ? msum_field_name((msum_field)eff->field) : "input";
-    int c = eff->field >= 0 ? t->col_of[eff->field] : t->c_input;
-    cell_pos(row, c, &line, &colno);
-    msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, line, colno, c >= 0 ? cname : NULL, "%s",
-                   eff->message);
+    where(ctx, eff->field, &line, &colno, &cname);
+    msum_diags_add(diags, MSUM_DIAG_ERROR, name, line, colno, cname, "%s", eff->message);
     return MSUM_EDATA;
+}
+
+typedef struct {
+    const msum_typer *t;
+    const msum_row *row;
+} typer_ctx;
+
+/* A field's cell in a streamed row; field -1 = the input cell. */
+static void typer_field_pos(const void *ctx, int field, long *line, long *col,
+                            const char **colname)
+{
+    const typer_ctx *x = ctx;
+    int c = field >= 0 ? x->t->col_of[field] : x->t->c_input;
+    cell_pos(x->row, c, line, col);
+    *colname = c < 0 ? NULL : field >= 0 ? msum_field_name((msum_field)field) : "input";
+}
+
+int msum_typer_effect(const msum_typer *t, const msum_row *row, const msum_record *rec,
+                      msum_measure measure, const msum_escalc_opts *eo, msum_effect *eff,
+                      msum_diags *diags)
+{
+    typer_ctx x = {t, row};
+    return effect_checked(t->name, rec, measure, eo, eff, diags, typer_field_pos, &x);
 }
 
 int msum_check_has_rows(const char *name, size_t nrows, const char *filter, msum_diags *diags)
@@ -525,4 +551,31 @@ void msum_dataset_pos(const msum_dataset *ds, size_t row, size_t col, long *line
 const msum_record *msum_dataset_record(const msum_dataset *ds, size_t row)
 {
     return row < ds->nrows ? &ds->rec[row] : NULL;
+}
+
+typedef struct {
+    const msum_dataset *ds;
+    size_t row;
+} dataset_ctx;
+
+static void dataset_field_pos(const void *ctx, int field, long *line, long *col,
+                              const char **colname)
+{
+    const dataset_ctx *x = ctx;
+    const char *nm = field >= 0 ? msum_field_name((msum_field)field) : "input";
+    int c = msum_dataset_col(x->ds, nm);
+    if (c >= 0) msum_dataset_pos(x->ds, x->row, (size_t)c, line, col);
+    else {
+        *line = msum_dataset_line(x->ds, x->row);
+        *col = 0;
+    }
+    *colname = c >= 0 ? nm : NULL;
+}
+
+int msum_dataset_effect(const msum_dataset *ds, size_t row, msum_measure measure,
+                        const msum_escalc_opts *eo, msum_effect *eff, msum_diags *diags)
+{
+    dataset_ctx x = {ds, row};
+    return effect_checked(ds->name, &ds->rec[row], measure, eo, eff, diags, dataset_field_pos,
+                          &x);
 }
