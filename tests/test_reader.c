@@ -198,6 +198,8 @@ static const struct {
      "1:1: error: found a quoted field that is never closed, expected a closing '\"' before the "
      "end of the input"},
     {"empty", MSUM_OK, "1: error: found an empty file, expected a header row"},
+    {"header_only", MSUM_OK,
+     "1: error: found a header and no data rows, expected at least one row"},
     /* the byte's position inside a quoted field: CRLF is one line end, "" two bytes */
     {"invalid_utf8_quoted", MSUM_OK,
      "3:2: error: column 'notes': found invalid UTF-8 byte 0xff, expected UTF-8 text"},

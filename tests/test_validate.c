@@ -263,3 +263,59 @@ Test(checks, rounded_sei_agrees_with_vi_and_whole_counts_pass)
     cr_assert_eq(msum_record_check(&r, MSUM_CHECK_ALL, c, 8), 1);
     cr_expect_eq(c[0].field, MSUM_F_N1I);
 }
+
+/* Row checks that need the effect computed (msum_typer_effect), as pool and effects run them;
+ * no dictionaries.  One defect each. */
+Test(validate, effect_level_defects_are_errors_as_in_the_analyses)
+{
+    static const struct {
+        const char *path;
+        msum_measure measure;
+        const char *msg;
+    } cases[] = {
+        /* metafor's ZCOR variance 1/(ni - 3) needs ni >= 5 */
+        {"fixtures/bad/ni_small.csv", MSUM_MEASURE_NONE,
+         "fixtures/bad/ni_small.csv:2:20: error: column 'ni': ni is 4; the variance 1/(ni-3) "
+         "needs ni >= 5 (as metafor)"},
+        {"fixtures/bad/ci_zero_width.csv", MSUM_MEASURE_NONE,
+         "fixtures/bad/ci_zero_width.csv:2:16: error: column 'ci_lb': the CI has zero width; no "
+         "standard error"},
+        {"fixtures/bad/header_only.csv", MSUM_MEASURE_NONE,
+         "fixtures/bad/header_only.csv:1: error: found a header and no data rows, expected at "
+         "least one row"},
+        /* a ratio of means with a zero mean: only known once the measure is ROM */
+        {"fixtures/inputs/rom_zero_mean.csv", MSUM_MEASURE_ROM,
+         "fixtures/inputs/rom_zero_mean.csv:2:15: error: column 'm1i': the group 1 mean is 0; a "
+         "ratio of means needs means > 0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        msum_validate_opts o = MSUM_VALIDATE_OPTS_DEFAULT;
+        o.measure = cases[i].measure;
+        msum_diags *d = msum_diags_new();
+        cr_expect_eq(msum_validate_file(cases[i].path, &o, d, NULL), MSUM_OK);
+        cr_expect_eq(msum_diags_errors(d), 1, "%s: %zu errors", cases[i].path,
+                     msum_diags_errors(d));
+        expect_diag(d, 0, cases[i].msg);
+        msum_diags_free(d);
+    }
+    /* the same file without a measure: every measure-independent check passes */
+    msum_diags *d = msum_diags_new();
+    cr_expect_eq(msum_validate_file("fixtures/inputs/rom_zero_mean.csv", NULL, d, NULL), MSUM_OK);
+    cr_expect_eq(msum_diags_count(d), 0);
+    msum_diags_free(d);
+}
+
+/* Both arms without events: kept, 0.5 added to each cell (metafor escalc: add = 1/2,
+ * to = "only0", drop00 = FALSE), with a warning that says so. */
+Test(validate, two_by_two_without_events_warns)
+{
+    msum_diags *d = msum_diags_new();
+    cr_expect_eq(msum_validate_file("fixtures/inputs/zero_events_both.csv", NULL, d, NULL),
+                 MSUM_OK);
+    cr_expect_eq(msum_diags_errors(d), 0);
+    cr_assert_eq(msum_diags_warnings(d), 1);
+    expect_diag(d, 0, "fixtures/inputs/zero_events_both.csv:2:11: warning: column 'ai': both arms "
+                      "have zero events (ai = ci = 0): 0.5 added to each cell, as metafor's "
+                      "escalc (to = \"only0\", drop00 = FALSE); the row is kept");
+    msum_diags_free(d);
+}
