@@ -319,3 +319,25 @@ Test(validate, two_by_two_without_events_warns)
                       "escalc (to = \"only0\", drop00 = FALSE); the row is kept");
     msum_diags_free(d);
 }
+
+/* The same study, outcome and numbers twice: a warning with another id (one effect entered
+ * twice?), an error with the same id (a copied row), reported once (not also as a repeated id). */
+Test(validate, duplicated_effects)
+{
+    msum_diags *d = msum_diags_new();
+    cr_expect_eq(msum_validate_file("fixtures/bad/duplicate_row.csv", NULL, d, NULL), MSUM_OK);
+    cr_expect_eq(msum_diags_count(d), 1);
+    expect_diag(d, 0, "fixtures/bad/duplicate_row.csv:4:4: error: column 'study': found a copy of "
+                      "line 2 (same id 'r1', study, outcome and numbers), expected each effect "
+                      "once");
+    msum_diags_free(d);
+    d = msum_diags_new();
+    cr_expect_eq(msum_validate_file("fixtures/inputs/duplicate_effect.csv", NULL, d, NULL),
+                 MSUM_OK);
+    /* r3 differs in outcome, r4 in yi: only r2 repeats r1 */
+    cr_expect_eq(msum_diags_count(d), 1);
+    expect_diag(d, 0, "fixtures/inputs/duplicate_effect.csv:3:4: warning: column 'study': found "
+                      "'Smith 2001' again with outcome 'pain' and the same numbers as line 2: one "
+                      "effect entered twice? (it would be pooled twice)");
+    msum_diags_free(d);
+}

@@ -66,6 +66,20 @@ int msum_check_has_rows(const char *name, size_t nrows, const char *filter, msum
 int msum_check_group_value(const char *value, const char *name, long line, long col,
                            const char *column, msum_diags *diags);
 
+/* Duplicated effects.  Two numeric rows (not direction-only) with the same study (column
+ * `study`, else `ref`), the same outcome (column `outcome`, when the file has one) and the same
+ * numbers (input, measure and every numeric field, time included) are one effect entered twice:
+ * a warning on the later row naming the first, or an error when the file has an `id` column and
+ * both rows have the same id (a copied row).  Rows are compared by 64-bit hashes (8 + 8 + 8 bytes
+ * kept per numeric row).  A file without a study or ref column is not checked (nothing names
+ * the study).  validate, pool and effects run it on the rows without errors. */
+typedef struct msum_dups msum_dups;
+int msum_dups_new(const msum_typer *t, msum_dups **out); /* MSUM_OK or MSUM_ENOMEM */
+void msum_dups_free(msum_dups *d);
+/* Check one typed row.  Returns 0 (not a duplicate), 1 (warned), 2 (a copy: error added),
+ * -MSUM_ENOMEM. */
+int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msum_diags *diags);
+
 /* Column index of a header name, or -1 (for pass-through and grouping columns). */
 int msum_typer_col(const msum_typer *t, const char *colname);
 

@@ -456,6 +456,7 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
 {
     msum_reader *rd = NULL;
     msum_typer *ty = NULL;
+    msum_dups *dups = NULL;
     int *order = NULL, rc = EXIT_OK;
     int st = open_source(src, diags, &rd);
     if (st == MSUM_OK) st = msum_typer_new(msum_reader_header(rd), src->name, diags, &ty);
@@ -480,9 +481,15 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
     msum_effect eff;
     int got;
     size_t nrows = 0;
+    if (msum_dups_new(ty, &dups) != MSUM_OK) goto nomem;
     while ((got = msum_reader_next(rd, &row)) == 1) {
         nrows++;
         size_t nerr = msum_typer_row(ty, &row, &rec, diags);
+        if (nerr == 0) {
+            int dup = msum_dups_row(dups, &row, &rec, diags);
+            if (dup < 0) goto nomem;
+            nerr = dup == 2;
+        }
         int missing = 0;
         msum_measure want = measure_for(o, rec.input, &missing);
         if (nerr == 0 && missing) {
@@ -508,6 +515,7 @@ nomem:
     rc = EXIT_IO;
 done:
     free(order);
+    msum_dups_free(dups);
     msum_typer_free(ty);
     msum_reader_free(rd);
     return rc;

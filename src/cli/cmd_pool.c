@@ -452,6 +452,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     }
     int rc = EXIT_OK;
     char *key = NULL;
+    msum_dups *dups = NULL;
     size_t keycap = 0;
     if (!resolve_by(a->by, ty, fname, by)) {
         rc = EXIT_USAGE;
@@ -466,9 +467,19 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     msum_record rec;
     int more;
     size_t nrows = 0;
+    if (msum_dups_new(ty, &dups) != MSUM_OK) {
+        rc = EXIT_NUMERICAL;
+        goto done;
+    }
     while ((more = msum_reader_next(rd, &row)) > 0) {
         nrows++;
         if (msum_typer_row(ty, &row, &rec, d) > 0) continue;
+        int dup = msum_dups_row(dups, &row, &rec, d);
+        if (dup < 0) {
+            rc = EXIT_NUMERICAL;
+            break;
+        }
+        if (dup == 2) continue;
         long line, colno;
         msum_measure want = MSUM_MEASURE_NONE;
         if (form_needs_measure(rec.input)) {
@@ -567,6 +578,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     if (rc == EXIT_OK && groups_finish(gs, a->keep) != MSUM_OK) rc = EXIT_NUMERICAL;
 done:
     free(key);
+    msum_dups_free(dups);
     msum_typer_free(ty);
     msum_reader_free(rd);
     return rc;

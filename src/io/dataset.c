@@ -356,6 +356,127 @@ int msum_check_group_value(const char *value, const char *name, long line, long 
     return 1;
 }
 
+/* ---- duplicated effects ---------------------------------------------------------------- */
+
+typedef struct {
+    uint64_t key, id; /* key 0 = empty slot */
+    long line;
+} dup_slot;
+
+struct msum_dups {
+    const msum_typer *t;
+    int c_study, c_outcome, c_id;
+    const char *study_name;
+    dup_slot *s;
+    size_t nslot, n;
+};
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL; /* FNV-1a */
+    return h;
+}
+
+static uint64_t finish(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h ? h : 1; /* 0 marks an empty slot */
+}
+
+int msum_dups_new(const msum_typer *t, msum_dups **out)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out) return MSUM_ENOMEM;
+    msum_dups *d = *out;
+    d->t = t;
+    d->c_study = msum_typer_col(t, "study");
+    d->study_name = "study";
+    if (d->c_study < 0) {
+        d->c_study = msum_typer_col(t, "ref");
+        d->study_name = "ref";
+    }
+    d->c_outcome = msum_typer_col(t, "outcome");
+    d->c_id = msum_typer_col(t, "id");
+    return MSUM_OK;
+}
+
+void msum_dups_free(msum_dups *d)
+{
+    if (!d) return;
+    free(d->s);
+    free(d);
+}
+
+static int dups_grow(msum_dups *d)
+{
+    size_t n = d->nslot ? 2 * d->nslot : 1024;
+    dup_slot *s = calloc(n, sizeof *s);
+    if (!s) return MSUM_ENOMEM;
+    for (size_t i = 0; i < d->nslot; i++) {
+        if (!d->s[i].key) continue;
+        size_t j = d->s[i].key & (n - 1);
+        while (s[j].key) j = (j + 1) & (n - 1);
+        s[j] = d->s[i];
+    }
+    free(d->s);
+    d->s = s;
+    d->nslot = n;
+    return MSUM_OK;
+}
+
+int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msum_diags *diags)
+{
+    if (!d || d->c_study < 0 || rec->input == MSUM_INPUT_NONE ||
+        rec->input == MSUM_INPUT_DIRECTION)
+        return 0;
+    const char *study = cell_text(row, d->c_study), *outcome = cell_text(row, d->c_outcome);
+    uint64_t h = 1469598103934665603ULL;
+    h = mix(h, study, strlen(study) + 1);
+    h = mix(h, outcome, strlen(outcome) + 1);
+    int form[2] = {(int)rec->input, (int)rec->measure};
+    h = mix(h, form, sizeof form);
+    for (int f = 0; f < MSUM_F_COUNT_; f++) {
+        double v = rec->x[f];
+        if (isnan(v)) v = NAN; /* one NaN, one zero */
+        else if (v == 0) v = 0;
+        h = mix(h, &v, sizeof v);
+    }
+    h = finish(h);
+    const char *id = cell_text(row, d->c_id);
+    uint64_t idh = finish(mix(1469598103934665603ULL, id, strlen(id)));
+    if (2 * (d->n + 1) > d->nslot && dups_grow(d) != MSUM_OK) return -MSUM_ENOMEM;
+    size_t j = h & (d->nslot - 1);
+    while (d->s[j].key && d->s[j].key != h) j = (j + 1) & (d->nslot - 1);
+    long line, colno;
+    cell_pos(row, d->c_study, &line, &colno);
+    if (!d->s[j].key) {
+        d->s[j].key = h;
+        d->s[j].id = idh;
+        d->s[j].line = row->row_line;
+        d->n++;
+        return 0;
+    }
+    char buf[96], obuf[96];
+    if (d->c_id >= 0 && *id && d->s[j].id == idh) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, d->t->name, line, colno, d->study_name,
+                       "found a copy of line %ld (same id '%s', %s, outcome and numbers), "
+                       "expected each effect once", d->s[j].line, shown(id, buf, sizeof buf),
+                       d->study_name);
+        return 2;
+    }
+    char with[128] = "";
+    if (d->c_outcome >= 0)
+        snprintf(with, sizeof with, " with outcome '%s'", shown(outcome, obuf, sizeof obuf));
+    msum_diags_add(diags, MSUM_DIAG_WARNING, d->t->name, line, colno, d->study_name,
+                   "found '%s' again%s and the same numbers as line %ld: one effect entered "
+                   "twice? (it would be pooled twice)", shown(study, buf, sizeof buf), with,
+                   d->s[j].line);
+    return 1;
+}
+
 /* ---- dataset ---------------------------------------------------------------------------- */
 
 struct msum_dataset {

@@ -136,6 +136,7 @@ typedef struct {
     const msum_validate_opts *o;
     msum_diags *dg;
     const msum_typer *t;
+    msum_dups *dups;
     dict_use *uses;
     int c_id, c_quote, c_input, c_source, c_outcome, c_effect_of, c_words[2];
     int c_field[MSUM_F_COUNT_];
@@ -168,7 +169,9 @@ static void pos(const msum_row *row, int c, long *line, long *col)
     }
 }
 
-static int check_id(vstate *v, const msum_row *row)
+/* `copy`: the row was reported as a copy of an earlier one (msum_dups_row): its id is not
+ * reported again. */
+static int check_id(vstate *v, const msum_row *row, int copy)
 {
     if (v->c_id < 0) return MSUM_OK;
     const char *id = cell(row, v->c_id);
@@ -182,7 +185,7 @@ static int check_id(vstate *v, const msum_row *row)
     slot *s = strmap_get(&v->ids, id, strlen(id));
     if (!s) return MSUM_ENOMEM;
     if (s->count++ == 0) s->line = row->row_line;
-    else
+    else if (!copy)
         msum_diags_add(v->dg, MSUM_DIAG_ERROR, v->name, line, col, "id",
                        "found '%s' again, expected unique ids (first on line %ld)", id, s->line);
     return MSUM_OK;
@@ -354,13 +357,15 @@ static int check_row(vstate *v, const msum_row *row)
 {
     msum_record rec;
     msum_record_clear(&rec);
+    int copy = 0;
     if (v->t && msum_typer_row(v->t, row, &rec, v->dg) == 0 && rec.input != MSUM_INPUT_NONE) {
         msum_effect e;
         msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
         msum_typer_effect(v->t, row, &rec, measure_for(v->o->measure, rec.input), &eo, &e,
                           v->dg);
+        if ((copy = msum_dups_row(v->dups, row, &rec, v->dg)) < 0) return -copy;
     }
-    int rc = check_id(v, row);
+    int rc = check_id(v, row, copy == 2);
     for (size_t i = 0; i < 4; i++)
         if (v->uses[i].dict) check_keys(v, row, &v->uses[i]);
     check_words(v, row);
@@ -434,7 +439,7 @@ int msum_validate_file(const char *path, const msum_validate_opts *o, msum_diags
     const msum_row *h = msum_reader_header(rd);
     if (h->n > 0) {
         rc = msum_typer_new(h, v.name, dg, &t);
-        if (rc == MSUM_ENOMEM) goto done;
+        if (rc == MSUM_ENOMEM || (t && (rc = msum_dups_new(t, &v.dups)) != MSUM_OK)) goto done;
         rc = MSUM_OK; /* an unusable header is reported; the rows are still checked as text */
     }
     v.t = t;
@@ -468,6 +473,7 @@ done:
     strmap_free(&v.ids);
     strmap_free(&v.groups);
     free(v.gkey);
+    msum_dups_free(v.dups);
     msum_typer_free(t);
     msum_reader_free(rd);
     return rc;
