@@ -72,7 +72,8 @@ int msum_check_group_value(const char *value, const char *name, long line, long 
  * a warning on the later row naming the first, or an error when the file has an `id` column and
  * both rows have the same id (a copied row).  Rows are compared by 64-bit hashes (8 + 8 + 8 bytes
  * kept per numeric row).  A file without a study or ref column is not checked (nothing names
- * the study).  validate, pool and effects run it on the rows without errors. */
+ * the study), nor is a row whose study is empty.  validate, pool and effects run it on the rows
+ * without errors. */
 typedef struct msum_dups msum_dups;
 int msum_dups_new(const msum_typer *t, msum_dups **out); /* MSUM_OK or MSUM_ENOMEM */
 void msum_dups_free(msum_dups *d);

@@ -433,6 +433,7 @@ int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msu
         rec->input == MSUM_INPUT_DIRECTION)
         return 0;
     const char *study = cell_text(row, d->c_study), *outcome = cell_text(row, d->c_outcome);
+    if (!*study || strcmp(study, "NA") == 0) return 0; /* no study named: nothing to compare */
     uint64_t h = 1469598103934665603ULL;
     h = mix(h, study, strlen(study) + 1);
     h = mix(h, outcome, strlen(outcome) + 1);
