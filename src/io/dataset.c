@@ -301,6 +301,16 @@ static int effect_checked(const char *name, const msum_record *rec, msum_measure
                            "both arms have zero events (ai = ci = 0) and no continuity "
                            "correction is added (to = \"none\" or add = 0)");
     }
+    if (measure == MSUM_MEASURE_NONE &&
+        (rec->input == MSUM_INPUT_CONTINUOUS || rec->input == MSUM_INPUT_MEDIAN ||
+         rec->input == MSUM_INPUT_COUNTS)) {
+        /* what msum_escalc would say, without formatting it for every row of a large file */
+        eff->measure = MSUM_MEASURE_NONE;
+        eff->yi = eff->vi = eff->sei = eff->ci_lb = eff->ci_ub = NAN;
+        eff->field = -1;
+        strcpy(eff->message, "this form gives several measures: choose one");
+        return MSUM_EINVAL;
+    }
     int st = msum_escalc(rec, measure, eo, eff);
     if (st == MSUM_OK || st == MSUM_EINVAL) return st;
     where(ctx, eff->field, &line, &colno, &cname);

@@ -44,12 +44,12 @@ typedef struct {
     int c;                /* its column in the effect file, -1 */
 } dict_use;
 
-/* ---- a set of strings with a line and a count each (ids; source x outcome groups) -------- */
+/* ---- a set of strings with a line each (ids; source x outcome groups) ------------------- */
 
 typedef struct {
-    size_t off;  /* key text in the arena; SIZE_MAX = empty slot */
-    long line;   /* first line (ids) or last line (groups) */
-    size_t count;
+    size_t off; /* key text in the arena; SIZE_MAX = empty slot */
+    long line;  /* 0 for a new key; ids: the first line; groups: the line of their one row, or
+                   -1 once a second row has come (only k = 1 groups are reported) */
 } slot;
 
 typedef struct {
@@ -115,7 +115,6 @@ static slot *strmap_get(strmap *m, const char *key, size_t len)
     m->arena[m->alen + len] = '\0';
     m->s[j].off = m->alen;
     m->s[j].line = 0;
-    m->s[j].count = 0;
     m->alen += len + 1;
     m->n++;
     return &m->s[j];
@@ -184,7 +183,7 @@ static int check_id(vstate *v, const msum_row *row, int copy)
     }
     slot *s = strmap_get(&v->ids, id, strlen(id));
     if (!s) return MSUM_ENOMEM;
-    if (s->count++ == 0) s->line = row->row_line;
+    if (s->line == 0) s->line = row->row_line;
     else if (!copy)
         msum_diags_add(v->dg, MSUM_DIAG_ERROR, v->name, line, col, "id",
                        "found '%s' again, expected unique ids (first on line %ld)", id, s->line);
@@ -325,8 +324,7 @@ static int count_row(vstate *v, const msum_row *row, const msum_record *rec)
     memcpy(v->gkey + ls + 1, o, lo);
     slot *g = strmap_get(&v->groups, v->gkey, n);
     if (!g) return MSUM_ENOMEM;
-    g->count++;
-    g->line = row->row_line;
+    g->line = g->line == 0 ? row->row_line : -1;
     return MSUM_OK;
 }
 
@@ -334,7 +332,7 @@ static void group_warnings(vstate *v)
 {
     for (size_t i = 0; i < v->groups.nslot; i++) {
         const slot *g = &v->groups.s[i];
-        if (g->off == SIZE_MAX || g->count != 1) continue;
+        if (g->off == SIZE_MAX || g->line <= 0) continue;
         const char *k = v->groups.arena + g->off, *sep = strchr(k, '\x1f');
         msum_diags_add(v->dg, MSUM_DIAG_WARNING, v->name, g->line, 0, NULL,
                        "source '%.*s' x outcome '%s' has k = 1 numeric effect: nothing to "
