@@ -1,8 +1,8 @@
 /* Whole-file validation of an effect CSV, streamed (memory grows with the ids, not the rows):
  * the row checks every analysis runs (msum_typer_row, msum_typer_effect: syntax, numbers, words,
- * fields per form, impossible values, effects), a header with no rows, plus required columns, unique ids, dictionary keys,
- * provenance (numbers in the quote, quote in the source text) and the warnings of
- * datasets/README.md ("Validation").  Every problem goes to one diagnostics list.
+ * fields per form, impossible values, effects; duplicated effects; a header with no rows),
+ * plus required columns, unique ids, dictionary keys, provenance (numbers in the quote, quote in
+ * the source text) and the warnings of datasets/README.md ("Validation").  Every problem goes to one diagnostics list.
  */
 #ifndef METASUM_VALIDATE_H
 #define METASUM_VALIDATE_H

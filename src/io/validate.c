@@ -96,7 +96,7 @@ static int strmap_grow(strmap *m)
 /* The slot of key (added with count 0 when new); NULL when out of memory. */
 static slot *strmap_get(strmap *m, const char *key, size_t len)
 {
-    if (2 * (m->n + 1) > m->nslot && strmap_grow(m) != MSUM_OK) return NULL;
+    if (4 * (m->n + 1) > 3 * m->nslot && strmap_grow(m) != MSUM_OK) return NULL; /* load <= 3/4 */
     size_t j = hash_str(key, len) & (m->nslot - 1);
     while (m->s[j].off != SIZE_MAX) {
         const char *k = m->arena + m->s[j].off;
