@@ -172,9 +172,11 @@ static const struct {
      "2:12: error: column 'yi': found '1,5', expected a number with '.' as the decimal point ("
      "C locale)"},
     {"count_fraction", MSUM_OK,
-     "2:15: error: column 'ci': found '2.5', expected a whole number >= 0 (a count)"},
+     "2:15: error: column 'ci': found '2.5', expected a count: a whole number in [0, 100000000"
+     "0]"},
     {"count_negative", MSUM_OK,
-     "2:13: error: column 'bi': found '-1', expected a whole number >= 0 (a count)"},
+     "2:13: error: column 'bi': found '-1', expected a count: a whole number in [0, 1000000000"
+     "]"},
     {"duplicate_header", MSUM_OK,
      "1:16: error: column 'vi': found a second column 'vi', expected unique column names (firs"
      "t at 1:13)"},
@@ -196,6 +198,8 @@ static const struct {
      "1:1: error: found a quoted field that is never closed, expected a closing '\"' before the "
      "end of the input"},
     {"empty", MSUM_OK, "1: error: found an empty file, expected a header row"},
+    {"header_only", MSUM_OK,
+     "1: error: found a header and no data rows, expected at least one row"},
     /* the byte's position inside a quoted field: CRLF is one line end, "" two bytes */
     {"invalid_utf8_quoted", MSUM_OK,
      "3:2: error: column 'notes': found invalid UTF-8 byte 0xff, expected UTF-8 text"},
@@ -204,7 +208,30 @@ static const struct {
     {"nul_byte", MSUM_OK,
      "2:22: error: column 'notes': found a NUL byte, expected UTF-8 text"},
     {"n_zero", MSUM_OK,
-     "2:20: error: column 'n1i': found '0', expected a sample size >= 1"},
+     "2:20: error: column 'n1i': found '0', expected a sample size: a whole number in [1, 10000"
+     "00000]"},
+    /* counts are whole numbers in [0 or 1, 1e9] (MSUM_COUNT_MAX) */
+    {"n_huge", MSUM_OK,
+     "2:20: error: column 'n1i': found '1e20', expected a sample size: a whole number in [1, 10"
+     "00000000]"},
+    {"n_fraction", MSUM_OK,
+     "2:20: error: column 'n1i': found '14.5', expected a sample size: a whole number in [1, 10"
+     "00000000]"},
+    {"count_huge", MSUM_OK,
+     "2:17: error: column 'di': found '1e12', expected a count: a whole number in [0, 100000000"
+     "0]"},
+    /* an SD from one observation does not exist */
+    {"n_one", MSUM_OK,
+     "2:20: error: column 'n1i': found '1', expected a group size >= 2 (an SD needs two observat"
+     "ions)"},
+    /* SD 0 in both groups: vi = 0 (MD, ROM), SMD undefined; no SEM warning for an SD of 0 */
+    {"sd_both_zero", MSUM_OK,
+     "2:25: error: column 'sd2i': found '0', expected an SD > 0 in at least one group (both are"
+     " 0: no measure has a variance)"},
+    /* sqrt(0.04) = 0.2 is 33 % away from sei = 0.3 (tolerance 5 %) */
+    {"vi_sei_mismatch", MSUM_OK,
+     "2:21: error: column 'sei': found '0.3', expected sqrt(vi) = 0.2 within 5% (vi and sei dis"
+     "agree: fix or drop one)"},
     {"nan_number", MSUM_OK,
      "2:12: error: column 'yi': found 'nan', expected a number (write NA or leave the cell emp"
      "ty when missing)"},

@@ -243,3 +243,101 @@ Test(checks, median_summaries_must_be_ordered)
     cr_expect_eq(c[0].field, MSUM_F_Q1_1I);
     cr_expect_str_eq(c[0].text, "a value <= med1i = 5");
 }
+
+Test(checks, rounded_sei_agrees_with_vi_and_whole_counts_pass)
+{
+    msum_record r;
+    msum_record_clear(&r);
+    r.input = MSUM_INPUT_GENERIC;
+    r.measure = MSUM_MEASURE_GEN;
+    /* sei printed at two digits: sqrt(0.0231) = 0.15199, 1.3 % from 0.15 (tolerance 5 %) */
+    r.x[MSUM_F_YI] = 0.4, r.x[MSUM_F_VI] = 0.0231, r.x[MSUM_F_SEI] = 0.15;
+    r.x[MSUM_F_N1I] = 1e9; /* MSUM_COUNT_MAX itself is allowed */
+    msum_check c[8];
+    cr_expect_eq(msum_record_check(&r, MSUM_CHECK_ALL, c, 8), 0);
+    r.x[MSUM_F_SEI] = 0.16; /* 0.15199 is 5.0 % below 0.16: just outside */
+    cr_assert_eq(msum_record_check(&r, MSUM_CHECK_ALL, c, 8), 1);
+    cr_expect_eq(c[0].field, MSUM_F_SEI);
+    r.x[MSUM_F_SEI] = NAN;
+    r.x[MSUM_F_N1I] = 1e9 + 1;
+    cr_assert_eq(msum_record_check(&r, MSUM_CHECK_ALL, c, 8), 1);
+    cr_expect_eq(c[0].field, MSUM_F_N1I);
+}
+
+/* Row checks that need the effect computed (msum_typer_effect), as pool and effects run them;
+ * no dictionaries.  One defect each. */
+Test(validate, effect_level_defects_are_errors_as_in_the_analyses)
+{
+    static const struct {
+        const char *path;
+        msum_measure measure;
+        const char *msg;
+    } cases[] = {
+        /* metafor's ZCOR variance 1/(ni - 3) needs ni >= 5 */
+        {"fixtures/bad/ni_small.csv", MSUM_MEASURE_NONE,
+         "fixtures/bad/ni_small.csv:2:20: error: column 'ni': ni is 4; the variance 1/(ni-3) "
+         "needs ni >= 5 (as metafor)"},
+        {"fixtures/bad/ci_zero_width.csv", MSUM_MEASURE_NONE,
+         "fixtures/bad/ci_zero_width.csv:2:16: error: column 'ci_lb': the CI has zero width; no "
+         "standard error"},
+        {"fixtures/bad/header_only.csv", MSUM_MEASURE_NONE,
+         "fixtures/bad/header_only.csv:1: error: found a header and no data rows, expected at "
+         "least one row"},
+        /* a ratio of means with a zero mean: only known once the measure is ROM */
+        {"fixtures/inputs/rom_zero_mean.csv", MSUM_MEASURE_ROM,
+         "fixtures/inputs/rom_zero_mean.csv:2:15: error: column 'm1i': the group 1 mean is 0; a "
+         "ratio of means needs means > 0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        msum_validate_opts o = MSUM_VALIDATE_OPTS_DEFAULT;
+        o.measure = cases[i].measure;
+        msum_diags *d = msum_diags_new();
+        cr_expect_eq(msum_validate_file(cases[i].path, &o, d, NULL), MSUM_OK);
+        cr_expect_eq(msum_diags_errors(d), 1, "%s: %zu errors", cases[i].path,
+                     msum_diags_errors(d));
+        expect_diag(d, 0, cases[i].msg);
+        msum_diags_free(d);
+    }
+    /* the same file without a measure: every measure-independent check passes */
+    msum_diags *d = msum_diags_new();
+    cr_expect_eq(msum_validate_file("fixtures/inputs/rom_zero_mean.csv", NULL, d, NULL), MSUM_OK);
+    cr_expect_eq(msum_diags_count(d), 0);
+    msum_diags_free(d);
+}
+
+/* Both arms without events: kept, 0.5 added to each cell (metafor escalc: add = 1/2,
+ * to = "only0", drop00 = FALSE), with a warning that says so. */
+Test(validate, two_by_two_without_events_warns)
+{
+    msum_diags *d = msum_diags_new();
+    cr_expect_eq(msum_validate_file("fixtures/inputs/zero_events_both.csv", NULL, d, NULL),
+                 MSUM_OK);
+    cr_expect_eq(msum_diags_errors(d), 0);
+    cr_assert_eq(msum_diags_warnings(d), 1);
+    expect_diag(d, 0, "fixtures/inputs/zero_events_both.csv:2:11: warning: column 'ai': both arms "
+                      "have zero events (ai = ci = 0): 0.5 added to each cell, as metafor's "
+                      "escalc (to = \"only0\", drop00 = FALSE); the row is kept");
+    msum_diags_free(d);
+}
+
+/* The same study, outcome and numbers twice: a warning with another id (one effect entered
+ * twice?), an error with the same id (a copied row), reported once (not also as a repeated id). */
+Test(validate, duplicated_effects)
+{
+    msum_diags *d = msum_diags_new();
+    cr_expect_eq(msum_validate_file("fixtures/bad/duplicate_row.csv", NULL, d, NULL), MSUM_OK);
+    cr_expect_eq(msum_diags_count(d), 1);
+    expect_diag(d, 0, "fixtures/bad/duplicate_row.csv:4:4: error: column 'study': found a copy of "
+                      "line 2 (same id 'r1', study, outcome and numbers), expected each effect "
+                      "once");
+    msum_diags_free(d);
+    d = msum_diags_new();
+    cr_expect_eq(msum_validate_file("fixtures/inputs/duplicate_effect.csv", NULL, d, NULL),
+                 MSUM_OK);
+    /* r3 differs in outcome, r4 in yi: only r2 repeats r1 */
+    cr_expect_eq(msum_diags_count(d), 1);
+    expect_diag(d, 0, "fixtures/inputs/duplicate_effect.csv:3:4: warning: column 'study': found "
+                      "'Smith 2001' again with outcome 'pain' and the same numbers as line 2: one "
+                      "effect entered twice? (it would be pooled twice)");
+    msum_diags_free(d);
+}

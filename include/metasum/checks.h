@@ -44,6 +44,14 @@ size_t msum_record_check(const msum_record *r, unsigned long long present, msum_
 
 #define MSUM_SD_SEM_CV 0.02
 
+/* Largest count accepted in a sample size (n1i, n2i, ni) or a 2x2 cell (ai, bi, ci, di): counts
+ * are whole numbers in [1 or 0, MSUM_COUNT_MAX]; 10^9 is above any study's enrolment. */
+#define MSUM_COUNT_MAX 1e9
+
+/* vi and sei both given: an error when |sqrt(vi) - sei| > MSUM_SEI_VI_RTOL * sei (5 %, so that a
+ * sei rounded to two significant digits still matches). */
+#define MSUM_SEI_VI_RTOL 0.05
+
 /* The fields a form needs, as text for messages ("m1i, sd1i|sem1i, n1i, m2i, sd2i|sem2i, n2i");
  * "" for NONE. */
 const char *msum_input_needs(msum_input in);

@@ -38,6 +38,49 @@ void msum_typer_free(msum_typer *t);
 size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec,
                       msum_diags *diags);
 
+/* The effect of a typed row, checked the same way by every command (validate and the
+ * analyses call this after msum_typer_row() found no error, so they accept and reject the same
+ * rows with the same messages).  `measure` is the measure of the row (NONE: the form's own; for
+ * continuous, median_iqr and counts rows the caller's choice).  A 2x2 table with no events in
+ * either arm gets a warning saying what the continuity correction of `eo` does with it (as
+ * metafor's escalc, drop00 = FALSE).  Runs msum_escalc(); a data problem (MSUM_EDATA, MSUM_EDOM)
+ * is an error at the cell of the field at fault (the input cell when there is none).  Returns
+ * MSUM_OK (*eff filled), MSUM_EDATA (reported), or MSUM_EINVAL (the measure does not apply to
+ * the row, or a form with several measures got NONE: not reported, eff->message says why). */
+#include "metasum/escalc.h"
+int msum_typer_effect(const msum_typer *t, const msum_row *row, const msum_record *rec,
+                      msum_measure measure, const msum_escalc_opts *eo, msum_effect *eff,
+                      msum_diags *diags);
+
+/* A file must have rows: call with the number of data rows read after the last one.  When
+ * nrows is 0, adds "NAME:1: error: found a header and no data rows, expected at least one row"
+ * (with a filter: "found no row matching the filter 'F', ...") and returns 1; else 0.  Every
+ * command calls it, so k = 0 is the same error everywhere. */
+int msum_check_has_rows(const char *name, size_t nrows, const char *filter, msum_diags *diags);
+
+/* The one rule for a row whose grouping value (a --by column) is missing: "" or "NA", as for
+ * numbers.  The row is left out of every group with a warning at its cell, as metafor leaves out
+ * rows with a missing moderator (na.action = na.omit).  Returns 1 (warned: leave the row out)
+ * or 0 (the value is there); diags NULL = no warning.  pool and compare both call it, for
+ * the rows they would pool (a row without a variance is skipped whatever its group). */
+int msum_check_group_value(const char *value, const char *name, long line, long col,
+                           const char *column, msum_diags *diags);
+
+/* Duplicated effects.  Two numeric rows (not direction-only) with the same study (column
+ * `study`, else `ref`), the same outcome (column `outcome`, when the file has one) and the same
+ * numbers (input, measure and every numeric field, time included) are one effect entered twice:
+ * a warning on the later row naming the first, or an error when the file has an `id` column and
+ * both rows have the same id (a copied row).  Rows are compared by 64-bit hashes (8 + 8 + 8 bytes
+ * kept per numeric row).  A file without a study or ref column is not checked (nothing names
+ * the study), nor is a row whose study is empty.  validate, pool and effects run it on the rows
+ * without errors. */
+typedef struct msum_dups msum_dups;
+int msum_dups_new(const msum_typer *t, msum_dups **out); /* MSUM_OK or MSUM_ENOMEM */
+void msum_dups_free(msum_dups *d);
+/* Check one typed row.  Returns 0 (not a duplicate), 1 (warned), 2 (a copy: error added),
+ * -MSUM_ENOMEM. */
+int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msum_diags *diags);
+
 /* Column index of a header name, or -1 (for pass-through and grouping columns). */
 int msum_typer_col(const msum_typer *t, const char *colname);
 
@@ -66,5 +109,9 @@ const char *msum_dataset_get(const msum_dataset *ds, size_t row, const char *col
 long msum_dataset_line(const msum_dataset *ds, size_t row);           /* row's first line */
 void msum_dataset_pos(const msum_dataset *ds, size_t row, size_t col, long *line, long *colno);
 const msum_record *msum_dataset_record(const msum_dataset *ds, size_t row);
+
+/* msum_typer_effect() for a row of a dataset (same checks, messages and positions). */
+int msum_dataset_effect(const msum_dataset *ds, size_t row, msum_measure measure,
+                        const msum_escalc_opts *eo, msum_effect *eff, msum_diags *diags);
 
 #endif

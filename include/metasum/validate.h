@@ -1,12 +1,14 @@
-/* Whole-file validation of an effect CSV: everything the typer checks (syntax, numbers, words,
- * fields per form, impossible values), plus required columns, unique ids, dictionary keys,
- * provenance (numbers in the quote, quote in the source text) and the warnings of
- * datasets/README.md ("Validation").  Every problem goes to one diagnostics list.
+/* Whole-file validation of an effect CSV, streamed (memory grows with the ids, not the rows):
+ * the row checks every analysis runs (msum_typer_row, msum_typer_effect: syntax, numbers, words,
+ * fields per form, impossible values, effects; duplicated effects; a header with no rows),
+ * plus required columns, unique ids, dictionary keys, provenance (numbers in the quote, quote in
+ * the source text) and the warnings of datasets/README.md ("Validation").  Every problem goes to one diagnostics list.
  */
 #ifndef METASUM_VALIDATE_H
 #define METASUM_VALIDATE_H
 
 #include "metasum/diag.h"
+#include "metasum/record.h"
 
 typedef struct {
     /* Dictionary files; NULL = the file of that name beside the effect file, when it exists
@@ -15,9 +17,13 @@ typedef struct {
     /* Source text the quotes must come from, already normalised with msum_text_normalize;
      * NULL = no quote-in-source check. */
     const char *norm_source;
+    /* Measure of continuous and median_iqr rows (MD, SMD, ROM) or of counts rows (RR, OR, RD),
+     * as `pool --measure`: those rows' effects are then computed and checked exactly as the
+     * analyses do.  NONE = only the checks that hold for every measure. */
+    msum_measure measure;
 } msum_validate_opts;
 
-#define MSUM_VALIDATE_OPTS_DEFAULT {NULL, NULL, NULL, NULL, NULL}
+#define MSUM_VALIDATE_OPTS_DEFAULT {NULL, NULL, NULL, NULL, NULL, MSUM_MEASURE_NONE}
 
 /* Validate one effect file ("-" = stdin: no dictionaries beside it).  Returns MSUM_OK when the
  * file (and its dictionaries) could be read -- check msum_diags_errors for data problems --,

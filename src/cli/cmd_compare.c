@@ -200,14 +200,14 @@ static int collect(const msum_dataset *ds, const opts *o, msum_diags *dg, effect
         const msum_record *rec = msum_dataset_record(ds, i);
         long line = msum_dataset_line(ds, i), col = 0, l2;
         msum_effect ef;
-        int st = msum_escalc(rec, o->measure, &eo, &ef);
+        int st = msum_dataset_effect(ds, i, o->measure, &eo, &ef, dg);
         if (st == MSUM_EINVAL && o->measure == MSUM_MEASURE_NONE) {
             fprintf(stderr, "metasum " CMD ": %s:%ld: %s rows give several measures: choose one "
                     "with --measure (see 'metasum " CMD " --help')\n", name, line,
                     msum_input_name(rec->input));
             return EXIT_USAGE;
         }
-        if (st != MSUM_OK) {
+        if (st == MSUM_EINVAL) { /* the measure does not apply to this row's form */
             int c = ef.field >= 0 ? msum_dataset_col(ds, msum_field_name((msum_field)ef.field))
                                   : msum_dataset_col(ds, "input");
             if (c >= 0) msum_dataset_pos(ds, i, (size_t)c, &l2, &col);
@@ -216,17 +216,14 @@ static int collect(const msum_dataset *ds, const opts *o, msum_diags *dg, effect
                            ef.message);
             continue;
         }
+        if (st != MSUM_OK) continue; /* reported */
         if (isnan(ef.yi) || isnan(ef.vi)) {
             novar++;
             continue;
         }
         const char *g = msum_dataset_cell(ds, i, (size_t)bycol);
-        if (!g || !*g || strcmp(g, "NA") == 0) {
-            msum_dataset_pos(ds, i, (size_t)bycol, &l2, &col);
-            msum_diags_add(dg, MSUM_DIAG_WARNING, name, line, col, o->by,
-                           "found an empty group: row left out");
-            continue;
-        }
+        msum_dataset_pos(ds, i, (size_t)bycol, &l2, &col);
+        if (msum_check_group_value(g, name, l2, col, o->by, dg)) continue;
         if (e->k == 0) {
             e->measure = ef.measure;
         } else if (ef.measure != e->measure) {

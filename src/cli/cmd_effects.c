@@ -466,6 +466,7 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
 {
     msum_reader *rd = NULL;
     msum_typer *ty = NULL;
+    msum_dups *dups = NULL;
     int *order = NULL, rc = EXIT_OK;
     int st = open_source(src, diags, &rd);
     if (st == MSUM_OK) st = msum_typer_new(msum_reader_header(rd), src->name, diags, &ty);
@@ -489,17 +490,26 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
     msum_record rec;
     msum_effect eff;
     int got;
+    size_t nrows = 0;
+    if (msum_dups_new(ty, &dups) != MSUM_OK) goto nomem;
     while ((got = msum_reader_next(rd, &row)) == 1) {
+        nrows++;
         size_t nerr = msum_typer_row(ty, &row, &rec, diags);
+        if (nerr == 0) {
+            int dup = msum_dups_row(dups, &row, &rec, diags);
+            if (dup < 0) goto nomem;
+            nerr = dup == 2;
+        }
         int missing = 0;
         msum_measure want = measure_for(o, rec.input, &missing);
         if (nerr == 0 && missing) {
             if (!sv->missing_measure) sv->missing_measure = (int)rec.input;
             continue;
         }
-        if (nerr == 0 && msum_escalc(&rec, want, &o->eo, &eff) != MSUM_OK) {
-            add_row_error(diags, src->name, ty, &row, &eff);
-            nerr = 1;
+        if (nerr == 0) {
+            int est = msum_typer_effect(ty, &row, &rec, want, &o->eo, &eff, diags);
+            if (est == MSUM_EINVAL) add_row_error(diags, src->name, ty, &row, &eff);
+            nerr = est != MSUM_OK;
         }
         if (nerr) continue;
         sv->any_zero |= msum_escalc_has_zero_cell(&rec);
@@ -507,6 +517,7 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
             write_row(w, &L, &row, &eff);
         if (w && w->err == OUT_NOMEM) goto nomem;
     }
+    if (got == 0) msum_check_has_rows(src->name, nrows, src->filter, diags);
     if (got < 0 || msum_diags_errors(diags)) rc = EXIT_DATA;
     goto done;
 nomem:
@@ -514,6 +525,7 @@ nomem:
     rc = EXIT_IO;
 done:
     free(order);
+    msum_dups_free(dups);
     msum_typer_free(ty);
     msum_reader_free(rd);
     return rc;

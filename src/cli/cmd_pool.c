@@ -452,6 +452,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     }
     int rc = EXIT_OK;
     char *key = NULL;
+    msum_dups *dups = NULL;
     size_t keycap = 0;
     if (!resolve_by(a->by, ty, fname, by)) {
         rc = EXIT_USAGE;
@@ -465,8 +466,20 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     msum_row row;
     msum_record rec;
     int more;
+    size_t nrows = 0;
+    if (msum_dups_new(ty, &dups) != MSUM_OK) {
+        rc = EXIT_NUMERICAL;
+        goto done;
+    }
     while ((more = msum_reader_next(rd, &row)) > 0) {
+        nrows++;
         if (msum_typer_row(ty, &row, &rec, d) > 0) continue;
+        int dup = msum_dups_row(dups, &row, &rec, d);
+        if (dup < 0) {
+            rc = EXIT_NUMERICAL;
+            break;
+        }
+        if (dup == 2) continue;
         long line, colno;
         msum_measure want = MSUM_MEASURE_NONE;
         if (form_needs_measure(rec.input)) {
@@ -489,7 +502,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             e.vi = rec.x[MSUM_F_VI];
             st = MSUM_OK;
         } else {
-            st = msum_escalc(&rec, want, &eo, &e);
+            st = msum_typer_effect(ty, &row, &rec, want, &eo, &e, d);
         }
         if (st == MSUM_EINVAL && want != MSUM_MEASURE_NONE) {
             cli_error("pool", "%s:%ld: --measure %s does not apply to rows of form '%s'", fname,
@@ -497,12 +510,18 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             rc = EXIT_USAGE;
             goto done;
         }
-        if (st != MSUM_OK) {
-            const char *cname = e.field >= 0 ? msum_field_name(e.field) : "input";
-            int col = msum_typer_col(ty, cname);
-            cell_pos(&row, col, &line, &colno);
-            msum_diags_add(d, MSUM_DIAG_ERROR, fname, line, colno, col >= 0 ? cname : NULL,
-                           "%s", e.message);
+        if (st != MSUM_OK) continue;
+        /* A row left out for a missing group value is warned about only when it would have
+         * been pooled; one without a variance is counted as skipped either way. */
+        int novar = isnan(e.vi) || isnan(e.yi), missing = 0;
+        for (size_t i = 0; i < by->n && !missing; i++) {
+            cell_pos(&row, by->col[i], &line, &colno);
+            missing = msum_check_group_value((size_t)by->col[i] < row.n ? row.cell[by->col[i]]
+                                                                        : "",
+                                             fname, line, colno, by->name[i], novar ? NULL : d);
+        }
+        if (missing) {
+            if (novar) (*nskipped)++;
             continue;
         }
         /* the group key */
@@ -554,10 +573,12 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         }
     }
     if (more < 0 && rc == EXIT_OK) rc = EXIT_DATA;
+    if (more == 0 && rc == EXIT_OK) msum_check_has_rows(fname, nrows, a->filter, d);
     if (rc == EXIT_OK && msum_diags_errors(d) > 0) rc = EXIT_DATA;
     if (rc == EXIT_OK && groups_finish(gs, a->keep) != MSUM_OK) rc = EXIT_NUMERICAL;
 done:
     free(key);
+    msum_dups_free(dups);
     msum_typer_free(ty);
     msum_reader_free(rd);
     return rc;

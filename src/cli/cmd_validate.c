@@ -18,8 +18,10 @@ void usage_validate(FILE *fp)
             "         syntax and UTF-8, strict numbers, known words (input, measure, direction,\n"
             "         effect_of, time_unit), the fields each input form needs, impossible values,\n"
             "         unique ids, dictionary keys, and provenance: every number a row reports\n"
-            "         must appear in its quote.  Warnings (exit 0): direction-only rows, SDs that\n"
-            "         look like SEMs, source x outcome groups with one numeric effect.\n"
+            "         must appear in its quote.  The row checks are those of every analysis, so\n"
+            "         a file that validates is one pool and effects accept.  Warnings (exit 0):\n"
+            "         direction-only rows, SDs that look like SEMs, source x outcome groups with\n"
+            "         one numeric effect, 2x2 tables without events in either arm.\n"
             "         The format is described in datasets/README.md.\n"
             "Usage:   metasum validate [OPTIONS] FILE...      (FILE '-' = standard input)\n"
             "\n"
@@ -30,6 +32,10 @@ void usage_validate(FILE *fp)
             "    --preparations FILE  preparations dictionary [preparations.csv beside FILE]\n"
             "    --source TEXT        source text (UTF-8) every quote must come from; compared\n"
             "                         without white space, full-width forms folded [no check]\n"
+            "    -m, --measure M      compute and check the effects of continuous and\n"
+            "                         median_iqr rows (MD, SMD, ROM) or counts rows (RR, OR,\n"
+            "                         RD) as 'pool --measure M' does [checks that hold for\n"
+            "                         every measure]\n"
             "    -q, --quiet          no summary line per file on standard output\n"
             "    -h, --help           this text\n"
             "\n"
@@ -108,6 +114,15 @@ int cmd_validate(int argc, char **argv)
             o.preparations = v;
         else if (!r && (r = cli_opt("validate", argc, argv, &i, "--source", NULL, &v)) > 0)
             source = v;
+        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--measure", "-m", &v)) > 0) {
+            if (!msum_measure_parse(v, &o.measure) || o.measure == MSUM_MEASURE_ZCOR ||
+                o.measure == MSUM_MEASURE_GEN) {
+                cli_error("validate", "--measure: found '%s', expected one of MD, SMD, ROM, RR, "
+                          "OR, RD", v);
+                free(files);
+                return EXIT_USAGE;
+            }
+        }
         else if (r < 0) {
             free(files);
             return EXIT_USAGE;

@@ -174,8 +174,27 @@ static void check_values(const msum_record *r, unsigned long long m, sink *s)
         if (x[sems[g]] < 0) BAD(sems[g], "a standard error >= 0");
     }
     static const msum_field ns[] = {MSUM_F_N1I, MSUM_F_N2I, MSUM_F_NI};
-    for (int i = 0; i < 3; i++)
-        if (x[ns[i]] < 1) BAD(ns[i], "a sample size >= 1");
+    for (int i = 0; i < 3; i++) {
+        double v = x[ns[i]];
+        if (!isnan(v) && (v < 1 || v > MSUM_COUNT_MAX || !is_whole(v)))
+            BAD(ns[i], "a sample size: a whole number in [1, %.0f]", MSUM_COUNT_MAX);
+    }
+    /* An SD (or SEM) is computed from at least two observations; with n = 1 it does not exist
+     * (R's sd() of one value is NA), and the SMD's n1 + n2 - 2 would be 0. */
+    if (r->input == MSUM_INPUT_CONTINUOUS || r->input == MSUM_INPUT_MEDIAN) {
+        static const msum_field gn[] = {MSUM_F_N1I, MSUM_F_N2I};
+        for (int g = 0; g < 2; g++)
+            if (x[gn[g]] >= 1 && x[gn[g]] < 2)
+                BAD(gn[g], "a group size >= 2 (an SD needs two observations)");
+    }
+    /* Both spreads 0: vi = 0 for MD and ROM, the SMD is undefined; no measure has a variance. */
+    if (r->input == MSUM_INPUT_CONTINUOUS) {
+        double s1 = has(r, MSUM_F_SD1I) ? x[MSUM_F_SD1I] : x[MSUM_F_SEM1I];
+        double s2 = has(r, MSUM_F_SD2I) ? x[MSUM_F_SD2I] : x[MSUM_F_SEM2I];
+        if (s1 == 0 && s2 == 0)
+            BAD(has(r, MSUM_F_SD2I) ? MSUM_F_SD2I : MSUM_F_SEM2I,
+                "an SD > 0 in at least one group (both are 0: no measure has a variance)");
+    }
     if (r->measure == MSUM_MEASURE_ROM) {
         static const msum_field means[] = {MSUM_F_M1I, MSUM_F_M2I, MSUM_F_MED1I, MSUM_F_MED2I};
         for (int i = 0; i < 4; i++)
@@ -185,8 +204,9 @@ static void check_values(const msum_record *r, unsigned long long m, sink *s)
     if (m & grp_counts) {
     static const msum_field cells[] = {MSUM_F_AI, MSUM_F_BI, MSUM_F_CI, MSUM_F_DI};
     for (int i = 0; i < 4; i++)
-        if (has(r, cells[i]) && (x[cells[i]] < 0 || !is_whole(x[cells[i]])))
-            BAD(cells[i], "a whole number >= 0 (a count)");
+        if (has(r, cells[i]) &&
+            (x[cells[i]] < 0 || !is_whole(x[cells[i]]) || x[cells[i]] > MSUM_COUNT_MAX))
+            BAD(cells[i], "a count: a whole number in [0, %.0f]", MSUM_COUNT_MAX);
     if (x[MSUM_F_AI] > x[MSUM_F_N1I])
         BAD(MSUM_F_AI, "at most n1i = %g (events cannot exceed the group size)", x[MSUM_F_N1I]);
     if (x[MSUM_F_CI] > x[MSUM_F_N2I])
@@ -194,6 +214,11 @@ static void check_values(const msum_record *r, unsigned long long m, sink *s)
     }
     if (x[MSUM_F_VI] <= 0) BAD(MSUM_F_VI, "a sampling variance > 0");
     if (x[MSUM_F_SEI] <= 0) BAD(MSUM_F_SEI, "a standard error > 0");
+    /* Both given: they must say the same (vi is what the analyses use, as metafor). */
+    else if (x[MSUM_F_VI] > 0 && x[MSUM_F_SEI] > 0 &&
+             fabs(sqrt(x[MSUM_F_VI]) - x[MSUM_F_SEI]) > MSUM_SEI_VI_RTOL * x[MSUM_F_SEI])
+        BAD(MSUM_F_SEI, "sqrt(vi) = %.6g within %g%% (vi and sei disagree: fix or drop one)",
+            sqrt(x[MSUM_F_VI]), 100 * MSUM_SEI_VI_RTOL);
     if (x[MSUM_F_CI_LB] > x[MSUM_F_CI_UB])
         BAD(MSUM_F_CI_LB, "a lower bound <= ci_ub = %g", x[MSUM_F_CI_UB]);
     if (x[MSUM_F_PVAL] <= 0 || x[MSUM_F_PVAL] > 1) BAD(MSUM_F_PVAL, "a p-value in (0, 1]");
@@ -230,7 +255,7 @@ static void check_sd_sem(const msum_record *r, unsigned long long present, sink 
     static const msum_field n[] = {MSUM_F_N1I, MSUM_F_N2I};
     for (int g = 0; g < 2; g++) {
         double v = r->x[sd[g]], mu = r->x[m[g]], nn = r->x[n[g]];
-        if (v >= 0 && mu != 0 && nn >= 2 && v < MSUM_SD_SEM_CV * fabs(mu))
+        if (v > 0 && mu != 0 && nn >= 2 && v < MSUM_SD_SEM_CV * fabs(mu))
             add(s, MSUM_DIAG_WARNING, MSUM_CHECK_NOTE, sd[g],
                 "SD %g is below %g%% of the mean %g (n = %g): is it an SEM? "
                 "(SD = SEM * sqrt(n) = %g)",

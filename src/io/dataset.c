@@ -273,6 +273,221 @@ size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec
     return nerr;
 }
 
+/* Where a field of the row is: its cell's line:col and column name (NULL when the file has no
+ * such column: the row's line). */
+typedef void (*field_pos_fn)(const void *ctx, int field, long *line, long *col,
+                             const char **colname);
+
+/* The body of msum_typer_effect() and msum_dataset_effect(): one implementation. */
+static int effect_checked(const char *name, const msum_record *rec, msum_measure measure,
+                          const msum_escalc_opts *eo, msum_effect *eff, msum_diags *diags,
+                          field_pos_fn where, const void *ctx)
+{
+    msum_escalc_opts def = MSUM_ESCALC_OPTS_DEFAULT;
+    if (!eo) eo = &def;
+    long line, colno;
+    const char *cname;
+    /* No events in either arm: metafor's escalc keeps the table (drop00 = FALSE) and, with
+     * to = "only0" or "all"/"if0all", adds `add` to each cell; the table then says little. */
+    if (rec->input == MSUM_INPUT_COUNTS && rec->x[MSUM_F_AI] == 0 && rec->x[MSUM_F_CI] == 0) {
+        where(ctx, MSUM_F_AI, &line, &colno, &cname);
+        if (eo->to != MSUM_CC_NONE && eo->add > 0)
+            msum_diags_add(diags, MSUM_DIAG_WARNING, name, line, colno, cname,
+                           "both arms have zero events (ai = ci = 0): %g added to each cell, as "
+                           "metafor's escalc (to = \"%s\", drop00 = FALSE); the row is kept",
+                           eo->add, msum_cc_policy_name(eo->to));
+        else
+            msum_diags_add(diags, MSUM_DIAG_WARNING, name, line, colno, cname,
+                           "both arms have zero events (ai = ci = 0) and no continuity "
+                           "correction is added (to = \"none\" or add = 0)");
+    }
+    if (measure == MSUM_MEASURE_NONE &&
+        (rec->input == MSUM_INPUT_CONTINUOUS || rec->input == MSUM_INPUT_MEDIAN ||
+         rec->input == MSUM_INPUT_COUNTS)) {
+        /* what msum_escalc would say, without formatting it for every row of a large file */
+        eff->measure = MSUM_MEASURE_NONE;
+        eff->yi = eff->vi = eff->sei = eff->ci_lb = eff->ci_ub = NAN;
+        eff->field = -1;
+        strcpy(eff->message, "this form gives several measures: choose one");
+        return MSUM_EINVAL;
+    }
+    int st = msum_escalc(rec, measure, eo, eff);
+    if (st == MSUM_OK || st == MSUM_EINVAL) return st;
+    where(ctx, eff->field, &line, &colno, &cname);
+    msum_diags_add(diags, MSUM_DIAG_ERROR, name, line, colno, cname, "%s", eff->message);
+    return MSUM_EDATA;
+}
+
+typedef struct {
+    const msum_typer *t;
+    const msum_row *row;
+} typer_ctx;
+
+/* A field's cell in a streamed row; field -1 = the input cell. */
+static void typer_field_pos(const void *ctx, int field, long *line, long *col,
+                            const char **colname)
+{
+    const typer_ctx *x = ctx;
+    int c = field >= 0 ? x->t->col_of[field] : x->t->c_input;
+    cell_pos(x->row, c, line, col);
+    *colname = c < 0 ? NULL : field >= 0 ? msum_field_name((msum_field)field) : "input";
+}
+
+int msum_typer_effect(const msum_typer *t, const msum_row *row, const msum_record *rec,
+                      msum_measure measure, const msum_escalc_opts *eo, msum_effect *eff,
+                      msum_diags *diags)
+{
+    typer_ctx x = {t, row};
+    return effect_checked(t->name, rec, measure, eo, eff, diags, typer_field_pos, &x);
+}
+
+int msum_check_has_rows(const char *name, size_t nrows, const char *filter, msum_diags *diags)
+{
+    if (nrows > 0) return 0;
+    if (filter && *filter)
+        msum_diags_add(diags, MSUM_DIAG_ERROR, name, 1, 0, NULL,
+                       "found no row matching the filter '%s', expected at least one row",
+                       filter);
+    else
+        msum_diags_add(diags, MSUM_DIAG_ERROR, name, 1, 0, NULL,
+                       "found a header and no data rows, expected at least one row");
+    return 1;
+}
+
+int msum_check_group_value(const char *value, const char *name, long line, long col,
+                           const char *column, msum_diags *diags)
+{
+    if (value && *value && strcmp(value, "NA") != 0) return 0;
+    if (diags)
+        msum_diags_add(diags, MSUM_DIAG_WARNING, name, line, col, column,
+                       "found '%s', expected a group: row left out (a missing grouping value, "
+                       "as metafor leaves out rows with a missing moderator)",
+                       value ? value : "");
+    return 1;
+}
+
+/* ---- duplicated effects ---------------------------------------------------------------- */
+
+typedef struct {
+    uint64_t key, id; /* key 0 = empty slot */
+    long line;
+} dup_slot;
+
+struct msum_dups {
+    const msum_typer *t;
+    int c_study, c_outcome, c_id;
+    const char *study_name;
+    dup_slot *s;
+    size_t nslot, n;
+};
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL; /* FNV-1a */
+    return h;
+}
+
+static uint64_t finish(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h ? h : 1; /* 0 marks an empty slot */
+}
+
+int msum_dups_new(const msum_typer *t, msum_dups **out)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out) return MSUM_ENOMEM;
+    msum_dups *d = *out;
+    d->t = t;
+    d->c_study = msum_typer_col(t, "study");
+    d->study_name = "study";
+    if (d->c_study < 0) {
+        d->c_study = msum_typer_col(t, "ref");
+        d->study_name = "ref";
+    }
+    d->c_outcome = msum_typer_col(t, "outcome");
+    d->c_id = msum_typer_col(t, "id");
+    return MSUM_OK;
+}
+
+void msum_dups_free(msum_dups *d)
+{
+    if (!d) return;
+    free(d->s);
+    free(d);
+}
+
+static int dups_grow(msum_dups *d)
+{
+    size_t n = d->nslot ? 2 * d->nslot : 1024;
+    dup_slot *s = calloc(n, sizeof *s);
+    if (!s) return MSUM_ENOMEM;
+    for (size_t i = 0; i < d->nslot; i++) {
+        if (!d->s[i].key) continue;
+        size_t j = d->s[i].key & (n - 1);
+        while (s[j].key) j = (j + 1) & (n - 1);
+        s[j] = d->s[i];
+    }
+    free(d->s);
+    d->s = s;
+    d->nslot = n;
+    return MSUM_OK;
+}
+
+int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msum_diags *diags)
+{
+    if (!d || d->c_study < 0 || rec->input == MSUM_INPUT_NONE ||
+        rec->input == MSUM_INPUT_DIRECTION)
+        return 0;
+    const char *study = cell_text(row, d->c_study), *outcome = cell_text(row, d->c_outcome);
+    if (!*study || strcmp(study, "NA") == 0) return 0; /* no study named: nothing to compare */
+    uint64_t h = 1469598103934665603ULL;
+    h = mix(h, study, strlen(study) + 1);
+    h = mix(h, outcome, strlen(outcome) + 1);
+    int form[2] = {(int)rec->input, (int)rec->measure};
+    h = mix(h, form, sizeof form);
+    for (int f = 0; f < MSUM_F_COUNT_; f++) {
+        double v = rec->x[f];
+        if (isnan(v)) v = NAN; /* one NaN, one zero */
+        else if (v == 0) v = 0;
+        h = mix(h, &v, sizeof v);
+    }
+    h = finish(h);
+    const char *id = cell_text(row, d->c_id);
+    uint64_t idh = finish(mix(1469598103934665603ULL, id, strlen(id)));
+    if (2 * (d->n + 1) > d->nslot && dups_grow(d) != MSUM_OK) return -MSUM_ENOMEM;
+    size_t j = h & (d->nslot - 1);
+    while (d->s[j].key && d->s[j].key != h) j = (j + 1) & (d->nslot - 1);
+    long line, colno;
+    cell_pos(row, d->c_study, &line, &colno);
+    if (!d->s[j].key) {
+        d->s[j].key = h;
+        d->s[j].id = idh;
+        d->s[j].line = row->row_line;
+        d->n++;
+        return 0;
+    }
+    char buf[96], obuf[96];
+    if (d->c_id >= 0 && *id && d->s[j].id == idh) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, d->t->name, line, colno, d->study_name,
+                       "found a copy of line %ld (same id '%s', %s, outcome and numbers), "
+                       "expected each effect once", d->s[j].line, shown(id, buf, sizeof buf),
+                       d->study_name);
+        return 2;
+    }
+    char with[128] = "";
+    if (d->c_outcome >= 0)
+        snprintf(with, sizeof with, " with outcome '%s'", shown(outcome, obuf, sizeof obuf));
+    msum_diags_add(diags, MSUM_DIAG_WARNING, d->t->name, line, colno, d->study_name,
+                   "found '%s' again%s and the same numbers as line %ld: one effect entered "
+                   "twice? (it would be pooled twice)", shown(study, buf, sizeof buf), with,
+                   d->s[j].line);
+    return 1;
+}
+
 /* ---- dataset ---------------------------------------------------------------------------- */
 
 struct msum_dataset {
@@ -408,6 +623,7 @@ int msum_dataset_read_filtered(const char *path, const char *filter, msum_diags 
     }
     if (got < 0) rc = -got == MSUM_ENOMEM ? MSUM_ENOMEM : -got == MSUM_EIO ? MSUM_EIO
                                                                            : MSUM_EPARSE;
+    else if (h->n > 0 && rc == MSUM_OK) msum_check_has_rows(ds->name, ds->nrows, filter, diags);
     msum_typer_free(t);
 done:
     msum_reader_free(rd);
@@ -467,4 +683,31 @@ void msum_dataset_pos(const msum_dataset *ds, size_t row, size_t col, long *line
 const msum_record *msum_dataset_record(const msum_dataset *ds, size_t row)
 {
     return row < ds->nrows ? &ds->rec[row] : NULL;
+}
+
+typedef struct {
+    const msum_dataset *ds;
+    size_t row;
+} dataset_ctx;
+
+static void dataset_field_pos(const void *ctx, int field, long *line, long *col,
+                              const char **colname)
+{
+    const dataset_ctx *x = ctx;
+    const char *nm = field >= 0 ? msum_field_name((msum_field)field) : "input";
+    int c = msum_dataset_col(x->ds, nm);
+    if (c >= 0) msum_dataset_pos(x->ds, x->row, (size_t)c, line, col);
+    else {
+        *line = msum_dataset_line(x->ds, x->row);
+        *col = 0;
+    }
+    *colname = c >= 0 ? nm : NULL;
+}
+
+int msum_dataset_effect(const msum_dataset *ds, size_t row, msum_measure measure,
+                        const msum_escalc_opts *eo, msum_effect *eff, msum_diags *diags)
+{
+    dataset_ctx x = {ds, row};
+    return effect_checked(ds->name, &ds->rec[row], measure, eo, eff, diags, dataset_field_pos,
+                          &x);
 }
