@@ -35,6 +35,21 @@ typedef enum {
     MSUM_MEASURE_RD,   /* risk difference */
     MSUM_MEASURE_ZCOR, /* Fisher z of a correlation */
     MSUM_MEASURE_GEN,  /* generic, unnamed scale */
+    MSUM_MEASURE_PETO, /* Peto's log odds ratio */
+    MSUM_MEASURE_PR,   /* raw proportion */
+    MSUM_MEASURE_PLN,  /* log proportion */
+    MSUM_MEASURE_PLO,  /* logit of a proportion */
+    MSUM_MEASURE_PAS,  /* arcsine square root of a proportion */
+    MSUM_MEASURE_PFT,  /* Freeman-Tukey double arcsine of a proportion */
+    MSUM_MEASURE_IR,   /* raw incidence rate */
+    MSUM_MEASURE_IRLN, /* log incidence rate */
+    MSUM_MEASURE_IRS,  /* square root of an incidence rate */
+    MSUM_MEASURE_IRFT, /* Freeman-Tukey incidence rate */
+    MSUM_MEASURE_IRR,  /* log incidence rate ratio */
+    MSUM_MEASURE_IRD,  /* incidence rate difference */
+    MSUM_MEASURE_IRSD, /* difference of square-root incidence rates */
+    MSUM_MEASURE_COR,  /* raw correlation */
+    MSUM_MEASURE_GEN_LOG, /* generic effect on the log scale of a ratio (exp back-transform) */
     MSUM_MEASURE_COUNT_
 } msum_measure;
 
@@ -57,6 +72,7 @@ typedef enum {
     MSUM_F_RI, MSUM_F_NI,
     MSUM_F_PCT, MSUM_F_FOLD,
     MSUM_F_TIME,
+    MSUM_F_XI, MSUM_F_TI, MSUM_F_X1I, MSUM_F_T1I, MSUM_F_X2I, MSUM_F_T2I,
     MSUM_F_COUNT_
 } msum_field;
 

@@ -43,6 +43,10 @@ const char *msum_scale_name(msum_scale s)
     case MSUM_SCALE_NATURAL: return "natural";
     case MSUM_SCALE_LOG: return "log";
     case MSUM_SCALE_FISHER_Z: return "fisher_z";
+    case MSUM_SCALE_LOGIT: return "logit";
+    case MSUM_SCALE_ARCSINE: return "arcsine";
+    case MSUM_SCALE_FREEMAN_TUKEY: return "freeman_tukey";
+    case MSUM_SCALE_SQRT: return "sqrt";
     case MSUM_SCALE_NONE: break;
     }
     return "";
@@ -53,20 +57,83 @@ msum_scale msum_measure_scale(msum_measure m)
     switch (m) {
     case MSUM_MEASURE_ROM:
     case MSUM_MEASURE_RR:
-    case MSUM_MEASURE_OR: return MSUM_SCALE_LOG;
+    case MSUM_MEASURE_OR:
+    case MSUM_MEASURE_PETO:
+    case MSUM_MEASURE_PLN:
+    case MSUM_MEASURE_IRLN:
+    case MSUM_MEASURE_IRR:
+    case MSUM_MEASURE_GEN_LOG: return MSUM_SCALE_LOG;
     case MSUM_MEASURE_ZCOR: return MSUM_SCALE_FISHER_Z;
+    case MSUM_MEASURE_PLO: return MSUM_SCALE_LOGIT;
+    case MSUM_MEASURE_PAS: return MSUM_SCALE_ARCSINE;
+    case MSUM_MEASURE_PFT: return MSUM_SCALE_FREEMAN_TUKEY;
+    case MSUM_MEASURE_IRS: return MSUM_SCALE_SQRT;
     case MSUM_MEASURE_NONE:
     case MSUM_MEASURE_COUNT_: return MSUM_SCALE_NONE;
     default: return MSUM_SCALE_NATURAL;
     }
 }
 
-double msum_measure_transf(msum_measure m, double x)
+double msum_measure_transf(msum_measure m, double x) { return msum_measure_transf_n(m, x, NAN); }
+
+/* The back-transforms of metafor 3.8: exp, transf.ztor (tanh), transf.ilogit (plogis),
+ * transf.iarcsin, transf.isqrt, transf.ipft / transf.ipft.hm. */
+double msum_measure_transf_n(msum_measure m, double x, double n)
 {
+    if (isnan(x)) return x;
     switch (msum_measure_scale(m)) {
     case MSUM_SCALE_LOG: return exp(x);
     case MSUM_SCALE_FISHER_Z: return tanh(x);
+    case MSUM_SCALE_LOGIT: return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
+    case MSUM_SCALE_ARCSINE:
+        if (x < 0) return 0;
+        if (x > asin(1.0)) return 1;
+        return sin(x) * sin(x);
+    case MSUM_SCALE_SQRT: return x < 0 ? 0 : x * x;
+    case MSUM_SCALE_FREEMAN_TUKEY: return msum_transf_ipft(x, n);
     default: return x;
+    }
+}
+
+/* metafor transf.pft(p, n) = 1/2 (asin sqrt(np/(n+1)) + asin sqrt((np+1)/(n+1))) */
+static double pft(double p, double n)
+{
+    double x = p * n;
+    return 0.5 * (asin(sqrt(x / (n + 1))) + asin(sqrt((x + 1) / (n + 1))));
+}
+
+double msum_transf_ipft(double x, double n)
+{
+    if (isnan(x) || !(n > 0)) return NAN;
+    if (x > pft(1, n)) return 1;
+    if (x < pft(0, n)) return 0;
+    double s = sin(2 * x), c = cos(2 * x);
+    double sg = c > 0 ? 1 : c < 0 ? -1 : 0, t = s + (s - 1 / s) / n;
+    double z = 0.5 * (1 - sg * sqrt(1 - t * t));
+    return isfinite(z) ? z : NAN;
+}
+
+double msum_harmonic_mean(size_t k, const double *n)
+{
+    double s = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!isnan(n[i])) {
+            s += 1 / n[i];
+            m++;
+        }
+    return m ? 1 / (s / (double)m) : NAN;
+}
+
+double msum_measure_default_add(msum_measure m)
+{
+    switch (m) {
+    case MSUM_MEASURE_PAS:
+    case MSUM_MEASURE_PFT:
+    case MSUM_MEASURE_IRS:
+    case MSUM_MEASURE_IRFT:
+    case MSUM_MEASURE_IRSD: return 0;
+    default: return 0.5;
     }
 }
 
@@ -355,8 +422,9 @@ int msum_escalc_has_zero_cell(const msum_record *rec)
 static int two_by_two(const msum_record *r, msum_measure measure, const msum_escalc_opts *o,
                       msum_effect *e)
 {
-    if (measure != MSUM_MEASURE_RR && measure != MSUM_MEASURE_OR && measure != MSUM_MEASURE_RD)
-        return fail(e, MSUM_EINVAL, -1, "counts rows give RR, OR or RD, not %s",
+    if (measure != MSUM_MEASURE_RR && measure != MSUM_MEASURE_OR && measure != MSUM_MEASURE_RD &&
+        measure != MSUM_MEASURE_PETO)
+        return fail(e, MSUM_EINVAL, -1, "counts rows give RR, OR or RD, or PETO, not %s",
                     measure ? msum_measure_name(measure) : "no measure");
     static const int cells[4] = {MSUM_F_AI, MSUM_F_BI, MSUM_F_CI, MSUM_F_DI};
     static const int sizes[4] = {-1, MSUM_F_N1I, -1, MSUM_F_N2I};
@@ -400,6 +468,18 @@ static int two_by_two(const msum_record *r, msum_measure measure, const msum_esc
         e->yi = log(p1 / (1 - p1)) - log(p2 / (1 - p2));
         e->vi = 1 / a + 1 / b + 1 / cc + 1 / d;
         break;
+    case MSUM_MEASURE_PETO: {
+        /* Peto's log odds ratio (metafor escalc PETO): (O - E)/V, variance 1/V, with
+         * E = (a+c) n1/N and the hypergeometric V = (a+c)(b+d)(n1/N)(n2/N)/(N-1) */
+        double nn = n1 + n2, xt = a + cc, yt = b + d;
+        double v = xt * yt * (n1 / nn) * (n2 / nn) / (nn - 1);
+        if (!(v > 0))
+            return fail(e, MSUM_EDOM, MSUM_F_AI, "the table has no events or no non-events: "
+                        "Peto's variance is 0");
+        e->yi = (a - xt * n1 / nn) / v;
+        e->vi = 1 / v;
+        break;
+    }
     default:
         e->yi = p1 - p2;
         e->vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2;
@@ -608,6 +688,7 @@ int msum_effect_conversion(const msum_effect *e, char *buf, size_t size)
         {MSUM_CONV_FOLD_TO_ROM, "fold_to_rom"},
         {MSUM_CONV_CI_TO_SE, "ci_to_se"},
         {MSUM_CONV_P_TO_SE, "p_to_se"},
+        {MSUM_CONV_RATIO_TO_LOG, "ratio_to_log"},
     };
     size_t len = 0;
     const char *sep = "";

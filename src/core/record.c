@@ -14,6 +14,7 @@ static const char *const field_names[MSUM_F_COUNT_] = {
     "ri", "ni",
     "pct", "fold",
     "time",
+    "xi", "ti", "x1i", "t1i", "x2i", "t2i",
 };
 
 static const char *const input_names[MSUM_INPUT_COUNT_] = {
@@ -23,6 +24,8 @@ static const char *const input_names[MSUM_INPUT_COUNT_] = {
 
 static const char *const measure_names[MSUM_MEASURE_COUNT_] = {
     "", "MD", "SMD", "ROM", "RR", "OR", "RD", "ZCOR", "GEN",
+    "PETO", "PR", "PLN", "PLO", "PAS", "PFT", "IR", "IRLN", "IRS", "IRFT",
+    "IRR", "IRD", "IRSD", "COR", "GEN_LOG",
 };
 
 static const char *const direction_names[] = {"", "increase", "decrease", "no_change"};
