@@ -284,3 +284,70 @@ Test(measures, invalid_inputs)
     cr_expect_eq(msum_escalc_ratio(MSUM_MEASURE_OR, 0.5, 0, 1, &o, &e), MSUM_EDATA);
     cr_expect_eq(e.field, MSUM_F_CI_LB);
 }
+
+/* The record forms proportion, rate, rates, ratio and correlation-as-COR go through
+ * msum_escalc; values by hand as in hand_calculations.  PFT of 0 of 10: without add_given no
+ * correction (metafor's default add is 0 for PFT): yi = (0 + asin sqrt(1/11))/2
+ * = 0.15313868458483473; with add 1/2 given: x 0.5, n 11: (asin sqrt(0.5/12) + asin
+ * sqrt(1.5/12))/2, vi 1/(4 * 11 + 2) = 1/46. */
+Test(measures, record_forms_through_escalc)
+{
+    msum_escalc_opts o = MSUM_ESCALC_OPTS_DEFAULT;
+    msum_effect e;
+    msum_record r;
+    msum_record_clear(&r);
+    r.input = MSUM_INPUT_PROPORTION;
+    r.x[MSUM_F_XI] = 0;
+    r.x[MSUM_F_NI] = 10;
+    cr_assert_eq(msum_escalc(&r, MSUM_MEASURE_PFT, &o, &e), MSUM_OK, "%s", e.message);
+    assert_close(e.yi, 0.5 * asin(sqrt(1.0 / 11)), 1e-15, "PFT no add");
+    cr_expect_eq(e.conv, 0u);
+    o.add_given = 1;
+    cr_assert_eq(msum_escalc(&r, MSUM_MEASURE_PFT, &o, &e), MSUM_OK, "%s", e.message);
+    assert_close(e.yi, 0.5 * (asin(sqrt(0.5 / 12)) + asin(sqrt(1.5 / 12))), 1e-15, "PFT add");
+    assert_close(e.vi, 1.0 / 46, 1e-15, "PFT vi, n 11");
+    cr_expect_eq(msum_escalc(&r, MSUM_MEASURE_OR, &o, &e), MSUM_EINVAL);
+    cr_expect_eq(msum_escalc(&r, MSUM_MEASURE_NONE, &o, &e), MSUM_EINVAL);
+
+    msum_record_clear(&r);
+    r.input = MSUM_INPUT_RATE;
+    r.x[MSUM_F_XI] = 4;
+    r.x[MSUM_F_TI] = 200;
+    cr_assert_eq(msum_escalc(&r, MSUM_MEASURE_IRLN, &o, &e), MSUM_OK, "%s", e.message);
+    assert_close(e.yi, log(0.02), 1e-15, "IRLN yi");
+    assert_close(e.vi, 0.25, 1e-15, "IRLN vi");
+
+    msum_record_clear(&r);
+    r.input = MSUM_INPUT_RATES;
+    r.x[MSUM_F_X1I] = 2;
+    r.x[MSUM_F_T1I] = 100;
+    r.x[MSUM_F_X2I] = 4;
+    r.x[MSUM_F_T2I] = 100;
+    cr_assert_eq(msum_escalc(&r, MSUM_MEASURE_IRD, &o, &e), MSUM_OK, "%s", e.message);
+    assert_close(e.yi, -0.02, 1e-15, "IRD yi");   /* 0.02 - 0.04 */
+    assert_close(e.vi, 6e-4, 1e-15, "IRD vi");    /* 0.02/100 + 0.04/100 */
+
+    msum_record_clear(&r);
+    r.input = MSUM_INPUT_RATIO;
+    r.x[MSUM_F_RATIO] = 0.5;
+    r.x[MSUM_F_CI_LB] = 0.25;
+    r.x[MSUM_F_CI_UB] = 1;
+    cr_assert_eq(msum_escalc(&r, MSUM_MEASURE_NONE, &o, &e), MSUM_OK, "%s", e.message);
+    cr_expect_eq(e.measure, MSUM_MEASURE_GEN_LOG);
+    assert_close(e.sei, 0.353653019151067, 1e-14, "ratio se");
+    r.measure = MSUM_MEASURE_OR;
+    cr_assert_eq(msum_escalc(&r, MSUM_MEASURE_NONE, &o, &e), MSUM_OK, "%s", e.message);
+    cr_expect_eq(e.measure, MSUM_MEASURE_OR);
+    r.measure = MSUM_MEASURE_MD;
+    cr_expect_eq(msum_escalc(&r, MSUM_MEASURE_NONE, &o, &e), MSUM_EINVAL);
+
+    msum_record_clear(&r);
+    r.input = MSUM_INPUT_CORRELATION;
+    r.x[MSUM_F_RI] = 0.5;
+    r.x[MSUM_F_NI] = 11;
+    cr_assert_eq(msum_escalc(&r, MSUM_MEASURE_COR, &o, &e), MSUM_OK, "%s", e.message);
+    cr_expect_eq(e.measure, MSUM_MEASURE_COR);
+    assert_close(e.vi, 0.05625, 1e-15, "COR vi");
+    cr_assert_eq(msum_escalc(&r, MSUM_MEASURE_NONE, &o, &e), MSUM_OK, "%s", e.message);
+    cr_expect_eq(e.measure, MSUM_MEASURE_ZCOR);
+}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "metasum/record.h"
+#include "metasum/transf.h"
 
 /* Which studies of 2x2 tables get the continuity correction (metafor escalc `to`). */
 typedef enum {
@@ -34,57 +35,17 @@ typedef struct {
     /* Set by msum_escalc_prepare() (0 = not prepared: computed per call): the normal quantiles
      * z_{(1+level)/2} and z_{(1+input_level)/2}.  Change level and prepare again. */
     double z, z_input;
+    /* 0: `add` was not given, and PAS, PFT, IRS, IRFT and IRSD add 0 as metafor's escalc does
+     * then (msum_measure_default_add); nonzero: `add` applies to every measure. */
+    int add_given;
 } msum_escalc_opts;
 
-#define MSUM_ESCALC_OPTS_DEFAULT {0.5, MSUM_CC_ONLY0, 0, 0.95, 0.95, 0, 0}
+#define MSUM_ESCALC_OPTS_DEFAULT {0.5, MSUM_CC_ONLY0, 0, 0.95, 0.95, 0, 0, 0}
 
 /* Check the options and compute once what every row shares (the normal quantiles), for callers
  * that compute many rows.  Returns MSUM_OK or MSUM_EINVAL (a level outside (0, 1), add < 0 or
  * not finite, an unknown policy). */
 int msum_escalc_prepare(msum_escalc_opts *o);
-
-/* Scale of yi. */
-typedef enum {
-    MSUM_SCALE_NONE = 0, /* no yi (direction-only rows) */
-    MSUM_SCALE_NATURAL,  /* MD, SMD, RD, GEN: as is */
-    MSUM_SCALE_LOG,      /* ROM, RR, OR: natural log of a ratio; exp() back-transforms */
-    MSUM_SCALE_FISHER_Z, /* ZCOR: atanh(r); tanh() back-transforms */
-    /* scales of one-group measures (metafor's transf.* functions back-transform them) */
-    MSUM_SCALE_LOGIT,    /* PLO: ln(p/(1-p)); transf.ilogit */
-    MSUM_SCALE_ARCSINE,  /* PAS: asin(sqrt(p)); transf.iarcsin */
-    MSUM_SCALE_FREEMAN_TUKEY, /* PFT: double arcsine; transf.ipft(.hm), needs a sample size */
-    MSUM_SCALE_SQRT      /* IRS: sqrt(rate); transf.isqrt */
-} msum_scale;
-
-/* "natural", "log", "fisher_z", "logit", "arcsine", "freeman_tukey", "sqrt"; "" for NONE */
-const char *msum_scale_name(msum_scale s);
-/* LOG: ROM, RR, OR, PETO, PLN, IRLN, IRR, GEN_LOG; FISHER_Z: ZCOR; LOGIT: PLO; ARCSINE: PAS;
- * FREEMAN_TUKEY: PFT; SQRT: IRS; NATURAL: the rest (MD, SMD, RD, GEN, PR, IR, IRFT, IRD, IRSD,
- * COR: IRFT and IRSD have no back-transform of their own). */
-msum_scale msum_measure_scale(msum_measure m);
-
-/* Back-transform a value on the scale of measure m: exp (LOG), tanh (FISHER_Z), the inverse
- * logit (LOGIT), sin(x)^2 clamped to [0, 1] (ARCSINE), x^2 for x >= 0 else 0 (SQRT), the value
- * itself otherwise (NaN stays NaN).  FREEMAN_TUKEY needs a sample size: NaN here, use
- * msum_measure_transf_n. */
-double msum_measure_transf(msum_measure m, double x);
-
-/* As msum_measure_transf, with the sample size n that the Freeman-Tukey inverse uses (metafor
- * transf.ipft: a study's n; transf.ipft.hm: the harmonic mean of the studies' n, as
- * msum_harmonic_mean gives it).  n is ignored by the other scales. */
-double msum_measure_transf_n(msum_measure m, double x, double n);
-
-/* Inverse Freeman-Tukey double arcsine (Miller 1978), metafor transf.ipft(x, n):
- *   p = 1/2 (1 - sign(cos 2x) sqrt(1 - (sin 2x + (sin 2x - 1/sin 2x)/n)^2)),
- * 1 above transf.pft(1, n), 0 below transf.pft(0, n), NaN where the root is undefined. */
-double msum_transf_ipft(double x, double n);
-
-/* Harmonic mean k / sum(1/n_i) of the non-NaN n_i (metafor transf.ipft.hm); NaN when none. */
-double msum_harmonic_mean(size_t k, const double *n);
-
-/* The continuity correction metafor's escalc adds when `add` is not given: 0 for PAS, PFT,
- * IRS, IRFT and IRSD (their variance needs none), 1/2 for the others. */
-double msum_measure_default_add(msum_measure m);
 
 /* Conversions a row needed (bits of msum_effect.conv), in the order they are printed. */
 enum {
@@ -120,6 +81,9 @@ typedef struct {
  * n2i).  Other forms have one measure and
  * accept NONE or that measure: correlation -> ZCOR, percent_change and fold_change -> ROM,
  * generic -> the record's own measure (GEN when NONE), direction -> none (yi NaN).
+ * Correlation rows give ZCOR (NONE) or COR; proportion rows PR, PLN, PLO, PAS or PFT; rate rows
+ * IR, IRLN, IRS or IRFT; rates rows IRR, IRD or IRSD; ratio rows the record's measure (GEN_LOG
+ * when NONE; a log-scale measure), see metasum/measures.h.
  *
  * Continuous-type groups take their SD from sdNi, else from semNi (SD = SEM sqrt(n)), and their
  * mean/SD from the median with quartiles and/or range when the row has no mean (median_iqr rows

@@ -12,8 +12,8 @@
  *
  * Zero events are corrected as in msum_escalc: with o->add added to xi and ni - xi (or to
  * x1i and x2i) of rows with a zero (o->to = MSUM_CC_ONLY0), of every row (ALL), of every row
- * when o->any_zero (IF0ALL), or never (NONE).  metafor's default add is 0 for PAS, PFT, IRS,
- * IRFT and IRSD (msum_measure_default_add): pass that to match escalc without `add`.
+ * when o->any_zero (IF0ALL), or never (NONE).  Unless o->add_given, PAS, PFT, IRS, IRFT and IRSD
+ * add 0, as metafor's escalc does without `add` (msum_measure_default_add).
  */
 #ifndef METASUM_MEASURES_H
 #define METASUM_MEASURES_H

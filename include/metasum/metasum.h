@@ -45,6 +45,7 @@ const char *msum_version(void);
 #include "metasum/subgroup.h"
 #include "metasum/swim.h"
 #include "metasum/table.h"
+#include "metasum/transf.h"
 #include "metasum/write.h"
 #include "metasum/plot.h"
 

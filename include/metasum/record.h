@@ -21,6 +21,10 @@ typedef enum {
     MSUM_INPUT_FOLD,        /* "fold_change":  fold (ratio treatment / comparator) */
     MSUM_INPUT_MEDIAN,      /* "median_iqr":  medNi with q1_Ni,q3_Ni and/or minNi,maxNi, nNi */
     MSUM_INPUT_DIRECTION,   /* "direction":   direction only */
+    MSUM_INPUT_PROPORTION,  /* "proportion":  xi events of ni (PR, PLN, PLO, PAS, PFT) */
+    MSUM_INPUT_RATE,        /* "rate":        xi events in person-time ti (IR, IRLN, IRS, IRFT) */
+    MSUM_INPUT_RATES,       /* "rates":       x1i, t1i, x2i, t2i (IRR, IRD, IRSD) */
+    MSUM_INPUT_RATIO,       /* "ratio":       a ratio with ci_lb, ci_ub on its own scale */
     MSUM_INPUT_COUNT_       /* number of forms, not a form */
 } msum_input;
 
@@ -73,6 +77,7 @@ typedef enum {
     MSUM_F_PCT, MSUM_F_FOLD,
     MSUM_F_TIME,
     MSUM_F_XI, MSUM_F_TI, MSUM_F_X1I, MSUM_F_T1I, MSUM_F_X2I, MSUM_F_T2I,
+    MSUM_F_RATIO,
     MSUM_F_COUNT_
 } msum_field;
 

@@ -53,18 +53,24 @@ static int check_opts(const msum_escalc_opts *o, msum_effect *e, double *z)
     return MSUM_OK;
 }
 
+/* The value added for measure m: o->add, or metafor's default when add was not given. */
+static double add_for(const msum_escalc_opts *o, msum_measure m)
+{
+    return o->add_given || msum_measure_default_add(m) != 0 ? o->add : 0;
+}
+
 /* Whether a row with (zero = 1) or without a zero count gets the correction. */
-static int corrects(const msum_escalc_opts *o, int zero)
+static int corrects(const msum_escalc_opts *o, msum_measure m, int zero)
 {
     int c = o->to == MSUM_CC_ALL || (o->to == MSUM_CC_ONLY0 && zero) ||
             (o->to == MSUM_CC_IF0ALL && (zero || o->any_zero));
-    return c && o->add != 0;
+    return c && add_for(o, m) != 0;
 }
 
-static void mark_cc(const msum_escalc_opts *o, msum_effect *e)
+static void mark_cc(const msum_escalc_opts *o, msum_measure m, msum_effect *e)
 {
     e->conv |= MSUM_CONV_CC;
-    e->cc_add = o->add;
+    e->cc_add = add_for(o, m);
 }
 
 /* yi, vi computed: check them and fill se, CI, measure, scale. */
@@ -118,10 +124,10 @@ int msum_escalc_prop(msum_measure m, double xi, double ni, const msum_escalc_opt
         return fail(out, MSUM_EDATA, MSUM_F_XI, "xi (%g) is above ni (%g); expected events <= "
                     "the group size", xi, ni);
     double x = xi, mi = ni - xi;
-    if (corrects(o, x == 0 || mi == 0)) {
-        x += o->add;
-        mi += o->add;
-        mark_cc(o, out);
+    if (corrects(o, m, x == 0 || mi == 0)) {
+        x += add_for(o, m);
+        mi += add_for(o, m);
+        mark_cc(o, m, out);
     }
     double n = x + mi, p = x / n;
     switch (m) {
@@ -165,9 +171,9 @@ int msum_escalc_rate(msum_measure m, double xi, double ti, const msum_escalc_opt
     if ((st = need_count(out, MSUM_F_XI, xi)) != MSUM_OK) return st;
     if ((st = need_time(out, MSUM_F_TI, ti)) != MSUM_OK) return st;
     double x = xi;
-    if (corrects(o, x == 0)) {
-        x += o->add;
-        mark_cc(o, out);
+    if (corrects(o, m, x == 0)) {
+        x += add_for(o, m);
+        mark_cc(o, m, out);
     }
     double ir = x / ti;
     switch (m) {
@@ -209,10 +215,10 @@ int msum_escalc_rates(msum_measure m, double x1i, double t1i, double x2i, double
     if ((st = need_count(out, MSUM_F_X2I, x2i)) != MSUM_OK) return st;
     if ((st = need_time(out, MSUM_F_T2I, t2i)) != MSUM_OK) return st;
     double x1 = x1i, x2 = x2i;
-    if (corrects(o, x1 == 0 || x2 == 0)) {
-        x1 += o->add;
-        x2 += o->add;
-        mark_cc(o, out);
+    if (corrects(o, m, x1 == 0 || x2 == 0)) {
+        x1 += add_for(o, m);
+        x2 += add_for(o, m);
+        mark_cc(o, m, out);
     }
     double ir1 = x1 / t1i, ir2 = x2 / t2i;
     switch (m) {

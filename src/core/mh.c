@@ -94,6 +94,7 @@ static int table_effects(msum_measure m, size_t k, const double *const x[4],
 {
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.add = o->add[0];
+    eo.add_given = 1;
     eo.to = o->to[0];
     eo.level = o->level;
     static const msum_field f[4] = {MSUM_F_AI, MSUM_F_BI, MSUM_F_CI, MSUM_F_DI};
@@ -136,6 +137,7 @@ static void rate_effects(msum_measure m, size_t k, const double *const x[4],
 {
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.add = o->add[0];
+    eo.add_given = 1;
     eo.to = o->to[0];
     eo.level = o->level;
     for (int pass = 0; pass < 2; pass++)

@@ -15,11 +15,13 @@ static const char *const field_names[MSUM_F_COUNT_] = {
     "pct", "fold",
     "time",
     "xi", "ti", "x1i", "t1i", "x2i", "t2i",
+    "ratio",
 };
 
 static const char *const input_names[MSUM_INPUT_COUNT_] = {
     "", "generic", "continuous", "counts", "correlation",
     "percent_change", "fold_change", "median_iqr", "direction",
+    "proportion", "rate", "rates", "ratio",
 };
 
 static const char *const measure_names[MSUM_MEASURE_COUNT_] = {
