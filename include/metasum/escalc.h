@@ -97,7 +97,8 @@ typedef struct {
 int msum_escalc(const msum_record *rec, msum_measure measure, const msum_escalc_opts *o,
                 msum_effect *out);
 
-/* 1 when the record is a 2x2 table with a zero cell (for MSUM_CC_IF0ALL), else 0. */
+/* 1 when the record is a 2x2 table with a zero cell, a proportion of 0 or all events, a rate
+ * with 0 events, or a pair of rates with 0 events in one (for MSUM_CC_IF0ALL), else 0. */
 int msum_escalc_has_zero_cell(const msum_record *rec);
 
 /* Render out->conv as "a;b;c" ("" when none).  Returns the length snprintf would write. */

@@ -305,8 +305,13 @@ static int two_means(const msum_record *r, msum_measure measure, msum_effect *e)
 
 int msum_escalc_has_zero_cell(const msum_record *rec)
 {
-    if (!rec || rec->input != MSUM_INPUT_COUNTS) return 0;
+    if (!rec) return 0;
     const double *x = rec->x;
+    if (rec->input == MSUM_INPUT_PROPORTION)
+        return x[MSUM_F_XI] == 0 || x[MSUM_F_XI] == x[MSUM_F_NI];
+    if (rec->input == MSUM_INPUT_RATE) return x[MSUM_F_XI] == 0;
+    if (rec->input == MSUM_INPUT_RATES) return x[MSUM_F_X1I] == 0 || x[MSUM_F_X2I] == 0;
+    if (rec->input != MSUM_INPUT_COUNTS) return 0;
     double b = isnan(x[MSUM_F_BI]) ? x[MSUM_F_N1I] - x[MSUM_F_AI] : x[MSUM_F_BI];
     double d = isnan(x[MSUM_F_DI]) ? x[MSUM_F_N2I] - x[MSUM_F_CI] : x[MSUM_F_DI];
     return x[MSUM_F_AI] == 0 || b == 0 || x[MSUM_F_CI] == 0 || d == 0;
