@@ -34,7 +34,15 @@ void usage_pool(FILE *fp)
 "\n"
 "Options:\n"
 "    -m, --method NAME   tau2 estimator [REML]: EE FE CE (common effect, tau2 = 0), DL, HE,\n"
-"                        HS, SJ, ML, REML, PM, EB\n"
+"                        HS, SJ, ML, REML, PM, EB; or MH (Mantel-Haenszel, metafor rma.mh) or\n"
+"                        PETO (metafor rma.peto) from counts rows, MH also from rates rows\n"
+"                        (--measure IRR, IRD): one row with the estimate, the CMH, Tarone's\n"
+"                        and Breslow-Day tests, Q, I2, H2.  With MH/PETO: --measure OR, RR,\n"
+"                        RD, IRR, IRD [OR]; --add X, --to P (the escalc yi/vi of Q) [0.5,\n"
+"                        only0]; --mh-add X, --mh-to P (the cells of the MH/Peto sums) [0,\n"
+"                        none]; --no-drop00 (keep double-zero studies in Q); --mh-drop00\n"
+"                        (drop them from the sums); --no-correct (CMH test without the 1/2\n"
+"                        correction); --level, --filter, -d, -f, -o, --meta (docs/measures.md)\n"
 "    -t, --test NAME     test and CI of the estimate [z]: z, t, knha (Hartung-Knapp, the\n"
 "                        choice metafor recommends), adhoc (knha with its factor >= 1)\n"
 "    -l, --level X       confidence level, 0.95 or 95 [95]\n"
@@ -66,6 +74,7 @@ void usage_pool(FILE *fp)
 "    metasum pool --measure RR --test knha --by alloc datasets/bcg/effects.csv\n"
 "    metasum pool --measure SMD --method DL datasets/normand1999/effects.csv\n"
 "    metasum pool --measure RR --weights datasets/bcg/effects.csv\n"
+"    metasum pool --method MH --measure OR datasets/bcg/effects.csv\n"
 "    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n");
 }
 
@@ -917,6 +926,7 @@ static void set_meta(msum_table *t, const pool_args *a)
 
 int cmd_pool(int argc, char **argv)
 {
+    if (cli_pool_mh_method(argc, argv)) return cmd_pool_mh(argc, argv);
     pool_args a;
     if (!parse_args(argc, argv, &a)) return EXIT_USAGE;
     msum_diags *d = msum_diags_new();
