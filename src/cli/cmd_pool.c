@@ -424,7 +424,8 @@ static int resolve_by(char *spec, const msum_typer *t, const char *fname, bycols
 
 static int form_needs_measure(msum_input in)
 {
-    return in == MSUM_INPUT_CONTINUOUS || in == MSUM_INPUT_MEDIAN || in == MSUM_INPUT_COUNTS;
+    return in == MSUM_INPUT_CONTINUOUS || in == MSUM_INPUT_MEDIAN || in == MSUM_INPUT_COUNTS ||
+           in == MSUM_INPUT_PROPORTION || in == MSUM_INPUT_RATE || in == MSUM_INPUT_RATES;
 }
 
 static void cell_pos(const msum_row *row, int col, long *line, long *colno)
@@ -483,10 +484,16 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
                 cell_pos(&row, c_input, &line, &colno);
                 cli_error("pool", "%s:%ld: rows of form '%s' need --measure (%s)", fname, line,
                           msum_input_name(rec.input),
-                          rec.input == MSUM_INPUT_COUNTS ? "RR, OR or RD" : "MD, SMD or ROM");
+                          rec.input == MSUM_INPUT_COUNTS       ? "RR, OR or RD"
+                          : rec.input == MSUM_INPUT_PROPORTION ? "PR, PLN, PLO, PAS or PFT"
+                          : rec.input == MSUM_INPUT_RATE       ? "IR, IRLN, IRS or IRFT"
+                          : rec.input == MSUM_INPUT_RATES      ? "IRR, IRD or IRSD"
+                                                               : "MD, SMD or ROM");
                 rc = EXIT_USAGE;
                 goto done;
             }
+            want = a->measure;
+        } else if (rec.input == MSUM_INPUT_CORRELATION && a->measure == MSUM_MEASURE_COR) {
             want = a->measure;
         }
         msum_effect e;
@@ -714,12 +721,15 @@ static int add_group_cols(msum_table *t, const bycols *by, int weights)
     return ok;
 }
 
+/* any_z: bit 1 some group is on the Fisher z scale, bit 2 on a logit, arcsine, Freeman-Tukey or
+ * square-root scale (bt_* columns: proportions and rates). */
 static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_pool_result *res,
                                 int any_log, int any_z)
 {
     msum_table *t = msum_table_new("pool", "Pooled estimates");
     if (!t) return NULL;
-    int ok = 1, idx[C_N], bt_exp[5], bt_r[5];
+    int ok = 1, idx[C_N], bt_exp[5], bt_r[5], bt_p[5], any_bt = any_z & 2;
+    any_z &= 1;
     static const char *const bt[] = {"estimate", "ci_lb", "ci_ub", "pi_lb", "pi_ub"};
     ok &= add_group_cols(t, by, 0);
     for (int c = 0; c < C_N; c++) {
@@ -739,6 +749,15 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
                 ok &= (bt_r[i] = msum_table_add_col(
                            t, name, MSUM_COL_NUM,
                            "tanh() of the value (correlation; ZCOR only)")) >= 0;
+            }
+            for (int i = 0; i < 5; i++) {
+                bt_p[i] = -1;
+                if (!any_bt) continue;
+                snprintf(name, sizeof name, "bt_%s", bt[i]);
+                ok &= (bt_p[i] = msum_table_add_col(
+                           t, name, MSUM_COL_NUM,
+                           "back-transformed value: inverse logit (PLO), arcsine (PAS), "
+                           "Freeman-Tukey with the harmonic mean of n (PFT), square (IRS)")) >= 0;
             }
         }
         ok &= (idx[c] = msum_table_add_col(t, pool_cols[c].name, pool_cols[c].type,
@@ -774,12 +793,23 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
         TXT(C_SCALE, msum_scale_name(sc));
         double v[] = {r->estimate, r->ci_lb, r->ci_ub, r->pi_lb, r->pi_ub};
         const int vc[] = {C_EST, C_CILB, C_CIUB, C_PILB, C_PIUB};
+        /* PFT: metafor's transf.ipft.hm with the harmonic mean of the studies' n, each n
+         * recovered from its variance 1/(4n + 2) */
+        double hm = NAN;
+        if (sc == MSUM_SCALE_FREEMAN_TUKEY) {
+            double s = 0;
+            for (size_t i = 0; i < g->k; i++) s += 1 / ((1 / g->vi[i] - 2) / 4);
+            hm = (double)g->k / s;
+        }
         for (int i = 0; i < 5; i++) {
             NUM(vc[i], v[i]);
-            int c = sc == MSUM_SCALE_LOG ? bt_exp[i] : sc == MSUM_SCALE_FISHER_Z ? bt_r[i] : -1;
+            int c = sc == MSUM_SCALE_LOG        ? bt_exp[i]
+                    : sc == MSUM_SCALE_FISHER_Z ? bt_r[i]
+                    : sc >= MSUM_SCALE_LOGIT    ? bt_p[i]
+                                                : -1;
             if (c >= 0)
                 msum_table_set_num(t, (size_t)row, (size_t)c,
-                                   msum_measure_transf(g->measure, v[i]));
+                                   msum_measure_transf_n(g->measure, v[i], hm));
         }
         NUM(C_SE, r->se);
         NUM(C_STAT, r->stat);
@@ -909,6 +939,7 @@ static int pool_groups(const pool_args *a, const groups *gs, msum_pool_result **
         msum_scale sc = msum_measure_scale(g->measure);
         *any_log |= sc == MSUM_SCALE_LOG;
         *any_z |= sc == MSUM_SCALE_FISHER_Z;
+        *any_z |= (sc >= MSUM_SCALE_LOGIT) << 1;
     }
     return MSUM_OK;
 }
