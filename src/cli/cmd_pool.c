@@ -1171,6 +1171,8 @@ static char *funnel_svg(const group *g, const msum_pool_result *r, const char *t
 int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *out,
                   msum_diags *diags)
 {
+    if (strcmp(spec->method, "MH") == 0 || strcmp(spec->method, "PETO") == 0)
+        return analysis_pool_mh(spec, path, out, diags);
     pool_args a;
     args_init(&a);
     a.file = path;

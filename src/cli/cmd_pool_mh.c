@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "cli.h"
 #include "metasum/dataset.h"
 #include "metasum/reader.h"
@@ -47,7 +48,28 @@ static int parse_add(const char *opt, const char *v, double *x)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, mh_args *a)
+static int mh_measure_ok(msum_measure m)
+{
+    return m == MSUM_MEASURE_OR || m == MSUM_MEASURE_RR || m == MSUM_MEASURE_RD ||
+           m == MSUM_MEASURE_IRR || m == MSUM_MEASURE_IRD || m == MSUM_MEASURE_PETO;
+}
+
+/* PETO pools odds ratios only; the measure defaults to OR.  Returns 1, or 0 after saying why
+ * (to stderr, or into diags for a report's spec). */
+static int check_measure(mh_args *a, const analysis_spec *spec)
+{
+    if (a->peto && a->measure != MSUM_MEASURE_NONE && a->measure != MSUM_MEASURE_OR &&
+        a->measure != MSUM_MEASURE_PETO) {
+        if (!spec) cli_error(CMD, "--method PETO pools odds ratios: --measure must be OR (or "
+                             "left out)");
+        return 0;
+    }
+    if (a->peto) a->measure = MSUM_MEASURE_PETO;
+    if (a->measure == MSUM_MEASURE_NONE) a->measure = MSUM_MEASURE_OR;
+    return 1;
+}
+
+static void args_init(mh_args *a)
 {
     static const msum_mh_opts mo = MSUM_MH_OPTS_DEFAULT;
     static const msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
@@ -57,6 +79,11 @@ static int parse_args(int argc, char **argv, mh_args *a)
     a->wo.meta = 0;
     a->format = MSUM_FMT_CSV;
     a->output = "-";
+}
+
+static int parse_args(int argc, char **argv, mh_args *a)
+{
+    args_init(a);
     for (int i = 1; i < argc; i++) {
         const char *v, *arg = argv[i];
         int r;
@@ -70,10 +97,7 @@ static int parse_args(int argc, char **argv, mh_args *a)
             }
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--measure", NULL, &v)) != 0) {
             if (r < 0) return 0;
-            if (!msum_measure_parse(v, &a->measure) ||
-                (a->measure != MSUM_MEASURE_OR && a->measure != MSUM_MEASURE_RR &&
-                 a->measure != MSUM_MEASURE_RD && a->measure != MSUM_MEASURE_IRR &&
-                 a->measure != MSUM_MEASURE_IRD && a->measure != MSUM_MEASURE_PETO)) {
+            if (!msum_measure_parse(v, &a->measure) || !mh_measure_ok(a->measure)) {
                 cli_error(CMD, "--measure: found '%s', expected OR, RR, RD, IRR or IRD with "
                           "--method MH, OR with --method PETO", v);
                 return 0;
@@ -121,13 +145,7 @@ static int parse_args(int argc, char **argv, mh_args *a)
         cli_error(CMD, "no input file (see 'metasum pool --help')");
         return 0;
     }
-    if (a->peto && a->measure != MSUM_MEASURE_NONE && a->measure != MSUM_MEASURE_OR &&
-        a->measure != MSUM_MEASURE_PETO) {
-        cli_error(CMD, "--method PETO pools odds ratios: --measure must be OR (or left out)");
-        return 0;
-    }
-    if (a->peto) a->measure = MSUM_MEASURE_PETO;
-    return 1;
+    return check_measure(a, NULL);
 }
 
 /* The columns of the four numbers of each row: a, b, c, d (2x2) or x1, t1, x2, t2 (rates). */
@@ -262,11 +280,18 @@ fail:
     return NULL;
 }
 
+static int fit(const mh_args *a, const cellcols *c, msum_mh_result *r)
+{
+    if (a->peto) return msum_peto(c->n, c->x[0], c->x[1], c->x[2], c->x[3], &a->mh, r);
+    if (a->measure == MSUM_MEASURE_IRR || a->measure == MSUM_MEASURE_IRD)
+        return msum_mh_rates(a->measure, c->n, c->x[0], c->x[1], c->x[2], c->x[3], &a->mh, r);
+    return msum_mh(a->measure, c->n, c->x[0], c->x[1], c->x[2], c->x[3], &a->mh, r);
+}
+
 int cmd_pool_mh(int argc, char **argv)
 {
     mh_args a;
     if (!parse_args(argc, argv, &a)) return EXIT_USAGE;
-    if (a.measure == MSUM_MEASURE_NONE) a.measure = MSUM_MEASURE_OR;
     msum_diags *d = msum_diags_new();
     if (!d) return EXIT_NUMERICAL;
     cellcols c = {0};
@@ -275,13 +300,7 @@ int cmd_pool_mh(int argc, char **argv)
     cli_print_diags(stderr, d);
     if (rc != EXIT_OK) goto out;
     msum_mh_result r;
-    int st;
-    if (a.peto)
-        st = msum_peto(c.n, c.x[0], c.x[1], c.x[2], c.x[3], &a.mh, &r);
-    else if (a.measure == MSUM_MEASURE_IRR || a.measure == MSUM_MEASURE_IRD)
-        st = msum_mh_rates(a.measure, c.n, c.x[0], c.x[1], c.x[2], c.x[3], &a.mh, &r);
-    else
-        st = msum_mh(a.measure, c.n, c.x[0], c.x[1], c.x[2], c.x[3], &a.mh, &r);
+    int st = fit(&a, &c, &r);
     if (st != MSUM_OK) {
         cli_error(CMD, "%s: %s%s", a.file, msum_strerror(st),
                   st == MSUM_EDOM ? " (no table to pool, or no events in any table)" : "");
@@ -304,4 +323,36 @@ out:
     for (int j = 0; j < 4; j++) free(c.x[j]);
     msum_diags_free(d);
     return rc;
+}
+
+/* ---- as a report analysis ---------------------------------------------------------------- */
+
+int analysis_pool_mh(const analysis_spec *spec, const char *path, analysis_output *out,
+                     msum_diags *diags)
+{
+    mh_args a;
+    args_init(&a);
+    a.file = path;
+    a.filter = *spec->filter ? spec->filter : NULL;
+    a.peto = strcmp(spec->method, "PETO") == 0;
+    if ((*spec->measure &&
+         (!msum_measure_parse(spec->measure, &a.measure) || !mh_measure_ok(a.measure))) ||
+        !check_measure(&a, spec)) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "measure",
+                       "found '%s', expected OR, RR, RD, IRR or IRD with method MH, OR with "
+                       "PETO", spec->measure);
+        return MSUM_EDATA;
+    }
+    cellcols c = {0};
+    msum_mh_result r;
+    int st = analysis_status(read_cells(&a, diags, &c));
+    if (st == MSUM_OK && (st = fit(&a, &c, &r)) != MSUM_OK)
+        msum_diags_add(diags, MSUM_DIAG_ERROR, path, 0, 0, NULL, "%s", msum_strerror(st));
+    if (st == MSUM_OK) {
+        msum_table *t = result_table(&a, &r);
+        if (t) msum_table_set_meta(t, "input", spec->dataset);
+        st = analysis_add_table(out, t);
+    }
+    for (int j = 0; j < 4; j++) free(c.x[j]);
+    return st;
 }

@@ -26,3 +26,6 @@
 # pool (random effects) with back-transforms
 0 mh_pool_pft.txt        $METASUM pool --measure PFT -d 10 tests/ref/inputs/mh_debruin2009.csv
 0 mh_pool_plo.txt        $METASUM pool --measure PLO -d 10 tests/ref/inputs/mh_debruin2009.csv
+
+# report: pool analyses with method MH / PETO from a manifest
+0 mh_report.txt          $METASUM report -q tests/fixtures/mh_manifest.csv -o $OUT/r && cat $OUT/r/bcg-mh/pool.csv $OUT/r/bcg-peto/pool.csv $OUT/r/debruin-pft/pool.csv
