@@ -29,3 +29,8 @@
 
 # report: pool analyses with method MH / PETO from a manifest
 0 mh_report.txt          $METASUM report -q tests/fixtures/mh_manifest.csv -o $OUT/r && cat $OUT/r/bcg-mh/pool.csv $OUT/r/bcg-peto/pool.csv $OUT/r/debruin-pft/pool.csv
+
+# Peto's log odds ratio per study (escalc PETO), pooled by REML (metafor: rma(yi, vi) on
+# escalc("PETO") of dat.li2007: estimate -0.5538712699, se 0.1416315799)
+0 mh_pool_peto_reml.txt  $METASUM pool --measure PETO -d 10 tests/ref/inputs/mh_li2007.csv
+0 mh_effects_peto.txt    $METASUM effects -m PETO -d 10 tests/ref/inputs/mh_bcg.csv
