@@ -165,6 +165,62 @@ Test(measures, rates_match_escalc_and_reml)
     }
 }
 
+/* Zero events: to = "all" and "if0all", add given for PFT (metafor's default there is 0), and
+ * rates with zero events (tests/ref/inputs/mh_rates_zero.csv). */
+Test(measures, zero_event_corrections_match_escalc)
+{
+    double xi[MAXK], ni[MAXK], yi[MAXK], vi[MAXK];
+    int k = ref_column("ref/inputs/mh_pagliaro1992.csv", "xi", xi, MAXK);
+    ref_column("ref/inputs/mh_pagliaro1992.csv", "ni", ni, MAXK);
+    const struct {
+        const char *cs;
+        msum_measure m;
+        msum_cc_policy to;
+        double add;
+        int given;
+    } v[] = {{"pagliaro1992_PLO_toall", MSUM_MEASURE_PLO, MSUM_CC_ALL, 0.5, 0},
+             {"pagliaro1992_PR_if0all_add025", MSUM_MEASURE_PR, MSUM_CC_IF0ALL, 0.25, 1},
+             {"pagliaro1992_PFT_add05", MSUM_MEASURE_PFT, MSUM_CC_ONLY0, 0.5, 1}};
+    for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+        msum_escalc_opts o = MSUM_ESCALC_OPTS_DEFAULT;
+        o.to = v[j].to;
+        o.add = v[j].add;
+        o.add_given = v[j].given;
+        o.any_zero = 1; /* pagliaro1992 has two studies with 0 events */
+        for (int i = 0; i < k; i++) {
+            msum_effect e;
+            cr_assert_eq(msum_escalc_prop(v[j].m, xi[i], ni[i], &o, &e), MSUM_OK, "%s",
+                         e.message);
+            yi[i] = e.yi;
+            vi[i] = e.vi;
+        }
+        check_escalc(v[j].cs, k, yi, vi);
+    }
+    const char *path = "ref/inputs/mh_rates_zero.csv";
+    double x1[MAXK], t1[MAXK], x2[MAXK], t2[MAXK];
+    k = ref_column(path, "x1i", x1, MAXK);
+    ref_column(path, "t1i", t1, MAXK);
+    ref_column(path, "x2i", x2, MAXK);
+    ref_column(path, "t2i", t2, MAXK);
+    const msum_measure ms[7] = {MSUM_MEASURE_IRR, MSUM_MEASURE_IRD, MSUM_MEASURE_IRSD,
+                                MSUM_MEASURE_IR,  MSUM_MEASURE_IRLN, MSUM_MEASURE_IRS,
+                                MSUM_MEASURE_IRFT};
+    for (int j = 0; j < 7; j++) {
+        msum_escalc_opts o = MSUM_ESCALC_OPTS_DEFAULT;
+        for (int i = 0; i < k; i++) {
+            msum_effect e;
+            int st = j < 3 ? msum_escalc_rates(ms[j], x1[i], t1[i], x2[i], t2[i], &o, &e)
+                           : msum_escalc_rate(ms[j], x1[i], t1[i], &o, &e);
+            cr_assert_eq(st, MSUM_OK, "%s", e.message);
+            yi[i] = e.yi;
+            vi[i] = e.vi;
+        }
+        char cs[64];
+        snprintf(cs, sizeof cs, "rates_zero_%s", msum_measure_name(ms[j]));
+        check_escalc(cs, k, yi, vi);
+    }
+}
+
 Test(measures, cor_matches_escalc_and_reml)
 {
     const char *path = "ref/inputs/mh_molloy2014.csv";

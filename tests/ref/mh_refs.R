@@ -176,6 +176,23 @@ for (m in names(itr)) {
     put_reml(paste0("nielweise2008_", m), e, itr[[m]])
 }
 
+# zero-event corrections: to = "all" / "if0all" and add on proportions; rates with zero events
+put_escalc("pagliaro1992_PLO_toall", escalc("PLO", xi = xi, ni = ni, data = pag, to = "all"))
+put_escalc("pagliaro1992_PR_if0all_add025",
+           escalc("PR", xi = xi, ni = ni, data = pag, to = "if0all", add = 0.25))
+put_escalc("pagliaro1992_PFT_add05", escalc("PFT", xi = xi, ni = ni, data = pag, add = 0.5))
+rz <- write_input(data.frame(id = 1:5, x1i = c(0, 3, 5, 0, 12), t1i = c(100, 250, 300, 80, 900),
+                             x2i = c(2, 0, 4, 0, 20), t2i = c(110, 240, 310, 90, 880)),
+                  "mh_rates_zero")
+for (m in c("IRR", "IRD", "IRSD"))
+    put_escalc(paste0("rates_zero_", m), escalc(m, x1i = x1i, t1i = t1i, x2i = x2i, t2i = t2i,
+                                                data = rz))
+for (m in c("IR", "IRLN", "IRS", "IRFT"))
+    put_escalc(paste0("rates_zero_", m), escalc(m, xi = x1i, ti = t1i, data = rz))
+for (m in c("IRR", "IRD"))
+    put_fit(paste0("rates_zero_mh_", m), rma.mh(x1i = x1i, t1i = t1i, x2i = x2i, t2i = t2i,
+                                                data = rz, measure = m))
+
 mol <- write_input(with(dat.molloy2014, data.frame(id = seq_along(ri), ri, ni)), "mh_molloy2014")
 e <- escalc("COR", ri = ri, ni = ni, data = mol)
 put_escalc("molloy2014_COR", e)
