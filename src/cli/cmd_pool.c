@@ -61,7 +61,8 @@ void usage_pool(FILE *fp)
 "    -f, --format F      csv, tsv, md, json, html [csv]\n"
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
-"\n"
+"\n");
+    fputs(
 "Output columns (docs/pool.md): group columns, k, k_skipped, measure, scale, estimate, se,\n"
 "    stat, pval, df, ci_lb, ci_ub, pi_lb, pi_ub, exp_* (log measures) or r_* (ZCOR)\n"
 "    back-transforms, tau2, se_tau2, tau2_ci_lb, tau2_ci_ub, tau2_ci_status, tau, I2,\n"
@@ -78,7 +79,7 @@ void usage_pool(FILE *fp)
 "    metasum pool --measure SMD --method DL datasets/normand1999/effects.csv\n"
 "    metasum pool --measure RR --weights datasets/bcg/effects.csv\n"
 "    metasum pool --method MH --measure OR datasets/bcg/effects.csv\n"
-"    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n");
+"    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n", fp);
 }
 
 /* ---- groups ------------------------------------------------------------------------------ */
@@ -342,7 +343,7 @@ static int parse_args(int argc, char **argv, pool_args *a)
             if (r < 0) return 0;
             if (!msum_measure_parse(v, &a->measure) || a->measure == MSUM_MEASURE_NONE) {
                 cli_error("pool", "--measure: found '%s', expected one of MD, SMD, ROM, RR, "
-                          "OR, RD, ZCOR, GEN", v);
+                          "OR, RD, ZCOR, GEN, or another measure of docs/measures.md", v);
                 return 0;
             }
         } else if ((r = cli_opt("pool", argc, argv, &i, "--filter", NULL, &v)) != 0) {
