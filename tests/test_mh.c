@@ -303,3 +303,24 @@ Test(mh, undefined_and_invalid)
     o = (msum_mh_opts)MSUM_MH_OPTS_DEFAULT;
     cr_expect_eq(msum_peto(2, z, b, z, d, &o, &r), MSUM_EDOM);
 }
+
+/* Peto with one informative table: (2, 8, 1, 9) and a double-zero table kept (drop00 off).
+ * O - E = 2 - 3*10/20 = 0.5, V = 3*17*(1/2)(1/2)/19 = 12.75/19, beta = 0.5*19/12.75
+ * = 0.74509803921568627; Q from the tables = 0.25/V - 0.25/V = 0; k_yi = 2 but k_pos = 1, so
+ * metafor (rma.peto(ai=c(2,0), bi=c(8,10), ci=c(1,0), di=c(9,10), drop00=FALSE)) reports
+ * QEp 1, I2 0, H2 1 rather than the k_yi - 1 = 1 df values. */
+Test(mh, peto_one_informative_table)
+{
+    double a[2] = {2, 0}, b[2] = {8, 10}, c[2] = {1, 0}, d[2] = {9, 10};
+    msum_mh_opts o = MSUM_MH_OPTS_DEFAULT;
+    o.drop00[0] = 0;
+    msum_mh_result r;
+    cr_assert_eq(msum_peto(2, a, b, c, d, &o, &r), MSUM_OK);
+    assert_close(r.beta, 0.5 * 19 / 12.75, 1e-14, "beta");
+    cr_expect_eq(r.k_yi, 2u);
+    cr_expect_eq(r.k_pos, 1u);
+    assert_close(r.Q, 0, 1e-14, "Q");
+    cr_expect_eq(r.Qp, 1);
+    cr_expect_eq(r.I2, 0);
+    cr_expect_eq(r.H2, 1);
+}

@@ -399,10 +399,15 @@ static int fit(msum_measure m, size_t k, const double *const x[4], const msum_mh
         if (st == MSUM_OK) {
             ztest(out, o->level);
             heterogeneity(out, k, yi, vi);
-            if (m == MSUM_MEASURE_PETO) { /* Q from the tables, df from the yi (as metafor) */
+            if (m == MSUM_MEASURE_PETO) {
+                /* Q from the tables; its df from the yi, but only when more than one table has
+                 * V > 0 (as rma.peto; else QEp 1, I2 0, H2 1) */
                 out->Q = fmax(0, sq - so * so / sv);
-                if (out->k_yi > 1) {
-                    double df = (double)(out->k_yi - 1);
+                out->Qp = 1;
+                out->I2 = 0;
+                out->H2 = 1;
+                if (kpos > 1) {
+                    double df = (double)out->k_yi - 1;
                     out->Qp = gsl_cdf_chisq_Q(out->Q, df);
                     out->I2 = fmax(0, 100 * (out->Q - df) / out->Q);
                     out->H2 = out->Q / df;
