@@ -55,4 +55,31 @@ static inline void ref_bcg(double yi[13], double vi[13], double ablat[13], char 
     fclose(fp);
 }
 
+/* Column `col` of a plain reference input CSV (no quoted fields; "NA" = NaN) into out[0..max);
+ * returns the number of data rows.  Fails the test when the column is missing. */
+static inline int ref_column(const char *path, const char *col, double *out, int max)
+{
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp, "cannot open %s (tests run from tests/)", path);
+    char line[1024];
+    cr_assert_not_null(fgets(line, sizeof line, fp));
+    int want = -1, c = 0;
+    for (char *p = line;; c++) {
+        size_t len = strcspn(p, ",\r\n");
+        if (len == strlen(col) && strncmp(p, col, len) == 0) want = c;
+        if (p[len] != ',') break;
+        p += len + 1;
+    }
+    cr_assert(want >= 0, "%s: no column %s", path, col);
+    int n = 0;
+    while (fgets(line, sizeof line, fp)) {
+        cr_assert_lt(n, max, "%s: more than %d rows", path, max);
+        char *p = line;
+        for (int j = 0; j < want; j++) p += strcspn(p, ",") + 1;
+        out[n++] = strncmp(p, "NA", 2) == 0 ? NAN : strtod(p, NULL);
+    }
+    fclose(fp);
+    return n;
+}
+
 #endif

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "metasum/record.h"
+#include "metasum/transf.h"
 
 /* Which studies of 2x2 tables get the continuity correction (metafor escalc `to`). */
 typedef enum {
@@ -34,29 +35,17 @@ typedef struct {
     /* Set by msum_escalc_prepare() (0 = not prepared: computed per call): the normal quantiles
      * z_{(1+level)/2} and z_{(1+input_level)/2}.  Change level and prepare again. */
     double z, z_input;
+    /* 0: `add` was not given, and PAS, PFT, IRS, IRFT and IRSD add 0 as metafor's escalc does
+     * then (msum_measure_default_add); nonzero: `add` applies to every measure. */
+    int add_given;
 } msum_escalc_opts;
 
-#define MSUM_ESCALC_OPTS_DEFAULT {0.5, MSUM_CC_ONLY0, 0, 0.95, 0.95, 0, 0}
+#define MSUM_ESCALC_OPTS_DEFAULT {0.5, MSUM_CC_ONLY0, 0, 0.95, 0.95, 0, 0, 0}
 
 /* Check the options and compute once what every row shares (the normal quantiles), for callers
  * that compute many rows.  Returns MSUM_OK or MSUM_EINVAL (a level outside (0, 1), add < 0 or
  * not finite, an unknown policy). */
 int msum_escalc_prepare(msum_escalc_opts *o);
-
-/* Scale of yi. */
-typedef enum {
-    MSUM_SCALE_NONE = 0, /* no yi (direction-only rows) */
-    MSUM_SCALE_NATURAL,  /* MD, SMD, RD, GEN: as is */
-    MSUM_SCALE_LOG,      /* ROM, RR, OR: natural log of a ratio; exp() back-transforms */
-    MSUM_SCALE_FISHER_Z  /* ZCOR: atanh(r); tanh() back-transforms */
-} msum_scale;
-
-const char *msum_scale_name(msum_scale s); /* "natural", "log", "fisher_z"; "" for NONE */
-msum_scale msum_measure_scale(msum_measure m);
-
-/* Back-transform a value on the scale of measure m: exp for ROM/RR/OR, tanh for ZCOR, the value
- * itself otherwise (NaN stays NaN). */
-double msum_measure_transf(msum_measure m, double x);
 
 /* Conversions a row needed (bits of msum_effect.conv), in the order they are printed. */
 enum {
@@ -67,7 +56,8 @@ enum {
     MSUM_CONV_CI_TO_SE = 1u << 4,     /* "ci_to_se": se = (ub - lb) / (2 z) */
     MSUM_CONV_P_TO_SE = 1u << 5,      /* "p_to_se": se = |yi| / z, z = Phi^-1(1 - p/2) */
     MSUM_CONV_CC = 1u << 6,           /* "cc_add_X": X added to every cell of the 2x2 table */
-    MSUM_CONV_DIRECTION = 1u << 7     /* "direction_only": no magnitude, yi is NA */
+    MSUM_CONV_DIRECTION = 1u << 7,    /* "direction_only": no magnitude, yi is NA */
+    MSUM_CONV_RATIO_TO_LOG = 1u << 8  /* "ratio_to_log": a ratio and its CI taken to logs */
 };
 
 /* The effect of one row.  A plain value owned by the caller. */
@@ -91,6 +81,9 @@ typedef struct {
  * n2i).  Other forms have one measure and
  * accept NONE or that measure: correlation -> ZCOR, percent_change and fold_change -> ROM,
  * generic -> the record's own measure (GEN when NONE), direction -> none (yi NaN).
+ * Correlation rows give ZCOR (NONE) or COR; proportion rows PR, PLN, PLO, PAS or PFT; rate rows
+ * IR, IRLN, IRS or IRFT; rates rows IRR, IRD or IRSD; ratio rows the record's measure (GEN_LOG
+ * when NONE; a log-scale measure), see metasum/measures.h.
  *
  * Continuous-type groups take their SD from sdNi, else from semNi (SD = SEM sqrt(n)), and their
  * mean/SD from the median with quartiles and/or range when the row has no mean (median_iqr rows
@@ -104,7 +97,8 @@ typedef struct {
 int msum_escalc(const msum_record *rec, msum_measure measure, const msum_escalc_opts *o,
                 msum_effect *out);
 
-/* 1 when the record is a 2x2 table with a zero cell (for MSUM_CC_IF0ALL), else 0. */
+/* 1 when the record is a 2x2 table with a zero cell, a proportion of 0 or all events, a rate
+ * with 0 events, or a pair of rates with 0 events in one (for MSUM_CC_IF0ALL), else 0. */
 int msum_escalc_has_zero_cell(const msum_record *rec);
 
 /* Render out->conv as "a;b;c" ("" when none).  Returns the length snprintf would write. */

@@ -21,6 +21,10 @@ typedef enum {
     MSUM_INPUT_FOLD,        /* "fold_change":  fold (ratio treatment / comparator) */
     MSUM_INPUT_MEDIAN,      /* "median_iqr":  medNi with q1_Ni,q3_Ni and/or minNi,maxNi, nNi */
     MSUM_INPUT_DIRECTION,   /* "direction":   direction only */
+    MSUM_INPUT_PROPORTION,  /* "proportion":  xi events of ni (PR, PLN, PLO, PAS, PFT) */
+    MSUM_INPUT_RATE,        /* "rate":        xi events in person-time ti (IR, IRLN, IRS, IRFT) */
+    MSUM_INPUT_RATES,       /* "rates":       x1i, t1i, x2i, t2i (IRR, IRD, IRSD) */
+    MSUM_INPUT_RATIO,       /* "ratio":       a ratio with ci_lb, ci_ub on its own scale */
     MSUM_INPUT_COUNT_       /* number of forms, not a form */
 } msum_input;
 
@@ -35,6 +39,21 @@ typedef enum {
     MSUM_MEASURE_RD,   /* risk difference */
     MSUM_MEASURE_ZCOR, /* Fisher z of a correlation */
     MSUM_MEASURE_GEN,  /* generic, unnamed scale */
+    MSUM_MEASURE_PETO, /* Peto's log odds ratio */
+    MSUM_MEASURE_PR,   /* raw proportion */
+    MSUM_MEASURE_PLN,  /* log proportion */
+    MSUM_MEASURE_PLO,  /* logit of a proportion */
+    MSUM_MEASURE_PAS,  /* arcsine square root of a proportion */
+    MSUM_MEASURE_PFT,  /* Freeman-Tukey double arcsine of a proportion */
+    MSUM_MEASURE_IR,   /* raw incidence rate */
+    MSUM_MEASURE_IRLN, /* log incidence rate */
+    MSUM_MEASURE_IRS,  /* square root of an incidence rate */
+    MSUM_MEASURE_IRFT, /* Freeman-Tukey incidence rate */
+    MSUM_MEASURE_IRR,  /* log incidence rate ratio */
+    MSUM_MEASURE_IRD,  /* incidence rate difference */
+    MSUM_MEASURE_IRSD, /* difference of square-root incidence rates */
+    MSUM_MEASURE_COR,  /* raw correlation */
+    MSUM_MEASURE_GEN_LOG, /* generic effect on the log scale of a ratio (exp back-transform) */
     MSUM_MEASURE_COUNT_
 } msum_measure;
 
@@ -57,6 +76,8 @@ typedef enum {
     MSUM_F_RI, MSUM_F_NI,
     MSUM_F_PCT, MSUM_F_FOLD,
     MSUM_F_TIME,
+    MSUM_F_XI, MSUM_F_TI, MSUM_F_X1I, MSUM_F_T1I, MSUM_F_X2I, MSUM_F_T2I,
+    MSUM_F_RATIO,
     MSUM_F_COUNT_
 } msum_field;
 

@@ -31,12 +31,19 @@ void usage_effects(FILE *fp)
 "Options:\n"
 "    -m, --measure M   measure for rows whose form allows several; give it once per family:\n"
 "                      continuous and median_iqr rows: MD, SMD (Hedges' g) or ROM;\n"
-"                      counts rows: RR, OR or RD  [none: required when such rows occur]\n"
-"                      Other forms have one measure: correlation ZCOR, percent_change and\n"
-"                      fold_change ROM (no variance), generic the row's `measure` [GEN].\n"
-"        --add X       value added to every cell of a corrected 2x2 table [0.5]\n"
-"        --to POLICY   which 2x2 tables get it: only0 (those with a zero cell), all,\n"
-"                      if0all (all, when any table has a zero cell), none [only0]\n"
+"                      counts rows: RR, OR, RD or PETO; proportion rows (xi, ni): PR, PLN,\n"
+"                      PLO, PAS or PFT; rate rows (xi, ti): IR, IRLN, IRS or IRFT; rates rows\n"
+"                      (x1i, t1i, x2i, t2i): IRR, IRD or IRSD  [none: required when such rows\n"
+"                      occur]; correlation rows: ZCOR [default] or COR.\n"
+"                      Other forms have one measure: percent_change and fold_change ROM (no\n"
+"                      variance), generic the row's `measure` [GEN], ratio rows (ratio, ci_lb,\n"
+"                      ci_ub on the ratio's own scale) the row's `measure` [GEN_LOG].\n"
+"                      docs/measures.md lists each measure's columns and scale.\n"
+"        --add X       value added to every cell of a corrected 2x2 table, to the events and\n"
+"                      non-events of a proportion, to the events of a rate [0.5; 0 for PAS,\n"
+"                      PFT, IRS, IRFT and IRSD, as metafor]\n"
+"        --to POLICY   which rows get it: only0 (those with a zero count), all,\n"
+"                      if0all (all, when any row has a zero count), none [only0]\n"
 "        --level L     level of the output CI, as 0.95 or 95 [0.95]\n"
 "        --ci-level L  level of the CIs that generic rows report in ci_lb/ci_ub [0.95]\n"
 "    -d, --digits N    significant digits of numbers; 0 = shortest exact form [7]\n"
@@ -46,10 +53,12 @@ void usage_effects(FILE *fp)
 "\n"
 "Output (standard output): the row's `id` (or its `line` when the file has no id column), every\n"
 "other input column, then measure, scale (log for ROM/RR/OR, fisher_z for ZCOR, natural\n"
-"otherwise), yi, vi, sei, ci_lb, ci_ub on the analysis scale, the back-transformed exp_yi,\n"
-"exp_ci_lb, exp_ci_ub (ratios) and r_yi, r_ci_lb, r_ci_ub (correlations), and conversion, e.g.\n"
-"\"sem_to_sd;cc_add_0.5\".  The exp_* and r_* columns are there when the file's forms and the\n"
-"measures asked for allow such rows (NA on the other rows); the columns depend on the header\n"
+"otherwise; logit, arcsine, freeman_tukey, sqrt for PLO, PAS, PFT, IRS), yi, vi, sei, ci_lb,\n"
+"ci_ub on the analysis scale, the back-transformed exp_yi, exp_ci_lb, exp_ci_ub (log scale:\n"
+"ratios, PLN, IRLN), r_yi, r_ci_lb, r_ci_ub (correlations) and bt_yi, bt_ci_lb, bt_ci_ub\n"
+"(proportions from PLO, PAS, PFT with the row's ni; rates from IRS), and conversion, e.g.\n"
+"\"sem_to_sd;cc_add_0.5\".  The exp_*, r_* and bt_* columns are there when the file's forms and\n"
+"the measures asked for allow such rows (NA on the other rows); the columns depend on the header\n"
 "and the options only.  Input columns whose names the output uses (yi, measure, ...) are\n"
 "passed through as in_yi, in_measure, ...  Percent and fold changes have no variance: their\n"
 "vi, sei and CI are NA.  Direction-only rows have no yi: NA, conversion direction_only.\n"
@@ -64,6 +73,8 @@ void usage_effects(FILE *fp)
 "    metasum effects --measure SMD trials.csv > trials_smd.csv\n"
 "    # log risk ratios from 2x2 counts, 1/2 added to every table when one has a zero cell\n"
 "    metasum effects --measure RR --to if0all bcg.csv\n"
+"    # logit proportions (xi events of ni), back-transformed to proportions in bt_*\n"
+"    metasum effects --measure PLO proportions.csv\n"
 "    # a curated file mixing means, counts, generic and percent-change rows\n"
 "    metasum effects -m ROM -m OR --format tsv datasets/exosome_skin_aging/effects.csv\n"
 "    # 90%% CIs, full precision, from standard input\n"
@@ -77,6 +88,7 @@ typedef struct {
     const char *filter;  /* --filter, or NULL */
     msum_measure cont;   /* for continuous and median_iqr rows */
     msum_measure counts; /* for counts rows */
+    msum_measure prop, rate, rates, cor; /* proportion, rate, rates, correlation rows */
     msum_escalc_opts eo;
     int digits;
     char sep;
@@ -88,11 +100,14 @@ static int parse_num(const char *s, double *out)
     return msum_parse_double(s, strlen(s), out) == 1;
 }
 
+#define MEASURES_TEXT "MD, SMD, ROM, RR, OR, RD, PETO, PR, PLN, PLO, PAS, PFT, IR, IRLN, IRS, " \
+                      "IRFT, IRR, IRD, IRSD, ZCOR or COR"
+
 static int parse_measure(const char *s, effects_opts *o)
 {
     msum_measure m;
     if (!msum_measure_parse(s, &m)) {
-        cli_error(CMD, "--measure '%s': expected MD, SMD, ROM, RR, OR, RD or ZCOR", s);
+        cli_error(CMD, "--measure '%s': expected " MEASURES_TEXT, s);
         return 0;
     }
     msum_measure *slot = NULL;
@@ -102,10 +117,24 @@ static int parse_measure(const char *s, effects_opts *o)
     case MSUM_MEASURE_ROM: slot = &o->cont; break;
     case MSUM_MEASURE_RR:
     case MSUM_MEASURE_OR:
-    case MSUM_MEASURE_RD: slot = &o->counts; break;
-    case MSUM_MEASURE_ZCOR: return 1; /* correlation rows have no other measure */
+    case MSUM_MEASURE_RD:
+    case MSUM_MEASURE_PETO: slot = &o->counts; break;
+    case MSUM_MEASURE_PR:
+    case MSUM_MEASURE_PLN:
+    case MSUM_MEASURE_PLO:
+    case MSUM_MEASURE_PAS:
+    case MSUM_MEASURE_PFT: slot = &o->prop; break;
+    case MSUM_MEASURE_IR:
+    case MSUM_MEASURE_IRLN:
+    case MSUM_MEASURE_IRS:
+    case MSUM_MEASURE_IRFT: slot = &o->rate; break;
+    case MSUM_MEASURE_IRR:
+    case MSUM_MEASURE_IRD:
+    case MSUM_MEASURE_IRSD: slot = &o->rates; break;
+    case MSUM_MEASURE_ZCOR:
+    case MSUM_MEASURE_COR: slot = &o->cor; break;
     default:
-        cli_error(CMD, "--measure '%s': expected MD, SMD, ROM, RR, OR, RD or ZCOR", s);
+        cli_error(CMD, "--measure '%s': expected " MEASURES_TEXT, s);
         return 0;
     }
     if (*slot != MSUM_MEASURE_NONE && *slot != m) {
@@ -135,6 +164,7 @@ static int parse_args(int argc, char **argv, effects_opts *o)
                 cli_error(CMD, "--add '%s': expected a number >= 0", v);
                 return 0;
             }
+            o->eo.add_given = 1;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--to", NULL, &v)) != 0) {
             if (r < 0) return 0;
             if (!msum_cc_policy_parse(v, &o->eo.to)) {
@@ -246,10 +276,11 @@ static void put_word(buf *b, char sep, const char *s)
     b->len += l;
 }
 
-enum { NCOMPUTED = 13 };
+enum { NCOMPUTED = 16 };
 static const char *const computed_names[NCOMPUTED] = {
     "measure", "scale", "yi", "vi", "sei", "ci_lb", "ci_ub",
     "exp_yi", "exp_ci_lb", "exp_ci_ub", "r_yi", "r_ci_lb", "r_ci_ub",
+    "bt_yi", "bt_ci_lb", "bt_ci_ub",
 };
 
 /* Does the output use this column name?  ("line" only when the file has no id column.) */
@@ -268,6 +299,10 @@ static msum_measure measure_for(const effects_opts *o, msum_input in, int *missi
     msum_measure m = MSUM_MEASURE_NONE;
     if (in == MSUM_INPUT_CONTINUOUS || in == MSUM_INPUT_MEDIAN) m = o->cont;
     else if (in == MSUM_INPUT_COUNTS) m = o->counts;
+    else if (in == MSUM_INPUT_PROPORTION) m = o->prop;
+    else if (in == MSUM_INPUT_RATE) m = o->rate;
+    else if (in == MSUM_INPUT_RATES) m = o->rates;
+    else if (in == MSUM_INPUT_CORRELATION) return o->cor; /* NONE: ZCOR */
     else return MSUM_MEASURE_NONE;
     *missing = m == MSUM_MEASURE_NONE;
     return m;
@@ -347,7 +382,7 @@ typedef struct {
     const int *order; /* output order of the input columns */
     size_t npass;
     int idcol;
-    int has_exp, has_r; /* exp_* / r_* columns */
+    int has_exp, has_r, has_bt; /* exp_* / r_* / bt_* columns */
 } layout;
 
 /* Can rows of this file be on the log scale (exp_* columns) / be ZCOR (r_* columns)?  The forms
@@ -361,7 +396,9 @@ static void back_transform_columns(layout *L, const msum_typer *t)
     } infer[] = {{"yi", MSUM_INPUT_GENERIC},     {"m1i", MSUM_INPUT_CONTINUOUS},
                  {"ai", MSUM_INPUT_COUNTS},      {"ri", MSUM_INPUT_CORRELATION},
                  {"pct", MSUM_INPUT_PERCENT},    {"fold", MSUM_INPUT_FOLD},
-                 {"med1i", MSUM_INPUT_MEDIAN}};
+                 {"med1i", MSUM_INPUT_MEDIAN},   {"ratio", MSUM_INPUT_RATIO},
+                 {"x1i", MSUM_INPUT_RATES},      {"ti", MSUM_INPUT_RATE},
+                 {"xi", MSUM_INPUT_PROPORTION}};
     int any = msum_typer_col(t, "input") >= 0;
     msum_input only = MSUM_INPUT_NONE;
     for (size_t k = 0; !any && k < sizeof infer / sizeof infer[0]; k++)
@@ -375,9 +412,19 @@ static void back_transform_columns(layout *L, const msum_typer *t)
     L->has_exp = ((CAN(MSUM_INPUT_CONTINUOUS) || CAN(MSUM_INPUT_MEDIAN)) &&
                   c == MSUM_MEASURE_ROM) ||
                  (CAN(MSUM_INPUT_COUNTS) && (k == MSUM_MEASURE_RR || k == MSUM_MEASURE_OR)) ||
+                 (CAN(MSUM_INPUT_COUNTS) && k == MSUM_MEASURE_PETO) ||
+                 (CAN(MSUM_INPUT_PROPORTION) && L->o->prop == MSUM_MEASURE_PLN) ||
+                 (CAN(MSUM_INPUT_RATE) && L->o->rate == MSUM_MEASURE_IRLN) ||
+                 (CAN(MSUM_INPUT_RATES) && L->o->rates == MSUM_MEASURE_IRR) ||
+                 CAN(MSUM_INPUT_RATIO) ||
                  CAN(MSUM_INPUT_PERCENT) || CAN(MSUM_INPUT_FOLD) ||
                  (CAN(MSUM_INPUT_GENERIC) && named);
-    L->has_r = CAN(MSUM_INPUT_CORRELATION) || (CAN(MSUM_INPUT_GENERIC) && named);
+    L->has_r = (CAN(MSUM_INPUT_CORRELATION) && L->o->cor != MSUM_MEASURE_COR) ||
+               (CAN(MSUM_INPUT_GENERIC) && named);
+    msum_measure p = L->o->prop;
+    L->has_bt = (CAN(MSUM_INPUT_PROPORTION) && (p == MSUM_MEASURE_PLO || p == MSUM_MEASURE_PAS ||
+                                                p == MSUM_MEASURE_PFT)) ||
+                (CAN(MSUM_INPUT_RATE) && L->o->rate == MSUM_MEASURE_IRS);
 #undef CAN
 }
 
@@ -414,19 +461,21 @@ static int write_header(writer *w, const layout *L)
     }
     if (!w_room(w, 256)) return 0;
     for (int i = 0; i < NCOMPUTED; i++)
-        if (i < 7 || (i < 10 ? L->has_exp : L->has_r)) put_word(&w->b, sep, computed_names[i]);
+        if (i < 7 || (i < 10 ? L->has_exp : i < 13 ? L->has_r : L->has_bt))
+            put_word(&w->b, sep, computed_names[i]);
     put_word(&w->b, sep, "conversion");
     w->b.p[w->b.len++] = '\n';
     return 1;
 }
 
 /* One output row. */
-static int write_row(writer *w, const layout *L, const msum_row *row, const msum_effect *e)
+static int write_row(writer *w, const layout *L, const msum_row *row, const msum_record *rec,
+                     const msum_effect *e)
 {
     const effects_opts *o = L->o;
     char sep = o->sep, conv[256];
     int nconv = msum_effect_conversion(e, conv, sizeof conv);
-    size_t need = 64 + 2 * (size_t)nconv + 11 * 49;
+    size_t need = 64 + 2 * (size_t)nconv + 14 * 49;
     for (size_t k = 0; k < L->npass; k++)
         need += 2 * ((size_t)L->order[k] < row->n ? row->len[L->order[k]] : 0) + 3;
     if (!w_room(w, need)) return 0;
@@ -444,12 +493,16 @@ static int write_row(writer *w, const layout *L, const msum_row *row, const msum
     put_num(b, sep, e->sei, o->digits);
     put_num(b, sep, e->ci_lb, o->digits);
     put_num(b, sep, e->ci_ub, o->digits);
-    for (int which = 0; which < 2; which++) {
-        if (!(which == 0 ? L->has_exp : L->has_r)) continue;
-        int on = e->scale == (which == 0 ? MSUM_SCALE_LOG : MSUM_SCALE_FISHER_Z);
+    for (int which = 0; which < 3; which++) {
+        if (!(which == 0 ? L->has_exp : which == 1 ? L->has_r : L->has_bt)) continue;
+        /* bt_*: logit, arcsine, Freeman-Tukey (with the row's ni, metafor transf.ipft), sqrt */
+        int on = which == 0   ? e->scale == MSUM_SCALE_LOG
+                 : which == 1 ? e->scale == MSUM_SCALE_FISHER_Z
+                              : e->scale >= MSUM_SCALE_LOGIT;
         const double v[3] = {e->yi, e->ci_lb, e->ci_ub};
         for (int j = 0; j < 3; j++)
-            put_num(b, sep, on ? msum_measure_transf(e->measure, v[j]) : NAN, o->digits);
+            put_num(b, sep, on ? msum_measure_transf_n(e->measure, v[j], rec->x[MSUM_F_NI]) : NAN,
+                    o->digits);
     }
     b->p[b->len++] = sep;
     put_text(b, conv, (size_t)nconv < sizeof conv ? (size_t)nconv : sizeof conv - 1, sep,
@@ -482,7 +535,7 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
     if (idcol >= 0) order[npass++] = idcol;
     for (size_t c = 0; c < hdr->n; c++)
         if ((int)c != idcol) order[npass++] = (int)c;
-    layout L = {o, hdr, order, npass, idcol, 0, 0};
+    layout L = {o, hdr, order, npass, idcol, 0, 0, 0};
     back_transform_columns(&L, ty);
     if (w && !write_header(w, &L) && w->err == OUT_NOMEM) goto nomem;
 
@@ -514,7 +567,7 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
         if (nerr) continue;
         sv->any_zero |= msum_escalc_has_zero_cell(&rec);
         if (w && !w->overflow && !sv->missing_measure && !msum_diags_errors(diags))
-            write_row(w, &L, &row, &eff);
+            write_row(w, &L, &row, &rec, &eff);
         if (w && w->err == OUT_NOMEM) goto nomem;
     }
     if (got == 0) msum_check_has_rows(src->name, nrows, src->filter, diags);
@@ -599,8 +652,9 @@ static int stdout_truncatable(off_t *start)
  * then held in memory to be read twice). */
 int cmd_effects(int argc, char **argv)
 {
-    effects_opts o = {NULL, NULL, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_ESCALC_OPTS_DEFAULT, 7,
-                      ',', 1};
+    effects_opts o = {NULL, NULL, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
+                      MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
+                      MSUM_ESCALC_OPTS_DEFAULT, 7, ',', 1};
     if (!parse_args(argc, argv, &o)) return EXIT_USAGE;
     if (msum_escalc_prepare(&o.eo) != MSUM_OK) { /* parse_args checked each value */
         cli_error(CMD, "invalid --add, --level or --ci-level");
@@ -636,7 +690,11 @@ int cmd_effects(int argc, char **argv)
         msum_input in = (msum_input)sv.missing_measure;
         cli_error(CMD, "%s rows need --measure %s (see 'metasum effects --help')",
                   msum_input_name(in),
-                  in == MSUM_INPUT_COUNTS ? "RR, OR or RD" : "MD, SMD or ROM");
+                  in == MSUM_INPUT_COUNTS       ? "RR, OR or RD"
+                  : in == MSUM_INPUT_PROPORTION ? "PR, PLN, PLO, PAS or PFT"
+                  : in == MSUM_INPUT_RATE       ? "IR, IRLN, IRS or IRFT"
+                  : in == MSUM_INPUT_RATES      ? "IRR, IRD or IRSD"
+                                                : "MD, SMD or ROM");
         rc = EXIT_USAGE;
     }
     if (direct && rc == EXIT_OK) w_flush(&w);
@@ -684,10 +742,11 @@ int analysis_effects(const analysis_spec *spec, const char *path, analysis_outpu
                      msum_diags *diags)
 {
     effects_opts o = {path, spec->filter, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
+                      MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
                       MSUM_ESCALC_OPTS_DEFAULT, 0, ',', 0};
     if (*spec->measure && !parse_measure(spec->measure, &o)) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "measure",
-                       "found '%s', expected MD, SMD, ROM, RR, OR or RD", spec->measure);
+                       "found '%s', expected " MEASURES_TEXT, spec->measure);
         return MSUM_EDATA;
     }
     if (msum_escalc_prepare(&o.eo) != MSUM_OK) return MSUM_EINVAL;

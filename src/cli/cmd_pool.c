@@ -34,12 +34,23 @@ void usage_pool(FILE *fp)
 "\n"
 "Options:\n"
 "    -m, --method NAME   tau2 estimator [REML]: EE FE CE (common effect, tau2 = 0), DL, HE,\n"
-"                        HS, SJ, ML, REML, PM, EB\n"
+"                        HS, SJ, ML, REML, PM, EB; or MH (Mantel-Haenszel, metafor rma.mh) or\n"
+"                        PETO (metafor rma.peto) from counts rows, MH also from rates rows\n"
+"                        (--measure IRR, IRD): one row with the estimate, the CMH, Tarone's\n"
+"                        and Breslow-Day tests, Q, I2, H2.  With MH/PETO: --measure OR, RR,\n"
+"                        RD, IRR, IRD [OR]; --add X, --to P (the escalc yi/vi of Q) [0.5,\n"
+"                        only0]; --mh-add X, --mh-to P (the cells of the MH/Peto sums) [0,\n"
+"                        none]; --no-drop00 (keep double-zero studies in Q); --mh-drop00\n"
+"                        (drop them from the sums); --no-correct (CMH test without the 1/2\n"
+"                        correction); --level, --filter, -d, -f, -o, --meta (docs/measures.md)\n"
 "    -t, --test NAME     test and CI of the estimate [z]: z, t, knha (Hartung-Knapp, the\n"
 "                        choice metafor recommends), adhoc (knha with its factor >= 1)\n"
 "    -l, --level X       confidence level, 0.95 or 95 [95]\n"
 "        --measure M     effect measure for rows that allow several: MD, SMD, ROM\n"
-"                        (continuous, median_iqr), RR, OR, RD (counts)\n"
+"                        (continuous, median_iqr), RR, OR, RD, PETO (counts), PR, PLN, PLO,\n"
+"                        PAS, PFT (proportion), IR, IRLN, IRS, IRFT (rate), IRR, IRD, IRSD\n"
+"                        (rates), COR (correlation rows, instead of ZCOR); bt_* columns\n"
+"                        back-transform PLO, PAS, PFT (harmonic mean of n) and IRS\n"
 "        --filter COL=VAL  only rows whose COL equals VAL (several: COL=A;COL2=B)\n"
 "    -b, --by COL[,COL]  one result per distinct value of these columns, in order of first\n"
 "                        appearance; group columns come first in the output\n"
@@ -50,7 +61,8 @@ void usage_pool(FILE *fp)
 "    -f, --format F      csv, tsv, md, json, html [csv]\n"
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
-"\n"
+"\n");
+    fputs(
 "Output columns (docs/pool.md): group columns, k, k_skipped, measure, scale, estimate, se,\n"
 "    stat, pval, df, ci_lb, ci_ub, pi_lb, pi_ub, exp_* (log measures) or r_* (ZCOR)\n"
 "    back-transforms, tau2, se_tau2, tau2_ci_lb, tau2_ci_ub, tau2_ci_status, tau, I2,\n"
@@ -66,7 +78,8 @@ void usage_pool(FILE *fp)
 "    metasum pool --measure RR --test knha --by alloc datasets/bcg/effects.csv\n"
 "    metasum pool --measure SMD --method DL datasets/normand1999/effects.csv\n"
 "    metasum pool --measure RR --weights datasets/bcg/effects.csv\n"
-"    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n");
+"    metasum pool --method MH --measure OR datasets/bcg/effects.csv\n"
+"    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n", fp);
 }
 
 /* ---- groups ------------------------------------------------------------------------------ */
@@ -330,7 +343,7 @@ static int parse_args(int argc, char **argv, pool_args *a)
             if (r < 0) return 0;
             if (!msum_measure_parse(v, &a->measure) || a->measure == MSUM_MEASURE_NONE) {
                 cli_error("pool", "--measure: found '%s', expected one of MD, SMD, ROM, RR, "
-                          "OR, RD, ZCOR, GEN", v);
+                          "OR, RD, ZCOR, GEN, or another measure of docs/measures.md", v);
                 return 0;
             }
         } else if ((r = cli_opt("pool", argc, argv, &i, "--filter", NULL, &v)) != 0) {
@@ -415,7 +428,8 @@ static int resolve_by(char *spec, const msum_typer *t, const char *fname, bycols
 
 static int form_needs_measure(msum_input in)
 {
-    return in == MSUM_INPUT_CONTINUOUS || in == MSUM_INPUT_MEDIAN || in == MSUM_INPUT_COUNTS;
+    return in == MSUM_INPUT_CONTINUOUS || in == MSUM_INPUT_MEDIAN || in == MSUM_INPUT_COUNTS ||
+           in == MSUM_INPUT_PROPORTION || in == MSUM_INPUT_RATE || in == MSUM_INPUT_RATES;
 }
 
 static void cell_pos(const msum_row *row, int col, long *line, long *colno)
@@ -487,10 +501,16 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
                 cell_pos(&row, c_input, &line, &colno);
                 cli_error("pool", "%s:%ld: rows of form '%s' need --measure (%s)", fname, line,
                           msum_input_name(rec.input),
-                          rec.input == MSUM_INPUT_COUNTS ? "RR, OR or RD" : "MD, SMD or ROM");
+                          rec.input == MSUM_INPUT_COUNTS       ? "RR, OR or RD"
+                          : rec.input == MSUM_INPUT_PROPORTION ? "PR, PLN, PLO, PAS or PFT"
+                          : rec.input == MSUM_INPUT_RATE       ? "IR, IRLN, IRS or IRFT"
+                          : rec.input == MSUM_INPUT_RATES      ? "IRR, IRD or IRSD"
+                                                               : "MD, SMD or ROM");
                 rc = EXIT_USAGE;
                 goto done;
             }
+            want = a->measure;
+        } else if (rec.input == MSUM_INPUT_CORRELATION && a->measure == MSUM_MEASURE_COR) {
             want = a->measure;
         }
         msum_effect e;
@@ -727,12 +747,15 @@ static int add_group_cols(msum_table *t, const bycols *by, int weights)
     return ok;
 }
 
+/* any_z: bit 1 some group is on the Fisher z scale, bit 2 on a logit, arcsine, Freeman-Tukey or
+ * square-root scale (bt_* columns: proportions and rates). */
 static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_pool_result *res,
                                 int any_log, int any_z)
 {
     msum_table *t = msum_table_new("pool", "Pooled estimates");
     if (!t) return NULL;
-    int ok = 1, idx[C_N], bt_exp[5], bt_r[5];
+    int ok = 1, idx[C_N], bt_exp[5], bt_r[5], bt_p[5], any_bt = any_z & 2;
+    any_z &= 1;
     static const char *const bt[] = {"estimate", "ci_lb", "ci_ub", "pi_lb", "pi_ub"};
     ok &= add_group_cols(t, by, 0);
     for (int c = 0; c < C_N; c++) {
@@ -752,6 +775,15 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
                 ok &= (bt_r[i] = msum_table_add_col(
                            t, name, MSUM_COL_NUM,
                            "tanh() of the value (correlation; ZCOR only)")) >= 0;
+            }
+            for (int i = 0; i < 5; i++) {
+                bt_p[i] = -1;
+                if (!any_bt) continue;
+                snprintf(name, sizeof name, "bt_%s", bt[i]);
+                ok &= (bt_p[i] = msum_table_add_col(
+                           t, name, MSUM_COL_NUM,
+                           "back-transformed value: inverse logit (PLO), arcsine (PAS), "
+                           "Freeman-Tukey with the harmonic mean of n (PFT), square (IRS)")) >= 0;
             }
         }
         ok &= (idx[c] = msum_table_add_col(t, pool_cols[c].name, pool_cols[c].type,
@@ -787,12 +819,23 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
         TXT(C_SCALE, msum_scale_name(sc));
         double v[] = {r->estimate, r->ci_lb, r->ci_ub, r->pi_lb, r->pi_ub};
         const int vc[] = {C_EST, C_CILB, C_CIUB, C_PILB, C_PIUB};
+        /* PFT: metafor's transf.ipft.hm with the harmonic mean of the studies' n, each n
+         * recovered from its variance 1/(4n + 2) */
+        double hm = NAN;
+        if (sc == MSUM_SCALE_FREEMAN_TUKEY) {
+            double s = 0;
+            for (size_t i = 0; i < g->k; i++) s += 1 / ((1 / g->vi[i] - 2) / 4);
+            hm = (double)g->k / s;
+        }
         for (int i = 0; i < 5; i++) {
             NUM(vc[i], v[i]);
-            int c = sc == MSUM_SCALE_LOG ? bt_exp[i] : sc == MSUM_SCALE_FISHER_Z ? bt_r[i] : -1;
+            int c = sc == MSUM_SCALE_LOG        ? bt_exp[i]
+                    : sc == MSUM_SCALE_FISHER_Z ? bt_r[i]
+                    : sc >= MSUM_SCALE_LOGIT    ? bt_p[i]
+                                                : -1;
             if (c >= 0)
                 msum_table_set_num(t, (size_t)row, (size_t)c,
-                                   msum_measure_transf(g->measure, v[i]));
+                                   msum_measure_transf_n(g->measure, v[i], hm));
         }
         NUM(C_SE, r->se);
         NUM(C_STAT, r->stat);
@@ -923,6 +966,7 @@ static int pool_groups(const pool_args *a, const groups *gs, msum_pool_result **
         msum_scale sc = msum_measure_scale(g->measure);
         *any_log |= sc == MSUM_SCALE_LOG;
         *any_z |= sc == MSUM_SCALE_FISHER_Z;
+        *any_z |= (sc >= MSUM_SCALE_LOGIT) << 1;
     }
     return MSUM_OK;
 }
@@ -940,6 +984,7 @@ static void set_meta(msum_table *t, const pool_args *a)
 
 int cmd_pool(int argc, char **argv)
 {
+    if (cli_pool_mh_method(argc, argv)) return cmd_pool_mh(argc, argv);
     pool_args a;
     if (!parse_args(argc, argv, &a)) return EXIT_USAGE;
     msum_diags *d = msum_diags_new();
@@ -1161,6 +1206,8 @@ static char *funnel_svg(const group *g, const msum_pool_result *r, const char *t
 int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *out,
                   msum_diags *diags)
 {
+    if (strcmp(spec->method, "MH") == 0 || strcmp(spec->method, "PETO") == 0)
+        return analysis_pool_mh(spec, path, out, diags);
     pool_args a;
     args_init(&a);
     a.file = path;

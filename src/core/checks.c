@@ -49,6 +49,10 @@ const char *msum_input_needs(msum_input in)
     case MSUM_INPUT_MEDIAN:
         return "per group N = 1, 2: medNi, q1_Ni+q3_Ni and/or minNi+maxNi, nNi";
     case MSUM_INPUT_DIRECTION: return "direction";
+    case MSUM_INPUT_PROPORTION: return "xi, ni";
+    case MSUM_INPUT_RATE: return "xi, ti";
+    case MSUM_INPUT_RATES: return "x1i, t1i, x2i, t2i";
+    case MSUM_INPUT_RATIO: return "ratio, ci_lb, ci_ub";
     default: return "";
     }
 }
@@ -113,6 +117,25 @@ static void check_required(const msum_record *r, sink *s)
     case MSUM_INPUT_CORRELATION:
         need1(r, MSUM_F_RI, miss, sz);
         need1(r, MSUM_F_NI, miss, sz);
+        break;
+    case MSUM_INPUT_PROPORTION:
+        need1(r, MSUM_F_XI, miss, sz);
+        need1(r, MSUM_F_NI, miss, sz);
+        break;
+    case MSUM_INPUT_RATE:
+        need1(r, MSUM_F_XI, miss, sz);
+        need1(r, MSUM_F_TI, miss, sz);
+        break;
+    case MSUM_INPUT_RATES:
+        need1(r, MSUM_F_X1I, miss, sz);
+        need1(r, MSUM_F_T1I, miss, sz);
+        need1(r, MSUM_F_X2I, miss, sz);
+        need1(r, MSUM_F_T2I, miss, sz);
+        break;
+    case MSUM_INPUT_RATIO:
+        need1(r, MSUM_F_RATIO, miss, sz);
+        need1(r, MSUM_F_CI_LB, miss, sz);
+        need1(r, MSUM_F_CI_UB, miss, sz);
         break;
     case MSUM_INPUT_PERCENT:
         need1(r, MSUM_F_PCT, miss, sz);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "metasum/measures.h"
 #include "metasum/metasum.h"
 #include "metasum/write.h"
 
@@ -35,39 +36,6 @@ int msum_cc_policy_parse(const char *s, msum_cc_policy *out)
             return 1;
         }
     return 0;
-}
-
-const char *msum_scale_name(msum_scale s)
-{
-    switch (s) {
-    case MSUM_SCALE_NATURAL: return "natural";
-    case MSUM_SCALE_LOG: return "log";
-    case MSUM_SCALE_FISHER_Z: return "fisher_z";
-    case MSUM_SCALE_NONE: break;
-    }
-    return "";
-}
-
-msum_scale msum_measure_scale(msum_measure m)
-{
-    switch (m) {
-    case MSUM_MEASURE_ROM:
-    case MSUM_MEASURE_RR:
-    case MSUM_MEASURE_OR: return MSUM_SCALE_LOG;
-    case MSUM_MEASURE_ZCOR: return MSUM_SCALE_FISHER_Z;
-    case MSUM_MEASURE_NONE:
-    case MSUM_MEASURE_COUNT_: return MSUM_SCALE_NONE;
-    default: return MSUM_SCALE_NATURAL;
-    }
-}
-
-double msum_measure_transf(msum_measure m, double x)
-{
-    switch (msum_measure_scale(m)) {
-    case MSUM_SCALE_LOG: return exp(x);
-    case MSUM_SCALE_FISHER_Z: return tanh(x);
-    default: return x;
-    }
 }
 
 #if defined(__GNUC__)
@@ -346,8 +314,13 @@ static int two_means(const msum_record *r, msum_measure measure, msum_effect *e)
 
 int msum_escalc_has_zero_cell(const msum_record *rec)
 {
-    if (!rec || rec->input != MSUM_INPUT_COUNTS) return 0;
+    if (!rec) return 0;
     const double *x = rec->x;
+    if (rec->input == MSUM_INPUT_PROPORTION)
+        return x[MSUM_F_XI] == 0 || x[MSUM_F_XI] == x[MSUM_F_NI];
+    if (rec->input == MSUM_INPUT_RATE) return x[MSUM_F_XI] == 0;
+    if (rec->input == MSUM_INPUT_RATES) return x[MSUM_F_X1I] == 0 || x[MSUM_F_X2I] == 0;
+    if (rec->input != MSUM_INPUT_COUNTS) return 0;
     double b = isnan(x[MSUM_F_BI]) ? x[MSUM_F_N1I] - x[MSUM_F_AI] : x[MSUM_F_BI];
     double d = isnan(x[MSUM_F_DI]) ? x[MSUM_F_N2I] - x[MSUM_F_CI] : x[MSUM_F_DI];
     return x[MSUM_F_AI] == 0 || b == 0 || x[MSUM_F_CI] == 0 || d == 0;
@@ -364,8 +337,9 @@ int msum_escalc_has_zero_cell(const msum_record *rec)
 static int two_by_two(const msum_record *r, msum_measure measure, const msum_escalc_opts *o,
                       msum_effect *e)
 {
-    if (measure != MSUM_MEASURE_RR && measure != MSUM_MEASURE_OR && measure != MSUM_MEASURE_RD)
-        return fail(e, MSUM_EINVAL, -1, "counts rows give RR, OR or RD, not %s",
+    if (measure != MSUM_MEASURE_RR && measure != MSUM_MEASURE_OR && measure != MSUM_MEASURE_RD &&
+        measure != MSUM_MEASURE_PETO)
+        return fail(e, MSUM_EINVAL, -1, "counts rows give RR, OR or RD, or PETO, not %s",
                     measure ? msum_measure_name(measure) : "no measure");
     static const int cells[4] = {MSUM_F_AI, MSUM_F_BI, MSUM_F_CI, MSUM_F_DI};
     static const int sizes[4] = {-1, MSUM_F_N1I, -1, MSUM_F_N2I};
@@ -409,6 +383,18 @@ static int two_by_two(const msum_record *r, msum_measure measure, const msum_esc
         e->yi = log(p1 / (1 - p1)) - log(p2 / (1 - p2));
         e->vi = 1 / a + 1 / b + 1 / cc + 1 / d;
         break;
+    case MSUM_MEASURE_PETO: {
+        /* Peto's log odds ratio (metafor escalc PETO): (O - E)/V, variance 1/V, with
+         * E = (a+c) n1/N and the hypergeometric V = (a+c)(b+d)(n1/N)(n2/N)/(N-1) */
+        double nn = n1 + n2, xt = a + cc, yt = b + d;
+        double v = xt * yt * (n1 / nn) * (n2 / nn) / (nn - 1);
+        if (!(v > 0))
+            return fail(e, MSUM_EDOM, MSUM_F_AI, "the table has no events or no non-events: "
+                        "Peto's variance is 0");
+        e->yi = (a - xt * n1 / nn) / v;
+        e->vi = 1 / v;
+        break;
+    }
     default:
         e->yi = p1 - p2;
         e->vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2;
@@ -548,12 +534,28 @@ int msum_escalc(const msum_record *rec, msum_measure measure, const msum_escalc_
         st = two_by_two(rec, measure, o, out);
         break;
     case MSUM_INPUT_CORRELATION:
+        if (measure == MSUM_MEASURE_COR)
+            return msum_escalc_cor(rec->x[MSUM_F_RI], rec->x[MSUM_F_NI], o, out);
         m = MSUM_MEASURE_ZCOR;
         if (measure != MSUM_MEASURE_NONE && measure != m)
-            return fail(out, MSUM_EINVAL, -1, "correlation rows give ZCOR, not %s",
+            return fail(out, MSUM_EINVAL, -1, "correlation rows give ZCOR or COR, not %s",
                         msum_measure_name(measure));
         st = correlation(rec, out);
         break;
+    case MSUM_INPUT_PROPORTION:
+        return msum_escalc_prop(measure, rec->x[MSUM_F_XI], rec->x[MSUM_F_NI], o, out);
+    case MSUM_INPUT_RATE:
+        return msum_escalc_rate(measure, rec->x[MSUM_F_XI], rec->x[MSUM_F_TI], o, out);
+    case MSUM_INPUT_RATES:
+        return msum_escalc_rates(measure, rec->x[MSUM_F_X1I], rec->x[MSUM_F_T1I],
+                                 rec->x[MSUM_F_X2I], rec->x[MSUM_F_T2I], o, out);
+    case MSUM_INPUT_RATIO:
+        m = rec->measure != MSUM_MEASURE_NONE ? rec->measure : MSUM_MEASURE_GEN_LOG;
+        if (measure != MSUM_MEASURE_NONE && measure != m)
+            return fail(out, MSUM_EINVAL, -1, "this ratio row is on %s, not %s",
+                        msum_measure_name(m), msum_measure_name(measure));
+        return msum_escalc_ratio(m, rec->x[MSUM_F_RATIO], rec->x[MSUM_F_CI_LB],
+                                 rec->x[MSUM_F_CI_UB], o, out);
     case MSUM_INPUT_PERCENT:
     case MSUM_INPUT_FOLD: {
         /* Percent change p: ratio 1 + p/100, ROM = ln(1 + p/100); fold change f: ROM = ln f.
@@ -617,6 +619,7 @@ int msum_effect_conversion(const msum_effect *e, char *buf, size_t size)
         {MSUM_CONV_FOLD_TO_ROM, "fold_to_rom"},
         {MSUM_CONV_CI_TO_SE, "ci_to_se"},
         {MSUM_CONV_P_TO_SE, "p_to_se"},
+        {MSUM_CONV_RATIO_TO_LOG, "ratio_to_log"},
     };
     size_t len = 0;
     const char *sep = "";

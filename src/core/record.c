@@ -14,15 +14,20 @@ static const char *const field_names[MSUM_F_COUNT_] = {
     "ri", "ni",
     "pct", "fold",
     "time",
+    "xi", "ti", "x1i", "t1i", "x2i", "t2i",
+    "ratio",
 };
 
 static const char *const input_names[MSUM_INPUT_COUNT_] = {
     "", "generic", "continuous", "counts", "correlation",
     "percent_change", "fold_change", "median_iqr", "direction",
+    "proportion", "rate", "rates", "ratio",
 };
 
 static const char *const measure_names[MSUM_MEASURE_COUNT_] = {
     "", "MD", "SMD", "ROM", "RR", "OR", "RD", "ZCOR", "GEN",
+    "PETO", "PR", "PLN", "PLO", "PAS", "PFT", "IR", "IRLN", "IRS", "IRFT",
+    "IRR", "IRD", "IRSD", "COR", "GEN_LOG",
 };
 
 static const char *const direction_names[] = {"", "increase", "decrease", "no_change"};

@@ -45,6 +45,8 @@ static const struct {
     {MSUM_F_AI, MSUM_INPUT_COUNTS},        {MSUM_F_RI, MSUM_INPUT_CORRELATION},
     {MSUM_F_PCT, MSUM_INPUT_PERCENT},      {MSUM_F_FOLD, MSUM_INPUT_FOLD},
     {MSUM_F_MED1I, MSUM_INPUT_MEDIAN},
+    {MSUM_F_RATIO, MSUM_INPUT_RATIO},      {MSUM_F_X1I, MSUM_INPUT_RATES},
+    {MSUM_F_TI, MSUM_INPUT_RATE},          {MSUM_F_XI, MSUM_INPUT_PROPORTION},
 };
 
 int msum_typer_new(const msum_row *h, const char *name, msum_diags *diags, msum_typer **out)
