@@ -98,10 +98,12 @@ asan:
 	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	    build/asan/metasum build/asan/tests/run_tests
 	@for t in $(CLI_CASES); do \
-	    ASAN_OPTIONS=detect_leaks=1 sh tests/cli/run.sh build/asan/metasum $$t \
+	    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	    sh tests/cli/run.sh build/asan/metasum $$t \
 	        build/asan/cli/$$(basename $$t .tst) || exit 1; \
 	done
-	cd tests && ASAN_OPTIONS=detect_leaks=1 ../build/asan/tests/run_tests --jobs 2
+	cd tests && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	    ../build/asan/tests/run_tests --jobs 2
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c); FUZZ_TIME seconds each.
 FUZZ_TIME ?= 60
