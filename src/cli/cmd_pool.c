@@ -1265,7 +1265,8 @@ typedef struct {
 
 /* The forest plot of the pooled groups: one block per group (with its diamond, heterogeneity
  * and test lines) when grouped, then the overall fit of all studies and the test for subgroup
- * differences (msum_subgroup); else the studies and the pooled diamond with its lines. */
+ * differences (msum_subgroup_qbetween on the groups' fits, as msum_subgroup computes it);
+ * else the studies and the pooled diamond with its lines. */
 static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
                         const msum_pool_result *res, const plot_opts *po, const study_info *L)
 {
@@ -1285,12 +1286,12 @@ static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
            *lb = malloc((k + 1) * sizeof *lb), *ub = malloc((k + 1) * sizeof *ub),
            *w = malloc((k + 1) * sizeof *w);
     size_t *grp = malloc((k + 1) * sizeof *grp);
-    const char **gtext = malloc((k + 1) * sizeof *gtext);
     const char **cells = calloc(k * nc + 1, sizeof *cells);
     msum_plot_pooled *gp = calloc(ng + 1, sizeof *gp);
+    double *gest = malloc((ng + 1) * sizeof *gest), *gse = malloc((ng + 1) * sizeof *gse);
     char *svg = NULL, *fav = po->favours ? strdup(po->favours) : NULL;
     int log_scale = 0, zscale = 0;
-    int ok = labels && glabels && yi && vi && lb && ub && w && grp && gtext && cells && gp &&
+    int ok = labels && glabels && yi && vi && lb && ub && w && grp && cells && gp && gest && gse &&
              (fav || !po->favours);
     size_t j = 0, gj = 0;
     double z = gsl_cdf_ugaussian_Pinv(0.5 + a->pool.level / 2);
@@ -1320,14 +1321,15 @@ static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
             lb[j] = g->yi[s] - z * sqrt(g->vi[s]);
             ub[j] = g->yi[s] + z * sqrt(g->vi[s]);
             grp[j] = gj;
-            gtext[j] = glabels[gj];
         }
         if (ok) gp[gj] = plot_pooled(r, by->n ? glabels[gj] : NULL);
+        gest[gj] = r->estimate;
+        gse[gj] = r->se;
         gj++;
     }
     msum_pool_result all;
     msum_plot_pooled overall;
-    msum_subgroup_result sg = {0};
+    msum_subgroup_between sg = {0};
     int has_overall = 0;
     char model[160], xlab[160];
     if (ok && by->n && ng >= 2 && one_measure) {
@@ -1335,7 +1337,7 @@ static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
         has_overall = msum_pool(yi, vi, k, &a->pool, &all) == MSUM_OK;
         if (has_overall) model_label(&all, "Overall: ", model, sizeof model);
         overall = plot_pooled(&all, model);
-        ok = msum_subgroup(yi, vi, gtext, k, NULL, &a->pool, NULL, &sg) != MSUM_ENOMEM;
+        msum_subgroup_qbetween(gest, gse, ng, &sg); /* the groups' own fits */
     }
     if (ok) {
         if (!by->n) {
@@ -1387,7 +1389,6 @@ static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
         }
         svg = analysis_svg_forest(&fd);
     }
-    msum_subgroup_result_free(&sg);
     for (size_t i = 0; labels && i < k; i++) free(labels[i]);
     for (size_t i = 0; glabels && i < ng; i++) free(glabels[i]);
     free(labels);
@@ -1398,7 +1399,8 @@ static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
     free(ub);
     free(w);
     free(grp);
-    free(gtext);
+    free(gest);
+    free(gse);
     free(cells);
     free(gp);
     free(fav);

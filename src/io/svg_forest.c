@@ -398,10 +398,10 @@ int msum_svg_forest(FILE *fp, const msum_forest_data *d)
             if (d->group[i] >= d->ngroups) return MSUM_EINVAL;
     size_t cap = d->k + 5 * (d->group ? d->ngroups : 0) + 4 * d->npooled + 4;
     row *rows = malloc(cap * sizeof *rows);
-    size_t *ord = study_order(d);
+    size_t *ord = d->k <= MSUM_FOREST_MAX_STUDIES ? study_order(d) : NULL; /* NULL: no rows */
     double *col_w = malloc((d->ncols + 1) * sizeof *col_w),
            *col_x = malloc((d->ncols + 1) * sizeof *col_x);
-    if (!rows || !ord || !col_w || !col_x) {
+    if (!rows || (!ord && d->k <= MSUM_FOREST_MAX_STUDIES) || !col_w || !col_x) {
         free(rows);
         free(ord);
         free(col_w);
