@@ -13,11 +13,15 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-proto
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
-CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L
+# librsvg + cairo render the plots' SVG to PNG and PDF (src/io/render.c); -isystem keeps
+# their headers out of our warnings.
+RSVG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags librsvg-2.0 2>/dev/null))
+RSVG_LIBS   := $(shell pkg-config --libs librsvg-2.0 2>/dev/null)
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L $(RSVG_CFLAGS)
 CFLAGS  ?=
 CFLAGS  += -std=c11 $(OPT) $(WARN) -fPIC $(SANITIZE)
 LDFLAGS += $(SANITIZE)
-LIBS    := -lxlsxwriter -lcsv -lgsl -lgslcblas -lm
+LIBS    := -lxlsxwriter -lcsv -lgsl -lgslcblas $(RSVG_LIBS) -lm
 TEST_LIBS := -lcriterion
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/io/*.c))
@@ -94,10 +98,12 @@ asan:
 	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	    build/asan/metasum build/asan/tests/run_tests
 	@for t in $(CLI_CASES); do \
-	    ASAN_OPTIONS=detect_leaks=1 sh tests/cli/run.sh build/asan/metasum $$t \
+	    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	    sh tests/cli/run.sh build/asan/metasum $$t \
 	        build/asan/cli/$$(basename $$t .tst) || exit 1; \
 	done
-	cd tests && ASAN_OPTIONS=detect_leaks=1 ../build/asan/tests/run_tests --jobs 2
+	cd tests && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	    ../build/asan/tests/run_tests --jobs 2
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c); FUZZ_TIME seconds each.
 FUZZ_TIME ?= 60

@@ -182,3 +182,30 @@ Test(subgroup, many_groups_skip_the_common_model)
     assert_close(r.Qb_df, G - 1, 0, "df");
     msum_subgroup_result_free(&r);
 }
+
+/* The test for subgroup differences from group estimates and SEs alone (callers that have the
+ * groups' fits): metafor's rma(est, sei = se, method = "FE") on the three REML subgroup fits of
+ * BCG by allocation, QE = 1.8614 on 2 df.  A group without an SE is left out. */
+Test(subgroup, qbetween_from_group_fits)
+{
+    const char *lv[3] = {"random", "alternate", "systematic"};
+    double est[4], se[4];
+    for (int g = 0; g < 3; g++) {
+        char q[64];
+        snprintf(q, sizeof q, "group.estimate[%s]", lv[g]);
+        est[g] = ref_value(SUB, "bcg_rr_subgroup_between", q);
+        snprintf(q, sizeof q, "group.se[%s]", lv[g]);
+        se[g] = ref_value(SUB, "bcg_rr_subgroup_between", q);
+    }
+    est[3] = 0.5;
+    se[3] = NAN;
+    msum_subgroup_between b;
+    cr_assert_eq(msum_subgroup_qbetween(est, se, 4, &b), MSUM_OK);
+    cr_expect_eq(b.G_used, 3);
+    assert_close(b.Qb, ref_value(SUB, "bcg_rr_subgroup_between", "Q"), 1e-9, "Q between");
+    assert_close(b.Qb_df, 2, 0, "df");
+    assert_close(b.Qb_p, ref_value(SUB, "bcg_rr_subgroup_between", "pval"), 1e-9, "p");
+    cr_assert_eq(msum_subgroup_qbetween(est, se, 1, &b), MSUM_OK);
+    cr_expect(b.G_used == 1 && isnan(b.Qb) && isfinite(b.estimate));
+    cr_expect_eq(msum_subgroup_qbetween(NULL, se, 2, &b), MSUM_EINVAL);
+}

@@ -9,6 +9,7 @@
 #include "helpers.h"
 #include "metasum/metasum.h"
 #include "metasum/plot.h"
+#include "refvals.h"
 
 #define TEST_OUT "../build/test-out"
 
@@ -69,8 +70,9 @@ static void free_arrays(forest_arrays *a)
 
 /* metafor 3.8: rma(yi, vi, method = "REML") on the data above and predict(): estimate, CI and
  * prediction interval (pi.ub = 2 est - pi.lb, the interval being symmetric). */
-static const msum_plot_pooled bcg_reml = {"RE Model (REML)", -0.714532348365, -1.06689767574,
-                                          -0.36216702099, -1.86669234661, 0.43762765};
+static const msum_plot_pooled bcg_reml = {.label = "RE Model (REML)", .est = -0.714532348365,
+                                          .ci_lb = -1.06689767574, .ci_ub = -0.36216702099,
+                                          .pi_lb = -1.86669234661, .pi_ub = 0.43762765};
 
 static msum_forest_data forest_of(const forest_arrays *a, size_t k)
 {
@@ -159,7 +161,7 @@ Test(svg_forest, bcg_sample)
 Test(svg_forest, height_grows_and_rows_do_not_overlap)
 {
     double h[2];
-    size_t ks[2] = {3, 300};
+    size_t ks[2] = {3, MSUM_FOREST_MAX_STUDIES};
     for (int t = 0; t < 2; t++) {
         size_t k = ks[t];
         forest_arrays a = make_arrays(k);
@@ -182,7 +184,7 @@ Test(svg_forest, height_grows_and_rows_do_not_overlap)
         free(s);
         free_arrays(&a);
     }
-    cr_expect(fabs((h[1] - h[0]) - 297 * MSUM_FOREST_ROW_PITCH) < 1e-9,
+    cr_expect(fabs((h[1] - h[0]) - (MSUM_FOREST_MAX_STUDIES - 3) * MSUM_FOREST_ROW_PITCH) < 1e-9,
               "height grows by one pitch per study: %g -> %g", h[0], h[1]);
 }
 
@@ -240,8 +242,10 @@ Test(svg_forest, subgroups_hostile_labels_and_missing_values)
     a.yi[3] = NAN;
     a.lb[4] = -50; /* past the axis: an arrow */
     const char *glab[] = {"Random <allocation>", "Other & \"systematic\""};
-    msum_plot_pooled gp[2] = {{"Subtotal 'A'", -1.2, -1.6, -0.8, NAN, NAN},
-                              {"Subtotal B", -0.5, -0.9, -0.1, NAN, NAN}};
+    msum_plot_pooled gp[2] = {{.label = "Subtotal 'A'", .est = -1.2, .ci_lb = -1.6, .ci_ub = -0.8,
+                               .pi_lb = NAN, .pi_ub = NAN},
+                              {.label = "Subtotal B", .est = -0.5, .ci_lb = -0.9, .ci_ub = -0.1,
+                               .pi_lb = NAN, .pi_ub = NAN}};
     msum_forest_data d = forest_of(&a, 6);
     d.title = "../../x <b>";
     d.group = a.group;
@@ -279,7 +283,8 @@ Test(svg_forest, linear_scale_and_empty)
 {
     double yi[3] = {-0.5, 0.2, 1.1}, lb[3] = {-1.2, -0.3, 0.4}, ub[3] = {0.2, 0.7, 1.8};
     const char *lab[3] = {"A", "B", "C"};
-    msum_plot_pooled p = {"FE", 0.3, 0.0, 0.6, NAN, NAN};
+    msum_plot_pooled p = {.label = "FE", .est = 0.3, .ci_lb = 0.0, .ci_ub = 0.6, .pi_lb = NAN,
+                          .pi_ub = NAN};
     msum_forest_data d = {.k = 3, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub,
                           .pooled = &p, .npooled = 1};
     char *s = render_forest(&d);
@@ -439,25 +444,38 @@ Test(svg_page, plots_inline_in_html)
     free_arrays(&a);
 }
 
-/* A label longer than 48 characters is cut to 47 plus "…", the whole text kept as a tooltip,
- * and the label column does not grow past it. */
-Test(svg_forest, long_labels_are_shortened)
+/* A label longer than 48 characters wraps: at spaces where there are some, else after 48
+ * characters; three lines at most, the third cut to 47 plus "…" with its text as a tooltip.
+ * The label column does not grow past 48 characters and the rows below move down. */
+Test(svg_forest, long_labels_wrap)
 {
-    char longlab[101];
-    memset(longlab, 'x', 100);
-    longlab[100] = '\0';
-    const char *lab[1] = {longlab};
-    double yi[1] = {0.1}, lb[1] = {-0.2}, ub[1] = {0.4};
-    msum_forest_data d = {.k = 1, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub};
+    char longlab[201];
+    memset(longlab, 'x', 200);
+    longlab[200] = '\0';
+    const char *lab[2] = {longlab, "Next"};
+    double yi[2] = {0.1, 0.2}, lb[2] = {-0.2, -0.1}, ub[2] = {0.4, 0.5};
+    msum_forest_data d = {.k = 2, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub};
     char *s = render_forest(&d);
     char want[128];
+    snprintf(want, sizeof want, ">%.48s</text>", longlab);
+    cr_expect(strstr(s, want) != NULL, "first line: 48 characters");
+    cr_expect(strstr(strstr(s, want) + 1, want) != NULL, "second line: 48 characters");
     snprintf(want, sizeof want, "</title>%.47s\xe2\x80\xa6</text>", longlab);
-    cr_expect(strstr(s, want) != NULL, "shortened label");
-    snprintf(want, sizeof want, "<title>%s</title>", longlab);
-    cr_expect(strstr(s, want) != NULL, "full label as a tooltip");
+    cr_expect(strstr(s, want) != NULL, "third line shortened");
+    double y[4];
+    cr_assert_eq(row_baselines(s, y, 4), 2);
+    cr_expect(fabs((y[1] - y[0]) - 3 * MSUM_FOREST_ROW_PITCH) < 1e-9, "3 lines: %g", y[1] - y[0]);
     /* width: margin 12 + 48 characters at 6.6 px + 20 + plot 320 + 20 + numbers + margin 12 */
     double w = attr_num(strstr(s, "<svg "), "width");
     cr_expect(w < 12 + 48 * 6.6 + 20 + 320 + 20 + 200 + 12, "width %g", w);
+    free(s);
+    /* at spaces: "word word ..." breaks after a whole word */
+    const char *words[1] = {"Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"};
+    d.k = 1;
+    d.labels = words;
+    s = render_forest(&d);
+    cr_expect(strstr(s, ">Alpha beta gamma delta epsilon zeta eta theta</text>") != NULL, "%s", s);
+    cr_expect(strstr(s, ">iota kappa lambda mu</text>") != NULL);
     free(s);
 }
 
@@ -493,4 +511,259 @@ Test(svg_forest, subgroup_weights_are_the_tables)
     cr_expect(strstr(s, ">10.6%<") == NULL && strstr(s, ">7.0%<") != NULL, "renormalised");
     free(s);
     free_arrays(&a);
+}
+
+/* ---- the statistics under the pooled rows, favours, subgroups, columns, sorting, scale ---- */
+
+static const char *BCG = "ref/metafor38/expected/bcg_rr.csv";
+static const char *SUBG = "ref/expected/bcg_rr_subgroups.csv";
+
+/* A pooled row with the statistics of a metafor case (rma + predict). */
+static msum_plot_pooled ref_pooled(const char *fit, const char *pred, const char *stat, int t)
+{
+    msum_plot_pooled p = {.label = "Random effects (REML)", .stats = 1, .level = 0.95};
+    p.est = ref_value(BCG, pred, "pred");
+    p.ci_lb = ref_value(BCG, pred, "ci.lb");
+    p.ci_ub = ref_value(BCG, pred, "ci.ub");
+    p.pi_lb = ref_value(BCG, pred, "pi.lb");
+    p.pi_ub = ref_value(BCG, pred, "pi.ub");
+    p.tau2 = ref_value(BCG, fit, "tau2");
+    p.Q = ref_value(BCG, fit, "QE");
+    p.Q_df = ref_value(BCG, fit, "QEdf");
+    p.Q_p = ref_value(BCG, fit, "QEp");
+    p.I2 = ref_value(BCG, fit, "I2");
+    p.stat = ref_value(BCG, fit, stat);
+    p.stat_df = t ? ref_value(BCG, fit, "df") : NAN;
+    p.pval = ref_value(BCG, fit, "pval");
+    return p;
+}
+
+/* metafor 3.8, rma(yi, vi, method = "REML") on BCG: tau2 = 0.3132, QE = 152.2330 on 12 df
+ * (p = 2e-26), I2 = 92.22 %, z = -3.9744 (p = 7.05e-05); predict(transf = exp): prediction
+ * interval 0.1546 to 1.5490.  As RevMan and R meta print them, with a minus sign (U+2212). */
+Test(svg_forest, heterogeneity_and_overall_effect_lines)
+{
+    forest_arrays a = make_arrays(13);
+    msum_forest_data d = forest_of(&a, 13);
+    msum_plot_pooled p = ref_pooled("bcg_rr_REML", "bcg_rr_REML_predict", "zval", 0);
+    d.pooled = &p;
+    char *s = render_forest(&d);
+    save(TEST_OUT "/forest-stats.svg", s);
+    cr_expect(xml_ok(TEST_OUT "/forest-stats.svg"));
+    cr_expect(strstr(s, ">Heterogeneity: \xcf\x84\xc2\xb2 = 0.31; Q = 152.23, df = 12 "
+                        "(p &lt; 0.001); I\xc2\xb2 = 92%<") != NULL, "%s", s);
+    cr_expect(strstr(s, ">Test for overall effect: z = \xe2\x88\x92" "3.97 (p &lt; 0.001)<") != NULL);
+    cr_expect(strstr(s, ">95% prediction interval: [0.15, 1.55]<") != NULL);
+    /* the lines come after the pooled row, in this order */
+    const char *row = strstr(s, ">Random effects (REML)<"), *het = strstr(s, ">Heterogeneity"),
+               *test = strstr(s, ">Test for overall"), *pi = strstr(s, ">95% prediction");
+    cr_expect(row && het && test && pi && row < het && het < test && test < pi);
+    free(s);
+    /* Knapp-Hartung: rma(..., test = "knha"): t = -3.9522 on 12 df, p = 0.00192 */
+    p = ref_pooled("bcg_rr_REML_knha", "bcg_rr_REML_knha_predict", "tval", 1);
+    p.est = ref_value(BCG, "bcg_rr_REML_knha_predict", "ci.lb") / 2 +
+            ref_value(BCG, "bcg_rr_REML_knha_predict", "ci.ub") / 2;
+    s = render_forest(&d);
+    cr_expect(strstr(s, ">Test for overall effect: t = \xe2\x88\x92" "3.95, df = 12 (p = 0.002)<") !=
+              NULL);
+    free(s);
+    /* common effect: no tau2 in the line; k = 1: no Q (NaN), no heterogeneity line */
+    p.tau2 = NAN;
+    s = render_forest(&d);
+    cr_expect(strstr(s, ">Heterogeneity: Q = 152.23, df = 12 (p &lt; 0.001); I\xc2\xb2 = 92%<"));
+    free(s);
+    p.Q = NAN;
+    s = render_forest(&d);
+    cr_expect(strstr(s, "Heterogeneity") == NULL);
+    free(s);
+    /* a small tau2 keeps two significant digits */
+    p.Q = 20;
+    p.tau2 = 0.00123;
+    s = render_forest(&d);
+    cr_expect(strstr(s, "\xcf\x84\xc2\xb2 = 0.0012;") != NULL);
+    free(s);
+    free_arrays(&a);
+}
+
+/* The dashed null line stops where a text line runs under the plot: no line crosses the
+ * heterogeneity text's row. */
+Test(svg_forest, null_line_is_broken_at_text_lines)
+{
+    forest_arrays a = make_arrays(13);
+    msum_forest_data d = forest_of(&a, 13);
+    msum_plot_pooled p = ref_pooled("bcg_rr_REML", "bcg_rr_REML_predict", "zval", 0);
+    d.pooled = &p;
+    char *s = render_forest(&d);
+    const char *het = strstr(s, ">Heterogeneity");
+    cr_assert(het);
+    while (het > s && strncmp(het, "<text ", 6) != 0) het--;
+    double yt = attr_num(het, "y");
+    int segments = 0;
+    for (const char *q = s; (q = strstr(q, "stroke-dasharray=\"4 3\"")) != NULL; q++) {
+        const char *l = q;
+        while (l > s && strncmp(l, "<line ", 6) != 0) l--;
+        double y1 = attr_num(l, "y1"), y2 = attr_num(l, "y2");
+        cr_expect(!(y1 < yt && y2 > yt - 8), "segment %g..%g crosses the text at %g", y1, y2, yt);
+        segments++;
+    }
+    cr_expect_eq(segments, 2, "one segment above the notes, one below");
+    free(s);
+    free_arrays(&a);
+}
+
+static double text_x(const char *svg, const char *text)
+{
+    const char *p = strstr(svg, text);
+    cr_assert(p, "no %s", text);
+    while (p > svg && strncmp(p, "<text ", 6) != 0) p--;
+    return attr_num(p, "x");
+}
+
+Test(svg_forest, favours_labels_either_side_of_the_null)
+{
+    forest_arrays a = make_arrays(13);
+    msum_forest_data d = forest_of(&a, 13);
+    char *s0 = render_forest(&d);
+    cr_expect(strstr(s0, "Favours") == NULL, "none unless asked");
+    d.favours_lo = "BCG";
+    d.favours_hi = "control";
+    char *s = render_forest(&d);
+    double x1 = text_x(s, ">1<"); /* the tick at ratio 1 */
+    const char *lo = strstr(s, ">Favours BCG<"), *hi = strstr(s, ">Favours control<");
+    cr_assert(lo && hi);
+    while (strncmp(lo, "<text ", 6) != 0) lo--;
+    while (strncmp(hi, "<text ", 6) != 0) hi--;
+    cr_expect(attr_num(lo, "x") < x1 && strstr(lo, "text-anchor=\"end\"") < strchr(lo, '>'));
+    cr_expect(attr_num(hi, "x") > x1);
+    cr_expect(svg_height(s) > svg_height(s0), "a line more under the axis");
+    free(s);
+    free(s0);
+    free_arrays(&a);
+}
+
+/* BCG by allocation: subgroup rows with their lines, the overall diamond, and the test for
+ * subgroup differences with separate tau2 (metafor rma(est, sei = se, method = "FE") on the
+ * three REML subgroup fits: QE = 1.8614 on 2 df, p = 0.3943). */
+Test(svg_forest, subgroup_differences_and_overall_diamond)
+{
+    forest_arrays a = make_arrays(13);
+    const char *glab[2] = {"first", "second"};
+    msum_plot_pooled gp[2] = {ref_pooled("bcg_rr_REML", "bcg_rr_REML_predict", "zval", 0),
+                              ref_pooled("bcg_rr_REML", "bcg_rr_REML_predict", "zval", 0)};
+    gp[0].label = "first";
+    gp[1].label = "second";
+    msum_plot_pooled all = ref_pooled("bcg_rr_REML", "bcg_rr_REML_predict", "zval", 0);
+    all.label = "Overall";
+    msum_forest_data d = forest_of(&a, 13);
+    d.group = a.group;
+    d.ngroups = 2;
+    d.group_labels = glab;
+    d.group_pooled = gp;
+    d.pooled = &all;
+    d.sg_Q = ref_value(SUBG, "bcg_rr_subgroup_between", "Q");
+    d.sg_df = ref_value(SUBG, "bcg_rr_subgroup_between", "df");
+    d.sg_p = ref_value(SUBG, "bcg_rr_subgroup_between", "pval");
+    char *s = render_forest(&d);
+    save(TEST_OUT "/forest-subgroups.svg", s);
+    cr_expect(xml_ok(TEST_OUT "/forest-subgroups.svg"));
+    cr_expect(strstr(s, ">Test for subgroup differences: Q = 1.86, df = 2 (p = 0.394)<") != NULL);
+    /* heterogeneity lines: one per subgroup and one overall; prediction interval overall only */
+    size_t nhet = 0, npi = 0;
+    for (const char *q = s; (q = strstr(q, ">Heterogeneity")) != NULL; q++) nhet++;
+    for (const char *q = s; (q = strstr(q, "prediction interval")) != NULL; q++) npi++;
+    cr_expect_eq(nhet, 3);
+    cr_expect_eq(npi, 1);
+    const char *ov = strstr(s, ">Overall<"), *sg = strstr(s, ">Test for subgroup");
+    cr_expect(ov && sg && ov < sg, "overall diamond, then the test");
+    /* two diamonds of subgroups (light) and one overall (dark) */
+    cr_expect(strstr(s, "fill=\"#2b4c7e\" stroke") != NULL);
+    free(s);
+    d.sg_df = 0; /* no test given: no line */
+    s = render_forest(&d);
+    cr_expect(strstr(s, "subgroup differences") == NULL);
+    free(s);
+    free_arrays(&a);
+}
+
+/* Arm data columns sit between the labels and the plot, under the arm names. */
+Test(svg_forest, arm_data_columns)
+{
+    forest_arrays a = make_arrays(2);
+    /* dat.bcg rows 1-2: tpos/tneg 4/119 and 6/300, cpos/cneg 11/128 and 29/274 */
+    const char *cells[8] = {"4", "123", "11", "139", "6", "306", "29", "303"};
+    const char *heads[4] = {"Events", "Total", "Events", "Total"};
+    msum_forest_data d = forest_of(&a, 2);
+    d.ncols = 4;
+    d.col_heads = heads;
+    d.cols = cells;
+    d.col_span[0] = "BCG vaccine";
+    d.col_span[1] = "no vaccine";
+    char *s = render_forest(&d);
+    save(TEST_OUT "/forest-arms.svg", s);
+    cr_expect(xml_ok(TEST_OUT "/forest-arms.svg"));
+    double x_ev = text_x(s, ">4<"), x_tot = text_x(s, ">139<"), x_plot = text_x(s, ">1<");
+    cr_expect(x_ev < x_tot && x_tot < x_plot, "columns left of the plot");
+    cr_expect(text_x(s, ">BCG vaccine<") < text_x(s, ">no vaccine<"));
+    cr_expect(strstr(s, ">306<") != NULL && strstr(s, ">Events<") != NULL);
+    free(s);
+    d.cols = NULL; /* columns without texts are refused */
+    FILE *fp = fopen("/dev/null", "w");
+    cr_expect_eq(msum_svg_forest(fp, &d), MSUM_EINVAL);
+    fclose(fp);
+    free_arrays(&a);
+}
+
+/* Sorting: by effect, the smallest log risk ratio first (Vandiviere et al, 1973: -1.621); by
+ * weight, the largest first (TPT Madras, 1980: the smallest variance 0.00396). */
+Test(svg_forest, sort_by_effect_and_weight)
+{
+    forest_arrays a = make_arrays(13);
+    msum_forest_data d = forest_of(&a, 13);
+    d.sort = MSUM_FOREST_SORT_EFFECT;
+    char *s = render_forest(&d);
+    const char *first = strstr(s, "class=\"row\">");
+    cr_assert(first);
+    cr_expect(strncmp(first + 12, "Vandiviere et al, 1973<", 23) == 0, "%.40s", first);
+    cr_expect(strstr(s, "Comstock &amp; Webster, 1969") > strstr(s, "Aronson, 1948"));
+    free(s);
+    d.sort = MSUM_FOREST_SORT_WEIGHT;
+    s = render_forest(&d);
+    first = strstr(s, "class=\"row\">");
+    cr_expect(strncmp(first + 12, "TPT Madras, 1980<", 17) == 0, "%.40s", first);
+    free(s);
+    free_arrays(&a);
+}
+
+/* Above MSUM_FOREST_MAX_STUDIES studies only the summary rows are drawn, and the plot says so:
+ * 100000 studies make a plot of a few kB, not one row each. */
+Test(svg_forest, summary_only_for_many_studies)
+{
+    size_t k = 100000;
+    forest_arrays a = make_arrays(k);
+    msum_forest_data d = forest_of(&a, k);
+    char *s = render_forest(&d);
+    cr_expect(strstr(s, ">100000 studies: the summary rows only") != NULL);
+    double y[4];
+    cr_expect_eq(row_baselines(s, y, 4), 1, "the pooled row only");
+    cr_expect(strlen(s) < 8000, "%zu bytes", strlen(s));
+    free(s);
+    free_arrays(&a);
+}
+
+/* Fisher z values are shown as correlations: tick "0.5" at atanh(0.5), numbers as tanh. */
+Test(svg_forest, fisher_z_axis_shows_correlations)
+{
+    double yi[2] = {atanh(0.3), atanh(0.6)}, lb[2] = {atanh(0.1), atanh(0.4)},
+           ub[2] = {atanh(0.5), atanh(0.75)};
+    const char *lab[2] = {"A", "B"};
+    msum_forest_data d = {.k = 2, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub,
+                          .log_scale = 2};
+    char *s = render_forest(&d);
+    cr_expect(strstr(s, ">0.30 [0.10, 0.50]<") != NULL);
+    cr_expect(strstr(s, ">Correlation<") != NULL);
+    double x0 = text_x(s, ">0<"), x5 = text_x(s, ">0.5<");
+    /* x(0.5) - x(0) is atanh(0.5) / atanh(0.2) times x(0.2) - x(0) on the z axis */
+    double x2 = text_x(s, ">0.2<");
+    cr_expect(fabs((x5 - x0) / (x2 - x0) - atanh(0.5) / atanh(0.2)) < 0.01);
+    free(s);
 }

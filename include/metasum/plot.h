@@ -21,24 +21,49 @@
 
 /* A pooled summary drawn as a diamond (est, CI) with an optional prediction interval drawn as a
  * dashed line through it.  All on the analysis scale; NaN pi_lb/pi_ub = no prediction interval.
- * A zero-initialised struct has pi 0..0: set them to NAN when there is none. */
+ * A zero-initialised struct has pi 0..0: set them to NAN when there is none.
+ *
+ * With `stats` set, text lines follow the row (RevMan, R meta): "Heterogeneity: τ² = 0.31;
+ * Q = 152.23, df = 12 (p < 0.001); I² = 92%", "Test for overall effect: z = −3.97 (p < 0.001)"
+ * (t and its df when stat_df is finite), and for an overall row the prediction interval with
+ * its numbers.  The numbers are the fit's (msum_pool_result), copied as they are: the writer
+ * only formats them. */
 typedef struct {
-    const char *label; /* e.g. "RE Model (REML)"; NULL prints as "" */
+    const char *label; /* e.g. "Random effects (REML), z test"; NULL prints as "" */
     double est, ci_lb, ci_ub;
     double pi_lb, pi_ub;
+    int stats;         /* 1: the fields below are set; 0: no text lines */
+    double tau2;       /* NaN: not shown (common-effect fits) */
+    double Q, Q_df, Q_p, I2; /* Cochran's Q, its df and p; I2 in percent; NaN Q: no line */
+    double stat, stat_df, pval; /* z (stat_df NaN) or t with stat_df df; NaN stat: no line */
+    double level;      /* CI / prediction interval level in (0, 1); else none is named */
 } msum_plot_pooled;
 
-/* Forest plot.  One row per study: label, CI line, square whose area is proportional to the
- * weight, and "estimate [lower, upper]" (and the weight in %) in columns on the right.  With
- * subgroups, studies are listed by group (in group order, keeping their order within a group)
- * under a heading row, each group followed by its own diamond when group_pooled is given; the
- * overall diamonds come last.  A dashed reference line marks null_value.  The height grows with
- * the number of rows (fixed row pitch, MSUM_FOREST_ROW_PITCH), so rows never overlap. */
+/* Order of the study rows (within each subgroup). */
+typedef enum {
+    MSUM_FOREST_SORT_INPUT = 0, /* as given */
+    MSUM_FOREST_SORT_EFFECT,    /* increasing estimate (missing ones last) */
+    MSUM_FOREST_SORT_WEIGHT     /* decreasing weight */
+} msum_forest_sort;
+
+/* Studies listed at most; with more, the plot shows the summary rows only and says so. */
+#define MSUM_FOREST_MAX_STUDIES 200
+
+/* Forest plot.  One row per study: label, optional data columns (arm data), CI line, square
+ * whose area is proportional to the weight, and "estimate [lower, upper]" (and the weight in %)
+ * in columns on the right.  With subgroups, studies are listed by group (in group order,
+ * keeping their order within a group) under a heading row, each group followed by its own
+ * diamond when group_pooled is given; the overall diamonds come last, then the test for
+ * subgroup differences.  A dashed reference line marks null_value; favours labels sit under
+ * the axis on either side of it.  Labels longer than 48 characters wrap (three lines at most).
+ * The height grows with the number of lines (fixed pitch, MSUM_FOREST_ROW_PITCH), so rows
+ * never overlap; above MSUM_FOREST_MAX_STUDIES studies only the summary rows are drawn. */
 typedef struct {
     const char *title;    /* NULL: no title */
-    const char *xlab;     /* NULL: "Ratio (log scale)" or "Estimate" */
+    const char *xlab;     /* NULL: "Ratio (log scale)", "Correlation" or "Estimate" */
     const char *est_head; /* heading of the numbers column; NULL: "Estimate [95% CI]" */
-    int log_scale;        /* 1: values are log ratios (see above) */
+    int log_scale;        /* 1: values are log ratios (see above); 2: Fisher z values, shown
+                             and labelled as correlations (tanh) */
     double null_value;    /* reference line, analysis scale (0 = ratio 1 or difference 0);
                              NaN: none */
     double xlim_lo, xlim_hi; /* axis range (analysis scale); lo >= hi: from the data.  CIs past
@@ -58,6 +83,16 @@ typedef struct {
     const msum_plot_pooled *group_pooled; /* ngroups subgroup diamonds, or NULL */
     const msum_plot_pooled *pooled;     /* npooled overall diamonds (e.g. RE and FE), may be 0 */
     size_t npooled;
+    /* Data columns between the labels and the plot (e.g. events and total per arm). */
+    size_t ncols;
+    const char *const *col_heads;       /* ncols headings */
+    const char *const *cols;            /* k * ncols texts, row by row; NULL texts print "" */
+    const char *col_span[2];            /* headings over the first and the second half of the
+                                           columns (the arm names), or NULL */
+    const char *favours_lo, *favours_hi; /* "Favours X" left / right of the null line, or NULL */
+    msum_forest_sort sort;
+    /* Test for subgroup differences (printed after the overall rows when sg_df > 0). */
+    double sg_Q, sg_df, sg_p;
 } msum_forest_data;
 
 #define MSUM_FOREST_ROW_PITCH 18.0 /* px between row baselines */

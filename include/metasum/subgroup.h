@@ -55,6 +55,21 @@ int msum_subgroup(const double *yi, const double *vi, const char *const *group, 
 
 void msum_subgroup_result_free(msum_subgroup_result *r);
 
+/* The test for subgroup differences with a separate tau2 per group (the Q_between of
+ * msum_subgroup) from G group estimates and their SEs, for callers that have the groups' fits
+ * already: the fixed-effect mean of the estimates with weights 1/se^2 and Q_between =
+ * sum (est_g - mean)^2 / se_g^2 on G_used - 1 df.  Groups with a non-finite estimate or an SE
+ * that is not finite and > 0 are left out (G_used counts the others); Qb, Qb_df, Qb_p are NaN
+ * when G_used < 2, the mean and its SE when G_used < 1.  Returns MSUM_OK or MSUM_EINVAL. */
+typedef struct {
+    size_t G_used;
+    double Qb, Qb_df, Qb_p;
+    double estimate, se;
+} msum_subgroup_between;
+
+int msum_subgroup_qbetween(const double *est, const double *se, size_t G,
+                           msum_subgroup_between *out);
+
 /* Index of a level by text, or -1. */
 int msum_subgroup_find(const msum_subgroup_result *r, const char *level);
 

@@ -12,6 +12,7 @@
 typedef struct {
     const char *id, *title, *dataset, *filter, *kind, *measure, *method, *test, *by, *mods,
         *formats, *plots;
+    const char *favours;  /* forest plots: "LEFT;RIGHT" favours labels, or "" */
     const char *manifest; /* manifest file name, for diagnostics */
     long line;            /* manifest line, for diagnostics */
 } analysis_spec;

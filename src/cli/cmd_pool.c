@@ -15,6 +15,8 @@
 #include "metasum/escalc.h"
 #include "metasum/pool.h"
 #include "metasum/reader.h"
+#include "metasum/render.h"
+#include "metasum/subgroup.h"
 
 void usage_pool(FILE *fp)
 {
@@ -61,6 +63,11 @@ void usage_pool(FILE *fp)
 "    -f, --format F      csv, tsv, md, json, html [csv]\n"
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
+"        --plot FILE     also draw a plot there: forest (FILE not starting with 'funnel',\n"
+"                        or forest=FILE) or funnel (funnel=FILE; one group only); the\n"
+"                        extension chooses SVG, PNG or PDF (several --plot allowed)\n"
+"        --favours L,R   forest plot: 'Favours L' left and 'Favours R' right of the null\n"
+"        --sort S        forest plot rows: input, effect or weight [input]\n"
 "\n");
     fputs(
 "Output columns (docs/pool.md): group columns, k, k_skipped, measure, scale, estimate, se,\n"
@@ -79,7 +86,9 @@ void usage_pool(FILE *fp)
 "    metasum pool --measure SMD --method DL datasets/normand1999/effects.csv\n"
 "    metasum pool --measure RR --weights datasets/bcg/effects.csv\n"
 "    metasum pool --method MH --measure OR datasets/bcg/effects.csv\n"
-"    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n", fp);
+"    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n"
+"    metasum pool --measure RR --plot forest.png --favours \"BCG,control\" \\\n"
+"        datasets/bcg/effects.csv\n", fp);
 }
 
 /* ---- groups ------------------------------------------------------------------------------ */
@@ -302,6 +311,10 @@ typedef struct {
     msum_write_opts wo;
     msum_format format;
     const char *output, *file;
+    const char *plot[8];     /* --plot files (forest.svg, funnel.png, forest=x.pdf, ...) */
+    int nplot;
+    const char *favours;     /* --favours "LEFT,RIGHT", or NULL */
+    msum_forest_sort sort;   /* --sort */
 } pool_args;
 
 static void args_init(pool_args *a)
@@ -314,6 +327,40 @@ static void args_init(pool_args *a)
     a->wo.meta = 0;
     a->format = MSUM_FMT_CSV;
     a->output = "-";
+}
+
+/* The plot a --plot argument asks for: "forest=FILE" / "funnel=FILE", else by the file name
+ * (a name starting with "funnel" is a funnel plot, anything else a forest plot).  Sets *file
+ * to the file part; NULL for an empty file. */
+static const char *plot_kind(const char *arg, const char **file)
+{
+    static const char *const kinds[] = {"forest", "funnel"};
+    const char *f = arg, *kind = NULL;
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(kinds[i]);
+        if (strncmp(arg, kinds[i], n) == 0 && arg[n] == '=') {
+            kind = kinds[i];
+            f = arg + n + 1;
+        }
+    }
+    if (!kind) {
+        const char *base = strrchr(arg, '/');
+        base = base ? base + 1 : arg;
+        kind = strncmp(base, "funnel", 6) == 0 ? "funnel" : "forest";
+    }
+    if (file) *file = f;
+    return *f ? kind : NULL;
+}
+
+static int sort_parse(const char *s, msum_forest_sort *out)
+{
+    static const char *const names[] = {"input", "effect", "weight"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (msum_forest_sort)i;
+            return 1;
+        }
+    return 0;
 }
 
 static int parse_args(int argc, char **argv, pool_args *a)
@@ -365,6 +412,34 @@ static int parse_args(int argc, char **argv, pool_args *a)
         } else if ((r = cli_opt("pool", argc, argv, &i, "--output", "-o", &v)) != 0) {
             if (r < 0) return 0;
             a->output = v;
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--plot", NULL, &v)) != 0) {
+            if (r < 0) return 0;
+            msum_render_format f;
+            if (plot_kind(v, NULL) == NULL || msum_render_format_of(v, &f) != MSUM_OK) {
+                cli_error("pool", "--plot: found '%s', expected [forest=|funnel=]FILE ending in "
+                          ".svg, .png or .pdf", v);
+                return 0;
+            }
+            if (a->nplot == (int)(sizeof a->plot / sizeof *a->plot)) {
+                cli_error("pool", "--plot: at most %zu plots", sizeof a->plot / sizeof *a->plot);
+                return 0;
+            }
+            a->plot[a->nplot++] = v;
+            a->keep = 1;
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--favours", NULL, &v)) != 0) {
+            if (r < 0) return 0;
+            if (!strchr(v, ',')) {
+                cli_error("pool", "--favours: found '%s', expected LEFT,RIGHT (e.g. "
+                          "\"BCG,control\")", v);
+                return 0;
+            }
+            a->favours = v;
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--sort", NULL, &v)) != 0) {
+            if (r < 0) return 0;
+            if (!sort_parse(v, &a->sort)) {
+                cli_error("pool", "--sort: found '%s', expected input, effect or weight", v);
+                return 0;
+            }
         } else if (strcmp(arg, "--weights") == 0 || strcmp(arg, "-w") == 0) {
             a->weights = a->keep = 1;
         } else if (strcmp(arg, "--no-fallback") == 0) {
@@ -982,6 +1057,9 @@ static void set_meta(msum_table *t, const pool_args *a)
     msum_table_set_meta(t, "input", a->file);
 }
 
+static int write_plots(const pool_args *a, const groups *gs, const bycols *by,
+                       const msum_pool_result *res);
+
 int cmd_pool(int argc, char **argv)
 {
     if (cli_pool_mh_method(argc, argv)) return cmd_pool_mh(argc, argv);
@@ -1048,6 +1126,7 @@ int cmd_pool(int argc, char **argv)
                        e ? strerror(e) : "write failed");
         rc = EXIT_IO;
     }
+    if (rc == EXIT_OK) rc = write_plots(&a, &gs, &by, res);
 out:
     msum_table_free(t);
     free(res);
@@ -1057,26 +1136,68 @@ out:
     return rc;
 }
 
-/* ---- as a report analysis ---------------------------------------------------------------- */
+/* ---- plots (metasum pool --plot, and a report's pool analysis) --------------------------- */
 
-/* The forest plot of the pooled groups: one block per group (with its diamond) when grouped,
- * else the studies and the pooled diamond with its prediction interval. */
-/* Study labels for plots, by input line: the `study` column, else `author` (with `year`),
- * else none (the plot then shows the id).  Lines increase with the rows, so lookups bisect. */
+/* What the plots show beside the numbers, read again from the dataset by input line: study
+ * labels (the `study` column, else `author` with `year`), the arm data (events and totals, or
+ * mean, SD and n per arm) and, when one value holds throughout, the arms' names and the
+ * outcome's unit (column `scale` of outcomes.csv beside the dataset).  Lines increase with the
+ * rows, so lookups bisect. */
 typedef struct {
     size_t n;
     long *line;
     char **label;
-} study_labels;
+    size_t ncols;  /* 0, 4 (counts) or 6 (continuous) */
+    char **cells;  /* n * ncols texts */
+    char *arm[2];  /* treatment, comparator; NULL when they vary or are missing */
+    char *unit;    /* the outcome's unit, or NULL */
+} study_info;
 
-static void labels_free(study_labels *L)
+static void info_free(study_info *L)
 {
     for (size_t i = 0; i < L->n; i++) free(L->label[i]);
+    for (size_t i = 0; L->cells && i < L->n * L->ncols; i++) free(L->cells[i]);
     free(L->line);
     free(L->label);
+    free(L->cells);
+    free(L->arm[0]);
+    free(L->arm[1]);
+    free(L->unit);
 }
 
-static void labels_read(const char *path, const char *filter, study_labels *L)
+/* The one value of column c throughout, or NULL (also for a missing column). */
+static char *same_value(const msum_dataset *ds, int c)
+{
+    size_t n = msum_dataset_nrows(ds);
+    if (c < 0 || n == 0) return NULL;
+    const char *v = msum_dataset_cell(ds, 0, (size_t)c);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(msum_dataset_cell(ds, i, (size_t)c), v) != 0) return NULL;
+    return *v ? strdup(v) : NULL;
+}
+
+/* Arm data of row i: events/total per arm (counts; a total is n1i/n2i or events + non-events)
+ * or mean, SD, n per arm (continuous), as the dataset spells them.  Missing: "". */
+static int arm_cells(const msum_dataset *ds, size_t i, size_t ncols, const int *c, char **out)
+{
+    for (size_t j = 0; j < ncols; j++) {
+        char buf[64] = "";
+        const char *v = c[j] >= 0 ? msum_dataset_cell(ds, i, (size_t)c[j]) : "";
+        if (ncols == 4 && (j == 1 || j == 3)) { /* total: n, else events + non-events */
+            const char *ev = c[j - 1] >= 0 ? msum_dataset_cell(ds, i, (size_t)c[j - 1]) : "";
+            const char *n = c[4 + j / 2] >= 0 ? msum_dataset_cell(ds, i, (size_t)c[4 + j / 2]) : "";
+            char *e1, *e2;
+            double a = strtod(ev, &e1), b = strtod(v, &e2);
+            if (*n) snprintf(buf, sizeof buf, "%s", n);
+            else if (*ev && *v && !*e1 && !*e2) msum_fmt_num(a + b, 0, buf, sizeof buf);
+            v = buf;
+        }
+        if (!(out[j] = strdup(v))) return MSUM_ENOMEM;
+    }
+    return MSUM_OK;
+}
+
+static void info_read(const char *path, const char *filter, study_info *L)
 {
     memset(L, 0, sizeof *L);
     msum_diags *d = msum_diags_new();
@@ -1085,27 +1206,66 @@ static void labels_read(const char *path, const char *filter, study_labels *L)
     int c_study = msum_dataset_col(ds, "study"), c_author = msum_dataset_col(ds, "author"),
         c_year = msum_dataset_col(ds, "year");
     size_t n = msum_dataset_nrows(ds);
-    if ((c_study < 0 && c_author < 0) || n == 0) goto out;
+    if (n == 0) goto out;
+    /* arm columns: counts ai, bi, ci, di (+ n1i, n2i), or continuous m, sd, n per arm */
+    static const char *const cnt[] = {"ai", "bi", "ci", "di", "n1i", "n2i"};
+    static const char *const con[] = {"m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"};
+    int cc[6];
+    for (int j = 0; j < 6; j++) cc[j] = msum_dataset_col(ds, cnt[j]);
+    if (cc[0] >= 0 && cc[2] >= 0 && (cc[1] >= 0 || cc[4] >= 0) && (cc[3] >= 0 || cc[5] >= 0)) {
+        L->ncols = 4;
+    } else {
+        for (int j = 0; j < 6; j++) cc[j] = msum_dataset_col(ds, con[j]);
+        L->ncols = 6;
+        for (int j = 0; j < 6; j++)
+            if (cc[j] < 0) L->ncols = 0;
+    }
     L->line = malloc(n * sizeof *L->line);
     L->label = calloc(n, sizeof *L->label);
-    if (!L->line || !L->label) goto out;
+    L->cells = L->ncols ? calloc(n * L->ncols, sizeof *L->cells) : NULL;
+    if (!L->line || !L->label || (L->ncols && !L->cells)) goto out;
     for (size_t i = 0; i < n; i++) {
-        char buf[256];
+        char buf[256] = "";
         if (c_study >= 0) snprintf(buf, sizeof buf, "%s", msum_dataset_cell(ds, i, c_study));
-        else if (c_year >= 0)
+        else if (c_author >= 0 && c_year >= 0)
             snprintf(buf, sizeof buf, "%s %s", msum_dataset_cell(ds, i, c_author),
                      msum_dataset_cell(ds, i, c_year));
-        else snprintf(buf, sizeof buf, "%s", msum_dataset_cell(ds, i, c_author));
+        else if (c_author >= 0) snprintf(buf, sizeof buf, "%s", msum_dataset_cell(ds, i, c_author));
         if (!(L->label[i] = strdup(buf))) break;
         L->line[i] = msum_dataset_line(ds, i);
         L->n = i + 1;
+        if (L->ncols && arm_cells(ds, i, L->ncols, cc, L->cells + i * L->ncols) != MSUM_OK) break;
+    }
+    L->arm[0] = same_value(ds, msum_dataset_col(ds, "treatment"));
+    L->arm[1] = same_value(ds, msum_dataset_col(ds, "comparator"));
+    char *outcome = same_value(ds, msum_dataset_col(ds, "outcome"));
+    if (outcome) {
+        /* the outcome dictionary beside the dataset */
+        const char *slash = strrchr(path, '/');
+        size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+        char *dict_path = malloc(dir + sizeof "outcomes.csv");
+        msum_dict *dict = NULL;
+        msum_diags *dd = msum_diags_new();
+        if (dict_path && dd) {
+            memcpy(dict_path, path, dir);
+            memcpy(dict_path + dir, "outcomes.csv", sizeof "outcomes.csv");
+            if (msum_dict_read(dict_path, "outcome", dd, &dict) == MSUM_OK) {
+                const char *u = msum_dict_get(dict, outcome, "scale");
+                if (u && *u) L->unit = strdup(u);
+            }
+        }
+        msum_dict_free(dict);
+        msum_diags_free(dd);
+        free(dict_path);
+        free(outcome);
     }
 out:
     msum_dataset_free(ds);
     msum_diags_free(d);
 }
 
-static const char *labels_find(const study_labels *L, long line)
+/* Row of a study in L by input line, or -1. */
+static long info_find(const study_info *L, long line)
 {
     size_t lo = 0, hi = L->n;
     while (lo < hi) {
@@ -1113,64 +1273,185 @@ static const char *labels_find(const study_labels *L, long line)
         if (L->line[mid] < line) lo = mid + 1;
         else hi = mid;
     }
-    return lo < L->n && L->line[lo] == line && *L->label[lo] ? L->label[lo] : NULL;
+    return lo < L->n && L->line[lo] == line ? (long)lo : -1;
 }
 
+/* The axis title: the measure on its natural scale, with the outcome's unit for a mean
+ * difference. */
+static void measure_axis(msum_measure m, const char *unit, char *buf, size_t size)
+{
+    static const char *const name[MSUM_MEASURE_COUNT_] = {
+        [MSUM_MEASURE_MD] = "Mean difference", [MSUM_MEASURE_SMD] = "Standardised mean difference",
+        [MSUM_MEASURE_ROM] = "Ratio of means", [MSUM_MEASURE_RR] = "Risk ratio",
+        [MSUM_MEASURE_OR] = "Odds ratio",      [MSUM_MEASURE_RD] = "Risk difference",
+        [MSUM_MEASURE_ZCOR] = "Correlation",   [MSUM_MEASURE_GEN] = "Estimate"};
+    const char *s = (unsigned)m < MSUM_MEASURE_COUNT_ && name[m] ? name[m] : "Estimate";
+    if (m == MSUM_MEASURE_MD && unit) snprintf(buf, size, "%s (%s)", s, unit);
+    else if (msum_measure_scale(m) == MSUM_SCALE_LOG) snprintf(buf, size, "%s (log scale)", s);
+    else snprintf(buf, size, "%s", s);
+}
+
+/* "Random effects (REML), z test", "Common effect, z test", "Random effects (PM; REML did
+ * not converge), Knapp-Hartung t test". */
+static void model_label(const msum_pool_result *r, const char *prefix, char *buf, size_t size)
+{
+    char model[96];
+    const char *est = msum_estimator_name(r->method_used);
+    if (msum_estimator_is_fixed(r->method_used))
+        snprintf(model, sizeof model, "%s", r->method_used == MSUM_EST_EE   ? "Equal effects"
+                                            : r->method_used == MSUM_EST_FE ? "Fixed effect"
+                                                                            : "Common effect");
+    else if (r->method_used != r->method)
+        snprintf(model, sizeof model, "Random effects (%s; %s did not converge)", est,
+                 msum_estimator_name(r->method));
+    else
+        snprintf(model, sizeof model, "Random effects (%s)", est);
+    const char *test = r->test == MSUM_TEST_Z      ? "z test"
+                       : r->test == MSUM_TEST_T    ? "t test"
+                       : r->test == MSUM_TEST_KNHA ? "Knapp\xe2\x80\x93Hartung t test"
+                                                   : "Knapp\xe2\x80\x93Hartung t test (ad hoc)";
+    snprintf(buf, size, "%s%s, %s", prefix, model, test);
+}
+
+/* A fit as the plot's pooled row: the fit's own numbers, nothing recomputed.  No prediction
+ * interval for common-effect fits (it is the CI) and no tau2 there; no Q at k = 1. */
+static msum_plot_pooled plot_pooled(const msum_pool_result *r, const char *label)
+{
+    int fixed = msum_estimator_is_fixed(r->method_used);
+    return (msum_plot_pooled){.label = label, .est = r->estimate, .ci_lb = r->ci_lb,
+                              .ci_ub = r->ci_ub, .pi_lb = fixed ? NAN : r->pi_lb,
+                              .pi_ub = fixed ? NAN : r->pi_ub, .stats = 1,
+                              .tau2 = fixed ? NAN : r->tau2, .Q = r->k >= 2 ? r->QE : NAN,
+                              .Q_df = r->QEdf, .Q_p = r->QEp, .I2 = r->I2, .stat = r->stat,
+                              .stat_df = r->df, .pval = r->pval, .level = r->level};
+}
+
+typedef struct {
+    const char *title;
+    const char *favours; /* "LEFT,RIGHT" or "LEFT;RIGHT", or NULL */
+    msum_forest_sort sort;
+} plot_opts;
+
+/* The forest plot of the pooled groups: one block per group (with its diamond, heterogeneity
+ * and test lines) when grouped, then the overall fit of all studies and the test for subgroup
+ * differences (msum_subgroup_qbetween on the groups' fits, as msum_subgroup computes it);
+ * else the studies and the pooled diamond with its lines. */
 static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
-                        const msum_pool_result *res, const char *title,
-                        const study_labels *L)
+                        const msum_pool_result *res, const plot_opts *po, const study_info *L)
 {
     size_t k = 0, ng = 0;
-    for (size_t i = 0; i < gs->n; i++) k += gs->g[i].k, ng += gs->g[i].k > 0;
+    msum_measure m = MSUM_MEASURE_NONE;
+    int one_measure = 1;
+    for (size_t i = 0; i < gs->n; i++) {
+        if (!gs->g[i].k) continue;
+        k += gs->g[i].k, ng++;
+        if (m != MSUM_MEASURE_NONE && gs->g[i].measure != m) one_measure = 0;
+        m = gs->g[i].measure;
+    }
+    int list = k <= MSUM_FOREST_MAX_STUDIES; /* study rows are drawn */
+    size_t nc = list ? L->ncols : 0;
     char **labels = calloc(k + 1, sizeof *labels), **glabels = calloc(ng + 1, sizeof *glabels);
-    double *yi = malloc((k + 1) * sizeof *yi), *lb = malloc((k + 1) * sizeof *lb),
-           *ub = malloc((k + 1) * sizeof *ub), *w = malloc((k + 1) * sizeof *w);
+    double *yi = malloc((k + 1) * sizeof *yi), *vi = malloc((k + 1) * sizeof *vi),
+           *lb = malloc((k + 1) * sizeof *lb), *ub = malloc((k + 1) * sizeof *ub),
+           *w = malloc((k + 1) * sizeof *w);
     size_t *grp = malloc((k + 1) * sizeof *grp);
+    const char **cells = calloc(k * nc + 1, sizeof *cells);
     msum_plot_pooled *gp = calloc(ng + 1, sizeof *gp);
-    char *svg = NULL;
-    int log_scale = 0, ok = labels && glabels && yi && lb && ub && w && grp && gp;
+    double *gest = malloc((ng + 1) * sizeof *gest), *gse = malloc((ng + 1) * sizeof *gse);
+    char *svg = NULL, *fav = po->favours ? strdup(po->favours) : NULL;
+    int log_scale = 0, zscale = 0;
+    int ok = labels && glabels && yi && vi && lb && ub && w && grp && cells && gp && gest && gse &&
+             (fav || !po->favours);
     size_t j = 0, gj = 0;
+    double z = gsl_cdf_ugaussian_Pinv(0.5 + a->pool.level / 2);
     for (size_t i = 0; ok && i < gs->n; i++) {
         const group *g = &gs->g[i];
         const msum_pool_result *r = &res[i];
         if (g->k == 0) continue;
         log_scale |= msum_measure_scale(g->measure) == MSUM_SCALE_LOG;
+        zscale |= msum_measure_scale(g->measure) == MSUM_SCALE_FISHER_Z;
         ok = msum_pool_weights(g->vi, g->k, r, w + j) == MSUM_OK;
-        double z = gsl_cdf_ugaussian_Pinv(0.5 + a->pool.level / 2);
+        char gl[256];
+        group_label(by, g->key, gl, sizeof gl);
+        ok = ok && (glabels[gj] = strdup(gl)) != NULL;
         for (size_t s = 0; ok && s < g->k; s++, j++) {
-            char buf[64];
-            const char *lab = labels_find(L, g->line[s]);
-            if (lab) snprintf(buf, sizeof buf, "%s", lab);
-            else if (g->id && g->id[s]) snprintf(buf, sizeof buf, "%s", g->id[s]);
-            else snprintf(buf, sizeof buf, "line %ld", g->line[s]);
-            ok = (labels[j] = strdup(buf)) != NULL;
+            if (list) {
+                char buf[256];
+                long row = info_find(L, g->line[s]);
+                if (row >= 0 && *L->label[row]) snprintf(buf, sizeof buf, "%s", L->label[row]);
+                else if (g->id && g->id[s]) snprintf(buf, sizeof buf, "%s", g->id[s]);
+                else snprintf(buf, sizeof buf, "line %ld", g->line[s]);
+                ok = (labels[j] = strdup(buf)) != NULL;
+                for (size_t c = 0; c < nc; c++)
+                    cells[j * nc + c] = row >= 0 ? L->cells[(size_t)row * nc + c] : "";
+            }
             yi[j] = g->yi[s];
+            vi[j] = g->vi[s];
             lb[j] = g->yi[s] - z * sqrt(g->vi[s]);
             ub[j] = g->yi[s] + z * sqrt(g->vi[s]);
             grp[j] = gj;
         }
-        char gl[256];
-        group_label(by, g->key, gl, sizeof gl);
-        ok = ok && (glabels[gj] = strdup(gl)) != NULL;
-        gp[gj] = (msum_plot_pooled){by->n ? glabels[gj] : NULL, r->estimate, r->ci_lb, r->ci_ub,
-                                    r->pi_lb, r->pi_ub};
+        if (ok) gp[gj] = plot_pooled(r, by->n ? glabels[gj] : NULL);
+        gest[gj] = r->estimate;
+        gse[gj] = r->se;
         gj++;
     }
+    msum_pool_result all;
+    msum_plot_pooled overall;
+    msum_subgroup_between sg = {0};
+    int has_overall = 0;
+    char model[160], xlab[160];
+    if (ok && by->n && ng >= 2 && one_measure) {
+        /* the overall diamond: every study in one fit, with the groups' options */
+        has_overall = msum_pool(yi, vi, k, &a->pool, &all) == MSUM_OK;
+        if (has_overall) model_label(&all, "Overall: ", model, sizeof model);
+        overall = plot_pooled(&all, model);
+        msum_subgroup_qbetween(gest, gse, ng, &sg); /* the groups' own fits */
+    }
     if (ok) {
-        char est[64];
-        snprintf(est, sizeof est, "RE Model (%s)", msum_estimator_name(res[0].method_used));
-        gp[0].label = by->n ? gp[0].label : est;
-        msum_forest_data fd = {.title = title, .log_scale = log_scale, .null_value = 0,
-                               .k = k, .labels = (const char *const *)labels, .yi = yi,
-                               .ci_lb = lb, .ci_ub = ub, .weights = w};
+        if (!by->n) {
+            model_label(&res[0], "", model, sizeof model);
+            gp[0].label = model;
+        }
+        if (one_measure) measure_axis(m, L->unit, xlab, sizeof xlab);
+        msum_forest_data fd = {.title = po->title, .log_scale = log_scale ? 1 : zscale ? 2 : 0,
+                               .xlab = one_measure ? xlab : NULL, .null_value = 0, .k = k,
+                               .labels = (const char *const *)labels, .yi = yi, .ci_lb = lb,
+                               .ci_ub = ub, .weights = w, .sort = po->sort, .sg_df = 0};
         /* The weights are the weights table's: percent within each group's own fit. */
         fd.weights_percent = 1;
+        if (nc) {
+            static const char *const cnt_heads[] = {"Events", "Total", "Events", "Total"};
+            static const char *const con_heads[] = {"Mean", "SD", "N", "Mean", "SD", "N"};
+            fd.ncols = nc;
+            fd.col_heads = nc == 4 ? cnt_heads : con_heads;
+            fd.cols = cells;
+            fd.col_span[0] = L->arm[0] ? L->arm[0] : "Treatment";
+            fd.col_span[1] = L->arm[1] ? L->arm[1] : "Comparator";
+        }
+        if (fav) {
+            char *sep = strpbrk(fav, ",;");
+            if (sep) {
+                *sep = '\0';
+                fd.favours_lo = *fav ? fav : NULL;
+                fd.favours_hi = sep[1] ? sep + 1 : NULL;
+            }
+        }
         if (by->n) {
             fd.weight_head = "Weight in group";
             fd.group = grp;
             fd.ngroups = gj;
             fd.group_labels = (const char *const *)glabels;
             fd.group_pooled = gp;
+            if (has_overall) {
+                fd.pooled = &overall;
+                fd.npooled = 1;
+            }
+            if (sg.G_used >= 2) {
+                fd.sg_Q = sg.Qb;
+                fd.sg_df = sg.Qb_df;
+                fd.sg_p = sg.Qb_p;
+            }
         } else {
             fd.pooled = gp;
             fd.npooled = 1;
@@ -1182,11 +1463,16 @@ static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
     free(labels);
     free(glabels);
     free(yi);
+    free(vi);
     free(lb);
     free(ub);
     free(w);
     free(grp);
+    free(gest);
+    free(gse);
+    free(cells);
     free(gp);
+    free(fav);
     return svg;
 }
 
@@ -1195,13 +1481,62 @@ static char *funnel_svg(const group *g, const msum_pool_result *r, const char *t
     double *sei = malloc((g->k + 1) * sizeof *sei);
     if (!sei) return NULL;
     for (size_t i = 0; i < g->k; i++) sei[i] = sqrt(g->vi[i]);
-    msum_funnel_data fd = {.title = title,
+    char xlab[160];
+    measure_axis(g->measure, NULL, xlab, sizeof xlab);
+    msum_funnel_data fd = {.title = title, .xlab = xlab,
                            .log_scale = msum_measure_scale(g->measure) == MSUM_SCALE_LOG,
                            .k = g->k, .yi = g->yi, .sei = sei, .est = r->estimate};
     char *svg = analysis_svg_funnel(&fd);
     free(sei);
     return svg;
 }
+
+/* Study information for a forest plot: read only when its rows will be drawn. */
+static void plot_info(const char *path, const char *filter, const groups *gs, study_info *L)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < gs->n; i++) k += gs->g[i].k;
+    if (k <= MSUM_FOREST_MAX_STUDIES) info_read(path, filter, L);
+    else memset(L, 0, sizeof *L);
+}
+
+/* metasum pool --plot: every requested plot, drawn and written in its file's format. */
+static int write_plots(const pool_args *a, const groups *gs, const bycols *by,
+                       const msum_pool_result *res)
+{
+    study_info L;
+    memset(&L, 0, sizeof L);
+    int have_info = 0, rc = EXIT_OK;
+    for (int p = 0; rc == EXIT_OK && p < a->nplot; p++) {
+        const char *file;
+        const char *kind = plot_kind(a->plot[p], &file);
+        char *svg = NULL;
+        if (strcmp(kind, "funnel") == 0) {
+            if (gs->n != 1 || gs->g[0].k == 0) {
+                cli_error("pool", "--plot %s: a funnel plot needs one group (drop --by)",
+                          a->plot[p]);
+                rc = EXIT_USAGE;
+                break;
+            }
+            svg = funnel_svg(&gs->g[0], &res[0], NULL);
+        } else {
+            if (!have_info) plot_info(a->file, a->filter, gs, &L);
+            have_info = 1;
+            plot_opts po = {NULL, a->favours, a->sort};
+            svg = forest_svg(a, gs, by, res, &po, &L);
+        }
+        int st = svg ? msum_render_file(svg, strlen(svg), file) : MSUM_ENOMEM;
+        if (st != MSUM_OK) {
+            cli_error("pool", "cannot write %s: %s", file, msum_strerror(st));
+            rc = st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_IO;
+        }
+        free(svg);
+    }
+    if (have_info) info_free(&L);
+    return rc;
+}
+
+/* ---- as a report analysis ---------------------------------------------------------------- */
 
 int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *out,
                   msum_diags *diags)
@@ -1247,10 +1582,11 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
     }
     const char *title = *spec->title ? spec->title : spec->id;
     if (st == MSUM_OK && analysis_list_has(spec->plots, "forest")) {
-        study_labels L;
-        labels_read(path, spec->filter, &L);
-        st = analysis_add_plot(out, "forest", forest_svg(&a, &gs, &by, res, title, &L));
-        labels_free(&L);
+        study_info L;
+        plot_info(path, spec->filter, &gs, &L);
+        plot_opts po = {title, *spec->favours ? spec->favours : NULL, MSUM_FOREST_SORT_INPUT};
+        st = analysis_add_plot(out, "forest", forest_svg(&a, &gs, &by, res, &po, &L));
+        info_free(&L);
     }
     if (st == MSUM_OK && analysis_list_has(spec->plots, "funnel") && gs.n == 1 && gs.g[0].k)
         st = analysis_add_plot(out, "funnel", funnel_svg(&gs.g[0], &res[0], title));

@@ -46,35 +46,63 @@ int msum_subgroup_find(const msum_subgroup_result *r, const char *level)
  * variance) mean of the group estimates mu_g with weights 1/SE_g^2 and Q_between = sum
  * (mu_g - mean)^2 / SE_g^2 on G-1 df (R meta: Q.b.random; metafor: QE of rma(est, sei = se,
  * method = "FE")).  SE_g is whatever the group's fit reports (Knapp-Hartung under knha). */
-static void q_between(msum_subgroup_result *r)
+static int usable(double y, double se)
 {
+    return isfinite(y) && se > 0 && isfinite(se);
+}
+
+int msum_subgroup_qbetween(const double *est, const double *se, size_t G,
+                           msum_subgroup_between *out)
+{
+    if (!out || (G && (!est || !se))) return MSUM_EINVAL;
     double S1 = 0, Sy = 0;
-    r->G_used = 0;
-    for (size_t g = 0; g < r->G; g++) {
-        const msum_subgroup_level *L = &r->levels[g];
-        if (L->status != MSUM_OK && L->status != MSUM_ENOCONV) continue;
-        double se = L->fit.se, y = L->fit.estimate;
-        if (!isfinite(y) || !(se > 0) || !isfinite(se)) continue;
-        S1 += 1 / (se * se);
-        Sy += y / (se * se);
-        r->G_used++;
+    out->G_used = 0;
+    for (size_t g = 0; g < G; g++) {
+        if (!usable(est[g], se[g])) continue;
+        S1 += 1 / (se[g] * se[g]);
+        Sy += est[g] / (se[g] * se[g]);
+        out->G_used++;
     }
-    r->Qb = r->Qb_df = r->Qb_p = r->between_estimate = r->between_se = NAN;
-    if (r->G_used < 1) return;
+    out->Qb = out->Qb_df = out->Qb_p = out->estimate = out->se = NAN;
+    if (out->G_used < 1) return MSUM_OK;
     double mu = Sy / S1, Q = 0;
+    for (size_t g = 0; g < G; g++)
+        if (usable(est[g], se[g])) Q += (est[g] - mu) * (est[g] - mu) / (se[g] * se[g]);
+    out->estimate = mu;
+    out->se = 1 / sqrt(S1);
+    if (out->G_used < 2) return MSUM_OK;
+    out->Qb = Q;
+    out->Qb_df = (double)(out->G_used - 1);
+    out->Qb_p = gsl_cdf_chisq_Q(Q, out->Qb_df);
+    return MSUM_OK;
+}
+
+/* Q_between of the levels whose fit has an estimate (status OK or ENOCONV). */
+static int q_between(msum_subgroup_result *r)
+{
+    double *est = malloc((r->G + 1) * sizeof *est), *se = malloc((r->G + 1) * sizeof *se);
+    if (!est || !se) {
+        free(est);
+        free(se);
+        return MSUM_ENOMEM;
+    }
     for (size_t g = 0; g < r->G; g++) {
         const msum_subgroup_level *L = &r->levels[g];
-        if (L->status != MSUM_OK && L->status != MSUM_ENOCONV) continue;
-        double se = L->fit.se, y = L->fit.estimate;
-        if (!isfinite(y) || !(se > 0) || !isfinite(se)) continue;
-        Q += (y - mu) * (y - mu) / (se * se);
+        int ok = L->status == MSUM_OK || L->status == MSUM_ENOCONV;
+        est[g] = ok ? L->fit.estimate : NAN;
+        se[g] = ok ? L->fit.se : NAN;
     }
-    r->between_estimate = mu;
-    r->between_se = 1 / sqrt(S1);
-    if (r->G_used < 2) return;
-    r->Qb = Q;
-    r->Qb_df = (double)(r->G_used - 1);
-    r->Qb_p = gsl_cdf_chisq_Q(Q, r->Qb_df);
+    msum_subgroup_between b;
+    msum_subgroup_qbetween(est, se, r->G, &b);
+    r->G_used = b.G_used;
+    r->Qb = b.Qb;
+    r->Qb_df = b.Qb_df;
+    r->Qb_p = b.Qb_p;
+    r->between_estimate = b.estimate;
+    r->between_se = b.se;
+    free(est);
+    free(se);
+    return MSUM_OK;
 }
 
 int msum_subgroup(const double *yi, const double *vi, const char *const *group, size_t k,
@@ -115,7 +143,7 @@ int msum_subgroup(const double *yi, const double *vi, const char *const *group, 
         if (L->status == MSUM_ENOMEM) goto done;
         a = e;
     }
-    q_between(out);
+    if (q_between(out) != MSUM_OK) goto done;
 
     /* Common tau2: the moderator test of yi ~ factor(group). */
     msum_metareg_opts mo = MSUM_METAREG_OPTS_DEFAULT;
