@@ -45,5 +45,7 @@ const char *msum_version(void);
 #include "metasum/table.h"
 #include "metasum/write.h"
 #include "metasum/plot.h"
+#include "metasum/bias.h"
+#include "metasum/sensitivity.h"
 
 #endif
