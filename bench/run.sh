@@ -261,6 +261,23 @@ if wants metafor; then
     fi
 fi
 
+# --- sensitivity: leave-one-out (l) and influence (i) on the workload-a files -----------------
+if wants metasum && [ -x "$METASUM" ]; then
+    say "bench: metasum sensitivity"
+    for s in 1e3 1e4; do
+        run_c "l k=$s" "metasum sensitivity (leave1out)" "l-$s.metasum" \
+            "$METASUM" sensitivity "$D/a-$s.csv"
+        run_c "i k=$s" "metasum sensitivity -a influence" "i-$s.metasum" \
+            "$METASUM" sensitivity -a influence "$D/a-$s.csv"
+    done
+fi
+if wants metafor && [ "$SLOW" != 0 ] && Rscript -e 'library(metafor)' > /dev/null 2>&1; then
+    # k refits of O(k^2) memory each: k = 1e3 takes minutes, k = 1e4 is out of reach.  One run.
+    say "bench: metafor leave1out / influence"
+    run_script "l k=1e3" metafor 1 "" Rscript bench/metafor.R l metafor "l k=1e3" "$D/a-1e3.csv"
+    run_script "i k=1e3" metafor 1 "" Rscript bench/metafor.R i metafor "i k=1e3" "$D/a-1e3.csv"
+fi
+
 # --- the table ---------------------------------------------------------------------------------
 # Rows in workload order, then tool order; the targets of the issue beside them.
 render() {
