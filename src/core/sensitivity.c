@@ -77,31 +77,32 @@ static void powtab_init(powtab *p, const double *y, const double *v, size_t k, d
     }
 }
 
-/* Sums over j != i (skip = i; skip = k: none) at t by one pass, centred on c. */
+/* Sums over j != i (skip = i; skip = k: none) at t by one pass, centred on c; a second pass
+ * about the new mean when the centring cancelled more than one bit of Q. */
 static void direct_sums(const delctx *x, size_t skip, double t, double c, dsums *s)
 {
-    double a1 = 0, a2 = 0, a3 = 0, b1 = 0, b2 = 0, c1 = 0, c2 = 0;
-    for (size_t j = 0; j < x->k; j++) {
-        if (j == skip) continue;
-        double w = 1 / (x->v[j] + t), e = x->y[j] - c, w2 = w * w;
-        a1 += w;
-        a2 += w2;
-        a3 += w2 * w;
-        b1 += w * e;
-        b2 += w2 * e;
-        c1 += w * e * e;
-        c2 += w2 * e * e;
-    }
-    double dl = b1 / a1;
-    s->s1 = a1;
-    s->s2 = a2;
-    s->s3 = a3;
-    s->mu = c + dl;
-    s->q = c1 - dl * b1;
-    s->q2 = c2 - 2 * dl * b2 + dl * dl * a2;
-    if (s->q < 0.5 * c1 && c + dl != c) { /* cancellation: once more about the new mean */
-        direct_sums(x, skip, t, c + dl, s);
-        return;
+    for (int pass = 0; pass < 2; pass++) {
+        double a1 = 0, a2 = 0, a3 = 0, b1 = 0, b2 = 0, c1 = 0, c2 = 0;
+        for (size_t j = 0; j < x->k; j++) {
+            if (j == skip) continue;
+            double w = 1 / (x->v[j] + t), e = x->y[j] - c, w2 = w * w;
+            a1 += w;
+            a2 += w2;
+            a3 += w2 * w;
+            b1 += w * e;
+            b2 += w2 * e;
+            c1 += w * e * e;
+            c2 += w2 * e * e;
+        }
+        double dl = b1 / a1;
+        s->s1 = a1;
+        s->s2 = a2;
+        s->s3 = a3;
+        s->mu = c + dl;
+        s->q = c1 - dl * b1;
+        s->q2 = c2 - 2 * dl * b2 + dl * dl * a2;
+        if (!(s->q < 0.5 * c1 && c + dl != c)) break;
+        c += dl;
     }
     if (s->q < 0) s->q = 0;
     if (s->q2 < 0) s->q2 = 0;
