@@ -309,3 +309,34 @@ Test(bias, kendall_exact_small) {
         for (int j = 0; j <= (int)q; j++) p += pr[j] / 24;
     assert_close(rk.pval, fmin(1, 2 * p), 1e-15, "n=4 exact p");
 }
+
+/* Kendall's S by the O(k log k) count against the O(k^2) definition, with ties in both
+ * variables (values from small sets) and without. */
+Test(bias, kendall_s_matches_pairs) {
+    enum { K = 300 };
+    static double yi[K], vi[K], x[K];
+    unsigned s = 7;
+    for (int rep = 0; rep < 2; rep++) {
+        for (int i = 0; i < K; i++) {
+            s = s * 1103515245u + 12345u;
+            unsigned r = s >> 8;
+            yi[i] = rep ? (double)(r % 7) / 10 : (double)(r % 100003) / 1e5;
+            vi[i] = rep ? 0.01 * (1 + (r / 7) % 5) : 0.01 + (double)((r / 7) % 99991) / 1e6;
+        }
+        double sw = 0, swy = 0;
+        for (int i = 0; i < K; i++) sw += 1 / vi[i];
+        for (int i = 0; i < K; i++) swy += (yi[i] - yi[0]) / vi[i];
+        double theta = yi[0] + swy / sw;
+        for (int i = 0; i < K; i++) x[i] = (yi[i] - theta) / sqrt(vi[i] - 1 / sw);
+        double S = 0;
+        for (int i = 0; i < K; i++)
+            for (int j = i + 1; j < K; j++) {
+                double dx = x[j] - x[i], dy = vi[j] - vi[i];
+                S += (double)(((dx > 0) - (dx < 0)) * ((dy > 0) - (dy < 0)));
+            }
+        msum_ranktest_result rk;
+        cr_assert_eq(msum_ranktest(yi, vi, K, &rk), MSUM_OK);
+        assert_close(rk.S, S, 0, rep ? "S with ties" : "S without ties");
+        cr_expect_eq(rk.exact, 0); /* k > 170, or ties */
+    }
+}

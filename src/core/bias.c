@@ -224,6 +224,84 @@ static int tie_sums(const double *x, size_t n, ties *t)
     return MSUM_OK;
 }
 
+/* S = concordant - discordant pairs of (x, y) in O(n log n) (Knight 1966): sort by x then y,
+ * count the pairs tied in x (n1) and in both (n3), merge-sort by y counting the exchanges (the
+ * discordant pairs D), count the pairs tied in y (n2); S = n(n-1)/2 - n1 - n2 + n3 - 2 D. */
+typedef struct {
+    double x, y;
+} xy;
+
+static int cmp_xy(const void *a, const void *b)
+{
+    const xy *p = a, *q = b;
+    if (p->x != q->x) return (p->x > q->x) - (p->x < q->x);
+    return (p->y > q->y) - (p->y < q->y);
+}
+
+static double tied_pairs(const double *v, size_t n, const xy *pv, int both)
+{
+    double t = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        if (pv)
+            while (j < n && pv[j].x == pv[i].x && (!both || pv[j].y == pv[i].y)) j++;
+        else
+            while (j < n && v[j] == v[i]) j++;
+        double m = (double)(j - i);
+        t += m * (m - 1) / 2;
+        i = j;
+    }
+    return t;
+}
+
+/* Bottom-up merge sort of y (n values), returning the number of exchanges: pairs i < j with
+ * y_i > y_j (ties are not exchanged). */
+static double sort_count(double *y, double *tmp, size_t n)
+{
+    double swaps = 0;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi) {
+                if (y[j] < y[i]) {
+                    swaps += (double)(mid - i);
+                    tmp[o++] = y[j++];
+                } else {
+                    tmp[o++] = y[i++];
+                }
+            }
+            while (i < mid) tmp[o++] = y[i++];
+            while (j < hi) tmp[o++] = y[j++];
+        }
+        memcpy(y, tmp, n * sizeof *y);
+    }
+    return swaps;
+}
+
+static int kendall_s(const double *x, const double *y, size_t n, double *S)
+{
+    xy *p = malloc(n * sizeof *p);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    if (!p || !a || !b) {
+        free(p);
+        free(a);
+        free(b);
+        return MSUM_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) p[i] = (xy){x[i], y[i]};
+    qsort(p, n, sizeof *p, cmp_xy);
+    double n1 = tied_pairs(NULL, n, p, 0), n3 = tied_pairs(NULL, n, p, 1);
+    for (size_t i = 0; i < n; i++) a[i] = p[i].y;
+    double d = sort_count(a, b, n), n2 = tied_pairs(a, n, NULL, 0);
+    double nn = (double)n;
+    *S = nn * (nn - 1) / 2 - n1 - n2 + n3 - 2 * d;
+    free(p);
+    free(a);
+    free(b);
+    return MSUM_OK;
+}
+
 /* P(T <= q) for T the number of concordant pairs among n with no ties (R's pkendall): the
  * distribution of the number of inversions of a random permutation, built one element at a
  * time as probabilities (p_m(j) = mean of p_{m-1}(j - i), i = 0..m-1) with running sums. */
@@ -284,12 +362,12 @@ int msum_ranktest(const double *yi, const double *vi, size_t k, msum_ranktest_re
         free(x);
         return st;
     }
-    double S = 0;
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = i + 1; j < k; j++) {
-            double dx = x[j] - x[i], dy = vi[j] - vi[i];
-            S += (double)(((dx > 0) - (dx < 0)) * ((dy > 0) - (dy < 0)));
-        }
+    double S;
+    st = kendall_s(x, vi, k, &S);
+    if (st != MSUM_OK) {
+        free(x);
+        return st;
+    }
     double n = (double)k, T0 = n * (n - 1) / 2, T1 = tx.a / 2, T2 = ty.a / 2;
     int xconst = T1 == T0, yconst = T2 == T0;
     free(x);
