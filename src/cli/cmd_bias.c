@@ -26,6 +26,8 @@ void usage_bias(FILE *fp)
 "    -l, --level X       confidence level, 0.95 or 95 [95]\n"
 "        --measure M     effect measure for rows that allow several (MD, SMD, ROM, RR, OR, RD)\n"
 "        --filter COL=VAL  only rows whose COL equals VAL\n"
+"    -b, --by COL[,COL]  the tests per distinct value of these columns (first appearance\n"
+"                        order); group columns come first in the output\n"
 "        --model M       regtest model: rma (meta-regression) or lm (weighted least squares)\n"
 "                        [rma]\n"
 "        --predictor P   regtest predictor: sei, vi, ni, ninv, sqrtni, sqrtninv [sei]\n"
@@ -38,7 +40,7 @@ void usage_bias(FILE *fp)
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
 "\n"
-"Output columns: test, method, k, stat, df, pval, estimate (regtest: limit estimate;\n"
+"Output columns: group columns (--by), test, method, k, stat, df, pval, estimate (regtest: limit estimate;\n"
 "    ranktest: Kendall's tau; trimfill: pooled estimate with the filled studies; fsn: mean\n"
 "    effect), ci_lb, ci_ub, k0, se_k0, side, fsnum, note.\n"
 "\n"
@@ -57,7 +59,7 @@ typedef struct {
     msum_tf_estimator estimator;
     msum_tf_side side;
     double alpha, target;
-    const char *filter, *output, *file;
+    const char *filter, *by, *output, *file;
     msum_write_opts wo;
     msum_format format;
 } bias_args;
@@ -97,6 +99,10 @@ static int parse_args(int argc, char **argv, bias_args *a)
         } else if ((r = cli_opt("bias", argc, argv, &i, "--filter", NULL, &v)) != 0) {
             if (r < 0) return 0;
             a->filter = v;
+        } else if ((r = cli_opt("bias", argc, argv, &i, "--by", "-b", &v)) != 0) {
+            if (r < 0) return 0;
+            if (!*v) return cli_error("bias", "--by: expected column names, found nothing"), 0;
+            a->by = v;
         } else if ((r = cli_opt("bias", argc, argv, &i, "--model", NULL, &v)) != 0) {
             if (r < 0) return 0;
             if (strcmp(v, "rma") == 0) a->model = MSUM_REG_RMA;
@@ -174,12 +180,19 @@ static const struct {
     {"note", MSUM_COL_TEXT, "why a test is not defined, or how it was computed"},
 };
 
-static long add_row(msum_table *t, const char *test, const char *method)
+static void put_text(msum_table *t, long r, const char *col, const char *v)
+{
+    int c = msum_table_col_index(t, col);
+    if (r >= 0 && c >= 0 && v && *v) msum_table_set_text(t, (size_t)r, (size_t)c, v);
+}
+
+static long add_row(msum_table *t, const cli_studies *s, const char *test, const char *method)
 {
     long r = msum_table_add_row(t);
     if (r >= 0) {
-        msum_table_set_text(t, (size_t)r, 0, test);
-        msum_table_set_text(t, (size_t)r, 1, method);
+        if (s->k) cli_studies_set_group(s, 0, t, (size_t)r, 0);
+        put_text(t, r, "test", test);
+        put_text(t, r, "method", method);
     }
     return r;
 }
@@ -190,10 +203,7 @@ static void put(msum_table *t, long r, const char *col, double v)
     if (r >= 0 && c >= 0) msum_table_set_num(t, (size_t)r, (size_t)c, v);
 }
 
-static void note(msum_table *t, long r, const char *s)
-{
-    if (r >= 0 && s && *s) msum_table_set_text(t, (size_t)r, 13, s);
-}
+static void note(msum_table *t, long r, const char *s) { put_text(t, r, "note", s); }
 
 static int fill_table(const bias_args *a, const cli_studies *s, msum_table *t)
 {
@@ -212,7 +222,7 @@ static int fill_table(const bias_args *a, const cli_studies *s, msum_table *t)
     msum_regtest_result rg;
     snprintf(m, sizeof m, "%s/%s", a->model == MSUM_REG_LM ? "lm" : "rma",
              msum_reg_predictor_name(a->predictor));
-    long r = add_row(t, "regtest", m);
+    long r = add_row(t, s, "regtest", m);
     int st = msum_regtest(s->yi, s->vi, ni, s->k, &ro, &rg);
     put(t, r, "k", (double)s->k);
     if (st == MSUM_OK) {
@@ -232,7 +242,7 @@ static int fill_table(const bias_args *a, const cli_studies *s, msum_table *t)
 
     /* ranktest */
     msum_ranktest_result rk;
-    r = add_row(t, "ranktest", "Kendall");
+    r = add_row(t, s, "ranktest", "Kendall");
     st = msum_ranktest(s->yi, s->vi, s->k, &rk);
     put(t, r, "k", (double)s->k);
     if (st == MSUM_OK) {
@@ -251,7 +261,7 @@ static int fill_table(const bias_args *a, const cli_studies *s, msum_table *t)
     to.pool = a->pool;
     to.pool.qprofile = 0;
     msum_trimfill_result tf;
-    r = add_row(t, "trimfill", msum_tf_estimator_name(a->estimator));
+    r = add_row(t, s, "trimfill", msum_tf_estimator_name(a->estimator));
     st = msum_trimfill(s->yi, s->vi, s->k, &to, &tf);
     if (st == MSUM_OK) {
         put(t, r, "k", (double)tf.pooled.k);
@@ -263,8 +273,7 @@ static int fill_table(const bias_args *a, const cli_studies *s, msum_table *t)
         put(t, r, "ci_ub", tf.pooled.ci_ub);
         put(t, r, "k0", (double)tf.k0);
         put(t, r, "se_k0", tf.se_k0);
-        msum_table_set_text(t, (size_t)r, 11,
-                            tf.side == MSUM_TF_SIDE_RIGHT ? "right" : "left");
+        put_text(t, r, "side", tf.side == MSUM_TF_SIDE_RIGHT ? "right" : "left");
         note(t, r, tf.reason);
     } else {
         put(t, r, "k", (double)s->k);
@@ -281,7 +290,7 @@ static int fill_table(const bias_args *a, const cli_studies *s, msum_table *t)
         fo.alpha = a->alpha;
         fo.target = a->target;
         msum_fsn_result fr;
-        r = add_row(t, "fsn", msum_fsn_type_name(fo.type));
+        r = add_row(t, s, "fsn", msum_fsn_type_name(fo.type));
         st = msum_fsn(s->yi, s->vi, s->k, &fo, &fr);
         put(t, r, "k", (double)s->k);
         if (st == MSUM_OK) {
@@ -300,13 +309,28 @@ int cmd_bias(int argc, char **argv)
     bias_args a;
     if (!parse_args(argc, argv, &a)) return EXIT_USAGE;
     cli_studies s;
-    int rc = cli_studies_read("bias", a.file, a.filter, a.measure, a.pool.level, NULL, &s);
+    int rc = cli_studies_read("bias", a.file, a.filter, a.measure, a.pool.level, NULL, a.by, &s);
     if (rc != EXIT_OK) return rc;
+    size_t *order = NULL, *start = NULL, ng = 0;
     msum_table *t = msum_table_new("bias", "Publication bias");
-    int ok = t != NULL;
-    for (size_t i = 0; ok && i < sizeof cols / sizeof cols[0]; i++)
+    int ok = t != NULL && cli_studies_groups(&s, &order, &start, &ng);
+    for (size_t i = 0; ok && i < s.nby; i++)
+        ok = msum_table_add_col(t, s.by[i], MSUM_COL_TEXT, "group column (--by)") >= 0;
+    for (size_t i = 0; ok && i < sizeof cols / sizeof cols[0]; i++) {
+        if (msum_table_col_index(t, cols[i].name) >= 0) {
+            cli_error("bias", "--by: column '%s' is also an output column", cols[i].name);
+            rc = EXIT_USAGE;
+            goto out;
+        }
         ok = msum_table_add_col(t, cols[i].name, cols[i].type, cols[i].desc) >= 0;
-    if (!ok || fill_table(&a, &s, t) != MSUM_OK) {
+    }
+    for (size_t g = 0; ok && g < ng; g++) {
+        cli_studies v;
+        ok = cli_studies_view(&s, order + start[g], start[g + 1] - start[g], &v);
+        if (ok) ok = fill_table(&a, &v, t) == MSUM_OK;
+        cli_studies_free(&v);
+    }
+    if (!ok) {
         cli_error("bias", "out of memory");
         rc = EXIT_NUMERICAL;
         goto out;
@@ -325,6 +349,8 @@ int cmd_bias(int argc, char **argv)
         rc = EXIT_IO;
     }
 out:
+    free(order);
+    free(start);
     msum_table_free(t);
     cli_studies_free(&s);
     return rc;

@@ -25,6 +25,8 @@ void usage_sensitivity(FILE *fp)
 "    -l, --level X       confidence level, 0.95 or 95 [95]\n"
 "        --measure M     effect measure for rows that allow several (MD, SMD, ROM, RR, OR, RD)\n"
 "        --filter COL=VAL  only rows whose COL equals VAL\n"
+"    -b, --by COL[,COL]  the analysis per distinct value of these columns (first appearance\n"
+"                        order); group columns come first in the output\n"
 "        --order COL     cumul: add the studies in increasing order of this numeric column\n"
 "                        (ties in input order) [input order]\n"
 "        --decreasing    cumul: decreasing order of --order\n"
@@ -33,7 +35,7 @@ void usage_sensitivity(FILE *fp)
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
 "\n"
-"Output columns: line, id (the id, study or author column), then\n"
+"Output columns: group columns (--by), line, id (the id, study or author column), then\n"
 "    leave1out/cumul: k, estimate, se, stat, pval, ci_lb, ci_ub, Q, Q_p, tau2, I2, H2;\n"
 "    influence: rstudent, resid, resid_se, rstandard, dffits, cook_d, cov_r, tau2_del,\n"
 "    QE_del, hat, weight, dfbetas, inf (1 = influential).\n"
@@ -52,7 +54,7 @@ typedef struct {
     msum_pool_opts pool;
     msum_measure measure;
     int analysis, decreasing;
-    const char *filter, *order, *output, *file;
+    const char *filter, *order, *by, *output, *file;
     msum_write_opts wo;
     msum_format format;
 } sens_args;
@@ -97,6 +99,10 @@ static int parse_args(int argc, char **argv, sens_args *a)
         } else if ((r = cli_opt(cmd, argc, argv, &i, "--filter", NULL, &v)) != 0) {
             if (r < 0) return 0;
             a->filter = v;
+        } else if ((r = cli_opt(cmd, argc, argv, &i, "--by", "-b", &v)) != 0) {
+            if (r < 0) return 0;
+            if (!*v) return cli_error(cmd, "--by: expected column names, found nothing"), 0;
+            a->by = v;
         } else if ((r = cli_opt(cmd, argc, argv, &i, "--order", NULL, &v)) != 0) {
             if (r < 0) return 0;
             a->order = v;
@@ -167,7 +173,7 @@ static const coldef infl_cols[] = {
     {"inf", MSUM_COL_INT, "1: influential by metafor's rule"},
 };
 
-static msum_table *new_table(const sens_args *a)
+static msum_table *new_table(const sens_args *a, const cli_studies *s)
 {
     static const char *const names[] = {"leave1out", "cumul", "influence"};
     static const char *const titles[] = {"Leave-one-out analysis", "Cumulative meta-analysis",
@@ -177,7 +183,17 @@ static msum_table *new_table(const sens_args *a)
     const coldef *c = a->analysis == A_INFLUENCE ? infl_cols : refit_cols;
     size_t n = a->analysis == A_INFLUENCE ? sizeof infl_cols / sizeof infl_cols[0]
                                           : sizeof refit_cols / sizeof refit_cols[0];
-    int ok = msum_table_add_col(t, "line", MSUM_COL_INT, "input line of the study") >= 0 &&
+    int ok = 1;
+    for (size_t i = 0; ok && i < s->nby; i++)
+        ok = msum_table_add_col(t, s->by[i], MSUM_COL_TEXT, "group column (--by)") >= 0;
+    for (size_t i = 0; ok && i < n; i++)
+        if (msum_table_col_index(t, c[i].name) >= 0 ||
+            msum_table_col_index(t, "line") >= 0 || msum_table_col_index(t, "id") >= 0) {
+            cli_error("sensitivity", "--by: a group column is also an output column");
+            msum_table_free(t);
+            return NULL;
+        }
+    ok = ok && msum_table_add_col(t, "line", MSUM_COL_INT, "input line of the study") >= 0 &&
              msum_table_add_col(t, "id", MSUM_COL_TEXT,
                                 a->analysis == A_CUMUL ? "study added last"
                                                        : "study omitted / diagnosed") >= 0;
@@ -194,14 +210,15 @@ static long study_row(msum_table *t, const cli_studies *s, size_t i)
 {
     long r = msum_table_add_row(t);
     if (r < 0) return r;
-    msum_table_set_num(t, (size_t)r, 0, (double)s->line[i]);
-    if (s->label) msum_table_set_text(t, (size_t)r, 1, s->label[i]);
+    cli_studies_set_group(s, i, t, (size_t)r, 0);
+    msum_table_set_num(t, (size_t)r, s->nby, (double)s->line[i]);
+    if (s->label) msum_table_set_text(t, (size_t)r, s->nby + 1, s->label[i]);
     return r;
 }
 
-static void set_nums(msum_table *t, long r, const double *v, size_t n)
+static void set_nums(msum_table *t, const cli_studies *s, long r, const double *v, size_t n)
 {
-    for (size_t j = 0; j < n; j++) msum_table_set_num(t, (size_t)r, j + 2, v[j]);
+    for (size_t j = 0; j < n; j++) msum_table_set_num(t, (size_t)r, s->nby + j + 2, v[j]);
 }
 
 static int run(const sens_args *a, const cli_studies *s, msum_table *t)
@@ -224,7 +241,7 @@ static int run(const sens_args *a, const cli_studies *s, msum_table *t)
             }
             double v[] = {(double)w->k, w->estimate, w->se, w->stat, w->pval, w->ci_lb,
                           w->ci_ub, w->Q, w->Qp, w->tau2, w->I2, w->H2};
-            set_nums(t, r, v, sizeof v / sizeof v[0]);
+            set_nums(t, s, r, v, sizeof v / sizeof v[0]);
         }
         free(rows);
         return st;
@@ -243,7 +260,7 @@ static int run(const sens_args *a, const cli_studies *s, msum_table *t)
         double v[] = {w->rstudent, w->resid, w->resid_se, rs[i].z, w->dffits, w->cook_d,
                       w->cov_r, w->tau2_del, w->QE_del, w->hat, w->weight, w->dfbetas,
                       (double)w->inf};
-        set_nums(t, r, v, sizeof v / sizeof v[0]);
+        set_nums(t, s, r, v, sizeof v / sizeof v[0]);
     }
     free(inf);
     free(rs);
@@ -256,21 +273,40 @@ int cmd_sensitivity(int argc, char **argv)
     if (!parse_args(argc, argv, &a)) return EXIT_USAGE;
     cli_studies s;
     int rc = cli_studies_read("sensitivity", a.file, a.filter, a.measure, a.pool.level,
-                              a.order, &s);
+                              a.order, a.by, &s);
     if (rc != EXIT_OK) return rc;
     msum_table *t = NULL;
-    if (s.k < 2 && a.analysis != A_CUMUL) {
-        cli_error("sensitivity", "%s: %s needs at least 2 studies, found %zu", a.file,
-                  a.analysis == A_INFLUENCE ? "influence" : "leave1out", s.k);
-        rc = EXIT_DATA;
+    size_t *order = NULL, *start = NULL, ng = 0;
+    if (!cli_studies_groups(&s, &order, &start, &ng)) {
+        rc = EXIT_NUMERICAL;
         goto out;
     }
-    t = new_table(&a);
-    int st = t ? run(&a, &s, t) : MSUM_ENOMEM;
-    if (st != MSUM_OK) {
-        cli_error("sensitivity", "%s: %s", a.file, msum_strerror(st));
-        rc = st == MSUM_EDATA ? EXIT_DATA : EXIT_NUMERICAL;
+    for (size_t g = 0; g < ng; g++) {
+        size_t n = start[g + 1] - start[g];
+        if (n < 2 && a.analysis != A_CUMUL) {
+            cli_error("sensitivity", "%s: %s needs at least 2 studies%s, found %zu%s",
+                      a.file, a.analysis == A_INFLUENCE ? "influence" : "leave1out",
+                      s.nby ? " per group" : "", n, s.nby ? " in a group" : "");
+            rc = EXIT_DATA;
+            goto out;
+        }
+    }
+    t = new_table(&a, &s);
+    if (!t) {
+        rc = s.nby ? EXIT_USAGE : EXIT_NUMERICAL;
         goto out;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        cli_studies v;
+        int st = cli_studies_view(&s, order + start[g], start[g + 1] - start[g], &v)
+                     ? run(&a, &v, t)
+                     : MSUM_ENOMEM;
+        cli_studies_free(&v);
+        if (st != MSUM_OK) {
+            cli_error("sensitivity", "%s: %s", a.file, msum_strerror(st));
+            rc = st == MSUM_EDATA ? EXIT_DATA : EXIT_NUMERICAL;
+            goto out;
+        }
     }
     char lv[32];
     msum_table_set_meta(t, "estimator", msum_estimator_name(a.pool.method));
@@ -287,6 +323,8 @@ int cmd_sensitivity(int argc, char **argv)
         rc = EXIT_IO;
     }
 out:
+    free(order);
+    free(start);
     msum_table_free(t);
     cli_studies_free(&s);
     return rc;

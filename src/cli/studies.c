@@ -3,6 +3,7 @@
 #include "studies.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,15 +14,116 @@
 void cli_studies_free(cli_studies *s)
 {
     if (!s) return;
-    if (s->label)
-        for (size_t i = 0; i < s->k; i++) free(s->label[i]);
+    if (!s->view) {
+        for (size_t i = 0; s->label && i < s->k; i++) free(s->label[i]);
+        for (size_t i = 0; s->group && i < s->k; i++) free(s->group[i]);
+        free(s->by);
+        free(s->by_buf);
+    }
     free(s->yi);
     free(s->vi);
     free(s->ni);
     free(s->key);
     free(s->line);
     free(s->label);
+    free(s->group);
     memset(s, 0, sizeof *s);
+}
+
+typedef struct {
+    const char *key;
+    size_t i, first;
+} gitem;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const gitem *p = a, *q = b;
+    int c = strcmp(p->key, q->key);
+    return c ? c : (p->i > q->i) - (p->i < q->i);
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+    const gitem *p = a, *q = b;
+    if (p->first != q->first) return (p->first > q->first) - (p->first < q->first);
+    return (p->i > q->i) - (p->i < q->i);
+}
+
+int cli_studies_groups(const cli_studies *s, size_t **order, size_t **start, size_t *ngroups)
+{
+    size_t k = s->k;
+    gitem *g = malloc((k ? k : 1) * sizeof *g);
+    *order = malloc((k ? k : 1) * sizeof **order);
+    *start = malloc((k + 1) * sizeof **start);
+    if (!g || !*order || !*start) {
+        free(g);
+        free(*order);
+        free(*start);
+        *order = *start = NULL;
+        return 0;
+    }
+    for (size_t i = 0; i < k; i++) g[i] = (gitem){s->group ? s->group[i] : "", i, i};
+    qsort(g, k, sizeof *g, cmp_key);
+    for (size_t i = 1; i < k; i++)
+        if (strcmp(g[i].key, g[i - 1].key) == 0) g[i].first = g[i - 1].first;
+    qsort(g, k, sizeof *g, cmp_first);
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (i == 0 || g[i].first != g[i - 1].first) (*start)[n++] = i;
+        (*order)[i] = g[i].i;
+    }
+    (*start)[n] = k;
+    *ngroups = n;
+    free(g);
+    return 1;
+}
+
+int cli_studies_view(const cli_studies *s, const size_t *idx, size_t n, cli_studies *out)
+{
+    memset(out, 0, sizeof *out);
+    out->view = 1;
+    out->k = n;
+    out->measure = s->measure;
+    out->nby = s->nby;
+    out->by = s->by;
+    size_t m = n ? n : 1;
+    out->yi = malloc(m * sizeof *out->yi);
+    out->vi = malloc(m * sizeof *out->vi);
+    out->ni = malloc(m * sizeof *out->ni);
+    out->line = malloc(m * sizeof *out->line);
+    if (s->key) out->key = malloc(m * sizeof *out->key);
+    if (s->label) out->label = malloc(m * sizeof *out->label);
+    if (s->group) out->group = malloc(m * sizeof *out->group);
+    if (!out->yi || !out->vi || !out->ni || !out->line || (s->key && !out->key) ||
+        (s->label && !out->label) || (s->group && !out->group)) {
+        cli_studies_free(out);
+        return 0;
+    }
+    for (size_t j = 0; j < n; j++) {
+        size_t i = idx[j];
+        out->yi[j] = s->yi[i];
+        out->vi[j] = s->vi[i];
+        out->ni[j] = s->ni[i];
+        out->line[j] = s->line[i];
+        if (s->key) out->key[j] = s->key[i];
+        if (s->label) out->label[j] = s->label[i];
+        if (s->group) out->group[j] = s->group[i];
+    }
+    return 1;
+}
+
+void cli_studies_set_group(const cli_studies *s, size_t i, msum_table *t, size_t r, size_t col0)
+{
+    if (!s->group) return;
+    const char *p = s->group[i];
+    for (size_t c = 0; c < s->nby; c++) {
+        size_t n = strcspn(p, "\x1f");
+        char buf[256];
+        snprintf(buf, sizeof buf, "%.*s", (int)n, p);
+        msum_table_set_text(t, r, col0 + c, buf);
+        p += n;
+        if (*p) p++;
+    }
 }
 
 static int grow(cli_studies *s, size_t *cap, int want_key, int want_label)
@@ -47,6 +149,11 @@ static int grow(cli_studies *s, size_t *cap, int want_key, int want_label)
         if (!lb) return 0;
         s->label = lb;
     }
+    if (s->nby) {
+        char **gr = realloc(s->group, n * sizeof *gr);
+        if (!gr) return 0;
+        s->group = gr;
+    }
     *cap = n;
     return 1;
 }
@@ -63,13 +170,14 @@ static double sample_size(const msum_record *r)
 }
 
 int cli_studies_read(const char *cmd, const char *file, const char *filter, msum_measure measure,
-                     double level, const char *key_col, cli_studies *s)
+                     double level, const char *key_col, const char *by, cli_studies *s)
 {
     memset(s, 0, sizeof *s);
     msum_diags *d = msum_diags_new();
     if (!d) return EXIT_NUMERICAL;
     msum_reader *rd = NULL;
     msum_typer *ty = NULL;
+    int *c_by = NULL;
     int rc = EXIT_OK, st = msum_reader_open(file, NULL, d, &rd);
     if (st != MSUM_OK) {
         rc = st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_IO;
@@ -89,6 +197,27 @@ int cli_studies_read(const char *cmd, const char *file, const char *filter, msum
         cli_error(cmd, "--order: %s has no column '%s'", fname, key_col);
         rc = EXIT_USAGE;
         goto done;
+    }
+    if (by) {
+        size_t n = 1;
+        for (const char *p = by; *p; p++) n += *p == ',';
+        s->by_buf = strdup(by);
+        s->by = calloc(n, sizeof *s->by);
+        c_by = calloc(n, sizeof *c_by);
+        if (!s->by_buf || !s->by || !c_by) {
+            rc = EXIT_NUMERICAL;
+            goto done;
+        }
+        for (char *p = s->by_buf, *next; p; p = next) {
+            next = strchr(p, ',');
+            if (next) *next++ = '\0';
+            if ((c_by[s->nby] = msum_typer_col(ty, p)) < 0) {
+                cli_error(cmd, "--by: %s has no column '%s'", fname, p);
+                rc = EXIT_USAGE;
+                goto done;
+            }
+            s->by[s->nby++] = p;
+        }
     }
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.level = level;
@@ -127,7 +256,8 @@ int cli_studies_read(const char *cmd, const char *file, const char *filter, msum
         }
         if (s->k > 0 && e.measure != s->measure) {
             msum_diags_add(d, MSUM_DIAG_ERROR, fname, row.row_line, 0, NULL,
-                           "found measure %s, expected %s: one analysis holds one measure",
+                           "found measure %s, expected %s: one analysis holds one measure "
+                           "(select the rows with --filter)",
                            msum_measure_name(e.measure), msum_measure_name(s->measure));
             continue;
         }
@@ -153,6 +283,24 @@ int cli_studies_read(const char *cmd, const char *file, const char *filter, msum
             }
             s->key[i] = v;
         }
+        if (s->nby) {
+            size_t len = 0;
+            for (size_t j = 0; j < s->nby; j++)
+                len += ((size_t)c_by[j] < row.n ? row.len[c_by[j]] : 0) + 1;
+            char *g = malloc(len + 1), *q = g;
+            if (!g) {
+                rc = EXIT_NUMERICAL;
+                goto done;
+            }
+            for (size_t j = 0; j < s->nby; j++) {
+                size_t n = (size_t)c_by[j] < row.n ? row.len[c_by[j]] : 0;
+                if (j) *q++ = '\x1f';
+                if (n) memcpy(q, row.cell[c_by[j]], n);
+                q += n;
+            }
+            *q = '\0';
+            s->group[i] = g;
+        }
         if (c_label >= 0) {
             const char *txt = (size_t)c_label < row.n ? row.cell[c_label] : "";
             s->label[i] = strdup(txt);
@@ -170,6 +318,7 @@ int cli_studies_read(const char *cmd, const char *file, const char *filter, msum
         rc = EXIT_DATA;
     }
 done:
+    free(c_by);
     cli_print_diags(stderr, d);
     msum_typer_free(ty);
     msum_reader_free(rd);

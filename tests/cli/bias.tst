@@ -22,3 +22,9 @@
 2 sens_order_not_cumul.txt $METASUM sensitivity --order year --measure RR datasets/bcg/effects.csv
 2 sens_order_no_column.txt $METASUM sensitivity -a cumul --order nosuch --measure RR datasets/bcg/effects.csv
 2 sens_bad_analysis.txt    $METASUM sensitivity -a jackknife datasets/bcg/effects.csv
+
+# --by: one block of results per group
+0 bias_by_alloc.txt        $METASUM bias --measure RR --by alloc -d 6 datasets/bcg/effects.csv
+0 sens_by_alloc.txt        $METASUM sensitivity -a influence --measure RR --by alloc -d 6 datasets/bcg/effects.csv
+1 sens_by_small_group.txt  $METASUM sensitivity --measure RR --by alloc,year datasets/bcg/effects.csv
+2 sens_by_no_column.txt    $METASUM sensitivity --measure RR --by nosuch datasets/bcg/effects.csv
