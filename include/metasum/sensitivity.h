@@ -21,6 +21,8 @@ typedef struct {
     size_t k;                       /* studies in this fit */
     int status;                     /* MSUM_OK, or the msum_pool status of a failed refit (then
                                        the numbers are NaN) */
+    const char *fallback;           /* "" or, when msum_pool fell back to another estimator for
+                                       this refit, why (static text) */
     double estimate, se, stat, pval, ci_lb, ci_ub; /* stat: z, or t under t/knha/adhoc */
     double Q, Qp;                   /* Cochran's Q (tau2 = 0) and its p */
     double tau2, I2, H2;            /* metafor's definitions (tau2 = 0 for EE/FE/CE) */
@@ -50,6 +52,7 @@ int msum_cumul(const double *yi, const double *vi, size_t k, const double *key, 
  *   inf = |dffits| > 3 sqrt(1/(k-1)) or pchisq(cook_d, 1) > 0.5 or hat > 3/k or |dfbetas| > 1. */
 typedef struct {
     int status;                /* MSUM_OK or the status of the failed deleted fit */
+    const char *fallback;      /* "" or why the deleted fit used another estimator */
     double resid, resid_se, rstudent;
     double dffits, cook_d, cov_r;
     double tau2_del, QE_del;   /* tau2 and Cochran's Q without study i */

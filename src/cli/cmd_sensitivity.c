@@ -38,7 +38,8 @@ void usage_sensitivity(FILE *fp)
 "Output columns: group columns (--by), line, id (the id, study or author column), then\n"
 "    leave1out/cumul: k, estimate, se, stat, pval, ci_lb, ci_ub, Q, Q_p, tau2, I2, H2;\n"
 "    influence: rstudent, resid, resid_se, rstandard, dffits, cook_d, cov_r, tau2_del,\n"
-"    QE_del, hat, weight, dfbetas, inf (1 = influential).\n"
+"    QE_del, hat, weight, dfbetas, inf (1 = influential); then fallback (why a refit used\n"
+"    another estimator than asked, if one did).\n"
 "\n"
 "Exit codes: 0 ok, 1 data errors, 2 usage, 3 I/O, 4 numerical failure.\n"
 "\n"
@@ -155,6 +156,7 @@ static const coldef refit_cols[] = {
     {"tau2", MSUM_COL_NUM, "between-study variance"},
     {"I2", MSUM_COL_NUM, "I2 (percent)"},
     {"H2", MSUM_COL_NUM, "H2"},
+    {"fallback", MSUM_COL_TEXT, "why the fit used another estimator than asked, if it did"},
 };
 
 static const coldef infl_cols[] = {
@@ -171,6 +173,7 @@ static const coldef infl_cols[] = {
     {"weight", MSUM_COL_NUM, "weight (percent)"},
     {"dfbetas", MSUM_COL_NUM, "DFBETAS of the estimate"},
     {"inf", MSUM_COL_INT, "1: influential by metafor's rule"},
+    {"fallback", MSUM_COL_TEXT, "why the deleted fit used another estimator, if it did"},
 };
 
 static msum_table *new_table(const sens_args *a, const cli_studies *s)
@@ -221,6 +224,12 @@ static void set_nums(msum_table *t, const cli_studies *s, long r, const double *
     for (size_t j = 0; j < n; j++) msum_table_set_num(t, (size_t)r, s->nby + j + 2, v[j]);
 }
 
+static void set_fallback(msum_table *t, long r, const char *why)
+{
+    int c = msum_table_col_index(t, "fallback");
+    if (c >= 0 && why && *why) msum_table_set_text(t, (size_t)r, (size_t)c, why);
+}
+
 static int run(const sens_args *a, const cli_studies *s, msum_table *t)
 {
     size_t k = s->k;
@@ -242,6 +251,7 @@ static int run(const sens_args *a, const cli_studies *s, msum_table *t)
             double v[] = {(double)w->k, w->estimate, w->se, w->stat, w->pval, w->ci_lb,
                           w->ci_ub, w->Q, w->Qp, w->tau2, w->I2, w->H2};
             set_nums(t, s, r, v, sizeof v / sizeof v[0]);
+            set_fallback(t, r, w->fallback);
         }
         free(rows);
         return st;
@@ -261,6 +271,7 @@ static int run(const sens_args *a, const cli_studies *s, msum_table *t)
                       w->cov_r, w->tau2_del, w->QE_del, w->hat, w->weight, w->dfbetas,
                       (double)w->inf};
         set_nums(t, s, r, v, sizeof v / sizeof v[0]);
+        set_fallback(t, r, w->fallback);
     }
     free(inf);
     free(rs);

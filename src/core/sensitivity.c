@@ -183,6 +183,7 @@ static double del_slog(const delctx *x, size_t i, double t)
 
 typedef struct {
     int status;
+    const char *fallback;
     double tau2, mu, vb, s2w, s1; /* s1 = sum over j != i of 1/(v_j + tau2) */
     double se, stat, pval, ci_lb, ci_ub, Q, Qp, I2, H2;
 } delfit;
@@ -283,11 +284,13 @@ static void finish(delfit *f, double kk, const dsums *s, const dsums *s0, int fi
         f->H2 = f->tau2 / vt + 1;
     }
     f->status = MSUM_OK;
+    f->fallback = "";
 }
 
 static void delfit_nan(delfit *f, int status)
 {
     f->status = status;
+    f->fallback = "";
     f->tau2 = f->mu = f->vb = f->s2w = f->s1 = NAN;
     f->se = f->stat = f->pval = f->ci_lb = f->ci_ub = f->Q = f->Qp = f->I2 = f->H2 = NAN;
 }
@@ -305,6 +308,7 @@ static void slow_fit(const double *y, const double *v, size_t n, const msum_pool
         return;
     }
     f->status = MSUM_OK;
+    f->fallback = r.fallback;
     f->tau2 = r.tau2;
     f->mu = r.estimate;
     f->se = r.se;
@@ -442,6 +446,7 @@ static void sens_row(msum_sens_row *r, size_t study, size_t n, const delfit *f)
     r->study = study;
     r->k = n;
     r->status = f->status;
+    r->fallback = f->fallback;
     r->estimate = f->mu;
     r->se = f->se;
     r->stat = f->stat;
@@ -561,6 +566,7 @@ int msum_influence(const double *yi, const double *vi, size_t k, const msum_pool
         delfit f;
         delete_one(&d, i, o, &f);
         r->status = f.status;
+        r->fallback = f.fallback;
         r->hat = 1 / ((vi[i] + t0) * sw);
         r->weight = 100 * r->hat;
         r->tau2_del = f.tau2;
