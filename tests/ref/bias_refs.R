@@ -5,7 +5,8 @@
 # Run from the repository root:   Rscript tests/ref/bias_refs.R
 # Reads the committed inputs (tests/ref/inputs/, tests/ref/metafor38/inputs/) and rewrites
 # tests/ref/expected/bias.csv and tests/ref/expected/sensitivity.csv (columns case,quantity,value;
-# value "%.15g"; NA = not defined).  Every fit uses control=list(threshold=1e-12, maxiter=1000).
+# value "%.15g"; NA = not defined).  Every fit uses control=list(threshold=1e-12, maxiter=1000,
+# tol=1e-12).
 # Calls metafor refuses are recorded as a row `<case>,refused,1`.
 
 suppressMessages(library(metafor))
