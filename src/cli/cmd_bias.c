@@ -236,6 +236,8 @@ static int fill_table(const bias_args *a, const cli_studies *s, msum_table *t)
         note(t, r, rg.reason);
     } else if (st == MSUM_EINVAL && a->predictor >= MSUM_REG_NI && !ni) {
         note(t, r, "no sample size (ni, n1i + n2i or a 2x2 table) for every study");
+    } else if (st == MSUM_EINVAL) {
+        note(t, r, "the rma model needs EE, FE, CE, DL, HE, ML or REML");
     } else {
         note(t, r, msum_strerror(st));
     }
@@ -278,7 +280,8 @@ static int fill_table(const bias_args *a, const cli_studies *s, msum_table *t)
     } else {
         put(t, r, "k", (double)s->k);
         note(t, r, st == MSUM_EDOM ? tf.reason
-                   : st == MSUM_EINVAL ? "--side auto needs EE, FE, CE, DL, HE, ML or REML"
+                   : st == MSUM_EINVAL ? "the automatic side needs EE, FE, CE, DL, HE, ML or "
+                                         "REML (give --side)"
                                        : msum_strerror(st));
     }
     if (st == MSUM_OK || st == MSUM_EDOM) msum_trimfill_result_free(&tf);

@@ -29,3 +29,4 @@
 1 sens_by_small_group.txt  $METASUM sensitivity --measure RR --by alloc,year datasets/bcg/effects.csv
 2 sens_by_no_column.txt    $METASUM sensitivity --measure RR --by nosuch datasets/bcg/effects.csv
 0 sens_pm_fallback.txt     $METASUM sensitivity -m PM -d 5 tests/ref/inputs/bcg_rr_yivi.csv
+0 bias_pm.txt              $METASUM bias -m PM tests/ref/inputs/bcg_rr_yivi.csv
