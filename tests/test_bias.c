@@ -30,7 +30,10 @@ static int refused(const char *casename)
     return found;
 }
 
-static double tol_for(msum_estimator m) { return m == MSUM_EST_REML || m == MSUM_EST_ML ? ITER : CLOSED; }
+static double tol_for(msum_estimator m)
+{
+    return m == MSUM_EST_REML || m == MSUM_EST_ML ? ITER : CLOSED;
+}
 
 static void check_regtest(const char *ds, msum_estimator m, msum_test test)
 {
