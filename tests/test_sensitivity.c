@@ -166,23 +166,14 @@ Test(sensitivity, undefined) {
     cr_expect_eq(msum_leave1out(bad, v, 1, NULL, r), MSUM_EDATA);
 }
 
-/* The deletion sums (downdates and expansions about the full-data tau2) against msum_pool
- * refits from scratch, on 400 studies of mixed precision, for every fast estimator and test. */
-Test(sensitivity, fast_equals_refit) {
-    enum { K = 400 };
-    static double y[K], v[K], cy[K], cv[K];
-    unsigned s = 12345;
-    for (int i = 0; i < K; i++) {
-        s = s * 1103515245u + 12345u;
-        double u1 = ((s >> 8) & 0xffff) / 65536.0;
-        s = s * 1103515245u + 12345u;
-        double u2 = ((s >> 8) & 0xffff) / 65536.0;
-        v[i] = 0.005 + 0.5 * u1 * u1;
-        y[i] = 0.3 + (u2 - 0.5) * 1.5 + (i % 7 == 0 ? 0.8 : 0);
-    }
+/* Every leave-one-out row of (y, v) against an msum_pool refit from scratch (every `step`-th
+ * row), for every estimator with deletion sums and the z and Knapp-Hartung tests. */
+static void check_fast(const double *y, const double *v, int k, int step, const char *set)
+{
+    static double cy[1000], cv[1000];
+    static msum_sens_row rows[1000];
     msum_estimator ms[] = {MSUM_EST_REML, MSUM_EST_ML, MSUM_EST_DL, MSUM_EST_HE, MSUM_EST_FE};
     msum_test ts[] = {MSUM_TEST_Z, MSUM_TEST_KNHA};
-    static msum_sens_row rows[K];
     for (int a = 0; a < 5; a++)
         for (int b = 0; b < 2; b++) {
             msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
@@ -190,10 +181,10 @@ Test(sensitivity, fast_equals_refit) {
             o.test = ts[b];
             o.threshold = 1e-13;
             o.qprofile = 0;
-            cr_assert_eq(msum_leave1out(y, v, K, &o, rows), MSUM_OK);
-            for (int i = 0; i < K; i += 7) {
+            cr_assert_eq(msum_leave1out(y, v, (size_t)k, &o, rows), MSUM_OK);
+            for (int i = 0; i < k; i += step) {
                 int n = 0;
-                for (int j = 0; j < K; j++)
+                for (int j = 0; j < k; j++)
                     if (j != i) {
                         cy[n] = y[j];
                         cv[n] = v[j];
@@ -202,7 +193,7 @@ Test(sensitivity, fast_equals_refit) {
                 msum_pool_result r;
                 cr_assert_eq(msum_pool(cy, cv, (size_t)n, &o, &r), MSUM_OK);
                 char what[96];
-                snprintf(what, sizeof what, "%s/%s row %d", msum_estimator_name(ms[a]),
+                snprintf(what, sizeof what, "%s %s/%s row %d", set, msum_estimator_name(ms[a]),
                          msum_test_name(ts[b]), i);
                 assert_close(rows[i].tau2, r.tau2, 1e-10, what);
                 assert_close(rows[i].estimate, r.estimate, 1e-10, what);
@@ -212,4 +203,28 @@ Test(sensitivity, fast_equals_refit) {
                 assert_close(rows[i].pval, r.pval, 1e-10, what);
             }
         }
+}
+
+/* The deletion sums (downdates and expansions about the full-data tau2) against msum_pool
+ * refits from scratch, on 400 studies of mixed precision; then with one very precise study far
+ * from the rest (the largest weight: the direct pass) and an outlier whose deletion moves tau2
+ * beyond the expansion's range. */
+Test(sensitivity, fast_equals_refit) {
+    enum { K = 400 };
+    static double y[K], v[K];
+    unsigned s = 12345;
+    for (int i = 0; i < K; i++) {
+        s = s * 1103515245u + 12345u;
+        double u1 = ((s >> 8) & 0xffff) / 65536.0;
+        s = s * 1103515245u + 12345u;
+        double u2 = ((s >> 8) & 0xffff) / 65536.0;
+        v[i] = 0.005 + 0.5 * u1 * u1;
+        y[i] = 0.3 + (u2 - 0.5) * 1.5 + (i % 7 == 0 ? 0.8 : 0);
+    }
+    check_fast(y, v, K, 7, "mixed");
+    v[5] = 1e-4;
+    y[5] = 1.5;
+    v[11] = 0.01;
+    y[11] = -6;
+    check_fast(y, v, 40, 1, "extreme");
 }
