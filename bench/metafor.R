@@ -7,6 +7,7 @@
 # Usage: Rscript bench/metafor.R KIND TOOL WORKLOAD FILE
 #   KIND      a (study,yi,vi: one pooled fit)  b (group,study,yi,vi: one fit per group)
 #             c (id,m1i,sd1i,n1i,m2i,sd2i,n2i: SMD per row)
+#             l, i (study,yi,vi: REML fit + leave1out() / influence())
 #   TOOL      metafor | rvec
 #   WORKLOAD  the label printed in the first column
 #
@@ -25,6 +26,7 @@ emit <- function(label, t)
 note <- function(...) cat(sprintf("# %s %s: %s\n", workload, tool, sprintf(...)), file = stderr())
 
 classes <- switch(kind,
+                  l = , i = ,
                   a = c("character", "numeric", "numeric"),
                   b = c("character", "character", "numeric", "numeric"),
                   c = c("character", rep("numeric", 6)))
@@ -191,6 +193,17 @@ if (kind == "a" && tool == "metafor") {
     })[["elapsed"]]
     timed("R vectorised", t_read, t)
     note("rows=%d first: yi=%.10g vi=%.10g", length(yi), yi[1], vi[1])
+} else if (kind %in% c("l", "i") && tool == "metafor") {
+    # leave1out() / influence() refit rma.uni k times, each with k x k matrices
+    t <- system.time({
+        fit <- rma(yi, vi, data = d, method = "REML")
+        res <- if (kind == "l") leave1out(fit) else influence(fit)
+    })[["elapsed"]]
+    timed(if (kind == "l") "metafor leave1out" else "metafor influence", t_read, t)
+    if (kind == "l") note("k=%d first: estimate=%.10g tau2=%.10g", nrow(d), res$estimate[1],
+                          res$tau2[1])
+    else note("k=%d first: rstudent=%.10g cook.d=%.10g", nrow(d), res$inf$rstudent[1],
+              res$inf$cook.d[1])
 } else {
     stop("unknown KIND/TOOL: ", kind, "/", tool)
 }

@@ -261,6 +261,26 @@ if wants metafor; then
     fi
 fi
 
+# --- sensitivity: leave-one-out (l) and influence (i) on the workload-a files -----------------
+# k = 200 (the first 200 studies of a-1e3) is where metafor finishes in seconds.
+[ -s "$D/a-2e2.csv" ] || head -n 201 "$D/a-1e3.csv" > "$D/a-2e2.csv"
+if wants metasum && [ -x "$METASUM" ]; then
+    say "bench: metasum sensitivity"
+    for s in 2e2 1e3 1e4; do
+        run_c "l k=$s" "metasum sensitivity (leave1out)" "l-$s.metasum" \
+            "$METASUM" sensitivity "$D/a-$s.csv"
+        run_c "i k=$s" "metasum sensitivity -a influence" "i-$s.metasum" \
+            "$METASUM" sensitivity -a influence "$D/a-$s.csv"
+    done
+fi
+if wants metafor && [ "$SLOW" != 0 ] && Rscript -e 'library(metafor)' > /dev/null 2>&1; then
+    # k refits with k x k matrices: about 9 s of CPU each at k = 200 (measured 2026-12-03),
+    # growing like k^3, so k = 1e3 takes a quarter of an hour and k = 1e4 is out of reach.
+    say "bench: metafor leave1out / influence"
+    run_script "l k=2e2" metafor 1 "" Rscript bench/metafor.R l metafor "l k=2e2" "$D/a-2e2.csv"
+    run_script "i k=2e2" metafor 1 "" Rscript bench/metafor.R i metafor "i k=2e2" "$D/a-2e2.csv"
+fi
+
 # --- the table ---------------------------------------------------------------------------------
 # Rows in workload order, then tool order; the targets of the issue beside them.
 render() {

@@ -48,5 +48,7 @@ const char *msum_version(void);
 #include "metasum/transf.h"
 #include "metasum/write.h"
 #include "metasum/plot.h"
+#include "metasum/bias.h"
+#include "metasum/sensitivity.h"
 
 #endif

@@ -40,6 +40,10 @@ int cmd_summarize(int argc, char **argv);
 void usage_summarize(FILE *fp);
 int cmd_report(int argc, char **argv);
 void usage_report(FILE *fp);
+int cmd_bias(int argc, char **argv);
+void usage_bias(FILE *fp);
+int cmd_sensitivity(int argc, char **argv);
+void usage_sensitivity(FILE *fp);
 
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);

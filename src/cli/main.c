@@ -18,6 +18,10 @@ static const cli_command commands[] = {
      cmd_compare, usage_compare},
     {"summarize", "synthesis without variances: evidence map, vote counts, descriptives",
      cmd_summarize, usage_summarize},
+    {"bias", "publication bias: regression and rank tests, trim and fill, fail-safe N",
+     cmd_bias, usage_bias},
+    {"sensitivity", "leave-one-out, cumulative and influence analyses",
+     cmd_sensitivity, usage_sensitivity},
     {"report", "run every analysis of a manifest and write tables, plots and HTML",
      cmd_report, usage_report},
 };
