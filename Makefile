@@ -17,7 +17,7 @@ CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L
 CFLAGS  ?=
 CFLAGS  += -std=c11 $(OPT) $(WARN) -fPIC $(SANITIZE)
 LDFLAGS += $(SANITIZE)
-LIBS    := -lxlsxwriter -lcsv -lgsl -lgslcblas -lm
+LIBS    := -lxlsxwriter -lminizip -lexpat -lcsv -lgsl -lgslcblas -lm
 TEST_LIBS := -lcriterion
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/io/*.c))
