@@ -7,6 +7,7 @@
 #define METASUM_VALIDATE_H
 
 #include "metasum/diag.h"
+#include "metasum/reader.h"
 
 typedef struct {
     /* Dictionary files; NULL = the file of that name beside the effect file, when it exists
@@ -15,9 +16,12 @@ typedef struct {
     /* Source text the quotes must come from, already normalised with msum_text_normalize;
      * NULL = no quote-in-source check. */
     const char *norm_source;
+    /* How to read the effect file (delimiter, decimal mark, sheet, column mapping, missing
+     * values: msum_dataset_read_opts); NULL = the curated format (msum_dataset_read). */
+    const msum_read_opts *read;
 } msum_validate_opts;
 
-#define MSUM_VALIDATE_OPTS_DEFAULT {NULL, NULL, NULL, NULL, NULL}
+#define MSUM_VALIDATE_OPTS_DEFAULT {NULL, NULL, NULL, NULL, NULL, NULL}
 
 /* Validate one effect file ("-" = stdin: no dictionaries beside it).  Returns MSUM_OK when the
  * file (and its dictionaries) could be read -- check msum_diags_errors for data problems --,

@@ -51,6 +51,8 @@ void usage_pool(FILE *fp)
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
 "\n"
+"%s"
+"\n"
 "Output columns (docs/pool.md): group columns, k, k_skipped, measure, scale, estimate, se,\n"
 "    stat, pval, df, ci_lb, ci_ub, pi_lb, pi_ub, exp_* (log measures) or r_* (ZCOR)\n"
 "    back-transforms, tau2, se_tau2, tau2_ci_lb, tau2_ci_ub, tau2_ci_status, tau, I2,\n"
@@ -66,7 +68,9 @@ void usage_pool(FILE *fp)
 "    metasum pool --measure RR --test knha --by alloc datasets/bcg/effects.csv\n"
 "    metasum pool --measure SMD --method DL datasets/normand1999/effects.csv\n"
 "    metasum pool --measure RR --weights datasets/bcg/effects.csv\n"
-"    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n");
+"    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n"
+"    metasum pool --measure MD --col m1i=Mean_T --col m2i=Mean_C mydata.csv\n",
+            cli_input_help);
 }
 
 /* ---- groups ------------------------------------------------------------------------------ */
@@ -289,6 +293,8 @@ typedef struct {
     msum_write_opts wo;
     msum_format format;
     const char *output, *file;
+    cli_input in;      /* --col, --delim, --decimal, --sheet, --missing */
+    char *columns;     /* columns taken under another name (meta "columns"), or NULL */
 } pool_args;
 
 static void args_init(pool_args *a)
@@ -301,6 +307,7 @@ static void args_init(pool_args *a)
     a->wo.meta = 0;
     a->format = MSUM_FMT_CSV;
     a->output = "-";
+    cli_input_init(&a->in);
 }
 
 static int parse_args(int argc, char **argv, pool_args *a)
@@ -310,7 +317,9 @@ static int parse_args(int argc, char **argv, pool_args *a)
         const char *v;
         int r;
         const char *arg = argv[i];
-        if ((r = cli_opt("pool", argc, argv, &i, "--method", "-m", &v)) != 0) {
+        if ((r = cli_opt_input("pool", argc, argv, &i, &a->in)) != 0) {
+            if (r < 0) return 0;
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--method", "-m", &v)) != 0) {
             if (r < 0) return 0;
             if (msum_estimator_parse(v, &a->pool.method) != MSUM_OK) {
                 cli_error("pool", "--method: found '%s', expected one of EE, FE, CE, DL, HE, "
@@ -431,12 +440,13 @@ static void cell_pos(const msum_row *row, int col, long *line, long *colno)
 
 /* Read every row into groups.  Returns EXIT_OK, or the exit code after problems were
  * reported (diagnostics are left in `d` for the caller to print). */
-static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
+static int read_rows(pool_args *a, msum_diags *d, groups *gs, bycols *by,
                      size_t *nskipped, int *has_id)
 {
     msum_reader *rd;
-    int st = msum_reader_open(a->file, NULL, d, &rd);
+    int st = msum_reader_open_opts(a->file, NULL, &a->in.ro, d, &rd);
     if (st == MSUM_ENOMEM) return EXIT_NUMERICAL;
+    if (st == MSUM_EPARSE || st == MSUM_EDATA) return EXIT_DATA;
     if (st != MSUM_OK) return EXIT_IO;
     const char *fname = msum_reader_name(rd);
     st = msum_reader_filter(rd, a->filter);
@@ -445,11 +455,13 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         return st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_DATA;
     }
     msum_typer *ty;
-    st = msum_typer_new(msum_reader_header(rd), fname, d, &ty);
+    st = msum_typer_from_reader(rd, &a->in.ro, d, &ty);
     if (st != MSUM_OK) {
         msum_reader_free(rd);
         return st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_DATA;
     }
+    free(a->columns);
+    a->columns = *msum_typer_columns(ty) ? strdup(msum_typer_columns(ty)) : NULL;
     int rc = EXIT_OK;
     char *key = NULL;
     size_t keycap = 0;
@@ -457,8 +469,9 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         rc = EXIT_USAGE;
         goto done;
     }
-    int c_id = a->keep ? msum_typer_col(ty, "id") : -1;
-    int c_measure = msum_typer_col(ty, "measure"), c_input = msum_typer_col(ty, "input");
+    int c_id = a->keep ? msum_typer_role_col(ty, "id") : -1;
+    int c_measure = msum_typer_role_col(ty, "measure"),
+        c_input = msum_typer_role_col(ty, "input");
     *has_id = c_id >= 0;
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.level = a->pool.level;
@@ -466,9 +479,12 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     msum_record rec;
     int more;
     while ((more = msum_reader_next(rd, &row)) > 0) {
-        if (msum_typer_row(ty, &row, &rec, d) > 0) continue;
+        int omitted = 0;
+        if (msum_typer_row_na(ty, &row, &rec, d, &omitted) > 0) continue;
         long line, colno;
         msum_measure want = MSUM_MEASURE_NONE;
+        msum_effect e = {.yi = NAN, .vi = NAN};
+        if (omitted) goto grouped; /* na.omit: counted in k_skipped of its group */
         if (form_needs_measure(rec.input)) {
             if (a->measure == MSUM_MEASURE_NONE) {
                 cell_pos(&row, c_input, &line, &colno);
@@ -480,7 +496,6 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             }
             want = a->measure;
         }
-        msum_effect e;
         if (rec.input == MSUM_INPUT_GENERIC && !isnan(rec.x[MSUM_F_VI])) {
             /* the common large-k case: yi and vi as given (what msum_escalc returns too),
              * without its per-row CI */
@@ -499,12 +514,13 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         }
         if (st != MSUM_OK) {
             const char *cname = e.field >= 0 ? msum_field_name(e.field) : "input";
-            int col = msum_typer_col(ty, cname);
+            int col = msum_typer_role_col(ty, cname);
             cell_pos(&row, col, &line, &colno);
-            msum_diags_add(d, MSUM_DIAG_ERROR, fname, line, colno, col >= 0 ? cname : NULL,
+            msum_diags_add(d, MSUM_DIAG_ERROR, fname, line, colno, msum_typer_colname(ty, col),
                            "%s", e.message);
             continue;
         }
+    grouped:;
         /* the group key */
         size_t klen = 0;
         for (size_t i = 0; i < by->n; i++) {
@@ -530,7 +546,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         }
         if (isnan(e.vi) || isnan(e.yi)) {
             g->skipped++;
-            (*nskipped)++;
+            if (!omitted) (*nskipped)++; /* an omitted row has its own warning */
             continue;
         }
         if (g->measure == MSUM_MEASURE_NONE) {
@@ -554,6 +570,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         }
     }
     if (more < 0 && rc == EXIT_OK) rc = EXIT_DATA;
+    msum_reader_note_blank(rd, d);
     if (rc == EXIT_OK && msum_diags_errors(d) > 0) rc = EXIT_DATA;
     if (rc == EXIT_OK && groups_finish(gs, a->keep) != MSUM_OK) rc = EXIT_NUMERICAL;
 done:
@@ -913,6 +930,7 @@ static void set_meta(msum_table *t, const pool_args *a)
     msum_fmt_num(a->pool.level, 0, lv, sizeof lv);
     msum_table_set_meta(t, "level", lv);
     msum_table_set_meta(t, "input", a->file);
+    if (a->columns) msum_table_set_meta(t, "columns", a->columns);
 }
 
 int cmd_pool(int argc, char **argv)
@@ -981,6 +999,7 @@ out:
     groups_free(&gs);
     bycols_free(&by);
     msum_diags_free(d);
+    free(a.columns);
     return rc;
 }
 
@@ -1003,14 +1022,16 @@ static void labels_free(study_labels *L)
     free(L->label);
 }
 
-static void labels_read(const char *path, const char *filter, study_labels *L)
+static void labels_read(const char *path, const char *filter, const msum_read_opts *o,
+                        study_labels *L)
 {
     memset(L, 0, sizeof *L);
     msum_diags *d = msum_diags_new();
     msum_dataset *ds = NULL;
-    if (!d || msum_dataset_read_filtered(path, filter, d, &ds) != MSUM_OK) goto out;
-    int c_study = msum_dataset_col(ds, "study"), c_author = msum_dataset_col(ds, "author"),
-        c_year = msum_dataset_col(ds, "year");
+    if (!d || msum_dataset_read_opts(path, filter, o, d, &ds) != MSUM_OK) goto out;
+    /* any case, aliases and --col study=... / author=... / year=... (docs/columns.md) */
+    int c_study = msum_dataset_role_col(ds, "study"),
+        c_author = msum_dataset_role_col(ds, "author"), c_year = msum_dataset_role_col(ds, "year");
     size_t n = msum_dataset_nrows(ds);
     if ((c_study < 0 && c_author < 0) || n == 0) goto out;
     L->line = malloc(n * sizeof *L->line);
@@ -1170,7 +1191,7 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
     const char *title = *spec->title ? spec->title : spec->id;
     if (st == MSUM_OK && analysis_list_has(spec->plots, "forest")) {
         study_labels L;
-        labels_read(path, spec->filter, &L);
+        labels_read(path, spec->filter, &a.in.ro, &L);
         st = analysis_add_plot(out, "forest", forest_svg(&a, &gs, &by, res, title, &L));
         labels_free(&L);
     }
@@ -1180,5 +1201,6 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
     groups_free(&gs);
     bycols_free(&by);
     free(bylist);
+    free(a.columns);
     return st;
 }

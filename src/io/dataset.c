@@ -71,8 +71,8 @@ static const struct {
     const char *alias;
     int role;
 } aliases[] = {
-    {"studyname", R_STUDY},   {"trial", R_STUDY},        {"trialname", R_STUDY},
-    {"studylabel", R_STUDY},  {"authors", R_AUTHOR},     {"firstauthor", R_AUTHOR},
+    {"studyname", R_STUDY},   {"studylabel", R_STUDY},   {"authors", R_AUTHOR},
+    {"firstauthor", R_AUTHOR},
     {"pubyear", R_YEAR},      {"publicationyear", R_YEAR},
     {"effect", MSUM_F_YI},    {"effectsize", MSUM_F_YI}, {"es", MSUM_F_YI},
     {"variance", MSUM_F_VI},  {"var", MSUM_F_VI},        {"se", MSUM_F_SEI},

@@ -311,7 +311,8 @@ int msum_validate_file(const char *path, const msum_validate_opts *o, msum_diags
     };
     const char *given[] = {o->refs, o->outcomes, o->sources, o->preparations};
     msum_dataset *ds = NULL;
-    int rc = msum_dataset_read(path, dg, &ds);
+    int rc = o->read ? msum_dataset_read_opts(path, NULL, o->read, dg, &ds)
+                     : msum_dataset_read(path, dg, &ds);
     if (rc == MSUM_EIO || rc == MSUM_ENOMEM) return rc;
     rc = MSUM_OK;
     if (nrows) *nrows = msum_dataset_nrows(ds);
