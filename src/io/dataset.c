@@ -242,8 +242,11 @@ static void suggest_cols(const msum_typer *t, const msum_row *h, msum_diags *dia
         int role = t->c_role[MSUM_F_YI] < 0 ? suggest_role(h->cell[c]) : -1;
         if (role < 0 || seen[role] || t->c_role[role] >= 0 || ns + 8 >= sizeof sugg) continue;
         seen[role] = 1;
-        int w = snprintf(sugg + ns, sizeof sugg - ns, "%s--col %s=%s", ns ? " " : "",
-                         role_name(role), h->cell[c]);
+        /* quoted for the shell when the name holds more than letters, digits and _ . - */
+        int q = h->cell[c][strspn(h->cell[c], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789_.-")] != '\0';
+        int w = snprintf(sugg + ns, sizeof sugg - ns, "%s--col %s%s=%s%s", ns ? " " : "",
+                         q ? "'" : "", role_name(role), h->cell[c], q ? "'" : "");
         ns += w > 0 ? (size_t)w : 0;
         if (ns >= sizeof sugg) ns = sizeof sugg - 1;
     }

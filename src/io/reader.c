@@ -417,7 +417,7 @@ static const char *delim_hint(const msum_reader *r, char *buf, size_t size)
 {
     buf[0] = '\0';
     if (r->delim_detected && (r->delim != ',' || r->header.n == 1))
-        snprintf(buf, size, "; delimiter %s detected from the header line (--delim sets it)",
+        snprintf(buf, size, "; delimiter %s detected from the header line, --delim sets another",
                  r->delim == '\t' ? "tab" : r->delim == ';' ? "';'" : "','");
     return buf;
 }

@@ -4,16 +4,17 @@
 #   normand1999.csv      dat.normand1999 (Normand 1999, length of hospital stay), columns
 #                        Study,Mean_T,SD_T,N_T,Mean_C,SD_C,N_C (the dataset has no year column)
 #   raudenbush1985.csv   dat.raudenbush1985 (Raudenbush 1984, teacher expectancy), columns
-#                        Author,Year,Weeks,N_T,N_C,Effect,Variance
-# plus the same rows with ';' and decimal commas, and tab-delimited.
+#                        Author,Year,Weeks,Setting,N_T,N_C,Effect,Variance
+# plus the same rows with ';' and decimal commas, and tab-delimited.  The one-defect fixtures
+# beside them are derived from these by hand (tests/fixtures/userdata/README.md).
 suppressPackageStartupMessages(library(metafor))
 dir <- "tests/fixtures/userdata"
 n <- dat.normand1999
 norm <- data.frame(Study = n$source, Mean_T = n$m1i, SD_T = n$sd1i, N_T = n$n1i,
                    Mean_C = n$m2i, SD_C = n$sd2i, N_C = n$n2i)
 r <- dat.raudenbush1985
-raud <- data.frame(Author = r$author, Year = r$year, Weeks = r$weeks, N_T = r$n1i,
-                   N_C = r$n2i, Effect = r$yi, Variance = r$vi)
+raud <- data.frame(Author = r$author, Year = r$year, Weeks = r$weeks, Setting = r$setting,
+                   N_T = r$n1i, N_C = r$n2i, Effect = r$yi, Variance = r$vi)
 write.csv(norm, file.path(dir, "normand1999.csv"), row.names = FALSE, quote = FALSE)
 write.table(norm, file.path(dir, "normand1999_semicolon.csv"), sep = ";", dec = ",",
             row.names = FALSE, quote = FALSE)
