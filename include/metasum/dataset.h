@@ -65,7 +65,7 @@ const char *msum_typer_colname(const msum_typer *t, int col);
 /* Columns taken for a role under another name: "m1i=Mean_T;sd1i=SD_T" ("" when none). */
 const char *msum_typer_columns(const msum_typer *t);
 
-/* A study label for a row: `study`, else "author, year" (or author), each under any mapped or
+/* A study label for a row: `study`, else "author year" (or author), each under any mapped or
  * aliased name; else "line N" and 0 is returned (1 for a label from the data). */
 int msum_typer_label(const msum_typer *t, const msum_row *row, char *buf, size_t size);
 

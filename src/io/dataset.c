@@ -420,7 +420,7 @@ int msum_typer_label(const msum_typer *t, const msum_row *row, char *buf, size_t
     const char *au = ca >= 0 && (size_t)ca < row->n ? row->cell[ca] : "";
     const char *yr = cy >= 0 && (size_t)cy < row->n ? row->cell[cy] : "";
     if (*st) snprintf(buf, size, "%s", st);
-    else if (*au && *yr) snprintf(buf, size, "%s, %s", au, yr);
+    else if (*au && *yr) snprintf(buf, size, "%s %s", au, yr); /* as the forest plot */
     else if (*au) snprintf(buf, size, "%s", au);
     else {
         snprintf(buf, size, "line %ld", row->row_line);
