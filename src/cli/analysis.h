@@ -14,6 +14,7 @@ typedef struct {
         *formats, *plots;
     const char *manifest; /* manifest file name, for diagnostics */
     long line;            /* manifest line, for diagnostics */
+    const char *columns;  /* column mapping "m1i=Mean_T;sd1i=SD_T" (as --col), or "" */
 } analysis_spec;
 
 /* What an analysis produced; owned by the caller, released with analysis_output_free(). */

@@ -516,7 +516,7 @@ int analysis_compare(const analysis_spec *spec, const char *path, analysis_outpu
                      msum_diags *diags)
 {
     char *by = analysis_list(spec->by), *mods = analysis_list(spec->mods);
-    char *argv[16];
+    char *argv[18];
     int argc = 0;
     argv[argc++] = "compare";
     argv[argc++] = (char *)path;
@@ -526,6 +526,8 @@ int analysis_compare(const analysis_spec *spec, const char *path, analysis_outpu
     if (*spec->method) argv[argc++] = "--method", argv[argc++] = (char *)spec->method;
     if (*spec->test) argv[argc++] = "--test", argv[argc++] = (char *)spec->test;
     if (*spec->filter) argv[argc++] = "--filter", argv[argc++] = (char *)spec->filter;
+    if (spec->columns && *spec->columns)
+        argv[argc++] = "--col", argv[argc++] = (char *)spec->columns;
     argv[argc] = NULL;
     capture = out;
     int rc = by && mods ? cmd_compare(argc, argv) : EXIT_NUMERICAL;

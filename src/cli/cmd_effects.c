@@ -682,7 +682,9 @@ int analysis_effects(const analysis_spec *spec, const char *path, analysis_outpu
         return MSUM_EDATA;
     }
     if (msum_escalc_prepare(&o.eo) != MSUM_OK) return MSUM_EINVAL;
-    source src = {path, NULL, 0, path, spec->filter, NULL};
+    msum_read_opts ro = MSUM_READ_OPTS_DEFAULT;
+    ro.columns = spec->columns;
+    source src = {path, NULL, 0, path, spec->filter, &ro};
     survey sv = {0, 0};
     writer w = {{NULL, 0, 0}, 1, 0, 0, (size_t)-1};
     int rc = run_pass(&src, &o, diags, &sv, &w);

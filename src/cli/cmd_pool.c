@@ -1156,6 +1156,7 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
     a.file = path;
     a.filter = spec->filter;
     a.keep = 1;
+    if (spec->columns && *spec->columns) a.in.ro.columns = spec->columns;
     if ((*spec->measure && !msum_measure_parse(spec->measure, &a.measure)) ||
         (*spec->method && msum_estimator_parse(spec->method, &a.pool.method) != MSUM_OK) ||
         (*spec->test && msum_test_parse(spec->test, &a.pool.test) != MSUM_OK)) {

@@ -34,6 +34,7 @@ void usage_report(FILE *fp)
         "    mods      meta-regression moderators for compare, ';'-separated\n"
         "    formats   ';'-separated from csv tsv md json html xlsx [csv;md;json;html;xlsx]\n"
         "    plots     ';'-separated from forest funnel evidence_map [what the kind supports]\n"
+        "    columns   which column is which, as --col: m1i=Mean_T;sd1i=SD_T (docs/columns.md)\n"
         "\n"
         "Writes DIR/ID/TABLE.FORMAT for each table, DIR/ID/ID.xlsx (one sheet per table),\n"
         "DIR/ID/PLOT.svg, DIR/ID/index.html, and DIR/index.html.  Files are written to a\n"
@@ -139,7 +140,8 @@ static int safe_id(const char *s)
 }
 
 static const char *const spec_cols[] = {"id", "title", "dataset", "filter", "kind", "measure",
-                                        "method", "test", "by", "mods", "formats", "plots"};
+                                        "method", "test", "by", "mods", "formats", "plots",
+                                        "columns"};
 enum { NSPEC = sizeof spec_cols / sizeof spec_cols[0] };
 
 static int read_manifest(const char *path, manifest *m, msum_diags *d)
@@ -184,7 +186,7 @@ static int read_manifest(const char *path, manifest *m, msum_diags *d)
             }
         }
         analysis_spec s = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10],
-                           f[11], name, row.row_line};
+                           f[11], name, row.row_line, f[12]};
         if (!safe_id(s.id))
             msum_diags_add(d, MSUM_DIAG_ERROR, name, row.row_line, row.col[idx[0]], "id",
                            "found '%s', expected a folder name of letters, digits, '.', '_' "

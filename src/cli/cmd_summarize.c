@@ -407,12 +407,14 @@ int analysis_summarize(const analysis_spec *spec, const char *path, analysis_out
                        msum_diags *diags)
 {
     char *by = analysis_list(spec->by);
-    char *argv[8];
+    char *argv[10];
     int argc = 0;
     argv[argc++] = "summarize";
     argv[argc++] = (char *)path;
     if (*spec->by) argv[argc++] = "--by", argv[argc++] = by;
     if (*spec->filter) argv[argc++] = "--filter", argv[argc++] = (char *)spec->filter;
+    if (spec->columns && *spec->columns)
+        argv[argc++] = "--col", argv[argc++] = (char *)spec->columns;
     argv[argc] = NULL;
     size_t before = out->ntables;
     capture = out;

@@ -40,3 +40,7 @@
 1 userdata_xlsx_bad_cell.txt      printf 'Author,Year,Effect,Variance\nA,1999,0.1,0.02\nB,2001,0.2,x\n' > $OUT/b.csv && $(dirname $METASUM)/tests/csv2xlsx $OUT/b.csv $OUT/b.xlsx && $METASUM pool $OUT/b.xlsx
 1 userdata_xlsx_not_zip.txt       printf 'PK\003\004 not really a zip archive' > $OUT/bad.xlsx && $METASUM pool $OUT/bad.xlsx
 1 userdata_xlsx_stdin.txt         $(dirname $METASUM)/tests/csv2xlsx tests/fixtures/userdata/normand1999.csv $OUT/n.xlsx && $METASUM pool --measure MD - < $OUT/n.xlsx
+
+# The report manifest's `columns` field is --col; forest-plot labels from the mapped study column,
+# or author + year
+1 userdata_report.txt             $METASUM report -q tests/cli/data/userdata_manifest.csv -o $OUT/r; rc=$?; ls $OUT/r; grep -o '>Edinburgh</text>' $OUT/r/normand/forest.svg; grep -o '>Rosenthal et al. 1974</text>' $OUT/r/raudenbush/forest.svg; grep -c Montreal $OUT/r/normand-effects/effects.csv; grep '^indiv' $OUT/r/raudenbush-compare/groups.csv; exit $rc
