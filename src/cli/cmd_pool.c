@@ -483,8 +483,11 @@ static int read_rows(pool_args *a, msum_diags *d, groups *gs, bycols *by,
         if (msum_typer_row_na(ty, &row, &rec, d, &omitted) > 0) continue;
         long line, colno;
         msum_measure want = MSUM_MEASURE_NONE;
-        msum_effect e = {.yi = NAN, .vi = NAN};
-        if (omitted) goto grouped; /* na.omit: counted in k_skipped of its group */
+        msum_effect e; /* not cleared: it is large, and each path below sets what it uses */
+        if (omitted) {
+            e.yi = e.vi = NAN; /* na.omit: counted in k_skipped of its group */
+            goto grouped;
+        }
         if (form_needs_measure(rec.input)) {
             if (a->measure == MSUM_MEASURE_NONE) {
                 cell_pos(&row, c_input, &line, &colno);

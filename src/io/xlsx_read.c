@@ -324,6 +324,7 @@ static void sheet_start(void *ud, const char *el, const char **atts)
 static void sheet_put(sheet_state *s)
 {
     xlsx_sheet *sh = s->sh;
+    if (sh->nrows == 0) return; /* its row could not be stored (out of memory, reported) */
     xrow *row = &sh->rows[sh->nrows - 1];
     const char *v = s->val.s ? s->val.s : "";
     if (strcmp(s->type, "s") == 0) {
