@@ -44,3 +44,7 @@
 # The report manifest's `columns` field is --col; forest-plot labels from the mapped study column,
 # or author + year
 1 userdata_report.txt             $METASUM report -q tests/cli/data/userdata_manifest.csv -o $OUT/r; rc=$?; ls $OUT/r; grep -o '>Edinburgh</text>' $OUT/r/normand/forest.svg; grep -o '>Rosenthal et al. 1974</text>' $OUT/r/raudenbush/forest.svg; grep -c Montreal $OUT/r/normand-effects/effects.csv; grep '^indiv' $OUT/r/raudenbush-compare/groups.csv; exit $rc
+
+# Detection on a stream (standard input read ahead), a forced tab
+0 userdata_stdin_semicolon.txt    cat tests/fixtures/userdata/raudenbush1985_semicolon.csv | $METASUM pool -d 10 -
+0 userdata_forced_tab.txt         $METASUM pool -d 10 --delim tab tests/fixtures/userdata/raudenbush1985.tsv
