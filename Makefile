@@ -21,7 +21,7 @@ CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L $(RSVG_CFLAGS)
 CFLAGS  ?=
 CFLAGS  += -std=c11 $(OPT) $(WARN) -fPIC $(SANITIZE)
 LDFLAGS += $(SANITIZE)
-LIBS    := -lxlsxwriter -lcsv -lgsl -lgslcblas $(RSVG_LIBS) -lm
+LIBS    := -lxlsxwriter -lminizip -lexpat -lcsv -lgsl -lgslcblas $(RSVG_LIBS) -lm
 TEST_LIBS := -lcriterion
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/io/*.c))
@@ -84,7 +84,12 @@ check: deps
 # Every tests/cli/*.tst file is a list of golden cases (one file per area, so parallel work
 # adds its own file instead of editing one shared list).
 CLI_CASES := $(sort $(wildcard tests/cli/*.tst))
-test-cli: $(BIN)
+# Test tool for the XLSX-input cases: writes a CSV as a workbook (beside the binary under test).
+$(BUILD)/tests/csv2xlsx: tests/cli/csv2xlsx.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lxlsxwriter -lcsv
+
+test-cli: $(BIN) $(BUILD)/tests/csv2xlsx
 	@for t in $(CLI_CASES); do \
 	    sh tests/cli/run.sh $(BIN) $$t $(BUILD)/cli/$$(basename $$t .tst) || exit 1; \
 	done
@@ -96,7 +101,7 @@ test-unit: $(TESTBIN)
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
-	    build/asan/metasum build/asan/tests/run_tests
+	    build/asan/metasum build/asan/tests/run_tests build/asan/tests/csv2xlsx
 	@for t in $(CLI_CASES); do \
 	    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    sh tests/cli/run.sh build/asan/metasum $$t \

@@ -631,6 +631,8 @@ Test(guard, formula_like_cells)
     risky_is("+1e-3", 0);
     risky_is(" -2", 0);
     risky_is("-.5", 0);
+    risky_is("-0,14", 0);                 /* decimal comma (a ';' file's cell echoed back) */
+    risky_is("-1,2,3", 1);                /* not a number */
     risky_is("Aronson 1948", 0);
     risky_is("a=b", 0);
     risky_is("", 0);

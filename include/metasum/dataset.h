@@ -84,6 +84,34 @@ int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msu
 /* Column index of a header name, or -1 (for pass-through and grouping columns). */
 int msum_typer_col(const msum_typer *t, const char *colname);
 
+/* Build from an open reader: its header, name and decimal mark, with o's column mapping
+ * (o->columns, "FIELD=Header;...") and missing-value rule (o NULL: defaults).  Header names
+ * are matched to fields in any case, then through the aliases of docs/columns.md; the mapping
+ * comes first.  What was taken as what is msum_typer_columns().  When the form cannot be told,
+ * a note after the error lists the header and suggests --col options.  Returns as
+ * msum_typer_new (a mapping naming no column or no field is MSUM_EDATA). */
+int msum_typer_from_reader(const msum_reader *rd, const msum_read_opts *o, msum_diags *diags,
+                           msum_typer **out);
+
+/* msum_typer_row, and with the typer's missing rule MSUM_MISSING_OMIT and omitted non-NULL: a
+ * row whose form lacks a field is reported as a warning naming it, *omitted = 1 and 0 is
+ * returned (the caller leaves the row out and counts it).  msum_typer_row treats it as an
+ * error. */
+size_t msum_typer_row_na(const msum_typer *t, const msum_row *row, msum_record *rec,
+                         msum_diags *diags, int *omitted);
+
+/* Column of a role ("m1i", "study", "author", "year", "id", "input", ...) after mapping and
+ * aliases, or -1; the header name of a column (NULL when out of range). */
+int msum_typer_role_col(const msum_typer *t, const char *role);
+const char *msum_typer_colname(const msum_typer *t, int col);
+
+/* Columns taken for a role under another name: "m1i=Mean_T;sd1i=SD_T" ("" when none). */
+const char *msum_typer_columns(const msum_typer *t);
+
+/* A study label for a row: `study`, else "author year" (or author), each under any mapped or
+ * aliased name; else "line N" and 0 is returned (1 for a label from the data). */
+int msum_typer_label(const msum_typer *t, const msum_row *row, char *buf, size_t size);
+
 typedef struct msum_dataset msum_dataset;
 
 /* Read and type every row of an effect CSV.  Problems go to diags (all of them, one run);
@@ -96,6 +124,18 @@ void msum_dataset_free(msum_dataset *ds);
  * every row).  An unknown filter column is reported in diags and returns MSUM_EDATA. */
 int msum_dataset_read_filtered(const char *path, const char *filter, msum_diags *diags,
                                msum_dataset **out);
+
+/* The same with a user's reading options (msum_reader_open_opts, msum_typer_from_reader).
+ * Rows left out under MSUM_MISSING_OMIT are kept (with their warning) and flagged:
+ * msum_dataset_omitted().  Blank rows are counted: msum_dataset_blank_rows(). */
+int msum_dataset_read_opts(const char *path, const char *filter, const msum_read_opts *o,
+                           msum_diags *diags, msum_dataset **out);
+int msum_dataset_omitted(const msum_dataset *ds, size_t row);
+size_t msum_dataset_blank_rows(const msum_dataset *ds);
+/* Columns taken under another name (msum_typer_columns); "" when none. */
+const char *msum_dataset_columns(const msum_dataset *ds);
+/* Column of a role after mapping and aliases (msum_typer_role_col), or -1. */
+int msum_dataset_role_col(const msum_dataset *ds, const char *role);
 
 const char *msum_dataset_name(const msum_dataset *ds); /* the file name used in diagnostics */
 size_t msum_dataset_ncols(const msum_dataset *ds);

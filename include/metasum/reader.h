@@ -42,6 +42,51 @@ int msum_reader_open_fp(FILE *fp, const char *name, msum_diags *diags, msum_read
 int msum_reader_open_mem(const char *buf, size_t len, const char *name, size_t chunk,
                          msum_diags *diags, msum_reader **out);
 
+/* How to read a user's file (the CLI's --delim, --decimal, --sheet, --col, --missing). */
+typedef enum {
+    MSUM_MISSING_OMIT = 0, /* a row without a value its form needs is left out, with a warning
+                            * (metafor's na.action = "na.omit") */
+    MSUM_MISSING_ERROR     /* ... is an error */
+} msum_missing;
+
+typedef struct {
+    char delim;          /* ',', ';', '\t', or 0: detected from the header line */
+    char decimal;        /* '.', ',', or 0: ',' when the delimiter is ';', else '.' */
+    const char *sheet;   /* XLSX: worksheet name; NULL: the first */
+    const char *columns; /* "FIELD=Header;..." column mapping (msum_typer_from_reader); NULL */
+    msum_missing missing;
+} msum_read_opts;
+
+#define MSUM_READ_OPTS_DEFAULT {0, 0, NULL, NULL, MSUM_MISSING_OMIT}
+
+/* Open a user's file: like msum_reader_open, with the delimiter given or detected (the most
+ * frequent of ',' ';' tab in the header line outside quotes; ',' on a tie), the decimal mark
+ * given or implied by the delimiter, and *.xlsx paths read as workbooks (the first worksheet
+ * or o->sheet; positions are sheet row and column numbers, and the name used in diagnostics
+ * is "PATH:SHEET", printed as PATH:SHEET!B3).  A ZIP archive given as CSV text (stdin, or a
+ * workbook without the .xlsx name) is MSUM_EPARSE with one message.  `o` may be NULL
+ * (defaults).  Returns as msum_reader_open, plus MSUM_EPARSE / MSUM_EDATA for a workbook that
+ * cannot be read or has no such sheet (a diagnostic says why). */
+int msum_reader_open_opts(const char *path, const char *name, const msum_read_opts *o,
+                          msum_diags *diags, msum_reader **out);
+
+/* The same from memory (`chunk` as in msum_reader_open_mem; no workbooks). */
+int msum_reader_open_mem_opts(const char *buf, size_t len, const char *name, size_t chunk,
+                              const msum_read_opts *o, msum_diags *diags, msum_reader **out);
+
+/* The delimiter and decimal mark in use; whether the decimal mark was implied by a detected
+ * ';' (for messages about a wrong guess). */
+char msum_reader_delim(const msum_reader *r);
+char msum_reader_decimal(const msum_reader *r);
+int msum_reader_decimal_detected(const msum_reader *r);
+
+/* Blank rows (every field empty, as a spreadsheet's ",,," line) skipped so far.  Such rows
+ * are never handed out, by any open function. */
+size_t msum_reader_blank_rows(const msum_reader *r);
+
+/* Add "skipped N blank rows" as a note to diags when N > 0 (call after the last row). */
+void msum_reader_note_blank(const msum_reader *r, msum_diags *diags);
+
 /* The header row (n = 0 for an empty file). */
 const msum_row *msum_reader_header(const msum_reader *r);
 
@@ -66,5 +111,9 @@ void msum_reader_free(msum_reader *r);
  * finite, no leading/trailing space, no hex, no comma decimal).  Returns 1 and sets *out on a
  * number, 0 for a missing value ("" or "NA": *out = NaN), -1 for text that is not a number. */
 int msum_parse_double(const char *s, size_t len, double *out);
+
+/* The same with a decimal mark: '.' is msum_parse_double; ',' reads "1,5" (and refuses any
+ * '.', which may be a thousands separator), by the same strict grammar. */
+int msum_parse_double_dec(const char *s, size_t len, char decimal, double *out);
 
 #endif

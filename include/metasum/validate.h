@@ -9,6 +9,7 @@
 
 #include "metasum/diag.h"
 #include "metasum/record.h"
+#include "metasum/reader.h"
 
 typedef struct {
     /* Dictionary files; NULL = the file of that name beside the effect file, when it exists
@@ -21,9 +22,12 @@ typedef struct {
      * as `pool --measure`: those rows' effects are then computed and checked exactly as the
      * analyses do.  NONE = only the checks that hold for every measure. */
     msum_measure measure;
+    /* How to read the effect file (delimiter, decimal mark, sheet, column mapping, missing
+     * values: msum_dataset_read_opts); NULL = the curated format (msum_dataset_read). */
+    const msum_read_opts *read;
 } msum_validate_opts;
 
-#define MSUM_VALIDATE_OPTS_DEFAULT {NULL, NULL, NULL, NULL, NULL, MSUM_MEASURE_NONE}
+#define MSUM_VALIDATE_OPTS_DEFAULT {NULL, NULL, NULL, NULL, NULL, MSUM_MEASURE_NONE, NULL}
 
 /* Validate one effect file ("-" = stdin: no dictionaries beside it).  Returns MSUM_OK when the
  * file (and its dictionaries) could be read -- check msum_diags_errors for data problems --,

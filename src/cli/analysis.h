@@ -15,6 +15,7 @@ typedef struct {
     const char *favours;  /* forest plots: "LEFT;RIGHT" favours labels, or "" */
     const char *manifest; /* manifest file name, for diagnostics */
     long line;            /* manifest line, for diagnostics */
+    const char *columns;  /* column mapping "m1i=Mean_T;sd1i=SD_T" (as --col), or "" */
 } analysis_spec;
 
 /* What an analysis produced; owned by the caller, released with analysis_output_free(). */

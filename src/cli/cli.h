@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "metasum/metasum.h"
+#include "metasum/reader.h"
 
 /* Exit codes (documented in `metasum --help`, the README and metasum.1). */
 enum {
@@ -79,5 +80,24 @@ int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *lng, con
 int cli_opt_level(const char *cmd, const char *opt, const char *s, double *out);
 int cli_opt_digits(const char *cmd, const char *s, int *out);
 int cli_opt_format(const char *cmd, const char *s, msum_format *out);
+
+/* Reading options shared by every command that reads effects (src/cli/options.c):
+ *   --col FIELD=COLUMN   (repeatable; "a=B;c=D" also)   --delim , ; tab
+ *   --decimal . ,        --sheet NAME (XLSX)             --missing omit|error
+ * `ro` is what the library takes (msum_read_opts); its strings point into argv or `cols`. */
+typedef struct {
+    msum_read_opts ro;
+    int missing_set; /* --missing was given (validate's default differs) */
+    char cols[2048];
+} cli_input;
+
+void cli_input_init(cli_input *in);
+
+/* If argv[*i] is one of the reading options, take it (and its value) into *in and return 1;
+ * 0 when it is another argument; -1 after printing a usage error. */
+int cli_opt_input(const char *cmd, int argc, char **argv, int *i, cli_input *in);
+
+/* The help lines of the reading options, for each command's usage text. */
+extern const char cli_input_help[];
 
 #endif

@@ -49,11 +49,14 @@ void usage_compare(FILE *fp)
 "\n"
 "Exit codes: 0 ok (warnings allowed), 1 data errors, 2 usage, 3 I/O, 4 numerical failure\n"
 "\n"
+"%s"
+"\n"
 "Examples:\n"
 "    metasum compare datasets/bcg/effects.csv --by alloc --measure RR\n"
 "    metasum compare datasets/bcg/effects.csv --by alloc --measure RR --test knha \\\n"
 "        --mods ablat,alloc --ref-level alloc=random --table metareg\n"
-"    metasum compare effects.csv --by source --pairs ADSC:hucMSC --table pairs --format tsv\n");
+"    metasum compare effects.csv --by source --pairs ADSC:hucMSC --table pairs --format tsv\n",
+            cli_input_help);
 }
 
 typedef struct {
@@ -66,6 +69,7 @@ typedef struct {
     msum_pool_opts po;
     msum_format fmt;
     int digits, meta;
+    cli_input in; /* --col, --delim, --decimal, --sheet, --missing */
 } opts;
 
 #define usage_error(...) cli_usage_error(CMD, __VA_ARGS__)
@@ -80,10 +84,13 @@ static int parse(int argc, char **argv, opts *o)
     o->digits = 7;
     o->meta = 1;
     o->table = "all";
+    cli_input_init(&o->in);
     for (int i = 1; i < argc; i++) {
         const char *v = NULL, *a = argv[i];
         int r;
-        if (strcmp(a, "--no-meta") == 0) {
+        if ((r = cli_opt_input(CMD, argc, argv, &i, &o->in))) {
+            if (r < 0) return EXIT_USAGE;
+        } else if (strcmp(a, "--no-meta") == 0) {
             o->meta = 0;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--filter", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
@@ -200,6 +207,7 @@ static int collect(const msum_dataset *ds, const opts *o, msum_diags *dg, effect
         const msum_record *rec = msum_dataset_record(ds, i);
         long line = msum_dataset_line(ds, i), col = 0, l2;
         msum_effect ef;
+        if (msum_dataset_omitted(ds, i)) continue; /* na.omit: named in a warning */
         int st = msum_dataset_effect(ds, i, o->measure, &eo, &ef, dg);
         if (st == MSUM_EINVAL && o->measure == MSUM_MEASURE_NONE) {
             fprintf(stderr, "metasum " CMD ": %s:%ld: %s rows give several measures: choose one "
@@ -208,8 +216,9 @@ static int collect(const msum_dataset *ds, const opts *o, msum_diags *dg, effect
             return EXIT_USAGE;
         }
         if (st == MSUM_EINVAL) { /* the measure does not apply to this row's form */
-            int c = ef.field >= 0 ? msum_dataset_col(ds, msum_field_name((msum_field)ef.field))
-                                  : msum_dataset_col(ds, "input");
+            int c = ef.field >= 0
+                        ? msum_dataset_role_col(ds, msum_field_name((msum_field)ef.field))
+                        : msum_dataset_role_col(ds, "input");
             if (c >= 0) msum_dataset_pos(ds, i, (size_t)c, &l2, &col);
             msum_diags_add(dg, MSUM_DIAG_ERROR, name, line, col,
                            c >= 0 ? msum_dataset_colname(ds, (size_t)c) : NULL, "%s",
@@ -377,7 +386,7 @@ int cmd_compare(int argc, char **argv)
         rc = EXIT_NUMERICAL;
         goto out;
     }
-    int st = msum_dataset_read_filtered(o.file, o.filter, dg, &ds);
+    int st = msum_dataset_read_opts(o.file, o.filter, &o.in.ro, dg, &ds);
     if (st == MSUM_EIO || st == MSUM_ENOMEM) {
         rc = st == MSUM_EIO ? EXIT_IO : EXIT_NUMERICAL;
         goto out;
@@ -504,7 +513,7 @@ int analysis_compare(const analysis_spec *spec, const char *path, analysis_outpu
                      msum_diags *diags)
 {
     char *by = analysis_list(spec->by), *mods = analysis_list(spec->mods);
-    char *argv[16];
+    char *argv[18];
     int argc = 0;
     argv[argc++] = "compare";
     argv[argc++] = (char *)path;
@@ -514,6 +523,8 @@ int analysis_compare(const analysis_spec *spec, const char *path, analysis_outpu
     if (*spec->method) argv[argc++] = "--method", argv[argc++] = (char *)spec->method;
     if (*spec->test) argv[argc++] = "--test", argv[argc++] = (char *)spec->test;
     if (*spec->filter) argv[argc++] = "--filter", argv[argc++] = (char *)spec->filter;
+    if (spec->columns && *spec->columns)
+        argv[argc++] = "--col", argv[argc++] = (char *)spec->columns;
     argv[argc] = NULL;
     capture = out;
     int rc = by && mods ? cmd_compare(argc, argv) : EXIT_NUMERICAL;

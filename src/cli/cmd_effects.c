@@ -51,6 +51,8 @@ void usage_effects(FILE *fp)
 "        --filter COL=VAL  only rows whose COL equals VAL (several: COL=A;COL2=B)\n"
 "    -h, --help        this text\n"
 "\n"
+"%s"
+"\n"
 "Output (standard output): the row's `id` (or its `line` when the file has no id column), every\n"
 "other input column, then measure, scale (log for ROM/RR/OR, fisher_z for ZCOR, natural\n"
 "otherwise; logit, arcsine, freeman_tukey, sqrt for PLO, PAS, PFT, IRS), yi, vi, sei, ci_lb,\n"
@@ -78,7 +80,8 @@ void usage_effects(FILE *fp)
 "    # a curated file mixing means, counts, generic and percent-change rows\n"
 "    metasum effects -m ROM -m OR --format tsv datasets/exosome_skin_aging/effects.csv\n"
 "    # 90%% CIs, full precision, from standard input\n"
-"    cat effects.csv | metasum effects -m MD --level 90 --digits 0 -\n");
+"    cat effects.csv | metasum effects -m MD --level 90 --digits 0 -\n",
+            cli_input_help);
 }
 
 /* ---- options ---------------------------------------------------------------------------- */
@@ -93,6 +96,7 @@ typedef struct {
     int digits;
     char sep;
     int guard; /* formula guard on text cells (off when the table is parsed back: report) */
+    cli_input *in;       /* --col, --delim, ... (NULL: defaults) */
 } effects_opts;
 
 static int parse_num(const char *s, double *out)
@@ -156,7 +160,9 @@ static int parse_args(int argc, char **argv, effects_opts *o)
             o->path = argv[i + 1];
             break;
         }
-        if ((r = cli_opt(CMD, argc, argv, &i, "--measure", "-m", &v)) != 0) {
+        if ((r = cli_opt_input(CMD, argc, argv, &i, o->in)) != 0) {
+            if (r < 0) return 0;
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--measure", "-m", &v)) != 0) {
             if (r < 0 || !parse_measure(v, o)) return 0;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--add", NULL, &v)) != 0) {
             if (r < 0) return 0;
@@ -355,12 +361,13 @@ typedef struct {
     size_t memlen;
     const char *name;
     const char *filter; /* msum_reader_filter() spec, or NULL */
+    const msum_read_opts *ro; /* reading options, or NULL */
 } source;
 
 static int open_source(const source *s, msum_diags *d, msum_reader **r)
 {
-    int st = s->mem ? msum_reader_open_mem(s->mem, s->memlen, s->name, 0, d, r)
-                    : msum_reader_open(s->path, s->name, d, r);
+    int st = s->mem ? msum_reader_open_mem_opts(s->mem, s->memlen, s->name, 0, s->ro, d, r)
+                    : msum_reader_open_opts(s->path, s->name, s->ro, d, r);
     if (st == MSUM_OK && (st = msum_reader_filter(*r, s->filter)) != MSUM_OK) {
         msum_reader_free(*r);
         *r = NULL;
@@ -399,15 +406,15 @@ static void back_transform_columns(layout *L, const msum_typer *t)
                  {"med1i", MSUM_INPUT_MEDIAN},   {"ratio", MSUM_INPUT_RATIO},
                  {"x1i", MSUM_INPUT_RATES},      {"ti", MSUM_INPUT_RATE},
                  {"xi", MSUM_INPUT_PROPORTION}};
-    int any = msum_typer_col(t, "input") >= 0;
+    int any = msum_typer_role_col(t, "input") >= 0;
     msum_input only = MSUM_INPUT_NONE;
     for (size_t k = 0; !any && k < sizeof infer / sizeof infer[0]; k++)
-        if (msum_typer_col(t, infer[k].col) >= 0) {
+        if (msum_typer_role_col(t, infer[k].col) >= 0) {
             only = infer[k].in;
             break;
         }
 #define CAN(form) (any || only == (form))
-    int named = msum_typer_col(t, "measure") >= 0; /* generic rows name their measure */
+    int named = msum_typer_role_col(t, "measure") >= 0; /* generic rows name their measure */
     msum_measure c = L->o->cont, k = L->o->counts;
     L->has_exp = ((CAN(MSUM_INPUT_CONTINUOUS) || CAN(MSUM_INPUT_MEDIAN)) &&
                   c == MSUM_MEASURE_ROM) ||
@@ -432,13 +439,14 @@ static void add_row_error(msum_diags *d, const char *name, const msum_typer *t,
                           const msum_row *row, const msum_effect *e)
 {
     const char *col = e->field >= 0 ? msum_field_name((msum_field)e->field) : NULL;
-    int c = col ? msum_typer_col(t, col) : -1;
+    int c = col ? msum_typer_role_col(t, col) : -1;
     long line = row->row_line, colno = 0;
     if (c >= 0 && (size_t)c < row->n) {
         line = row->line[c];
         colno = row->col[c];
     }
-    msum_diags_add(d, MSUM_DIAG_ERROR, name, line, colno, col, "%s", e->message);
+    msum_diags_add(d, MSUM_DIAG_ERROR, name, line, colno, c >= 0 ? msum_typer_colname(t, c) : col,
+                   "%s", e->message);
 }
 
 /* Header: id (or line), the other input columns (renamed in_<name> when the output uses the
@@ -522,14 +530,14 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
     msum_dups *dups = NULL;
     int *order = NULL, rc = EXIT_OK;
     int st = open_source(src, diags, &rd);
-    if (st == MSUM_OK) st = msum_typer_new(msum_reader_header(rd), src->name, diags, &ty);
+    if (st == MSUM_OK) st = msum_typer_from_reader(rd, src->ro, diags, &ty);
     if (st != MSUM_OK) {
-        rc = st == MSUM_EDATA ? EXIT_DATA : EXIT_IO;
+        rc = st == MSUM_EDATA || st == MSUM_EPARSE ? EXIT_DATA : EXIT_IO;
         if (st == MSUM_ENOMEM) cli_error(CMD, "out of memory");
         goto done;
     }
     const msum_row *hdr = msum_reader_header(rd);
-    int idcol = msum_typer_col(ty, "id");
+    int idcol = msum_typer_role_col(ty, "id");
     if (!(order = malloc((hdr->n + 1) * sizeof *order))) goto nomem;
     size_t npass = 0;
     if (idcol >= 0) order[npass++] = idcol;
@@ -547,7 +555,9 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
     if (msum_dups_new(ty, &dups) != MSUM_OK) goto nomem;
     while ((got = msum_reader_next(rd, &row)) == 1) {
         nrows++;
-        size_t nerr = msum_typer_row(ty, &row, &rec, diags);
+        int omitted = 0;
+        size_t nerr = msum_typer_row_na(ty, &row, &rec, diags, &omitted);
+        if (omitted) continue; /* na.omit: named in a warning */
         if (nerr == 0) {
             int dup = msum_dups_row(dups, &row, &rec, diags);
             if (dup < 0) goto nomem;
@@ -571,6 +581,7 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
         if (w && w->err == OUT_NOMEM) goto nomem;
     }
     if (got == 0) msum_check_has_rows(src->name, nrows, src->filter, diags);
+    msum_reader_note_blank(rd, diags);
     if (got < 0 || msum_diags_errors(diags)) rc = EXIT_DATA;
     goto done;
 nomem:
@@ -652,9 +663,11 @@ static int stdout_truncatable(off_t *start)
  * then held in memory to be read twice). */
 int cmd_effects(int argc, char **argv)
 {
+    cli_input inp;
+    cli_input_init(&inp);
     effects_opts o = {NULL, NULL, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
                       MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
-                      MSUM_ESCALC_OPTS_DEFAULT, 7, ',', 1};
+                      MSUM_ESCALC_OPTS_DEFAULT, 7, ',', 1, &inp};
     if (!parse_args(argc, argv, &o)) return EXIT_USAGE;
     if (msum_escalc_prepare(&o.eo) != MSUM_OK) { /* parse_args checked each value */
         cli_error(CMD, "invalid --add, --level or --ci-level");
@@ -662,7 +675,7 @@ int cmd_effects(int argc, char **argv)
     }
 
     int from_stdin = strcmp(o.path, "-") == 0, two_pass = o.eo.to == MSUM_CC_IF0ALL;
-    source src = {o.path, NULL, 0, from_stdin ? "<stdin>" : o.path, o.filter};
+    source src = {o.path, NULL, 0, from_stdin ? "<stdin>" : o.path, o.filter, &inp.ro};
     char *mem = NULL;
     survey sv = {0, 0};
     writer w = {{NULL, 0, 0}, 1, 0, 0, from_stdin ? (size_t)-1 : COLLECT_LIMIT};
@@ -743,14 +756,16 @@ int analysis_effects(const analysis_spec *spec, const char *path, analysis_outpu
 {
     effects_opts o = {path, spec->filter, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
                       MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE, MSUM_MEASURE_NONE,
-                      MSUM_ESCALC_OPTS_DEFAULT, 0, ',', 0};
+                      MSUM_ESCALC_OPTS_DEFAULT, 0, ',', 0, NULL};
     if (*spec->measure && !parse_measure(spec->measure, &o)) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "measure",
                        "found '%s', expected " MEASURES_TEXT, spec->measure);
         return MSUM_EDATA;
     }
     if (msum_escalc_prepare(&o.eo) != MSUM_OK) return MSUM_EINVAL;
-    source src = {path, NULL, 0, path, spec->filter};
+    msum_read_opts ro = MSUM_READ_OPTS_DEFAULT;
+    ro.columns = spec->columns;
+    source src = {path, NULL, 0, path, spec->filter, &ro};
     survey sv = {0, 0};
     writer w = {{NULL, 0, 0}, 1, 0, 0, (size_t)-1};
     int rc = run_pass(&src, &o, diags, &sv, &w);

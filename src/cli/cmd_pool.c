@@ -69,7 +69,9 @@ void usage_pool(FILE *fp)
 "        --favours L,R   forest plot: 'Favours L' left and 'Favours R' right of the null\n"
 "        --sort S        forest plot rows: input, effect or weight [input]\n"
 "\n");
+    fputs(cli_input_help, fp);
     fputs(
+"\n"
 "Output columns (docs/pool.md): group columns, k, k_skipped, measure, scale, estimate, se,\n"
 "    stat, pval, df, ci_lb, ci_ub, pi_lb, pi_ub, exp_* (log measures) or r_* (ZCOR)\n"
 "    back-transforms, tau2, se_tau2, tau2_ci_lb, tau2_ci_ub, tau2_ci_status, tau, I2,\n"
@@ -88,7 +90,8 @@ void usage_pool(FILE *fp)
 "    metasum pool --method MH --measure OR datasets/bcg/effects.csv\n"
 "    metasum pool --by source,outcome -f md datasets/exosome_skin_aging/effects.csv\n"
 "    metasum pool --measure RR --plot forest.png --favours \"BCG,control\" \\\n"
-"        datasets/bcg/effects.csv\n", fp);
+"        datasets/bcg/effects.csv\n"
+"    metasum pool --measure MD --col m1i=Mean_T --col m2i=Mean_C mydata.csv\n", fp);
 }
 
 /* ---- groups ------------------------------------------------------------------------------ */
@@ -315,6 +318,8 @@ typedef struct {
     int nplot;
     const char *favours;     /* --favours "LEFT,RIGHT", or NULL */
     msum_forest_sort sort;   /* --sort */
+    cli_input in;      /* --col, --delim, --decimal, --sheet, --missing */
+    char *columns;     /* columns taken under another name (meta "columns"), or NULL */
 } pool_args;
 
 static void args_init(pool_args *a)
@@ -327,6 +332,7 @@ static void args_init(pool_args *a)
     a->wo.meta = 0;
     a->format = MSUM_FMT_CSV;
     a->output = "-";
+    cli_input_init(&a->in);
 }
 
 /* The plot a --plot argument asks for: "forest=FILE" / "funnel=FILE", else by the file name
@@ -370,7 +376,9 @@ static int parse_args(int argc, char **argv, pool_args *a)
         const char *v;
         int r;
         const char *arg = argv[i];
-        if ((r = cli_opt("pool", argc, argv, &i, "--method", "-m", &v)) != 0) {
+        if ((r = cli_opt_input("pool", argc, argv, &i, &a->in)) != 0) {
+            if (r < 0) return 0;
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--method", "-m", &v)) != 0) {
             if (r < 0) return 0;
             if (msum_estimator_parse(v, &a->pool.method) != MSUM_OK) {
                 cli_error("pool", "--method: found '%s', expected one of EE, FE, CE, DL, HE, "
@@ -520,12 +528,13 @@ static void cell_pos(const msum_row *row, int col, long *line, long *colno)
 
 /* Read every row into groups.  Returns EXIT_OK, or the exit code after problems were
  * reported (diagnostics are left in `d` for the caller to print). */
-static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
+static int read_rows(pool_args *a, msum_diags *d, groups *gs, bycols *by,
                      size_t *nskipped, int *has_id)
 {
     msum_reader *rd;
-    int st = msum_reader_open(a->file, NULL, d, &rd);
+    int st = msum_reader_open_opts(a->file, NULL, &a->in.ro, d, &rd);
     if (st == MSUM_ENOMEM) return EXIT_NUMERICAL;
+    if (st == MSUM_EPARSE || st == MSUM_EDATA) return EXIT_DATA;
     if (st != MSUM_OK) return EXIT_IO;
     const char *fname = msum_reader_name(rd);
     st = msum_reader_filter(rd, a->filter);
@@ -534,11 +543,13 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         return st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_DATA;
     }
     msum_typer *ty;
-    st = msum_typer_new(msum_reader_header(rd), fname, d, &ty);
+    st = msum_typer_from_reader(rd, &a->in.ro, d, &ty);
     if (st != MSUM_OK) {
         msum_reader_free(rd);
         return st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_DATA;
     }
+    free(a->columns);
+    a->columns = *msum_typer_columns(ty) ? strdup(msum_typer_columns(ty)) : NULL;
     int rc = EXIT_OK;
     char *key = NULL;
     msum_dups *dups = NULL;
@@ -547,8 +558,9 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         rc = EXIT_USAGE;
         goto done;
     }
-    int c_id = a->keep ? msum_typer_col(ty, "id") : -1;
-    int c_measure = msum_typer_col(ty, "measure"), c_input = msum_typer_col(ty, "input");
+    int c_id = a->keep ? msum_typer_role_col(ty, "id") : -1;
+    int c_measure = msum_typer_role_col(ty, "measure"),
+        c_input = msum_typer_role_col(ty, "input");
     *has_id = c_id >= 0;
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.level = a->pool.level;
@@ -562,15 +574,21 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     }
     while ((more = msum_reader_next(rd, &row)) > 0) {
         nrows++;
-        if (msum_typer_row(ty, &row, &rec, d) > 0) continue;
+        int omitted = 0;
+        if (msum_typer_row_na(ty, &row, &rec, d, &omitted) > 0) continue;
+        long line, colno;
+        msum_measure want = MSUM_MEASURE_NONE;
+        msum_effect e; /* not cleared: it is large, and each path below sets what it uses */
+        if (omitted) {
+            e.yi = e.vi = NAN; /* na.omit: counted in k_skipped of its group */
+            goto grouped;
+        }
         int dup = msum_dups_row(dups, &row, &rec, d);
         if (dup < 0) {
             rc = EXIT_NUMERICAL;
             break;
         }
         if (dup == 2) continue;
-        long line, colno;
-        msum_measure want = MSUM_MEASURE_NONE;
         if (form_needs_measure(rec.input)) {
             if (a->measure == MSUM_MEASURE_NONE) {
                 cell_pos(&row, c_input, &line, &colno);
@@ -588,7 +606,6 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         } else if (rec.input == MSUM_INPUT_CORRELATION && a->measure == MSUM_MEASURE_COR) {
             want = a->measure;
         }
-        msum_effect e;
         if (rec.input == MSUM_INPUT_GENERIC && !isnan(rec.x[MSUM_F_VI])) {
             /* the common large-k case: yi and vi as given (what msum_escalc returns too),
              * without its per-row CI */
@@ -605,9 +622,11 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             rc = EXIT_USAGE;
             goto done;
         }
-        if (st != MSUM_OK) continue;
+        if (st != MSUM_OK) continue; /* reported at its cell */
+    grouped:;
         /* A row left out for a missing group value is warned about only when it would have
-         * been pooled; one without a variance is counted as skipped either way. */
+         * been pooled; one without a variance is counted as skipped either way (an omitted
+         * row has its own warning). */
         int novar = isnan(e.vi) || isnan(e.yi), missing = 0;
         for (size_t i = 0; i < by->n && !missing; i++) {
             cell_pos(&row, by->col[i], &line, &colno);
@@ -616,7 +635,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
                                              fname, line, colno, by->name[i], novar ? NULL : d);
         }
         if (missing) {
-            if (novar) (*nskipped)++;
+            if (novar && !omitted) (*nskipped)++;
             continue;
         }
         /* the group key */
@@ -642,9 +661,9 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
             rc = EXIT_NUMERICAL;
             goto done;
         }
-        if (isnan(e.vi) || isnan(e.yi)) {
+        if (novar) {
             g->skipped++;
-            (*nskipped)++;
+            if (!omitted) (*nskipped)++;
             continue;
         }
         if (g->measure == MSUM_MEASURE_NONE) {
@@ -653,7 +672,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
         } else if (g->measure != e.measure) {
             cell_pos(&row, c_measure >= 0 ? c_measure : c_input, &line, &colno);
             msum_diags_add(d, MSUM_DIAG_ERROR, fname, line, colno,
-                           c_measure >= 0 ? "measure" : NULL,
+                           c_measure >= 0 ? msum_typer_colname(ty, c_measure) : NULL,
                            "found measure %s, expected %s as on line %ld: one pooled group "
                            "holds one measure (group the rows with --by measure)",
                            msum_measure_name(e.measure), msum_measure_name(g->measure),
@@ -669,6 +688,7 @@ static int read_rows(const pool_args *a, msum_diags *d, groups *gs, bycols *by,
     }
     if (more < 0 && rc == EXIT_OK) rc = EXIT_DATA;
     if (more == 0 && rc == EXIT_OK) msum_check_has_rows(fname, nrows, a->filter, d);
+    msum_reader_note_blank(rd, d);
     if (rc == EXIT_OK && msum_diags_errors(d) > 0) rc = EXIT_DATA;
     if (rc == EXIT_OK && groups_finish(gs, a->keep) != MSUM_OK) rc = EXIT_NUMERICAL;
 done:
@@ -1055,6 +1075,7 @@ static void set_meta(msum_table *t, const pool_args *a)
     msum_fmt_num(a->pool.level, 0, lv, sizeof lv);
     msum_table_set_meta(t, "level", lv);
     msum_table_set_meta(t, "input", a->file);
+    if (a->columns) msum_table_set_meta(t, "columns", a->columns);
 }
 
 static int write_plots(const pool_args *a, const groups *gs, const bycols *by,
@@ -1133,6 +1154,7 @@ out:
     groups_free(&gs);
     bycols_free(&by);
     msum_diags_free(d);
+    free(a.columns);
     return rc;
 }
 
@@ -1197,25 +1219,27 @@ static int arm_cells(const msum_dataset *ds, size_t i, size_t ncols, const int *
     return MSUM_OK;
 }
 
-static void info_read(const char *path, const char *filter, study_info *L)
+static void info_read(const char *path, const char *filter, const msum_read_opts *o,
+                      study_info *L)
 {
     memset(L, 0, sizeof *L);
     msum_diags *d = msum_diags_new();
     msum_dataset *ds = NULL;
-    if (!d || msum_dataset_read_filtered(path, filter, d, &ds) != MSUM_OK) goto out;
-    int c_study = msum_dataset_col(ds, "study"), c_author = msum_dataset_col(ds, "author"),
-        c_year = msum_dataset_col(ds, "year");
+    if (!d || msum_dataset_read_opts(path, filter, o, d, &ds) != MSUM_OK) goto out;
+    /* any case, aliases and --col study=... / author=... / year=... (docs/columns.md) */
+    int c_study = msum_dataset_role_col(ds, "study"),
+        c_author = msum_dataset_role_col(ds, "author"), c_year = msum_dataset_role_col(ds, "year");
     size_t n = msum_dataset_nrows(ds);
     if (n == 0) goto out;
     /* arm columns: counts ai, bi, ci, di (+ n1i, n2i), or continuous m, sd, n per arm */
     static const char *const cnt[] = {"ai", "bi", "ci", "di", "n1i", "n2i"};
     static const char *const con[] = {"m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"};
     int cc[6];
-    for (int j = 0; j < 6; j++) cc[j] = msum_dataset_col(ds, cnt[j]);
+    for (int j = 0; j < 6; j++) cc[j] = msum_dataset_role_col(ds, cnt[j]);
     if (cc[0] >= 0 && cc[2] >= 0 && (cc[1] >= 0 || cc[4] >= 0) && (cc[3] >= 0 || cc[5] >= 0)) {
         L->ncols = 4;
     } else {
-        for (int j = 0; j < 6; j++) cc[j] = msum_dataset_col(ds, con[j]);
+        for (int j = 0; j < 6; j++) cc[j] = msum_dataset_role_col(ds, con[j]);
         L->ncols = 6;
         for (int j = 0; j < 6; j++)
             if (cc[j] < 0) L->ncols = 0;
@@ -1492,11 +1516,12 @@ static char *funnel_svg(const group *g, const msum_pool_result *r, const char *t
 }
 
 /* Study information for a forest plot: read only when its rows will be drawn. */
-static void plot_info(const char *path, const char *filter, const groups *gs, study_info *L)
+static void plot_info(const char *path, const char *filter, const msum_read_opts *o,
+                      const groups *gs, study_info *L)
 {
     size_t k = 0;
     for (size_t i = 0; i < gs->n; i++) k += gs->g[i].k;
-    if (k <= MSUM_FOREST_MAX_STUDIES) info_read(path, filter, L);
+    if (k <= MSUM_FOREST_MAX_STUDIES) info_read(path, filter, o, L);
     else memset(L, 0, sizeof *L);
 }
 
@@ -1520,7 +1545,7 @@ static int write_plots(const pool_args *a, const groups *gs, const bycols *by,
             }
             svg = funnel_svg(&gs->g[0], &res[0], NULL);
         } else {
-            if (!have_info) plot_info(a->file, a->filter, gs, &L);
+            if (!have_info) plot_info(a->file, a->filter, &a->in.ro, gs, &L);
             have_info = 1;
             plot_opts po = {NULL, a->favours, a->sort};
             svg = forest_svg(a, gs, by, res, &po, &L);
@@ -1548,6 +1573,7 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
     a.file = path;
     a.filter = spec->filter;
     a.keep = 1;
+    if (spec->columns && *spec->columns) a.in.ro.columns = spec->columns;
     if ((*spec->measure && !msum_measure_parse(spec->measure, &a.measure)) ||
         (*spec->method && msum_estimator_parse(spec->method, &a.pool.method) != MSUM_OK) ||
         (*spec->test && msum_test_parse(spec->test, &a.pool.test) != MSUM_OK)) {
@@ -1583,7 +1609,7 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
     const char *title = *spec->title ? spec->title : spec->id;
     if (st == MSUM_OK && analysis_list_has(spec->plots, "forest")) {
         study_info L;
-        plot_info(path, spec->filter, &gs, &L);
+        plot_info(path, spec->filter, &a.in.ro, &gs, &L);
         plot_opts po = {title, *spec->favours ? spec->favours : NULL, MSUM_FOREST_SORT_INPUT};
         st = analysis_add_plot(out, "forest", forest_svg(&a, &gs, &by, res, &po, &L));
         info_free(&L);
@@ -1594,5 +1620,6 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
     groups_free(&gs);
     bycols_free(&by);
     free(bylist);
+    free(a.columns);
     return st;
 }

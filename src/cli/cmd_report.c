@@ -46,6 +46,7 @@ void usage_report(FILE *fp)
         "    plots     ';'-separated from forest funnel evidence_map [what the kind supports]\n"
         "    favours   forest plots: 'LEFT;RIGHT', shown as 'Favours LEFT' left and 'Favours\n"
         "              RIGHT' right of the null line [none]\n"
+        "    columns   which column is which, as --col: m1i=Mean_T;sd1i=SD_T (docs/columns.md)\n"
         "\n"
         "Writes DIR/ID/TABLE.FORMAT for each table, DIR/ID/ID.xlsx (one sheet per table),\n"
         "DIR/ID/PLOT.svg, DIR/ID/index.html, and DIR/index.html.  Outputs hold no\n"
@@ -220,7 +221,7 @@ static const char *dataset_problem(const char *basedir, const char *ds)
 
 static const char *const spec_cols[] = {"id", "title", "dataset", "filter", "kind", "measure",
                                         "method", "test", "by", "mods", "formats", "plots",
-                                        "favours"};
+                                        "favours", "columns"};
 enum { NSPEC = sizeof spec_cols / sizeof spec_cols[0] };
 
 static int read_manifest(const char *path, const char *basedir, int allow_outside, manifest *m,
@@ -266,7 +267,7 @@ static int read_manifest(const char *path, const char *basedir, int allow_outsid
             }
         }
         analysis_spec s = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10],
-                           f[11], f[12], name, row.row_line};
+                           f[11], f[12], name, row.row_line, f[13]};
         long idcol = (size_t)idx[0] < row.n ? row.col[idx[0]] : 0;
         long dscol = (size_t)idx[2] < row.n ? row.col[idx[2]] : 0;
         char why[64];

@@ -46,11 +46,14 @@ void usage_summarize(FILE *fp)
 "\n"
 "Exit codes: 0 ok (warnings allowed), 1 data errors, 2 usage, 3 I/O, 4 numerical failure\n"
 "\n"
+"%s"
+"\n"
 "Examples:\n"
 "    metasum summarize datasets/exosome_skin_aging/effects.csv\n"
 "    metasum summarize datasets/exosome_skin_aging/effects.csv --table votes \\\n"
 "        --by source,preparation,outcome\n"
-"    metasum summarize effects.csv --outcomes my_outcomes.csv --table evidence_map --format tsv\n");
+"    metasum summarize effects.csv --outcomes my_outcomes.csv --table evidence_map --format tsv\n",
+            cli_input_help);
 }
 
 typedef struct {
@@ -59,6 +62,7 @@ typedef struct {
     msum_swim_opts so;
     msum_format fmt;
     int digits, meta;
+    cli_input in; /* --col, --delim, --decimal, --sheet, --missing */
 } opts;
 
 #define usage_error(...) cli_usage_error(CMD, __VA_ARGS__)
@@ -94,10 +98,13 @@ static int parse(int argc, char **argv, opts *o)
     o->digits = 7;
     o->meta = 1;
     o->table = "all";
+    cli_input_init(&o->in);
     for (int i = 1; i < argc; i++) {
         const char *v = NULL, *a = argv[i];
         int r, rc;
-        if (strcmp(a, "--no-meta") == 0) {
+        if ((r = cli_opt_input(CMD, argc, argv, &i, &o->in))) {
+            if (r < 0) return EXIT_USAGE;
+        } else if (strcmp(a, "--no-meta") == 0) {
             o->meta = 0;
         } else if (strcmp(a, "--per-row") == 0) {
             o->so.per_row = 1;
@@ -176,8 +183,9 @@ static int known_outcome(const dictionary *dc, const char *oc)
 
 /* One SWiM row per effect row: the text columns, direction, reported number and its ROM. */
 static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *dg,
-                      msum_swim_row **out)
+                      msum_swim_row **out, size_t *nout)
 {
+    size_t k = 0; /* rows kept (na.omit leaves some out, each named in a warning) */
     size_t n = msum_dataset_nrows(ds);
     const char *name = msum_dataset_name(ds);
     msum_swim_row *rows = calloc(n + 1, sizeof *rows);
@@ -186,7 +194,8 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     for (size_t i = 0; i < n; i++) {
         const msum_record *rec = msum_dataset_record(ds, i);
-        msum_swim_row *r = &rows[i];
+        if (msum_dataset_omitted(ds, i)) continue;
+        msum_swim_row *r = &rows[k++];
         r->id = msum_dataset_get(ds, i, "id");
         r->source = msum_dataset_get(ds, i, "source");
         r->preparation = msum_dataset_get(ds, i, "preparation");
@@ -219,7 +228,7 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
         }
         if (dc->n && r->outcome && *r->outcome && !known_outcome(dc, r->outcome)) {
             int first = 1; /* one warning per outcome */
-            for (size_t j = 0; j < i; j++)
+            for (size_t j = 0; j + 1 < k; j++)
                 if (rows[j].outcome && strcmp(rows[j].outcome, r->outcome) == 0) first = 0;
             if (first) {
                 msum_dataset_pos(ds, i, (size_t)coc, &l, &c);
@@ -230,6 +239,7 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
         }
     }
     *out = rows;
+    *nout = k;
     return msum_diags_errors(dg) ? EXIT_DATA : EXIT_OK;
 }
 
@@ -266,7 +276,7 @@ int cmd_summarize(int argc, char **argv)
     msum_table *tabs[NTABLES] = {0};
     char *dpath = NULL;
     if (!dg) return EXIT_NUMERICAL;
-    int st = msum_dataset_read_filtered(o.file, o.filter, dg, &ds);
+    int st = msum_dataset_read_opts(o.file, o.filter, &o.in.ro, dg, &ds);
     if (st == MSUM_EIO || st == MSUM_ENOMEM) {
         rc = st == MSUM_EIO ? EXIT_IO : EXIT_NUMERICAL;
         goto out;
@@ -283,8 +293,8 @@ int cmd_summarize(int argc, char **argv)
                        "no outcomes.csv beside the file and no --outcomes: directions are not "
                        "standardised, so there are no votes");
     }
-    if ((rc = build_rows(ds, &dc, dg, &rows)) != EXIT_OK) goto out;
-    size_t n = msum_dataset_nrows(ds);
+    size_t n = 0;
+    if ((rc = build_rows(ds, &dc, dg, &rows, &n)) != EXIT_OK) goto out;
     int all = strcmp(o.table, "all") == 0;
     st = MSUM_OK;
     if (all || strcmp(o.table, table_names[0]) == 0)
@@ -397,12 +407,14 @@ int analysis_summarize(const analysis_spec *spec, const char *path, analysis_out
                        msum_diags *diags)
 {
     char *by = analysis_list(spec->by);
-    char *argv[8];
+    char *argv[10];
     int argc = 0;
     argv[argc++] = "summarize";
     argv[argc++] = (char *)path;
     if (*spec->by) argv[argc++] = "--by", argv[argc++] = by;
     if (*spec->filter) argv[argc++] = "--filter", argv[argc++] = (char *)spec->filter;
+    if (spec->columns && *spec->columns)
+        argv[argc++] = "--col", argv[argc++] = (char *)spec->columns;
     argv[argc] = NULL;
     size_t before = out->ntables;
     capture = out;

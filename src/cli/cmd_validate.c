@@ -39,6 +39,10 @@ void usage_validate(FILE *fp)
             "    -q, --quiet          no summary line per file on standard output\n"
             "    -h, --help           this text\n"
             "\n"
+            "%s"
+            "        (as the analyses: a row missing a value is a warning and is left out;\n"
+            "        --missing error makes it an error)\n"
+            "\n"
             "Exit codes:\n"
             "    0 no errors (warnings allowed), 1 errors in the data, 2 usage, 3 I/O\n"
             "\n"
@@ -46,7 +50,8 @@ void usage_validate(FILE *fp)
             "    metasum validate datasets/exosome_skin_aging/effects.csv\n"
             "    metasum validate --source paper.txt datasets/*/effects.csv\n"
             "    metasum validate --refs refs.csv --outcomes outcomes.csv my_effects.csv\n"
-            "    cat effects.csv | metasum validate -\n");
+            "    cat effects.csv | metasum validate -\n",
+            cli_input_help);
 }
 
 /* Whole file into memory (NUL-terminated); NULL with errno set on failure. */
@@ -90,6 +95,11 @@ static char *read_all(const char *path, size_t *len)
 int cmd_validate(int argc, char **argv)
 {
     msum_validate_opts o = MSUM_VALIDATE_OPTS_DEFAULT;
+    cli_input in;
+    cli_input_init(&in);
+    /* the analyses' rule (na.omit with a warning): validate accepts and rejects the files
+     * that they accept and reject */
+    o.read = &in.ro;
     const char *source = NULL;
     int quiet = 0, nfiles = 0;
     char **files = calloc((size_t)argc, sizeof *files);
@@ -105,7 +115,8 @@ int cmd_validate(int argc, char **argv)
             while (++i < argc) files[nfiles++] = argv[i];
             break;
         }
-        if ((r = cli_opt("validate", argc, argv, &i, "--refs", NULL, &v)) > 0) o.refs = v;
+        if ((r = cli_opt_input("validate", argc, argv, &i, &in)) > 0) continue;
+        if (!r && (r = cli_opt("validate", argc, argv, &i, "--refs", NULL, &v)) > 0) o.refs = v;
         else if (!r && (r = cli_opt("validate", argc, argv, &i, "--outcomes", NULL, &v)) > 0)
             o.outcomes = v;
         else if (!r && (r = cli_opt("validate", argc, argv, &i, "--sources", NULL, &v)) > 0)

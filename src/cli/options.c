@@ -66,3 +66,82 @@ int cli_opt_format(const char *cmd, const char *s, msum_format *out)
     *out = f;
     return 1;
 }
+
+const char cli_input_help[] =
+"Reading (docs/columns.md):\n"
+"        --col FIELD=COLUMN  take header COLUMN as FIELD (m1i=Mean_T; repeatable); names\n"
+"                        are matched in any case and common aliases are recognised\n"
+"        --delim D       field delimiter: ',' ';' or tab [detected from the header line]\n"
+"        --decimal C     decimal mark: '.' or ',' [',' with a ';' delimiter, else '.']\n"
+"        --sheet NAME    worksheet of an .xlsx workbook [the first]\n"
+"        --missing M     rows without a value their form needs: omit (left out with a\n"
+"                        warning, counted in k_skipped) or error [omit]\n";
+
+void cli_input_init(cli_input *in)
+{
+    static const msum_read_opts def = MSUM_READ_OPTS_DEFAULT;
+    memset(in, 0, sizeof *in);
+    in->ro = def;
+}
+
+int cli_opt_input(const char *cmd, int argc, char **argv, int *i, cli_input *in)
+{
+    const char *v;
+    int r;
+    if ((r = cli_opt(cmd, argc, argv, i, "--col", NULL, &v)) != 0) {
+        if (r < 0) return -1;
+        size_t n = strlen(in->cols), m = strlen(v);
+        if (!strchr(v, '=') || *v == '=') {
+            cli_usage_error(cmd, "--col: found '%s', expected FIELD=COLUMN (e.g. "
+                                 "--col m1i=Mean_T)", v);
+            return -1;
+        }
+        if (n + m + 2 > sizeof in->cols) {
+            cli_usage_error(cmd, "--col: the mappings are too long (at most %zu bytes)",
+                            sizeof in->cols - 1);
+            return -1;
+        }
+        if (n) in->cols[n++] = ';';
+        memcpy(in->cols + n, v, m + 1);
+        in->ro.columns = in->cols;
+        return 1;
+    }
+    if ((r = cli_opt(cmd, argc, argv, i, "--delim", NULL, &v)) != 0) {
+        if (r < 0) return -1;
+        if (strcmp(v, ",") == 0 || strcmp(v, "comma") == 0) in->ro.delim = ',';
+        else if (strcmp(v, ";") == 0 || strcmp(v, "semicolon") == 0) in->ro.delim = ';';
+        else if (strcmp(v, "tab") == 0 || strcmp(v, "\t") == 0 || strcmp(v, "\\t") == 0)
+            in->ro.delim = '\t';
+        else {
+            cli_usage_error(cmd, "--delim: found '%s', expected ',', ';' or tab", v);
+            return -1;
+        }
+        return 1;
+    }
+    if ((r = cli_opt(cmd, argc, argv, i, "--decimal", NULL, &v)) != 0) {
+        if (r < 0) return -1;
+        if ((v[0] != '.' && v[0] != ',') || v[1]) {
+            cli_usage_error(cmd, "--decimal: found '%s', expected '.' or ','", v);
+            return -1;
+        }
+        in->ro.decimal = v[0];
+        return 1;
+    }
+    if ((r = cli_opt(cmd, argc, argv, i, "--sheet", NULL, &v)) != 0) {
+        if (r < 0) return -1;
+        in->ro.sheet = v;
+        return 1;
+    }
+    if ((r = cli_opt(cmd, argc, argv, i, "--missing", NULL, &v)) != 0) {
+        if (r < 0) return -1;
+        if (strcmp(v, "omit") == 0) in->ro.missing = MSUM_MISSING_OMIT;
+        else if (strcmp(v, "error") == 0) in->ro.missing = MSUM_MISSING_ERROR;
+        else {
+            cli_usage_error(cmd, "--missing: found '%s', expected omit or error", v);
+            return -1;
+        }
+        in->missing_set = 1;
+        return 1;
+    }
+    return 0;
+}

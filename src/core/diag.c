@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct msum_diags {
     msum_diag *v;
@@ -103,14 +104,35 @@ void msum_diags_sort(msum_diags *d)
     }
 }
 
+/* Is the file name a worksheet's ("book.xlsx:Sheet", as the reader names workbook input)? */
+static int is_sheet(const char *file)
+{
+    for (const char *p = file; (p = strchr(p, ':')) != NULL; p++)
+        if (p - file >= 5 && strncasecmp(p - 5, ".xlsx", 5) == 0) return 1;
+    return 0;
+}
+
 int msum_diag_format(const msum_diag *dg, char *buf, size_t size)
 {
     static const char *const sev[] = {"error", "warning", "note"};
     char where[64] = "";
-    if (dg->line > 0 && dg->col > 0) snprintf(where, sizeof where, "%ld:%ld:", dg->line, dg->col);
+    if (is_sheet(dg->file) && dg->line > 0) {
+        /* spreadsheet cells as Excel writes them: Sheet!B3 (a whole row: Sheet!3) */
+        char letters[8];
+        size_t n = 0;
+        for (long c = dg->col; c > 0 && n < sizeof letters - 1; c = (c - 1) / 26)
+            letters[n++] = (char)('A' + (c - 1) % 26);
+        char *w = where;
+        *w++ = '!';
+        while (n > 0) *w++ = letters[--n];
+        snprintf(w, sizeof where - (size_t)(w - where), "%ld:", dg->line);
+    } else if (dg->line > 0 && dg->col > 0)
+        snprintf(where, sizeof where, "%ld:%ld:", dg->line, dg->col);
     else if (dg->line > 0) snprintf(where, sizeof where, "%ld:", dg->line);
+    const char *sep = where[0] == '!' ? "" : ":";
     if (dg->column)
-        return snprintf(buf, size, "%s:%s %s: column '%s': %s", dg->file, where,
+        return snprintf(buf, size, "%s%s%s %s: column '%s': %s", dg->file, sep, where,
                         sev[dg->severity], dg->column, dg->message);
-    return snprintf(buf, size, "%s:%s %s: %s", dg->file, where, sev[dg->severity], dg->message);
+    return snprintf(buf, size, "%s%s%s %s: %s", dg->file, sep, where, sev[dg->severity],
+                    dg->message);
 }

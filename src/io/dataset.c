@@ -5,14 +5,20 @@
 #include "metasum/dataset.h"
 
 #include <math.h>
+#include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "metasum/checks.h"
 #include "metasum/metasum.h"
 
 /* ---- typer ------------------------------------------------------------------------------ */
+
+/* Roles a column can take: the numeric fields (MSUM_F_*), then text columns. */
+enum { R_INPUT = MSUM_F_COUNT_, R_MEASURE, R_DIRECTION, R_STUDY, R_AUTHOR, R_YEAR, R_ID, R_COUNT };
 
 struct msum_typer {
     char *name;
@@ -25,11 +31,240 @@ struct msum_typer {
     int mfield[MSUM_F_COUNT_], mcol[MSUM_F_COUNT_];
     int c_input, c_measure, c_direction;
     msum_input inferred;
+    int c_role[R_COUNT];  /* column of each role (numeric fields, then the text roles), -1 */
+    char decimal;         /* '.' or ',' (the reader's) */
+    int dec_detected;     /* ',' implied by a detected ';' delimiter */
+    msum_missing missing;
+    char *taken;          /* "role=Header;..." for columns not named as their role */
 };
+
+static const char *const text_roles[] = {"input", "measure", "direction", "study", "author",
+                                         "year", "id"};
+
+static const char *role_name(int role)
+{
+    return role < MSUM_F_COUNT_ ? msum_field_name((msum_field)role)
+                                : text_roles[role - MSUM_F_COUNT_];
+}
+
+/* A role by its name (any case), or -1. */
+static int role_lookup(const char *name, size_t len)
+{
+    for (int r = 0; r < R_COUNT; r++) {
+        const char *rn = role_name(r);
+        if (strlen(rn) == len && strncasecmp(rn, name, len) == 0) return r;
+    }
+    return -1;
+}
+
+/* A header name reduced for alias matching: lower case, without ' ', '_', '.', '-'. */
+static void squeeze(const char *s, char *out, size_t size)
+{
+    size_t j = 0;
+    for (; *s && j + 1 < size; s++)
+        if (!strchr(" _.-", *s)) out[j++] = (char)tolower((unsigned char)*s);
+    out[j] = '\0';
+}
+
+/* Aliases (docs/columns.md): whole names, and per-arm stems with arm words before or after. */
+static const struct {
+    const char *alias;
+    int role;
+} aliases[] = {
+    {"studyname", R_STUDY},   {"studylabel", R_STUDY},   {"authors", R_AUTHOR},
+    {"firstauthor", R_AUTHOR},
+    {"pubyear", R_YEAR},      {"publicationyear", R_YEAR},
+    {"effect", MSUM_F_YI},    {"effectsize", MSUM_F_YI}, {"es", MSUM_F_YI},
+    {"variance", MSUM_F_VI},  {"var", MSUM_F_VI},        {"se", MSUM_F_SEI},
+    {"stderr", MSUM_F_SEI},   {"standarderror", MSUM_F_SEI},
+    {"cilower", MSUM_F_CI_LB}, {"lowerci", MSUM_F_CI_LB}, {"lower", MSUM_F_CI_LB},
+    {"ciupper", MSUM_F_CI_UB}, {"upperci", MSUM_F_CI_UB}, {"upper", MSUM_F_CI_UB},
+    {"pvalue", MSUM_F_PVAL},  {"p", MSUM_F_PVAL},
+    {"correlation", MSUM_F_RI},
+};
+
+static const struct {
+    const char *stem;
+    int role1, role2;
+} arm_stems[] = {
+    {"mean", MSUM_F_M1I, MSUM_F_M2I},     {"m", MSUM_F_M1I, MSUM_F_M2I},
+    {"sd", MSUM_F_SD1I, MSUM_F_SD2I},     {"stddev", MSUM_F_SD1I, MSUM_F_SD2I},
+    {"sem", MSUM_F_SEM1I, MSUM_F_SEM2I},  {"n", MSUM_F_N1I, MSUM_F_N2I},
+    {"total", MSUM_F_N1I, MSUM_F_N2I},    {"events", MSUM_F_AI, MSUM_F_CI},
+    {"event", MSUM_F_AI, MSUM_F_CI},      {"median", MSUM_F_MED1I, MSUM_F_MED2I},
+};
+
+static const char *const arm1_words[] = {"t", "1", "treatment", "treated", "trt", "tx",
+                                         "exp", "experimental", "e", "intervention", "int"};
+static const char *const arm2_words[] = {"c", "2", "control", "ctrl", "ctl", "placebo",
+                                         "comparator", "comp"};
+
+/* The role an alias names, or -1. */
+static int alias_role(const char *header)
+{
+    char sq[64], buf[64];
+    squeeze(header, sq, sizeof sq);
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(sq, aliases[i].alias) == 0) return aliases[i].role;
+    for (size_t i = 0; i < sizeof arm_stems / sizeof arm_stems[0]; i++)
+        for (int arm = 1; arm <= 2; arm++) {
+            const char *const *w = arm == 1 ? arm1_words : arm2_words;
+            size_t nw = arm == 1 ? sizeof arm1_words / sizeof *arm1_words
+                                 : sizeof arm2_words / sizeof *arm2_words;
+            for (size_t j = 0; j < nw; j++) {
+                int role = arm == 1 ? arm_stems[i].role1 : arm_stems[i].role2;
+                snprintf(buf, sizeof buf, "%s%s", arm_stems[i].stem, w[j]);
+                if (strcmp(sq, buf) == 0) return role;
+                snprintf(buf, sizeof buf, "%s%s", w[j], arm_stems[i].stem);
+                if (strcmp(sq, buf) == 0) return role;
+            }
+        }
+    return -1;
+}
+
+/* A --col suggestion for a column no rule maps: "mean"/"sd"/"n"/"event" with an arm word
+ * anywhere in the name ("MeanTreat" -> m1i).  Never applied, only shown.  -1: none. */
+static int suggest_role(const char *header)
+{
+    char sq[64];
+    squeeze(header, sq, sizeof sq);
+    static const struct {
+        const char *part;
+        int role1, role2;
+    } parts[] = {
+        {"mean", MSUM_F_M1I, MSUM_F_M2I}, {"avg", MSUM_F_M1I, MSUM_F_M2I},
+        {"sd", MSUM_F_SD1I, MSUM_F_SD2I}, {"std", MSUM_F_SD1I, MSUM_F_SD2I},
+        {"event", MSUM_F_AI, MSUM_F_CI},  {"case", MSUM_F_AI, MSUM_F_CI},
+        {"total", MSUM_F_N1I, MSUM_F_N2I}, {"size", MSUM_F_N1I, MSUM_F_N2I},
+        {"n", MSUM_F_N1I, MSUM_F_N2I},
+    };
+    static const char *const a1[] = {"treat", "exp", "interv", "active", "trt", "tx", "1"};
+    static const char *const a2[] = {"control", "ctrl", "ctl", "placebo", "compar", "usual",
+                                     "2"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t pl = strlen(parts[i].part);
+        /* "n" only as the first letter: "nTreat", not any word with an n */
+        if (pl == 1 ? sq[0] != 'n' : !strstr(sq, parts[i].part)) continue;
+        const char *rest = pl == 1 ? sq + 1 : sq;
+        for (size_t j = 0; j < sizeof a1 / sizeof *a1; j++)
+            if (strstr(rest, a1[j])) return parts[i].role1;
+        for (size_t j = 0; j < sizeof a2 / sizeof *a2; j++)
+            if (strstr(rest, a2[j])) return parts[i].role2;
+    }
+    return -1;
+}
+
+/* Append "role=Header" to t->taken. */
+static int note_taken(msum_typer *t, int role, const char *header)
+{
+    size_t old = t->taken ? strlen(t->taken) : 0;
+    size_t add = strlen(role_name(role)) + strlen(header) + 3;
+    char *p = realloc(t->taken, old + add);
+    if (!p) return -1;
+    snprintf(p + old, add, "%s%s=%s", old ? ";" : "", role_name(role), header);
+    t->taken = p;
+    return 0;
+}
+
+/* Give every role its column: first the --col mapping, then names equal to a role (any case),
+ * then aliases, each for roles still free and columns still unused (the first such column
+ * wins).  A mapping that names no column, or no role, is an error. */
+static int assign_roles(msum_typer *t, const msum_row *h, const char *columns,
+                        const char *const *dup, msum_diags *diags)
+{
+    int bad = 0;
+    int *used = calloc(h->n ? h->n : 1, sizeof *used);
+    if (!used) return MSUM_ENOMEM;
+    for (int r = 0; r < R_COUNT; r++) t->c_role[r] = -1;
+    for (const char *p = columns ? columns : ""; *p;) {
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        int role = eq ? role_lookup(p, (size_t)(eq - p)) : -1;
+        int col = -1;
+        for (size_t c = 0; eq && c < h->n; c++)
+            if (!dup[c] && h->len[c] == len - (size_t)(eq + 1 - p) &&
+                strncasecmp(h->cell[c], eq + 1, h->len[c]) == 0) {
+                col = (int)c;
+                break;
+            }
+        if (len == 0) {
+            /* an empty item ("a=b;;c=d") is nothing */
+        } else if (role < 0) {
+            msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, h->n ? h->row_line : 0, 0, NULL,
+                           "column mapping '%.*s': found '%.*s', expected FIELD=COLUMN with a "
+                           "field of docs/columns.md (yi, vi, m1i, sd1i, n1i, ..., study, "
+                           "author, year)", (int)len, p, eq ? (int)(eq - p) : (int)len, p);
+            bad = 1;
+        } else if (col < 0) {
+            msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, h->n ? h->row_line : 0, 0, NULL,
+                           "column mapping '%.*s': found no column '%.*s' in the header, "
+                           "expected one of its names", (int)len, p,
+                           (int)(len - (size_t)(eq + 1 - p)), eq + 1);
+            bad = 1;
+        } else {
+            if (t->c_role[role] >= 0) used[t->c_role[role]] = 0; /* a later item wins */
+            t->c_role[role] = col;
+            used[col] = 1;
+        }
+        p += len + (end != NULL);
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t c = 0; c < h->n; c++) {
+            if (used[c] || dup[c]) continue;
+            int role = pass == 0 ? role_lookup(h->cell[c], h->len[c]) : alias_role(h->cell[c]);
+            if (role < 0 || t->c_role[role] >= 0) continue;
+            t->c_role[role] = (int)c;
+            used[c] = 1;
+        }
+    free(used);
+    for (int r = 0; r < R_COUNT; r++) {
+        int c = t->c_role[r];
+        if (c >= 0 && strcmp(h->cell[c], role_name(r)) != 0 && note_taken(t, r, h->cell[c]))
+            return MSUM_ENOMEM;
+    }
+    return bad ? MSUM_EDATA : MSUM_OK;
+}
+
+/* After "found no 'input' column ...": the header as found, and --col options that would
+ * tell the form. */
+static void suggest_cols(const msum_typer *t, const msum_row *h, msum_diags *diags)
+{
+    char list[512] = "", sugg[512] = "";
+    size_t nl = 0, ns = 0;
+    for (size_t c = 0; c < h->n && nl + 8 < sizeof list; c++) {
+        int w = snprintf(list + nl, sizeof list - nl, "%s%s", c ? "," : "", h->cell[c]);
+        nl += w > 0 ? (size_t)w : 0;
+        if (nl >= sizeof list) nl = sizeof list - 1;
+    }
+    int seen[R_COUNT] = {0};
+    for (size_t c = 0; c < h->n; c++) {
+        int role = t->c_role[MSUM_F_YI] < 0 ? suggest_role(h->cell[c]) : -1;
+        if (role < 0 || seen[role] || t->c_role[role] >= 0 || ns + 8 >= sizeof sugg) continue;
+        seen[role] = 1;
+        /* quoted for the shell when the name holds more than letters, digits and _ . - */
+        int q = h->cell[c][strspn(h->cell[c], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789_.-")] != '\0';
+        int w = snprintf(sugg + ns, sizeof sugg - ns, "%s--col %s%s=%s%s", ns ? " " : "",
+                         q ? "'" : "", role_name(role), h->cell[c], q ? "'" : "");
+        ns += w > 0 ? (size_t)w : 0;
+        if (ns >= sizeof sugg) ns = sizeof sugg - 1;
+    }
+    if (ns)
+        msum_diags_add(diags, MSUM_DIAG_NOTE, t->name, h->row_line, 0, NULL,
+                       "the header is '%s'; did you mean %s? (docs/columns.md)", list, sugg);
+    else
+        msum_diags_add(diags, MSUM_DIAG_NOTE, t->name, h->row_line, 0, NULL,
+                       "the header is '%s'; name the columns with --col, e.g. --col yi=COLUMN "
+                       "--col vi=COLUMN, or m1i, sd1i, n1i, m2i, sd2i, n2i for means, or ai, "
+                       "n1i, ci, n2i for event counts (docs/columns.md)", list);
+}
+
 
 void msum_typer_free(msum_typer *t)
 {
     if (!t) return;
+    free(t->taken);
     for (size_t i = 0; i < t->ncols; i++) free(t->colname[i]);
     free(t->colname);
     free(t->name);
@@ -49,17 +284,54 @@ static const struct {
     {MSUM_F_TI, MSUM_INPUT_RATE},          {MSUM_F_XI, MSUM_INPUT_PROPORTION},
 };
 
+static int typer_new(const msum_row *h, const char *name, const msum_read_opts *o, char decimal,
+                     int dec_detected, msum_diags *diags, msum_typer **out);
+
 int msum_typer_new(const msum_row *h, const char *name, msum_diags *diags, msum_typer **out)
+{
+    msum_read_opts o = MSUM_READ_OPTS_DEFAULT;
+    o.missing = MSUM_MISSING_ERROR;
+    return typer_new(h, name, &o, '.', 0, diags, out);
+}
+
+int msum_typer_from_reader(const msum_reader *rd, const msum_read_opts *o, msum_diags *diags,
+                           msum_typer **out)
+{
+    const msum_row *h = msum_reader_header(rd);
+    int rc = typer_new(h, msum_reader_name(rd), o, msum_reader_decimal(rd),
+                       msum_reader_decimal_detected(rd), diags, out);
+    /* never guessed silently: the output says how the file was read */
+    char d = msum_reader_delim(rd), dec = msum_reader_decimal(rd);
+    long line = h->n ? h->row_line : 1;
+    if (h->n && (d != ',' || dec != '.'))
+        msum_diags_add(diags, MSUM_DIAG_NOTE, msum_reader_name(rd), line, 0, NULL,
+                       "read with delimiter %s and decimal mark '%c'%s",
+                       d == '\t' ? "tab" : d == ';' ? "';'" : "','", dec,
+                       o && o->delim ? "" : " (delimiter detected from the header line)");
+    if (rc == MSUM_OK && *msum_typer_columns(*out))
+        msum_diags_add(diags, MSUM_DIAG_NOTE, msum_reader_name(rd), line, 0, NULL,
+                       "columns taken as %s (docs/columns.md; --col sets others)",
+                       msum_typer_columns(*out));
+    return rc;
+}
+
+static int typer_new(const msum_row *h, const char *name, const msum_read_opts *o, char decimal,
+                     int dec_detected, msum_diags *diags, msum_typer **out)
 {
     *out = NULL;
     msum_typer *t = calloc(1, sizeof *t);
     if (!t) return MSUM_ENOMEM;
     t->name = strdup(name ? name : "-");
     t->colname = calloc(h->n ? h->n : 1, sizeof *t->colname);
-    if (!t->name || !t->colname) {
+    const char **dup = calloc(h->n ? h->n : 1, sizeof *dup);
+    if (!t->name || !t->colname || !dup) {
+        free(dup);
         msum_typer_free(t);
         return MSUM_ENOMEM;
     }
+    t->decimal = decimal;
+    t->dec_detected = dec_detected;
+    t->missing = o ? o->missing : MSUM_MISSING_OMIT;
     t->ncols = h->n;
     for (int f = 0; f < MSUM_F_COUNT_; f++) t->col_of[f] = -1;
     t->c_input = t->c_measure = t->c_direction = -1;
@@ -67,6 +339,7 @@ int msum_typer_new(const msum_row *h, const char *name, msum_diags *diags, msum_
     for (size_t i = 0; i < h->n; i++) {
         t->colname[i] = strdup(h->cell[i]);
         if (!t->colname[i]) {
+            free(dup);
             msum_typer_free(t);
             return MSUM_ENOMEM;
         }
@@ -80,14 +353,20 @@ int msum_typer_new(const msum_row *h, const char *name, msum_diags *diags, msum_
             msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, h->line[i], h->col[i], h->cell[i],
                            "found a second column '%s', expected unique column names (first "
                            "at %ld:%ld)", h->cell[i], h->line[first], h->col[first]);
+            dup[i] = h->cell[i];
             continue; /* the first one is used */
         }
-        int f = msum_field_lookup(h->cell[i]);
-        if (f >= 0) t->col_of[f] = (int)i;
-        else if (strcmp(h->cell[i], "input") == 0) t->c_input = (int)i;
-        else if (strcmp(h->cell[i], "measure") == 0) t->c_measure = (int)i;
-        else if (strcmp(h->cell[i], "direction") == 0) t->c_direction = (int)i;
     }
+    int rc = assign_roles(t, h, o ? o->columns : NULL, dup, diags);
+    free(dup);
+    if (rc != MSUM_OK) {
+        msum_typer_free(t);
+        return rc;
+    }
+    for (int f = 0; f < MSUM_F_COUNT_; f++) t->col_of[f] = t->c_role[f];
+    t->c_input = t->c_role[R_INPUT];
+    t->c_measure = t->c_role[R_MEASURE];
+    t->c_direction = t->c_role[R_DIRECTION];
     for (int f = 0; f < MSUM_F_COUNT_; f++)
         if (t->col_of[f] >= 0) {
             t->mfield[t->nmapped] = f;
@@ -107,6 +386,7 @@ int msum_typer_new(const msum_row *h, const char *name, msum_diags *diags, msum_
             msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, h->n ? h->row_line : 0, 0, NULL,
                            "found no 'input' column and none of yi, m1i, ai, ri, pct, fold, "
                            "med1i, direction, expected one of them to tell the form of the rows");
+            suggest_cols(t, h, diags);
             msum_typer_free(t);
             return MSUM_EDATA;
         }
@@ -120,6 +400,35 @@ int msum_typer_col(const msum_typer *t, const char *colname)
     for (size_t i = 0; i < t->ncols; i++)
         if (strcmp(t->colname[i], colname) == 0) return (int)i;
     return -1;
+}
+
+int msum_typer_role_col(const msum_typer *t, const char *role)
+{
+    int r = role_lookup(role, strlen(role));
+    return r < 0 ? -1 : t->c_role[r];
+}
+
+const char *msum_typer_colname(const msum_typer *t, int col)
+{
+    return col >= 0 && (size_t)col < t->ncols ? t->colname[col] : NULL;
+}
+
+const char *msum_typer_columns(const msum_typer *t) { return t->taken ? t->taken : ""; }
+
+int msum_typer_label(const msum_typer *t, const msum_row *row, char *buf, size_t size)
+{
+    int cs = t->c_role[R_STUDY], ca = t->c_role[R_AUTHOR], cy = t->c_role[R_YEAR];
+    const char *st = cs >= 0 && (size_t)cs < row->n ? row->cell[cs] : "";
+    const char *au = ca >= 0 && (size_t)ca < row->n ? row->cell[ca] : "";
+    const char *yr = cy >= 0 && (size_t)cy < row->n ? row->cell[cy] : "";
+    if (*st) snprintf(buf, size, "%s", st);
+    else if (*au && *yr) snprintf(buf, size, "%s %s", au, yr); /* as the forest plot */
+    else if (*au) snprintf(buf, size, "%s", au);
+    else {
+        snprintf(buf, size, "line %ld", row->row_line);
+        return 0;
+    }
+    return 1;
 }
 
 /* Cell text for a message: at most ~60 bytes, cut on a UTF-8 boundary, line ends shown as \n. */
@@ -144,8 +453,13 @@ static const char *shown(const char *s, char *buf, size_t size)
 }
 
 /* What a text that is not a number should have been. */
-static const char *number_expected(const char *s)
+static const char *number_expected(const msum_typer *t, const char *s)
 {
+    if (t->decimal == ',' && strchr(s, '.'))
+        return t->dec_detected ? "a number with ',' as the decimal mark (taken from the ';' "
+                                 "delimiter; --decimal . reads '.')"
+                               : "a number with ',' as the decimal mark (--decimal ,)";
+    if (t->decimal == ',' && strchr(s, ',')) return "a number";
     if (strchr(s, ',')) return "a number with '.' as the decimal point (C locale)";
     if (s[0] == ' ' || s[0] == '\t' || (*s && strchr(" \t", s[strlen(s) - 1])))
         return "a number without surrounding spaces";
@@ -179,7 +493,15 @@ static const char *cell_text(const msum_row *row, int col)
 size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec,
                       msum_diags *diags)
 {
+    return msum_typer_row_na(t, row, rec, diags, NULL);
+}
+
+size_t msum_typer_row_na(const msum_typer *t, const msum_row *row, msum_record *rec,
+                         msum_diags *diags, int *omitted)
+{
     size_t nerr = 0;
+    int omit = omitted && t->missing == MSUM_MISSING_OMIT;
+    if (omitted) *omitted = 0;
     char buf[96];
     long line, colno;
     *rec = t->blank;
@@ -187,12 +509,14 @@ size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec
     for (int k = 0; k < t->nmapped; k++) {
         int c = t->mcol[k];
         if ((size_t)c >= row->n) continue;
-        int rc = msum_parse_double(row->cell[c], row->len[c], &rec->x[t->mfield[k]]);
+        int rc = msum_parse_double_dec(row->cell[c], row->len[c], t->decimal,
+                                       &rec->x[t->mfield[k]]);
         if (rc < 0) {
             rec->x[t->mfield[k]] = NAN;
             msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, row->line[c], row->col[c],
                            t->colname[c], "found '%s', expected %s",
-                           shown(row->cell[c], buf, sizeof buf), number_expected(row->cell[c]));
+                           shown(row->cell[c], buf, sizeof buf),
+                           number_expected(t, row->cell[c]));
             nerr++;
         }
     }
@@ -253,6 +577,17 @@ size_t msum_typer_row(const msum_typer *t, const msum_row *row, msum_record *rec
     for (size_t i = 0; i < n; i++) {
         const msum_check *c = &chk[i];
         if (c->kind == MSUM_CHECK_MISSING && skip_missing) continue;
+        if (c->kind == MSUM_CHECK_MISSING && omit) {
+            /* na.omit: the row is left out, named in a warning */
+            cell_pos(row, t->c_input, &line, &colno);
+            msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno,
+                           t->c_input >= 0 ? "input" : NULL,
+                           "row left out: found '%s' without %s, expected %s (--missing error "
+                           "makes this an error)", msum_input_name(rec->input), c->text,
+                           msum_input_needs(rec->input));
+            *omitted = 1;
+            continue;
+        }
         if (c->severity == MSUM_DIAG_ERROR) nerr++;
         if (c->kind == MSUM_CHECK_MISSING) {
             cell_pos(row, t->c_input, &line, &colno);
@@ -332,7 +667,8 @@ static void typer_field_pos(const void *ctx, int field, long *line, long *col,
     const typer_ctx *x = ctx;
     int c = field >= 0 ? x->t->col_of[field] : x->t->c_input;
     cell_pos(x->row, c, line, col);
-    *colname = c < 0 ? NULL : field >= 0 ? msum_field_name((msum_field)field) : "input";
+    /* the header's own name (a mapped or aliased column is named as the user wrote it) */
+    *colname = c < 0 || (size_t)c >= x->t->ncols ? NULL : x->t->colname[c];
 }
 
 int msum_typer_effect(const msum_typer *t, const msum_row *row, const msum_record *rec,
@@ -502,6 +838,10 @@ struct msum_dataset {
     long *line, *col;     /* nrows * ncols positions */
     long *row_line;
     msum_record *rec;
+    unsigned char *omit;  /* per row: left out under MSUM_MISSING_OMIT */
+    size_t nblank;
+    char *columns;        /* msum_typer_columns() of the header */
+    int c_role[R_COUNT];
 };
 
 void msum_dataset_free(msum_dataset *ds)
@@ -516,6 +856,8 @@ void msum_dataset_free(msum_dataset *ds)
     free(ds->col);
     free(ds->row_line);
     free(ds->rec);
+    free(ds->omit);
+    free(ds->columns);
     free(ds);
 }
 
@@ -540,6 +882,9 @@ static int ds_add_row(msum_dataset *ds, const msum_row *row)
         msum_record *rec = realloc(ds->rec, cap * sizeof *rec);
         if (!rec) return MSUM_ENOMEM;
         ds->rec = rec;
+        unsigned char *om = realloc(ds->omit, cap);
+        if (!om) return MSUM_ENOMEM;
+        ds->omit = om;
         ds->cap = cap;
     }
     size_t need = 0;
@@ -569,6 +914,7 @@ static int ds_add_row(msum_dataset *ds, const msum_row *row)
     }
     ds->row_line[r] = row->row_line;
     msum_record_clear(&ds->rec[r]);
+    ds->omit[r] = 0;
     ds->nrows++;
     return MSUM_OK;
 }
@@ -581,9 +927,20 @@ int msum_dataset_read(const char *path, msum_diags *diags, msum_dataset **out)
 int msum_dataset_read_filtered(const char *path, const char *filter, msum_diags *diags,
                                msum_dataset **out)
 {
+    /* the curated format: commas, decimal points, a missing field is an error */
+    msum_read_opts o = MSUM_READ_OPTS_DEFAULT;
+    o.delim = ',';
+    o.decimal = '.';
+    o.missing = MSUM_MISSING_ERROR;
+    return msum_dataset_read_opts(path, filter, &o, diags, out);
+}
+
+int msum_dataset_read_opts(const char *path, const char *filter, const msum_read_opts *o,
+                           msum_diags *diags, msum_dataset **out)
+{
     *out = NULL;
     msum_reader *rd = NULL;
-    int rc = msum_reader_open(path, NULL, diags, &rd);
+    int rc = msum_reader_open_opts(path, NULL, o, diags, &rd);
     if (rc != MSUM_OK) return rc;
     if ((rc = msum_reader_filter(rd, filter)) != MSUM_OK) {
         msum_reader_free(rd);
@@ -609,10 +966,19 @@ int msum_dataset_read_filtered(const char *path, const char *filter, msum_diags 
         ds->ncols = j + 1;
     }
     msum_typer *t = NULL;
+    for (int r = 0; r < R_COUNT; r++) ds->c_role[r] = -1;
     if (h->n > 0) {
-        rc = msum_typer_new(h, ds->name, diags, &t);
+        rc = msum_typer_from_reader(rd, o, diags, &t);
         if (rc == MSUM_ENOMEM) goto done;
         rc = MSUM_OK; /* an unusable header is reported; rows are still kept as text */
+        if (t) {
+            memcpy(ds->c_role, t->c_role, sizeof ds->c_role);
+            if (!(ds->columns = strdup(msum_typer_columns(t)))) {
+                msum_typer_free(t);
+                rc = MSUM_ENOMEM;
+                goto done;
+            }
+        }
     }
     msum_row row;
     int got = 1;
@@ -621,8 +987,12 @@ int msum_dataset_read_filtered(const char *path, const char *filter, msum_diags 
                        "found an empty file, expected a header row");
     while (got == 1 && (got = msum_reader_next(rd, &row)) == 1) {
         if ((rc = ds_add_row(ds, &row)) != MSUM_OK) break;
-        if (t) msum_typer_row(t, &row, &ds->rec[ds->nrows - 1], diags);
+        int om = 0;
+        if (t) msum_typer_row_na(t, &row, &ds->rec[ds->nrows - 1], diags, &om);
+        ds->omit[ds->nrows - 1] = (unsigned char)om;
     }
+    ds->nblank = msum_reader_blank_rows(rd);
+    msum_reader_note_blank(rd, diags);
     if (got < 0) rc = -got == MSUM_ENOMEM ? MSUM_ENOMEM : -got == MSUM_EIO ? MSUM_EIO
                                                                            : MSUM_EPARSE;
     else if (h->n > 0 && rc == MSUM_OK) msum_check_has_rows(ds->name, ds->nrows, filter, diags);
@@ -638,6 +1008,20 @@ done:
 }
 
 const char *msum_dataset_name(const msum_dataset *ds) { return ds->name; }
+int msum_dataset_omitted(const msum_dataset *ds, size_t row)
+{
+    return row < ds->nrows && ds->omit[row];
+}
+size_t msum_dataset_blank_rows(const msum_dataset *ds) { return ds->nblank; }
+const char *msum_dataset_columns(const msum_dataset *ds)
+{
+    return ds->columns ? ds->columns : "";
+}
+int msum_dataset_role_col(const msum_dataset *ds, const char *role)
+{
+    int r = role_lookup(role, strlen(role));
+    return r < 0 ? -1 : ds->c_role[r];
+}
 size_t msum_dataset_ncols(const msum_dataset *ds) { return ds->ncols; }
 size_t msum_dataset_nrows(const msum_dataset *ds) { return ds->nrows; }
 
@@ -697,13 +1081,13 @@ static void dataset_field_pos(const void *ctx, int field, long *line, long *col,
 {
     const dataset_ctx *x = ctx;
     const char *nm = field >= 0 ? msum_field_name((msum_field)field) : "input";
-    int c = msum_dataset_col(x->ds, nm);
+    int c = msum_dataset_role_col(x->ds, nm); /* after --col mapping and aliases */
     if (c >= 0) msum_dataset_pos(x->ds, x->row, (size_t)c, line, col);
     else {
         *line = msum_dataset_line(x->ds, x->row);
         *col = 0;
     }
-    *colname = c >= 0 ? nm : NULL;
+    *colname = c >= 0 ? msum_dataset_colname(x->ds, (size_t)c) : NULL;
 }
 
 int msum_dataset_effect(const msum_dataset *ds, size_t row, msum_measure measure,

@@ -94,3 +94,21 @@ int msum_parse_double(const char *s, size_t len, double *out)
     *out = v;
     return 1;
 }
+
+int msum_parse_double_dec(const char *s, size_t len, char decimal, double *out)
+{
+    if (decimal != ',') return msum_parse_double(s, len, out);
+    /* Decimal comma: the same grammar with ',' in the place of '.'.  A '.' is refused (it
+     * may be a thousands separator: "1.234,5"), so each text has one reading. */
+    char small[64];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf) return -1;
+    int ok = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '.') ok = 0;
+        buf[i] = s[i] == ',' ? '.' : s[i];
+    }
+    int rc = ok ? msum_parse_double(buf, len, out) : -1;
+    if (buf != small) free(buf);
+    return rc;
+}

@@ -7,11 +7,14 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "metasum/metasum.h"
+#include "xlsx_read.h"
 
 #define READ_CHUNK ((size_t)256 * 1024)
 
@@ -74,6 +77,17 @@ struct msum_reader {
     size_t nrows, rowcap, rowhead;
     size_t row_start; /* first field of the row libcsv is building */
     int nomem;
+
+    /* Delimiter and decimal mark (msum_reader_open_opts): the scanner's byte classes follow
+     * the delimiter; `lim8` is the SWAR bound below which a byte may be special. */
+    char delim, decimal;
+    int delim_detected, dec_detected;
+    unsigned char cls[256];
+    uint64_t lim8;
+    size_t prefill;  /* bytes of buf read ahead to detect the delimiter, not yet fed */
+    size_t nblank;   /* blank rows skipped */
+    xlsx_sheet *xl;  /* an XLSX worksheet's rows, fed in place of CSV bytes */
+    size_t xrow;
 
     /* The header, copied, and the row handed out last. */
     int have_header;
@@ -161,18 +175,19 @@ static void scan_error(msum_reader *r, int kind, long line, long col, unsigned c
 
 /* Byte classes for the scanner's inner loops. */
 enum { C_PLAIN, C_COMMA, C_QUOTE, C_CR, C_LF };
-static const unsigned char byte_class[256] = {
+static const unsigned char comma_class[256] = {
     [','] = C_COMMA, ['"'] = C_QUOTE, ['\r'] = C_CR, ['\n'] = C_LF,
 };
 
 /* SWAR test (8 bytes at a time) for a byte that may end a run of plain bytes.  The special
- * bytes , " CR LF are all below '-' (0x2d), so "some byte < 0x2d" is a cheap, exact-as-to-any
+ * bytes , " CR LF (and tab) are all below '-' (0x2d), so "some byte < 0x2d" (';' + 1 with a
+ * semicolon delimiter: the bound is r->lim8) is a cheap, exact-as-to-any
  * test (Hacker's Delight / Bit Twiddling Hacks "hasless"); its false alarms (space, '+', ...)
  * just fall back to the byte loop. */
 #define REP8(b) (0x0101010101010101ULL * (b))
-static int has_special8(uint64_t v)
+static int has_special8(uint64_t v, uint64_t lim8)
 {
-    return ((v - REP8(0x2d)) & ~v & REP8(0x80)) != 0;
+    return ((v - lim8) & ~v & REP8(0x80)) != 0;
 }
 
 /* Scan n bytes: record the start position of every field, count lines, find the first syntax
@@ -190,6 +205,8 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
      * otherwise force reloads of every long member of *r. */
     long *ql = r->qline, *qc = r->qcol;
     size_t qn = r->qn;
+    const unsigned char *byte_class = r->cls; /* the delimiter's class is C_COMMA */
+    const uint64_t lim8 = r->lim8;
     long nf = r->nfield_row;
 #define PUSH(l, c) (ql[qn] = (l), qc[qn] = (c), qn++, nf++)
     if (r->after_cr && n > 0) {
@@ -207,7 +224,7 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
             acc |= c | (unsigned char)(c - 1);
             for (uint64_t v; k == C_PLAIN && i + 9 <= n; i += 8) {
                 memcpy(&v, s + i + 1, 8);
-                if (has_special8(v)) break;
+                if (has_special8(v, lim8)) break;
                 acc64 |= v | (v - REP8(0x01)); /* high bit: a byte >= 0x80 or NUL */
             }
             c = s[i];
@@ -394,18 +411,42 @@ static void on_field(void *s, size_t len, void *data)
 
 static int copy_header(msum_reader *r);
 
+/* What a ragged-row message adds when the delimiter was a guess that may be wrong: a
+ * detected delimiter other than ',' or a header without any delimiter. */
+static const char *delim_hint(const msum_reader *r, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (r->delim_detected && (r->delim != ',' || r->header.n == 1))
+        snprintf(buf, size, "; delimiter %s detected from the header line, --delim sets another",
+                 r->delim == '\t' ? "tab" : r->delim == ';' ? "';'" : "','");
+    return buf;
+}
+
 static void ragged(msum_reader *r, size_t first, size_t n)
 {
+    char hint[96];
+    delim_hint(r, hint, sizeof hint);
     if (n > r->header.n)
         msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, r->f.line[first + r->header.n],
                        r->f.col[first + r->header.n], NULL,
-                       "found %zu fields, expected %zu (as many as the header)", n, r->header.n);
+                       "found %zu fields, expected %zu (as many as the header%s)", n,
+                       r->header.n, hint);
     else if (n == 1)
         msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, r->f.line[first], 0, NULL,
-                       "found 1 field, expected %zu (as many as the header)", r->header.n);
+                       "found 1 field, expected %zu (as many as the header%s)", r->header.n,
+                       hint);
     else
         msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, r->f.line[first], 0, NULL,
-                       "found %zu fields, expected %zu (as many as the header)", n, r->header.n);
+                       "found %zu fields, expected %zu (as many as the header%s)", n,
+                       r->header.n, hint);
+}
+
+/* A row of empty fields only (",,," or a spreadsheet's empty row). */
+static int row_blank(const msum_reader *r, size_t first, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (r->f.len[first + i] != 0) return 0;
+    return 1;
 }
 
 static void on_row(int c, void *data)
@@ -419,6 +460,13 @@ static void on_row(int c, void *data)
         if (copy_header(r)) r->nomem = 1;
         r->f.n = r->row_start;
         r->alen = 0;
+        return;
+    }
+    if (row_blank(r, r->row_start, n)) {
+        /* skipped and counted (msum_reader_blank_rows) */
+        if (n) r->alen = r->f.off[r->row_start];
+        r->f.n = r->row_start;
+        r->nblank++;
         return;
     }
     if (r->nrows == r->rowcap) {
@@ -511,6 +559,48 @@ static int feed_bom(msum_reader *r, const unsigned char *s, size_t n)
     return feed(r, s, n);
 }
 
+/* Append one field (XLSX cells; CSV fields come through on_field). */
+static int push_field(msum_reader *r, const char *text, long line, long col)
+{
+    size_t len = strlen(text);
+    if ((r->alen + len + 1 > r->acap &&
+         grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1)) ||
+        (r->f.n == r->f.cap && fieldvec_reserve(&r->f, r->f.n + 1)))
+        return MSUM_ENOMEM;
+    size_t i = r->f.n++;
+    r->f.off[i] = r->alen;
+    r->f.len[i] = len;
+    memcpy(r->arena + r->alen, text, len + 1);
+    r->alen += len + 1;
+    r->f.line[i] = line;
+    r->f.col[i] = col;
+    return 0;
+}
+
+/* XLSX: the worksheet's rows go through on_row like CSV rows (header, blank rows, ragged
+ * rows); positions are sheet row and column numbers.  Called with the queue empty. */
+static int xlsx_fill(msum_reader *r)
+{
+    while (r->nrows == 0 && !r->eof) {
+        if (r->xrow >= xlsx_sheet_nrows(r->xl)) {
+            r->eof = 1;
+            break;
+        }
+        long rownum;
+        size_t n;
+        const char *const *cell;
+        xlsx_sheet_row(r->xl, r->xrow++, &rownum, &n, &cell);
+        /* a row shorter than the header has empty cells at its end (a spreadsheet does not
+         * store them): pad it, so only longer rows are ragged */
+        size_t want = r->have_header && n < r->header.n ? r->header.n : n;
+        for (size_t j = 0; j < want; j++)
+            if (push_field(r, j < n ? cell[j] : "", rownum, (long)j + 1)) return MSUM_ENOMEM;
+        on_row(0, r);
+        if (r->nomem) return MSUM_ENOMEM;
+    }
+    return 0;
+}
+
 /* Read the input until at least one row is queued (or the input ends). */
 static int fill(msum_reader *r)
 {
@@ -540,10 +630,14 @@ static int fill(msum_reader *r)
         r->qhead = 0;
     }
 
+    if (r->xl) return xlsx_fill(r);
     while (r->nrows == 0 && !r->eof) {
         size_t n;
         const unsigned char *data = r->buf;
-        if (r->mem) {
+        if (r->prefill) {
+            n = r->prefill; /* read ahead by detect_delim() */
+            r->prefill = 0;
+        } else if (r->mem) {
             n = r->memlen - r->mempos;
             if (n > r->chunk) n = r->chunk;
             data = r->mem + r->mempos; /* fed in place: no copy */
@@ -631,6 +725,70 @@ static int copy_header(msum_reader *r)
     return 0;
 }
 
+static void set_delim(msum_reader *r, char d)
+{
+    memcpy(r->cls, comma_class, sizeof r->cls);
+    r->cls[','] = C_PLAIN;
+    r->cls[(unsigned char)d] = C_COMMA;
+    r->lim8 = REP8((unsigned char)d < 0x2d ? 0x2d : (unsigned char)d + 1);
+    r->delim = d;
+    csv_set_delim(&r->csv, (unsigned char)d);
+}
+
+/* The delimiter of a header line: the most frequent of ',' ';' tab outside quotes (',' on a
+ * tie or when there is none). */
+static char detect_delim(const unsigned char *s, size_t n)
+{
+    size_t comma = 0, semi = 0, tab = 0;
+    int q = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '"') q = !q;
+        else if (q) continue;
+        else if (c == '\n' || c == '\r') break;
+        else if (c == ',') comma++;
+        else if (c == ';') semi++;
+        else if (c == '\t') tab++;
+    }
+    if (semi > comma && semi >= tab) return ';';
+    if (tab > comma && tab > semi) return '\t';
+    return ',';
+}
+
+static int is_zip(const unsigned char *s, size_t n)
+{
+    return n >= 4 && memcmp(s, "PK\3\4", 4) == 0;
+}
+
+/* Choose the delimiter and decimal mark: given, or detected from the first bytes (read ahead
+ * into buf for a stream and fed later).  A ZIP file on a stream cannot be read as a workbook
+ * (that needs a seekable file): said at once, in place of a screen of NUL-byte errors. */
+static int reader_setup(msum_reader *r, const msum_read_opts *o)
+{
+    char d = o ? o->delim : 0;
+    const unsigned char *head = r->mem;
+    size_t nhead = r->memlen;
+    if (!r->mem) {
+        r->prefill = fread(r->buf, 1, r->bufsize, r->fp);
+        head = r->buf;
+        nhead = r->prefill;
+    }
+    if (is_zip(head, nhead)) {
+        msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, 0, 0, NULL,
+                       "found a ZIP archive (an XLSX workbook?), expected CSV text; give a "
+                       "workbook as a file named *.xlsx");
+        return MSUM_EPARSE;
+    }
+    if (!d) {
+        d = detect_delim(head, nhead);
+        r->delim_detected = 1;
+    }
+    set_delim(r, d);
+    r->decimal = o && o->decimal ? o->decimal : d == ';' ? ',' : '.';
+    r->dec_detected = !(o && o->decimal) && d == ';';
+    return MSUM_OK;
+}
+
 static int reader_start(msum_reader *r, msum_reader **out)
 {
     int rc = fill(r);
@@ -665,6 +823,8 @@ static msum_reader *reader_new(const char *name, msum_diags *diags, size_t bufsi
     }
     csv_set_space_func(&r->csv, no_space);
     csv_set_blk_size(&r->csv, 4096);
+    set_delim(r, ',');
+    r->decimal = '.';
     return r;
 }
 
@@ -711,6 +871,91 @@ int msum_reader_open_mem(const char *buf, size_t len, const char *name, size_t c
     r->memlen = len;
     r->chunk = chunk;
     return reader_start(r, out);
+}
+
+/* Does the path name a workbook (*.xlsx, any case)? */
+static int xlsx_path(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+}
+
+int msum_reader_open_opts(const char *path, const char *name, const msum_read_opts *o,
+                          msum_diags *diags, msum_reader **out)
+{
+    *out = NULL;
+    if (!path) return MSUM_EINVAL;
+    if (!name) name = path;
+    if (xlsx_path(path)) {
+        xlsx_sheet *xl;
+        int rc = xlsx_sheet_read(path, name, o ? o->sheet : NULL, diags, &xl);
+        if (rc != MSUM_OK) return rc;
+        /* diagnostics name the sheet: "book.xlsx:Sheet1", printed with Sheet!A1 cells */
+        size_t len = strlen(name) + strlen(xlsx_sheet_name(xl)) + 2;
+        char *full = malloc(len);
+        msum_reader *r = full ? reader_new(name, diags, 1) : NULL;
+        if (!r) {
+            free(full);
+            xlsx_sheet_free(xl);
+            return MSUM_ENOMEM;
+        }
+        snprintf(full, len, "%s:%s", name, xlsx_sheet_name(xl));
+        free(r->name);
+        r->name = full;
+        r->xl = xl;
+        r->decimal = '.'; /* cells hold numbers, not text in a locale */
+        return reader_start(r, out);
+    }
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, name, 0, 0, NULL, "cannot open: %s",
+                       strerror(errno));
+        return MSUM_EIO;
+    }
+    msum_reader *r = reader_new(name, diags, READ_CHUNK);
+    if (!r) {
+        if (fp != stdin) fclose(fp);
+        return MSUM_ENOMEM;
+    }
+    r->fp = fp;
+    r->own_fp = fp != stdin;
+    int rc = reader_setup(r, o);
+    if (rc != MSUM_OK) {
+        msum_reader_free(r);
+        return rc;
+    }
+    return reader_start(r, out);
+}
+
+int msum_reader_open_mem_opts(const char *buf, size_t len, const char *name, size_t chunk,
+                              const msum_read_opts *o, msum_diags *diags, msum_reader **out)
+{
+    *out = NULL;
+    if (!buf && len) return MSUM_EINVAL;
+    if (chunk == 0) chunk = READ_CHUNK;
+    msum_reader *r = reader_new(name ? name : "-", diags, 1);
+    if (!r) return MSUM_ENOMEM;
+    r->mem = (const unsigned char *)(buf ? buf : "");
+    r->memlen = len;
+    r->chunk = chunk;
+    int rc = reader_setup(r, o);
+    if (rc != MSUM_OK) {
+        msum_reader_free(r);
+        return rc;
+    }
+    return reader_start(r, out);
+}
+
+char msum_reader_delim(const msum_reader *r) { return r->delim; }
+char msum_reader_decimal(const msum_reader *r) { return r->decimal; }
+int msum_reader_decimal_detected(const msum_reader *r) { return r->dec_detected; }
+size_t msum_reader_blank_rows(const msum_reader *r) { return r->nblank; }
+
+void msum_reader_note_blank(const msum_reader *r, msum_diags *diags)
+{
+    if (r->nblank)
+        msum_diags_add(diags, MSUM_DIAG_NOTE, r->name, 0, 0, NULL, "skipped %zu blank row%s",
+                       r->nblank, r->nblank == 1 ? "" : "s");
 }
 
 const msum_row *msum_reader_header(const msum_reader *r) { return &r->header; }
@@ -821,5 +1066,6 @@ void msum_reader_free(msum_reader *r)
     free(r->hdr_line);
     free(r->hdr_col);
     free((void *)r->cells);
+    xlsx_sheet_free(r->xl);
     free(r);
 }

@@ -163,14 +163,15 @@ void msum_io_put_xml_trunc(FILE *fp, const char *s, size_t max_cp)
     if (cut) msum_io_put_cp(fp, 0x2026);
 }
 
-/* A plain decimal number in s[0..len): sign, digits, optional fraction and exponent. */
-static int plain_number_n(const char *s, size_t len)
+/* A plain decimal number in s[0..len): sign, digits, optional fraction and exponent; the
+ * decimal mark is '.', or also ',' when comma is set (a decimal-comma file's cells). */
+static int plain_number_mark(const char *s, size_t len, int comma)
 {
     const char *e = s + len;
     if (s < e && (*s == '+' || *s == '-')) s++;
     int digits = 0;
     while (s < e && *s >= '0' && *s <= '9') s++, digits++;
-    if (s < e && *s == '.') {
+    if (s < e && (*s == '.' || (comma && *s == ','))) {
         s++;
         while (s < e && *s >= '0' && *s <= '9') s++, digits++;
     }
@@ -183,6 +184,8 @@ static int plain_number_n(const char *s, size_t len)
     }
     return s == e;
 }
+
+static int plain_number_n(const char *s, size_t len) { return plain_number_mark(s, len, 0); }
 
 int msum_io_plain_number(const char *s)
 {
@@ -215,7 +218,8 @@ int msum_formula_risky(const char *s, size_t len)
     size_t i = 0, n;
     while ((n = space_len(u + i, len - i)) != 0) i += n;
     if (!formula_lead(u + i, len - i)) return 0;
-    return !plain_number_n(s + i, len - i);
+    /* a signed number, with either decimal mark ("-0,14" from a decimal-comma file), is data */
+    return !plain_number_mark(s + i, len - i, 1);
 }
 
 size_t msum_io_nmeta(const msum_table *t)

@@ -422,7 +422,9 @@ int msum_validate_file(const char *path, const msum_validate_opts *o, msum_diags
         {"preparation", "preparations.csv", 0, NULL, -1},
     };
     msum_reader *rd = NULL;
-    int rc = msum_reader_open(path, NULL, dg, &rd);
+    /* a user's file (delimiter, decimal mark, sheet, column mapping) or the curated format */
+    int rc = o->read ? msum_reader_open_opts(path, NULL, o->read, dg, &rd)
+                     : msum_reader_open(path, NULL, dg, &rd);
     if (rc != MSUM_OK) return rc;
     vstate v;
     memset(&v, 0, sizeof v);
@@ -436,7 +438,8 @@ int msum_validate_file(const char *path, const msum_validate_opts *o, msum_diags
     msum_row row;
     const msum_row *h = msum_reader_header(rd);
     if (h->n > 0) {
-        rc = msum_typer_new(h, v.name, dg, &t);
+        rc = o->read ? msum_typer_from_reader(rd, o->read, dg, &t)
+                     : msum_typer_new(h, v.name, dg, &t);
         if (rc == MSUM_ENOMEM || (t && (rc = msum_dups_new(t, &v.dups)) != MSUM_OK)) goto done;
         rc = MSUM_OK; /* an unusable header is reported; the rows are still checked as text */
     }

@@ -11,7 +11,9 @@ fail=0
 only_validate="column 'id'|column 'ref'|column 'source'|column 'outcome'|column 'preparation'|column 'quote'|column 'effect_of'|column 'time_unit'|direction-only row|has k = 1 numeric"
 while read -r f m || [ -n "$f" ]; do
     case "$f" in ''|'#'*) continue ;; esac
-    if [ "$m" = "-" ]; then opt=""; else opt="--measure $m"; fi
+    # --missing error: a row without a value its form needs is then an error in all three
+    # (by default all three leave it out with the same warning)
+    if [ "$m" = "-" ]; then opt="--missing error"; else opt="--missing error --measure $m"; fi
     $M validate -q $opt "$f" 2>"$out/v" >/dev/null; v=$?
     $M pool $opt "$f" 2>"$out/p" >/dev/null; p=$?
     $M effects $opt "$f" 2>"$out/e" >/dev/null; e=$?
