@@ -844,3 +844,199 @@ Test(pool, cached_quantiles_same_results)
         cr_expect_eq(memcmp(&a, &b, sizeof a), 0, "group %zu (k = %zu)", g, k);
     }
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Fit statistics that metafor gives as infinities are NaN with the reason in notes.  By hand
+ * (REML, k = 1, yi = 0.4, vi = 0.2, tau2 = 0, parms = 2):
+ *   logLik = -0/2 log 2pi + 1/2 log 1 - 1/2 log 0.2 - 1/2 log(1/0.2) - 0 = 0,
+ *   AIC = 0 + 2*2 = 4,  BIC = 0 + 2 log(k - 1) = -Inf -> NaN,
+ *   AICc = 0 + 2*2*m/(m - 3), m = max(k - 1, 4) = 4 -> 16. */
+Test(pool, k1_infinite_fit_stats_are_na_with_reason)
+{
+    double yi[] = {0.4}, vi[] = {0.2};
+    msum_pool_result r;
+    cr_assert_eq(msum_pool(yi, vi, 1, NULL, &r), MSUM_OK);
+    assert_close(r.logLik, 0, 1e-12, "logLik");
+    assert_close(r.AIC, 4, 1e-12, "AIC");
+    assert_close(r.AICc, 16, 1e-12, "AICc");
+    cr_expect(isnan(r.BIC), "BIC %g", r.BIC);
+    cr_expect(strstr(r.notes, "BIC") != NULL && strstr(r.notes, "k = 1") != NULL, "notes '%s'",
+              r.notes);
+    cr_expect(strstr(r.notes, "AIC,") == NULL, "AIC is finite: notes '%s'", r.notes);
+
+    /* k = 2 REML: every statistic finite, no notes */
+    double y2[] = {0.1, 0.9}, v2[] = {0.05, 0.08};
+    cr_assert_eq(msum_pool(y2, v2, 2, NULL, &r), MSUM_OK);
+    cr_expect(isfinite(r.BIC) && isfinite(r.AICc) && r.notes[0] == '\0', "notes '%s'", r.notes);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Large k: the log-likelihood is a sum of logs, so it stays finite when the product of k
+ * variances under- (vi ~ 0.005) or overflows (vi ~ 25).  Before, ll(tau2 = 0) came out +Inf and
+ * REML/ML returned tau2 = 0 on ordinary data.  References: tests/ref/largek_refs.R (metafor 3.8,
+ * threshold 1e-12), inputs tests/ref/largek/<regime>_k<k>.csv. */
+
+static studies load_largek(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "ref/largek/%s.csv", name);
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp, "cannot open %s", path);
+    studies s = {NULL, NULL, NULL, 0};
+    size_t cap = 0;
+    char line[256];
+    cr_assert_not_null(fgets(line, sizeof line, fp));
+    cr_assert_str_eq(line, "study,yi,vi\n");
+    while (fgets(line, sizeof line, fp)) {
+        if (s.k == cap) {
+            cap = cap ? 2 * cap : 1024;
+            s.yi = realloc(s.yi, cap * sizeof *s.yi);
+            s.vi = realloc(s.vi, cap * sizeof *s.vi);
+            cr_assert(s.yi && s.vi);
+        }
+        cr_assert_eq(sscanf(line, "%*[^,],%lf,%lf", &s.yi[s.k], &s.vi[s.k]), 2, "%s", line);
+        s.k++;
+    }
+    fclose(fp);
+    return s;
+}
+
+/* relative comparison (tau2 can be ~1e-3: an absolute 1e-8 would be loose there) */
+static void expect_rel(double got, double want, double tol, const char *what)
+{
+    cr_expect(isfinite(got) && fabs(got - want) <= tol * fabs(want),
+              "%s: got %.17g, expected %.17g (rel %g)", what, got, want, tol);
+}
+
+static void check_largek(const char *name, size_t k)
+{
+    static const char *methods[] = {"REML", "ML", "DL"};
+    static const msum_estimator est[] = {MSUM_EST_REML, MSUM_EST_ML, MSUM_EST_DL};
+    reftab t = load_expected("ref/largek/expected.csv");
+    studies s = load_largek(name);
+    cr_assert_eq(s.k, k);
+    for (int m = 0; m < 3; m++) {
+        char cas[96], what[160];
+        snprintf(cas, sizeof cas, "%s_%s", name, methods[m]);
+        msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+        o.method = est[m];
+        msum_pool_result r;
+        cr_assert_eq(msum_pool(s.yi, s.vi, s.k, &o, &r), MSUM_OK, "%s", cas);
+        cr_expect_eq(r.method_used, est[m], "%s: no fallback", cas);
+        double tol = m == 2 ? 1e-9 : 1e-8;
+        size_t seen = 0;
+        for (size_t i = 0; i < t.n; i++) {
+            const refrow *w = &t.rows[i];
+            if (strcmp(w->cas, cas) != 0) continue;
+            const char *q = w->qty;
+            double got = strcmp(q, "k") == 0 ? (double)r.k
+                         : strcmp(q, "estimate") == 0 ? r.estimate
+                         : strcmp(q, "se") == 0 ? r.se
+                         : strcmp(q, "ci_lb") == 0 ? r.ci_lb
+                         : strcmp(q, "ci_ub") == 0 ? r.ci_ub
+                         : strcmp(q, "tau2") == 0 ? r.tau2
+                         : strcmp(q, "se_tau2") == 0 ? r.se_tau2
+                         : strcmp(q, "QE") == 0 ? r.QE
+                         : strcmp(q, "I2") == 0 ? r.I2
+                         : strcmp(q, "H2") == 0 ? r.H2
+                         : strcmp(q, "logLik") == 0 ? r.logLik
+                         : strcmp(q, "deviance") == 0 ? r.deviance
+                         : strcmp(q, "AIC") == 0 ? r.AIC
+                         : strcmp(q, "BIC") == 0 ? r.BIC
+                         : strcmp(q, "tau2_ci_lb") == 0 ? r.tau2_ci.lb
+                         : strcmp(q, "tau2_ci_ub") == 0 ? r.tau2_ci.ub
+                                                        : NAN;
+            snprintf(what, sizeof what, "%s %s", cas, q);
+            cr_expect(!isnan(got), "%s: unknown or NaN", what);
+            /* Q-profile bounds are roots found to ~1e-10 relative by both tools */
+            expect_rel(got, w->value, strncmp(q, "tau2_ci", 7) == 0 ? 1e-7 : tol, what);
+            seen++;
+        }
+        /* k = 10^4: REML and ML without the Q-profile CI (see largek_refs.R) */
+        if (k > 1000 && m == 2) continue;
+        cr_expect(seen >= (k > 1000 ? 14u : 16u), "%s: %zu reference values", cas, seen);
+        cr_expect(r.tau2 > 0, "%s: tau2 %g", cas, r.tau2);
+    }
+    studies_free(&s);
+    free(t.rows);
+}
+
+Test(pool_largek, small_variances_k100) { check_largek("small_k100", 100); }
+Test(pool_largek, small_variances_k1000) { check_largek("small_k1000", 1000); }
+Test(pool_largek, small_variances_k10000) { check_largek("small_k10000", 10000); }
+Test(pool_largek, large_variances_k100) { check_largek("large_k100", 100); }
+Test(pool_largek, large_variances_k1000) { check_largek("large_k1000", 1000); }
+Test(pool_largek, large_variances_k10000) { check_largek("large_k10000", 10000); }
+
+/* Property: over random data sets from k = 2 to 20000, with variances from 1e-6 to 1e4, REML
+ * and ML give a finite likelihood and a tau2 inside REML's own Q-profile CI, and never tau2 = 0
+ * while DL finds clear heterogeneity (Q far above its df). */
+static double unif(unsigned long long *st)
+{
+    *st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*st >> 11) / 9007199254740992.0;
+}
+
+Test(pool_largek, reml_inside_its_qprofile_ci_and_finite)
+{
+    unsigned long long st = 12345;
+    static const size_t ks[] = {2, 5, 30, 300, 3000, 20000};
+    static const double vscale[] = {1e-6, 1e-3, 0.07, 1, 30, 1e4};
+    double *y = malloc(20000 * sizeof *y), *v = malloc(20000 * sizeof *v);
+    cr_assert(y && v);
+    for (size_t a = 0; a < 6; a++)
+        for (size_t b = 0; b < 6; b++) {
+            size_t k = ks[a];
+            double tau2 = vscale[b] * (b % 2 ? 0.5 : 2);
+            for (size_t i = 0; i < k; i++) {
+                v[i] = vscale[b] * (0.2 + 1.6 * unif(&st));
+                /* normal by Box-Muller */
+                double u1 = unif(&st), u2 = unif(&st);
+                double z = sqrt(-2 * log(u1 + 1e-300)) * cos(6.283185307179586 * u2);
+                y[i] = 0.3 + z * sqrt(v[i] + tau2);
+            }
+            for (int m = 0; m < 2; m++) {
+                msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+                o.method = m ? MSUM_EST_ML : MSUM_EST_REML;
+                msum_pool_result r;
+                cr_assert_eq(msum_pool(y, v, k, &o, &r), MSUM_OK, "k %zu scale %g", k, vscale[b]);
+                cr_expect(isfinite(r.logLik), "k %zu scale %g: logLik %g", k, vscale[b], r.logLik);
+                if (m == 0) {
+                    cr_expect(r.tau2 >= r.tau2_ci.lb * (1 - 1e-9) &&
+                                  r.tau2 <= r.tau2_ci.ub * (1 + 1e-9),
+                              "k %zu scale %g: tau2 %g outside [%g, %g]", k, vscale[b], r.tau2,
+                              r.tau2_ci.lb, r.tau2_ci.ub);
+                }
+                if (k >= 300) /* tau2 is half to twice the variances: Q is far above k - 1 */
+                    cr_expect(r.tau2 > 0 && r.QE > 1.2 * (double)(k - 1), "k %zu scale %g: tau2 "
+                              "%g QE %g", k, vscale[b], r.tau2, r.QE);
+            }
+        }
+    free(y);
+    free(v);
+}
+
+/* An estimate that is not a number is an error with its reason, never a silent NA: a positive
+ * vi below 1/DBL_MAX has no finite weight (MSUM_EDATA); |yi| = 1e308 overflows sum w y
+ * (1e308 / 0.1 = 1e309 > DBL_MAX, MSUM_EDOM). */
+Test(pool, nonfinite_estimate_is_an_error_with_reason)
+{
+    msum_pool_result r;
+    double y1[] = {0.5, 0.3, 0.1}, v1[] = {5e-324, 0.1, 0.2};
+    cr_expect_eq(msum_pool(y1, v1, 3, NULL, &r), MSUM_EDATA);
+    cr_expect(strstr(r.notes, "too small") != NULL && strstr(r.notes, "study 1") != NULL,
+              "notes '%s'", r.notes);
+    double y2[] = {1e308, -1e308, 1e308}, v2[] = {0.1, 0.1, 0.2};
+    for (int m = 0; m < 2; m++) {
+        msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+        o.method = m ? MSUM_EST_FE : MSUM_EST_REML;
+        cr_expect_eq(msum_pool(y2, v2, 3, &o, &r), MSUM_EDOM, "method %d", m);
+        cr_expect(strstr(r.notes, "not a finite number") != NULL, "notes '%s'", r.notes);
+    }
+    /* 1e300 still pools: w y = 1e301 is finite */
+    double y3[] = {1e300, 2e300}, v3[] = {0.1, 0.1};
+    msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+    o.method = MSUM_EST_FE;
+    cr_expect_eq(msum_pool(y3, v3, 2, &o, &r), MSUM_OK);
+    assert_close(r.estimate, 1.5e300, 1e-12, "estimate");
+}

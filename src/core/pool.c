@@ -22,7 +22,6 @@
 #define LL0_MARGIN 1.220703125e-4
 
 #define LOG_2PI 1.8378770664093454836 /* log(2 pi) */
-#define LN2 0.69314718055994530942
 
 /* ------------------------------------------------------------------------------------------ */
 /* Weighted sums at one tau2.
@@ -125,26 +124,15 @@ static void unweighted(const fitdata *d, umoments *m)
     m->svv = svv;
 }
 
-/* sum log(v_i + tau2), accumulated as a product of mantissas so that only one log is taken per
- * 4096 studies (frexp every 256 keeps the product in range).  The likelihood comparison and the
- * fit statistics ask for tau2 = 0 and the estimate: the last two are remembered. */
+/* sum log(v_i + tau2): a sum of logs, never the log of a product (a product of k variances
+ * under- or overflows long before k = 10^3, and log(0) = -Inf would make that likelihood win).
+ * The likelihood comparison and the fit statistics ask for tau2 = 0 and the estimate: the last
+ * two are remembered. */
 static double sum_log_pass(const fitdata *d, double tau2)
 {
-    double total = 0, prod = 1;
-    long expo = 0;
-    for (size_t i = 0; i < d->k; i++) {
-        prod *= d->v[i] + tau2;
-        if ((i & 255) == 255 || i + 1 == d->k) {
-            int e;
-            prod = frexp(prod, &e);
-            expo += e;
-            if ((i & 4095) == 4095 || i + 1 == d->k) {
-                total += log(prod);
-                prod = 1;
-            }
-        }
-    }
-    return total + (double)expo * LN2;
+    double total = 0;
+    for (size_t i = 0; i < d->k; i++) total += log(d->v[i] + tau2);
+    return total;
 }
 
 static double sum_log(fitdata *d, double tau2)
