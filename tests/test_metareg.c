@@ -201,8 +201,8 @@ Test(metareg, bad_input)
     msum_design *d = bcg_design("ablat");
     msum_metareg_result r;
     msum_metareg_opts o = MSUM_METAREG_OPTS_DEFAULT;
-    o.method = MSUM_EST_PM;
-    cr_expect_eq(msum_metareg(yi, vi, d, &o, &r), MSUM_EINVAL, "PM not offered with mods");
+    o.method = (msum_estimator)99;
+    cr_expect_eq(msum_metareg(yi, vi, d, &o, &r), MSUM_EINVAL, "no such estimator");
     vi[3] = 0;
     cr_expect_eq(msum_metareg(yi, vi, d, NULL, &r), MSUM_EDATA);
     cr_expect(strstr(r.message, "study 4") != NULL, "%s", r.message);

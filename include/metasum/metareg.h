@@ -1,8 +1,8 @@
 /* Mixed-effects meta-regression matching metafor 3.8 rma.uni(yi, vi, mods = ...).
  *
  * Model: yi = x_i'beta + u_i + e_i, u_i ~ N(0, tau2), e_i ~ N(0, vi).  Weighted least squares with
- * W = diag(1/(vi + tau2)); the residual tau2 by REML or ML (Fisher scoring), DL or HE (closed
- * form), or fixed at 0 (EE/FE/CE).  Coefficients with SEs, z or Knapp-Hartung t tests, the omnibus
+ * W = diag(1/(vi + tau2)); the residual tau2 by REML, ML or EB (Fisher scoring), PM (root of
+ * the generalized Q), DL, HE, HS or SJ (closed forms), or fixed at 0 (EE/FE/CE).  Coefficients with SEs, z or Knapp-Hartung t tests, the omnibus
  * moderator test QM, the residual heterogeneity test QE and the pseudo-R2.  Every quantity uses
  * O(k p^2) sums built from the hat values (no k x k matrix).  Formulas: src/core/metareg.c.
  *
@@ -56,11 +56,13 @@ const char *msum_design_ref_level(const msum_design *d, const char *name);
 /* ---- fitting ------------------------------------------------------------------------------ */
 
 typedef struct {
-    msum_estimator method; /* EE/FE/CE, DL, HE, ML or REML [REML]; others are MSUM_EINVAL */
+    msum_estimator method; /* any tau2 estimator of msum_pool [REML] */
     msum_test test;        /* z, t, knha or adhoc [z] */
     double level;          /* confidence level in (0,1) [0.95] */
-    double threshold;      /* Fisher scoring stops when |change in tau2| < threshold [1e-10];
-                              metafor's default is 1e-5 */
+    double threshold;      /* > 0: Fisher scoring (ML, REML, EB) stops when |change in tau2| <=
+                              threshold, as metafor (its default is 1e-5); 0: run to full
+                              precision, |change| <= 1e-13 (tau2 + harmonic mean of vi), and
+                              return an optimum on the boundary as exactly 0 [0] */
     int maxiter;           /* Fisher scoring iterations [100, as metafor] */
     double step_adj;       /* Fisher scoring step length factor (metafor stepadj) [1] */
     int fallback;          /* REML/ML not converged: maximise the same likelihood by a grid
@@ -72,7 +74,7 @@ typedef struct {
     int r2;                /* compute the pseudo-R2 (refits the intercept-only model) [1] */
 } msum_metareg_opts;
 
-#define MSUM_METAREG_OPTS_DEFAULT {MSUM_EST_REML, MSUM_TEST_Z, 0.95, 1e-10, 100, 1.0, 1, 1, NAN, 1}
+#define MSUM_METAREG_OPTS_DEFAULT {MSUM_EST_REML, MSUM_TEST_Z, 0.95, 0.0, 100, 1.0, 1, 1, NAN, 1}
 
 typedef struct {
     msum_estimator method;      /* as requested */

@@ -424,34 +424,176 @@ done:
 
 static const double LOG_2PI = 1.8378770664093454836;
 
+/* tr((I - H) E (I - H) F) for diagonal E = diag(e), F = diag(f), H = W^1/2 X A X' W^1/2 the hat
+ * matrix of the last wls_fit (weights s->w, A = (X'WX)^-1 in s->cov, h_i in s->h):
+ *   sum e f (1 - 2 h) + tr(A G(e) A G(f)),  G(e) = X' diag(w e) X.
+ * With P = W^1/2 (I - H) W^1/2 and a = w v this gives metafor's traces without a k x k matrix:
+ * tr(P^2) (e = f = w), tr(PVP) = sum(PV * P) (e = w, f = a), tr(PVPV) = sum(PV * t(PV))
+ * (e = f = a).  O(k p^2). */
+static int tr_pair(wls *s, const double *e, const double *f, double *out)
+{
+    size_t k = s->k, p = s->p;
+    gsl_matrix *Ge = gsl_matrix_calloc(p, p), *Gf = gsl_matrix_calloc(p, p);
+    gsl_matrix *M1 = gsl_matrix_alloc(p, p), *M2 = gsl_matrix_alloc(p, p);
+    int st = MSUM_ENOMEM;
+    if (!Ge || !Gf || !M1 || !M2) goto done;
+    double t = 0;
+    for (size_t i = 0; i < k; i++) {
+        gsl_vector_const_view xi = gsl_matrix_const_row(s->X, i);
+        double w = gsl_vector_get(s->w, i);
+        t += e[i] * f[i] * (1 - 2 * gsl_vector_get(s->h, i));
+        gsl_blas_dsyr(CblasLower, w * e[i], &xi.vector, Ge);
+        gsl_blas_dsyr(CblasLower, w * f[i], &xi.vector, Gf);
+    }
+    for (size_t a = 0; a < p; a++)
+        for (size_t c = a + 1; c < p; c++) {
+            gsl_matrix_set(Ge, a, c, gsl_matrix_get(Ge, c, a));
+            gsl_matrix_set(Gf, a, c, gsl_matrix_get(Gf, c, a));
+        }
+    st = MSUM_EDATA;
+    if (gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, s->cov, Ge, 0.0, M1) != GSL_SUCCESS ||
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, s->cov, Gf, 0.0, M2) != GSL_SUCCESS)
+        goto done;
+    for (size_t a = 0; a < p; a++)
+        for (size_t c = 0; c < p; c++) t += gsl_matrix_get(M1, a, c) * gsl_matrix_get(M2, c, a);
+    *out = t;
+    st = MSUM_OK;
+done:
+    gsl_matrix_free(Ge);
+    gsl_matrix_free(Gf);
+    gsl_matrix_free(M1);
+    gsl_matrix_free(M2);
+    return st;
+}
+
 /* Hedges (HE) with mods: tau2 = (RSS_OLS - tr(P_OLS V)) / (k - p), P_OLS = I - X(X'X)^-1X'
- * (metafor method="HE"; also the starting value of ML/REML as in metafor).  tr(P_OLS V) =
- * sum v_i (1 - h_i) with the unweighted hat values. */
-static int tau2_he(wls *s, const double *yc, const double *vi, double *tau2)
+ * (metafor method="HE"; also the starting value of ML/REML/EB as in metafor).
+ * tr(P_OLS V) = sum v_i (1 - h_i) with the unweighted hat values.  With se != NULL its SE as
+ * metafor: sqrt(2 tr(PVPV) + 4 t tr(PV) + 2 t^2 (k - p)) / (k - p), t = max(0, tau2). */
+static int tau2_he(wls *s, const double *yc, const double *vi, double *tau2, double *se)
 {
     gsl_vector_set_all(s->w, 1.0);
     wls_sums q;
     int st = wls_fit(s, yc, 0, &q);
     if (st != MSUM_OK) return st;
-    double trPV = 0;
+    double trPV = 0, df = (double)(s->k - s->p);
     for (size_t i = 0; i < s->k; i++) trPV += vi[i] * (1 - gsl_vector_get(s->h, i));
-    *tau2 = (q.RSS - trPV) / (double)(s->k - s->p);
+    *tau2 = (q.RSS - trPV) / df;
+    if (!se) return MSUM_OK;
+    double trPVPV, t = fmax(0, *tau2);
+    if ((st = tr_pair(s, vi, vi, &trPVPV)) != MSUM_OK) return st;
+    *se = sqrt(2 * trPVPV + 4 * t * trPV + 2 * t * t * df) / df;
     return MSUM_OK;
 }
 
 /* DerSimonian-Laird with mods: tau2 = (QE - (k - p)) / tr(P), W = diag(1/vi) (metafor method="DL";
  * DerSimonian & Laird 1986, Raudenbush 2009).  SE as metafor:
- * sqrt((2(k-p) + 4 tau2 trP + 2 tau2^2 tr(P^2)) / trP^2). */
-static int tau2_dl(wls *s, const double *yc, const double *vi, double *tau2, double *se)
+ * sqrt((2(k-p) + 4 tau2 trP + 2 tau2^2 tr(P^2)) / trP^2).
+ * Hunter-Schmidt (hs = 1; Hunter & Schmidt 2004, metafor method="HS"): tau2 = (QE - k) / sum w,
+ * SE sqrt(2(k-p) + 4 tau2 trP + 2 tau2^2 tr(P^2)) / sum w. */
+static int tau2_dl(wls *s, const double *yc, const double *vi, int hs, double *tau2, double *se)
 {
     set_weights(s, vi, 0);
     wls_sums q;
     int st = wls_fit(s, yc, 1, &q);
     if (st != MSUM_OK) return st;
-    double df = (double)(s->k - s->p);
-    double t = fmax(0, (q.RSS - df) / q.trP);
+    double df = (double)(s->k - s->p), den = hs ? q.S1 : q.trP;
+    double t = fmax(0, hs ? (q.RSS - (double)s->k) / den : (q.RSS - df) / den);
     *tau2 = t;
-    *se = sqrt((2 * df + 4 * t * q.trP + 2 * t * t * q.trPP) / (q.trP * q.trP));
+    *se = sqrt(2 * df + 4 * t * q.trP + 2 * t * t * q.trPP) / den;
+    return MSUM_OK;
+}
+
+/* Sidik-Jonkman with mods (Sidik & Jonkman 2005, metafor method="SJ"): tau0 = sum (y - ybar)^2
+ * / k, tau2 = tau0 RSS(tau0) / (k - p) with W = diag(1/(vi + tau0));
+ * SE = tau0/(k-p) sqrt(2 tr(PVPV) + 4 t tr(PVP) + 2 t^2 tr(P^2)), P at tau0. */
+static int tau2_sj(wls *s, const double *yc, const double *vi, double *tau2, double *se)
+{
+    size_t k = s->k;
+    double tau0 = 0, df = (double)(k - s->p);
+    for (size_t i = 0; i < k; i++) tau0 += yc[i] * yc[i];
+    tau0 /= (double)k;
+    set_weights(s, vi, tau0);
+    wls_sums q;
+    int st = wls_fit(s, yc, 1, &q);
+    if (st != MSUM_OK) return st;
+    double *a = malloc(2 * k * sizeof *a);
+    if (!a) return MSUM_ENOMEM;
+    double *w = a + k;
+    for (size_t i = 0; i < k; i++) {
+        w[i] = gsl_vector_get(s->w, i);
+        a[i] = w[i] * vi[i];
+    }
+    double trPVPV, trPVP, t = fmax(0, tau0 * q.RSS / df);
+    if ((st = tr_pair(s, a, a, &trPVPV)) == MSUM_OK && (st = tr_pair(s, w, a, &trPVP)) == MSUM_OK) {
+        *tau2 = t;
+        *se = tau0 / df * sqrt(2 * trPVPV + 4 * t * trPVP + 2 * t * t * q.trPP);
+    }
+    free(a);
+    return st;
+}
+
+/* RSS(tau2) - target for the Paule-Mandel root. */
+typedef struct {
+    wls *s;
+    const double *yc, *vi;
+    double target;
+    int failed;
+} pm_args;
+
+static double pm_fn(double t, void *p)
+{
+    pm_args *a = p;
+    wls_sums q;
+    set_weights(a->s, a->vi, t);
+    if (wls_fit(a->s, a->yc, 0, &q) != MSUM_OK) {
+        a->failed = 1;
+        return NAN;
+    }
+    return q.RSS - a->target;
+}
+
+/* Paule-Mandel with mods (Paule & Mandel 1982, metafor method="PM"): the root of the
+ * generalized residual Q, RSS(tau2) = sum w r^2 = k - p, W = diag(1/(vi + tau2)); 0 when
+ * RSS(0) <= k - p.  RSS decreases in tau2; Brent's method (metafor: uniroot) on [0, hi], hi = 100
+ * widened tenfold until it brackets the root (metafor stops there), to 1e-15 relative.
+ * SE as metafor: sqrt(2 k^2 / (k - p)) / sum w at the estimate. */
+static int tau2_pm(wls *s, const double *yc, const double *vi, double *tau2, double *se,
+                   int *iter)
+{
+    size_t k = s->k;
+    pm_args args = {s, yc, vi, (double)(k - s->p), 0};
+    double t = 0, hi = 100;
+    int st = MSUM_OK;
+    *iter = 0;
+    if (pm_fn(0, &args) > 0) {
+        while (pm_fn(hi, &args) > 0 && hi < 1e300) hi *= 10;
+        if (args.failed) return MSUM_EDATA;
+        if (!(pm_fn(hi, &args) <= 0)) return MSUM_ENOCONV;
+        gsl_function F = {pm_fn, &args};
+        gsl_root_fsolver *rs = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+        if (!rs) return MSUM_ENOMEM;
+        st = gsl_root_fsolver_set(rs, &F, 0, hi) == GSL_SUCCESS ? MSUM_ENOCONV : MSUM_EDATA;
+        for (int it = 0; st == MSUM_ENOCONV && it < 500; it++) {
+            (*iter)++;
+            if (gsl_root_fsolver_iterate(rs) != GSL_SUCCESS || args.failed) {
+                st = MSUM_EDATA;
+                break;
+            }
+            if (gsl_root_test_interval(gsl_root_fsolver_x_lower(rs),
+                                       gsl_root_fsolver_x_upper(rs), 0, 1e-15) == GSL_SUCCESS)
+                st = MSUM_OK;
+        }
+        t = gsl_root_fsolver_root(rs);
+        gsl_root_fsolver_free(rs);
+        if (st != MSUM_OK) return st;
+    }
+    set_weights(s, vi, t);
+    wls_sums q;
+    if ((st = wls_fit(s, yc, 0, &q)) != MSUM_OK) return st;
+    double kk = (double)k;
+    *tau2 = t;
+    *se = sqrt(2 * kk * kk / args.target) / q.S1;
     return MSUM_OK;
 }
 
@@ -470,37 +612,63 @@ static int loglik(wls *s, const double *yc, const double *vi, double tau2, int r
     return MSUM_OK;
 }
 
-/* ML / REML by Fisher scoring, exactly as metafor rma.uni (Viechtbauer 2005):
- *   ML:   delta = (y'P^2y - sum w) / sum w^2
- *   REML: delta = (y'P^2y - tr P) / tr(P^2)
- * started at max(0, HE), step halved while tau2 + delta < 0, stop when |delta| < threshold.
- * Then metafor's ll0check: if the (restricted) likelihood at tau2 = 0 is higher by more than
- * 1.2e-4 (uniroot's tol) and tau2 > threshold, tau2 = 0.  SE: sqrt(2/sum w^2) (ML),
- * sqrt(2/tr(P^2)) (REML).  Returns 1 when converged, 0 when not, negative status on failure. */
-static int tau2_fisher(wls *s, const double *yc, const double *vi, int reml,
+/* The Fisher scoring step numerator (score) and denominator at the sums q:
+ *   ML:   (y'P^2y - sum w) / sum w^2
+ *   REML: (y'P^2y - tr P) / tr(P^2)
+ *   EB:   (RSS k/(k-p) - k) / sum w   (Morris 1983; metafor's EB iteration) */
+static double fisher_step(msum_estimator m, const wls_sums *q, size_t k, size_t p)
+{
+    double kk = (double)k;
+    if (m == MSUM_EST_ML) return (q->yPPy - q->S1) / q->S2;
+    if (m == MSUM_EST_REML) return (q->yPPy - q->trP) / q->trPP;
+    return (q->RSS * kk / (double)(k - p) - kk) / q->S1;
+}
+
+/* ML / REML / EB by Fisher scoring, as metafor rma.uni (Viechtbauer 2005), started at
+ * max(0, HE), the step times opts.step_adj and halved while tau2 + step < 0.
+ * Stopping: opts.threshold > 0 is metafor's rule |change| <= threshold (its iterates are
+ * retraced); threshold 0 runs to full precision, |change| <= 1e-13 (tau2 + vh), vh the
+ * harmonic mean of the vi, and returns an optimum on the boundary as exactly 0: when the score
+ * at 0 is <= 0 (0 is a local maximum) and the converged value does not beat the likelihood at
+ * 0, it is the boundary approached by halving steps (EB: when its function is <= 0 at 0, its
+ * root is 0).  Then metafor's ll0check for ML/REML: if the (restricted)
+ * likelihood at tau2 = 0 is higher by more than 1.2e-4 (uniroot's tol) and tau2 > threshold,
+ * tau2 = 0.  SE: sqrt(2/sum w^2) (ML), sqrt(2/tr(P^2)) (REML), sqrt(2 k^2/(k-p))/sum w (EB).
+ * Returns 1 when converged, 0 when not, negative status on failure. */
+static int tau2_fisher(wls *s, const double *yc, const double *vi, msum_estimator m,
                        const msum_metareg_opts *o, double *tau2, double *se, int *iter)
 {
-    double t;
-    int st = tau2_he(s, yc, vi, &t);
+    size_t k = s->k, p = s->p;
+    int reml = m == MSUM_EST_REML, eb = m == MSUM_EST_EB, exact = o->threshold == 0;
+    double t, ll0 = NAN, vh = 0;
+    int st = tau2_he(s, yc, vi, &t, NULL), bound0 = 0;
     if (st != MSUM_OK) return -st;
     t = isnan(t) ? 0 : fmax(0, t);
-    double change = o->threshold + 1;
-    int it = 0, conv = 1;
     wls_sums q;
-    while (change > o->threshold) {
+    if (exact) {
+        set_weights(s, vi, 0);
+        if ((st = wls_fit(s, yc, 1, &q)) != MSUM_OK) return -st;
+        vh = (double)k / q.S1;
+        bound0 = fisher_step(m, &q, k, p) <= 0;
+        if (bound0 && eb) t = 0;
+        if (bound0 && !eb && (st = loglik(s, yc, vi, 0, reml, &ll0)) != MSUM_OK) return -st;
+    }
+    double change = HUGE_VAL;
+    int it = 0, conv = 1;
+    for (;;) {
+        if (exact ? change <= 1e-13 * (t + vh) : change <= o->threshold) break;
         it++;
         set_weights(s, vi, t);
-        st = wls_fit(s, yc, 1, &q);
+        st = wls_fit(s, yc, !eb, &q);
         if (st != MSUM_OK) return -st;
-        double adj = reml ? (q.yPPy - q.trP) / q.trPP : (q.yPPy - q.S1) / q.S2;
-        adj *= o->step_adj;
+        double adj = fisher_step(m, &q, k, p) * o->step_adj;
         if (isnan(adj)) adj = 0;
         for (int h = 0; t + adj < 0 && h < 2000; h++) adj /= 2;
         if (t + adj < 0) adj = -t;
         double old = t;
         t += adj;
         change = fabs(old - t);
-        if (it > o->maxiter) {
+        if (!isfinite(t) || it > o->maxiter) {
             conv = 0;
             break;
         }
@@ -510,16 +678,23 @@ static int tau2_fisher(wls *s, const double *yc, const double *vi, int reml,
         *tau2 = t;
         return 0;
     }
-    if (o->ll0check) {
-        double ll0, ll;
-        if ((st = loglik(s, yc, vi, 0, reml, &ll0)) != MSUM_OK) return -st;
+    if (bound0 && !eb && t > 0) { /* iterates halving towards the boundary: snap to it */
+        double ll;
         if ((st = loglik(s, yc, vi, t, reml, &ll)) != MSUM_OK) return -st;
-        if (ll0 - ll > 1.220703125e-4 && t > o->threshold) t = 0;
+        if (!(ll > ll0)) t = 0;
+    }
+    if (o->ll0check && !eb) {
+        double l0, ll;
+        if ((st = loglik(s, yc, vi, 0, reml, &l0)) != MSUM_OK) return -st;
+        if ((st = loglik(s, yc, vi, t, reml, &ll)) != MSUM_OK) return -st;
+        if (l0 - ll > 1.220703125e-4 && t > o->threshold) t = 0;
     }
     t = fmax(0, t);
     set_weights(s, vi, t);
     if ((st = wls_fit(s, yc, 1, &q)) != MSUM_OK) return -st;
-    *se = reml ? sqrt(2 / q.trPP) : sqrt(2 / q.S2);
+    double kk = (double)k;
+    *se = reml ? sqrt(2 / q.trPP) : eb ? sqrt(2 * kk * kk / (double)(k - p)) / q.S1
+                                       : sqrt(2 / q.S2);
     *tau2 = t;
     return 1;
 }
@@ -623,8 +798,7 @@ static int is_fixed(msum_estimator m)
 
 static int supported(msum_estimator m)
 {
-    return is_fixed(m) || m == MSUM_EST_DL || m == MSUM_EST_HE ||
-           m == MSUM_EST_ML || m == MSUM_EST_REML;
+    return (unsigned)m <= MSUM_EST_EB;
 }
 
 static int alloc_result(msum_metareg_result *r, size_t p)
@@ -648,7 +822,7 @@ static int check_opts(const msum_metareg_opts *o)
     if (!supported(o->method)) return MSUM_EINVAL;
     if ((int)o->test < MSUM_TEST_Z || (int)o->test > MSUM_TEST_KNHA_ADHOC) return MSUM_EINVAL;
     if (!(o->level > 0 && o->level < 1)) return MSUM_EINVAL;
-    if (!(o->threshold > 0) || o->maxiter < 1 || !(o->step_adj > 0)) return MSUM_EINVAL;
+    if (!(o->threshold >= 0) || o->maxiter < 1 || !(o->step_adj > 0)) return MSUM_EINVAL;
     if (!isnan(o->tau2_fixed) && !(o->tau2_fixed >= 0 && isfinite(o->tau2_fixed)))
         return MSUM_EINVAL;
     return MSUM_OK;
@@ -831,20 +1005,34 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
     } else if (k == p) {
         tau2 = 0;
         out->fallback = "no residual degrees of freedom (k = p): tau2 set to 0";
-    } else if (o->method == MSUM_EST_DL) {
-        st = tau2_dl(&s, yc, vi, &tau2, &out->se_tau2);
+    } else if (o->method == MSUM_EST_DL || o->method == MSUM_EST_HS) {
+        st = tau2_dl(&s, yc, vi, o->method == MSUM_EST_HS, &tau2, &out->se_tau2);
     } else if (o->method == MSUM_EST_HE) {
-        st = tau2_he(&s, yc, vi, &tau2);
+        st = tau2_he(&s, yc, vi, &tau2, &out->se_tau2);
         tau2 = fmax(0, tau2);
+    } else if (o->method == MSUM_EST_SJ) {
+        st = tau2_sj(&s, yc, vi, &tau2, &out->se_tau2);
+    } else if (o->method == MSUM_EST_PM) {
+        st = tau2_pm(&s, yc, vi, &tau2, &out->se_tau2, &out->iterations);
+        if (st == MSUM_ENOCONV) {
+            out->converged = 0;
+            if (o->fallback) {
+                out->method_used = MSUM_EST_DL;
+                out->fallback = "the Paule-Mandel root search failed: DerSimonian-Laird tau2 "
+                                "used";
+                st = tau2_dl(&s, yc, vi, 0, &tau2, &out->se_tau2);
+            }
+        }
     } else {
-        int rc = tau2_fisher(&s, yc, vi, o->method == MSUM_EST_REML, o, &tau2, &out->se_tau2,
+        int rc = tau2_fisher(&s, yc, vi, o->method, o, &tau2, &out->se_tau2,
                              &out->iterations);
         if (rc < 0) {
             st = -rc;
         } else if (rc == 0) {
             out->converged = 0;
             int reml = o->method == MSUM_EST_REML;
-            if (o->fallback && tau2_search(&s, yc, vi, reml, &tau2) == MSUM_OK) {
+            if (o->method != MSUM_EST_EB && o->fallback &&
+                tau2_search(&s, yc, vi, reml, &tau2) == MSUM_OK) {
                 /* the same estimator by a safeguarded search; its SE at the maximum */
                 out->fallback = reml ? "Fisher scoring did not converge: REML tau2 found by a "
                                        "likelihood grid and Brent's root of the score"
@@ -854,11 +1042,17 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
                 set_weights(&s, vi, tau2);
                 st = wls_fit(&s, yc, 1, &q0);
                 out->se_tau2 = reml ? sqrt(2 / q0.trPP) : sqrt(2 / q0.S2);
+            } else if (o->method == MSUM_EST_EB && o->fallback &&
+                       tau2_pm(&s, yc, vi, &tau2, &out->se_tau2, &out->iterations) ==
+                           MSUM_OK) {
+                /* EB and PM solve the same equation RSS = k - p */
+                out->method_used = MSUM_EST_PM;
+                out->fallback = "EB Fisher scoring did not converge: Paule-Mandel tau2 used";
             } else if (o->fallback) {
                 out->method_used = MSUM_EST_DL;
                 out->fallback = "Fisher scoring and the likelihood search failed: "
                                 "DerSimonian-Laird tau2 used";
-                st = tau2_dl(&s, yc, vi, &tau2, &out->se_tau2);
+                st = tau2_dl(&s, yc, vi, 0, &tau2, &out->se_tau2);
             } else {
                 nocon = 1;
                 out->se_tau2 = NAN;
