@@ -72,9 +72,10 @@ typedef struct {
                               likelihood there is higher by more than 1.2e-4 [1] */
     double tau2_fixed;     /* NaN: estimate tau2; otherwise use this value (metafor tau2=) [NaN] */
     int r2;                /* compute the pseudo-R2 (refits the intercept-only model) [1] */
+    int qprofile;          /* compute the Q-profile CI of tau2, tau, I2, H2 [1] */
 } msum_metareg_opts;
 
-#define MSUM_METAREG_OPTS_DEFAULT {MSUM_EST_REML, MSUM_TEST_Z, 0.95, 0.0, 100, 1.0, 1, 1, NAN, 1}
+#define MSUM_METAREG_OPTS_DEFAULT {MSUM_EST_REML, MSUM_TEST_Z, 0.95, 0.0, 100, 1.0, 1, 1, NAN, 1, 1}
 
 typedef struct {
     msum_estimator method;      /* as requested */
@@ -85,6 +86,7 @@ typedef struct {
     size_t k, p;                /* studies, coefficients */
     size_t m;                   /* coefficients tested by QM: all but the intercept */
     int intercept;              /* 1 when coefficient 0 is the intercept */
+    int tau2_estimated;         /* 1 when tau2 was estimated (not EE/FE/CE, not fixed) */
 
     char **names;               /* p coefficient names (owned) */
     double *beta, *se, *stat, *pval, *ci_lb, *ci_ub; /* p each (owned) */
@@ -102,6 +104,18 @@ typedef struct {
     double tau2_RE;             /* tau2 of the intercept-only fit used by R2 (NaN if none) */
     double logLik, deviance, AIC, BIC, AICc; /* metafor fitstats(): restricted likelihood for
                                    REML fits, ML likelihood otherwise */
+    double *weight;             /* k percent weights 100 w_i / sum w, w = 1/(vi + tau2) (metafor
+                                   weights()) (owned) */
+    double *hat;                /* k hat values w_i x_i'(X'WX)^-1 x_i (metafor hatvalues())
+                                   (owned) */
+
+    /* Q-profile CI of the residual tau2 (Viechtbauer 2007; metafor confint.rma.uni): the
+     * bounds solve RSS(tau2) = chi2 quantiles on k - p df over [0, max(100, 10 tau2)]; tau
+     * through sqrt, I2 = 100 t/(vt + t) and H2 = 1 + t/vt.  Filled when opts.qprofile, tau2
+     * is estimated and k > p; else NaN.  Bound signs and ci_null as msum_pool_result. */
+    msum_interval tau2_ci, tau_ci, I2_ci, H2_ci;
+    int lb_sign, ub_sign, ci_null;
+
     int iterations;             /* Fisher scoring iterations (0 for closed forms) */
     int converged;              /* 0 when the requested iteration failed */
     char message[256];          /* why a fit failed (e.g. which moderators are collinear) */
@@ -129,5 +143,22 @@ void msum_metareg_result_free(msum_metareg_result *r);
 
 /* Index of a coefficient by name, or -1. */
 int msum_metareg_coef(const msum_metareg_result *r, const char *name);
+
+/* A prediction from a fitted model at moderator values x0 (metafor predict(newmods = ...)). */
+typedef struct {
+    double pred, se;      /* x0'beta and sqrt(x0' Vb x0) */
+    double ci_lb, ci_ub;  /* CI: z, or t(k - p) under t/knha/adhoc */
+    double pi_lb, pi_ub;  /* prediction interval pred -+ crit sqrt(se^2 + tau2); NaN for
+                             EE/FE/CE.  crit as the CI (MSUM_PI_DEFAULT) or t(k - p - 1) when
+                             tau2 was estimated, t(k - p) when fixed, at least t(1)
+                             (MSUM_PI_T_K2: metafor pi.type = "riley"; t(k - 2) for one
+                             moderator) */
+    double pi_df;         /* df of the PI's t quantile, NaN for a normal quantile */
+} msum_metareg_pred;
+
+/* Predict at x0 (r->p values, the intercept's 1 included when the model has one).
+ * Returns MSUM_OK or MSUM_EINVAL. */
+int msum_metareg_predict(const msum_metareg_result *r, const double *x0, msum_pi_type pi_type,
+                         msum_metareg_pred *out);
 
 #endif

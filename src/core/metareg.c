@@ -779,8 +779,11 @@ void msum_metareg_result_free(msum_metareg_result *r)
     free(r->ci_lb);
     free(r->ci_ub);
     free(r->vb);
+    free(r->weight);
+    free(r->hat);
     r->names = NULL;
     r->beta = r->se = r->stat = r->pval = r->ci_lb = r->ci_ub = r->vb = NULL;
+    r->weight = r->hat = NULL;
 }
 
 int msum_metareg_coef(const msum_metareg_result *r, const char *name)
@@ -801,8 +804,10 @@ static int supported(msum_estimator m)
     return (unsigned)m <= MSUM_EST_EB;
 }
 
-static int alloc_result(msum_metareg_result *r, size_t p)
+static int alloc_result(msum_metareg_result *r, size_t p, size_t k)
 {
+    r->weight = calloc(k, sizeof(double));
+    r->hat = calloc(k, sizeof(double));
     r->names = calloc(p, sizeof *r->names);
     r->beta = calloc(p, sizeof(double));
     r->se = calloc(p, sizeof(double));
@@ -812,7 +817,7 @@ static int alloc_result(msum_metareg_result *r, size_t p)
     r->ci_ub = calloc(p, sizeof(double));
     r->vb = calloc(p * p, sizeof(double));
     if (!r->names || !r->beta || !r->se || !r->stat || !r->pval || !r->ci_lb || !r->ci_ub ||
-        !r->vb)
+        !r->vb || !r->weight || !r->hat)
         return MSUM_ENOMEM;
     return MSUM_OK;
 }
@@ -849,6 +854,109 @@ static double wald(const msum_metareg_result *r, size_t first)
     gsl_vector_free(b);
     gsl_vector_free(x);
     return q;
+}
+
+/* Root of RSS(tau2) = target on [lo, hi] (RSS decreases in tau2) by Brent's method, to 1e-15
+ * relative.  RSS uses yi itself, as metafor's confint (its tau2 estimators use the centred
+ * yi; the two agree whenever the model has an intercept). */
+static int rss_root(wls *s, const double *yi, const double *vi, double target, double lo,
+                    double hi, double *root)
+{
+    pm_args args = {s, yi, vi, target, 0};
+    gsl_function F = {pm_fn, &args};
+    gsl_root_fsolver *rs = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!rs) return MSUM_ENOMEM;
+    int st = gsl_root_fsolver_set(rs, &F, lo, hi) == GSL_SUCCESS ? MSUM_ENOCONV : MSUM_EDATA;
+    for (int it = 0; st == MSUM_ENOCONV && it < 500; it++) {
+        if (gsl_root_fsolver_iterate(rs) != GSL_SUCCESS || args.failed) {
+            st = MSUM_EDATA;
+            break;
+        }
+        if (gsl_root_test_interval(gsl_root_fsolver_x_lower(rs), gsl_root_fsolver_x_upper(rs),
+                                   0, 1e-15) == GSL_SUCCESS)
+            st = MSUM_OK;
+    }
+    *root = gsl_root_fsolver_root(rs);
+    gsl_root_fsolver_free(rs);
+    return st;
+}
+
+/* Q-profile CI of the residual tau2 (Viechtbauer 2007), as metafor confint.rma.uni(type="QP"):
+ * the bounds solve RSS(tau2) = chi2_{k-p, 1-a/2} (lower) and chi2_{k-p, a/2} (upper) on
+ * [0, max(100, 10 tau2)], with metafor's bound types (see msum_pool's qprofile). */
+static int qprofile(wls *s, const double *yi, const double *vi, double level,
+                    msum_metareg_result *r)
+{
+    double df = (double)(r->k - r->p), a = 1 - level;
+    double cu = gsl_cdf_chisq_Qinv(a / 2, df), cl = gsl_cdf_chisq_Pinv(a / 2, df);
+    double tmax = fmax(100, 10 * r->tau2), lb = NAN, ub = NAN;
+    pm_args q = {s, yi, vi, 0, 0};
+    double qmin = pm_fn(0, &q), qmax = pm_fn(tmax, &q);
+    if (q.failed) return MSUM_EDATA;
+    int st;
+    r->lb_sign = r->ub_sign = r->ci_null = 0;
+    if (qmin < cl) {
+        lb = ub = 0;
+        r->lb_sign = r->ub_sign = -1;
+        r->ci_null = 1;
+    } else if (qmax > cl) {
+        ub = tmax;
+        r->ub_sign = 1;
+    } else if ((st = rss_root(s, yi, vi, cl, 0, tmax, &ub)) != MSUM_OK) {
+        if (st == MSUM_ENOMEM) return st;
+        ub = NAN;
+    }
+    if (qmax > cu) {
+        lb = ub = tmax;
+        r->lb_sign = r->ub_sign = 1;
+    } else if (qmin < cu) {
+        lb = 0;
+    } else if ((st = rss_root(s, yi, vi, cu, 0, tmax, &lb)) != MSUM_OK) {
+        if (st == MSUM_ENOMEM) return st;
+        lb = NAN;
+    }
+    double vt = r->vt;
+    r->tau2_ci = (msum_interval){r->tau2, lb, ub};
+    r->tau_ci = (msum_interval){r->tau, sqrt(lb), sqrt(ub)};
+    r->I2_ci = (msum_interval){r->I2, 100 * lb / (vt + lb), 100 * ub / (vt + ub)};
+    r->H2_ci = (msum_interval){r->H2, 1 + lb / vt, 1 + ub / vt};
+    return MSUM_OK;
+}
+
+int msum_metareg_predict(const msum_metareg_result *r, const double *x0, msum_pi_type pi_type,
+                         msum_metareg_pred *out)
+{
+    if (!r || !x0 || !out || !r->beta || !r->vb) return MSUM_EINVAL;
+    size_t p = r->p;
+    double pred = 0, v = 0;
+    for (size_t a = 0; a < p; a++) {
+        pred += x0[a] * r->beta[a];
+        for (size_t b = 0; b < p; b++) v += x0[a] * r->vb[a * p + b] * x0[b];
+    }
+    double alpha = 1 - r->level, df = (double)(r->k - r->p), crit;
+    int tlike = r->test != MSUM_TEST_Z;
+    crit = tlike ? (df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, df) : NAN)
+                 : gsl_cdf_ugaussian_Qinv(alpha / 2);
+    out->pred = pred;
+    out->se = v >= 0 ? sqrt(v) : NAN;
+    out->ci_lb = pred - crit * out->se;
+    out->ci_ub = pred + crit * out->se;
+    out->pi_df = tlike ? df : NAN;
+    double pcrit = crit;
+    if (pi_type == MSUM_PI_T_K2) {
+        /* metafor pi.type = "riley": df k - p - (1 if tau2 was estimated), at least 1 */
+        int estimated = !is_fixed(r->method_used) && r->tau2_estimated;
+        out->pi_df = fmax(1, df - (estimated ? 1 : 0));
+        pcrit = gsl_cdf_tdist_Qinv(alpha / 2, out->pi_df);
+    }
+    if (is_fixed(r->method_used)) {
+        out->pi_lb = out->pi_ub = out->pi_df = NAN;
+    } else {
+        double ps = sqrt(v + r->tau2);
+        out->pi_lb = pred - pcrit * ps;
+        out->pi_ub = pred + pcrit * ps;
+    }
+    return MSUM_OK;
 }
 
 static int fit(const double *yi, const double *vi, const gsl_matrix *X, int intercept,
@@ -954,6 +1062,7 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
     out->k = k;
     out->p = p;
     out->intercept = intercept;
+    out->tau2_estimated = !is_fixed(o->method) && isnan(o->tau2_fixed);
     out->converged = 1;
     out->R2 = out->tau2_RE = out->se_tau2 = out->df = out->QMdf2 = NAN;
     out->s2w = 1;
@@ -980,7 +1089,7 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
         free(yc);
         return st;
     }
-    if ((st = alloc_result(out, p)) != MSUM_OK) goto fail;
+    if ((st = alloc_result(out, p, k)) != MSUM_OK) goto fail;
     for (size_t j = 0; j < p; j++) {
         char buf[32];
         snprintf(buf, sizeof buf, "X%zu", j + 1);
@@ -1068,6 +1177,10 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
     set_weights(&s, vi, tau2);
     wls_sums q;
     if ((st = wls_fit(&s, yi, 0, &q)) != MSUM_OK) goto fail;
+    for (size_t i = 0; i < k; i++) {
+        out->weight[i] = 100 * gsl_vector_get(s.w, i) / q.S1;
+        out->hat[i] = gsl_vector_get(s.h, i);
+    }
     int tlike = o->test != MSUM_TEST_Z;
     if (o->test == MSUM_TEST_KNHA || o->test == MSUM_TEST_KNHA_ADHOC) {
         out->s2w = k > p ? (q.RSS <= GSL_DBL_EPSILON ? 0 : q.RSS / (double)(k - p)) : NAN;
@@ -1133,6 +1246,11 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
         out->H2 = 1;
         out->vt = 0;
     }
+    msum_interval na = {NAN, NAN, NAN};
+    out->tau2_ci = out->tau_ci = out->I2_ci = out->H2_ci = na;
+    if (o->qprofile && !is_fixed(o->method) && isnan(o->tau2_fixed) && k > p &&
+        (st = qprofile(&s, yi, vi, o->level, out)) != MSUM_OK)
+        goto fail;
     if ((st = fitstats(&s, yi, vi, yc, tau2, !is_fixed(o->method) && isnan(o->tau2_fixed),
                        out->method_used == MSUM_EST_REML, out)) != MSUM_OK)
         goto fail;
