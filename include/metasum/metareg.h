@@ -25,6 +25,11 @@ typedef struct msum_design msum_design;
  * NULL on allocation failure or k = 0. */
 msum_design *msum_design_new(size_t k);
 void msum_design_free(msum_design *d);
+/* A k-row design without the intercept column (metafor mods = ~ ... - 1): QM then tests every
+ * coefficient, no R2 is computed, and the first categorical moderator added is coded by all of
+ * its levels (R's coding). */
+msum_design *msum_design_new_nointercept(size_t k);
+int msum_design_has_intercept(const msum_design *d);
 
 /* Add a continuous moderator: one coefficient named `name` (metafor: the variable name).
  * x has k values.  Returns MSUM_OK, MSUM_EDATA (a value is NaN or infinite), MSUM_EINVAL,
@@ -41,6 +46,16 @@ int msum_design_add_num(msum_design *d, const char *name, const double *x);
  * too, since the moderator cannot be estimated), MSUM_EINVAL, MSUM_ENOMEM. */
 int msum_design_add_factor(msum_design *d, const char *name, const char *const *x,
                            const char *ref);
+
+/* Add the interaction of two moderators (R's a:b): one column per pair of their columns, the
+ * product, named "colA:colB" (e.g. "ablat:year", "ablat:alloc[random]"), term "a:b".  Each side
+ * is continuous (x non-NULL, k values) or categorical (t non-NULL, k texts, reference ref or
+ * NULL).  A categorical side is coded by its non-reference levels when its main effect (a term
+ * named a or b) is already in the design (R's a*b), else by every level (R's ~ x:factor(g)).
+ * Returns MSUM_OK, MSUM_EDATA (as the add functions), MSUM_EINVAL, MSUM_ENOMEM. */
+int msum_design_add_interaction(msum_design *d, const char *a, const double *xa,
+                                const char *const *ta, const char *ref_a, const char *b,
+                                const double *xb, const char *const *tb, const char *ref_b);
 
 size_t msum_design_nrows(const msum_design *d);
 size_t msum_design_ncoef(const msum_design *d);

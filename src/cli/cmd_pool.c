@@ -46,6 +46,11 @@ void usage_pool(FILE *fp)
 "                        (as by_NAME when NAME is also an output column)\n"
 "    -w, --weights       per-study weights (percent) instead of pooled results\n"
 "        --no-fallback   exit 4 when the estimator does not converge instead of falling back\n"
+"        --threshold X   Fisher scoring (ML, REML, EB) stops when tau2 changes by <= X, as\n"
+"                        metafor's control threshold [0: to full precision, and a maximum\n"
+"                        on the boundary is exactly 0]; metafor's default: 1e-5\n"
+"        --maxiter N     iteration limit [1000]; metafor's default: 100\n"
+"        --step-adj X    Fisher scoring step length factor (metafor stepadj) [1]\n"
 "    -d, --digits N      significant digits, 0 = shortest exact [7]\n"
 "    -f, --format F      csv, tsv, md, json, html [csv]\n"
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
@@ -326,6 +331,9 @@ static int parse_args(int argc, char **argv, pool_args *a)
         } else if ((r = cli_opt("pool", argc, argv, &i, "--level", "-l", &v)) != 0) {
             if (r < 0) return 0;
             if (!cli_opt_level("pool", "--level", v, &a->pool.level)) return 0;
+        } else if ((r = cli_opt_convergence("pool", argc, argv, &i, &a->pool.threshold,
+                                            &a->pool.maxiter, &a->pool.step_adj)) != 0) {
+            if (r < 0) return 0;
         } else if ((r = cli_opt("pool", argc, argv, &i, "--measure", NULL, &v)) != 0) {
             if (r < 0) return 0;
             if (!msum_measure_parse(v, &a->measure) || a->measure == MSUM_MEASURE_NONE) {

@@ -30,6 +30,7 @@ struct msum_design {
     char **terms;      /* moderator of each coefficient */
     char **factors;    /* categorical moderators and their reference levels: name, ref, ... */
     size_t nfactors;
+    int intercept;     /* column 0 is the intercept */
 };
 
 static char *xstrdup(const char *s)
@@ -85,8 +86,20 @@ msum_design *msum_design_new(size_t k)
         return NULL;
     }
     for (size_t i = 0; i < k; i++) d->x[i] = 1.0;
+    d->intercept = 1;
     return d;
 }
+
+msum_design *msum_design_new_nointercept(size_t k)
+{
+    if (k == 0) return NULL;
+    msum_design *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->k = k;
+    return d;
+}
+
+int msum_design_has_intercept(const msum_design *d) { return d ? d->intercept : 0; }
 
 void msum_design_free(msum_design *d)
 {
@@ -153,8 +166,10 @@ int msum_design_add_factor(msum_design *d, const char *name, const char *const *
         d->nfactors++;
         if (!f[2 * d->nfactors - 2] || !f[2 * d->nfactors - 1]) st = MSUM_ENOMEM;
     }
+    /* without an intercept the first categorical moderator takes every level (R's coding) */
+    int all = !d->intercept && d->nfactors == 1;
     for (size_t l = 0; st == MSUM_OK && l < nl; l++) {
-        if (lv[l] == reflv) continue;
+        if (lv[l] == reflv && !all) continue;
         size_t len = strlen(name) + strlen(lv[l]) + 3;
         char *cn = malloc(len);
         if (!cn) {
@@ -172,6 +187,67 @@ int msum_design_add_factor(msum_design *d, const char *name, const char *const *
         for (size_t i = 0; i < d->k; i++) col[i] = strcmp(x[i], lv[l]) == 0;
     }
     free(lv);
+    return st;
+}
+
+/* The columns of one side of an interaction, in a scratch design: a continuous moderator, or a
+ * categorical one coded by its non-reference levels (when `all` is 0) or by every level. */
+static int side_design(size_t k, const char *name, const double *x, const char *const *t,
+                       const char *ref, int all, msum_design **out)
+{
+    msum_design *s = all && t ? msum_design_new_nointercept(k) : msum_design_new(k);
+    if (!s) return MSUM_ENOMEM;
+    int st = x ? msum_design_add_num(s, name, x) : msum_design_add_factor(s, name, t, ref);
+    if (st != MSUM_OK) {
+        msum_design_free(s);
+        return st;
+    }
+    *out = s;
+    return MSUM_OK;
+}
+
+static int has_term(const msum_design *d, const char *name)
+{
+    for (size_t j = 0; j < d->p; j++)
+        if (strcmp(d->terms[j], name) == 0) return 1;
+    return 0;
+}
+
+int msum_design_add_interaction(msum_design *d, const char *a, const double *xa,
+                                const char *const *ta, const char *ref_a, const char *b,
+                                const double *xb, const char *const *tb, const char *ref_b)
+{
+    if (!d || !a || !b || !(xa || ta) || !(xb || tb)) return MSUM_EINVAL;
+    msum_design *da = NULL, *db = NULL;
+    int st = side_design(d->k, a, xa, ta, ref_a, !has_term(d, a), &da);
+    if (st == MSUM_OK) st = side_design(d->k, b, xb, tb, ref_b, !has_term(d, b), &db);
+    size_t len = strlen(a) + strlen(b) + 2;
+    char *term = malloc(len);
+    if (st == MSUM_OK && !term) st = MSUM_ENOMEM;
+    if (st == MSUM_OK) snprintf(term, len, "%s:%s", a, b);
+    size_t a0 = da && da->intercept ? 1 : 0, b0 = db && db->intercept ? 1 : 0;
+    for (size_t i = a0; st == MSUM_OK && i < da->p; i++)
+        for (size_t j = b0; st == MSUM_OK && j < db->p; j++) {
+            size_t n = strlen(da->names[i]) + strlen(db->names[j]) + 2;
+            char *cn = malloc(n);
+            if (!cn) {
+                st = MSUM_ENOMEM;
+                break;
+            }
+            snprintf(cn, n, "%s:%s", da->names[i], db->names[j]);
+            long c = design_push(d, cn, term);
+            free(cn);
+            if (c < 0) {
+                st = MSUM_ENOMEM;
+                break;
+            }
+            double *col = d->x + (size_t)c * d->k;
+            for (size_t r = 0; r < d->k; r++)
+                col[r] = da->x[i * d->k + r] * db->x[j * d->k + r];
+        }
+    free(term);
+    msum_design_free(da);
+    msum_design_free(db);
     return st;
 }
 
@@ -1289,7 +1365,8 @@ int msum_metareg(const double *yi, const double *vi, const msum_design *d,
     if (!X) return MSUM_ENOMEM;
     for (size_t i = 0; i < d->k; i++)
         for (size_t j = 0; j < d->p; j++) gsl_matrix_set(X, i, j, d->x[j * d->k + i]);
-    int st = fit(yi, vi, X, 1, (const char *const *)d->names, (const char *const *)d->terms,
+    int st = fit(yi, vi, X, d->intercept, (const char *const *)d->names,
+                 (const char *const *)d->terms,
                  o ? o : &def, out);
     gsl_matrix_free(X);
     return st;
