@@ -619,3 +619,72 @@ Test(metareg_numerical, he_se_and_convergence_control)
     msum_metareg_result_free(&r);
     msum_design_free(d);
 }
+
+/* The design API builds the same model matrices as R's model.matrix for these forms, so the
+ * fits equal metafor's: ~ factor(alloc) - 1 (every level without intercept), ~ ablat:factor(alloc)
+ * (every level when the factor has no main effect), ~ ablat * year (products), and a*b with a
+ * factor (non-reference levels, as R's ablat*factor(alloc)). */
+Test(metareg_parity, design_api_codes_as_r)
+{
+    partab t = par_load();
+    ref_bcg(yi, vi, ablat, alloc);
+    bcg_year();
+    const char *al[13];
+    for (int i = 0; i < 13; i++) al[i] = alloc[i];
+    msum_metareg_result r;
+
+    msum_design *d = msum_design_new_nointercept(13);
+    cr_assert_eq(msum_design_has_intercept(d), 0);
+    cr_assert_eq(msum_design_add_factor(d, "alloc", al, NULL), MSUM_OK);
+    cr_expect_eq(msum_design_ncoef(d), 3, "every level");
+    cr_expect_str_eq(msum_design_coef_name(d, 0), "alloc[alternate]");
+    cr_assert_eq(msum_metareg(yi, vi, d, NULL, &r), MSUM_OK);
+    assert_close(r.beta[0], par_need(&t, "bcg_mr_noint_alloc_REML",
+                                     "estimate[factor(alloc)alternate]"), 1e-8, "noint beta");
+    assert_close(r.QM, par_need(&t, "bcg_mr_noint_alloc_REML", "QM"), 1e-8, "noint QM");
+    cr_expect(isnan(r.R2), "no R2 without intercept");
+    msum_metareg_result_free(&r);
+    msum_design_free(d);
+
+    d = msum_design_new(13);
+    cr_assert_eq(msum_design_add_interaction(d, "ablat", ablat, NULL, NULL, "alloc", NULL, al,
+                                             NULL),
+                 MSUM_OK);
+    cr_expect_eq(msum_design_ncoef(d), 4, "intercept + one column per level");
+    cr_expect_str_eq(msum_design_coef_name(d, 2), "ablat:alloc[random]");
+    cr_expect_str_eq(msum_design_coef_term(d, 2), "ablat:alloc");
+    cr_assert_eq(msum_metareg(yi, vi, d, NULL, &r), MSUM_OK);
+    assert_close(r.beta[2], par_need(&t, "bcg_mr_ablat_colon_alloc_REML",
+                                     "estimate[ablat:factor(alloc)random]"), 1e-8, "a:f beta");
+    assert_close(r.tau2, par_need(&t, "bcg_mr_ablat_colon_alloc_REML", "tau2"), 1e-8, "a:f");
+    msum_metareg_result_free(&r);
+    msum_design_free(d);
+
+    d = msum_design_new(13);
+    cr_assert_eq(msum_design_add_num(d, "ablat", ablat), MSUM_OK);
+    cr_assert_eq(msum_design_add_num(d, "year", year), MSUM_OK);
+    cr_assert_eq(msum_design_add_interaction(d, "ablat", ablat, NULL, NULL, "year", year, NULL,
+                                             NULL),
+                 MSUM_OK);
+    cr_expect_str_eq(msum_design_coef_name(d, 3), "ablat:year");
+    msum_metareg_opts o = MSUM_METAREG_OPTS_DEFAULT;
+    o.method = MSUM_EST_DL;
+    cr_assert_eq(msum_metareg(yi, vi, d, &o, &r), MSUM_OK);
+    assert_close(r.beta[3], par_need(&t, "bcg_mr_ablat_x_year_DL", "estimate[ablat:year]"), 1e-8,
+                 "a*b beta");
+    msum_metareg_result_free(&r);
+    msum_design_free(d);
+
+    /* ablat * alloc: main effects present, so the interaction takes the non-reference levels */
+    d = msum_design_new(13);
+    cr_assert_eq(msum_design_add_num(d, "ablat", ablat), MSUM_OK);
+    cr_assert_eq(msum_design_add_factor(d, "alloc", al, NULL), MSUM_OK);
+    cr_assert_eq(msum_design_add_interaction(d, "ablat", ablat, NULL, NULL, "alloc", NULL, al,
+                                             NULL),
+                 MSUM_OK);
+    cr_expect_eq(msum_design_ncoef(d), 6);
+    cr_expect_str_eq(msum_design_coef_name(d, 4), "ablat:alloc[random]");
+    cr_expect_str_eq(msum_design_coef_name(d, 5), "ablat:alloc[systematic]");
+    msum_design_free(d);
+    par_free(&t);
+}
