@@ -24,3 +24,5 @@
 2 metareg_no_column.txt          $METASUM compare tests/fixtures/compare_bcg_rr.csv --mods 'center(nope)'
 2 metareg_bad_threshold.txt      $METASUM pool --threshold -1 datasets/bcg/effects.csv; $METASUM compare tests/fixtures/compare_bcg_rr.csv --mods ablat --maxiter 0
 2 metareg_only_noint.txt         $METASUM compare tests/fixtures/compare_bcg_rr.csv --mods -1
+0 metareg_pool_riley.txt         $METASUM pool --measure RR --pi-type riley -d 10 datasets/bcg/effects.csv | cut -d, -f5,12,13,19-22,43-
+2 metareg_pool_bad_pi.txt        $METASUM pool --pi-type t datasets/bcg/effects.csv
