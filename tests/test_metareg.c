@@ -688,3 +688,63 @@ Test(metareg_parity, design_api_codes_as_r)
     msum_design_free(d);
     par_free(&t);
 }
+
+/* Meta-regressions with the (restricted) likelihood maximal on the boundary return tau2 = 0
+ * exactly (tightly converged metafor stops at 1.9e-13 and 6.5e-13; an absolute stopping rule
+ * of 1e-10 left 1e-11 here): dat.raudenbush1985 ~ I(weeks > 1) under REML and
+ * ~ weeks + factor(setting) under ML.  The rest of the fit agrees with metafor's to 1e-8. */
+Test(metareg_numerical, boundary_optimum_is_exactly_zero)
+{
+    static const char *NF = "ref/expected/numerical_finish.csv";
+    double y[64], v[64], wk[64], gt1[64];
+    char set[64][16];
+    const char *sp[64];
+    size_t k = 0;
+    FILE *fp = fopen("ref/inputs/raudenbush1985.csv", "r");
+    cr_assert_not_null(fp);
+    char line[256];
+    cr_assert_not_null(fgets(line, sizeof line, fp));
+    while (k < 64 && fgets(line, sizeof line, fp)) {
+        char *a = strchr(line, ',');
+        wk[k] = strtod(a + 1, &a);
+        y[k] = strtod(a + 1, &a);
+        v[k] = strtod(a + 1, &a);
+        snprintf(set[k], sizeof set[k], "%.*s", (int)strcspn(a + 1, "\r\n"), a + 1);
+        sp[k] = set[k];
+        gt1[k] = wk[k] > 1;
+        k++;
+    }
+    fclose(fp);
+    msum_design *d = msum_design_new(k);
+    cr_assert_eq(msum_design_add_num(d, "weeks>1", gt1), MSUM_OK);
+    msum_metareg_result r;
+    cr_assert_eq(msum_metareg(y, v, d, NULL, &r), MSUM_OK);
+    const char *cs = "raudenbush1985_mods_weeks_gt1_REML_tight";
+    cr_expect(r.tau2 == 0, "REML tau2 %.17g, expected exactly 0", r.tau2);
+    assert_close(r.beta[1], ref_value(NF, cs, "estimate[I(weeks > 1)TRUE]"), 1e-8, cs);
+    assert_close(r.se_tau2, ref_value(NF, cs, "se.tau2"), 1e-8, cs);
+    assert_close(r.QM, ref_value(NF, cs, "QM"), 1e-8, cs);
+    assert_close(r.logLik, ref_value(NF, cs, "logLik"), 1e-8, cs);
+    msum_metareg_result_free(&r);
+    msum_design_free(d);
+
+    d = msum_design_new(k);
+    cr_assert_eq(msum_design_add_num(d, "weeks", wk), MSUM_OK);
+    cr_assert_eq(msum_design_add_factor(d, "setting", sp, NULL), MSUM_OK);
+    msum_metareg_opts o = MSUM_METAREG_OPTS_DEFAULT;
+    o.method = MSUM_EST_ML;
+    cr_assert_eq(msum_metareg(y, v, d, &o, &r), MSUM_OK);
+    cs = "raudenbush1985_mods_weeks_setting_ML_tight";
+    cr_expect(r.tau2 == 0, "ML tau2 %.17g, expected exactly 0", r.tau2);
+    assert_close(r.beta[2], ref_value(NF, cs, "estimate[factor(setting)indiv]"), 1e-8, cs);
+    assert_close(r.se_tau2, ref_value(NF, cs, "se.tau2"), 1e-8, cs);
+    assert_close(r.AICc, ref_value(NF, cs, "AICc"), 1e-8, cs);
+    /* metafor's absolute rule (here 1e-10) stops short of the boundary */
+    o.threshold = 1e-10;
+    msum_metareg_result r2;
+    cr_assert_eq(msum_metareg(y, v, d, &o, &r2), MSUM_OK);
+    cr_expect(r2.tau2 > 0 && r2.tau2 < 1e-9, "absolute rule: %.17g", r2.tau2);
+    msum_metareg_result_free(&r2);
+    msum_metareg_result_free(&r);
+    msum_design_free(d);
+}

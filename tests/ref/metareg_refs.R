@@ -172,7 +172,8 @@ gib <- write_input(data.frame(study = gib$author, yi = as.numeric(gib$yi),
                               vi = as.numeric(gib$vi)), "gibson2002_rr_yivi.csv")
 rau <- write_input(data.frame(study = dat.raudenbush1985$study,
                               weeks = dat.raudenbush1985$weeks,
-                              yi = dat.raudenbush1985$yi, vi = dat.raudenbush1985$vi),
+                              yi = dat.raudenbush1985$yi, vi = dat.raudenbush1985$vi,
+                              setting = dat.raudenbush1985$setting),
                    "raudenbush1985.csv")
 lin <- escalc("RR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.linde2005)
 lin <- lin[!is.na(lin$yi) & !is.na(lin$duration), ]
@@ -196,6 +197,9 @@ one("raudenbush1985_weeks17_REML_tight", rau[rau$weeks == 17, ], "REML")
 one("raudenbush1985_mods_weeks_REML_tight", rau, "REML", ~ weeks)
 one("raudenbush1985_mods_weeks_REML_ctl", rau, "REML", ~ weeks,
     control = list(threshold = 1e-4, stepadj = 0.5, maxiter = 50))
+# meta-regressions whose (restricted) likelihood is maximal on the boundary
+one("raudenbush1985_mods_weeks_gt1_REML_tight", rau, "REML", ~ I(weeks > 1))
+one("raudenbush1985_mods_weeks_setting_ML_tight", rau, "ML", ~ weeks + factor(setting))
 one("linde2005_mods_duration_HE", lin, "HE", ~ duration)
 one("linde2005_HE", lin, "HE")
 flush_expected("numerical_finish.csv")
