@@ -250,7 +250,10 @@ static int q_root_newton(fitdata *d, double target, double x0, double hi, double
     }
     wsums s;
     sums_at(d, x, 0, &s);
-    if (s.q <= target) { /* reached it */
+    /* reached it, up to rounding: Q is recomputed around a moving centre, so at the root it can
+     * come out a few ulps either side of the target, and Brent's bracket [x, hi] would then
+     * not straddle the root */
+    if (s.q <= target || s.q - target <= 16 * DBL_EPSILON * target) {
         *root = x;
         *iter = it;
         return MSUM_OK;
