@@ -351,6 +351,7 @@ static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msu
     for (int p = 0; p < np; p++) {
         char *s = parts[p];
         while (*s == ' ') s++;
+        for (size_t n = strlen(s); n && s[n - 1] == ' ';) s[--n] = '\0';
         if (strcmp(s, "-1") == 0 || strcmp(s, "0") == 0) {
             intercept = 0;
             continue;
@@ -359,10 +360,11 @@ static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msu
         modvar va, vb;
         int ok = op ? parse_var(s, (size_t)(op - s), &va) && parse_var(op + 1, strlen(op + 1), &vb)
                     : parse_var(s, strlen(s), &va);
-        if (!ok || (op && strpbrk(op + 1, "*:"))) {
+        if (!ok || (op && strpbrk(op + 1, "*:")) || strchr(s, '+')) {
+            int rc = usage_error("--mods: found '%s', expected COL, center(COL), scale(COL), "
+                                 "A:B, A*B or -1 (terms separated by commas)", s);
             free(buf);
-            return usage_error("--mods: found '%s', expected COL, center(COL), scale(COL), "
-                               "A:B, A*B or -1 (terms separated by commas)", parts[p]);
+            return rc;
         }
         int ia = -1, ib = -1;
         for (int side = 0; side < (op ? 2 : 1); side++) {
