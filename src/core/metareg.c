@@ -1112,6 +1112,7 @@ static int pseudo_r2(const double *yi, const double *vi, wls *s, const double *y
     gsl_matrix_set_all(one, 1.0);
     msum_metareg_opts o0 = *o;
     o0.r2 = 0;
+    o0.qprofile = 0;
     o0.tau2_fixed = NAN;
     msum_metareg_result r0;
     const char *nm[] = {"intrcpt"};
