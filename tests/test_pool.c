@@ -902,7 +902,7 @@ static studies load_largek(const char *name)
 }
 
 /* relative comparison (tau2 can be ~1e-3: an absolute 1e-8 would be loose there) */
-static void expect_rel(double got, double want, double tol, const char *what)
+static void expect_rel_finite(double got, double want, double tol, const char *what)
 {
     cr_expect(isfinite(got) && fabs(got - want) <= tol * fabs(want),
               "%s: got %.17g, expected %.17g (rel %g)", what, got, want, tol);
@@ -949,7 +949,7 @@ static void check_largek(const char *name, size_t k)
             snprintf(what, sizeof what, "%s %s", cas, q);
             cr_expect(!isnan(got), "%s: unknown or NaN", what);
             /* Q-profile bounds are roots found to ~1e-10 relative by both tools */
-            expect_rel(got, w->value, strncmp(q, "tau2_ci", 7) == 0 ? 1e-7 : tol, what);
+            expect_rel_finite(got, w->value, strncmp(q, "tau2_ci", 7) == 0 ? 1e-7 : tol, what);
             seen++;
         }
         /* k = 10^4: REML and ML without the Q-profile CI (see largek_refs.R) */
@@ -1039,4 +1039,95 @@ Test(pool, nonfinite_estimate_is_an_error_with_reason)
     o.method = MSUM_EST_FE;
     cr_expect_eq(msum_pool(y3, v3, 2, &o, &r), MSUM_OK);
     assert_close(r.estimate, 1.5e300, 1e-12, "estimate");
+}
+
+/* Numerical finish (tests/ref/expected/numerical_finish.csv, tests/ref/metareg_refs.R). */
+
+static const char *NUMFIN = "ref/expected/numerical_finish.csv";
+
+/* |got - want| <= tol |want|: relative also for values below 1 (assert_close is absolute
+ * there, which cannot see a small tau2 wrong in its 7th digit). */
+static void expect_rel(double got, double want, double tol, const char *what)
+{
+    cr_expect(fabs(got - want) <= tol * fabs(want), "%s: got %.17g, expected %.17g (rel %g)",
+              what, got, want, tol);
+}
+
+static double numfin(const char *cas, const char *q)
+{
+    reftab t = load_expected(NUMFIN);
+    double v = NAN;
+    int found = 0;
+    for (size_t i = 0; i < t.n; i++)
+        if (strcmp(t.rows[i].cas, cas) == 0 && strcmp(t.rows[i].qty, q) == 0) {
+            v = t.rows[i].value;
+            found = 1;
+        }
+    free(t.rows);
+    cr_assert(found, "%s: no %s,%s", NUMFIN, cas, q);
+    return v;
+}
+
+/* dat.cohen1981 (ZCOR) under ML: tau2 = 0.00118 is reached to 1e-9 relative by the default
+ * (relative) stopping rule; the absolute rule |change| < 1e-10 stopped 1e-7 short. */
+Test(pool_numerical, small_tau2_to_full_relative_precision, .init = setup)
+{
+    studies s = load_studies("ref/inputs/cohen1981_zcor_yivi.csv", NULL, NULL);
+    msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+    msum_pool_result r;
+    static const msum_estimator m[] = {MSUM_EST_ML, MSUM_EST_REML};
+    static const char *const cs[] = {"cohen1981_ML_tight", "cohen1981_REML_tight"};
+    for (int i = 0; i < 2; i++) {
+        o.method = m[i];
+        cr_assert_eq(msum_pool(s.yi, s.vi, s.k, &o, &r), MSUM_OK);
+        expect_rel(r.tau2, numfin(cs[i], "tau2"), 1e-9, cs[i]);
+        expect_rel(r.se_tau2, numfin(cs[i], "se.tau2"), 1e-9, cs[i]);
+        expect_rel(r.estimate, numfin(cs[i], "estimate[intrcpt]"), 1e-9, cs[i]);
+        expect_rel(r.logLik, numfin(cs[i], "logLik"), 1e-9, cs[i]);
+    }
+    /* metafor's own rule (threshold 1e-5, or changed: 1e-4 with stepadj 0.5, maxiter 50)
+     * retraces its default-convergence value */
+    o.method = MSUM_EST_ML;
+    o.threshold = 1e-5;
+    o.maxiter = 100;
+    cr_assert_eq(msum_pool(s.yi, s.vi, s.k, &o, &r), MSUM_OK);
+    expect_rel(r.tau2, numfin("cohen1981_ML_default", "tau2"), 1e-9, "metafor default");
+    o.threshold = 1e-4;
+    o.step_adj = 0.5;
+    o.maxiter = 50;
+    cr_assert_eq(msum_pool(s.yi, s.vi, s.k, &o, &r), MSUM_OK);
+    expect_rel(r.tau2, numfin("cohen1981_ML_ctl", "tau2"), 1e-9, "metafor threshold/stepadj");
+    studies_free(&s);
+}
+
+/* An optimum on the boundary is exactly 0: dat.gibson2002 (RR, REML; metafor's tight run
+ * stops at 9e-14, its default one at 3e-7) and dat.raudenbush1985 weeks = 2 and 17 (REML, 0
+ * in metafor); metasum's halving iterates used to stop at 9e-12 and 3e-11. */
+Test(pool_numerical, boundary_optimum_is_exactly_zero, .init = setup)
+{
+    static const struct {
+        const char *file, *col, *val, *cas;
+    } c[] = {{"ref/inputs/gibson2002_rr_yivi.csv", NULL, NULL, "gibson2002_REML_tight"},
+             {"ref/inputs/raudenbush1985.csv", "weeks", "2", "raudenbush1985_weeks2_REML_tight"},
+             {"ref/inputs/raudenbush1985.csv", "weeks", "17",
+              "raudenbush1985_weeks17_REML_tight"}};
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        studies s = load_studies(c[i].file, c[i].col, c[i].val);
+        msum_pool_result r;
+        cr_assert_eq(msum_pool(s.yi, s.vi, s.k, NULL, &r), MSUM_OK);
+        cr_expect(r.tau2 == 0, "%s: tau2 %.17g, expected exactly 0", c[i].cas, r.tau2);
+        assert_close(r.se_tau2, numfin(c[i].cas, "se.tau2"), 1e-8, c[i].cas);
+        assert_close(r.estimate, numfin(c[i].cas, "estimate[intrcpt]"), 1e-8, c[i].cas);
+        assert_close(r.logLik, numfin(c[i].cas, "logLik"), 1e-8, c[i].cas);
+        studies_free(&s);
+    }
+    /* metafor's stopping rule reproduces its default run, 3e-7 */
+    studies s = load_studies("ref/inputs/gibson2002_rr_yivi.csv", NULL, NULL);
+    msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+    o.threshold = 1e-5;
+    o.maxiter = 100;
+    msum_pool_result r;
+    cr_assert_eq(msum_pool(s.yi, s.vi, s.k, &o, &r), MSUM_OK);
+    expect_rel(r.tau2, numfin("gibson2002_REML_default", "tau2"), 1e-8, "metafor default");
+    studies_free(&s);
 }

@@ -36,6 +36,17 @@ int msum_compare_metareg_table(const msum_metareg_result *m, const msum_compare_
 int msum_compare_model_table(const msum_metareg_result *m, const msum_compare_info *info,
                              msum_table **out);
 
+/* Predictions of a meta-regression at nrows rows of moderator values x0 (nrows x m->p,
+ * row-major, the intercept's 1 included), with CI and prediction interval ("predict"). */
+int msum_compare_predict_table(const msum_metareg_result *m, const double *x0, size_t nrows,
+                               msum_pi_type pi_type, const msum_compare_info *info,
+                               msum_table **out);
+
+/* Per-row weights (percent) and hat values of a meta-regression ("studies"); lines holds the
+ * input line of each of the m->k rows. */
+int msum_compare_studies_table(const msum_metareg_result *m, const long *lines,
+                               const msum_compare_info *info, msum_table **out);
+
 /* Pairwise differences a - b of the levels' pooled estimates ("pairs").  pairs holds 2*npairs
  * level names (a1, b1, a2, b2, ...); NULL means every pair of levels in level order.  Returns
  * MSUM_EDATA when a named level does not exist (*bad_level then points at it). */

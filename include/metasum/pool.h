@@ -52,8 +52,10 @@ typedef struct {
     msum_test test;        /* [z] */
     msum_pi_type pi_type;  /* [default] */
     double level;          /* confidence level in (0,1) [0.95] */
-    double threshold;      /* Fisher scoring stops when |change in tau2| < threshold [1e-10];
-                              metafor's default is 1e-5 */
+    double threshold;      /* > 0: Fisher scoring stops when |change in tau2| <= threshold, as
+                              metafor (its default is 1e-5); 0: run to full precision,
+                              |change| <= 1e-13 (tau2 + harmonic mean of vi), and return an
+                              optimum on the boundary as exactly 0 [0] */
     double tol;            /* absolute tolerance in tau2 of the PM and Q-profile roots
                               [1e-12] (Newton steps, Brent as the safeguard); metafor's
                               uniroot default is about 1.2e-4 */
@@ -70,7 +72,7 @@ typedef struct {
 } msum_pool_opts;
 
 #define MSUM_POOL_OPTS_DEFAULT \
-    {MSUM_EST_REML, MSUM_TEST_Z, MSUM_PI_DEFAULT, 0.95, 1e-10, 1e-12, 1000, 1.0, 1, 100.0, 1, \
+    {MSUM_EST_REML, MSUM_TEST_Z, MSUM_PI_DEFAULT, 0.95, 0.0, 1e-12, 1000, 1.0, 1, 100.0, 1, \
      NAN}
 
 /* Q-profile confidence interval of one heterogeneity quantity (metafor confint.rma.uni). */

@@ -38,8 +38,8 @@ typedef struct {
     double between_estimate, between_se; /* the fixed-effect mean of the group estimates */
 
     /* common tau2: yi ~ factor(group) by msum_metareg (method and test of the pool options) */
-    int me_status;                /* msum_metareg status (MSUM_EINVAL for an estimator it does
-                                     not offer, MSUM_EDATA for G < 2 or k < G, MSUM_EDOM for
+    int me_status;                /* msum_metareg status (MSUM_EINVAL for options it rejects,
+                                     MSUM_EDATA for G < 2 or k < G, MSUM_EDOM for
                                      G > MSUM_SUBGROUP_MAX_FACTOR); me.message says why */
     msum_metareg_result me;       /* the model (owned; freed by msum_subgroup_result_free) */
 } msum_subgroup_result;

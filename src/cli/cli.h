@@ -78,6 +78,12 @@ int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *lng, con
  * Level: 0.95 or 95 (percent).  Digits: 0 to 17 (0 = shortest exact).  Format: csv, tsv, md,
  * json, html. */
 int cli_opt_level(const char *cmd, const char *opt, const char *s, double *out);
+/* metafor's convergence control (rma control= threshold, maxiter, stepadj): --threshold X
+ * (> 0: Fisher scoring stops when |change in tau2| <= X, as metafor; 0: full precision),
+ * --maxiter N, --step-adj X.  Returns 1 when argv[*i] is one of them (its value stored),
+ * 0 when it is not, -1 on an error (reported). */
+int cli_opt_convergence(const char *cmd, int argc, char **argv, int *i, double *threshold,
+                        int *maxiter, double *step_adj);
 int cli_opt_digits(const char *cmd, const char *s, int *out);
 int cli_opt_format(const char *cmd, const char *s, msum_format *out);
 

@@ -18,24 +18,38 @@ void usage_compare(FILE *fp)
     fprintf(fp,
 "About:   Compare groups of effects (e.g. exosome sources): a pooled fit per group, the tests\n"
 "         for subgroup differences (separate tau2 per group as R meta; common tau2 as metafor\n"
-"         rma(mods = ~ factor(group))), a meta-regression, and pairwise differences.\n"
+"         rma(mods = ~ factor(group))), a meta-regression, and pairwise differences.  With\n"
+"         --mods and no --by: a meta-regression alone (metafor rma(yi, vi, mods = ~ ...)).\n"
 "Usage:   metasum compare FILE --by COLUMN [OPTIONS]\n"
+"         metasum compare FILE --mods TERMS [--newmods ROWS] [OPTIONS]\n"
 "\n"
 "Options:\n"
-"    --by COLUMN          the grouping column (required), e.g. source, alloc\n"
+"    --by COLUMN          the grouping column, e.g. source, alloc (required without --mods)\n"
 "    --filter COL=VAL     only rows whose COL equals VAL (several: COL=A;COL2=B)\n"
 "    --measure M          effect size for rows that allow several: MD, SMD, ROM (means),\n"
 "                         RR, OR, RD (2x2 counts) [the rows' own measure]\n"
-"    --method M           tau2 estimator: REML, ML, DL, HE, FE (EE, CE) [REML]; per-group\n"
-"                         fits also take PM, EB, SJ, HS\n"
+"    --method M           tau2 estimator: REML, ML, DL, HE, HS, SJ, PM, EB, FE (EE, CE)\n"
+"                         [REML]\n"
 "    --test T             z, t, knha (Hartung-Knapp) or adhoc [z]\n"
 "    --level L            confidence level [0.95]\n"
-"    --mods A,B           meta-regression moderators (columns; numbers -> continuous, text ->\n"
-"                         categorical) [the grouping column as a factor]\n"
+"    --mods TERMS         meta-regression terms, comma-separated: COL (numbers ->\n"
+"                         continuous, text -> categorical), center(COL), scale(COL), A:B\n"
+"                         (interaction), A*B (A, B and A:B), -1 (no intercept)\n"
+"                         [the grouping column as a factor]\n"
+"    --newmods ROWS       predictions at new moderator values: one number per coefficient\n"
+"                         but the intercept, in metareg-table order; rows separated by ';'\n"
+"                         (e.g. '10,1950;30,1970'), table predict\n"
+"    --pi-type T          prediction interval of --newmods: default (as the CI's quantile)\n"
+"                         or riley (t on k-p-1 df, metafor pi.type=\"riley\") [default]\n"
 "    --ref-level COL=LV   reference level of a categorical moderator or of --by (repeatable)\n"
 "                         [the first level in byte order, as R's factor()]\n"
+"    --threshold X        Fisher scoring (ML, REML, EB) stops when tau2 changes by <= X, as\n"
+"                         metafor's control threshold [0: full precision]; metafor: 1e-5\n"
+"    --maxiter N          iteration limit [100 meta-regression, 1000 groups]\n"
+"    --step-adj X         Fisher scoring step length factor (metafor stepadj) [1]\n"
 "    --pairs A:B,C:D      pairwise differences to report [every pair, up to 30 groups]\n"
-"    --table T            all, groups, between, metareg, model or pairs [all]\n"
+"    --table T            all, groups, between, metareg, model, pairs, predict or studies\n"
+"                         (weights and hat values per row, only on request) [all]\n"
 "    --format F           csv, tsv, md, json or html [csv]\n"
 "    --digits N           significant digits, 0 = shortest exact [7]\n"
 "    --no-meta            no '# key,value' lines in CSV/TSV (with one --table: plain CSV)\n"
@@ -55,12 +69,16 @@ void usage_compare(FILE *fp)
 "    metasum compare datasets/bcg/effects.csv --by alloc --measure RR\n"
 "    metasum compare datasets/bcg/effects.csv --by alloc --measure RR --test knha \\\n"
 "        --mods ablat,alloc --ref-level alloc=random --table metareg\n"
-"    metasum compare effects.csv --by source --pairs ADSC:hucMSC --table pairs --format tsv\n",
+"    metasum compare effects.csv --by source --pairs ADSC:hucMSC --table pairs --format tsv\n"
+"    metasum compare datasets/bcg/effects.csv --measure RR --mods 'ablat*year' \\\n"
+"        --newmods '20,1950,39000;50,1970,98500' --table predict\n",
             cli_input_help);
 }
 
 typedef struct {
-    const char *file, *by, *mods, *pairs, *table;
+    const char *file, *by, *mods, *pairs, *table, *newmods;
+    msum_pi_type pi_type;
+    int maxiter_set;
     const char *filter;
     const char *ref_col[MAXLIST], *ref_lv[MAXLIST];
     int nref;
@@ -114,6 +132,21 @@ static int parse(int argc, char **argv, opts *o)
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--level", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
             if (!cli_opt_level(CMD, "--level", v, &o->po.level)) return EXIT_USAGE;
+        } else if ((r = cli_opt_convergence(CMD, argc, argv, &i, &o->po.threshold,
+                                            &o->po.maxiter, &o->po.step_adj))) {
+            if (r < 0) return EXIT_USAGE;
+            if (strncmp(a, "--maxiter", 9) == 0) o->maxiter_set = 1;
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--newmods", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
+            o->newmods = v;
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--pi-type", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
+            if (strcmp(v, "riley") == 0)
+                o->pi_type = MSUM_PI_T_K2;
+            else if (strcmp(v, "default") == 0)
+                o->pi_type = MSUM_PI_DEFAULT;
+            else
+                return usage_error("--pi-type: found '%s', expected default or riley", v);
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--digits", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
             if (!cli_opt_digits(CMD, v, &o->digits)) return EXIT_USAGE;
@@ -125,14 +158,14 @@ static int parse(int argc, char **argv, opts *o)
             o->pairs = v;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--table", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
-            static const char *const names[] = {"all", "groups", "between", "metareg", "model",
-                                                "pairs"};
+            static const char *const names[] = {"all",   "groups", "between", "metareg",
+                                                "model", "pairs",  "studies", "predict"};
             int ok = 0;
             for (size_t t = 0; t < sizeof names / sizeof names[0]; t++)
                 if (strcmp(v, names[t]) == 0) ok = 1;
             if (!ok)
                 return usage_error("--table: found '%s', expected all, groups, between, "
-                                   "metareg, model or pairs", v);
+                                   "metareg, model, pairs, studies or predict", v);
             o->table = v;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--format", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
@@ -158,7 +191,9 @@ static int parse(int argc, char **argv, opts *o)
         }
     }
     if (!o->file) return usage_error("%s", "no FILE given");
-    if (!o->by) return usage_error("%s", "--by COLUMN is required");
+    if (!o->by && !o->mods)
+        return usage_error("%s", "--by COLUMN or --mods TERMS is required");
+    if (o->newmods && !o->mods) return usage_error("%s", "--newmods needs --mods");
     return EXIT_OK;
 }
 
@@ -193,7 +228,7 @@ static int collect(const msum_dataset *ds, const opts *o, msum_diags *dg, effect
 {
     size_t n = msum_dataset_nrows(ds);
     const char *name = msum_dataset_name(ds);
-    int bycol = msum_dataset_col(ds, o->by);
+    int bycol = o->by ? msum_dataset_col(ds, o->by) : -1;
     memset(e, 0, sizeof *e);
     e->yi = malloc((n + 1) * sizeof *e->yi);
     e->vi = malloc((n + 1) * sizeof *e->vi);
@@ -230,9 +265,11 @@ static int collect(const msum_dataset *ds, const opts *o, msum_diags *dg, effect
             novar++;
             continue;
         }
-        const char *g = msum_dataset_cell(ds, i, (size_t)bycol);
-        msum_dataset_pos(ds, i, (size_t)bycol, &l2, &col);
-        if (msum_check_group_value(g, name, l2, col, o->by, dg)) continue;
+        const char *g = bycol >= 0 ? msum_dataset_cell(ds, i, (size_t)bycol) : "";
+        if (bycol >= 0) {
+            msum_dataset_pos(ds, i, (size_t)bycol, &l2, &col);
+            if (msum_check_group_value(g, name, l2, col, o->by, dg)) continue;
+        }
         if (e->k == 0) {
             e->measure = ef.measure;
         } else if (ef.measure != e->measure) {
@@ -260,22 +297,111 @@ static int collect(const msum_dataset *ds, const opts *o, msum_diags *dg, effect
     return EXIT_OK;
 }
 
-/* Meta-regression on the moderators of --mods (rows with a missing moderator left out). */
-static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msum_diags *dg,
-                    msum_metareg_result *mr)
+/* One moderator of a --mods term: a column, optionally centred (center(x)) or standardised
+ * (scale(x): centred and divided by the sample SD, as R's scale()). */
+typedef struct {
+    char name[128];   /* the text as written: "ablat", "scale(ablat)" */
+    const char *col;  /* the column name (inside the parentheses) */
+    char colbuf[128];
+    int idx;          /* dataset column */
+    int transform;    /* 0 none, 1 center, 2 scale */
+    double *x;        /* values on the used rows when continuous, else NULL */
+    const char **t;   /* texts on the used rows when categorical */
+} modvar;
+
+/* Parse one moderator ("col", "center(col)", "scale(col)"); returns 0 on a syntax error. */
+static int parse_var(const char *s, size_t n, modvar *v)
 {
-    char *parts[MAXLIST], *buf;
-    const char *name = msum_dataset_name(ds);
-    int nm = cli_split(o->mods, ',', parts, MAXLIST, &buf);
-    if (nm < 0) {
-        free(buf);
-        return usage_error("--mods: too many moderators in '%s'", o->mods);
+    while (n && (*s == ' ')) s++, n--;
+    while (n && s[n - 1] == ' ') n--;
+    if (n == 0 || n >= sizeof v->name) return 0;
+    memset(v, 0, sizeof *v);
+    memcpy(v->name, s, n);
+    v->name[n] = '\0';
+    static const char *const fn[] = {"center(", "scale("};
+    for (int f = 0; f < 2; f++) {
+        size_t l = strlen(fn[f]);
+        if (n > l + 1 && strncmp(s, fn[f], l) == 0 && s[n - 1] == ')') {
+            memcpy(v->colbuf, s + l, n - l - 1);
+            v->colbuf[n - l - 1] = '\0';
+            v->col = v->colbuf;
+            v->transform = f + 1;
+            return strchr(v->col, '(') == NULL && *v->col;
+        }
     }
-    int cols[MAXLIST];
-    for (int m = 0; m < nm; m++) {
-        cols[m] = msum_dataset_col(ds, parts[m]);
-        if (cols[m] < 0) {
-            fprintf(stderr, "metasum " CMD ": --mods: no column '%s' in %s\n", parts[m], name);
+    if (memchr(s, '(', n) || memchr(s, ')', n)) return 0;
+    v->col = v->name;
+    return 1;
+}
+
+/* A --mods term: one moderator, or the interaction of two (a:b); a*b is split into a, b, a:b. */
+typedef struct {
+    int a, b; /* indexes into the moderator list; b = -1 for a main effect */
+} modterm;
+
+enum { MAXVARS = 2 * MAXLIST };
+
+/* Meta-regression on the terms of --mods (rows with a missing moderator left out), with the
+ * --newmods predictions.  Fills *lines with the input line of each row used (caller frees). */
+static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msum_diags *dg,
+                    msum_metareg_result *mr, long **lines)
+{
+    char *parts[MAXLIST], *buf = NULL;
+    const char *name = msum_dataset_name(ds);
+    int np = cli_split(o->mods, ',', parts, MAXLIST, &buf);
+    if (np < 0) {
+        free(buf);
+        return usage_error("--mods: too many terms in '%s'", o->mods);
+    }
+    modvar vars[MAXVARS];
+    modterm terms[2 * MAXLIST];
+    int nv = 0, nt = 0, intercept = 1;
+    for (int p = 0; p < np; p++) {
+        char *s = parts[p];
+        while (*s == ' ') s++;
+        for (size_t n = strlen(s); n && s[n - 1] == ' ';) s[--n] = '\0';
+        if (strcmp(s, "-1") == 0 || strcmp(s, "0") == 0) {
+            intercept = 0;
+            continue;
+        }
+        char *op = strpbrk(s, "*:");
+        modvar va, vb;
+        int ok = op ? parse_var(s, (size_t)(op - s), &va) && parse_var(op + 1, strlen(op + 1), &vb)
+                    : parse_var(s, strlen(s), &va);
+        if (!ok || (op && strpbrk(op + 1, "*:")) || strchr(s, '+')) {
+            int rc = usage_error("--mods: found '%s', expected COL, center(COL), scale(COL), "
+                                 "A:B, A*B or -1 (terms separated by commas)", s);
+            free(buf);
+            return rc;
+        }
+        int ia = -1, ib = -1;
+        for (int side = 0; side < (op ? 2 : 1); side++) {
+            modvar *v = side ? &vb : &va;
+            int found = -1;
+            for (int j = 0; j < nv; j++)
+                if (strcmp(vars[j].name, v->name) == 0) found = j;
+            if (found < 0) {
+                if (nv == MAXVARS) {
+                    free(buf);
+                    return usage_error("--mods: too many moderators in '%s'", o->mods);
+                }
+                vars[nv] = *v;
+                if (vars[nv].col == v->name) vars[nv].col = vars[nv].name;
+                else vars[nv].col = vars[nv].colbuf;
+                found = nv++;
+            }
+            if (side) ib = found; else ia = found;
+        }
+        if (op && *op == '*') {
+            terms[nt++] = (modterm){ia, -1};
+            terms[nt++] = (modterm){ib, -1};
+        }
+        terms[nt++] = (modterm){ia, ib};
+    }
+    for (int j = 0; j < nv; j++) {
+        vars[j].idx = msum_dataset_col(ds, vars[j].col);
+        if (vars[j].idx < 0) {
+            fprintf(stderr, "metasum " CMD ": --mods: no column '%s' in %s\n", vars[j].col, name);
             free(buf);
             return EXIT_USAGE;
         }
@@ -283,48 +409,101 @@ static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msu
     /* rows with every moderator present */
     size_t k = 0, *use = malloc((e->k + 1) * sizeof *use);
     double *y = malloc((e->k + 1) * sizeof *y), *v = malloc((e->k + 1) * sizeof *v);
-    double *x = malloc((e->k + 1) * sizeof *x);
-    const char **t = malloc((e->k + 1) * sizeof *t);
+    double *x0 = NULL;
     int rc = EXIT_NUMERICAL;
     msum_design *d = NULL;
-    if (!use || !y || !v || !x || !t) goto done;
+    *lines = malloc((e->k + 1) * sizeof **lines);
+    for (int j = 0; j < nv; j++) {
+        vars[j].x = malloc((e->k + 1) * sizeof(double));
+        vars[j].t = malloc((e->k + 1) * sizeof(char *));
+        if (!vars[j].x || !vars[j].t) goto done;
+    }
+    if (!use || !y || !v || !*lines) goto done;
     for (size_t i = 0; i < e->k; i++) {
         int ok = 1;
-        for (int m = 0; m < nm; m++) {
-            const char *c = msum_dataset_cell(ds, e->row[i], (size_t)cols[m]);
+        for (int j = 0; j < nv; j++) {
+            int dup = 0;
+            for (int q = 0; q < j; q++)
+                if (vars[q].idx == vars[j].idx) dup = 1;
+            const char *c = msum_dataset_cell(ds, e->row[i], (size_t)vars[j].idx);
             if (!*c || strcmp(c, "NA") == 0) {
                 long l, cc;
-                msum_dataset_pos(ds, e->row[i], (size_t)cols[m], &l, &cc);
-                msum_diags_add(dg, MSUM_DIAG_WARNING, name, l, cc, parts[m],
-                               "found no value: row left out of the meta-regression");
+                msum_dataset_pos(ds, e->row[i], (size_t)vars[j].idx, &l, &cc);
+                if (!dup)
+                    msum_diags_add(dg, MSUM_DIAG_WARNING, name, l, cc, vars[j].col,
+                                   "found no value: row left out of the meta-regression");
                 ok = 0;
             }
         }
         if (!ok) continue;
         y[k] = e->yi[i];
         v[k] = e->vi[i];
+        (*lines)[k] = msum_dataset_line(ds, e->row[i]);
         use[k++] = e->row[i];
     }
     rc = EXIT_DATA;
-    if (k == 0 || !(d = msum_design_new(k))) {
+    if (k == 0 || !(d = intercept ? msum_design_new(k) : msum_design_new_nointercept(k))) {
         msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL,
                        "found no row with every moderator, expected at least one");
         goto done;
     }
-    for (int m = 0; m < nm; m++) {
+    /* each moderator: continuous when every value is a number (and no --ref-level names it),
+     * else categorical; center()/scale() need numbers */
+    for (int j = 0; j < nv; j++) {
+        modvar *m = &vars[j];
         int numeric = 1;
         for (size_t i = 0; i < k; i++) {
-            const char *c = msum_dataset_cell(ds, use[i], (size_t)cols[m]);
-            t[i] = c;
-            if (msum_parse_double(c, strlen(c), &x[i]) != 1) numeric = 0;
+            const char *c = msum_dataset_cell(ds, use[i], (size_t)m->idx);
+            m->t[i] = c;
+            if (msum_parse_double(c, strlen(c), &m->x[i]) != 1) numeric = 0;
         }
-        const char *ref = ref_level(o, parts[m]);
-        int st = numeric && !ref ? msum_design_add_num(d, parts[m], x)
-                                 : msum_design_add_factor(d, parts[m], t, ref);
+        if (ref_level(o, m->col) && !m->transform) numeric = 0;
+        if (!numeric && m->transform) {
+            msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, m->col,
+                           "%s: found a value that is not a number, expected numbers", m->name);
+            goto done;
+        }
+        if (!numeric) {
+            free(m->x);
+            m->x = NULL;
+            continue;
+        }
+        if (m->transform) {
+            double mean = 0, ss = 0;
+            for (size_t i = 0; i < k; i++) mean += m->x[i] / (double)k;
+            for (size_t i = 0; i < k; i++) ss += (m->x[i] - mean) * (m->x[i] - mean);
+            double sd = k > 1 ? sqrt(ss / (double)(k - 1)) : NAN;
+            if (m->transform == 2 && !(sd > 0)) {
+                msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, m->col,
+                               "%s: found no spread (SD 0), expected values that differ",
+                               m->name);
+                goto done;
+            }
+            for (size_t i = 0; i < k; i++)
+                m->x[i] = m->transform == 2 ? (m->x[i] - mean) / sd : m->x[i] - mean;
+        }
+    }
+    for (int t = 0; t < nt; t++) {
+        modvar *a = &vars[terms[t].a], *b = terms[t].b >= 0 ? &vars[terms[t].b] : NULL;
+        int st;
+        if (!b) {
+            int dup = 0; /* a*b after a: the main effect once */
+            for (size_t j = 0; j < msum_design_ncoef(d); j++)
+                if (strcmp(msum_design_coef_term(d, j), a->name) == 0) dup = 1;
+            if (dup) continue;
+            st = a->x ? msum_design_add_num(d, a->name, a->x)
+                      : msum_design_add_factor(d, a->name, a->t, ref_level(o, a->col));
+        } else {
+            st = msum_design_add_interaction(d, a->name, a->x, a->x ? NULL : a->t,
+                                             ref_level(o, a->col), b->name, b->x,
+                                             b->x ? NULL : b->t, ref_level(o, b->col));
+        }
         if (st == MSUM_EDATA) {
-            msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, parts[m], "%s",
-                           ref ? "found no such reference level (--ref-level)"
-                               : "found a single level, expected two or more");
+            const modvar *bad = a;
+            if (b && !b->x) bad = b;
+            msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, bad->col, "%s",
+                           ref_level(o, bad->col) ? "found no such reference level (--ref-level)"
+                                                  : "found a single level, expected two or more");
             goto done;
         }
         if (st != MSUM_OK) {
@@ -332,16 +511,20 @@ static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msu
             goto done;
         }
     }
+    if (msum_design_ncoef(d) == 0) {
+        rc = usage_error("--mods: found no coefficient ('-1' alone), expected a moderator");
+        goto done;
+    }
     msum_metareg_opts mo = MSUM_METAREG_OPTS_DEFAULT;
     mo.method = o->po.method;
     mo.test = o->po.test;
     mo.level = o->po.level;
+    mo.threshold = o->po.threshold;
+    mo.step_adj = o->po.step_adj;
+    if (o->maxiter_set) mo.maxiter = o->po.maxiter;
+    mo.fallback = o->po.fallback;
     int st = msum_metareg(y, v, d, &mo, mr);
-    if (st == MSUM_EINVAL) {
-        fprintf(stderr, "metasum " CMD ": --method %s: meta-regression offers REML, ML, DL, HE "
-                        "and FE\n", msum_estimator_name(o->po.method));
-        rc = EXIT_USAGE;
-    } else if (st == MSUM_EDATA) {
+    if (st == MSUM_EDATA) {
         msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL, "meta-regression: %s",
                        mr->message);
     } else if (st != MSUM_OK) {
@@ -356,10 +539,52 @@ done:
     free(use);
     free(y);
     free(v);
-    free(x);
-    free(t);
+    free(x0);
+    for (int j = 0; j < nv; j++) {
+        free(vars[j].x);
+        free(vars[j].t);
+    }
     free(buf);
     return rc;
+}
+
+/* --newmods "a,b;c,d": rows of moderator values, one per coefficient but the intercept, into
+ * *x0 (rows x p, the intercept's 1 prepended).  Returns an exit code. */
+static int parse_newmods(const char *s, const msum_metareg_result *m, double **x0,
+                         size_t *nrows)
+{
+    char *rows[MAXLIST], *buf;
+    int nr = cli_split(s, ';', rows, MAXLIST, &buf);
+    size_t first = m->intercept ? 1 : 0, want = m->p - first;
+    *x0 = nr > 0 ? calloc((size_t)nr * m->p, sizeof **x0) : NULL;
+    if (nr < 0 || !*x0) {
+        free(buf);
+        return nr < 0 ? usage_error("--newmods: too many rows in '%s'", s) : EXIT_NUMERICAL;
+    }
+    for (int r = 0; r < nr; r++) {
+        char *vals[MAXLIST], *vb;
+        int n = cli_split(rows[r], ',', vals, MAXLIST, &vb);
+        double *x = *x0 + (size_t)r * m->p;
+        if (first) x[0] = 1;
+        int ok = n >= 0 && (size_t)n == want;
+        for (int j = 0; ok && j < n; j++) {
+            const char *t = vals[j];
+            while (*t == ' ') t++;
+            if (msum_parse_double(t, strlen(t), &x[first + (size_t)j]) != 1) ok = 0;
+        }
+        free(vb);
+        if (!ok) {
+            int rc = usage_error("--newmods: found '%s', expected %zu number%s (one per "
+                                 "coefficient but the intercept, in the order of the metareg "
+                                 "table; rows separated by ';')", rows[r], want,
+                                 want == 1 ? "" : "s");
+            free(buf);
+            return rc;
+        }
+    }
+    *nrows = (size_t)nr;
+    free(buf);
+    return EXIT_OK;
 }
 
 static int wanted(const opts *o, const char *name)
@@ -380,8 +605,12 @@ int cmd_compare(int argc, char **argv)
     effects e = {0};
     msum_subgroup_result sg = {0};
     msum_metareg_result mr = {0};
-    msum_table *tabs[5] = {0};
+    enum { NTAB = 7 };
+    msum_table *tabs[NTAB] = {0};
     char *pairbuf = NULL;
+    long *lines = NULL;
+    double *x0 = NULL;
+    size_t nnew = 0;
     if (!dg) {
         rc = EXIT_NUMERICAL;
         goto out;
@@ -395,7 +624,7 @@ int cmd_compare(int argc, char **argv)
         rc = EXIT_DATA;
         goto out;
     }
-    if (msum_dataset_col(ds, o.by) < 0) {
+    if (o.by && msum_dataset_col(ds, o.by) < 0) {
         fprintf(stderr, "metasum " CMD ": --by %s: no such column in %s\n", o.by,
                 msum_dataset_name(ds));
         rc = EXIT_USAGE;
@@ -403,22 +632,25 @@ int cmd_compare(int argc, char **argv)
     }
     if ((rc = collect(ds, &o, dg, &e)) != EXIT_OK) goto out;
 
-    st = msum_subgroup(e.yi, e.vi, e.group, e.k, o.by, &o.po, ref_level(&o, o.by), &sg);
-    if (st != MSUM_OK) {
-        cli_error(CMD, "%s", msum_strerror((msum_status)st));
-        rc = st == MSUM_EINVAL ? EXIT_USAGE : EXIT_NUMERICAL;
-        goto out;
+    if (o.by) {
+        st = msum_subgroup(e.yi, e.vi, e.group, e.k, o.by, &o.po, ref_level(&o, o.by), &sg);
+        if (st != MSUM_OK) {
+            cli_error(CMD, "%s", msum_strerror((msum_status)st));
+            rc = st == MSUM_EINVAL ? EXIT_USAGE : EXIT_NUMERICAL;
+            goto out;
+        }
+        if (ref_level(&o, o.by) && msum_subgroup_find(&sg, ref_level(&o, o.by)) < 0) {
+            fprintf(stderr, "metasum " CMD ": --ref-level %s=%s: no such group\n", o.by,
+                    ref_level(&o, o.by));
+            rc = EXIT_USAGE;
+            goto out;
+        }
     }
-    if (ref_level(&o, o.by) && msum_subgroup_find(&sg, ref_level(&o, o.by)) < 0) {
-        fprintf(stderr, "metasum " CMD ": --ref-level %s=%s: no such group\n", o.by,
-                ref_level(&o, o.by));
-        rc = EXIT_USAGE;
-        goto out;
-    }
-    const msum_metareg_result *model = sg.me_status == MSUM_OK ? &sg.me : NULL;
+    const msum_metareg_result *model = o.by && sg.me_status == MSUM_OK ? &sg.me : NULL;
     if (o.mods) {
-        if ((rc = fit_mods(ds, &o, &e, dg, &mr)) != EXIT_OK) goto out;
+        if ((rc = fit_mods(ds, &o, &e, dg, &mr, &lines)) != EXIT_OK) goto out;
         model = &mr;
+        if (o.newmods && (rc = parse_newmods(o.newmods, &mr, &x0, &nnew)) != EXIT_OK) goto out;
     } else if (sg.me_status != MSUM_OK && (wanted(&o, "metareg") || wanted(&o, "model")) &&
                strcmp(o.table, "all") != 0) {
         msum_diags_add(dg, MSUM_DIAG_ERROR, msum_dataset_name(ds), 0, 0, o.by,
@@ -453,8 +685,8 @@ int cmd_compare(int argc, char **argv)
     }
     const char *bad = NULL;
     st = MSUM_OK;
-    if (wanted(&o, "groups")) st = msum_compare_groups_table(&sg, &info, &tabs[0]);
-    if (st == MSUM_OK && wanted(&o, "between"))
+    if (o.by && wanted(&o, "groups")) st = msum_compare_groups_table(&sg, &info, &tabs[0]);
+    if (st == MSUM_OK && o.by && wanted(&o, "between"))
         st = msum_compare_between_table(&sg, &info, &tabs[1]);
     if (st == MSUM_OK && model && wanted(&o, "metareg"))
         st = msum_compare_metareg_table(model, &info, &tabs[2]);
@@ -466,8 +698,13 @@ int cmd_compare(int argc, char **argv)
         msum_diags_add(dg, MSUM_DIAG_WARNING, msum_dataset_name(ds), 0, 0, o.by,
                        "%zu groups: pairwise differences only for the pairs given with --pairs "
                        "(all pairs are listed up to %d groups)", sg.G, MAX_DEFAULT_PAIRS);
-    if (st == MSUM_OK && wanted(&o, "pairs") && !allpairs)
+    if (st == MSUM_OK && o.by && wanted(&o, "pairs") && !allpairs)
         st = msum_compare_pairs_table(&sg, o.pairs ? pl : NULL, np, &info, &tabs[4], &bad);
+    /* with --mods: per-row weights and hat values on request, predictions at --newmods */
+    if (st == MSUM_OK && o.mods && strcmp(o.table, "studies") == 0)
+        st = msum_compare_studies_table(&mr, lines, &info, &tabs[5]);
+    if (st == MSUM_OK && o.mods && nnew && wanted(&o, "predict"))
+        st = msum_compare_predict_table(&mr, x0, nnew, o.pi_type, &info, &tabs[6]);
     if (st == MSUM_EDATA && bad) {
         fprintf(stderr, "metasum " CMD ": --pairs: no group '%s' in column '%s'\n", bad, o.by);
         rc = EXIT_USAGE;
@@ -478,9 +715,9 @@ int cmd_compare(int argc, char **argv)
         rc = EXIT_NUMERICAL;
         goto out;
     }
-    const msum_table *out[5];
+    const msum_table *out[NTAB];
     size_t nout = 0;
-    for (int t = 0; t < 5; t++)
+    for (int t = 0; t < NTAB; t++)
         if (tabs[t] && wanted(&o, msum_table_name(tabs[t]))) {
             if (capture) { /* a report analysis takes the tables instead */
                 if (analysis_add_table(capture, tabs[t]) != MSUM_OK) rc = EXIT_NUMERICAL;
@@ -496,8 +733,10 @@ int cmd_compare(int argc, char **argv)
     if (msum_write_tables(out, nout, o.fmt, stdout, &wo) != MSUM_OK) rc = EXIT_IO;
 out:
     if (dg && cli_print_diags(stderr, dg) && rc == EXIT_OK) rc = EXIT_DATA;
-    for (int t = 0; t < 5; t++) msum_table_free(tabs[t]);
+    for (int t = 0; t < NTAB; t++) msum_table_free(tabs[t]);
     free(pairbuf);
+    free(lines);
+    free(x0);
     msum_metareg_result_free(&mr);
     msum_subgroup_result_free(&sg);
     effects_free(&e);

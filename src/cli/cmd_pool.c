@@ -33,7 +33,8 @@ void usage_pool(FILE *fp)
 "         counts, correlation.  Rows without one (percent_change, fold_change, direction)\n"
 "         are skipped and counted (column k_skipped, and a warning).  A plain study,yi,vi\n"
 "         file works too.\n"
-"\n"
+"\n");
+    fprintf(fp,
 "Options:\n"
 "    -m, --method NAME   tau2 estimator [REML]: EE FE CE (common effect, tau2 = 0), DL, HE,\n"
 "                        HS, SJ, ML, REML, PM, EB; or MH (Mantel-Haenszel, metafor rma.mh) or\n"
@@ -59,6 +60,13 @@ void usage_pool(FILE *fp)
 "                        (as by_NAME when NAME is also an output column)\n"
 "    -w, --weights       per-study weights (percent) instead of pooled results\n"
 "        --no-fallback   exit 4 when the estimator does not converge instead of falling back\n"
+"        --pi-type T     prediction interval: default (the CI's z or t(k-1)) or riley\n"
+"                        (t(k-2), metafor pi.type=\"riley\", Riley et al. 2011) [default]\n"
+"        --threshold X   Fisher scoring (ML, REML, EB) stops when tau2 changes by <= X, as\n"
+"                        metafor's control threshold [0: to full precision, and a maximum\n"
+"                        on the boundary is exactly 0]; metafor's default: 1e-5\n"
+"        --maxiter N     iteration limit [1000]; metafor's default: 100\n"
+"        --step-adj X    Fisher scoring step length factor (metafor stepadj) [1]\n"
 "    -d, --digits N      significant digits, 0 = shortest exact [7]\n"
 "    -f, --format F      csv, tsv, md, json, html [csv]\n"
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
@@ -77,7 +85,8 @@ void usage_pool(FILE *fp)
 "    back-transforms, tau2, se_tau2, tau2_ci_lb, tau2_ci_ub, tau2_ci_status, tau, I2,\n"
 "    I2_ci_lb, I2_ci_ub, I2_definition, H2, I2_Q, H2_Q, QE, QE_df, QE_p, estimator,\n"
 "    estimator_used, fallback, converged, iterations, test, ci_method, level, logLik, AIC,\n"
-"    BIC, metasum_version.\n"
+"    BIC, deviance, AICc, vt, tau_ci_lb, tau_ci_ub, H2_ci_lb, H2_ci_ub, pi_df,\n"
+"    metasum_version.\n"
 "\n"
 "Exit codes: 0 ok, 1 data errors (file:line:col messages, nothing written), 2 usage,\n"
 "    3 I/O, 4 numerical failure.\n"
@@ -394,6 +403,19 @@ static int parse_args(int argc, char **argv, pool_args *a)
         } else if ((r = cli_opt("pool", argc, argv, &i, "--level", "-l", &v)) != 0) {
             if (r < 0) return 0;
             if (!cli_opt_level("pool", "--level", v, &a->pool.level)) return 0;
+        } else if ((r = cli_opt("pool", argc, argv, &i, "--pi-type", NULL, &v)) != 0) {
+            if (r < 0) return 0;
+            if (strcmp(v, "riley") == 0) {
+                a->pool.pi_type = MSUM_PI_T_K2;
+            } else if (strcmp(v, "default") == 0) {
+                a->pool.pi_type = MSUM_PI_DEFAULT;
+            } else {
+                cli_error("pool", "--pi-type: found '%s', expected default or riley", v);
+                return 0;
+            }
+        } else if ((r = cli_opt_convergence("pool", argc, argv, &i, &a->pool.threshold,
+                                            &a->pool.maxiter, &a->pool.step_adj)) != 0) {
+            if (r < 0) return 0;
         } else if ((r = cli_opt("pool", argc, argv, &i, "--measure", NULL, &v)) != 0) {
             if (r < 0) return 0;
             if (!msum_measure_parse(v, &a->measure) || a->measure == MSUM_MEASURE_NONE) {
@@ -761,8 +783,8 @@ enum {
     C_K, C_KSKIP, C_MEASURE, C_SCALE, C_EST, C_SE, C_STAT, C_PVAL, C_DF, C_CILB, C_CIUB, C_PILB,
     C_PIUB, BT_HERE, C_TAU2 = BT_HERE, C_SETAU2, C_TAU2LB, C_TAU2UB, C_TAU2ST, C_TAU, C_I2,
     C_I2LB, C_I2UB, C_I2DEF, C_H2, C_I2Q, C_H2Q, C_QE, C_QEDF, C_QEP, C_ESTOR, C_ESTUSED,
-    C_FALLBACK, C_CONV, C_ITER, C_TEST, C_CIMETH, C_LEVEL, C_LOGLIK, C_AIC, C_BIC, C_NOTES, C_VERSION,
-    C_N
+    C_FALLBACK, C_CONV, C_ITER, C_TEST, C_CIMETH, C_LEVEL, C_LOGLIK, C_AIC, C_BIC, C_DEV,
+    C_AICC, C_VT, C_TAULB, C_TAUUB, C_H2LB, C_H2UB, C_PIDF, C_NOTES, C_VERSION, C_N
 };
 
 static const struct {
@@ -813,6 +835,16 @@ static const struct {
     [C_LOGLIK] = {"logLik", MSUM_COL_NUM, "log-likelihood (restricted for REML)"},
     [C_AIC] = {"AIC", MSUM_COL_NUM, "AIC"},
     [C_BIC] = {"BIC", MSUM_COL_NUM, "BIC"},
+    [C_DEV] = {"deviance", MSUM_COL_NUM, "deviance (metafor fitstats)"},
+    [C_AICC] = {"AICc", MSUM_COL_NUM, "AICc"},
+    [C_VT] = {"vt", MSUM_COL_NUM, "typical within-study variance (k-1)/(S1 - S2/S1), w = 1/vi"},
+    [C_TAULB] = {"tau_ci_lb", MSUM_COL_NUM, "sqrt(tau2_ci_lb)"},
+    [C_TAUUB] = {"tau_ci_ub", MSUM_COL_NUM, "sqrt(tau2_ci_ub)"},
+    [C_H2LB] = {"H2_ci_lb", MSUM_COL_NUM, "H2 at tau2_ci_lb"},
+    [C_H2UB] = {"H2_ci_ub", MSUM_COL_NUM, "H2 at tau2_ci_ub"},
+    [C_PIDF] = {"pi_df", MSUM_COL_NUM,
+                "df of the prediction interval's t quantile (NA: normal); --pi-type riley: "
+                "k - 2"},
     [C_NOTES] = {"notes", MSUM_COL_TEXT, "why a value of the row is NA (e.g. BIC at k = 1)"},
     [C_VERSION] = {"metasum_version", MSUM_COL_TEXT, "metasum version"},
 };
@@ -842,10 +874,19 @@ static int add_group_cols(msum_table *t, const bycols *by, int weights)
     return ok;
 }
 
+/* df of the prediction interval's t quantile, NaN for a normal one (metafor predict(),
+ * pi.type = "riley" for MSUM_PI_T_K2; as msum_pool computes it). */
+static double pi_df(const msum_pool_result *r, const msum_pool_opts *o)
+{
+    if (isnan(r->pi_lb)) return NAN;
+    if (o->pi_type == MSUM_PI_T_K2) return fmax(1, (double)r->k - (isnan(o->tau2_fixed) ? 2 : 1));
+    return r->test == MSUM_TEST_Z ? NAN : r->df;
+}
+
 /* any_z: bit 1 some group is on the Fisher z scale, bit 2 on a logit, arcsine, Freeman-Tukey or
  * square-root scale (bt_* columns: proportions and rates). */
 static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_pool_result *res,
-                                int any_log, int any_z)
+                                int any_log, int any_z, const msum_pool_opts *po)
 {
     msum_table *t = msum_table_new("pool", "Pooled estimates");
     if (!t) return NULL;
@@ -962,6 +1003,14 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
         NUM(C_LOGLIK, r->logLik);
         NUM(C_AIC, r->AIC);
         NUM(C_BIC, r->BIC);
+        NUM(C_DEV, r->deviance);
+        NUM(C_AICC, r->AICc);
+        NUM(C_VT, r->vt);
+        NUM(C_TAULB, r->tau_ci.lb);
+        NUM(C_TAUUB, r->tau_ci.ub);
+        NUM(C_H2LB, r->H2_ci.lb);
+        NUM(C_H2UB, r->H2_ci.ub);
+        NUM(C_PIDF, pi_df(r, po));
         TXT(C_NOTES, r->notes);
     }
 #undef NUM
@@ -1131,7 +1180,7 @@ int cmd_pool(int argc, char **argv)
         goto out;
     }
     t = a.weights ? weights_table(&gs, &by, res, has_id)
-                  : pooled_table(&gs, &by, res, any_log, any_z);
+                  : pooled_table(&gs, &by, res, any_log, any_z, &a.pool);
     if (!t) {
         cli_error("pool", "out of memory");
         rc = EXIT_NUMERICAL;
@@ -1602,7 +1651,7 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
     a.file = spec->dataset; /* tables name the dataset as the manifest does */
     for (int which = 0; st == MSUM_OK && which < 2; which++) {
         msum_table *t = which ? weights_table(&gs, &by, res, has_id)
-                              : pooled_table(&gs, &by, res, any_log, any_z);
+                              : pooled_table(&gs, &by, res, any_log, any_z, &a.pool);
         if (t) set_meta(t, &a);
         st = analysis_add_table(out, t);
     }

@@ -42,6 +42,47 @@ int cli_opt_level(const char *cmd, const char *opt, const char *s, double *out)
     return 0;
 }
 
+int cli_opt_convergence(const char *cmd, int argc, char **argv, int *i, double *threshold,
+                        int *maxiter, double *step_adj)
+{
+    const char *v;
+    int r;
+    double x;
+    if ((r = cli_opt(cmd, argc, argv, i, "--threshold", NULL, &v)) != 0) {
+        if (r < 0) return -1;
+        if (msum_parse_double(v, strlen(v), &x) != 1 || !(x >= 0)) {
+            cli_error(cmd, "--threshold: found '%s', expected a number >= 0 (metafor's default "
+                           "is 1e-5; 0 = full precision)", v);
+            return -1;
+        }
+        *threshold = x;
+        return 1;
+    }
+    if ((r = cli_opt(cmd, argc, argv, i, "--step-adj", NULL, &v)) != 0) {
+        if (r < 0) return -1;
+        if (msum_parse_double(v, strlen(v), &x) != 1 || !(x > 0)) {
+            cli_error(cmd, "--step-adj: found '%s', expected a number > 0 (metafor's stepadj)",
+                      v);
+            return -1;
+        }
+        *step_adj = x;
+        return 1;
+    }
+    if ((r = cli_opt(cmd, argc, argv, i, "--maxiter", NULL, &v)) != 0) {
+        if (r < 0) return -1;
+        char *end;
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (end == v || *end || errno || n < 1 || n > 1000000) {
+            cli_error(cmd, "--maxiter: found '%s', expected an integer from 1 to 1000000", v);
+            return -1;
+        }
+        *maxiter = (int)n;
+        return 1;
+    }
+    return 0;
+}
+
 int cli_opt_digits(const char *cmd, const char *s, int *out)
 {
     char *end;

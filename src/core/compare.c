@@ -224,6 +224,16 @@ int msum_compare_model_table(const msum_metareg_result *m, const msum_compare_in
         {"logLik", MSUM_COL_NUM, "log-likelihood (restricted for REML)"},
         {"deviance", MSUM_COL_NUM, NULL}, {"AIC", MSUM_COL_NUM, NULL},
         {"BIC", MSUM_COL_NUM, NULL}, {"AICc", MSUM_COL_NUM, NULL},
+        {"s2w", MSUM_COL_NUM, "Knapp-Hartung scale factor (1 under z and t)"},
+        {"vt", MSUM_COL_NUM, "typical within-study variance (k - p)/tr(P), W = diag(1/vi)"},
+        {"tau2_ci_lb", MSUM_COL_NUM, "Q-profile CI of tau2, lower bound"},
+        {"tau2_ci_ub", MSUM_COL_NUM, "Q-profile CI of tau2, upper bound"},
+        {"tau_ci_lb", MSUM_COL_NUM, "sqrt(tau2_ci_lb)"},
+        {"tau_ci_ub", MSUM_COL_NUM, "sqrt(tau2_ci_ub)"},
+        {"I2_ci_lb", MSUM_COL_NUM, "100 tau2_ci_lb / (vt + tau2_ci_lb)"},
+        {"I2_ci_ub", MSUM_COL_NUM, "100 tau2_ci_ub / (vt + tau2_ci_ub)"},
+        {"H2_ci_lb", MSUM_COL_NUM, "1 + tau2_ci_lb / vt"},
+        {"H2_ci_ub", MSUM_COL_NUM, "1 + tau2_ci_ub / vt"},
         {"note", MSUM_COL_TEXT, "fallback"}};
     msum_tb b;
     msum_tb_init(&b, "model", "Meta-regression model", cols, sizeof cols / sizeof cols[0]);
@@ -250,7 +260,96 @@ int msum_compare_model_table(const msum_metareg_result *m, const msum_compare_in
     msum_tb_num(&b, "AIC", m->AIC);
     msum_tb_num(&b, "BIC", m->BIC);
     msum_tb_num(&b, "AICc", m->AICc);
+    msum_tb_num(&b, "s2w", m->s2w);
+    msum_tb_num(&b, "vt", m->vt);
+    msum_tb_num(&b, "tau2_ci_lb", m->tau2_ci.lb);
+    msum_tb_num(&b, "tau2_ci_ub", m->tau2_ci.ub);
+    msum_tb_num(&b, "tau_ci_lb", m->tau_ci.lb);
+    msum_tb_num(&b, "tau_ci_ub", m->tau_ci.ub);
+    msum_tb_num(&b, "I2_ci_lb", m->I2_ci.lb);
+    msum_tb_num(&b, "I2_ci_ub", m->I2_ci.ub);
+    msum_tb_num(&b, "H2_ci_lb", m->H2_ci.lb);
+    msum_tb_num(&b, "H2_ci_ub", m->H2_ci.ub);
     msum_tb_text(&b, "note", m->fallback);
+    scale_meta(&b, info);
+    fit_meta(&b, m->method_used, m->test, m->level);
+    return msum_tb_finish(&b, out);
+}
+
+int msum_compare_predict_table(const msum_metareg_result *m, const double *x0, size_t nrows,
+                               msum_pi_type pi_type, const msum_compare_info *info,
+                               msum_table **out)
+{
+    if (!m || !info || !out || (nrows && !x0)) return MSUM_EINVAL;
+    const msum_tb_col cols[] = {
+        {"row", MSUM_COL_INT, "the row of --newmods (1-based)"},
+        {"mods", MSUM_COL_TEXT, "the moderator values, one per coefficient but the intercept"},
+        {"pred", MSUM_COL_NUM, "predicted effect x0'beta (analysis scale)"},
+        {"se", MSUM_COL_NUM, "its SE"},
+        {"ci_lb", MSUM_COL_NUM, "CI lower bound"}, {"ci_ub", MSUM_COL_NUM, "CI upper bound"},
+        {"pi_lb", MSUM_COL_NUM, "prediction interval lower bound (NA for FE)"},
+        {"pi_ub", MSUM_COL_NUM, "prediction interval upper bound"},
+        {"pi_df", MSUM_COL_NUM, "df of the PI's t quantile (NA: normal)"},
+        {"exp_pred", MSUM_COL_NUM, "exp(pred) on log scales"},
+        {"exp_ci_lb", MSUM_COL_NUM, "exp(ci_lb)"}, {"exp_ci_ub", MSUM_COL_NUM, "exp(ci_ub)"},
+        {"exp_pi_lb", MSUM_COL_NUM, "exp(pi_lb)"}, {"exp_pi_ub", MSUM_COL_NUM, "exp(pi_ub)"}};
+    msum_tb b;
+    msum_tb_init(&b, "predict", "Predictions at new moderator values", cols,
+                 sizeof cols / sizeof cols[0]);
+    int lg = is_log(info);
+    size_t first = m->intercept ? 1 : 0;
+    for (size_t r = 0; r < nrows && b.st == MSUM_OK; r++) {
+        const double *x = x0 + r * m->p;
+        msum_metareg_pred p;
+        if (msum_metareg_predict(m, x, pi_type, &p) != MSUM_OK) return MSUM_EINVAL;
+        char buf[512];
+        size_t len = 0;
+        buf[0] = '\0';
+        for (size_t j = first; j < m->p && len < sizeof buf - 40; j++) {
+            char num[32];
+            msum_fmt_num(x[j], 0, num, sizeof num);
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", j > first ? ";" : "",
+                                    num);
+        }
+        msum_tb_row(&b);
+        msum_tb_num(&b, "row", (double)(r + 1));
+        msum_tb_text(&b, "mods", buf);
+        msum_tb_num(&b, "pred", p.pred);
+        msum_tb_num(&b, "se", p.se);
+        msum_tb_num(&b, "ci_lb", p.ci_lb);
+        msum_tb_num(&b, "ci_ub", p.ci_ub);
+        msum_tb_num(&b, "pi_lb", p.pi_lb);
+        msum_tb_num(&b, "pi_ub", p.pi_ub);
+        msum_tb_num(&b, "pi_df", p.pi_df);
+        msum_tb_num(&b, "exp_pred", lg ? exp(p.pred) : NAN);
+        msum_tb_num(&b, "exp_ci_lb", lg ? exp(p.ci_lb) : NAN);
+        msum_tb_num(&b, "exp_ci_ub", lg ? exp(p.ci_ub) : NAN);
+        msum_tb_num(&b, "exp_pi_lb", lg ? exp(p.pi_lb) : NAN);
+        msum_tb_num(&b, "exp_pi_ub", lg ? exp(p.pi_ub) : NAN);
+    }
+    scale_meta(&b, info);
+    fit_meta(&b, m->method_used, m->test, m->level);
+    msum_tb_meta(&b, "pi_type", pi_type == MSUM_PI_T_K2 ? "riley: t(k - p - 1)" : "default");
+    return msum_tb_finish(&b, out);
+}
+
+int msum_compare_studies_table(const msum_metareg_result *m, const long *lines,
+                               const msum_compare_info *info, msum_table **out)
+{
+    if (!m || !lines || !info || !out) return MSUM_EINVAL;
+    const msum_tb_col cols[] = {
+        {"line", MSUM_COL_INT, "line of the row in the input file"},
+        {"weight", MSUM_COL_NUM, "percent weight 100 w_i / sum w, w = 1/(vi + tau2)"},
+        {"hat", MSUM_COL_NUM, "hat value (leverage) w_i x_i'(X'WX)^-1 x_i"}};
+    msum_tb b;
+    msum_tb_init(&b, "studies", "Meta-regression weights and hat values per row", cols,
+                 sizeof cols / sizeof cols[0]);
+    for (size_t i = 0; i < m->k; i++) {
+        msum_tb_row(&b);
+        msum_tb_num(&b, "line", (double)lines[i]);
+        msum_tb_num(&b, "weight", m->weight[i]);
+        msum_tb_num(&b, "hat", m->hat[i]);
+    }
     scale_meta(&b, info);
     fit_meta(&b, m->method_used, m->test, m->level);
     return msum_tb_finish(&b, out);

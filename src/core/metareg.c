@@ -30,6 +30,7 @@ struct msum_design {
     char **terms;      /* moderator of each coefficient */
     char **factors;    /* categorical moderators and their reference levels: name, ref, ... */
     size_t nfactors;
+    int intercept;     /* column 0 is the intercept */
 };
 
 static char *xstrdup(const char *s)
@@ -85,8 +86,20 @@ msum_design *msum_design_new(size_t k)
         return NULL;
     }
     for (size_t i = 0; i < k; i++) d->x[i] = 1.0;
+    d->intercept = 1;
     return d;
 }
+
+msum_design *msum_design_new_nointercept(size_t k)
+{
+    if (k == 0) return NULL;
+    msum_design *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->k = k;
+    return d;
+}
+
+int msum_design_has_intercept(const msum_design *d) { return d ? d->intercept : 0; }
 
 void msum_design_free(msum_design *d)
 {
@@ -153,8 +166,10 @@ int msum_design_add_factor(msum_design *d, const char *name, const char *const *
         d->nfactors++;
         if (!f[2 * d->nfactors - 2] || !f[2 * d->nfactors - 1]) st = MSUM_ENOMEM;
     }
+    /* without an intercept the first categorical moderator takes every level (R's coding) */
+    int all = !d->intercept && d->nfactors == 1;
     for (size_t l = 0; st == MSUM_OK && l < nl; l++) {
-        if (lv[l] == reflv) continue;
+        if (lv[l] == reflv && !all) continue;
         size_t len = strlen(name) + strlen(lv[l]) + 3;
         char *cn = malloc(len);
         if (!cn) {
@@ -172,6 +187,67 @@ int msum_design_add_factor(msum_design *d, const char *name, const char *const *
         for (size_t i = 0; i < d->k; i++) col[i] = strcmp(x[i], lv[l]) == 0;
     }
     free(lv);
+    return st;
+}
+
+/* The columns of one side of an interaction, in a scratch design: a continuous moderator, or a
+ * categorical one coded by its non-reference levels (when `all` is 0) or by every level. */
+static int side_design(size_t k, const char *name, const double *x, const char *const *t,
+                       const char *ref, int all, msum_design **out)
+{
+    msum_design *s = all && t ? msum_design_new_nointercept(k) : msum_design_new(k);
+    if (!s) return MSUM_ENOMEM;
+    int st = x ? msum_design_add_num(s, name, x) : msum_design_add_factor(s, name, t, ref);
+    if (st != MSUM_OK) {
+        msum_design_free(s);
+        return st;
+    }
+    *out = s;
+    return MSUM_OK;
+}
+
+static int has_term(const msum_design *d, const char *name)
+{
+    for (size_t j = 0; j < d->p; j++)
+        if (strcmp(d->terms[j], name) == 0) return 1;
+    return 0;
+}
+
+int msum_design_add_interaction(msum_design *d, const char *a, const double *xa,
+                                const char *const *ta, const char *ref_a, const char *b,
+                                const double *xb, const char *const *tb, const char *ref_b)
+{
+    if (!d || !a || !b || !(xa || ta) || !(xb || tb)) return MSUM_EINVAL;
+    msum_design *da = NULL, *db = NULL;
+    int st = side_design(d->k, a, xa, ta, ref_a, !has_term(d, a), &da);
+    if (st == MSUM_OK) st = side_design(d->k, b, xb, tb, ref_b, !has_term(d, b), &db);
+    size_t len = strlen(a) + strlen(b) + 2;
+    char *term = malloc(len);
+    if (st == MSUM_OK && !term) st = MSUM_ENOMEM;
+    if (st == MSUM_OK) snprintf(term, len, "%s:%s", a, b);
+    size_t a0 = da && da->intercept ? 1 : 0, b0 = db && db->intercept ? 1 : 0;
+    for (size_t i = a0; st == MSUM_OK && i < da->p; i++)
+        for (size_t j = b0; st == MSUM_OK && j < db->p; j++) {
+            size_t n = strlen(da->names[i]) + strlen(db->names[j]) + 2;
+            char *cn = malloc(n);
+            if (!cn) {
+                st = MSUM_ENOMEM;
+                break;
+            }
+            snprintf(cn, n, "%s:%s", da->names[i], db->names[j]);
+            long c = design_push(d, cn, term);
+            free(cn);
+            if (c < 0) {
+                st = MSUM_ENOMEM;
+                break;
+            }
+            double *col = d->x + (size_t)c * d->k;
+            for (size_t r = 0; r < d->k; r++)
+                col[r] = da->x[i * d->k + r] * db->x[j * d->k + r];
+        }
+    free(term);
+    msum_design_free(da);
+    msum_design_free(db);
     return st;
 }
 
@@ -424,34 +500,176 @@ done:
 
 static const double LOG_2PI = 1.8378770664093454836;
 
+/* tr((I - H) E (I - H) F) for diagonal E = diag(e), F = diag(f), H = W^1/2 X A X' W^1/2 the hat
+ * matrix of the last wls_fit (weights s->w, A = (X'WX)^-1 in s->cov, h_i in s->h):
+ *   sum e f (1 - 2 h) + tr(A G(e) A G(f)),  G(e) = X' diag(w e) X.
+ * With P = W^1/2 (I - H) W^1/2 and a = w v this gives metafor's traces without a k x k matrix:
+ * tr(P^2) (e = f = w), tr(PVP) = sum(PV * P) (e = w, f = a), tr(PVPV) = sum(PV * t(PV))
+ * (e = f = a).  O(k p^2). */
+static int tr_pair(wls *s, const double *e, const double *f, double *out)
+{
+    size_t k = s->k, p = s->p;
+    gsl_matrix *Ge = gsl_matrix_calloc(p, p), *Gf = gsl_matrix_calloc(p, p);
+    gsl_matrix *M1 = gsl_matrix_alloc(p, p), *M2 = gsl_matrix_alloc(p, p);
+    int st = MSUM_ENOMEM;
+    if (!Ge || !Gf || !M1 || !M2) goto done;
+    double t = 0;
+    for (size_t i = 0; i < k; i++) {
+        gsl_vector_const_view xi = gsl_matrix_const_row(s->X, i);
+        double w = gsl_vector_get(s->w, i);
+        t += e[i] * f[i] * (1 - 2 * gsl_vector_get(s->h, i));
+        gsl_blas_dsyr(CblasLower, w * e[i], &xi.vector, Ge);
+        gsl_blas_dsyr(CblasLower, w * f[i], &xi.vector, Gf);
+    }
+    for (size_t a = 0; a < p; a++)
+        for (size_t c = a + 1; c < p; c++) {
+            gsl_matrix_set(Ge, a, c, gsl_matrix_get(Ge, c, a));
+            gsl_matrix_set(Gf, a, c, gsl_matrix_get(Gf, c, a));
+        }
+    st = MSUM_EDATA;
+    if (gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, s->cov, Ge, 0.0, M1) != GSL_SUCCESS ||
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, s->cov, Gf, 0.0, M2) != GSL_SUCCESS)
+        goto done;
+    for (size_t a = 0; a < p; a++)
+        for (size_t c = 0; c < p; c++) t += gsl_matrix_get(M1, a, c) * gsl_matrix_get(M2, c, a);
+    *out = t;
+    st = MSUM_OK;
+done:
+    gsl_matrix_free(Ge);
+    gsl_matrix_free(Gf);
+    gsl_matrix_free(M1);
+    gsl_matrix_free(M2);
+    return st;
+}
+
 /* Hedges (HE) with mods: tau2 = (RSS_OLS - tr(P_OLS V)) / (k - p), P_OLS = I - X(X'X)^-1X'
- * (metafor method="HE"; also the starting value of ML/REML as in metafor).  tr(P_OLS V) =
- * sum v_i (1 - h_i) with the unweighted hat values. */
-static int tau2_he(wls *s, const double *yc, const double *vi, double *tau2)
+ * (metafor method="HE"; also the starting value of ML/REML/EB as in metafor).
+ * tr(P_OLS V) = sum v_i (1 - h_i) with the unweighted hat values.  With se != NULL its SE as
+ * metafor: sqrt(2 tr(PVPV) + 4 t tr(PV) + 2 t^2 (k - p)) / (k - p), t = max(0, tau2). */
+static int tau2_he(wls *s, const double *yc, const double *vi, double *tau2, double *se)
 {
     gsl_vector_set_all(s->w, 1.0);
     wls_sums q;
     int st = wls_fit(s, yc, 0, &q);
     if (st != MSUM_OK) return st;
-    double trPV = 0;
+    double trPV = 0, df = (double)(s->k - s->p);
     for (size_t i = 0; i < s->k; i++) trPV += vi[i] * (1 - gsl_vector_get(s->h, i));
-    *tau2 = (q.RSS - trPV) / (double)(s->k - s->p);
+    *tau2 = (q.RSS - trPV) / df;
+    if (!se) return MSUM_OK;
+    double trPVPV, t = fmax(0, *tau2);
+    if ((st = tr_pair(s, vi, vi, &trPVPV)) != MSUM_OK) return st;
+    *se = sqrt(2 * trPVPV + 4 * t * trPV + 2 * t * t * df) / df;
     return MSUM_OK;
 }
 
 /* DerSimonian-Laird with mods: tau2 = (QE - (k - p)) / tr(P), W = diag(1/vi) (metafor method="DL";
  * DerSimonian & Laird 1986, Raudenbush 2009).  SE as metafor:
- * sqrt((2(k-p) + 4 tau2 trP + 2 tau2^2 tr(P^2)) / trP^2). */
-static int tau2_dl(wls *s, const double *yc, const double *vi, double *tau2, double *se)
+ * sqrt((2(k-p) + 4 tau2 trP + 2 tau2^2 tr(P^2)) / trP^2).
+ * Hunter-Schmidt (hs = 1; Hunter & Schmidt 2004, metafor method="HS"): tau2 = (QE - k) / sum w,
+ * SE sqrt(2(k-p) + 4 tau2 trP + 2 tau2^2 tr(P^2)) / sum w. */
+static int tau2_dl(wls *s, const double *yc, const double *vi, int hs, double *tau2, double *se)
 {
     set_weights(s, vi, 0);
     wls_sums q;
     int st = wls_fit(s, yc, 1, &q);
     if (st != MSUM_OK) return st;
-    double df = (double)(s->k - s->p);
-    double t = fmax(0, (q.RSS - df) / q.trP);
+    double df = (double)(s->k - s->p), den = hs ? q.S1 : q.trP;
+    double t = fmax(0, hs ? (q.RSS - (double)s->k) / den : (q.RSS - df) / den);
     *tau2 = t;
-    *se = sqrt((2 * df + 4 * t * q.trP + 2 * t * t * q.trPP) / (q.trP * q.trP));
+    *se = sqrt(2 * df + 4 * t * q.trP + 2 * t * t * q.trPP) / den;
+    return MSUM_OK;
+}
+
+/* Sidik-Jonkman with mods (Sidik & Jonkman 2005, metafor method="SJ"): tau0 = sum (y - ybar)^2
+ * / k, tau2 = tau0 RSS(tau0) / (k - p) with W = diag(1/(vi + tau0));
+ * SE = tau0/(k-p) sqrt(2 tr(PVPV) + 4 t tr(PVP) + 2 t^2 tr(P^2)), P at tau0. */
+static int tau2_sj(wls *s, const double *yc, const double *vi, double *tau2, double *se)
+{
+    size_t k = s->k;
+    double tau0 = 0, df = (double)(k - s->p);
+    for (size_t i = 0; i < k; i++) tau0 += yc[i] * yc[i];
+    tau0 /= (double)k;
+    set_weights(s, vi, tau0);
+    wls_sums q;
+    int st = wls_fit(s, yc, 1, &q);
+    if (st != MSUM_OK) return st;
+    double *a = malloc(2 * k * sizeof *a);
+    if (!a) return MSUM_ENOMEM;
+    double *w = a + k;
+    for (size_t i = 0; i < k; i++) {
+        w[i] = gsl_vector_get(s->w, i);
+        a[i] = w[i] * vi[i];
+    }
+    double trPVPV, trPVP, t = fmax(0, tau0 * q.RSS / df);
+    if ((st = tr_pair(s, a, a, &trPVPV)) == MSUM_OK && (st = tr_pair(s, w, a, &trPVP)) == MSUM_OK) {
+        *tau2 = t;
+        *se = tau0 / df * sqrt(2 * trPVPV + 4 * t * trPVP + 2 * t * t * q.trPP);
+    }
+    free(a);
+    return st;
+}
+
+/* RSS(tau2) - target for the Paule-Mandel root. */
+typedef struct {
+    wls *s;
+    const double *yc, *vi;
+    double target;
+    int failed;
+} pm_args;
+
+static double pm_fn(double t, void *p)
+{
+    pm_args *a = p;
+    wls_sums q;
+    set_weights(a->s, a->vi, t);
+    if (wls_fit(a->s, a->yc, 0, &q) != MSUM_OK) {
+        a->failed = 1;
+        return NAN;
+    }
+    return q.RSS - a->target;
+}
+
+/* Paule-Mandel with mods (Paule & Mandel 1982, metafor method="PM"): the root of the
+ * generalized residual Q, RSS(tau2) = sum w r^2 = k - p, W = diag(1/(vi + tau2)); 0 when
+ * RSS(0) <= k - p.  RSS decreases in tau2; Brent's method (metafor: uniroot) on [0, hi], hi = 100
+ * widened tenfold until it brackets the root (metafor stops there), to 1e-15 relative.
+ * SE as metafor: sqrt(2 k^2 / (k - p)) / sum w at the estimate. */
+static int tau2_pm(wls *s, const double *yc, const double *vi, double *tau2, double *se,
+                   int *iter)
+{
+    size_t k = s->k;
+    pm_args args = {s, yc, vi, (double)(k - s->p), 0};
+    double t = 0, hi = 100;
+    int st = MSUM_OK;
+    *iter = 0;
+    if (pm_fn(0, &args) > 0) {
+        while (pm_fn(hi, &args) > 0 && hi < 1e300) hi *= 10;
+        if (args.failed) return MSUM_EDATA;
+        if (!(pm_fn(hi, &args) <= 0)) return MSUM_ENOCONV;
+        gsl_function F = {pm_fn, &args};
+        gsl_root_fsolver *rs = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+        if (!rs) return MSUM_ENOMEM;
+        st = gsl_root_fsolver_set(rs, &F, 0, hi) == GSL_SUCCESS ? MSUM_ENOCONV : MSUM_EDATA;
+        for (int it = 0; st == MSUM_ENOCONV && it < 500; it++) {
+            (*iter)++;
+            if (gsl_root_fsolver_iterate(rs) != GSL_SUCCESS || args.failed) {
+                st = MSUM_EDATA;
+                break;
+            }
+            if (gsl_root_test_interval(gsl_root_fsolver_x_lower(rs),
+                                       gsl_root_fsolver_x_upper(rs), 0, 1e-15) == GSL_SUCCESS)
+                st = MSUM_OK;
+        }
+        t = gsl_root_fsolver_root(rs);
+        gsl_root_fsolver_free(rs);
+        if (st != MSUM_OK) return st;
+    }
+    set_weights(s, vi, t);
+    wls_sums q;
+    if ((st = wls_fit(s, yc, 0, &q)) != MSUM_OK) return st;
+    double kk = (double)k;
+    *tau2 = t;
+    *se = sqrt(2 * kk * kk / args.target) / q.S1;
     return MSUM_OK;
 }
 
@@ -470,37 +688,63 @@ static int loglik(wls *s, const double *yc, const double *vi, double tau2, int r
     return MSUM_OK;
 }
 
-/* ML / REML by Fisher scoring, exactly as metafor rma.uni (Viechtbauer 2005):
- *   ML:   delta = (y'P^2y - sum w) / sum w^2
- *   REML: delta = (y'P^2y - tr P) / tr(P^2)
- * started at max(0, HE), step halved while tau2 + delta < 0, stop when |delta| < threshold.
- * Then metafor's ll0check: if the (restricted) likelihood at tau2 = 0 is higher by more than
- * 1.2e-4 (uniroot's tol) and tau2 > threshold, tau2 = 0.  SE: sqrt(2/sum w^2) (ML),
- * sqrt(2/tr(P^2)) (REML).  Returns 1 when converged, 0 when not, negative status on failure. */
-static int tau2_fisher(wls *s, const double *yc, const double *vi, int reml,
+/* The Fisher scoring step numerator (score) and denominator at the sums q:
+ *   ML:   (y'P^2y - sum w) / sum w^2
+ *   REML: (y'P^2y - tr P) / tr(P^2)
+ *   EB:   (RSS k/(k-p) - k) / sum w   (Morris 1983; metafor's EB iteration) */
+static double fisher_step(msum_estimator m, const wls_sums *q, size_t k, size_t p)
+{
+    double kk = (double)k;
+    if (m == MSUM_EST_ML) return (q->yPPy - q->S1) / q->S2;
+    if (m == MSUM_EST_REML) return (q->yPPy - q->trP) / q->trPP;
+    return (q->RSS * kk / (double)(k - p) - kk) / q->S1;
+}
+
+/* ML / REML / EB by Fisher scoring, as metafor rma.uni (Viechtbauer 2005), started at
+ * max(0, HE), the step times opts.step_adj and halved while tau2 + step < 0.
+ * Stopping: opts.threshold > 0 is metafor's rule |change| <= threshold (its iterates are
+ * retraced); threshold 0 runs to full precision, |change| <= 1e-13 (tau2 + vh), vh the
+ * harmonic mean of the vi, and returns an optimum on the boundary as exactly 0: when the score
+ * at 0 is <= 0 (0 is a local maximum) and the converged value does not beat the likelihood at
+ * 0, it is the boundary approached by halving steps (EB: when its function is <= 0 at 0, its
+ * root is 0).  Then metafor's ll0check for ML/REML: if the (restricted)
+ * likelihood at tau2 = 0 is higher by more than 1.2e-4 (uniroot's tol) and tau2 > threshold,
+ * tau2 = 0.  SE: sqrt(2/sum w^2) (ML), sqrt(2/tr(P^2)) (REML), sqrt(2 k^2/(k-p))/sum w (EB).
+ * Returns 1 when converged, 0 when not, negative status on failure. */
+static int tau2_fisher(wls *s, const double *yc, const double *vi, msum_estimator m,
                        const msum_metareg_opts *o, double *tau2, double *se, int *iter)
 {
-    double t;
-    int st = tau2_he(s, yc, vi, &t);
+    size_t k = s->k, p = s->p;
+    int reml = m == MSUM_EST_REML, eb = m == MSUM_EST_EB, exact = o->threshold == 0;
+    double t, ll0 = NAN, vh = 0;
+    int st = tau2_he(s, yc, vi, &t, NULL), bound0 = 0;
     if (st != MSUM_OK) return -st;
     t = isnan(t) ? 0 : fmax(0, t);
-    double change = o->threshold + 1;
-    int it = 0, conv = 1;
     wls_sums q;
-    while (change > o->threshold) {
+    if (exact) {
+        set_weights(s, vi, 0);
+        if ((st = wls_fit(s, yc, 1, &q)) != MSUM_OK) return -st;
+        vh = (double)k / q.S1;
+        bound0 = fisher_step(m, &q, k, p) <= 0;
+        if (bound0 && eb) t = 0;
+        if (bound0 && !eb && (st = loglik(s, yc, vi, 0, reml, &ll0)) != MSUM_OK) return -st;
+    }
+    double change = HUGE_VAL;
+    int it = 0, conv = 1;
+    for (;;) {
+        if (exact ? change <= 1e-13 * (t + vh) : change <= o->threshold) break;
         it++;
         set_weights(s, vi, t);
-        st = wls_fit(s, yc, 1, &q);
+        st = wls_fit(s, yc, !eb, &q);
         if (st != MSUM_OK) return -st;
-        double adj = reml ? (q.yPPy - q.trP) / q.trPP : (q.yPPy - q.S1) / q.S2;
-        adj *= o->step_adj;
+        double adj = fisher_step(m, &q, k, p) * o->step_adj;
         if (isnan(adj)) adj = 0;
         for (int h = 0; t + adj < 0 && h < 2000; h++) adj /= 2;
         if (t + adj < 0) adj = -t;
         double old = t;
         t += adj;
         change = fabs(old - t);
-        if (it > o->maxiter) {
+        if (!isfinite(t) || it > o->maxiter) {
             conv = 0;
             break;
         }
@@ -510,16 +754,23 @@ static int tau2_fisher(wls *s, const double *yc, const double *vi, int reml,
         *tau2 = t;
         return 0;
     }
-    if (o->ll0check) {
-        double ll0, ll;
-        if ((st = loglik(s, yc, vi, 0, reml, &ll0)) != MSUM_OK) return -st;
+    if (bound0 && !eb && t > 0) { /* iterates halving towards the boundary: snap to it */
+        double ll;
         if ((st = loglik(s, yc, vi, t, reml, &ll)) != MSUM_OK) return -st;
-        if (ll0 - ll > 1.220703125e-4 && t > o->threshold) t = 0;
+        if (!(ll > ll0)) t = 0;
+    }
+    if (o->ll0check && !eb) {
+        double l0, ll;
+        if ((st = loglik(s, yc, vi, 0, reml, &l0)) != MSUM_OK) return -st;
+        if ((st = loglik(s, yc, vi, t, reml, &ll)) != MSUM_OK) return -st;
+        if (l0 - ll > 1.220703125e-4 && t > o->threshold) t = 0;
     }
     t = fmax(0, t);
     set_weights(s, vi, t);
     if ((st = wls_fit(s, yc, 1, &q)) != MSUM_OK) return -st;
-    *se = reml ? sqrt(2 / q.trPP) : sqrt(2 / q.S2);
+    double kk = (double)k;
+    *se = reml ? sqrt(2 / q.trPP) : eb ? sqrt(2 * kk * kk / (double)(k - p)) / q.S1
+                                       : sqrt(2 / q.S2);
     *tau2 = t;
     return 1;
 }
@@ -604,8 +855,11 @@ void msum_metareg_result_free(msum_metareg_result *r)
     free(r->ci_lb);
     free(r->ci_ub);
     free(r->vb);
+    free(r->weight);
+    free(r->hat);
     r->names = NULL;
     r->beta = r->se = r->stat = r->pval = r->ci_lb = r->ci_ub = r->vb = NULL;
+    r->weight = r->hat = NULL;
 }
 
 int msum_metareg_coef(const msum_metareg_result *r, const char *name)
@@ -623,12 +877,13 @@ static int is_fixed(msum_estimator m)
 
 static int supported(msum_estimator m)
 {
-    return is_fixed(m) || m == MSUM_EST_DL || m == MSUM_EST_HE ||
-           m == MSUM_EST_ML || m == MSUM_EST_REML;
+    return (unsigned)m <= MSUM_EST_EB;
 }
 
-static int alloc_result(msum_metareg_result *r, size_t p)
+static int alloc_result(msum_metareg_result *r, size_t p, size_t k)
 {
+    r->weight = calloc(k, sizeof(double));
+    r->hat = calloc(k, sizeof(double));
     r->names = calloc(p, sizeof *r->names);
     r->beta = calloc(p, sizeof(double));
     r->se = calloc(p, sizeof(double));
@@ -638,7 +893,7 @@ static int alloc_result(msum_metareg_result *r, size_t p)
     r->ci_ub = calloc(p, sizeof(double));
     r->vb = calloc(p * p, sizeof(double));
     if (!r->names || !r->beta || !r->se || !r->stat || !r->pval || !r->ci_lb || !r->ci_ub ||
-        !r->vb)
+        !r->vb || !r->weight || !r->hat)
         return MSUM_ENOMEM;
     return MSUM_OK;
 }
@@ -648,7 +903,7 @@ static int check_opts(const msum_metareg_opts *o)
     if (!supported(o->method)) return MSUM_EINVAL;
     if ((int)o->test < MSUM_TEST_Z || (int)o->test > MSUM_TEST_KNHA_ADHOC) return MSUM_EINVAL;
     if (!(o->level > 0 && o->level < 1)) return MSUM_EINVAL;
-    if (!(o->threshold > 0) || o->maxiter < 1 || !(o->step_adj > 0)) return MSUM_EINVAL;
+    if (!(o->threshold >= 0) || o->maxiter < 1 || !(o->step_adj > 0)) return MSUM_EINVAL;
     if (!isnan(o->tau2_fixed) && !(o->tau2_fixed >= 0 && isfinite(o->tau2_fixed)))
         return MSUM_EINVAL;
     return MSUM_OK;
@@ -675,6 +930,109 @@ static double wald(const msum_metareg_result *r, size_t first)
     gsl_vector_free(b);
     gsl_vector_free(x);
     return q;
+}
+
+/* Root of RSS(tau2) = target on [lo, hi] (RSS decreases in tau2) by Brent's method, to 1e-15
+ * relative.  RSS uses yi itself, as metafor's confint (its tau2 estimators use the centred
+ * yi; the two agree whenever the model has an intercept). */
+static int rss_root(wls *s, const double *yi, const double *vi, double target, double lo,
+                    double hi, double *root)
+{
+    pm_args args = {s, yi, vi, target, 0};
+    gsl_function F = {pm_fn, &args};
+    gsl_root_fsolver *rs = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!rs) return MSUM_ENOMEM;
+    int st = gsl_root_fsolver_set(rs, &F, lo, hi) == GSL_SUCCESS ? MSUM_ENOCONV : MSUM_EDATA;
+    for (int it = 0; st == MSUM_ENOCONV && it < 500; it++) {
+        if (gsl_root_fsolver_iterate(rs) != GSL_SUCCESS || args.failed) {
+            st = MSUM_EDATA;
+            break;
+        }
+        if (gsl_root_test_interval(gsl_root_fsolver_x_lower(rs), gsl_root_fsolver_x_upper(rs),
+                                   0, 1e-15) == GSL_SUCCESS)
+            st = MSUM_OK;
+    }
+    *root = gsl_root_fsolver_root(rs);
+    gsl_root_fsolver_free(rs);
+    return st;
+}
+
+/* Q-profile CI of the residual tau2 (Viechtbauer 2007), as metafor confint.rma.uni(type="QP"):
+ * the bounds solve RSS(tau2) = chi2_{k-p, 1-a/2} (lower) and chi2_{k-p, a/2} (upper) on
+ * [0, max(100, 10 tau2)], with metafor's bound types (see msum_pool's qprofile). */
+static int qprofile(wls *s, const double *yi, const double *vi, double level,
+                    msum_metareg_result *r)
+{
+    double df = (double)(r->k - r->p), a = 1 - level;
+    double cu = gsl_cdf_chisq_Qinv(a / 2, df), cl = gsl_cdf_chisq_Pinv(a / 2, df);
+    double tmax = fmax(100, 10 * r->tau2), lb = NAN, ub = NAN;
+    pm_args q = {s, yi, vi, 0, 0};
+    double qmin = pm_fn(0, &q), qmax = pm_fn(tmax, &q);
+    if (q.failed) return MSUM_EDATA;
+    int st;
+    r->lb_sign = r->ub_sign = r->ci_null = 0;
+    if (qmin < cl) {
+        lb = ub = 0;
+        r->lb_sign = r->ub_sign = -1;
+        r->ci_null = 1;
+    } else if (qmax > cl) {
+        ub = tmax;
+        r->ub_sign = 1;
+    } else if ((st = rss_root(s, yi, vi, cl, 0, tmax, &ub)) != MSUM_OK) {
+        if (st == MSUM_ENOMEM) return st;
+        ub = NAN;
+    }
+    if (qmax > cu) {
+        lb = ub = tmax;
+        r->lb_sign = r->ub_sign = 1;
+    } else if (qmin < cu) {
+        lb = 0;
+    } else if ((st = rss_root(s, yi, vi, cu, 0, tmax, &lb)) != MSUM_OK) {
+        if (st == MSUM_ENOMEM) return st;
+        lb = NAN;
+    }
+    double vt = r->vt;
+    r->tau2_ci = (msum_interval){r->tau2, lb, ub};
+    r->tau_ci = (msum_interval){r->tau, sqrt(lb), sqrt(ub)};
+    r->I2_ci = (msum_interval){r->I2, 100 * lb / (vt + lb), 100 * ub / (vt + ub)};
+    r->H2_ci = (msum_interval){r->H2, 1 + lb / vt, 1 + ub / vt};
+    return MSUM_OK;
+}
+
+int msum_metareg_predict(const msum_metareg_result *r, const double *x0, msum_pi_type pi_type,
+                         msum_metareg_pred *out)
+{
+    if (!r || !x0 || !out || !r->beta || !r->vb) return MSUM_EINVAL;
+    size_t p = r->p;
+    double pred = 0, v = 0;
+    for (size_t a = 0; a < p; a++) {
+        pred += x0[a] * r->beta[a];
+        for (size_t b = 0; b < p; b++) v += x0[a] * r->vb[a * p + b] * x0[b];
+    }
+    double alpha = 1 - r->level, df = (double)(r->k - r->p), crit;
+    int tlike = r->test != MSUM_TEST_Z;
+    crit = tlike ? (df > 0 ? gsl_cdf_tdist_Qinv(alpha / 2, df) : NAN)
+                 : gsl_cdf_ugaussian_Qinv(alpha / 2);
+    out->pred = pred;
+    out->se = v >= 0 ? sqrt(v) : NAN;
+    out->ci_lb = pred - crit * out->se;
+    out->ci_ub = pred + crit * out->se;
+    out->pi_df = tlike ? df : NAN;
+    double pcrit = crit;
+    if (pi_type == MSUM_PI_T_K2) {
+        /* metafor pi.type = "riley": df k - p - (1 if tau2 was estimated), at least 1 */
+        int estimated = !is_fixed(r->method_used) && r->tau2_estimated;
+        out->pi_df = fmax(1, df - (estimated ? 1 : 0));
+        pcrit = gsl_cdf_tdist_Qinv(alpha / 2, out->pi_df);
+    }
+    if (is_fixed(r->method_used)) {
+        out->pi_lb = out->pi_ub = out->pi_df = NAN;
+    } else {
+        double ps = sqrt(v + r->tau2);
+        out->pi_lb = pred - pcrit * ps;
+        out->pi_ub = pred + pcrit * ps;
+    }
+    return MSUM_OK;
 }
 
 static int fit(const double *yi, const double *vi, const gsl_matrix *X, int intercept,
@@ -754,6 +1112,7 @@ static int pseudo_r2(const double *yi, const double *vi, wls *s, const double *y
     gsl_matrix_set_all(one, 1.0);
     msum_metareg_opts o0 = *o;
     o0.r2 = 0;
+    o0.qprofile = 0;
     o0.tau2_fixed = NAN;
     msum_metareg_result r0;
     const char *nm[] = {"intrcpt"};
@@ -780,6 +1139,7 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
     out->k = k;
     out->p = p;
     out->intercept = intercept;
+    out->tau2_estimated = !is_fixed(o->method) && isnan(o->tau2_fixed);
     out->converged = 1;
     out->R2 = out->tau2_RE = out->se_tau2 = out->df = out->QMdf2 = NAN;
     out->s2w = 1;
@@ -806,7 +1166,7 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
         free(yc);
         return st;
     }
-    if ((st = alloc_result(out, p)) != MSUM_OK) goto fail;
+    if ((st = alloc_result(out, p, k)) != MSUM_OK) goto fail;
     for (size_t j = 0; j < p; j++) {
         char buf[32];
         snprintf(buf, sizeof buf, "X%zu", j + 1);
@@ -831,20 +1191,34 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
     } else if (k == p) {
         tau2 = 0;
         out->fallback = "no residual degrees of freedom (k = p): tau2 set to 0";
-    } else if (o->method == MSUM_EST_DL) {
-        st = tau2_dl(&s, yc, vi, &tau2, &out->se_tau2);
+    } else if (o->method == MSUM_EST_DL || o->method == MSUM_EST_HS) {
+        st = tau2_dl(&s, yc, vi, o->method == MSUM_EST_HS, &tau2, &out->se_tau2);
     } else if (o->method == MSUM_EST_HE) {
-        st = tau2_he(&s, yc, vi, &tau2);
+        st = tau2_he(&s, yc, vi, &tau2, &out->se_tau2);
         tau2 = fmax(0, tau2);
+    } else if (o->method == MSUM_EST_SJ) {
+        st = tau2_sj(&s, yc, vi, &tau2, &out->se_tau2);
+    } else if (o->method == MSUM_EST_PM) {
+        st = tau2_pm(&s, yc, vi, &tau2, &out->se_tau2, &out->iterations);
+        if (st == MSUM_ENOCONV) {
+            out->converged = 0;
+            if (o->fallback) {
+                out->method_used = MSUM_EST_DL;
+                out->fallback = "the Paule-Mandel root search failed: DerSimonian-Laird tau2 "
+                                "used";
+                st = tau2_dl(&s, yc, vi, 0, &tau2, &out->se_tau2);
+            }
+        }
     } else {
-        int rc = tau2_fisher(&s, yc, vi, o->method == MSUM_EST_REML, o, &tau2, &out->se_tau2,
+        int rc = tau2_fisher(&s, yc, vi, o->method, o, &tau2, &out->se_tau2,
                              &out->iterations);
         if (rc < 0) {
             st = -rc;
         } else if (rc == 0) {
             out->converged = 0;
             int reml = o->method == MSUM_EST_REML;
-            if (o->fallback && tau2_search(&s, yc, vi, reml, &tau2) == MSUM_OK) {
+            if (o->method != MSUM_EST_EB && o->fallback &&
+                tau2_search(&s, yc, vi, reml, &tau2) == MSUM_OK) {
                 /* the same estimator by a safeguarded search; its SE at the maximum */
                 out->fallback = reml ? "Fisher scoring did not converge: REML tau2 found by a "
                                        "likelihood grid and Brent's root of the score"
@@ -854,11 +1228,17 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
                 set_weights(&s, vi, tau2);
                 st = wls_fit(&s, yc, 1, &q0);
                 out->se_tau2 = reml ? sqrt(2 / q0.trPP) : sqrt(2 / q0.S2);
+            } else if (o->method == MSUM_EST_EB && o->fallback &&
+                       tau2_pm(&s, yc, vi, &tau2, &out->se_tau2, &out->iterations) ==
+                           MSUM_OK) {
+                /* EB and PM solve the same equation RSS = k - p */
+                out->method_used = MSUM_EST_PM;
+                out->fallback = "EB Fisher scoring did not converge: Paule-Mandel tau2 used";
             } else if (o->fallback) {
                 out->method_used = MSUM_EST_DL;
                 out->fallback = "Fisher scoring and the likelihood search failed: "
                                 "DerSimonian-Laird tau2 used";
-                st = tau2_dl(&s, yc, vi, &tau2, &out->se_tau2);
+                st = tau2_dl(&s, yc, vi, 0, &tau2, &out->se_tau2);
             } else {
                 nocon = 1;
                 out->se_tau2 = NAN;
@@ -874,6 +1254,10 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
     set_weights(&s, vi, tau2);
     wls_sums q;
     if ((st = wls_fit(&s, yi, 0, &q)) != MSUM_OK) goto fail;
+    for (size_t i = 0; i < k; i++) {
+        out->weight[i] = 100 * gsl_vector_get(s.w, i) / q.S1;
+        out->hat[i] = gsl_vector_get(s.h, i);
+    }
     int tlike = o->test != MSUM_TEST_Z;
     if (o->test == MSUM_TEST_KNHA || o->test == MSUM_TEST_KNHA_ADHOC) {
         out->s2w = k > p ? (q.RSS <= GSL_DBL_EPSILON ? 0 : q.RSS / (double)(k - p)) : NAN;
@@ -939,6 +1323,11 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
         out->H2 = 1;
         out->vt = 0;
     }
+    msum_interval na = {NAN, NAN, NAN};
+    out->tau2_ci = out->tau_ci = out->I2_ci = out->H2_ci = na;
+    if (o->qprofile && !is_fixed(o->method) && isnan(o->tau2_fixed) && k > p &&
+        (st = qprofile(&s, yi, vi, o->level, out)) != MSUM_OK)
+        goto fail;
     if ((st = fitstats(&s, yi, vi, yc, tau2, !is_fixed(o->method) && isnan(o->tau2_fixed),
                        out->method_used == MSUM_EST_REML, out)) != MSUM_OK)
         goto fail;
@@ -977,7 +1366,8 @@ int msum_metareg(const double *yi, const double *vi, const msum_design *d,
     if (!X) return MSUM_ENOMEM;
     for (size_t i = 0; i < d->k; i++)
         for (size_t j = 0; j < d->p; j++) gsl_matrix_set(X, i, j, d->x[j * d->k + i]);
-    int st = fit(yi, vi, X, 1, (const char *const *)d->names, (const char *const *)d->terms,
+    int st = fit(yi, vi, X, d->intercept, (const char *const *)d->names,
+                 (const char *const *)d->terms,
                  o ? o : &def, out);
     gsl_matrix_free(X);
     return st;

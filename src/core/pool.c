@@ -238,7 +238,10 @@ static int q_root_newton(fitdata *d, double target, double x0, double hi, double
     }
     wsums s;
     sums_at(d, x, 0, &s);
-    if (s.q <= target) { /* reached it */
+    /* reached it, up to rounding: Q is recomputed around a moving centre, so at the root it can
+     * come out a few ulps either side of the target, and Brent's bracket [x, hi] would then
+     * not straddle the root */
+    if (s.q <= target || s.q - target <= 16 * DBL_EPSILON * target) {
         *root = x;
         *iter = it;
         return MSUM_OK;
@@ -363,18 +366,50 @@ static int est_pm(fitdata *d, const wsums *w0, const msum_pool_opts *o, tau2_fit
  *   ML:   step = (sum w^2 r^2 - S1) / S2
  *   REML: step = (sum w^2 r^2 - tr P) / tr P^2
  *   EB:   step = (Q k/(k-1) - k) / S1
- * times opts.step_adj, halved while tau2 + step < 0; stop when |change| <= opts.threshold.
+ * times opts.step_adj, halved while tau2 + step < 0.
+ * Stopping: with opts.threshold > 0 metafor's rule, |change| <= threshold (its iterates are
+ * retraced).  With threshold 0 (the default) the iteration runs to full precision, relative to
+ * the scale of the variances: |change| <= FISHER_RELTOL (tau2 + vh), vh = k / sum(1/vi) the
+ * harmonic mean of the vi; Fisher scoring converges only linearly, so an absolute rule leaves
+ * small tau2 (dat.cohen1981 ML: 1.2e-3) wrong in the 7th digit.  In that mode an optimum on the
+ * boundary is returned as exactly 0: when the score at 0 is <= 0 (0 is a local maximum;
+ * EB: Q(0) k/(k-1) <= k, its root is 0) and the converged value's likelihood is not above the
+ * likelihood at 0, it is the boundary approached by halving steps, and tau2 is set to 0 (the
+ * halving iterates would otherwise stop at 1e-11, a value of the threshold's size).
  * After convergence ML/REML compare the likelihood at tau2 = 0 and take 0 when it is higher by
  * more than metafor's tol (its ll0check).  se: ML sqrt(2/S2), REML sqrt(2/tr P^2),
  * EB sqrt(2 k^2/(k-1))/S1. */
+#define FISHER_RELTOL 1e-13
+
+static double fisher_loglik(fitdata *d, msum_estimator m, double tau2)
+{
+    wsums s;
+    sums_at(d, tau2, 0, &s);
+    return m == MSUM_EST_ML ? loglik_ml(d->k, sum_log(d, tau2), s.q)
+                            : loglik_reml(d->k, sum_log(d, tau2), s.s1, s.q);
+}
+
 static int est_fisher(fitdata *d, msum_estimator m, const wsums *w0, const umoments *um,
                       int allvipos, const msum_pool_opts *o, tau2_fit *f)
 {
     size_t k = d->k;
-    double kk = (double)k, tau2 = fmax(0, he_raw(k, um)), change = o->threshold + 1;
-    int iter = 0, conv = 1;
+    double kk = (double)k, tau2 = fmax(0, he_raw(k, um)), change = HUGE_VAL;
+    int iter = 0, conv = 1, exact = o->threshold == 0;
+    /* the boundary is a maximum: score (or EB's target function) at 0 is <= 0 */
+    int bound0 = 0;
+    double vh = 0, ll0 = NAN;
+    if (exact && allvipos) {
+        vh = kk / w0->s1;
+        double score0 = m == MSUM_EST_ML     ? w0->q2 - w0->s1
+                        : m == MSUM_EST_REML ? w0->q2 - tr_p(w0)
+                                             : w0->q * kk / (kk - 1) - kk;
+        bound0 = score0 <= 0;
+        if (bound0 && m == MSUM_EST_EB) tau2 = 0;
+        if (bound0 && m != MSUM_EST_EB) ll0 = fisher_loglik(d, m, 0);
+    }
     wsums s;
-    while (change > o->threshold) {
+    for (;;) {
+        if (exact ? change <= FISHER_RELTOL * (tau2 + vh) : change <= o->threshold) break;
         iter++;
         double old = tau2, adj;
         sums_at(d, tau2, m != MSUM_EST_EB, &s);
@@ -405,18 +440,20 @@ static int est_fisher(fitdata *d, msum_estimator m, const wsums *w0, const umome
     }
     f->iterations = iter;
     if (!conv) return MSUM_ENOCONV;
+    /* iterates halving towards the boundary: snap to it */
+    if (bound0 && m != MSUM_EST_EB && tau2 > 0 && !(fisher_loglik(d, m, tau2) > ll0)) tau2 = 0;
 
     sums_at(d, tau2, 1, &s);
     if (m != MSUM_EST_EB && allvipos) {
-        double ll0, ll;
+        double l0, ll;
         if (m == MSUM_EST_ML) {
-            ll0 = loglik_ml(k, sum_log(d, 0), w0->q);
+            l0 = loglik_ml(k, sum_log(d, 0), w0->q);
             ll = loglik_ml(k, sum_log(d, tau2), s.q);
         } else {
-            ll0 = loglik_reml(k, sum_log(d, 0), w0->s1, w0->q);
+            l0 = loglik_reml(k, sum_log(d, 0), w0->s1, w0->q);
             ll = loglik_reml(k, sum_log(d, tau2), s.s1, s.q);
         }
-        if (ll0 - ll > LL0_MARGIN && tau2 > o->threshold) {
+        if (l0 - ll > LL0_MARGIN && tau2 > (exact ? 0 : o->threshold)) {
             tau2 = 0;
             sums_at(d, tau2, 1, &s);
         }
@@ -637,7 +674,7 @@ static int check_opts(const msum_pool_opts *o)
     if ((unsigned)o->method > MSUM_EST_EB || (unsigned)o->test > MSUM_TEST_KNHA_ADHOC ||
         (unsigned)o->pi_type > MSUM_PI_T_K2)
         return MSUM_EINVAL;
-    if (!(o->level > 0 && o->level < 1) || !(o->threshold > 0) || !(o->tol > 0) ||
+    if (!(o->level > 0 && o->level < 1) || !(o->threshold >= 0) || !(o->tol > 0) ||
         o->maxiter < 1 || !(o->step_adj > 0) || !(o->tau2_max > 0))
         return MSUM_EINVAL;
     if (!isnan(o->tau2_fixed) && !(o->tau2_fixed >= 0 && isfinite(o->tau2_fixed)))

@@ -171,7 +171,7 @@ int msum_subgroup(const double *yi, const double *vi, const char *const *group, 
             out->me_status = msum_metareg(yi, vi, d, &mo, &out->me);
             if (out->me_status == MSUM_EINVAL)
                 snprintf(out->me.message, sizeof out->me.message,
-                         "the common-tau2 model offers the REML, ML, DL, HE and FE estimators");
+                         "the common-tau2 model rejects these options");
         }
         else
             snprintf(out->me.message, sizeof out->me.message, "unknown reference level '%s'",

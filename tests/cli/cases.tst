@@ -87,7 +87,6 @@
 2 compare_no_by.txt            $METASUM compare tests/fixtures/compare_bcg_rr.csv
 2 compare_bad_by.txt           $METASUM compare tests/fixtures/compare_bcg_rr.csv --by nope
 2 compare_bad_pair.txt         $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --pairs random:nope
-2 compare_bad_method.txt       $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --method PM --mods ablat
 1 compare_bad_vi.txt           $METASUM compare tests/fixtures/compare_bad_vi.csv --by alloc
 1 compare_collinear.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods alloc,alloc_code --table metareg
 3 compare_missing_file.txt     $METASUM compare tests/fixtures/no_such_file.csv --by alloc
