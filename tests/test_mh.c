@@ -62,11 +62,6 @@ static int ref_find_in(const char *path, const char *casename, const char *q, do
     return found;
 }
 
-static int ref_find(const char *casename, const char *q, double *v)
-{
-    return ref_find_in(EXP, casename, q, v);
-}
-
 static void check_fit_in(const char *path, const char *casename, const msum_mh_result *r)
 {
     const struct {
