@@ -706,9 +706,12 @@ int msum_check_group_value(const char *value, const char *name, long line, long 
 
 /* ---- duplicated effects ---------------------------------------------------------------- */
 
+/* 16 bytes a row: the check keeps one slot per distinct numeric row (open addressing, load
+ * at most 3/4), so its memory is the smallest that can still name the first line. */
 typedef struct {
-    uint64_t key, id; /* key 0 = empty slot */
-    long line;
+    uint64_t key;  /* 0 = empty slot */
+    uint32_t id;   /* hash of the id cell */
+    uint32_t line; /* first line (saturates at 2^32 - 1) */
 } dup_slot;
 
 struct msum_dups {
@@ -724,6 +727,14 @@ static uint64_t mix(uint64_t h, const void *p, size_t n)
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL; /* FNV-1a */
     return h;
+}
+
+/* One 64-bit word into the hash (multiply-rotate: a few instructions, not one per byte). */
+static uint64_t mix64(uint64_t h, uint64_t w)
+{
+    h ^= w * 0x9e3779b97f4a7c15ULL;
+    h = (h << 27) | (h >> 37);
+    return h * 0xbf58476d1ce4e5b9ULL + 0x94d049bb133111ebULL;
 }
 
 static uint64_t finish(uint64_t h)
@@ -785,18 +796,21 @@ int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msu
     uint64_t h = 1469598103934665603ULL;
     h = mix(h, study, strlen(study) + 1);
     h = mix(h, outcome, strlen(outcome) + 1);
-    int form[2] = {(int)rec->input, (int)rec->measure};
-    h = mix(h, form, sizeof form);
-    for (int f = 0; f < MSUM_F_COUNT_; f++) {
+    h = mix64(h, ((uint64_t)rec->input << 32) | (uint32_t)rec->measure);
+    /* the numbers of the fields the header has (the others are NaN in every row) */
+    for (unsigned long long bits = d->t->present; bits; bits &= bits - 1) {
+        int f = __builtin_ctzll(bits);
         double v = rec->x[f];
         if (isnan(v)) v = NAN; /* one NaN, one zero */
         else if (v == 0) v = 0;
-        h = mix(h, &v, sizeof v);
+        uint64_t w;
+        memcpy(&w, &v, sizeof w);
+        h = mix64(h, w ^ (uint64_t)f);
     }
     h = finish(h);
     const char *id = cell_text(row, d->c_id);
-    uint64_t idh = finish(mix(1469598103934665603ULL, id, strlen(id)));
-    if (2 * (d->n + 1) > d->nslot && dups_grow(d) != MSUM_OK) return -MSUM_ENOMEM;
+    uint32_t idh = (uint32_t)finish(mix(1469598103934665603ULL, id, strlen(id)));
+    if (4 * (d->n + 1) > 3 * d->nslot && dups_grow(d) != MSUM_OK) return -MSUM_ENOMEM;
     size_t j = h & (d->nslot - 1);
     while (d->s[j].key && d->s[j].key != h) j = (j + 1) & (d->nslot - 1);
     long line, colno;
@@ -804,7 +818,9 @@ int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msu
     if (!d->s[j].key) {
         d->s[j].key = h;
         d->s[j].id = idh;
-        d->s[j].line = row->row_line;
+        d->s[j].line = row->row_line > 0 && row->row_line < (long)UINT32_MAX
+                           ? (uint32_t)row->row_line
+                           : UINT32_MAX;
         d->n++;
         return 0;
     }
@@ -812,7 +828,7 @@ int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msu
     if (d->c_id >= 0 && *id && d->s[j].id == idh) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, d->t->name, line, colno, d->study_name,
                        "found a copy of line %ld (same id '%s', %s, outcome and numbers), "
-                       "expected each effect once", d->s[j].line, shown(id, buf, sizeof buf),
+                       "expected each effect once", (long)d->s[j].line, shown(id, buf, sizeof buf),
                        d->study_name);
         return 2;
     }
@@ -822,7 +838,7 @@ int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msu
     msum_diags_add(diags, MSUM_DIAG_WARNING, d->t->name, line, colno, d->study_name,
                    "found '%s' again%s and the same numbers as line %ld: one effect entered "
                    "twice? (it would be pooled twice)", shown(study, buf, sizeof buf), with,
-                   d->s[j].line);
+                   (long)d->s[j].line);
     return 1;
 }
 
