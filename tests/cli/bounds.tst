@@ -1,0 +1,17 @@
+# EXIT EXPECTED COMMAND   (see tests/cli/run.sh)
+# Bounded input: a field over --max-field (any command, report too) and a NUL byte are errors at
+# their line:col, found while reading; a stream that never ends (/dev/zero) stops at once.
+1 bounds_validate_long.txt   $METASUM validate --max-field 32 tests/cli/data/bounds_long.csv
+1 bounds_effects_long.txt    $METASUM effects --max-field=32 tests/cli/data/bounds_long.csv
+1 bounds_pool_long.txt       $METASUM pool --max-field 32 tests/cli/data/bounds_long.csv
+1 bounds_compare_long.txt    $METASUM compare --by alloc --max-field 32 tests/cli/data/bounds_long.csv
+1 bounds_summarize_long.txt  $METASUM summarize --max-field 32 tests/cli/data/bounds_long.csv
+0 -                          $METASUM pool --max-field 35 tests/cli/data/bounds_long.csv
+# report: the same limit for the manifest and for each dataset it reads
+0 -                          $METASUM report --max-field 32 tests/cli/data/bounds_manifest.csv -o $OUT/r 2>$OUT/err; test $? = 1 && grep -q "bounds_manifest.csv:2:6: error: column 'title': field longer than 32 bytes (--max-field)" $OUT/err
+0 -                          $METASUM report --max-field 32 tests/cli/data/bounds_manifest_data.csv -o $OUT/r 2>$OUT/err; test $? = 1 && grep -q "bounds_long.csv:3:25: error: column 'notes': field longer than 32 bytes (--max-field)" $OUT/err
+0 -                          timeout 10 $METASUM pool /dev/zero 2>$OUT/err; test $? = 1 && grep -qx "/dev/zero:1:1: error: found a NUL byte, expected UTF-8 text" $OUT/err
+0 -                          head -c 100000000 /dev/zero | timeout 10 $METASUM validate - 2>$OUT/err; test $? = 1 && grep -qx -- "-:1:1: error: found a NUL byte, expected UTF-8 text" $OUT/err
+0 -                          printf 'yi,vi\n0.1,0.2\n0.3,0\0\n' | $METASUM effects - 2>$OUT/err; test $? = 1 && grep -qx -- "<stdin>:3:6: error: column 'vi': found a NUL byte, expected UTF-8 text" $OUT/err
+2 bounds_bad_value.txt       $METASUM pool --max-field 0 tests/cli/data/bounds_long.csv
+2 bounds_no_value.txt        $METASUM effects tests/cli/data/bounds_long.csv --max-field
