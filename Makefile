@@ -35,7 +35,7 @@ TESTBIN := $(BUILD)/tests/run_tests
 export LC_ALL := C
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps report check test-unit test-cli bench asan fuzz lint install clean
+.PHONY: all deps report check test-unit test-cli test-hostile bench asan fuzz lint install clean
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(ALIB) $(SOLIB)
@@ -72,10 +72,12 @@ report: deps
 	rm -rf reports && mv $(BUILD)/reports.new reports
 	@echo "report: reports/index.html"
 
-# CLI golden cases first, Criterion last: the closing lines are Criterion's synthesis.
+# CLI golden cases and the hostile corpus first, Criterion last: the closing lines are
+# Criterion's synthesis.
 check: deps
 	$(MAKE) all $(TESTBIN)
-	$(MAKE) test-cli test-unit
+	$(MAKE) test-cli test-hostile
+	$(MAKE) test-unit
 
 # Every tests/cli/*.tst file is a list of golden cases (one file per area, so parallel work
 # adds its own file instead of editing one shared list).
@@ -84,6 +86,11 @@ test-cli: $(BIN)
 	@for t in $(CLI_CASES); do \
 	    sh tests/cli/run.sh $(BIN) $$t $(BUILD)/cli/$$(basename $$t .tst) || exit 1; \
 	done
+
+# Every command on every file of tests/hostile/ (and big inputs made at run time): exit codes
+# 0-4 only, no signal, no timeout, "error" on stderr (tests/hostile/run.sh).
+test-hostile: $(BIN)
+	@sh tests/hostile/run.sh $(BIN) $(BUILD)/hostile
 
 test-unit: $(TESTBIN)
 	@cd tests && ../$(TESTBIN) --jobs 2
@@ -97,6 +104,8 @@ asan:
 	    ASAN_OPTIONS=detect_leaks=1 sh tests/cli/run.sh build/asan/metasum $$t \
 	        build/asan/cli/$$(basename $$t .tst) || exit 1; \
 	done
+	ASAN_OPTIONS=detect_leaks=1 HOSTILE_TIMEOUT=30 sh tests/hostile/run.sh build/asan/metasum \
+	    build/asan/hostile
 	cd tests && ASAN_OPTIONS=detect_leaks=1 ../build/asan/tests/run_tests --jobs 2
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c); FUZZ_TIME seconds each.
