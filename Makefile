@@ -108,19 +108,25 @@ asan:
 	    build/asan/hostile
 	cd tests && ASAN_OPTIONS=detect_leaks=1 ../build/asan/tests/run_tests --jobs 2
 
-# libFuzzer targets (tests/fuzz/fuzz_*.c); FUZZ_TIME seconds each.
+# libFuzzer targets (tests/fuzz/fuzz_*.c), one after the other; FUZZ_TIME seconds each.
+# A target links the library; FUZZ_EXTRA_<target> adds sources and flags, FUZZ_OPTS_<target>
+# libFuzzer options and seed folders (default seeds: tests/fixtures).
 FUZZ_TIME ?= 60
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_FLAGS := -std=c11 -O1 -g $(CPPFLAGS) -fsanitize=fuzzer,address,undefined
+# The report path runs the whole CLI: main() is renamed so that libFuzzer's main is the program's;
+# the report's messages are kept off the log (sanitizer reports still show); stdin is /dev/null.
+FUZZ_EXTRA_fuzz_report := -Dmain=msum_cli_main $(CLI_SRC)
+FUZZ_OPTS_fuzz_report := -close_fd_mask=3 tests/fuzz/seeds_report
 fuzz:
-	@mkdir -p build/fuzz
-	@for f in $(FUZZ_SRC); do \
-	    b=build/fuzz/$$(basename $$f .c); \
-	    echo "fuzz: building $$b"; \
-	    clang $(FUZZ_FLAGS) -o $$b $$f $(LIB_SRC) $(LIBS) || exit 1; \
-	    mkdir -p build/fuzz/corpus-$$(basename $$f .c); \
-	    $$b -max_total_time=$(FUZZ_TIME) build/fuzz/corpus-$$(basename $$f .c) tests/fixtures || exit 1; \
-	done
+	@$(MAKE) -j1 $(FUZZ_SRC:tests/fuzz/%.c=fuzz-%)
+
+fuzz-%: tests/fuzz/%.c
+	@mkdir -p build/fuzz/corpus-$*
+	@echo "fuzz: building build/fuzz/$*"
+	clang $(FUZZ_FLAGS) -o build/fuzz/$* $< $(LIB_SRC) $(FUZZ_EXTRA_$*) $(LIBS)
+	build/fuzz/$* -max_total_time=$(FUZZ_TIME) build/fuzz/corpus-$* \
+	    $(or $(FUZZ_OPTS_$*),tests/fixtures) </dev/null
 
 # Benchmarks: synthetic workloads timed as whole processes, with peak memory (bench/README.md).
 bench: all
