@@ -40,11 +40,17 @@ static void put(const char *path, const void *p, size_t n)
     if (fclose(fp) != 0) abort();
 }
 
+static void cleanup(void)
+{
+    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
     snprintf(dir, sizeof dir, "/tmp/fuzz_report.XXXXXX");
     if (!mkdtemp(dir)) abort();
+    atexit(cleanup);
     snprintf(mpath, sizeof mpath, "%s/m.csv", dir);
     snprintf(dpath, sizeof dpath, "%s/d.csv", dir);
     snprintf(opath, sizeof opath, "%s/out", dir);
