@@ -15,3 +15,5 @@
 0 -                          printf 'yi,vi\n0.1,0.2\n0.3,0\0\n' | $METASUM effects - 2>$OUT/err; test $? = 1 && grep -qx -- "<stdin>:3:6: error: column 'vi': found a NUL byte, expected UTF-8 text" $OUT/err
 2 bounds_bad_value.txt       $METASUM pool --max-field 0 tests/cli/data/bounds_long.csv
 2 bounds_no_value.txt        $METASUM effects tests/cli/data/bounds_long.csv --max-field
+# a moderator with one level per study (k = 2000): refused with a message, not a fit of minutes
+0 -                          awk 'BEGIN { print "id,study,yi,vi,g"; for (i = 1; i <= 2000; i++) printf "r%d,s%d,%.2f,0.05,g%d\n", i, i, (i % 17) / 10, i % 2 }' >$OUT/k.csv; timeout 20 $METASUM compare --by g --mods study $OUT/k.csv 2>$OUT/err; test $? = 1 && grep -qx "$OUT/k.csv: error: column 'study': found more than 100 levels, expected at most 100 for --mods (one coefficient each; --by compares any number of groups)" $OUT/err
