@@ -17,3 +17,6 @@
 2 bounds_no_value.txt        $METASUM effects tests/cli/data/bounds_long.csv --max-field
 # a moderator with one level per study (k = 2000): refused with a message, not a fit of minutes
 0 -                          awk 'BEGIN { print "id,study,yi,vi,g"; for (i = 1; i <= 2000; i++) printf "r%d,s%d,%.2f,0.05,g%d\n", i, i, (i % 17) / 10, i % 2 }' >$OUT/k.csv; timeout 20 $METASUM compare --by g --mods study $OUT/k.csv 2>$OUT/err; test $? = 1 && grep -qx "$OUT/k.csv: error: column 'study': found more than 100 levels, expected at most 100 for --mods (one coefficient each; --by compares any number of groups)" $OUT/err
+# summarize: one warning per unknown outcome found by sorting, not by comparing each of 10^5
+# rows with every row before it
+0 -                          printf 'outcome,beneficial\nknown,increase\n' >$OUT/outcomes.csv; awk 'BEGIN { print "id,ref,source,outcome,effect_of,input,pct,direction"; for (i = 1; i <= 100000; i++) printf "s%d,R,src,oc%d,treatment,percent_change,%d,increase\n", i, i % 2, i % 50 }' >$OUT/e.csv; timeout 15 $METASUM summarize --table evidence_map $OUT/e.csv >/dev/null 2>$OUT/err && test "$(grep -c 'not in the outcome dictionary' $OUT/err)" = 2 && grep -q "e.csv:3:10: warning: column 'outcome': found 'oc0'" $OUT/err
