@@ -310,6 +310,14 @@ int cmd_summarize(int argc, char **argv)
     st = MSUM_OK;
     if (all || strcmp(o.table, table_names[0]) == 0)
         st = msum_swim_evidence_map(rows, n, dc.d, dc.n, &o.so, &tabs[0]);
+    if (st == MSUM_EDOM) {
+        msum_diags_add(dg, MSUM_DIAG_ERROR, msum_dataset_name(ds), 0, 0, NULL,
+                       "evidence map: found more than %d source x outcome cells, expected at "
+                       "most %d (narrow it with --filter, or choose another --table)",
+                       MSUM_SWIM_MAP_MAX_CELLS, MSUM_SWIM_MAP_MAX_CELLS);
+        rc = EXIT_DATA;
+        goto out;
+    }
     if (st == MSUM_OK && (all || strcmp(o.table, table_names[1]) == 0))
         st = msum_swim_votes(rows, n, dc.d, dc.n, &o.so, &tabs[1]);
     if (st == MSUM_OK && (all || strcmp(o.table, table_names[2]) == 0))
