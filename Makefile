@@ -39,7 +39,7 @@ TESTBIN := $(BUILD)/tests/run_tests
 export LC_ALL := C
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps report check test-unit test-cli bench asan fuzz lint install clean
+.PHONY: all deps report check test-unit test-cli test-hostile bench asan fuzz lint install clean
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(ALIB) $(SOLIB)
@@ -76,10 +76,12 @@ report: deps
 	rm -rf reports && mv $(BUILD)/reports.new reports
 	@echo "report: reports/index.html"
 
-# CLI golden cases first, Criterion last: the closing lines are Criterion's synthesis.
+# CLI golden cases and the hostile corpus first, Criterion last: the closing lines are
+# Criterion's synthesis.
 check: deps
 	$(MAKE) all $(TESTBIN)
-	$(MAKE) test-cli test-unit
+	$(MAKE) test-cli test-hostile
+	$(MAKE) test-unit
 
 # Every tests/cli/*.tst file is a list of golden cases (one file per area, so parallel work
 # adds its own file instead of editing one shared list).
@@ -94,6 +96,11 @@ test-cli: $(BIN) $(BUILD)/tests/csv2xlsx
 	    sh tests/cli/run.sh $(BIN) $$t $(BUILD)/cli/$$(basename $$t .tst) || exit 1; \
 	done
 
+# Every command on every file of tests/hostile/ (and big inputs made at run time): exit codes
+# 0-4 only, no signal, no timeout, "error" on stderr (tests/hostile/run.sh).
+test-hostile: $(BIN)
+	@sh tests/hostile/run.sh $(BIN) $(BUILD)/hostile
+
 test-unit: $(TESTBIN)
 	@cd tests && ../$(TESTBIN) --jobs 2
 
@@ -107,22 +114,31 @@ asan:
 	    sh tests/cli/run.sh build/asan/metasum $$t \
 	        build/asan/cli/$$(basename $$t .tst) || exit 1; \
 	done
+	ASAN_OPTIONS=detect_leaks=1 HOSTILE_TIMEOUT=30 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	    sh tests/hostile/run.sh build/asan/metasum build/asan/hostile
 	cd tests && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    ../build/asan/tests/run_tests --jobs 2
 
-# libFuzzer targets (tests/fuzz/fuzz_*.c); FUZZ_TIME seconds each.
+# libFuzzer targets (tests/fuzz/fuzz_*.c), one after the other; FUZZ_TIME seconds each.
+# A target links the library; FUZZ_EXTRA_<target> adds sources and flags, FUZZ_OPTS_<target>
+# libFuzzer options and seed folders (default seeds: tests/fixtures).
 FUZZ_TIME ?= 60
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_FLAGS := -std=c11 -O1 -g $(CPPFLAGS) -fsanitize=fuzzer,address,undefined
+# The report path runs the whole CLI: main() is renamed so that libFuzzer's main is the program's;
+# the report's messages are kept off the log (sanitizer reports still show); stdin is /dev/null.
+FUZZ_EXTRA_fuzz_report := -Dmain=msum_cli_main $(CLI_SRC)
+FUZZ_OPTS_fuzz_report := -close_fd_mask=3 tests/fuzz/seeds_report
 fuzz:
-	@mkdir -p build/fuzz
-	@for f in $(FUZZ_SRC); do \
-	    b=build/fuzz/$$(basename $$f .c); \
-	    echo "fuzz: building $$b"; \
-	    clang $(FUZZ_FLAGS) -o $$b $$f $(LIB_SRC) $(LIBS) || exit 1; \
-	    mkdir -p build/fuzz/corpus-$$(basename $$f .c); \
-	    $$b -max_total_time=$(FUZZ_TIME) build/fuzz/corpus-$$(basename $$f .c) tests/fixtures || exit 1; \
-	done
+	@$(MAKE) -j1 $(FUZZ_SRC:tests/fuzz/%.c=fuzz-%)
+
+fuzz-%: tests/fuzz/%.c
+	@mkdir -p build/fuzz/corpus-$*
+	@echo "fuzz: building build/fuzz/$*"
+	clang $(FUZZ_FLAGS) -o build/fuzz/$* $< $(LIB_SRC) $(FUZZ_EXTRA_$*) $(LIBS)
+	build/fuzz/$* -max_total_time=$(FUZZ_TIME) build/fuzz/corpus-$* \
+	    $(or $(FUZZ_OPTS_$*),tests/fixtures) </dev/null
 
 # Benchmarks: synthetic workloads timed as whole processes, with peak memory (bench/README.md).
 bench: all

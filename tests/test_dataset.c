@@ -1,9 +1,13 @@
 /* Tests for the row typer and whole-file datasets (src/io/dataset.c): form inference from the
  * header, typed values, pass-through columns, positions, and the typer on a streamed file. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "helpers.h"
 #include "metasum/dataset.h"
+#include "metasum/dict.h"
 #include "metasum/metasum.h"
 
 static msum_dataset *read_ok(const char *path, msum_diags *d)
@@ -144,5 +148,137 @@ Test(dataset, streaming_typer_types_each_row)
     cr_expect_eq(msum_reader_next(r, &row), 0);
     msum_typer_free(t);
     msum_reader_free(r);
+    msum_diags_free(d);
+}
+
+/* ---- bounded time: per-file steps are O(n log n) in columns and rows -------------------- */
+
+/* "yi,vi,c2,c3,...": n columns, column `dup` named like column `orig`.  Writes the byte column
+ * of every field into colpos (1-based: one past the previous name and its comma). */
+static char *wide_header(size_t n, size_t orig, size_t dup, long *colpos)
+{
+    char *s = malloc(n * 12 + 2), *p = s;
+    long col = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i == dup ? orig : i;
+        int w = k == 0 ? sprintf(p, "yi") : k == 1 ? sprintf(p, "vi") : sprintf(p, "c%zu", k);
+        colpos[i] = col;
+        col += w + 1;
+        p += w;
+        *p++ = i + 1 < n ? ',' : '\n';
+    }
+    *p = '\0';
+    return s;
+}
+
+/* 10^5 columns with one repeat: a comparison of every pair (5e9 strcmp) took far longer than
+ * the timeout; sorted names find it at once, at the right line:col, naming the first one. */
+Test(dataset, wide_header_duplicate_is_found_quickly, .timeout = 10)
+{
+    enum { N = 100000, ORIG = 12345, DUP = 99990 };
+    long *colpos = malloc(N * sizeof *colpos);
+    char *csv = wide_header(N, ORIG, DUP, colpos);
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_mem(csv, strlen(csv), "w.csv", 0, d, &r), MSUM_OK);
+    cr_assert_eq(msum_reader_header(r)->n, N);
+    msum_typer *t = NULL;
+    cr_assert_eq(msum_typer_new(msum_reader_header(r), "w.csv", d, &t), MSUM_OK);
+    cr_assert_eq(msum_diags_count(d), 1);
+    char want[256], got[256];
+    snprintf(want, sizeof want,
+             "w.csv:1:%ld: error: column 'c12345': found a second column 'c12345', expected "
+             "unique column names (first at 1:%ld)", colpos[DUP], colpos[ORIG]);
+    msum_diag_format(msum_diags_get(d, 0), got, sizeof got);
+    cr_expect_str_eq(got, want);
+    /* lookups by name: the first of the two, and every other column where it is */
+    cr_expect_eq(msum_typer_col(t, "c12345"), ORIG);
+    for (size_t i = 2; i < N; i += 997) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "c%zu", i);
+        cr_expect_eq(msum_typer_col(t, nm), i == DUP ? -1 : (int)i, "%s", nm);
+    }
+    cr_expect_eq(msum_typer_col(t, "yi"), 0);
+    cr_expect_eq(msum_typer_col(t, "c100000"), -1);
+    msum_typer_free(t);
+    msum_reader_free(r);
+    msum_diags_free(d);
+    free(csv);
+    free(colpos);
+}
+
+/* Three uses of one name: both repeats name the first use, not the one before them. */
+Test(dataset, every_repeat_names_the_first_column)
+{
+    static const char csv[] = "yi,a,vi,a,a\n";
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_mem(csv, sizeof csv - 1, "a.csv", 0, d, &r), MSUM_OK);
+    msum_typer *t = NULL;
+    cr_assert_eq(msum_typer_new(msum_reader_header(r), "a.csv", d, &t), MSUM_OK);
+    cr_assert_eq(msum_diags_count(d), 2);
+    msum_diags_sort(d);
+    char got[256];
+    msum_diag_format(msum_diags_get(d, 0), got, sizeof got);
+    cr_expect_str_eq(got, "a.csv:1:9: error: column 'a': found a second column 'a', expected "
+                          "unique column names (first at 1:4)");
+    msum_diag_format(msum_diags_get(d, 1), got, sizeof got);
+    cr_expect_str_eq(got, "a.csv:1:11: error: column 'a': found a second column 'a', expected "
+                          "unique column names (first at 1:4)");
+    cr_expect_eq(msum_typer_col(t, "a"), 1);
+    cr_expect_eq(msum_typer_col(t, "vi"), 2);
+    msum_typer_free(t);
+    msum_reader_free(r);
+    msum_diags_free(d);
+}
+
+/* 10^6 diagnostics (an error on each row of a big file) are sorted in O(n log n), stably:
+ * an insertion sort of a reversed list needed 5e11 moves. */
+Test(dataset, a_million_diagnostics_sort_quickly_and_stably, .timeout = 10)
+{
+    enum { N = 1000000 };
+    msum_diags *d = msum_diags_new();
+    for (long i = N; i > 0; i--) /* lines N..1, each twice: messages "a" then "b" */
+        msum_diags_add(d, MSUM_DIAG_ERROR, "f.csv", (i + 1) / 2, 1, NULL, "%c",
+                       i % 2 ? 'b' : 'a');
+    msum_diags_sort(d);
+    cr_assert_eq(msum_diags_count(d), N);
+    for (size_t i = 0; i < N; i++) {
+        const msum_diag *g = msum_diags_get(d, i);
+        if (g->line != (long)(i / 2 + 1) || g->message[0] != (i % 2 ? 'b' : 'a')) {
+            cr_assert_fail("entry %zu: line %ld message %s", i, g->line, g->message);
+        }
+    }
+    msum_diags_free(d);
+}
+
+/* A 10^5-row dictionary with one repeated key: found by sorting, reported at the repeat with
+ * the first one's line; every key is then found by binary search. */
+Test(dataset, big_dictionary_repeat_and_lookup, .timeout = 10)
+{
+    enum { N = 100000 };
+    const char *path = "../build/test-out/dict_big.csv";
+    mkdir("../build", 0777);
+    mkdir("../build/test-out", 0777);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fprintf(fp, "outcome,beneficial\n");
+    for (int i = 0; i < N; i++) fprintf(fp, "o%d,increase\n", i == N - 1 ? 777 : i);
+    fclose(fp);
+    msum_diags *d = msum_diags_new();
+    msum_dict *dc = NULL;
+    cr_assert_eq(msum_dict_read(path, "outcome", d, &dc), MSUM_OK);
+    cr_assert_eq(msum_diags_count(d), 1);
+    char got[512], want[512];
+    msum_diag_format(msum_diags_get(d, 0), got, sizeof got);
+    /* o777 is on line 779 (header line 1, o0 on line 2); the repeat is the last line */
+    snprintf(want, sizeof want, "%s:%d:1: error: column 'outcome': found 'o777' again, expected "
+                                "unique keys (first on line 779)", path, N + 1);
+    cr_expect_str_eq(got, want);
+    cr_expect_eq(msum_dict_find(dc, "o777"), 777);
+    cr_expect_eq(msum_dict_find(dc, "o0"), 0);
+    cr_expect_eq(msum_dict_find(dc, "o99998"), 99998);
+    cr_expect_eq(msum_dict_find(dc, "o99999"), -1);
+    msum_dict_free(dc);
     msum_diags_free(d);
 }

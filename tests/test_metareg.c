@@ -746,5 +746,27 @@ Test(metareg_numerical, boundary_optimum_is_exactly_zero)
     cr_expect(r2.tau2 > 0 && r2.tau2 < 1e-9, "absolute rule: %.17g", r2.tau2);
     msum_metareg_result_free(&r2);
     msum_metareg_result_free(&r);
+}
+
+/* A factor of more than MSUM_DESIGN_MAX_LEVELS (100) levels is refused at once (MSUM_EDOM):
+ * a study id as a moderator (p = k) took minutes per fit (O(k p^2) per iteration; 21.6 s at
+ * k = 500, 151 s at k = 1000).  100 levels (99 dummy columns + intercept) are still fitted. */
+Test(metareg, factor_with_too_many_levels_is_refused, .timeout = 20)
+{
+    enum { K = 2000 };
+    static char names[K][8];
+    const char *x[K];
+    for (int i = 0; i < K; i++) {
+        snprintf(names[i], sizeof names[i], "s%d", i);
+        x[i] = names[i];
+    }
+    msum_design *d = msum_design_new(K);
+    cr_expect_eq(msum_design_add_factor(d, "study", x, NULL), MSUM_EDOM);
+    cr_expect_eq(msum_design_ncoef(d), 1, "nothing added: the intercept only");
+    for (int i = 0; i < K; i++) x[i] = names[i % 101];
+    cr_expect_eq(msum_design_add_factor(d, "g101", x, NULL), MSUM_EDOM, "101 levels");
+    for (int i = 0; i < K; i++) x[i] = names[i % 100];
+    cr_expect_eq(msum_design_add_factor(d, "g100", x, NULL), MSUM_OK, "100 levels");
+    cr_expect_eq(msum_design_ncoef(d), 100);
     msum_design_free(d);
 }

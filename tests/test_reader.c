@@ -205,7 +205,7 @@ static const struct {
      "3:2: error: column 'notes': found invalid UTF-8 byte 0xff, expected UTF-8 text"},
     {"invalid_utf8_after_quotes", MSUM_OK,
      "2:25: error: column 'notes': found invalid UTF-8 byte 0xfe, expected UTF-8 text"},
-    {"nul_byte", MSUM_OK,
+    {"nul_byte", MSUM_EPARSE, /* fatal: the input ends at the first NUL */
      "2:22: error: column 'notes': found a NUL byte, expected UTF-8 text"},
     {"n_zero", MSUM_OK,
      "2:20: error: column 'n1i': found '0', expected a sample size: a whole number in [1, 10000"
@@ -337,4 +337,132 @@ Test(reader, filter_keeps_matching_rows)
                           "of the header");
     msum_reader_free(r);
     msum_diags_free(d);
+}
+
+/* ---- bounded time and memory: NUL bytes and over-long fields end the input at once ------- */
+
+/* /dev/zero never ends: the first NUL byte is the error, at 1:1, after one read. */
+Test(reader, dev_zero_is_an_error_at_once, .timeout = 10)
+{
+    FILE *fp = fopen("/dev/zero", "rb");
+    cr_assert_not_null(fp);
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_fp(fp, "zero", d, &r), MSUM_OK);
+    msum_row row;
+    cr_expect_eq(msum_reader_next(r, &row), -MSUM_EPARSE);
+    cr_assert_eq(msum_diags_count(d), 1);
+    char got[256];
+    msum_diag_format(msum_diags_get(d, 0), got, sizeof got);
+    cr_expect_str_eq(got, "zero:1:1: error: found a NUL byte, expected UTF-8 text");
+    msum_reader_free(r);
+    msum_diags_free(d);
+    fclose(fp);
+}
+
+/* A stream (fmemopen) whose second row is followed by 4 MiB of NUL bytes: the rows before it
+ * come out, then the error at the NUL's own line:col (line 4 starts after "r2,1\n"). */
+Test(reader, nul_stream_after_rows_stops_there, .timeout = 10)
+{
+    size_t len = ((size_t)4 << 20) + 32;
+    char *buf = calloc(len, 1);
+    const char head[] = "id,yi\nr1,0.5\nr2,1\n";
+    memcpy(buf, head, sizeof head - 1);
+    FILE *fp = fmemopen(buf, len, "rb");
+    cr_assert_not_null(fp);
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_fp(fp, "s.csv", d, &r), MSUM_OK);
+    msum_row row;
+    cr_assert_eq(msum_reader_next(r, &row), 1);
+    cr_expect_str_eq(row.cell[0], "r1");
+    cr_assert_eq(msum_reader_next(r, &row), 1);
+    cr_expect_str_eq(row.cell[0], "r2");
+    cr_expect_eq(msum_reader_next(r, &row), -MSUM_EPARSE);
+    cr_expect_eq(msum_reader_next(r, &row), -MSUM_EPARSE, "later calls: the same");
+    cr_assert_eq(msum_diags_count(d), 1);
+    char got[256];
+    msum_diag_format(msum_diags_get(d, 0), got, sizeof got);
+    cr_expect_str_eq(got, "s.csv:4:1: error: column 'id': found a NUL byte, expected UTF-8 text");
+    msum_reader_free(r);
+    msum_diags_free(d);
+    fclose(fp);
+    free(buf);
+}
+
+/* The error of one read at a given field limit: the transcript's last line. */
+static char *read_at_limit(const char *csv, size_t limit, size_t chunk)
+{
+    msum_reader_set_max_field(limit);
+    char *t = transcript(csv, strlen(csv), chunk);
+    msum_reader_set_max_field(0);
+    return t;
+}
+
+/* Limit 8: a field of 8 text bytes is read, one of 9 is an error at the field's line:col naming
+ * its column; quotes do not count (text bytes after unquoting).  The result is the same at
+ * every chunk size, so the field is caught while it arrives, not after it is buffered. */
+Test(reader, field_over_the_limit_is_an_error_naming_row_and_column)
+{
+    static const struct {
+        const char *csv, *want;
+    } cases[] = {
+        {"id,notes\nr1,12345678\n", "1:1[id] 1:4[notes]\n2:1[r1] 2:4[12345678]\nend 0\n"},
+        {"id,notes\nr1,ok\nr2,123456789\nr3,x\n",
+         "1:1[id] 1:4[notes]\n2:1[r1] 2:4[ok]\nend -4\n"
+         "f.csv:3:4: error: column 'notes': field longer than 8 bytes (--max-field)\n"},
+        /* "ab""cd""ef" is 8 text bytes in 12; one more is too long */
+        {"id,notes\nr1,\"ab\"\"cd\"\"ef\"\n",
+         "1:1[id] 1:4[notes]\n2:1[r1] 2:4[ab\"cd\"ef]\nend 0\n"},
+        {"id,notes\nr1,\"ab\"\"cd\"\"efg\"\n",
+         "1:1[id] 1:4[notes]\nend -4\n"
+         "f.csv:2:4: error: column 'notes': field longer than 8 bytes (--max-field)\n"},
+        /* a quoted field over lines: reported where it opens */
+        {"id,notes\nr1,\"abc\n\ndefgh\"\n",
+         "1:1[id] 1:4[notes]\nend -4\n"
+         "f.csv:2:4: error: column 'notes': field longer than 8 bytes (--max-field)\n"},
+        /* the limit wins over a later defect in the same field, and applies to the header */
+        {"id,notes\nr1,123456789\"\n",
+         "1:1[id] 1:4[notes]\nend -4\n"
+         "f.csv:2:4: error: column 'notes': field longer than 8 bytes (--max-field)\n"},
+        {"id,notes_column\nr1,x\n",
+         "end -4\nf.csv:1:4: error: field longer than 8 bytes (--max-field)\n"},
+        /* unterminated: the length is seen before the end of the input */
+        {"id,notes\nr1,\"123456789", "1:1[id] 1:4[notes]\nend -4\n"
+         "f.csv:2:4: error: column 'notes': field longer than 8 bytes (--max-field)\n"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *csv = cases[k].csv;
+        for (size_t chunk = 0; chunk <= strlen(csv); chunk++) {
+            char *got = read_at_limit(csv, 8, chunk);
+            cr_expect_str_eq(got, cases[k].want, "case %zu at chunk size %zu", k, chunk);
+            free(got);
+        }
+    }
+}
+
+/* The default limit is 1 MiB; a 3 MiB field in a 256 KiB-chunked stream is refused with the
+ * row and column, and the reader has not kept more than the limit plus a chunk. */
+Test(reader, default_limit_is_one_mebibyte, .timeout = 10)
+{
+    cr_expect_eq(msum_reader_max_field(), (size_t)1 << 20);
+    size_t n = (size_t)3 << 20;
+    char *csv = malloc(n + 64);
+    int h = sprintf(csv, "id,notes\nr1,");
+    memset(csv + h, 'x', n);
+    strcpy(csv + h + n, "\n");
+    FILE *fp = fmemopen(csv, strlen(csv), "rb");
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_fp(fp, "big.csv", d, &r), MSUM_OK);
+    msum_row row;
+    cr_expect_eq(msum_reader_next(r, &row), -MSUM_EPARSE);
+    char got[256];
+    msum_diag_format(msum_diags_get(d, 0), got, sizeof got);
+    cr_expect_str_eq(got, "big.csv:2:4: error: column 'notes': field longer than 1048576 bytes "
+                          "(--max-field)");
+    msum_reader_free(r);
+    msum_diags_free(d);
+    fclose(fp);
+    free(csv);
 }

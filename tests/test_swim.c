@@ -293,3 +293,29 @@ Test(swim, comparisons_combine_rows_of_one_preparation)
     cr_expect(msum_table_is_na(t, 0, (size_t)msum_table_col_index(t, "a_id")), "no single id");
     msum_table_free(t);
 }
+
+/* The evidence map is a grid of sources x outcomes: 100 x 100 cells are built, 101 x 100 are
+ * refused (MSUM_EDOM) at once; a file where every row had its own source and outcome made a
+ * grid quadratic in rows (4000 rows: 17 s and 2.3 GB). */
+Test(swim, evidence_map_grid_is_bounded, .timeout = 20)
+{
+    enum { NS = 101, NO = 100 };
+    static char src[NS][8], oc[NO][8];
+    static msum_swim_row r[NS + NO];
+    for (int i = 0; i < NS; i++) snprintf(src[i], sizeof src[i], "s%d", i);
+    for (int i = 0; i < NO; i++) snprintf(oc[i], sizeof oc[i], "o%d", i);
+    /* rows 0..NS-1: source i, outcome i % NO; then one row per outcome from source 0 */
+    for (int i = 0; i < NS + NO; i++) {
+        r[i] = (msum_swim_row){.id = "x", .ref = "R", .source = src[i < NS ? i : 0],
+                               .outcome = oc[i < NS ? i % NO : i - NS], .rom = NAN,
+                               .value = NAN, .time = NAN};
+    }
+    msum_table *t = NULL;
+    cr_expect_eq(msum_swim_evidence_map(r, NS + NO, NULL, 0, NULL, &t), MSUM_EDOM);
+    cr_expect_null(t);
+    /* without source s100: 100 x 100 = MSUM_SWIM_MAP_MAX_CELLS cells */
+    r[NS - 1].source = src[0];
+    cr_assert_eq(msum_swim_evidence_map(r, NS + NO, NULL, 0, NULL, &t), MSUM_OK);
+    cr_expect_eq(msum_table_nrows(t), (size_t)MSUM_SWIM_MAP_MAX_CELLS);
+    msum_table_free(t);
+}

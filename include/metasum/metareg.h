@@ -42,8 +42,11 @@ int msum_design_add_num(msum_design *d, const char *name, const double *x);
  * order for ASCII names of one case (R in an English locale ignores case: "MSC" < "hucMSC" here,
  * "hucMSC" < "MSC" there); the reference is `ref` when given (it must be one of
  * the levels: MSUM_EDATA otherwise), else the first level (R's factor() default).
+ * More than MSUM_DESIGN_MAX_LEVELS levels is MSUM_EDOM: each level is a design column and a
+ * fit costs O(k p^2) per iteration, so a factor such as a study id would not finish.
  * Returns MSUM_OK, MSUM_EDATA (unknown ref; a single level adds no column and is MSUM_EDATA
- * too, since the moderator cannot be estimated), MSUM_EINVAL, MSUM_ENOMEM. */
+ * too, since the moderator cannot be estimated), MSUM_EDOM, MSUM_EINVAL, MSUM_ENOMEM. */
+#define MSUM_DESIGN_MAX_LEVELS 100
 int msum_design_add_factor(msum_design *d, const char *name, const char *const *x,
                            const char *ref);
 

@@ -5,8 +5,8 @@
  * per row).  UTF-8 BOM stripped; LF, CRLF and CR line ends; quoted fields with commas and
  * newlines; spaces are data (no trimming); empty lines skipped.  Positions are physical:
  * header = line 1, lines inside quoted fields count, CRLF is one line end; columns are 1-based
- * bytes after the BOM, a quoted field's column is that of its opening quote.  Malformed CSV
- * (fatal), ragged rows, invalid UTF-8 and NUL bytes (not fatal) are reported into the
+ * bytes after the BOM, a quoted field's column is that of its opening quote.  Malformed CSV,
+ * NUL bytes and over-long fields (fatal), ragged rows and invalid UTF-8 (not fatal) go to the
  * diagnostics list given at open time, with the header name of the column when known.
  * The rules are listed in datasets/README.md ("Reading rules").
  */
@@ -86,6 +86,16 @@ size_t msum_reader_blank_rows(const msum_reader *r);
 
 /* Add "skipped N blank rows" as a note to diags when N > 0 (call after the last row). */
 void msum_reader_note_blank(const msum_reader *r, msum_diags *diags);
+/* Longest field accepted, in bytes of its text (quotes removed): a longer field is a fatal
+ * error at its line:col ("field longer than N bytes (--max-field)"), found while reading, so
+ * at most the limit plus one read chunk is buffered.  A NUL byte is fatal at once too. */
+#define MSUM_MAX_FIELD_DEFAULT ((size_t)1 << 20)
+
+/* Set the limit for readers opened from now on (0: back to MSUM_MAX_FIELD_DEFAULT).  The one
+ * process-wide setting of the library: a program sets it once at start-up (metasum
+ * --max-field), before any reader is opened; not for use while other threads open readers. */
+void msum_reader_set_max_field(size_t bytes);
+size_t msum_reader_max_field(void);
 
 /* The header row (n = 0 for an empty file). */
 const msum_row *msum_reader_header(const msum_reader *r);

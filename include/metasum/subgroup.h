@@ -19,7 +19,7 @@
 
 /* Most groups for which the common-tau2 model (one design column per group, O(k G^2) per
  * iteration) is fitted; beyond it me_status is MSUM_EDOM and only Q_between is given. */
-#define MSUM_SUBGROUP_MAX_FACTOR 100
+#define MSUM_SUBGROUP_MAX_FACTOR MSUM_DESIGN_MAX_LEVELS
 
 typedef struct {
     char *level;             /* the group's text (owned) */

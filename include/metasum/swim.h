@@ -89,7 +89,10 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
 /* Evidence map: one row per source x outcome over every source in the rows and every outcome
  * in the rows or the dictionary, including cells without evidence (n_rows = 0), with counts by
  * kind (treatment, head-to-head, exposure) and direction, the preparations and models seen and
- * a short text summary. */
+ * a short text summary.  The grid grows as sources x outcomes: more than
+ * MSUM_SWIM_MAP_MAX_CELLS cells is MSUM_EDOM (a map nobody can read, quadratic in rows when
+ * every row has its own source and outcome). */
+#define MSUM_SWIM_MAP_MAX_CELLS 10000
 int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                            size_t ndict, const msum_swim_opts *o, msum_table **out);
 

@@ -73,6 +73,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *lng, const char *shrt,
             const char **val);
 
+/* --max-field BYTES, accepted by every command (it bounds every CSV read, report included):
+ * removed from argv[1..argc) (up to "--"), applied with msum_reader_set_max_field(); returns
+ * the new argc, or -1 after a usage message for a bad value. */
+int cli_take_max_field(const char *cmd, int argc, char **argv);
+
 /* Shared option values (src/cli/options.c).  Each returns 1 and sets *out, or prints
  * "metasum CMD: OPT: found 'S', expected ..." and returns 0.
  * Level: 0.95 or 95 (percent).  Digits: 0 to 17 (0 = shortest exact).  Format: csv, tsv, md,

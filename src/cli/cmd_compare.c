@@ -506,6 +506,13 @@ static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msu
                                                   : "found a single level, expected two or more");
             goto done;
         }
+        if (st == MSUM_EDOM) {
+            msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, a->x && b ? b->col : a->col,
+                           "found more than %d levels, expected at most %d for --mods (one "
+                           "coefficient each; --by compares any number of groups)",
+                           MSUM_DESIGN_MAX_LEVELS, MSUM_DESIGN_MAX_LEVELS);
+            goto done;
+        }
         if (st != MSUM_OK) {
             rc = EXIT_NUMERICAL;
             goto done;

@@ -1171,7 +1171,7 @@ int cmd_pool(int argc, char **argv)
         char label[256];
         group_label(&by, gs.g[failed].key, label, sizeof label);
         const char *why = res && res[failed].notes[0] ? res[failed].notes : NULL;
-        cli_error("pool", "%s: %s: %s%s%s%s", a.file, label, msum_strerror(st),
+        cli_error("pool", "%s: error: %s: %s%s%s%s", a.file, label, msum_strerror(st),
                   st == MSUM_ENOCONV ? " (the estimator did not converge; drop "
                                        "--no-fallback to fall back to PM and DL)"
                                      : "",

@@ -181,6 +181,18 @@ static int known_outcome(const dictionary *dc, const char *oc)
     return dc->dict && msum_dict_find(dc->dict, oc) >= 0;
 }
 
+typedef struct {
+    const char *text;
+    size_t row;
+} row_text;
+
+static int by_text_then_row(const void *a, const void *b)
+{
+    const row_text *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
 /* One SWiM row per effect row: the text columns, direction, reported number and its ROM. */
 static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *dg,
                       msum_swim_row **out, size_t *nout)
@@ -189,7 +201,13 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
     size_t n = msum_dataset_nrows(ds);
     const char *name = msum_dataset_name(ds);
     msum_swim_row *rows = calloc(n + 1, sizeof *rows);
-    if (!rows) return EXIT_NUMERICAL;
+    row_text *unknown = malloc((n + 1) * sizeof *unknown);
+    size_t nunknown = 0;
+    if (!rows || !unknown) {
+        free(rows);
+        free(unknown);
+        return EXIT_NUMERICAL;
+    }
     int ceff = msum_dataset_col(ds, "effect_of"), coc = msum_dataset_col(ds, "outcome");
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     for (size_t i = 0; i < n; i++) {
@@ -226,18 +244,21 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
             msum_diags_add(dg, MSUM_DIAG_ERROR, name, l, c, "effect_of",
                            "found '%s', expected treatment or exposure", eff);
         }
-        if (dc->n && r->outcome && *r->outcome && !known_outcome(dc, r->outcome)) {
-            int first = 1; /* one warning per outcome */
-            for (size_t j = 0; j + 1 < k; j++)
-                if (rows[j].outcome && strcmp(rows[j].outcome, r->outcome) == 0) first = 0;
-            if (first) {
-                msum_dataset_pos(ds, i, (size_t)coc, &l, &c);
-                msum_diags_add(dg, MSUM_DIAG_WARNING, name, l, c, "outcome",
-                               "found '%s', not in the outcome dictionary: its direction is not "
-                               "standardised (no votes)", r->outcome);
-            }
-        }
+        if (dc->n && r->outcome && *r->outcome && !known_outcome(dc, r->outcome))
+            unknown[nunknown++] = (row_text){r->outcome, i};
     }
+    /* one warning per unknown outcome, at its first row: sorted, not each row against all the
+     * rows before it (quadratic in rows) */
+    qsort(unknown, nunknown, sizeof *unknown, by_text_then_row);
+    for (size_t u = 0; u < nunknown; u++) {
+        if (u > 0 && strcmp(unknown[u].text, unknown[u - 1].text) == 0) continue;
+        long l, c;
+        msum_dataset_pos(ds, unknown[u].row, (size_t)coc, &l, &c);
+        msum_diags_add(dg, MSUM_DIAG_WARNING, name, l, c, "outcome",
+                       "found '%s', not in the outcome dictionary: its direction is not "
+                       "standardised (no votes)", unknown[u].text);
+    }
+    free(unknown);
     *out = rows;
     *nout = k;
     return msum_diags_errors(dg) ? EXIT_DATA : EXIT_OK;
@@ -299,6 +320,14 @@ int cmd_summarize(int argc, char **argv)
     st = MSUM_OK;
     if (all || strcmp(o.table, table_names[0]) == 0)
         st = msum_swim_evidence_map(rows, n, dc.d, dc.n, &o.so, &tabs[0]);
+    if (st == MSUM_EDOM) {
+        msum_diags_add(dg, MSUM_DIAG_ERROR, msum_dataset_name(ds), 0, 0, NULL,
+                       "evidence map: found more than %d source x outcome cells, expected at "
+                       "most %d (narrow it with --filter, or choose another --table)",
+                       MSUM_SWIM_MAP_MAX_CELLS, MSUM_SWIM_MAP_MAX_CELLS);
+        rc = EXIT_DATA;
+        goto out;
+    }
     if (st == MSUM_OK && (all || strcmp(o.table, table_names[1]) == 0))
         st = msum_swim_votes(rows, n, dc.d, dc.n, &o.so, &tabs[1]);
     if (st == MSUM_OK && (all || strcmp(o.table, table_names[2]) == 0))

@@ -44,6 +44,7 @@ static void usage(FILE *fp)
             "Options:\n"
             "    -h, --help      this text\n"
             "    -V, --version   version and licence\n"
+            "    --max-field BYTES  (any command) longest CSV field accepted [1048576]\n"
             "\n"
             "Exit codes:\n"
             "    0 ok (warnings allowed), 1 data errors, 2 usage, 3 I/O, 4 numerical failure\n"
@@ -152,7 +153,9 @@ int main(int argc, char **argv)
         c->usage(stdout);
         return EXIT_OK;
     }
-    int rc = c->run(argc - 1, argv + 1);
+    int nargs = cli_take_max_field(c->name, argc - 1, argv + 1);
+    if (nargs < 0) return EXIT_USAGE;
+    int rc = c->run(nargs, argv + 1);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "metasum %s: error writing standard output\n", c->name);
         return EXIT_IO;

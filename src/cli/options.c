@@ -2,6 +2,7 @@
  * digits, table format), so every command accepts the same spellings and says the same thing
  * when a value is wrong. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,35 @@ int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *lng, con
     }
     *val = argv[++*i];
     return 1;
+}
+
+int cli_take_max_field(const char *cmd, int argc, char **argv)
+{
+    int out = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < argc) argv[out++] = argv[i++]; /* operands: kept as they are */
+            break;
+        }
+        int r = cli_opt(cmd, argc, argv, &i, "--max-field", NULL, &v);
+        if (r < 0) return -1;
+        if (r == 0) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        char *end;
+        errno = 0;
+        unsigned long long b = strtoull(v, &end, 10);
+        if (end == v || *end || errno || b < 1 || b > SIZE_MAX || v[0] == '-' || v[0] == '+') {
+            cli_usage_error(cmd, "--max-field: found '%s', expected a number of bytes >= 1",
+                            v);
+            return -1;
+        }
+        msum_reader_set_max_field((size_t)b);
+    }
+    argv[out] = NULL;
+    return out;
 }
 
 int cli_opt_level(const char *cmd, const char *opt, const char *s, double *out)

@@ -85,21 +85,39 @@ const msum_diag *msum_diags_get(const msum_diags *d, size_t i)
     return (d && i < d->n) ? &d->v[i] : NULL;
 }
 
-/* Insertion sort keeps equal keys in insertion order; lists are short (one per problem). */
+static int diag_before(const msum_diag *p, const msum_diag *x) /* p strictly before x */
+{
+    int c = strcmp(p->file, x->file);
+    return c < 0 || (c == 0 && (p->line < x->line || (p->line == x->line && p->col < x->col)));
+}
+
+/* Merge sort (stable: equal keys keep their insertion order), O(n log n): a file with an error
+ * on each of a million rows is sorted in a moment.  tmp holds n elements. */
+static void diag_msort(msum_diag *v, msum_diag *tmp, size_t n)
+{
+    if (n < 2) return;
+    size_t h = n / 2;
+    diag_msort(v, tmp, h);
+    diag_msort(v + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = diag_before(&v[j], &v[i]) ? v[j++] : v[i++];
+    while (i < h) tmp[k++] = v[i++];
+    memcpy(v, tmp, k * sizeof *v); /* v[j..n) is already in place */
+}
+
 void msum_diags_sort(msum_diags *d)
 {
-    if (!d) return;
-    for (size_t i = 1; i < d->n; i++) {
+    if (!d || d->n < 2) return;
+    msum_diag *tmp = malloc(d->n * sizeof *tmp);
+    if (tmp) {
+        diag_msort(d->v, tmp, d->n);
+        free(tmp);
+        return;
+    }
+    for (size_t i = 1; i < d->n; i++) { /* out of memory: insertion sort in place */
         msum_diag x = d->v[i];
         size_t j = i;
-        while (j > 0) {
-            const msum_diag *p = &d->v[j - 1];
-            int c = strcmp(p->file, x.file);
-            if (c < 0 || (c == 0 && (p->line < x.line || (p->line == x.line && p->col <= x.col))))
-                break;
-            d->v[j] = d->v[j - 1];
-            j--;
-        }
+        for (; j > 0 && diag_before(&x, &d->v[j - 1]); j--) d->v[j] = d->v[j - 1];
         d->v[j] = x;
     }
 }

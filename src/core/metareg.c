@@ -157,6 +157,7 @@ int msum_design_add_factor(msum_design *d, const char *name, const char *const *
     }
     int st = MSUM_OK;
     if (!reflv || nl < 2) st = MSUM_EDATA;
+    else if (nl > MSUM_DESIGN_MAX_LEVELS) st = MSUM_EDOM;
     char **f = st == MSUM_OK ? realloc(d->factors, 2 * (d->nfactors + 1) * sizeof *f) : NULL;
     if (st == MSUM_OK && !f) st = MSUM_ENOMEM;
     if (st == MSUM_OK) {

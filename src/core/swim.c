@@ -564,6 +564,7 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
         for (size_t i = 0; i < ndict; i++) oc[no++] = str(dict[i].outcome);
         ns = distinct(src, ns);
         no = distinct(oc, no);
+        if (ns > 0 && no > MSUM_SWIM_MAP_MAX_CELLS / ns) b.st = MSUM_EDOM;
     }
     /* rows without a source or outcome are not on the map: skip them in the sorted items */
     size_t i = 0;

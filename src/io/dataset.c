@@ -14,6 +14,7 @@
 
 #include "metasum/checks.h"
 #include "metasum/metasum.h"
+#include "strindex.h"
 
 /* ---- typer ------------------------------------------------------------------------------ */
 
@@ -24,6 +25,7 @@ struct msum_typer {
     char *name;
     size_t ncols;
     char **colname;
+    msum_strix *byname; /* colname in name order: lookups are O(log n) */
     int col_of[MSUM_F_COUNT_]; /* column of each numeric field, -1 */
     int nmapped;
     unsigned long long present; /* bit per mapped field */
@@ -267,6 +269,7 @@ void msum_typer_free(msum_typer *t)
     free(t->taken);
     for (size_t i = 0; i < t->ncols; i++) free(t->colname[i]);
     free(t->colname);
+    free(t->byname);
     free(t->name);
     free(t);
 }
@@ -336,26 +339,29 @@ static int typer_new(const msum_row *h, const char *name, const msum_read_opts *
     for (int f = 0; f < MSUM_F_COUNT_; f++) t->col_of[f] = -1;
     t->c_input = t->c_measure = t->c_direction = -1;
     msum_record_clear(&t->blank);
-    for (size_t i = 0; i < h->n; i++) {
-        t->colname[i] = strdup(h->cell[i]);
-        if (!t->colname[i]) {
+    for (size_t i = 0; i < h->n; i++)
+        if (!(t->colname[i] = strdup(h->cell[i]))) {
             free(dup);
             msum_typer_free(t);
             return MSUM_ENOMEM;
         }
-        size_t first = i;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(h->cell[j], h->cell[i]) == 0) {
-                first = j;
-                break;
-            }
-        if (first != i) {
-            msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, h->line[i], h->col[i], h->cell[i],
-                           "found a second column '%s', expected unique column names (first "
-                           "at %ld:%ld)", h->cell[i], h->line[first], h->col[first]);
-            dup[i] = h->cell[i];
-            continue; /* the first one is used */
+    if (!(t->byname = msum_strix_new((const char *const *)t->colname, h->n))) {
+        free(dup);
+        msum_typer_free(t);
+        return MSUM_ENOMEM;
+    }
+    /* In name order the later uses of a name follow its first use (ties are by position):
+     * O(n log n) in columns.  The first use is the one taken (assign_roles skips dup[]). */
+    for (size_t k = 1, first = 0; k < h->n; k++) {
+        if (strcmp(t->byname[k].text, t->byname[first].text) != 0) {
+            first = k;
+            continue;
         }
+        size_t i = t->byname[k].pos, f = t->byname[first].pos;
+        msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, h->line[i], h->col[i], h->cell[i],
+                       "found a second column '%s', expected unique column names (first "
+                       "at %ld:%ld)", h->cell[i], h->line[f], h->col[f]);
+        dup[i] = h->cell[i];
     }
     int rc = assign_roles(t, h, o ? o->columns : NULL, dup, diags);
     free(dup);
@@ -397,9 +403,7 @@ static int typer_new(const msum_row *h, const char *name, const msum_read_opts *
 
 int msum_typer_col(const msum_typer *t, const char *colname)
 {
-    for (size_t i = 0; i < t->ncols; i++)
-        if (strcmp(t->colname[i], colname) == 0) return (int)i;
-    return -1;
+    return (int)msum_strix_find(t->byname, t->ncols, colname);
 }
 
 int msum_typer_role_col(const msum_typer *t, const char *role)
@@ -848,6 +852,7 @@ struct msum_dataset {
     char *name;
     size_t ncols, nrows, cap;
     char **colname;
+    msum_strix *byname; /* colname in name order: lookups are O(log n) */
     char *arena;          /* every cell's text, NUL-terminated */
     size_t alen, acap;
     size_t *off;          /* nrows * ncols offsets into arena; SIZE_MAX = short row */
@@ -865,6 +870,7 @@ void msum_dataset_free(msum_dataset *ds)
     if (!ds) return;
     for (size_t i = 0; i < ds->ncols; i++) free(ds->colname[i]);
     free(ds->colname);
+    free(ds->byname);
     free(ds->name);
     free(ds->arena);
     free(ds->off);
@@ -981,6 +987,10 @@ int msum_dataset_read_opts(const char *path, const char *filter, const msum_read
         }
         ds->ncols = j + 1;
     }
+    if (!(ds->byname = msum_strix_new((const char *const *)ds->colname, ds->ncols))) {
+        rc = MSUM_ENOMEM;
+        goto done;
+    }
     msum_typer *t = NULL;
     for (int r = 0; r < R_COUNT; r++) ds->c_role[r] = -1;
     if (h->n > 0) {
@@ -1048,9 +1058,7 @@ const char *msum_dataset_colname(const msum_dataset *ds, size_t col)
 
 int msum_dataset_col(const msum_dataset *ds, const char *name)
 {
-    for (size_t j = 0; j < ds->ncols; j++)
-        if (strcmp(ds->colname[j], name) == 0) return (int)j;
-    return -1;
+    return ds->byname ? (int)msum_strix_find(ds->byname, ds->ncols, name) : -1;
 }
 
 const char *msum_dataset_cell(const msum_dataset *ds, size_t row, size_t col)

@@ -8,6 +8,7 @@
 
 #include "metasum/metasum.h"
 #include "metasum/reader.h"
+#include "strindex.h"
 
 struct msum_dict {
     char *name;
@@ -16,6 +17,7 @@ struct msum_dict {
     char **cell; /* nrows * ncols, each malloc'd ("" for short rows) */
     int keycol;
     msum_benefit *benefit;
+    msum_strix *bykey; /* keys in text order: lookups are O(log n) */
 };
 
 void msum_dict_free(msum_dict *d)
@@ -26,6 +28,7 @@ void msum_dict_free(msum_dict *d)
     free(d->colname);
     free(d->cell);
     free(d->benefit);
+    free(d->bykey);
     free(d->name);
     free(d);
 }
@@ -62,6 +65,33 @@ static int add_row(msum_dict *d, const msum_row *row)
     return MSUM_OK;
 }
 
+/* Sort the keys once: a repeated key follows its first use, so repeats are found by a scan
+ * (O(n log n), not a comparison of every pair) and msum_dict_find is a binary search. */
+static int index_keys(msum_dict *d, const char *key, const long *lines, const long *kpos,
+                      msum_diags *diags)
+{
+    if (d->keycol < 0) return MSUM_OK;
+    const char **keys = malloc((d->nrows ? d->nrows : 1) * sizeof *keys);
+    if (!keys) return MSUM_ENOMEM;
+    for (size_t r = 0; r < d->nrows; r++) keys[r] = d->cell[r * d->ncols + (size_t)d->keycol];
+    d->bykey = msum_strix_new(keys, d->nrows);
+    free(keys);
+    if (!d->bykey) return MSUM_ENOMEM;
+    for (size_t k = 1, first = 0; k < d->nrows; k++) {
+        const msum_strix *e = &d->bykey[k], *f = &d->bykey[first];
+        if (strcmp(e->text, f->text) != 0) {
+            first = k;
+            continue;
+        }
+        if (*e->text) /* an empty key is reported as such */
+            msum_diags_add(diags, MSUM_DIAG_ERROR, d->name, kpos[2 * e->pos],
+                           kpos[2 * e->pos + 1], key,
+                           "found '%s' again, expected unique keys (first on line %ld)", e->text,
+                           lines[f->pos]);
+    }
+    return MSUM_OK;
+}
+
 /* Key checks need the line of each kept row; kept beside the rows while reading. */
 int msum_dict_read(const char *path, const char *key, msum_diags *diags, msum_dict **out)
 {
@@ -70,7 +100,7 @@ int msum_dict_read(const char *path, const char *key, msum_diags *diags, msum_di
     int rc = msum_reader_open(path, NULL, diags, &rd);
     if (rc != MSUM_OK) return rc;
     msum_dict *d = calloc(1, sizeof *d);
-    long *lines = NULL;
+    long *lines = NULL, *kpos = NULL; /* per row: its line; its key's line and column */
     if (!d || !(d->name = strdup(msum_reader_name(rd)))) {
         rc = MSUM_ENOMEM;
         goto fail;
@@ -108,11 +138,13 @@ int msum_dict_read(const char *path, const char *key, msum_diags *diags, msum_di
         if (d->nrows > lcap) {
             lcap = lcap ? 2 * lcap : 32;
             long *l = realloc(lines, lcap * sizeof *l);
-            if (!l) {
+            if (l) lines = l;
+            long *kp = l ? realloc(kpos, 2 * lcap * sizeof *kp) : NULL;
+            if (!kp) {
                 rc = MSUM_ENOMEM;
                 goto fail;
             }
-            lines = l;
+            kpos = kp;
         }
         lines[d->nrows - 1] = row.row_line;
         size_t r = d->nrows - 1;
@@ -123,13 +155,8 @@ int msum_dict_read(const char *path, const char *key, msum_diags *diags, msum_di
             if (!*k)
                 msum_diags_add(diags, MSUM_DIAG_ERROR, d->name, kl, kc, key,
                                "found '', expected a key");
-            for (size_t p = 0; *k && p < r; p++)
-                if (strcmp(d->cell[p * d->ncols + (size_t)d->keycol], k) == 0) {
-                    msum_diags_add(diags, MSUM_DIAG_ERROR, d->name, kl, kc, key,
-                                   "found '%s' again, expected unique keys (first on line %ld)",
-                                   k, lines[p]);
-                    break;
-                }
+            kpos[2 * r] = kl;
+            kpos[2 * r + 1] = kc;
         }
         if (bcol >= 0) {
             const char *b = d->cell[r * d->ncols + (size_t)bcol];
@@ -146,8 +173,14 @@ int msum_dict_read(const char *path, const char *key, msum_diags *diags, msum_di
                                "found '%s', expected increase, decrease or none", b);
         }
     }
+    if (got >= 0 || -got == MSUM_EPARSE) rc = index_keys(d, key, lines, kpos, diags);
     free(lines);
+    free(kpos);
     msum_reader_free(rd);
+    if (rc != MSUM_OK) {
+        msum_dict_free(d);
+        return rc;
+    }
     if (got < 0 && -got != MSUM_EPARSE) {
         msum_dict_free(d);
         return -got;
@@ -156,6 +189,7 @@ int msum_dict_read(const char *path, const char *key, msum_diags *diags, msum_di
     return got < 0 ? MSUM_EPARSE : MSUM_OK;
 fail:
     free(lines);
+    free(kpos);
     msum_reader_free(rd);
     msum_dict_free(d);
     return rc;
@@ -171,10 +205,8 @@ const char *msum_dict_key(const msum_dict *d, size_t i)
 
 long msum_dict_find(const msum_dict *d, const char *key)
 {
-    if (!d || d->keycol < 0 || !key) return -1;
-    for (size_t i = 0; i < d->nrows; i++)
-        if (strcmp(d->cell[i * d->ncols + (size_t)d->keycol], key) == 0) return (long)i;
-    return -1;
+    if (!d || !d->bykey || !key) return -1;
+    return msum_strix_find(d->bykey, d->nrows, key);
 }
 
 const char *msum_dict_get(const msum_dict *d, const char *key, const char *column)

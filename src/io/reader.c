@@ -8,6 +8,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,11 @@
  * not, FIELD_MIGHT_HAVE_ENDED) so both agree on where fields start and where a defect is. */
 enum { S_ROW, S_FIELD, S_UNQ, S_Q, S_QQ };
 
-/* Kinds of CSV syntax defect the scanner can name. */
-enum { E_NONE, E_STRAY_QUOTE, E_AFTER_QUOTE, E_UNTERMINATED };
+/* Kinds of defect the scanner can name: CSV syntax, a field over the length limit. */
+enum { E_NONE, E_STRAY_QUOTE, E_AFTER_QUOTE, E_UNTERMINATED, E_TOO_LONG };
+
+/* Longest field accepted (text bytes after unquoting); msum_reader_set_max_field(). */
+static size_t max_field_default = MSUM_MAX_FIELD_DEFAULT;
 
 /* A growable array of fields: text offset into the arena, length, position. */
 typedef struct {
@@ -65,6 +69,11 @@ struct msum_reader {
     long err_line, err_col, err_field;
     int err_kind;
     unsigned char err_byte;
+    size_t err_stop;    /* E_TOO_LONG: bytes of the chunk libcsv may still see */
+    /* Field length limit: the current field began at byte fstart of the chunk being scanned
+     * (negative: in an earlier chunk) and fquote of its bytes since then are quoting. */
+    long max_field;
+    long fstart, fquote;
     /* Start positions of fields seen by the scanner but not yet delivered by libcsv. */
     long *qline, *qcol;
     size_t qhead, qn, qcap;
@@ -208,7 +217,11 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
     const unsigned char *byte_class = r->cls; /* the delimiter's class is C_COMMA */
     const uint64_t lim8 = r->lim8;
     long nf = r->nfield_row;
+    long fs = r->fstart, fq = r->fquote, maxf = r->max_field;
 #define PUSH(l, c) (ql[qn] = (l), qc[qn] = (c), qn++, nf++)
+/* Checked wherever a field ends or a defect is found, and at the end of the chunk, so a field
+ * over the limit is the error whatever the chunk size, before libcsv has buffered much more. */
+#define TOO_LONG(end) ((long)(end) - fs - fq > maxf)
     if (r->after_cr && n > 0) {
         r->after_cr = 0;
         if (s[0] == '\n') {
@@ -231,10 +244,11 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
             k = byte_class[c];
             while (k == C_PLAIN) {
                 acc |= c | (unsigned char)(c - 1);
-                if (++i == n) goto out;
+                if (++i == n) goto end;
                 c = s[i];
                 k = byte_class[c];
             }
+            if (TOO_LONG(i)) goto too_long;
             if (k == C_COMMA) st = S_FIELD;
             else if (k == C_QUOTE) {
                 r->nfield_row = nf;
@@ -248,13 +262,17 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
         case S_Q:
             while (k == C_PLAIN || k == C_COMMA) {
                 acc |= c | (unsigned char)(c - 1);
-                if (++i == n) goto out;
+                if (++i == n) goto end;
                 c = s[i];
                 k = byte_class[c];
             }
-            if (k == C_QUOTE) st = S_QQ;
+            if (k == C_QUOTE) {
+                st = S_QQ;
+                fq++; /* a closing quote, or the first of a doubled one */
+            }
             break;
         case S_QQ:
+            if (k != C_QUOTE && TOO_LONG(i)) goto too_long;
             if (k == C_QUOTE) st = S_Q;
             else if (k == C_COMMA) st = S_FIELD;
             else if (k == C_CR || k == C_LF) {
@@ -274,6 +292,8 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
             } else {
                 long col = (long)i + 1 + cbase;
                 PUSH(line, k == C_QUOTE ? -col : col);
+                fs = (long)i;
+                fq = k == C_QUOTE;
                 st = k == C_COMMA ? S_FIELD : k == C_QUOTE ? S_Q : S_UNQ;
                 acc |= c | (unsigned char)(c - 1);
             }
@@ -289,8 +309,18 @@ static void scan(msum_reader *r, const unsigned char *s, size_t n)
         }
         i++;
     }
+end:
+    if ((st == S_UNQ || st == S_Q || st == S_QQ) && TOO_LONG(n)) {
+too_long: /* the field that started at queue entry qn - 1 */
+        r->nfield_row = nf;
+        scan_error(r, E_TOO_LONG, ql[qn - 1], labs(qc[qn - 1]), 0);
+        r->err_stop = fs > 0 ? (size_t)fs : 0; /* libcsv stops before the field */
+    }
 out:
 #undef PUSH
+#undef TOO_LONG
+    r->fstart = fs - (long)n;
+    r->fquote = fq;
     r->qn = qn;
     r->nfield_row = nf;
     r->state = st;
@@ -519,21 +549,41 @@ static void report_syntax(msum_reader *r)
                        "found a quoted field that is never closed, expected a closing '\"' "
                        "before the end of the input");
         break;
+    case E_TOO_LONG:
+        msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, r->err_line, r->err_col, colname,
+                       "field longer than %ld bytes (--max-field)", r->max_field);
+        break;
     default:
         msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, r->line, r->col, colname,
                        "found malformed CSV, expected RFC 4180 text");
     }
 }
 
+/* A NUL byte ends the input at once: no text file holds one (a binary file, /dev/zero). */
+static int nul_byte(msum_reader *r)
+{
+    /* the scanner has stopped just before it: the byte is one column on */
+    long fld = r->state == S_ROW ? 0 : r->state == S_FIELD ? r->nfield_row : r->nfield_row - 1;
+    msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, r->line, r->col + 1,
+                   column_name(r, (size_t)fld), "found a NUL byte, expected UTF-8 text");
+    return MSUM_EPARSE;
+}
+
 /* Hand n bytes (BOM already handled) to the scanner and libcsv. */
 static int feed(msum_reader *r, const unsigned char *s, size_t n)
 {
     if (n == 0) return 0;
+    const unsigned char *nul = memchr(s, 0, n);
+    if (nul) {
+        int rc = feed(r, s, (size_t)(nul - s));
+        return rc ? rc : nul_byte(r);
+    }
     if (queue_reserve(r, n)) return MSUM_ENOMEM;
     scan(r, s, n);
-    size_t done = csv_parse(&r->csv, s, n, on_field, on_row, r);
+    size_t give = r->err_kind == E_TOO_LONG ? r->err_stop : n;
+    size_t done = csv_parse(&r->csv, s, give, on_field, on_row, r);
     if (r->nomem) return MSUM_ENOMEM;
-    if (done < n || r->err_kind) {
+    if (done < give || r->err_kind) {
         int e = csv_error(&r->csv);
         if (e == CSV_ENOMEM || e == CSV_ETOOBIG) return MSUM_ENOMEM;
         report_syntax(r);
@@ -815,6 +865,7 @@ static msum_reader *reader_new(const char *name, msum_diags *diags, size_t bufsi
     r->bufsize = bufsize;
     r->diags = diags;
     r->line = 1;
+    r->max_field = max_field_default < (size_t)LONG_MAX ? (long)max_field_default : LONG_MAX;
     if (!r->name || !r->buf || csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
         free(r->name);
         free(r->buf);
@@ -957,6 +1008,12 @@ void msum_reader_note_blank(const msum_reader *r, msum_diags *diags)
         msum_diags_add(diags, MSUM_DIAG_NOTE, r->name, 0, 0, NULL, "skipped %zu blank row%s",
                        r->nblank, r->nblank == 1 ? "" : "s");
 }
+void msum_reader_set_max_field(size_t bytes)
+{
+    max_field_default = bytes ? bytes : MSUM_MAX_FIELD_DEFAULT;
+}
+
+size_t msum_reader_max_field(void) { return max_field_default; }
 
 const msum_row *msum_reader_header(const msum_reader *r) { return &r->header; }
 
