@@ -746,6 +746,7 @@ Test(metareg_numerical, boundary_optimum_is_exactly_zero)
     cr_expect(r2.tau2 > 0 && r2.tau2 < 1e-9, "absolute rule: %.17g", r2.tau2);
     msum_metareg_result_free(&r2);
     msum_metareg_result_free(&r);
+    msum_design_free(d);
 }
 
 /* A factor of more than MSUM_DESIGN_MAX_LEVELS (100) levels is refused at once (MSUM_EDOM):
@@ -754,7 +755,7 @@ Test(metareg_numerical, boundary_optimum_is_exactly_zero)
 Test(metareg, factor_with_too_many_levels_is_refused, .timeout = 20)
 {
     enum { K = 2000 };
-    static char names[K][8];
+    static char names[K][16];
     const char *x[K];
     for (int i = 0; i < K; i++) {
         snprintf(names[i], sizeof names[i], "s%d", i);

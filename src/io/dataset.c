@@ -102,9 +102,16 @@ static const char *const arm2_words[] = {"c", "2", "control", "ctrl", "ctl", "pl
                                          "comparator", "comp"};
 
 /* The role an alias names, or -1. */
+/* s == a followed by b, without building the concatenation (called per column and alias). */
+static int concat_eq(const char *s, const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    return strncmp(s, a, la) == 0 && strcmp(s + la, b) == 0;
+}
+
 static int alias_role(const char *header)
 {
-    char sq[64], buf[64];
+    char sq[64];
     squeeze(header, sq, sizeof sq);
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
         if (strcmp(sq, aliases[i].alias) == 0) return aliases[i].role;
@@ -115,10 +122,9 @@ static int alias_role(const char *header)
                                  : sizeof arm2_words / sizeof *arm2_words;
             for (size_t j = 0; j < nw; j++) {
                 int role = arm == 1 ? arm_stems[i].role1 : arm_stems[i].role2;
-                snprintf(buf, sizeof buf, "%s%s", arm_stems[i].stem, w[j]);
-                if (strcmp(sq, buf) == 0) return role;
-                snprintf(buf, sizeof buf, "%s%s", w[j], arm_stems[i].stem);
-                if (strcmp(sq, buf) == 0) return role;
+                if (concat_eq(sq, arm_stems[i].stem, w[j]) ||
+                    concat_eq(sq, w[j], arm_stems[i].stem))
+                    return role;
             }
         }
     return -1;
