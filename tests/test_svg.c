@@ -943,7 +943,13 @@ Test(svg_bias, baujat_coordinates)
     cr_expect(xml_ok(TEST_OUT "/baujat.svg"));
     cr_expect(strstr(buf, "Baujat &lt;BCG&gt;") != NULL);
     cr_expect(strstr(buf, ">Contribution to overall heterogeneity<") != NULL);
-    cr_expect(strstr(buf, ">Hart &amp; Sutherland, 1977<") != NULL);
+    /* every point has its label as a tooltip; the extreme ones are labelled on the plot, and
+     * labels are left out where they would overlap (the cluster near the origin) */
+    cr_expect_eq(count(buf, "\"><title>"), 13);
+    cr_expect(strstr(buf, "class=\"label\" font-size=\"10\">Hart &amp; Sutherland, 1977<"));
+    cr_expect(strstr(buf, "class=\"label\" font-size=\"10\">TPT Madras, 1980<"));
+    size_t nlab = count(buf, "class=\"label\"");
+    cr_expect(nlab >= 3 && nlab < 13, "%zu labels", nlab);
     points p = circles(buf, "study");
     cr_assert_eq(p.n, 13);
     /* Hart & Sutherland (4) contributes most to Q, TPT Madras (8) moves the estimate most */

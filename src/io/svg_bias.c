@@ -7,8 +7,11 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <stdlib.h>
+
 #include "metasum/metasum.h"
 #include "svg.h"
+#include "text.h"
 
 #define PLOT_W 400.0
 #define PLOT_H 300.0
@@ -22,6 +25,13 @@ static const double contour_z[3] = {1.6448536269514722, 1.959963984540054, 2.575
 static const char *const contour_fill[3] = {"#ffffff", "#8c8c8c", "#bfbfbf"};
 #define PANEL_CONTOUR "#d3d3d3"
 #define PANEL_PLAIN "#f4f4f4"
+
+/* Wide enough for the title (14 px bold). */
+static double fit_title(double w, const char *title)
+{
+    double tw = title ? 24 + svg_text_w(title, 0) * 1.25 : 0;
+    return tw > w ? tw : w;
+}
 
 static int point_ok(double y, double se) { return isfinite(y) && isfinite(se) && se >= 0; }
 
@@ -66,7 +76,7 @@ int msum_svg_bias_funnel(FILE *fp, const msum_bias_funnel_data *d)
     char xlab[SVG_MAX_TICKS][32];
     size_t nxt = svg_ticks(&xlo, &xhi, d->log_scale, xpos, xlab);
 
-    double W = LEFT + PLOT_W + (d->contours ? LEGEND_W + 20 : 50);
+    double W = fit_title(LEFT + PLOT_W + (d->contours ? LEGEND_W + 20 : 50), d->title);
     double top = 12 + (d->title ? 26 : 0), bottom = top + PLOT_H, H = bottom + 56;
 #define X(v) (LEFT + ((v) - xlo) / (xhi - xlo) * PLOT_W)
 #define Y(se) (top + ((se) - ylo) / (yhi - ylo) * PLOT_H)
@@ -146,6 +156,25 @@ int msum_svg_bias_funnel(FILE *fp, const msum_bias_funnel_data *d)
     return ferror(fp) ? MSUM_EIO : MSUM_OK;
 }
 
+#define MAX_LABELS 40
+
+typedef struct {
+    double score;
+    size_t i;
+} rank;
+
+typedef struct {
+    double x0, y0, x1, y1;
+} box;
+
+/* Decreasing score, then input order. */
+static int cmp_rank(const void *a, const void *b)
+{
+    const rank *p = a, *q = b;
+    if (p->score != q->score) return p->score < q->score ? 1 : -1;
+    return (p->i > q->i) - (p->i < q->i);
+}
+
 int msum_svg_baujat(FILE *fp, const msum_baujat_data *d)
 {
     if (!fp || !d || (d->k && (!d->x || !d->y))) return MSUM_EINVAL;
@@ -161,7 +190,7 @@ int msum_svg_baujat(FILE *fp, const msum_baujat_data *d)
     char xlab[SVG_MAX_TICKS][32], ylab[SVG_MAX_TICKS][32];
     size_t nxt = svg_ticks(&xlo, &xhi, 0, xpos, xlab);
     size_t nyt = svg_ticks(&ylo, &yhi, 0, ypos, ylab);
-    double W = LEFT + PLOT_W + 60, top = 12 + (d->title ? 26 : 0), bottom = top + PLOT_H;
+    double W = fit_title(LEFT + PLOT_W + 60, d->title), top = 12 + (d->title ? 26 : 0), bottom = top + PLOT_H;
     double H = bottom + 56;
 #define X(v) (LEFT + ((v) - xlo) / (xhi - xlo) * PLOT_W)
 #define Y(v) (bottom - ((v) - ylo) / (yhi - ylo) * PLOT_H)
@@ -189,17 +218,43 @@ int msum_svg_baujat(FILE *fp, const msum_baujat_data *d)
     }
     for (size_t i = 0; i < d->k; i++) {
         if (!isfinite(d->x[i]) || !isfinite(d->y[i])) continue;
+        char num[32];
+        snprintf(num, sizeof num, "%zu", i + 1);
+        svg_out(fp, "<circle class=\"study\" cx=\"%N\" cy=\"%N\" r=\"3\" fill=\"#222222\">"
+                    "<title>", X(d->x[i]), Y(d->y[i]));
+        msum_io_put_xml(fp, d->labels && d->labels[i] ? d->labels[i] : num, 1);
+        fputs("</title></circle>\n", fp);
+    }
+    /* Labels: the most extreme points first (largest x/xmax + y/ymax), each only where it
+     * overlaps no label placed before, at most MAX_LABELS; every point keeps its tooltip. */
+    rank *r = malloc((d->k ? d->k : 1) * sizeof *r);
+    box *placed = malloc(MAX_LABELS * sizeof *placed);
+    size_t n = 0, nplaced = 0;
+    for (size_t i = 0; r && i < d->k; i++)
+        if (isfinite(d->x[i]) && isfinite(d->y[i]))
+            r[n++] = (rank){d->x[i] / xhi + d->y[i] / yhi, i};
+    if (r) qsort(r, n, sizeof *r, cmp_rank);
+    for (size_t j = 0; r && placed && j < n && nplaced < MAX_LABELS; j++) {
+        size_t i = r[j].i;
         double cx = X(d->x[i]), cy = Y(d->y[i]);
-        svg_out(fp, "<circle class=\"study\" cx=\"%N\" cy=\"%N\" r=\"3\" fill=\"#222222\"/>\n",
-                cx, cy);
         char num[32];
         snprintf(num, sizeof num, "%zu", i + 1);
         const char *lab = d->labels && d->labels[i] ? d->labels[i] : num;
-        /* labels go left of points in the right third, so they stay inside the picture */
+        /* left of points in the right third, so labels stay inside the picture */
         int left = cx > LEFT + 2 * PLOT_W / 3;
-        svg_text(fp, left ? cx - 6 : cx + 6, cy - 4, left ? "end" : NULL, "font-size=\"10\"",
-                 lab, 28);
+        double w = svg_text_w(lab, 28) * 0.95; /* 10 px text, with room */
+        box b = {left ? cx - 6 - w : cx + 6, cy - 13, left ? cx - 6 : cx + 6 + w, cy - 1};
+        int clash = 0;
+        for (size_t p = 0; p < nplaced && !clash; p++)
+            clash = b.x0 < placed[p].x1 && placed[p].x0 < b.x1 && b.y0 < placed[p].y1 &&
+                    placed[p].y0 < b.y1;
+        if (clash) continue;
+        placed[nplaced++] = b;
+        svg_text(fp, left ? cx - 6 : cx + 6, cy - 4, left ? "end" : NULL,
+                 "class=\"label\" font-size=\"10\"", lab, 28);
     }
+    free(r);
+    free(placed);
     const char *xl = d->xlab ? d->xlab : "Contribution to overall heterogeneity";
     const char *yl = d->ylab ? d->ylab : "Influence on overall result";
     svg_text(fp, LEFT + PLOT_W / 2, bottom + 38, "middle", NULL, xl, 0);
