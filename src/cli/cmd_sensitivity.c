@@ -441,14 +441,17 @@ static char *sens_plot(const sens_args *a, const cli_studies *s, const char *kin
            *ub = malloc(k * sizeof *ub);
     char **lab = study_labels(s, "Omitting ");
     msum_pool_result full;
-    int st = rows && est && lb && ub && lab ? msum_leave1out(s->yi, s->vi, k, &a->pool, rows)
-                                            : MSUM_ENOMEM;
+    /* above MSUM_FOREST_MAX_STUDIES the forest plot draws the summary row only */
+    int rows_drawn = k <= MSUM_FOREST_MAX_STUDIES;
+    int st = !(rows && est && lb && ub && lab) ? MSUM_ENOMEM
+             : rows_drawn                      ? msum_leave1out(s->yi, s->vi, k, &a->pool, rows)
+                                               : MSUM_OK;
     if (st == MSUM_OK) st = msum_pool(s->yi, s->vi, k, &a->pool, &full);
     if (st == MSUM_OK) {
         for (size_t i = 0; i < k; i++) {
-            est[i] = rows[i].estimate;
-            lb[i] = rows[i].ci_lb;
-            ub[i] = rows[i].ci_ub;
+            est[i] = rows_drawn ? rows[i].estimate : NAN;
+            lb[i] = rows_drawn ? rows[i].ci_lb : NAN;
+            ub[i] = rows_drawn ? rows[i].ci_ub : NAN;
         }
         char model[96];
         snprintf(model, sizeof model, "All %zu studies (%s)", k,
