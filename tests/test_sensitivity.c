@@ -228,3 +228,35 @@ Test(sensitivity, fast_equals_refit) {
     y[11] = -6;
     check_fast(y, v, 40, 1, "extreme");
 }
+
+/* Baujat coordinates against metafor's baujat() (tests/ref/baujat_refs.R): FE (x sums to Q),
+ * DL and REML (squared Pearson residuals). */
+Test(sensitivity, baujat_matches_metafor)
+{
+    double yi[REF_CSV_MAX], vi[REF_CSV_MAX], x[REF_CSV_MAX], y[REF_CSV_MAX];
+    size_t k = ref_csv_column("ref/inputs/bcg_rr_yivi.csv", "yi", yi);
+    cr_assert_eq(ref_csv_column("ref/inputs/bcg_rr_yivi.csv", "vi", vi), k);
+    static const msum_estimator m[] = {MSUM_EST_FE, MSUM_EST_DL, MSUM_EST_REML};
+    static const char *const cs[] = {"bcg_FE_baujat", "bcg_DL_baujat", "bcg_REML_baujat"};
+    for (size_t j = 0; j < 3; j++) {
+        msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+        o.method = m[j];
+        o.threshold = 1e-12;
+        o.maxiter = 1000;
+        cr_assert_eq(msum_baujat(yi, vi, k, &o, x, y), MSUM_OK);
+        double tol = m[j] == MSUM_EST_REML ? ITER : CLOSED, q = 0;
+        for (size_t i = 0; i < k; i++) {
+            char qn[32], what[96];
+            snprintf(qn, sizeof qn, "x[%zu]", i + 1);
+            snprintf(what, sizeof what, "%s %s", cs[j], qn);
+            assert_close(x[i], ref_value("ref/expected/baujat.csv", cs[j], qn), tol, what);
+            snprintf(qn, sizeof qn, "y[%zu]", i + 1);
+            snprintf(what, sizeof what, "%s %s", cs[j], qn);
+            assert_close(y[i], ref_value("ref/expected/baujat.csv", cs[j], qn), tol, what);
+            q += x[i];
+        }
+        /* metafor rma(method = "FE") on BCG: QE = 152.2330 */
+        if (m[j] == MSUM_EST_FE) assert_close(q, 152.233008082373, 1e-9, "sum of x = QE");
+    }
+    cr_expect_eq(msum_baujat(yi, vi, 1, NULL, x, y), MSUM_EDOM);
+}

@@ -767,3 +767,261 @@ Test(svg_forest, fisher_z_axis_shows_correlations)
     cr_expect(fabs((x5 - x0) / (x2 - x0) - atanh(0.5) / atanh(0.2)) < 0.01);
     free(s);
 }
+
+/* ---- publication bias and influence plots ---- */
+
+static const char *BIAS = "ref/expected/bias.csv";
+static const char *SENS = "ref/expected/sensitivity.csv";
+static const char *BAUJAT = "ref/expected/baujat.csv";
+
+typedef struct {
+    double x[64], y[64];
+    size_t n;
+} points;
+
+/* Centres of the <circle> elements of one class, in document order. */
+static points circles(const char *svg, const char *cls)
+{
+    points p = {.n = 0};
+    char key[48];
+    snprintf(key, sizeof key, "<circle class=\"%s\"", cls);
+    for (const char *q = svg; (q = strstr(q, key)) != NULL && p.n < 64; q++, p.n++) {
+        p.x[p.n] = attr_num(q, "cx");
+        p.y[p.n] = attr_num(q, "cy");
+    }
+    return p;
+}
+
+static size_t count(const char *s, const char *what)
+{
+    size_t n = 0;
+    for (const char *q = s; (q = strstr(q, what)) != NULL; q++) n++;
+    return n;
+}
+
+/* The pixel map v -> a + b v of an axis, from two points far apart (pixel p1 at value v1, ...). */
+typedef struct {
+    double a, b;
+} axis_map;
+
+static axis_map map_of(double v1, double p1, double v2, double p2)
+{
+    axis_map m;
+    m.b = (p2 - p1) / (v2 - v1);
+    m.a = p1 - m.b * v1;
+    return m;
+}
+
+static double px(axis_map m, double v) { return m.a + m.b * v; }
+
+static char *render_bias_funnel(const msum_bias_funnel_data *d, const char *file)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_bias_funnel(fp, d), MSUM_OK);
+    fclose(fp);
+    save(file, buf);
+    cr_expect(xml_ok(file), "xmllint rejects %s", file);
+    return buf;
+}
+
+/* Trim and fill on BCG (REML, L0, side chosen as metafor): metafor finds k0 = 1 missing study on
+ * the right, yi = 0.3104, vi = 0.2230, and the estimate -0.6571 on the 14 studies.  The plot has
+ * the 13 studies filled, k0 open circles at the filled study's (yi, sqrt(vi)), and the funnel's
+ * apex at the filled-data estimate, SE 0. */
+Test(svg_bias, trimfill_funnel_filled_studies_open)
+{
+    double sei[13];
+    for (int i = 0; i < 13; i++) sei[i] = sqrt(bcg_vi[i]);
+    msum_trimfill_opts to = MSUM_TRIMFILL_OPTS_DEFAULT;
+    to.pool.threshold = 1e-12;
+    msum_trimfill_result tf;
+    cr_assert_eq(msum_trimfill(bcg_yi, bcg_vi, 13, &to, &tf), MSUM_OK);
+    double k0 = ref_value(BIAS, "bcg_REML_trimfill_L0_auto", "k0");
+    cr_assert_eq((double)tf.k0, k0);
+    double sef[4];
+    for (size_t i = 0; i < tf.k0 && i < 4; i++) sef[i] = sqrt(tf.vi_fill[i]);
+    msum_bias_funnel_data d = {.title = "BCG: trim and fill", .log_scale = 1, .k = 13,
+                               .yi = bcg_yi, .sei = sei, .kfill = tf.k0, .yi_fill = tf.yi_fill,
+                               .sei_fill = sef, .est = tf.pooled.estimate};
+    char *s = render_bias_funnel(&d, TEST_OUT "/funnel-trimfill.svg");
+    points st = circles(s, "study"), fl = circles(s, "filled");
+    cr_expect_eq(st.n, 13);
+    cr_expect_eq((double)fl.n, k0, "open circles = k0");
+    cr_expect(strstr(s, "class=\"filled\" cx=") && strstr(s, "fill=\"#ffffff\" stroke="),
+              "filled studies are open circles");
+    /* axes from studies 8 (TPT Madras) and 12 (Comstock & Webster, largest yi and SE) */
+    axis_map mx = map_of(bcg_yi[7], st.x[7], bcg_yi[11], st.x[11]);
+    axis_map my = map_of(sei[7], st.y[7], sei[11], st.y[11]);
+    double yf = ref_value(BIAS, "bcg_REML_trimfill_L0_auto", "yi.fill[1]");
+    double vf = ref_value(BIAS, "bcg_REML_trimfill_L0_auto", "vi.fill[1]");
+    assert_close(fl.x[0], px(mx, yf), 0.02, "filled study x (px)");
+    assert_close(fl.y[0], px(my, sqrt(vf)), 0.02, "filled study y (px)");
+    for (int i = 0; i < 13; i++) {
+        assert_close(st.x[i], px(mx, bcg_yi[i]), 0.02, "study x (px)");
+        assert_close(st.y[i], px(my, sei[i]), 0.02, "study y (px)");
+    }
+    /* the funnel's apex: the estimate on the filled data at SE 0 */
+    const char *f = strstr(s, "<path class=\"funnel\" d=\"M");
+    cr_assert(f);
+    double x0, y0, xa, ya;
+    cr_assert_eq(sscanf(f + 25, "%lf %lfL%lf %lf", &x0, &y0, &xa, &ya), 4);
+    assert_close(xa, px(mx, ref_value(BIAS, "bcg_REML_trimfill_L0_auto", "beta")), 0.02,
+                 "apex x (px)");
+    assert_close(ya, px(my, 0), 0.02, "apex y (px)");
+    free(s);
+    msum_trimfill_result_free(&tf);
+}
+
+/* Contour-enhanced funnel around 0: three shaded regions whose half-widths at the bottom of the
+ * panel are z(0.95) : z(0.975) : z(0.995) = 1.6449 : 1.9600 : 2.5758 times the largest SE, with
+ * their apex at log RR 0; a legend names the four p-value bands. */
+Test(svg_bias, contour_funnel_regions)
+{
+    double sei[13];
+    for (int i = 0; i < 13; i++) sei[i] = sqrt(bcg_vi[i]);
+    msum_bias_funnel_data d = {.log_scale = 1, .k = 13, .yi = bcg_yi, .sei = sei, .est = NAN,
+                               .contours = 1, .ref = 0};
+    char *s = render_bias_funnel(&d, TEST_OUT "/funnel-contour.svg");
+    points st = circles(s, "study");
+    cr_expect_eq(st.n, 13);
+    cr_expect_eq(count(s, "<circle class=\"filled\""), 0);
+    cr_expect_eq(count(s, "<path class=\"contour\""), 3);
+    cr_expect_eq(count(s, "<path class=\"funnel\""), 0, "no pseudo-CI funnel without est");
+    axis_map mx = map_of(bcg_yi[7], st.x[7], bcg_yi[11], st.x[11]);
+    axis_map my = map_of(sei[7], st.y[7], sei[11], st.y[11]);
+    static const double z[3] = {2.5758293035489004, 1.959963984540054, 1.6448536269514722};
+    const char *p = s;
+    double half[3];
+    for (int l = 0; l < 3; l++) { /* drawn widest (99 %) first */
+        p = strstr(p, "<path class=\"contour\" d=\"M");
+        cr_assert(p);
+        double xl, yl, xa, ya, xr, yr;
+        cr_assert_eq(sscanf(p + 26, "%lf %lfL%lf %lfL%lf %lf", &xl, &yl, &xa, &ya, &xr, &yr), 6);
+        assert_close(xa, px(mx, 0), 0.02, "contour apex at 0 (px)");
+        assert_close(ya, px(my, 0), 0.02, "contour apex at SE 0 (px)");
+        half[l] = (xr - xl) / 2;
+        double sebottom = (yl - my.a) / my.b; /* the SE at the bottom of the panel */
+        assert_close(half[l], z[l] * sebottom * mx.b, 0.03, "half-width = z SE (px)");
+        p++;
+    }
+    assert_close(half[1] / half[0], z[1] / z[0], 1e-3, "95/99 width ratio");
+    cr_expect(strstr(s, ">0.01 &lt; p \xe2\x89\xa4 0.05<") != NULL);
+    cr_expect(strstr(s, ">0.00 &lt; p \xe2\x89\xa4 0.01<") != NULL);
+    free(s);
+    FILE *fp = fopen("/dev/null", "w");
+    d.contours = 0; /* neither an estimate nor contours */
+    cr_expect_eq(msum_svg_bias_funnel(fp, &d), MSUM_EINVAL);
+    fclose(fp);
+}
+
+/* Baujat plot of the common-effect fit.  By hand: mu_FE = sum(yi/vi) / sum(1/vi), and study i's
+ * x is its contribution to Q, (yi - mu_FE)^2 / vi; the y values are metafor's baujat() (the
+ * squared change of the estimate when the study is left out over its variance).  The points lie
+ * on those coordinates (affine pixel map through the origin of both axes). */
+Test(svg_bias, baujat_coordinates)
+{
+    double sw = 0, swy = 0, hx[13], x[13], y[13];
+    for (int i = 0; i < 13; i++) {
+        sw += 1 / bcg_vi[i];
+        swy += bcg_yi[i] / bcg_vi[i];
+    }
+    double mu = swy / sw;
+    for (int i = 0; i < 13; i++) hx[i] = (bcg_yi[i] - mu) * (bcg_yi[i] - mu) / bcg_vi[i];
+    msum_pool_opts fe = MSUM_POOL_OPTS_DEFAULT;
+    fe.method = MSUM_EST_FE;
+    cr_assert_eq(msum_baujat(bcg_yi, bcg_vi, 13, &fe, x, y), MSUM_OK);
+    for (int i = 0; i < 13; i++) assert_close(x[i], hx[i], 1e-10, "x = (yi - mu_FE)^2 / vi");
+    msum_baujat_data d = {.title = "Baujat <BCG>", .k = 13, .labels = bcg_label, .x = x, .y = y};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_baujat(fp, &d), MSUM_OK);
+    fclose(fp);
+    save(TEST_OUT "/baujat.svg", buf);
+    cr_expect(xml_ok(TEST_OUT "/baujat.svg"));
+    cr_expect(strstr(buf, "Baujat &lt;BCG&gt;") != NULL);
+    cr_expect(strstr(buf, ">Contribution to overall heterogeneity<") != NULL);
+    /* every point has its label as a tooltip; the extreme ones are labelled on the plot, and
+     * labels are left out where they would overlap (the cluster near the origin) */
+    cr_expect_eq(count(buf, "\"><title>"), 13);
+    cr_expect(strstr(buf, "class=\"label\" font-size=\"10\">Hart &amp; Sutherland, 1977<"));
+    cr_expect(strstr(buf, "class=\"label\" font-size=\"10\">TPT Madras, 1980<"));
+    size_t nlab = count(buf, "class=\"label\"");
+    cr_expect(nlab >= 3 && nlab < 13, "%zu labels", nlab);
+    points p = circles(buf, "study");
+    cr_assert_eq(p.n, 13);
+    /* Hart & Sutherland (4) contributes most to Q, TPT Madras (8) moves the estimate most */
+    axis_map mx = map_of(hx[0], p.x[0], hx[3], p.x[3]);
+    axis_map my = map_of(ref_value(BAUJAT, "bcg_FE_baujat", "y[1]"), p.y[0],
+                         ref_value(BAUJAT, "bcg_FE_baujat", "y[8]"), p.y[7]);
+    for (int i = 0; i < 13; i++) {
+        char q[16];
+        snprintf(q, sizeof q, "y[%d]", i + 1);
+        assert_close(p.x[i], px(mx, hx[i]), 0.02, "Baujat x (px)");
+        assert_close(p.y[i], px(my, ref_value(BAUJAT, "bcg_FE_baujat", q)), 0.02,
+                     "Baujat y (px)");
+    }
+    double xmax = 0, ymin = INFINITY;
+    size_t imax = 0, iy = 0;
+    for (size_t i = 0; i < 13; i++) {
+        if (p.x[i] > xmax) xmax = p.x[i], imax = i;
+        if (p.y[i] < ymin) ymin = p.y[i], iy = i;
+    }
+    cr_expect_eq(imax, 3);
+    cr_expect_eq(iy, 7, "largest influence highest (y axis upwards)");
+    assert_close(px(mx, 0), 70, 0.02, "x axis starts at 0 on the panel's left edge");
+    free(buf);
+}
+
+/* Leave-one-out forest plot (the forest plot code with msum_leave1out's rows): row i is the REML
+ * fit without study i; its square sits at that estimate and its numbers are metafor's
+ * leave1out() (transf = exp), e.g. without Aronson 0.49 [0.34, 0.72]. */
+Test(svg_bias, leave1out_forest)
+{
+    msum_sens_row rows[13];
+    msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+    o.threshold = 1e-12;
+    cr_assert_eq(msum_leave1out(bcg_yi, bcg_vi, 13, &o, rows), MSUM_OK);
+    double est[13], lb[13], ub[13];
+    char lab[13][64];
+    const char *labp[13];
+    for (int i = 0; i < 13; i++) {
+        est[i] = rows[i].estimate;
+        lb[i] = rows[i].ci_lb;
+        ub[i] = rows[i].ci_ub;
+        snprintf(lab[i], sizeof lab[i], "Omitting %s", bcg_label[i]);
+        labp[i] = lab[i];
+    }
+    msum_forest_data d = {.log_scale = 1, .null_value = 0, .k = 13, .labels = labp, .yi = est,
+                          .ci_lb = lb, .ci_ub = ub, .pooled = &bcg_reml, .npooled = 1};
+    char *s = render_forest(&d);
+    save(TEST_OUT "/leave1out.svg", s);
+    cr_expect(xml_ok(TEST_OUT "/leave1out.svg"));
+    cr_expect(strstr(s, ">Omitting Aronson, 1948<") != NULL);
+    double cx[13];
+    size_t n = 0;
+    for (const char *q = s; (q = strstr(q, "<rect ")) != NULL; q++) {
+        if (!strstr(q, "fill=\"#333333\"") || strstr(q, "fill=\"#333333\"") > strchr(q, '>'))
+            continue;
+        if (n < 13) cx[n] = attr_num(q, "x") + attr_num(q, "width") / 2;
+        n++;
+    }
+    cr_assert_eq(n, 13, "one square per omitted study");
+    double e[13];
+    for (int i = 0; i < 13; i++) {
+        char q[32], num[64];
+        snprintf(q, sizeof q, "estimate[%d]", i + 1);
+        e[i] = ref_value(SENS, "bcg_REML_leave1out", q);
+        snprintf(q, sizeof q, "ci.lb[%d]", i + 1);
+        double l = ref_value(SENS, "bcg_REML_leave1out", q);
+        snprintf(q, sizeof q, "ci.ub[%d]", i + 1);
+        double u = ref_value(SENS, "bcg_REML_leave1out", q);
+        snprintf(num, sizeof num, ">%.2f [%.2f, %.2f]<", exp(e[i]), exp(l), exp(u));
+        cr_expect(strstr(s, num) != NULL, "row %d: %s", i + 1, num);
+    }
+    axis_map mx = map_of(e[3], cx[3], e[7], cx[7]);
+    for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, e[i]), 0.02, "square at estimate");
+    free(s);
+}

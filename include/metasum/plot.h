@@ -150,4 +150,43 @@ const char *msum_evidence_name(msum_evidence e);
 /* Returns MSUM_OK, MSUM_EINVAL (NULL arrays for a non-empty grid) or MSUM_EIO. */
 int msum_svg_heatmap(FILE *fp, const msum_heatmap_data *d);
 
+/* Funnel plots for publication bias (src/io/svg_bias.c).  Trim and fill: metafor's
+ * funnel(trimfill(res)), the observed studies filled, the filled ones drawn open, the pseudo 95%
+ * CI funnel around the estimate on the filled data.  Contour-enhanced (Peters et al. 2008):
+ * metafor's funnel(res, level = c(90, 95, 99), shade = c("white", "gray55", "gray75"),
+ * refline = 0): around `ref` the regions where a study's two-sided z test has p > 0.10 (white),
+ * 0.05 < p <= 0.10, 0.01 < p <= 0.05 (greys) and p <= 0.01 (the panel), with a legend.  Points
+ * with NaN yi or sei are skipped.  Study points have class "study", filled ones class "filled". */
+typedef struct {
+    const char *title; /* NULL: none */
+    const char *xlab;  /* NULL: "Ratio (log scale)" or "Estimate" */
+    int log_scale;
+    size_t k;
+    const double *yi, *sei;           /* observed studies */
+    size_t kfill;
+    const double *yi_fill, *sei_fill; /* kfill filled studies (may be NULL when kfill = 0) */
+    double est;        /* pseudo-CI funnel and line around this estimate; NaN: none */
+    int contours;      /* 1: the significance contours around ref */
+    double ref;        /* centre of the contours and a line there (analysis scale) */
+} msum_bias_funnel_data;
+
+/* Returns MSUM_OK, MSUM_EINVAL (NULL arrays, neither a finite est nor contours) or MSUM_EIO. */
+int msum_svg_bias_funnel(FILE *fp, const msum_bias_funnel_data *d);
+
+/* Baujat plot (Baujat et al. 2002; metafor baujat()): each study's contribution to the
+ * heterogeneity statistic (x) against its influence on the pooled estimate (y), one labelled
+ * point per study (class "study"), axes from 0.  The coordinates are given (msum_baujat() in
+ * sensitivity.h computes metafor's); NaN points are skipped. */
+typedef struct {
+    const char *title;  /* NULL: none */
+    const char *xlab;   /* NULL: "Contribution to overall heterogeneity" */
+    const char *ylab;   /* NULL: "Influence on overall result" */
+    size_t k;
+    const char *const *labels; /* k point labels, or NULL: 1 .. k */
+    const double *x, *y;
+} msum_baujat_data;
+
+/* Returns MSUM_OK, MSUM_EINVAL (NULL arrays for k > 0) or MSUM_EIO. */
+int msum_svg_baujat(FILE *fp, const msum_baujat_data *d);
+
 #endif

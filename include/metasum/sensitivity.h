@@ -81,4 +81,13 @@ int msum_rstandard(const double *yi, const double *vi, size_t k, const msum_pool
 int msum_rstudent(const double *yi, const double *vi, size_t k, const msum_pool_opts *o,
                   msum_resid_row *rows);
 
+/* Baujat plot coordinates (Baujat et al. 2002; metafor baujat() on the rma.uni fit with options
+ * o), per study i: x[i] = (yi - mu)^2 / (vi + tau2), its contribution to Cochran's Q under a
+ * common-effect fit (its squared Pearson residual otherwise), and y[i] = (mu(-i) - mu)^2 /
+ * vb(-i), its influence on the pooled estimate, with mu, tau2 of the full fit and mu(-i), vb(-i)
+ * the estimate and its variance without study i (msum_leave1out; NaN where that refit failed).
+ * k >= 2 (MSUM_EDOM otherwise).  Returns as msum_leave1out. */
+int msum_baujat(const double *yi, const double *vi, size_t k, const msum_pool_opts *o,
+                double *x, double *y);
+
 #endif

@@ -17,6 +17,8 @@ static const struct {
     {"pool", analysis_pool},
     {"compare", analysis_compare},
     {"summarize", analysis_summarize},
+    {"bias", analysis_bias},
+    {"sensitivity", analysis_sensitivity},
     {"table", analysis_table},
 };
 
@@ -28,7 +30,8 @@ int analysis_run(const analysis_spec *spec, const char *basedir, analysis_output
         if (strcmp(spec->kind, kinds[i].kind) == 0) run = kinds[i].run;
     if (!run) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "kind",
-                       "found '%s', expected effects, pool, compare, summarize or table",
+                       "found '%s', expected effects, pool, compare, summarize, bias, "
+                       "sensitivity or table",
                        spec->kind);
         return MSUM_EDATA;
     }
@@ -90,6 +93,11 @@ int analysis_list_has(const char *list, const char *word)
 char *analysis_svg_forest(const msum_forest_data *d) { CAPTURE(msum_svg_forest(fp, d)); }
 char *analysis_svg_funnel(const msum_funnel_data *d) { CAPTURE(msum_svg_funnel(fp, d)); }
 char *analysis_svg_heatmap(const msum_heatmap_data *d) { CAPTURE(msum_svg_heatmap(fp, d)); }
+char *analysis_svg_bias_funnel(const msum_bias_funnel_data *d)
+{
+    CAPTURE(msum_svg_bias_funnel(fp, d));
+}
+char *analysis_svg_baujat(const msum_baujat_data *d) { CAPTURE(msum_svg_baujat(fp, d)); }
 
 /* For each of the nc columns: is every non-missing cell an integer (and at least one there)?
  * One pass over the CSV; a calloc'ed array the caller frees, or NULL. */

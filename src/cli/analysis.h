@@ -56,6 +56,13 @@ int analysis_compare(const analysis_spec *spec, const char *path, analysis_outpu
 int analysis_summarize(const analysis_spec *spec, const char *path, analysis_output *out,
                        msum_diags *diags);
 
+/* Kinds bias and sensitivity (cmd_bias.c, cmd_sensitivity.c): their tables, and the plots
+ * funnel_trimfill, funnel_contour (bias) and baujat, leave1out (sensitivity). */
+int analysis_bias(const analysis_spec *spec, const char *path, analysis_output *out,
+                  msum_diags *diags);
+int analysis_sensitivity(const analysis_spec *spec, const char *path, analysis_output *out,
+                         msum_diags *diags);
+
 /* Kind "table": the CSV file itself as a table (dictionaries, references). */
 int analysis_table(const analysis_spec *spec, const char *path, analysis_output *out,
                    msum_diags *diags);
@@ -76,6 +83,8 @@ char *analysis_list(const char *s);
 char *analysis_svg_forest(const msum_forest_data *d);
 char *analysis_svg_funnel(const msum_funnel_data *d);
 char *analysis_svg_heatmap(const msum_heatmap_data *d);
+char *analysis_svg_bias_funnel(const msum_bias_funnel_data *d);
+char *analysis_svg_baujat(const msum_baujat_data *d);
 
 /* Does the ';'-separated list contain the word? */
 int analysis_list_has(const char *list, const char *word);

@@ -7,6 +7,8 @@
 #include "cli.h"
 #include "metasum/bias.h"
 #include "metasum/reader.h"
+#include "metasum/render.h"
+#include "analysis.h"
 #include "studies.h"
 
 void usage_bias(FILE *fp)
@@ -39,6 +41,11 @@ void usage_bias(FILE *fp)
 "    -f, --format F      csv, tsv, md, json, html [csv]\n"
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
+"        --plot [NAME=]FILE  also draw a plot there (no --by): funnel_trimfill (the\n"
+"                        funnel with the filled studies drawn open; the default) or\n"
+"                        funnel_contour (significance contours p < 0.10, 0.05, 0.01\n"
+"                        around 0); a FILE named funnel_contour* needs no NAME=; the\n"
+"                        extension chooses SVG, PNG or PDF (several --plot allowed)\n"
 "\n"
 "Output columns: group columns (--by), test, method, k, stat, df, pval, estimate\n"
 "    (regtest: limit estimate; ranktest: Kendall's tau; trimfill: pooled estimate with the\n"
@@ -48,7 +55,8 @@ void usage_bias(FILE *fp)
 "\n"
 "Examples:\n"
 "    metasum bias --measure RR datasets/bcg/effects.csv\n"
-"    metasum bias --measure RR --predictor vi --estimator R0 datasets/bcg/effects.csv\n");
+"    metasum bias --measure RR --predictor vi --estimator R0 datasets/bcg/effects.csv\n"
+"    metasum bias --measure RR --plot funnel_contour.png datasets/bcg/effects.csv\n");
 }
 
 typedef struct {
@@ -62,9 +70,30 @@ typedef struct {
     const char *filter, *by, *output, *file;
     msum_write_opts wo;
     msum_format format;
+    const char *plot[4]; /* --plot arguments */
+    int nplot;
 } bias_args;
 
-static int parse_args(int argc, char **argv, bias_args *a)
+static const char *const plot_names[] = {"funnel_trimfill", "funnel_contour"};
+
+/* The plot a --plot argument asks for ("NAME=FILE", else funnel_contour for a file named so,
+ * else funnel_trimfill), with *file set to the file part. */
+static const char *plot_kind(const char *arg, const char **file)
+{
+    *file = arg;
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(plot_names[i]);
+        if (strncmp(arg, plot_names[i], n) == 0 && arg[n] == '=') {
+            *file = arg + n + 1;
+            return plot_names[i];
+        }
+    }
+    const char *base = strrchr(arg, '/');
+    base = base ? base + 1 : arg;
+    return strncmp(base, "funnel_contour", 14) == 0 ? plot_names[1] : plot_names[0];
+}
+
+static void args_init(bias_args *a)
 {
     static const msum_pool_opts po = MSUM_POOL_OPTS_DEFAULT;
     static const msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
@@ -75,6 +104,11 @@ static int parse_args(int argc, char **argv, bias_args *a)
     a->alpha = 0.05;
     a->target = NAN;
     a->output = "-";
+}
+
+static int parse_args(int argc, char **argv, bias_args *a)
+{
+    args_init(a);
     for (int i = 1; i < argc; i++) {
         const char *v, *arg = argv[i];
         int r;
@@ -140,6 +174,18 @@ static int parse_args(int argc, char **argv, bias_args *a)
         } else if ((r = cli_opt("bias", argc, argv, &i, "--output", "-o", &v)) != 0) {
             if (r < 0) return 0;
             a->output = v;
+        } else if ((r = cli_opt("bias", argc, argv, &i, "--plot", NULL, &v)) != 0) {
+            if (r < 0) return 0;
+            const char *file;
+            msum_render_format f;
+            plot_kind(v, &file);
+            if (msum_render_format_of(file, &f) != MSUM_OK)
+                return cli_error("bias", "--plot: found '%s', expected [funnel_trimfill=|"
+                                 "funnel_contour=]FILE ending in .svg, .png or .pdf", v), 0;
+            if (a->nplot == (int)(sizeof a->plot / sizeof *a->plot))
+                return cli_error("bias", "--plot: at most %zu plots",
+                                 sizeof a->plot / sizeof *a->plot), 0;
+            a->plot[a->nplot++] = v;
         } else if (strcmp(arg, "--meta") == 0) {
             a->wo.meta = 1;
         } else if (arg[0] == '-' && arg[1] != '\0') {
@@ -307,6 +353,125 @@ static int fill_table(const bias_args *a, const cli_studies *s, msum_table *t)
     return MSUM_OK;
 }
 
+/* The bias table of the studies (one block of rows per --by group), with its settings as
+ * metadata; NULL after saying why (*rc: the exit code). */
+static msum_table *bias_table(const bias_args *a, const cli_studies *s, const char *input,
+                              int *rc)
+{
+    size_t *order = NULL, *start = NULL, ng = 0;
+    msum_table *t = msum_table_new("bias", "Publication bias");
+    int ok = t != NULL && cli_studies_groups(s, &order, &start, &ng);
+    *rc = EXIT_OK;
+    for (size_t i = 0; ok && i < s->nby; i++)
+        ok = msum_table_add_col(t, s->by[i], MSUM_COL_TEXT, "group column (--by)") >= 0;
+    for (size_t i = 0; ok && i < sizeof cols / sizeof cols[0]; i++) {
+        if (msum_table_col_index(t, cols[i].name) >= 0) {
+            cli_error("bias", "--by: column '%s' is also an output column", cols[i].name);
+            *rc = EXIT_USAGE;
+            ok = 0;
+            break;
+        }
+        ok = msum_table_add_col(t, cols[i].name, cols[i].type, cols[i].desc) >= 0;
+    }
+    for (size_t g = 0; ok && g < ng; g++) {
+        cli_studies v;
+        ok = cli_studies_view(s, order + start[g], start[g + 1] - start[g], &v);
+        if (ok) ok = fill_table(a, &v, t) == MSUM_OK;
+        cli_studies_free(&v);
+    }
+    free(order);
+    free(start);
+    if (!ok) {
+        if (*rc == EXIT_OK) {
+            cli_error("bias", "out of memory");
+            *rc = EXIT_NUMERICAL;
+        }
+        msum_table_free(t);
+        return NULL;
+    }
+    char lv[32];
+    msum_table_set_meta(t, "estimator", msum_estimator_name(a->pool.method));
+    msum_table_set_meta(t, "test", msum_test_name(a->pool.test));
+    msum_fmt_num(a->pool.level, 0, lv, sizeof lv);
+    msum_table_set_meta(t, "level", lv);
+    msum_table_set_meta(t, "measure", msum_measure_name(s->measure));
+    msum_table_set_meta(t, "input", input);
+    return t;
+}
+
+/* A funnel plot of the studies: with trim and fill's filled studies (open) around the
+ * estimate on the filled data, or the contour-enhanced funnel around 0.  NULL when the plot
+ * cannot be drawn (*why says why: trim and fill not defined, out of memory). */
+static char *funnel_plot(const bias_args *a, const cli_studies *s, const char *kind,
+                         const char *title, const char **why)
+{
+    size_t k = s->k;
+    char xlab[96];
+    msum_bias_funnel_data d = {.title = title, .xlab = xlab, .k = k, .yi = s->yi, .est = NAN};
+    d.log_scale = cli_studies_axis(s->measure, xlab, sizeof xlab);
+    double *sei = malloc((k + 1) * sizeof *sei), *sef = NULL;
+    *why = "out of memory";
+    if (!sei) return NULL;
+    for (size_t i = 0; i < k; i++) sei[i] = sqrt(s->vi[i]);
+    d.sei = sei;
+    msum_trimfill_result tf;
+    int have_tf = 0;
+    char *svg = NULL;
+    if (strcmp(kind, "funnel_contour") == 0) {
+        d.contours = 1;
+        d.ref = 0;
+        svg = analysis_svg_bias_funnel(&d);
+    } else {
+        msum_trimfill_opts to = MSUM_TRIMFILL_OPTS_DEFAULT;
+        to.estimator = a->estimator;
+        to.side = a->side;
+        to.pool = a->pool;
+        to.pool.qprofile = 0;
+        int st = msum_trimfill(s->yi, s->vi, k, &to, &tf);
+        have_tf = st == MSUM_OK || st == MSUM_EDOM;
+        if (st == MSUM_OK) {
+            sef = malloc((tf.k0 + 1) * sizeof *sef);
+            for (size_t i = 0; sef && i < tf.k0; i++) sef[i] = sqrt(tf.vi_fill[i]);
+            d.kfill = tf.k0;
+            d.yi_fill = tf.yi_fill;
+            d.sei_fill = sef;
+            d.est = tf.pooled.estimate;
+            if (sef) svg = analysis_svg_bias_funnel(&d);
+        } else {
+            *why = st == MSUM_EDOM ? tf.reason : msum_strerror(st);
+            if (st == MSUM_EINVAL) *why = "the automatic side needs EE, FE, CE, DL, HE, ML or "
+                                          "REML (give --side)";
+        }
+    }
+    if (have_tf) msum_trimfill_result_free(&tf);
+    free(sei);
+    free(sef);
+    return svg;
+}
+
+static int write_plots(const bias_args *a, const cli_studies *s)
+{
+    for (int p = 0; p < a->nplot; p++) {
+        const char *file, *kind = plot_kind(a->plot[p], &file), *why;
+        if (s->nby) {
+            cli_error("bias", "--plot %s: a funnel plot needs one group (drop --by)", a->plot[p]);
+            return EXIT_USAGE;
+        }
+        char *svg = funnel_plot(a, s, kind, NULL, &why);
+        if (!svg) {
+            cli_error("bias", "--plot %s: %s", a->plot[p], why);
+            return EXIT_DATA;
+        }
+        int st = msum_render_file(svg, strlen(svg), file);
+        free(svg);
+        if (st != MSUM_OK) {
+            cli_error("bias", "cannot write %s: %s", file, msum_strerror(st));
+            return st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_IO;
+        }
+    }
+    return EXIT_OK;
+}
+
 int cmd_bias(int argc, char **argv)
 {
     bias_args a;
@@ -314,47 +479,70 @@ int cmd_bias(int argc, char **argv)
     cli_studies s;
     int rc = cli_studies_read("bias", a.file, a.filter, a.measure, a.pool.level, NULL, a.by, &s);
     if (rc != EXIT_OK) return rc;
-    size_t *order = NULL, *start = NULL, ng = 0;
-    msum_table *t = msum_table_new("bias", "Publication bias");
-    int ok = t != NULL && cli_studies_groups(&s, &order, &start, &ng);
-    for (size_t i = 0; ok && i < s.nby; i++)
-        ok = msum_table_add_col(t, s.by[i], MSUM_COL_TEXT, "group column (--by)") >= 0;
-    for (size_t i = 0; ok && i < sizeof cols / sizeof cols[0]; i++) {
-        if (msum_table_col_index(t, cols[i].name) >= 0) {
-            cli_error("bias", "--by: column '%s' is also an output column", cols[i].name);
-            rc = EXIT_USAGE;
-            goto out;
+    msum_table *t = bias_table(&a, &s, a.file, &rc);
+    if (t) {
+        const msum_table *ts[] = {t};
+        if (msum_write_file(a.output, ts, 1, a.format, &a.wo) != MSUM_OK) {
+            cli_error("bias", "cannot write %s",
+                      strcmp(a.output, "-") == 0 ? "standard output" : a.output);
+            rc = EXIT_IO;
         }
-        ok = msum_table_add_col(t, cols[i].name, cols[i].type, cols[i].desc) >= 0;
     }
-    for (size_t g = 0; ok && g < ng; g++) {
-        cli_studies v;
-        ok = cli_studies_view(&s, order + start[g], start[g + 1] - start[g], &v);
-        if (ok) ok = fill_table(&a, &v, t) == MSUM_OK;
-        cli_studies_free(&v);
-    }
-    if (!ok) {
-        cli_error("bias", "out of memory");
-        rc = EXIT_NUMERICAL;
-        goto out;
-    }
-    char lv[32];
-    msum_table_set_meta(t, "estimator", msum_estimator_name(a.pool.method));
-    msum_table_set_meta(t, "test", msum_test_name(a.pool.test));
-    msum_fmt_num(a.pool.level, 0, lv, sizeof lv);
-    msum_table_set_meta(t, "level", lv);
-    msum_table_set_meta(t, "measure", msum_measure_name(s.measure));
-    msum_table_set_meta(t, "input", a.file);
-    const msum_table *ts[] = {t};
-    if (msum_write_file(a.output, ts, 1, a.format, &a.wo) != MSUM_OK) {
-        cli_error("bias", "cannot write %s",
-                  strcmp(a.output, "-") == 0 ? "standard output" : a.output);
-        rc = EXIT_IO;
-    }
-out:
-    free(order);
-    free(start);
+    if (rc == EXIT_OK) rc = write_plots(&a, &s);
     msum_table_free(t);
     cli_studies_free(&s);
     return rc;
+}
+
+/* ---- as a report analysis ---------------------------------------------------------------- */
+
+int analysis_bias(const analysis_spec *spec, const char *path, analysis_output *out,
+                  msum_diags *diags)
+{
+    bias_args a;
+    args_init(&a);
+    if ((*spec->measure && (!msum_measure_parse(spec->measure, &a.measure) ||
+                            a.measure == MSUM_MEASURE_NONE)) ||
+        (*spec->method && msum_estimator_parse(spec->method, &a.pool.method) != MSUM_OK) ||
+        (*spec->test && msum_test_parse(spec->test, &a.pool.test) != MSUM_OK)) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, NULL,
+                       "unknown measure '%s', method '%s' or test '%s' (see 'metasum bias "
+                       "--help')", spec->measure, spec->method, spec->test);
+        return MSUM_EDATA;
+    }
+    for (const char *p = spec->plots; *p;) {
+        size_t n = strcspn(p, ";");
+        if (!((n == 15 && strncmp(p, plot_names[0], n) == 0) ||
+              (n == 14 && strncmp(p, plot_names[1], n) == 0))) {
+            msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
+                           "found '%.*s', expected funnel_trimfill or funnel_contour for kind "
+                           "bias", (int)n, p);
+            return MSUM_EDATA;
+        }
+        p += n + (p[n] == ';');
+    }
+    char *bylist = *spec->by ? analysis_list(spec->by) : NULL;
+    cli_studies s;
+    int rc = cli_studies_read("report", path, spec->filter, a.measure, a.pool.level, NULL,
+                              bylist, &s);
+    free(bylist);
+    if (rc != EXIT_OK) return analysis_status(rc);
+    msum_table *t = bias_table(&a, &s, spec->dataset, &rc);
+    int st = t ? analysis_add_table(out, t) : analysis_status(rc);
+    const char *title = *spec->title ? spec->title : spec->id;
+    for (size_t p = 0; st == MSUM_OK && p < 2; p++) {
+        if (!analysis_list_has(spec->plots, plot_names[p])) continue;
+        const char *why = NULL;
+        char *svg = s.nby ? NULL : funnel_plot(&a, &s, plot_names[p], title, &why);
+        if (svg) {
+            st = analysis_add_plot(out, plot_names[p], svg);
+        } else {
+            msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
+                           "%s: %s", plot_names[p],
+                           s.nby ? "a funnel plot needs one group (no 'by')" : why);
+            st = MSUM_EDATA;
+        }
+    }
+    cli_studies_free(&s);
+    return st;
 }

@@ -35,7 +35,8 @@ void usage_report(FILE *fp)
         "              absolute path, no '..' or symbolic link leading out; see\n"
         "              --allow-outside)\n"
         "    filter    keep rows where col=value (several: col=a;col2=b)\n"
-        "    kind      effects | pool | compare | summarize | table (the CSV itself)\n"
+        "    kind      effects | pool | compare | summarize | bias | sensitivity | table\n"
+        "              (the CSV itself)\n"
         "    measure   effect measure (MD, SMD, ROM, RR, OR, RD, ZCOR) where the data need one\n"
         "    method    tau2 estimator for pool/compare [REML]\n"
         "    test      z | knha | adhoc [z]\n"
@@ -43,7 +44,9 @@ void usage_report(FILE *fp)
         "              subgroups; summarize: evidence-map axes)\n"
         "    mods      meta-regression moderators for compare, ';'-separated\n"
         "    formats   ';'-separated from csv tsv md json html xlsx [csv;md;json;html;xlsx]\n"
-        "    plots     ';'-separated from forest funnel evidence_map [what the kind supports]\n"
+        "    plots     ';'-separated from forest funnel evidence_map (pool, summarize),\n"
+        "              funnel_trimfill funnel_contour (bias), leave1out baujat (sensitivity)\n"
+        "              [none]\n"
         "    favours   forest plots: 'LEFT;RIGHT', shown as 'Favours LEFT' left and 'Favours\n"
         "              RIGHT' right of the null line [none]\n"
         "    columns   which column is which, as --col: m1i=Mean_T;sd1i=SD_T (docs/columns.md)\n"
@@ -374,6 +377,16 @@ static const char *plot_caption(const char *name)
                    "around the pooled estimate."},
         {"evidence_map", "Evidence map: findings per source and outcome, coloured by the "
                          "direction of the effect for skin aging; the number is the count."},
+        {"funnel_trimfill", "Funnel plot after trim and fill: the studies (filled dots), the "
+                            "studies trim and fill adds (open circles) and the pseudo 95% CI "
+                            "funnel around the estimate on the filled data."},
+        {"funnel_contour", "Contour-enhanced funnel plot: the shaded regions show where a "
+                           "study's own test of no effect has p > 0.10, 0.05 to 0.10, 0.01 to "
+                           "0.05 and p < 0.01."},
+        {"leave1out", "Leave-one-out: the pooled estimate and CI with each study omitted in "
+                      "turn; the diamond is the fit to all studies."},
+        {"baujat", "Baujat plot: each study's contribution to Cochran's Q (x) against its "
+                   "influence on the common-effect estimate (y)."},
     };
     for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
         if (strcmp(name, caps[i][0]) == 0) return caps[i][1];

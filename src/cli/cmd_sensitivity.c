@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "analysis.h"
+#include "metasum/render.h"
 #include "metasum/sensitivity.h"
 #include "studies.h"
 
@@ -34,6 +36,11 @@ void usage_sensitivity(FILE *fp)
 "    -f, --format F      csv, tsv, md, json, html [csv]\n"
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
+"        --plot [NAME=]FILE  also draw a plot there (no --by): leave1out (a forest plot of\n"
+"                        the estimates without each study; the default) or baujat\n"
+"                        (contribution to Q against influence on the common-effect\n"
+"                        estimate, as metafor's baujat on an FE fit); a FILE named\n"
+"                        baujat* needs no NAME=; the extension chooses SVG, PNG or PDF\n"
 "\n"
 "Output columns: group columns (--by), line, id (the id, study or author column), then\n"
 "    leave1out/cumul: k, estimate, se, stat, pval, ci_lb, ci_ub, Q, Q_p, tau2, I2, H2;\n"
@@ -46,7 +53,8 @@ void usage_sensitivity(FILE *fp)
 "Examples:\n"
 "    metasum sensitivity --measure RR datasets/bcg/effects.csv\n"
 "    metasum sensitivity -a cumul --order year --measure RR datasets/bcg/effects.csv\n"
-"    metasum sensitivity -a influence --measure RR datasets/bcg/effects.csv\n");
+"    metasum sensitivity -a influence --measure RR datasets/bcg/effects.csv\n"
+"    metasum sensitivity --measure RR --plot baujat.svg datasets/bcg/effects.csv\n");
 }
 
 enum { A_LEAVE1OUT, A_CUMUL, A_INFLUENCE };
@@ -58,19 +66,45 @@ typedef struct {
     const char *filter, *order, *by, *output, *file;
     msum_write_opts wo;
     msum_format format;
+    const char *plot[4]; /* --plot arguments */
+    int nplot;
 } sens_args;
 
-static int parse_args(int argc, char **argv, sens_args *a)
+static const char *const plot_names[] = {"leave1out", "baujat"};
+
+/* The plot a --plot argument asks for ("NAME=FILE", else baujat for a file named so, else
+ * leave1out), with *file set to the file part. */
+static const char *plot_kind(const char *arg, const char **file)
+{
+    *file = arg;
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(plot_names[i]);
+        if (strncmp(arg, plot_names[i], n) == 0 && arg[n] == '=') {
+            *file = arg + n + 1;
+            return plot_names[i];
+        }
+    }
+    const char *base = strrchr(arg, '/');
+    base = base ? base + 1 : arg;
+    return strncmp(base, "baujat", 6) == 0 ? plot_names[1] : plot_names[0];
+}
+
+static void args_init(sens_args *a)
 {
     static const msum_pool_opts po = MSUM_POOL_OPTS_DEFAULT;
     static const msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
-    const char *cmd = "sensitivity";
     memset(a, 0, sizeof *a);
     a->pool = po;
     a->pool.qprofile = 0;
     a->wo = wo;
     a->wo.meta = 0;
     a->output = "-";
+}
+
+static int parse_args(int argc, char **argv, sens_args *a)
+{
+    const char *cmd = "sensitivity";
+    args_init(a);
     for (int i = 1; i < argc; i++) {
         const char *v, *arg = argv[i];
         int r;
@@ -114,6 +148,18 @@ static int parse_args(int argc, char **argv, sens_args *a)
         } else if ((r = cli_opt(cmd, argc, argv, &i, "--output", "-o", &v)) != 0) {
             if (r < 0) return 0;
             a->output = v;
+        } else if ((r = cli_opt(cmd, argc, argv, &i, "--plot", NULL, &v)) != 0) {
+            if (r < 0) return 0;
+            const char *file;
+            msum_render_format f;
+            plot_kind(v, &file);
+            if (msum_render_format_of(file, &f) != MSUM_OK)
+                return cli_error(cmd, "--plot: found '%s', expected [leave1out=|baujat=]FILE "
+                                 "ending in .svg, .png or .pdf", v), 0;
+            if (a->nplot == (int)(sizeof a->plot / sizeof *a->plot))
+                return cli_error(cmd, "--plot: at most %zu plots",
+                                 sizeof a->plot / sizeof *a->plot), 0;
+            a->plot[a->nplot++] = v;
         } else if (strcmp(arg, "--decreasing") == 0) {
             a->decreasing = 1;
         } else if (strcmp(arg, "--meta") == 0) {
@@ -278,6 +324,180 @@ static int run(const sens_args *a, const cli_studies *s, msum_table *t)
     return st;
 }
 
+/* The table of analysis a->analysis over every group, with its settings as metadata; NULL
+ * after saying why (*rc: the exit code). */
+static msum_table *sens_table(const sens_args *a, const cli_studies *s, const char *input,
+                              int *rc)
+{
+    msum_table *t = NULL;
+    size_t *order = NULL, *start = NULL, ng = 0;
+    *rc = EXIT_OK;
+    if (!cli_studies_groups(s, &order, &start, &ng)) {
+        *rc = EXIT_NUMERICAL;
+        return NULL;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        size_t n = start[g + 1] - start[g];
+        if (n < 2 && a->analysis != A_CUMUL) {
+            cli_error("sensitivity", "%s: %s needs at least 2 studies%s, found %zu%s",
+                      input, a->analysis == A_INFLUENCE ? "influence" : "leave1out",
+                      s->nby ? " per group" : "", n, s->nby ? " in a group" : "");
+            *rc = EXIT_DATA;
+            goto out;
+        }
+    }
+    t = new_table(a, s);
+    if (!t) {
+        *rc = s->nby ? EXIT_USAGE : EXIT_NUMERICAL;
+        goto out;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        cli_studies v;
+        int st = cli_studies_view(s, order + start[g], start[g + 1] - start[g], &v)
+                     ? run(a, &v, t)
+                     : MSUM_ENOMEM;
+        cli_studies_free(&v);
+        if (st != MSUM_OK) {
+            cli_error("sensitivity", "%s: %s", input, msum_strerror(st));
+            *rc = st == MSUM_EDATA ? EXIT_DATA : EXIT_NUMERICAL;
+            msum_table_free(t);
+            t = NULL;
+            goto out;
+        }
+    }
+    char lv[32];
+    msum_table_set_meta(t, "estimator", msum_estimator_name(a->pool.method));
+    msum_table_set_meta(t, "test", msum_test_name(a->pool.test));
+    msum_fmt_num(a->pool.level, 0, lv, sizeof lv);
+    msum_table_set_meta(t, "level", lv);
+    msum_table_set_meta(t, "measure", msum_measure_name(s->measure));
+    msum_table_set_meta(t, "input", input);
+    if (a->order) msum_table_set_meta(t, "order", a->order);
+out:
+    free(order);
+    free(start);
+    return t;
+}
+
+/* Study labels of a plot: the id/study/author column, else the input line. */
+static char **study_labels(const cli_studies *s, const char *prefix)
+{
+    char **lab = calloc(s->k + 1, sizeof *lab);
+    for (size_t i = 0; lab && i < s->k; i++) {
+        char buf[320];
+        if (s->label) snprintf(buf, sizeof buf, "%s%.256s", prefix, s->label[i]);
+        else snprintf(buf, sizeof buf, "%sline %ld", prefix, s->line[i]);
+        if (!(lab[i] = strdup(buf))) {
+            for (size_t j = 0; j < i; j++) free(lab[j]);
+            free(lab);
+            return NULL;
+        }
+    }
+    return lab;
+}
+
+static void labels_free(char **lab, size_t k)
+{
+    for (size_t i = 0; lab && i < k; i++) free(lab[i]);
+    free(lab);
+}
+
+/* The Baujat plot (common-effect fit, as Baujat et al. 2002) or the leave-one-out forest plot
+ * (one row per omitted study, the full fit's diamond below).  NULL when the analysis fails or
+ * memory runs out (*why says which). */
+static char *sens_plot(const sens_args *a, const cli_studies *s, const char *kind,
+                       const char *title, const char **why)
+{
+    size_t k = s->k;
+    char xlab[96];
+    int log_scale = cli_studies_axis(s->measure, xlab, sizeof xlab);
+    char *svg = NULL;
+    *why = "out of memory";
+    if (k < 2) {
+        *why = "needs at least 2 studies";
+        return NULL;
+    }
+    if (strcmp(kind, "baujat") == 0) {
+        msum_pool_opts fe = a->pool;
+        fe.method = MSUM_EST_FE;
+        fe.test = MSUM_TEST_Z;
+        double *x = malloc(k * sizeof *x), *y = malloc(k * sizeof *y);
+        char **lab = study_labels(s, "");
+        int st = x && y && lab ? msum_baujat(s->yi, s->vi, k, &fe, x, y) : MSUM_ENOMEM;
+        if (st == MSUM_OK) {
+            msum_baujat_data d = {.title = title, .k = k, .labels = (const char *const *)lab,
+                                  .x = x, .y = y};
+            svg = analysis_svg_baujat(&d);
+        } else {
+            *why = msum_strerror(st);
+        }
+        free(x);
+        free(y);
+        labels_free(lab, k);
+        return svg;
+    }
+    msum_sens_row *rows = malloc(k * sizeof *rows);
+    double *est = malloc(k * sizeof *est), *lb = malloc(k * sizeof *lb),
+           *ub = malloc(k * sizeof *ub);
+    char **lab = study_labels(s, "Omitting ");
+    msum_pool_result full;
+    /* above MSUM_FOREST_MAX_STUDIES the forest plot draws the summary row only */
+    int rows_drawn = k <= MSUM_FOREST_MAX_STUDIES;
+    int st = !(rows && est && lb && ub && lab) ? MSUM_ENOMEM
+             : rows_drawn                      ? msum_leave1out(s->yi, s->vi, k, &a->pool, rows)
+                                               : MSUM_OK;
+    if (st == MSUM_OK) st = msum_pool(s->yi, s->vi, k, &a->pool, &full);
+    if (st == MSUM_OK) {
+        for (size_t i = 0; i < k; i++) {
+            est[i] = rows_drawn ? rows[i].estimate : NAN;
+            lb[i] = rows_drawn ? rows[i].ci_lb : NAN;
+            ub[i] = rows_drawn ? rows[i].ci_ub : NAN;
+        }
+        char model[96];
+        snprintf(model, sizeof model, "All %zu studies (%s)", k,
+                 msum_estimator_name(full.method_used));
+        msum_plot_pooled pooled = {.label = model, .est = full.estimate, .ci_lb = full.ci_lb,
+                                   .ci_ub = full.ci_ub, .pi_lb = NAN, .pi_ub = NAN};
+        msum_forest_data d = {.title = title, .xlab = xlab, .log_scale = log_scale,
+                              .null_value = 0, .k = k, .labels = (const char *const *)lab,
+                              .yi = est, .ci_lb = lb, .ci_ub = ub, .pooled = &pooled,
+                              .npooled = 1};
+        svg = analysis_svg_forest(&d);
+    } else {
+        *why = msum_strerror(st);
+    }
+    free(rows);
+    free(est);
+    free(lb);
+    free(ub);
+    labels_free(lab, k);
+    return svg;
+}
+
+static int write_plots(const sens_args *a, const cli_studies *s)
+{
+    for (int p = 0; p < a->nplot; p++) {
+        const char *file, *kind = plot_kind(a->plot[p], &file), *why;
+        if (s->nby) {
+            cli_error("sensitivity", "--plot %s: the plot needs one group (drop --by)",
+                      a->plot[p]);
+            return EXIT_USAGE;
+        }
+        char *svg = sens_plot(a, s, kind, NULL, &why);
+        if (!svg) {
+            cli_error("sensitivity", "--plot %s: %s", a->plot[p], why);
+            return EXIT_NUMERICAL;
+        }
+        int st = msum_render_file(svg, strlen(svg), file);
+        free(svg);
+        if (st != MSUM_OK) {
+            cli_error("sensitivity", "cannot write %s: %s", file, msum_strerror(st));
+            return st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_IO;
+        }
+    }
+    return EXIT_OK;
+}
+
 int cmd_sensitivity(int argc, char **argv)
 {
     sens_args a;
@@ -286,57 +506,75 @@ int cmd_sensitivity(int argc, char **argv)
     int rc = cli_studies_read("sensitivity", a.file, a.filter, a.measure, a.pool.level,
                               a.order, a.by, &s);
     if (rc != EXIT_OK) return rc;
-    msum_table *t = NULL;
-    size_t *order = NULL, *start = NULL, ng = 0;
-    if (!cli_studies_groups(&s, &order, &start, &ng)) {
-        rc = EXIT_NUMERICAL;
-        goto out;
-    }
-    for (size_t g = 0; g < ng; g++) {
-        size_t n = start[g + 1] - start[g];
-        if (n < 2 && a.analysis != A_CUMUL) {
-            cli_error("sensitivity", "%s: %s needs at least 2 studies%s, found %zu%s",
-                      a.file, a.analysis == A_INFLUENCE ? "influence" : "leave1out",
-                      s.nby ? " per group" : "", n, s.nby ? " in a group" : "");
-            rc = EXIT_DATA;
-            goto out;
+    msum_table *t = sens_table(&a, &s, a.file, &rc);
+    if (t) {
+        const msum_table *ts[] = {t};
+        if (msum_write_file(a.output, ts, 1, a.format, &a.wo) != MSUM_OK) {
+            cli_error("sensitivity", "cannot write %s",
+                      strcmp(a.output, "-") == 0 ? "standard output" : a.output);
+            rc = EXIT_IO;
         }
     }
-    t = new_table(&a, &s);
-    if (!t) {
-        rc = s.nby ? EXIT_USAGE : EXIT_NUMERICAL;
-        goto out;
-    }
-    for (size_t g = 0; g < ng; g++) {
-        cli_studies v;
-        int st = cli_studies_view(&s, order + start[g], start[g + 1] - start[g], &v)
-                     ? run(&a, &v, t)
-                     : MSUM_ENOMEM;
-        cli_studies_free(&v);
-        if (st != MSUM_OK) {
-            cli_error("sensitivity", "%s: %s", a.file, msum_strerror(st));
-            rc = st == MSUM_EDATA ? EXIT_DATA : EXIT_NUMERICAL;
-            goto out;
-        }
-    }
-    char lv[32];
-    msum_table_set_meta(t, "estimator", msum_estimator_name(a.pool.method));
-    msum_table_set_meta(t, "test", msum_test_name(a.pool.test));
-    msum_fmt_num(a.pool.level, 0, lv, sizeof lv);
-    msum_table_set_meta(t, "level", lv);
-    msum_table_set_meta(t, "measure", msum_measure_name(s.measure));
-    msum_table_set_meta(t, "input", a.file);
-    if (a.order) msum_table_set_meta(t, "order", a.order);
-    const msum_table *ts[] = {t};
-    if (msum_write_file(a.output, ts, 1, a.format, &a.wo) != MSUM_OK) {
-        cli_error("sensitivity", "cannot write %s",
-                  strcmp(a.output, "-") == 0 ? "standard output" : a.output);
-        rc = EXIT_IO;
-    }
-out:
-    free(order);
-    free(start);
+    if (rc == EXIT_OK) rc = write_plots(&a, &s);
     msum_table_free(t);
     cli_studies_free(&s);
     return rc;
+}
+
+/* ---- as a report analysis: leave1out, cumul (input order) and influence tables ---------- */
+
+int analysis_sensitivity(const analysis_spec *spec, const char *path, analysis_output *out,
+                         msum_diags *diags)
+{
+    sens_args a;
+    args_init(&a);
+    if ((*spec->measure && (!msum_measure_parse(spec->measure, &a.measure) ||
+                            a.measure == MSUM_MEASURE_NONE)) ||
+        (*spec->method && msum_estimator_parse(spec->method, &a.pool.method) != MSUM_OK) ||
+        (*spec->test && msum_test_parse(spec->test, &a.pool.test) != MSUM_OK)) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, NULL,
+                       "unknown measure '%s', method '%s' or test '%s' (see 'metasum "
+                       "sensitivity --help')", spec->measure, spec->method, spec->test);
+        return MSUM_EDATA;
+    }
+    for (const char *p = spec->plots; *p;) {
+        size_t n = strcspn(p, ";");
+        if (!((n == 9 && strncmp(p, plot_names[0], n) == 0) ||
+              (n == 6 && strncmp(p, plot_names[1], n) == 0))) {
+            msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
+                           "found '%.*s', expected leave1out or baujat for kind sensitivity",
+                           (int)n, p);
+            return MSUM_EDATA;
+        }
+        p += n + (p[n] == ';');
+    }
+    char *bylist = *spec->by ? analysis_list(spec->by) : NULL;
+    cli_studies s;
+    int rc = cli_studies_read("report", path, spec->filter, a.measure, a.pool.level, NULL,
+                              bylist, &s);
+    free(bylist);
+    if (rc != EXIT_OK) return analysis_status(rc);
+    int st = MSUM_OK;
+    static const int which[] = {A_LEAVE1OUT, A_CUMUL, A_INFLUENCE};
+    for (size_t w = 0; st == MSUM_OK && w < 3; w++) {
+        a.analysis = which[w];
+        msum_table *t = sens_table(&a, &s, spec->dataset, &rc);
+        st = t ? analysis_add_table(out, t) : analysis_status(rc);
+    }
+    const char *title = *spec->title ? spec->title : spec->id;
+    for (size_t p = 0; st == MSUM_OK && p < 2; p++) {
+        if (!analysis_list_has(spec->plots, plot_names[p])) continue;
+        const char *why = NULL;
+        char *svg = s.nby ? NULL : sens_plot(&a, &s, plot_names[p], title, &why);
+        if (svg) {
+            st = analysis_add_plot(out, plot_names[p], svg);
+        } else {
+            msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
+                           "%s: %s", plot_names[p],
+                           s.nby ? "the plot needs one group (no 'by')" : why);
+            st = MSUM_EDATA;
+        }
+    }
+    cli_studies_free(&s);
+    return st;
 }

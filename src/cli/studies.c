@@ -326,3 +326,16 @@ done:
     if (rc != EXIT_OK) cli_studies_free(s);
     return rc;
 }
+
+int cli_studies_axis(msum_measure m, char *buf, size_t size)
+{
+    static const char *const name[MSUM_MEASURE_COUNT_] = {
+        [MSUM_MEASURE_MD] = "Mean difference", [MSUM_MEASURE_SMD] = "Standardised mean difference",
+        [MSUM_MEASURE_ROM] = "Ratio of means", [MSUM_MEASURE_RR] = "Risk ratio",
+        [MSUM_MEASURE_OR] = "Odds ratio",      [MSUM_MEASURE_RD] = "Risk difference",
+        [MSUM_MEASURE_ZCOR] = "Fisher z",      [MSUM_MEASURE_GEN] = "Estimate"};
+    const char *s = (unsigned)m < MSUM_MEASURE_COUNT_ && name[m] ? name[m] : "Estimate";
+    int log_scale = msum_measure_scale(m) == MSUM_SCALE_LOG;
+    snprintf(buf, size, "%s%s", s, log_scale ? " (log scale)" : "");
+    return log_scale;
+}

@@ -43,4 +43,8 @@ int cli_studies_view(const cli_studies *s, const size_t *idx, size_t n, cli_stud
 /* Write the group values of study i (a '\x1f'-joined key) into columns col0.. of table row r. */
 void cli_studies_set_group(const cli_studies *s, size_t i, msum_table *t, size_t r, size_t col0);
 
+/* The axis title of a plot of these effects: "Risk ratio (log scale)", "Mean difference", ...;
+ * and whether the analysis scale is logarithmic (the return value). */
+int cli_studies_axis(msum_measure m, char *buf, size_t size);
+
 #endif

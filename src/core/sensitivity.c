@@ -624,3 +624,32 @@ int msum_rstandard(const double *yi, const double *vi, size_t k, const msum_pool
     }
     return MSUM_OK;
 }
+
+/* Baujat et al. (2002), metafor baujat.rma: x = resid^2 / (tau2 + vi) with resid = yi - mu of the
+ * full fit (0 below 100 DBL_EPSILON, as metafor's resid()), y = (mu(-i) - mu)^2 / vb(-i) from
+ * the fit without study i (its se squared: Knapp-Hartung scaled under knha, as metafor's vb). */
+int msum_baujat(const double *yi, const double *vi, size_t k, const msum_pool_opts *opts,
+                double *x, double *y)
+{
+    static const msum_pool_opts defaults = MSUM_POOL_OPTS_DEFAULT;
+    const msum_pool_opts *o = opts ? opts : &defaults;
+    if (!x || !y) return MSUM_EINVAL;
+    int st = check_input(yi, vi, k, x);
+    if (st != MSUM_OK) return st;
+    if (k < 2) return MSUM_EDOM;
+    msum_pool_result full;
+    st = full_fit(yi, vi, k, o, &full);
+    if (st != MSUM_OK) return st;
+    msum_sens_row *rows = malloc(k * sizeof *rows);
+    if (!rows) return MSUM_ENOMEM;
+    st = msum_leave1out(yi, vi, k, o, rows);
+    for (size_t i = 0; st == MSUM_OK && i < k; i++) {
+        double e = yi[i] - full.estimate;
+        if (fabs(e) < 100 * DBL_EPSILON) e = 0;
+        x[i] = e * e / (full.tau2 + vi[i]);
+        double dm = rows[i].estimate - full.estimate;
+        y[i] = rows[i].status == MSUM_OK ? dm * dm / (rows[i].se * rows[i].se) : NAN;
+    }
+    free(rows);
+    return st;
+}
