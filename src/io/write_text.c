@@ -182,7 +182,10 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
     if (*measure) {
         fputs(" (", fp);
         put_cell(fp, measure, 0, 0);
-        if (*scale && strcmp(scale, "natural") != 0) fprintf(fp, ", %s scale", scale);
+        if (*scale && strcmp(scale, "natural") != 0)
+            fprintf(fp, ", %s scale", strcmp(scale, "fisher_z") == 0        ? "Fisher z"
+                                      : strcmp(scale, "freeman_tukey") == 0 ? "Freeman-Tukey"
+                                                                            : scale);
         fputc(')', fp);
     }
     fputs(":\n\n", fp);
@@ -226,8 +229,9 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
             snprintf(name, sizeof name, "%s%s", prefix[p], part[0]);
             if (isnan(num(t, row, name))) continue;
             snprintf(cell[1][0], CELL, "%s", p == 0 ? (*measure ? measure : "exp")
-                                             : p == 1 ? "r"
-                                                      : "back-transformed");
+                                             : p == 1                   ? "r"
+                                             : strcmp(scale, "sqrt") == 0 ? "rate"
+                                                                          : "proportion");
             for (int i = 0; i < 5; i++) {
                 snprintf(name, sizeof name, "%s%s", prefix[p], part[i]);
                 fcf(num(t, row, name), dec, cell[1][i + 1]);
