@@ -132,7 +132,8 @@ Test(write_text, pool_as_metafor_prints_it)
     set(t, "pval", 0.00190);
     set(t, "QE_p", 0.0183);
     s = text_of(t, 4);
-    cr_expect(strstr(s, "\nestimate      se     tval  df    pval    ci.lb    ci.ub\n") != NULL, "%s", s);
+    cr_expect(strstr(s, "\nestimate      se     tval  df    pval    ci.lb    ci.ub\n") != NULL,
+              "%s", s);
     cr_expect(strstr(s, "  12  0.0019  ") != NULL, "%s", s);
     cr_expect(strstr(s, "p-val = 0.0183\n") != NULL, "%s", s);
     free(s);
@@ -207,7 +208,7 @@ Test(write_text, generic_table_columns)
 
     /* wider than 80 characters: column blocks, each with its header */
     t = msum_table_new("wide", "Wide");
-    char name[16];
+    char name[32];
     for (int c = 0; c < 12; c++) {
         snprintf(name, sizeof name, "column_%02d", c);
         msum_table_add_col(t, name, MSUM_COL_NUM, NULL);

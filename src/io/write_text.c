@@ -127,7 +127,8 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
     int ck = msum_table_col_index(t, "k");
     /* the group: the columns before k */
     for (int c = 0; c < ck; c++) {
-        const char *v = msum_table_is_na(t, row, (size_t)c) ? "NA" : msum_table_text(t, row, (size_t)c);
+        const char *v =
+            msum_table_is_na(t, row, (size_t)c) ? "NA" : msum_table_text(t, row, (size_t)c);
         fputs(c ? ", " : "Group: ", fp);
         put_cell(fp, msum_table_col_name(t, (size_t)c), 0, 0);
         fputs(" = ", fp);
@@ -136,6 +137,7 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
     }
     double k = num(t, row, "k");
     const char *est = txt(t, row, "estimator_used"), *fallback = txt(t, row, "fallback");
+    if (!*est) est = txt(t, row, "estimator"); /* a group without a fit (k = 0) */
     int fixed = is_fixed(est);
     if (fixed)
         fprintf(fp, "%s (k = %.0f)\n", strcmp(est, "EE") == 0   ? "Equal-Effects Model"
@@ -159,7 +161,8 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
     if (!fixed || !isnan(I2) || !isnan(H2)) fputc('\n', fp);
     if (!fixed) {
         double se = num(t, row, "se_tau2");
-        fprintf(fp, "tau^2 (estimated amount of total heterogeneity): %s", fcf_var(tau2, tau2, dec, b[0]));
+        fprintf(fp, "tau^2 (estimated amount of total heterogeneity): %s",
+                fcf_var(tau2, tau2, dec, b[0]));
         if (!isnan(se)) fprintf(fp, " (SE = %s)", fcf(se, dec, b[1]));
         fprintf(fp, "\ntau (square root of estimated tau^2 value):      %s\n",
                 fcf_var(num(t, row, "tau"), tau2, dec, b[0]));
@@ -171,7 +174,8 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
 
     double QE = num(t, row, "QE");
     if (!isnan(QE))
-        fprintf(fp, "\nTest for Heterogeneity:\nQ(df = %.0f) = %s, p-val %s\n", num(t, row, "QE_df"),
+        fprintf(fp, "\nTest for Heterogeneity:\nQ(df = %.0f) = %s, p-val %s\n",
+                num(t, row, "QE_df"),
                 fcf(QE, dec, b[0]), pval(num(t, row, "QE_p"), dec, 1, b[1]));
 
     /* Model Results: t tests show their df (metafor: knha, adhoc, t) */
@@ -190,7 +194,8 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
     }
     fputs(":\n\n", fp);
     {
-        const char *head[] = {"estimate", "se", is_t ? "tval" : "zval", "df", "pval", "ci.lb", "ci.ub"};
+        const char *head[] = {"estimate", "se",    is_t ? "tval" : "zval", "df",
+                              "pval",     "ci.lb", "ci.ub"};
         static const int right[] = {1, 1, 1, 1, 1, 1, 1};
         double df = num(t, row, "df");
         fcf(num(t, row, "estimate"), dec, b[0]);

@@ -39,3 +39,5 @@
 0 textsum_mh.txt              $METASUM pool --method MH --measure OR -f text datasets/bcg/effects.csv
 0 -   command -v script >/dev/null || exit 0; script -qec "$METASUM pool --method MH --measure OR datasets/bcg/effects.csv" /dev/null | tr -d '\r' | cmp - tests/cli/expected/textsum_mh.txt
 0 -   $METASUM pool --method MH --measure OR datasets/bcg/effects.csv | head -1 | grep -q '^method,measure,scale,k,'
+# a group without a row to pool: its block says so
+0 textsum_k0.txt              $METASUM pool -f text --by g tests/cli/data/textsum_k0.csv
