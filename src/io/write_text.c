@@ -41,6 +41,16 @@ static char *pval(double p, int dec, int showeq, char *buf)
     return buf;
 }
 
+/* metafor .pval(p, showeq = TRUE, add0 = TRUE): "= 0.0183" or "< 0.0001". */
+static char *pval0(double p, int dec, char *buf)
+{
+    char tmp[CELL];
+    pval(p, dec, 1, tmp);
+    if (tmp[0] == '<') snprintf(buf, CELL, "< 0%.60s", tmp + 2);
+    else snprintf(buf, CELL, "%.63s", tmp);
+    return buf;
+}
+
 /* A p-value column of a generic table, by its name (pval, QEp, QMp, QE_p, Qb_p, ...). */
 static int is_pval_col(const char *name)
 {
@@ -290,6 +300,60 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
     }
 }
 
+/* metasum pool --method MH / PETO: one row, as metafor's print.rma.mh / print.rma.peto. */
+static void mh_block(const msum_table *t, size_t row, FILE *fp, int dec)
+{
+    char b[8][CELL];
+    static const int right[] = {1, 1, 1, 1, 1, 1};
+    fprintf(fp, "Equal-Effects Model (k = %.0f)\n", num(t, row, "k"));
+    double I2 = num(t, row, "I2"), H2 = num(t, row, "H2"), QE = num(t, row, "QE");
+    if (!isnan(I2) || !isnan(H2)) fputc('\n', fp);
+    if (!isnan(I2))
+        fprintf(fp, "I^2 (total heterogeneity / total variability):  %s%%\n", fcf(I2, 2, b[0]));
+    if (!isnan(H2))
+        fprintf(fp, "H^2 (total variability / sampling variability): %s\n", fcf(H2, 2, b[0]));
+    if (!isnan(QE))
+        fprintf(fp, "\nTest for Heterogeneity:\nQ(df = %.0f) = %s, p-val %s\n",
+                num(t, row, "QEdf"), fcf(QE, dec, b[0]), pval(num(t, row, "QEp"), dec, 1, b[1]));
+    const char *scale = txt(t, row, "scale"), *measure = txt(t, row, "measure");
+    int is_log = strcmp(scale, "log") == 0;
+    fprintf(fp, "\nModel Results%s:\n\n", is_log ? " (log scale)" : "");
+    static const char *const head[] = {"estimate", "se", "zval", "pval", "ci.lb", "ci.ub"};
+    const char *cells[6] = {fcf(num(t, row, "estimate"), dec, b[0]),
+                            fcf(num(t, row, "se"), dec, b[1]),
+                            fcf(num(t, row, "zval"), dec, b[2]),
+                            pval(num(t, row, "pval"), dec, 0, b[3]),
+                            fcf(num(t, row, "ci_lb"), dec, b[4]),
+                            fcf(num(t, row, "ci_ub"), dec, b[5])};
+    put_grid(fp, head, cells, 1, 6, right, 0, 6);
+    if (!isnan(num(t, row, "exp_estimate"))) {
+        static const char *const h2[] = {"estimate", "ci.lb", "ci.ub"};
+        const char *c2[3] = {fcf(num(t, row, "exp_estimate"), dec, b[0]),
+                             fcf(num(t, row, "exp_ci_lb"), dec, b[1]),
+                             fcf(num(t, row, "exp_ci_ub"), dec, b[2])};
+        fputs("\nModel Results (", fp);
+        put_cell(fp, strcmp(measure, "PETO") == 0 ? "OR" : measure, 0, 0); /* Peto's OR */
+        fputs(" scale):\n\n", fp);
+        put_grid(fp, h2, c2, 1, 3, right, 0, 3);
+    }
+    /* metafor: the CMH test (df 1) and Tarone's test (df = tables with events - 1), the
+     * df padded to one width, p-values with a leading 0 ("< 0.0001") */
+    double cmh = num(t, row, "cmh"), ta = num(t, row, "tarone"), tadf = num(t, row, "k_pos") - 1;
+    if (!isnan(cmh) || !isnan(ta)) {
+        char d1[32], d2[32];
+        snprintf(d1, sizeof d1, "1,");
+        snprintf(d2, sizeof d2, "%.0f,", tadf);
+        int w = (int)(strlen(d1) > strlen(d2) || isnan(ta) ? strlen(d1) : strlen(d2));
+        fputc('\n', fp);
+        if (!isnan(cmh))
+            fprintf(fp, "Cochran-Mantel-Haenszel Test:    CMH = %s, df = %-*s p-val %s\n",
+                    fcf(cmh, dec, b[0]), w, d1, pval0(num(t, row, "cmh_p"), dec, b[1]));
+        if (!isnan(ta))
+            fprintf(fp, "Tarone's Test for Heterogeneity: X^2 = %s, df = %-*s p-val %s\n",
+                    fcf(ta, dec, b[0]), w, d2, pval0(num(t, row, "tarone_p"), dec, b[1]));
+    }
+}
+
 static int is_pool_table(const msum_table *t)
 {
     static const char *const need[] = {"k", "estimate", "se", "stat", "pval", "ci_lb", "ci_ub",
@@ -362,7 +426,13 @@ int msum_write_text(const msum_table *t, FILE *fp, const msum_write_opts *o)
 {
     if (!t || !fp) return MSUM_EINVAL;
     int dec = decimals(o);
-    if (is_pool_table(t)) {
+    if (strcmp(msum_table_name(t), "pool") == 0 && msum_table_col_index(t, "cmh") >= 0 &&
+        msum_table_col_index(t, "zval") >= 0) {
+        for (size_t r = 0; r < msum_table_nrows(t); r++) {
+            if (r) fputs("\n\n", fp);
+            mh_block(t, r, fp, dec);
+        }
+    } else if (is_pool_table(t)) {
         size_t nr = msum_table_nrows(t);
         for (size_t r = 0; r < nr; r++) {
             if (r) fputs("\n\n", fp);

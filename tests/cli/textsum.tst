@@ -35,8 +35,11 @@
 0 textsum_weights.txt         $METASUM pool -f text --measure RR --weights datasets/bcg/effects.csv
 0 textsum_compare.txt         $METASUM compare --format text datasets/bcg/effects.csv --by alloc --measure RR --table groups
 2 textsum_bad_format.txt      $METASUM pool -f txt --measure RR datasets/bcg/effects.csv
-# pool --method MH: -f text as aligned columns with 4 decimals
+# pool --method MH / PETO: as metafor's print.rma.mh / print.rma.peto
 0 textsum_mh.txt              $METASUM pool --method MH --measure OR -f text datasets/bcg/effects.csv
+0 -   $METASUM pool --method MH --measure OR -f text datasets/bcg/effects.csv >$OUT/t && sh tests/cli/textsum_check.sh $OUT/t tests/ref/print/bcg_rr_print.txt 'rma.mh\(measure = "OR"'
+0 -   $METASUM pool --method PETO --measure OR -f text datasets/bcg/effects.csv >$OUT/t && sh tests/cli/textsum_check.sh $OUT/t tests/ref/print/bcg_rr_print.txt 'rma.peto'
+0 -   $METASUM pool --method MH --measure RD -f text datasets/bcg/effects.csv >$OUT/t && sh tests/cli/textsum_check.sh $OUT/t tests/ref/print/bcg_rr_print.txt 'rma.mh\(measure = "RD"'
 0 -   command -v script >/dev/null || exit 0; script -qec "$METASUM pool --method MH --measure OR datasets/bcg/effects.csv" /dev/null | tr -d '\r' | cmp - tests/cli/expected/textsum_mh.txt
 0 -   $METASUM pool --method MH --measure OR datasets/bcg/effects.csv | head -1 | grep -q '^method,measure,scale,k,'
 # a group without a row to pool: its block says so

@@ -26,6 +26,12 @@ for (a in c("random", "alternate", "systematic")) {
   print(r, signif.stars = FALSE)
   print(predict(r, transf = exp))
 }
+cat("== rma.mh(measure = \"OR\")\n")
+print(rma.mh(measure = "OR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg))
+cat("== rma.peto()\n")
+print(rma.peto(ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg))
+cat("== rma.mh(measure = \"RD\")\n")
+print(rma.mh(measure = "RD", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg))
 # a proportion measure: logit scale, back-transformed with transf.ilogit
 p <- read.csv("tests/cli/data/textsum_plo.csv")
 cat("== rma(measure = \"PLO\", xi, ni)\n")
