@@ -104,6 +104,8 @@ int msum_write_html(const msum_table *t, FILE *fp, const msum_write_opts *o);
  *    estimate with its CI and prediction interval on the measure's scale and, where the table
  *    has them, back-transformed (exp_*, r_*, bt_* columns), then the Q-profile CIs of tau^2,
  *    tau, I^2 and H^2 (as confint.rma).  The group columns (those before "k") head each block.
+ *    The pooled table of `metasum pool --method MH|PETO` (columns cmh, zval, ...) prints as
+ *    print.rma.mh / print.rma.peto.
  *  - any other table: its title, its metadata (opts.meta) as "key: value" lines, and its
  *    columns aligned (numbers right-aligned with fixed decimals, p-value columns as above),
  *    split into column blocks at most 80 characters wide.
