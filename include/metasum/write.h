@@ -34,11 +34,13 @@
 #include "metasum/table.h"
 
 typedef enum {
-    MSUM_FMT_CSV, MSUM_FMT_TSV, MSUM_FMT_MARKDOWN, MSUM_FMT_JSON, MSUM_FMT_HTML, MSUM_FMT_XLSX
+    MSUM_FMT_CSV, MSUM_FMT_TSV, MSUM_FMT_MARKDOWN, MSUM_FMT_JSON, MSUM_FMT_HTML, MSUM_FMT_XLSX,
+    MSUM_FMT_TEXT /* for a person at a terminal: msum_write_text */
 } msum_format;
 
 typedef struct {
-    int digits;        /* significant digits for numbers (every format); 0 = shortest round trip */
+    int digits;        /* significant digits for numbers (every format); 0 = shortest round trip;
+                          text format: decimals, as metafor's digits (1 to 12, else 4) */
     int header;        /* write the header row (CSV/TSV) */
     int meta;          /* write the metadata (CSV/TSV: leading "# key,value" records; the
                           other formats always carry it) */
@@ -61,7 +63,13 @@ int msum_fmt_num(double v, int digits, char *buf, size_t size);
  * the number, which runs nothing, and an apostrophe would turn a value into text. */
 int msum_formula_risky(const char *s, size_t len);
 
-/* Format name <-> enum ("csv", "tsv", "md", "json", "html", "xlsx"; "markdown" also parses).
+/* An estimate with its interval for a person to read, "0.49 [0.34, 0.70]": each number with
+ * `decimals` decimals (0 to 12) in the C locale, NaN or an infinity as "NA".  Returns the
+ * length written (buf always NUL-terminated when size > 0). */
+int msum_fmt_ci(double est, double lb, double ub, int decimals, char *buf, size_t size);
+
+/* Format name <-> enum ("csv", "tsv", "md", "json", "html", "xlsx", "text"; "markdown" also
+ * parses).
  * msum_format_parse returns 1 on success, 0 for an unknown name. */
 const char *msum_format_name(msum_format f);
 int msum_format_parse(const char *s, msum_format *out);
@@ -88,10 +96,27 @@ int msum_write_json(const msum_table *t, FILE *fp, const msum_write_opts *o);
 /* A self-contained HTML page (XHTML-compatible markup, parses as XML) holding one table. */
 int msum_write_html(const msum_table *t, FILE *fp, const msum_write_opts *o);
 
+/* Plain text for a person (write_text.c), in the words and digits of R metafor 3.8's print
+ * methods (opts.digits = decimals, default 4; p-values below 10^-digits as "<.0001"):
+ *  - a table named "pool" with the columns of `metasum pool` (estimate, se, stat, pval, ci_lb,
+ *    ci_ub, tau2, QE, ...): one block per row, as print.rma.uni (model and estimator, k,
+ *    tau^2 (SE), tau, I^2, H^2, the test for heterogeneity, the model results), then the
+ *    estimate with its CI and prediction interval on the measure's scale and, where the table
+ *    has them, back-transformed (exp_*, r_*, bt_* columns), then the Q-profile CIs of tau^2,
+ *    tau, I^2 and H^2 (as confint.rma).  The group columns (those before "k") head each block.
+ *    The pooled table of `metasum pool --method MH|PETO` (columns cmh, zval, ...) prints as
+ *    print.rma.mh / print.rma.peto.
+ *  - any other table: its title, its metadata (opts.meta) as "key: value" lines, and its
+ *    columns aligned (numbers right-aligned with fixed decimals, p-value columns as above),
+ *    split into column blocks at most 80 characters wide.
+ * Text cells print their UTF-8 (invalid bytes as U+FFFD, control characters as spaces).
+ * Returns MSUM_OK or MSUM_EIO. */
+int msum_write_text(const msum_table *t, FILE *fp, const msum_write_opts *o);
+
 /* Write one table in the given text format (not XLSX: MSUM_EINVAL). */
 int msum_write_table(const msum_table *t, msum_format f, FILE *fp, const msum_write_opts *o);
 
-/* Write n tables in one stream: CSV/TSV/Markdown one after the other, separated by a blank
+/* Write n tables in one stream: CSV/TSV/Markdown/text one after the other, separated by a blank
  * line; JSON: one table as the object above, any other number as an array of them (a command
  * always writes the same number of tables, so its JSON has one shape); HTML as one page titled
  * after the first table (or "metasum" when n = 0).  XLSX: MSUM_EINVAL (use msum_write_xlsx). */

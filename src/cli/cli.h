@@ -81,7 +81,7 @@ int cli_take_max_field(const char *cmd, int argc, char **argv);
 /* Shared option values (src/cli/options.c).  Each returns 1 and sets *out, or prints
  * "metasum CMD: OPT: found 'S', expected ..." and returns 0.
  * Level: 0.95 or 95 (percent).  Digits: 0 to 17 (0 = shortest exact).  Format: csv, tsv, md,
- * json, html. */
+ * json, html, text. */
 int cli_opt_level(const char *cmd, const char *opt, const char *s, double *out);
 /* metafor's convergence control (rma control= threshold, maxiter, stepadj): --threshold X
  * (> 0: Fisher scoring stops when |change in tau2| <= X, as metafor; 0: full precision),

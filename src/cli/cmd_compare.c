@@ -50,8 +50,8 @@ void usage_compare(FILE *fp)
 "    --pairs A:B,C:D      pairwise differences to report [every pair, up to 30 groups]\n"
 "    --table T            all, groups, between, metareg, model, pairs, predict or studies\n"
 "                         (weights and hat values per row, only on request) [all]\n"
-"    --format F           csv, tsv, md, json or html [csv]\n"
-"    --digits N           significant digits, 0 = shortest exact [7]\n"
+"    --format F           csv, tsv, md, json, html, or text (aligned columns to read) [csv]\n"
+"    --digits N           significant digits, 0 = shortest exact [7]; text: decimals [4]\n"
 "    --no-meta            no '# key,value' lines in CSV/TSV (with one --table: plain CSV)\n"
 "\n"
 "Output:  tables separated by a blank line; in CSV/TSV each starts with its metadata as\n"
@@ -99,7 +99,7 @@ static int parse(int argc, char **argv, opts *o)
     o->po = pd;
     o->po.qprofile = 0;
     o->fmt = MSUM_FMT_CSV;
-    o->digits = 7;
+    o->digits = -1; /* 7, or 4 decimals for text */
     o->meta = 1;
     o->table = "all";
     cli_input_init(&o->in);
@@ -735,7 +735,7 @@ int cmd_compare(int argc, char **argv)
         }
     if (capture) goto out;
     msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
-    wo.digits = o.digits;
+    wo.digits = o.digits >= 0 ? o.digits : o.fmt == MSUM_FMT_TEXT ? 4 : 7;
     wo.meta = o.meta;
     if (msum_write_tables(out, nout, o.fmt, stdout, &wo) != MSUM_OK) rc = EXIT_IO;
 out:

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "cli.h"
@@ -67,8 +68,13 @@ void usage_pool(FILE *fp)
 "                        on the boundary is exactly 0]; metafor's default: 1e-5\n"
 "        --maxiter N     iteration limit [1000]; metafor's default: 100\n"
 "        --step-adj X    Fisher scoring step length factor (metafor stepadj) [1]\n"
-"    -d, --digits N      significant digits, 0 = shortest exact [7]\n"
-"    -f, --format F      csv, tsv, md, json, html [csv]\n"
+"    -d, --digits N      significant digits, 0 = shortest exact [7]; text: decimals [4]\n"
+"    -f, --format F      csv, tsv, md, json, html, or text: a summary to read, as R's\n"
+"                        print(rma(...)), one block per group [text on a terminal, else\n"
+"                        csv]\n"
+"        --ci-text       add column estimate_ci, \"0.49 [0.34, 0.70]\": the estimate and CI,\n"
+"                        back-transformed (exp_*, r_*, bt_*) where the table has them,\n"
+"                        with --digits decimals when given, else 2\n"
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
 "        --plot FILE     also draw a plot there: forest (FILE not starting with 'funnel',\n"
@@ -322,6 +328,8 @@ typedef struct {
     const char *filter; /* msum_reader_filter() spec, or NULL */
     msum_write_opts wo;
     msum_format format;
+    int format_set, digits_set; /* -f / -d given (else: text on a terminal, 4 decimals) */
+    int ci_text;                /* --ci-text: add estimate_ci */
     const char *output, *file;
     const char *plot[8];     /* --plot files (forest.svg, funnel.png, forest=x.pdf, ...) */
     int nplot;
@@ -436,9 +444,11 @@ static int parse_args(int argc, char **argv, pool_args *a)
         } else if ((r = cli_opt("pool", argc, argv, &i, "--digits", "-d", &v)) != 0) {
             if (r < 0) return 0;
             if (!cli_opt_digits("pool", v, &a->wo.digits)) return 0;
+            a->digits_set = 1;
         } else if ((r = cli_opt("pool", argc, argv, &i, "--format", "-f", &v)) != 0) {
             if (r < 0) return 0;
             if (!cli_opt_format("pool", v, &a->format)) return 0;
+            a->format_set = 1;
         } else if ((r = cli_opt("pool", argc, argv, &i, "--output", "-o", &v)) != 0) {
             if (r < 0) return 0;
             a->output = v;
@@ -476,6 +486,8 @@ static int parse_args(int argc, char **argv, pool_args *a)
             a->pool.fallback = 0;
         } else if (strcmp(arg, "--meta") == 0) {
             a->wo.meta = 1;
+        } else if (strcmp(arg, "--ci-text") == 0) {
+            a->ci_text = 1;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             cli_error("pool", "unknown option '%s' (see 'metasum pool --help')", arg);
             return 0;
@@ -490,6 +502,10 @@ static int parse_args(int argc, char **argv, pool_args *a)
         cli_error("pool", "no input file (see 'metasum pool --help')");
         return 0;
     }
+    /* a person at a terminal reads a summary; a pipe or a file gets the table */
+    if (!a->format_set && strcmp(a->output, "-") == 0 && isatty(STDOUT_FILENO))
+        a->format = MSUM_FMT_TEXT;
+    if (a->format == MSUM_FMT_TEXT && !a->digits_set) a->wo.digits = 4; /* metafor's digits */
     return 1;
 }
 
@@ -1115,6 +1131,62 @@ static int pool_groups(const pool_args *a, const groups *gs, msum_pool_result **
     return MSUM_OK;
 }
 
+/* --ci-text: the pooled table with column estimate_ci, "0.49 [0.34, 0.70]", before estimate:
+ * the row's estimate and CI on the natural scale (its exp_*, r_* or bt_* columns where it has
+ * them), `dec` decimals.  A table's shape is fixed once it has rows, so this is a copy (with
+ * the metadata); NULL when out of memory. */
+static msum_table *with_ci_text(const msum_table *t, int dec)
+{
+    static const char *const pre[] = {"exp_", "r_", "bt_", ""};
+    size_t nc = msum_table_ncols(t), nr = msum_table_nrows(t);
+    int at = msum_table_col_index(t, "estimate");
+    msum_table *o = msum_table_new(msum_table_name(t), msum_table_title(t));
+    int ok = o && at >= 0 && msum_table_reserve(o, nr) == MSUM_OK;
+    for (size_t c = 0; ok && c < nc; c++) {
+        if ((int)c == at)
+            ok = msum_table_add_col(o, "estimate_ci", MSUM_COL_TEXT,
+                                    "estimate [CI] as text, back-transformed for log, Fisher z, "
+                                    "logit, arcsine, Freeman-Tukey and square-root measures") >=
+                 0;
+        ok = ok && msum_table_add_col(o, msum_table_col_name(t, c), msum_table_col_type(t, c),
+                                      msum_table_col_desc(t, c)) >= 0;
+    }
+    for (size_t i = 0; ok && i < msum_table_nmeta(t); i++)
+        ok = msum_table_set_meta(o, msum_table_meta_key(t, i), msum_table_meta_value(t, i)) ==
+             MSUM_OK;
+    for (size_t row = 0; ok && row < nr; row++) {
+        ok = msum_table_add_row(o) >= 0;
+        for (size_t c = 0; ok && c < nc; c++) {
+            size_t to = c + ((int)c >= at);
+            if (msum_table_is_na(t, row, c)) continue;
+            ok = (msum_table_col_type(t, c) == MSUM_COL_TEXT
+                      ? msum_table_set_text(o, row, to, msum_table_text(t, row, c))
+                      : msum_table_set_num(o, row, to, msum_table_num(t, row, c))) == MSUM_OK;
+        }
+        for (size_t p = 0; ok && p < 4; p++) {
+            char name[3][32];
+            int ci[3];
+            snprintf(name[0], sizeof name[0], "%sestimate", pre[p]);
+            snprintf(name[1], sizeof name[1], "%sci_lb", pre[p]);
+            snprintf(name[2], sizeof name[2], "%sci_ub", pre[p]);
+            for (int j = 0; j < 3; j++) ci[j] = msum_table_col_index(t, name[j]);
+            if (ci[0] < 0 || ci[1] < 0 || ci[2] < 0 || msum_table_is_na(t, row, (size_t)ci[0]))
+                continue;
+            char buf[160];
+            msum_fmt_ci(msum_table_num(t, row, (size_t)ci[0]),
+                        msum_table_num(t, row, (size_t)ci[1]),
+                        msum_table_num(t, row, (size_t)ci[2]), dec, buf, sizeof buf);
+            ok = msum_table_set_text(o, row, (size_t)at, buf) == MSUM_OK;
+            break;
+        }
+    }
+    if (!ok) {
+        msum_table_free(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* The settings every pooled table carries. */
 static void set_meta(msum_table *t, const pool_args *a)
 {
@@ -1187,6 +1259,15 @@ int cmd_pool(int argc, char **argv)
         goto out;
     }
     set_meta(t, &a);
+    if (a.ci_text && !a.weights) {
+        msum_table *ct = with_ci_text(t, a.digits_set && a.wo.digits ? a.wo.digits : 2);
+        msum_table_free(t);
+        if (!(t = ct)) {
+            cli_error("pool", "out of memory");
+            rc = EXIT_NUMERICAL;
+            goto out;
+        }
+    }
     const msum_table *ts[] = {t};
     errno = 0;
     if (msum_write_file(a.output, ts, 1, a.format, &a.wo) != MSUM_OK) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "cli.h"
@@ -84,6 +85,7 @@ static void args_init(mh_args *a)
 static int parse_args(int argc, char **argv, mh_args *a)
 {
     args_init(a);
+    int format_set = 0, digits_set = 0;
     for (int i = 1; i < argc; i++) {
         const char *v, *arg = argv[i];
         int r;
@@ -123,8 +125,10 @@ static int parse_args(int argc, char **argv, mh_args *a)
             a->filter = v;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--digits", "-d", &v)) != 0) {
             if (r < 0 || !cli_opt_digits(CMD, v, &a->wo.digits)) return 0;
+            digits_set = 1;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--format", "-f", &v)) != 0) {
             if (r < 0 || !cli_opt_format(CMD, v, &a->format)) return 0;
+            format_set = 1;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--output", "-o", &v)) != 0) {
             if (r < 0) return 0;
             a->output = v;
@@ -145,6 +149,10 @@ static int parse_args(int argc, char **argv, mh_args *a)
         cli_error(CMD, "no input file (see 'metasum pool --help')");
         return 0;
     }
+    /* as metasum pool: a summary to read on a terminal, 4 decimals in text */
+    if (!format_set && strcmp(a->output, "-") == 0 && isatty(STDOUT_FILENO))
+        a->format = MSUM_FMT_TEXT;
+    if (a->format == MSUM_FMT_TEXT && !digits_set) a->wo.digits = 4;
     return check_measure(a, NULL);
 }
 

@@ -310,7 +310,7 @@ static int parse_formats(const analysis_spec *s, const char *manifest_name, int 
     for (char *save = NULL, *tok = strtok_r(buf, ";", &save); tok;
          tok = strtok_r(NULL, ";", &save)) {
         msum_format f;
-        if (msum_format_parse(tok, &f)) want[f] = 1;
+        if (msum_format_parse(tok, &f) && f <= MSUM_FMT_XLSX) want[f] = 1;
         else {
             msum_diags_add(d, MSUM_DIAG_ERROR, manifest_name, s->line, 0, "formats",
                            "found '%s', expected csv, tsv, md, json, html or xlsx", tok);

@@ -131,7 +131,7 @@ int cli_opt_format(const char *cmd, const char *s, msum_format *out)
 {
     msum_format f;
     if (!msum_format_parse(s, &f) || f == MSUM_FMT_XLSX) {
-        cli_error(cmd, "--format: found '%s', expected csv, tsv, md, json or html", s);
+        cli_error(cmd, "--format: found '%s', expected csv, tsv, md, json, html or text", s);
         return 0;
     }
     *out = f;

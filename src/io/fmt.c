@@ -42,16 +42,16 @@ int msum_fmt_num_slow(double v, int digits, char *buf, size_t size)
     return snprintf(buf, size, "%s", tmp);
 }
 
-static const char *const format_names[] = {"csv", "tsv", "md", "json", "html", "xlsx"};
+static const char *const format_names[] = {"csv", "tsv", "md", "json", "html", "xlsx", "text"};
 
 const char *msum_format_name(msum_format f)
 {
-    return (f >= MSUM_FMT_CSV && f <= MSUM_FMT_XLSX) ? format_names[f] : "";
+    return (f >= MSUM_FMT_CSV && f <= MSUM_FMT_TEXT) ? format_names[f] : "";
 }
 
 int msum_format_parse(const char *s, msum_format *out)
 {
-    for (int i = 0; i <= MSUM_FMT_XLSX; i++)
+    for (int i = 0; i <= MSUM_FMT_TEXT; i++)
         if (strcmp(s, format_names[i]) == 0) {
             *out = (msum_format)i;
             return 1;
@@ -66,4 +66,17 @@ int msum_format_parse(const char *s, msum_format *out)
 int msum_fmt_num(double v, int digits, char *buf, size_t size)
 {
     return msum_fmt_num_fast(v, digits, buf, size);
+}
+
+int msum_fmt_ci(double est, double lb, double ub, int decimals, char *buf, size_t size)
+{
+    char t[3][64];
+    const double v[3] = {est, lb, ub};
+    if (decimals < 0) decimals = 0;
+    if (decimals > 12) decimals = 12;
+    for (int i = 0; i < 3; i++) {
+        if (isfinite(v[i])) msum_io_fixed(v[i], decimals, t[i], sizeof t[i]);
+        else snprintf(t[i], sizeof t[i], "NA");
+    }
+    return snprintf(buf, size, "%s [%s, %s]", t[0], t[1], t[2]);
 }

@@ -14,6 +14,7 @@ int msum_write_table(const msum_table *t, msum_format f, FILE *fp, const msum_wr
     case MSUM_FMT_MARKDOWN: return msum_write_md(t, fp, o);
     case MSUM_FMT_JSON: return msum_write_json(t, fp, o);
     case MSUM_FMT_HTML: return msum_write_html(t, fp, o);
+    case MSUM_FMT_TEXT: return msum_write_text(t, fp, o);
     default: return MSUM_EINVAL; /* XLSX needs a file name: msum_write_xlsx */
     }
 }
@@ -37,7 +38,8 @@ int msum_write_tables(const msum_table *const *ts, size_t n, msum_format f, FILE
         free(items);
         return st;
     }
-    if (f != MSUM_FMT_CSV && f != MSUM_FMT_TSV && f != MSUM_FMT_MARKDOWN) return MSUM_EINVAL;
+    if (f != MSUM_FMT_CSV && f != MSUM_FMT_TSV && f != MSUM_FMT_MARKDOWN && f != MSUM_FMT_TEXT)
+        return MSUM_EINVAL;
     for (size_t i = 0; i < n; i++) {
         if (i) fputc('\n', fp);
         int st = msum_write_table(ts[i], f, fp, o);
