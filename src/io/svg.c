@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "metasum/metasum.h"
+#include "metasum/transf.h"
 #include "text.h"
 
 void svg_out(FILE *fp, const char *fmt, ...)
@@ -158,4 +159,59 @@ size_t svg_ticks(double *lo, double *hi, int log_scale, double *pos, char (*labe
     *lo = pos[0];
     *hi = pos[n - 1];
     return n;
+}
+
+/* Where the back-transform of m reaches the natural value t: the bisection of bt(x) = t on
+ * [a, b] (bt increasing).  A value taken on a whole stretch (PFT's 0 below transf.pft(0, n))
+ * sits at the stretch's inner end, as metafor's transf.pft puts it. */
+static double transf_pos(msum_measure m, double n, double t, double a, double b)
+{
+    int low_edge = t == 0;
+    for (int i = 0; i < 200 && b - a > 0; i++) {
+        double mid = 0.5 * (a + b), v = msum_measure_transf_n(m, mid, n);
+        if (mid == a || mid == b) break;
+        if (low_edge ? v <= t : v < t) a = mid;
+        else b = mid;
+    }
+    return low_edge ? a : b;
+}
+
+size_t svg_transf_ticks(double *lo, double *hi, msum_measure m, double n, double *pos,
+                        char (*label)[32])
+{
+    msum_scale sc = msum_measure_scale(m);
+    if (sc == MSUM_SCALE_LOG) return svg_ticks(lo, hi, 1, pos, label);
+    if (!isfinite(*lo) || !isfinite(*hi)) *lo = *hi = isfinite(*lo) ? *lo : isfinite(*hi) ? *hi : 0;
+    double nl = msum_measure_transf_n(m, *lo, n), nh = msum_measure_transf_n(m, *hi, n);
+    double tp[SVG_MAX_TICKS];
+    char tl[SVG_MAX_TICKS][32];
+    size_t all = svg_ticks(&nl, &nh, 0, tp, tl), k = 0;
+    /* the bracket of the analysis scale the natural values come from */
+    double a = sc == MSUM_SCALE_LOGIT ? -40 : 0, b = sc == MSUM_SCALE_LOGIT ? 40 : asin(1.0);
+    for (size_t i = 0; i < all; i++) {
+        double t = tp[i];
+        if (t < 0 || (sc == MSUM_SCALE_LOGIT && (t <= 0 || t >= 1))) continue;
+        if (sc == MSUM_SCALE_SQRT) b = sqrt(t) + 1;
+        else if (t > 1) continue;
+        double x = transf_pos(m, n, t, a, b);
+        if (!isfinite(x) || !(fabs(msum_measure_transf_n(m, x, n) - t) <= 1e-9 * (1 + t)))
+            continue;
+        pos[k] = x;
+        memcpy(label[k++], tl[i], 32);
+    }
+    if (k) {
+        if (pos[0] < *lo) *lo = pos[0];
+        if (pos[k - 1] > *hi) *hi = pos[k - 1];
+    }
+    return k;
+}
+
+const char *svg_transf_title(msum_measure m)
+{
+    int log = msum_measure_scale(m) == MSUM_SCALE_LOG;
+    if (m >= MSUM_MEASURE_PR && m <= MSUM_MEASURE_PFT)
+        return log ? "Proportion (log scale)" : "Proportion";
+    if (m >= MSUM_MEASURE_IR && m <= MSUM_MEASURE_IRFT)
+        return log ? "Incidence rate (log scale)" : "Incidence rate";
+    return "Estimate";
 }
