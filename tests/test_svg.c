@@ -853,3 +853,23 @@ Test(svg_funnel, logit_axis_shows_proportions)
     expect_transf_ticks(buf, lab, L, 4);
     free(buf);
 }
+
+Test(svg_forest, log_rate_axis_in_1_2_5_steps)
+{
+    /* ln(r) for r = 0.001, 0.002, 0.005, 0.01, 0.02 */
+    static const double L[5] = {-6.907755278982137, -6.214608098422191, -5.298317366548036,
+                                -4.605170185988091, -3.912023005428146};
+    static const char *const lab5[5] = {">0.001<", ">0.002<", ">0.005<", ">0.01<", ">0.02<"};
+    /* A: rate 0.003 [0.0015, 0.006]; B: 0.01 [0.005, 0.015] */
+    double yi[2] = {log(0.003), L[3]}, lb[2] = {log(0.0015), L[2]},
+           ub[2] = {log(0.006), log(0.015)};
+    const char *lab[2] = {"A", "B"};
+    msum_forest_data d = {.k = 2, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub,
+                          .null_value = NAN, .digits = 4, .log_scale = 1,
+                          .transf = {MSUM_MEASURE_IRLN, NAN}};
+    char *s = render_forest(&d);
+    cr_expect(strstr(s, ">0.0030 [0.0015, 0.0060]<") != NULL);
+    cr_expect(strstr(s, ">Incidence rate (log scale)<") != NULL);
+    expect_transf_ticks(s, lab5, L, 5);
+    free(s);
+}

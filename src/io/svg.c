@@ -125,6 +125,21 @@ static size_t log_family(double lo, double hi, int family, size_t max, double *r
         }
 }
 
+/* Log-axis ticks from the first family (from family0 on) that needs at most 7 ticks. */
+static size_t log_ticks(double *lo, double *hi, int family0, double *pos, char (*label)[32])
+{
+    double ratio[SVG_MAX_TICKS];
+    size_t n = 0;
+    for (int family = family0; n == 0; family++) n = log_family(*lo, *hi, family, 7, ratio);
+    for (size_t i = 0; i < n; i++) {
+        pos[i] = log(ratio[i]);
+        tick_label(ratio[i], label[i]);
+    }
+    *lo = pos[0];
+    *hi = pos[n - 1];
+    return n;
+}
+
 size_t svg_ticks(double *lo, double *hi, int log_scale, double *pos, char (*label)[32])
 {
     if (!isfinite(*lo) || !isfinite(*hi)) *lo = *hi = isfinite(*lo) ? *lo : isfinite(*hi) ? *hi : 0;
@@ -150,15 +165,7 @@ size_t svg_ticks(double *lo, double *hi, int log_scale, double *pos, char (*labe
     /* Log axis: the finest family of ratio ticks that needs at most 7 ticks.  Powers of two
      * read best over small ranges (0.25 0.5 1 2 4); wider ranges use 1-2-5 or 1-3 per decade,
      * then whole decades, then every k-th decade. */
-    double ratio[SVG_MAX_TICKS];
-    for (int family = 0; n == 0; family++) n = log_family(*lo, *hi, family, 7, ratio);
-    for (size_t i = 0; i < n; i++) {
-        pos[i] = log(ratio[i]);
-        tick_label(ratio[i], label[i]);
-    }
-    *lo = pos[0];
-    *hi = pos[n - 1];
-    return n;
+    return log_ticks(lo, hi, 0, pos, label);
 }
 
 /* Where the back-transform of m reaches the natural value t: the bisection of bt(x) = t on
@@ -180,8 +187,11 @@ size_t svg_transf_ticks(double *lo, double *hi, msum_measure m, double n, double
                         char (*label)[32])
 {
     msum_scale sc = msum_measure_scale(m);
-    if (sc == MSUM_SCALE_LOG) return svg_ticks(lo, hi, 1, pos, label);
     if (!isfinite(*lo) || !isfinite(*hi)) *lo = *hi = isfinite(*lo) ? *lo : isfinite(*hi) ? *hi : 0;
+    if (sc == MSUM_SCALE_LOG) { /* proportions and rates read in 1-2-5 steps, not powers of 2 */
+        if (!(*hi > *lo)) *lo -= log(2), *hi += log(2);
+        return log_ticks(lo, hi, 1, pos, label);
+    }
     double nl = msum_measure_transf_n(m, *lo, n), nh = msum_measure_transf_n(m, *hi, n);
     double tp[SVG_MAX_TICKS];
     char tl[SVG_MAX_TICKS][32];

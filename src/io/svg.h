@@ -33,7 +33,7 @@ void svg_text(FILE *fp, double x, double y, const char *anchor, const char *attr
 size_t svg_ticks(double *lo, double *hi, int log_scale, double *pos, char (*label)[32]);
 
 /* Ticks of a back-transformed axis (msum_plot_transf in plot.h): on the log scale (PLN, IRLN)
- * those of svg_ticks; otherwise 1-2-5 steps of the natural scale over [bt(lo), bt(hi)], each
+ * those of svg_ticks in 1-2-5 (or coarser) steps per decade; otherwise 1-2-5 steps of the natural scale over [bt(lo), bt(hi)], each
  * placed where the measure's back-transform reaches it (found by bisection, so the inverse of
  * msum_measure_transf_n is the only formula), values the transform cannot reach dropped
  * (proportions 0 and 1 on the logit scale).  Labels are the natural values; *lo and *hi are
