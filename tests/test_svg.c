@@ -1025,3 +1025,109 @@ Test(svg_bias, leave1out_forest)
     for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, e[i]), 0.02, "square at estimate");
     free(s);
 }
+
+/* Tick labels p and their x against hand-computed analysis-scale positions L(p): each tick sits
+ * at x(first) + (L(p) - L(first)) / (L(last) - L(first)) * (x(last) - x(first)). */
+/* x of the last <text> holding `text` (x-axis labels come last, after a funnel's SE axis). */
+static double last_text_x(const char *svg, const char *text)
+{
+    const char *p = strstr(svg, text), *q;
+    cr_assert(p, "no %s", text);
+    while ((q = strstr(p + 1, text)) != NULL) p = q;
+    while (p > svg && strncmp(p, "<text ", 6) != 0) p--;
+    return attr_num(p, "x");
+}
+
+static void expect_transf_ticks(const char *s, const char *const *lab, const double *L, int n)
+{
+    double x0 = last_text_x(s, lab[0]), x1 = last_text_x(s, lab[n - 1]);
+    for (int i = 1; i < n - 1; i++) {
+        double want = x0 + (L[i] - L[0]) / (L[n - 1] - L[0]) * (x1 - x0);
+        cr_expect(fabs(last_text_x(s, lab[i]) - want) < 0.02, "tick %s at %g, want %g", lab[i],
+                  last_text_x(s, lab[i]), want);
+    }
+}
+
+static const char *const prop_ticks[8] = {">0.1<", ">0.2<", ">0.3<", ">0.4<",
+                                          ">0.5<", ">0.6<", ">0.7<", ">0.8<"};
+
+Test(svg_forest, logit_axis_shows_proportions)
+{
+    /* logit(p) = ln(p / (1 - p)) for p = 0.1, 0.2, ..., 0.8 */
+    static const double L[8] = {-2.197224577336219, -1.3862943611198906, -0.8472978603872036,
+                                -0.4054651081081643, 0.0, 0.4054651081081642,
+                                0.8472978603872034, 1.3862943611198908};
+    /* study A: p = 0.3 [0.1, 0.5]; B: p = 0.6 [0.4, 0.8] */
+    double yi[2] = {L[2], L[5]}, lb[2] = {L[0], L[3]}, ub[2] = {L[4], L[7]};
+    const char *lab[2] = {"A", "B"};
+    msum_forest_data d = {.k = 2, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub,
+                          .null_value = NAN, .transf = {MSUM_MEASURE_PLO, NAN}};
+    char *s = render_forest(&d);
+    cr_expect(strstr(s, ">0.30 [0.10, 0.50]<") != NULL);
+    cr_expect(strstr(s, ">0.60 [0.40, 0.80]<") != NULL);
+    cr_expect(strstr(s, ">Proportion<") != NULL);
+    expect_transf_ticks(s, prop_ticks, L, 8);
+    /* 0 and 1 are beyond the logit scale: no tick */
+    cr_expect(strstr(s, ">0<") == NULL && strstr(s, ">1<") == NULL);
+    free(s);
+}
+
+Test(svg_forest, freeman_tukey_axis_uses_the_harmonic_mean_n)
+{
+    /* metafor transf.pft(p, n) = (asin(sqrt(np/(n+1))) + asin(sqrt((np+1)/(n+1)))) / 2 at
+     * n = 20 for p = 0.1, 0.2, ..., 0.8 */
+    static const double F[8] = {0.350662286558388, 0.48068655995551934, 0.5897111750155081,
+                                0.6894602169787921, 0.7853981633974483, 0.8813361098161044,
+                                0.9810851517793886, 1.0901097668393773};
+    double yi[2] = {F[2], F[5]}, lb[2] = {F[0], F[3]}, ub[2] = {F[4], F[7]};
+    const char *lab[2] = {"A", "B"};
+    msum_forest_data d = {.k = 2, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub,
+                          .null_value = NAN, .transf = {MSUM_MEASURE_PFT, 20},
+                          .xlab = "Proportion of events"};
+    char *s = render_forest(&d);
+    cr_expect(strstr(s, ">0.30 [0.10, 0.50]<") != NULL);
+    cr_expect(strstr(s, ">0.60 [0.40, 0.80]<") != NULL);
+    cr_expect(strstr(s, ">Proportion of events<") != NULL);
+    expect_transf_ticks(s, prop_ticks, F, 8);
+    free(s);
+}
+
+Test(svg_funnel, logit_axis_shows_proportions)
+{
+    double yi[3] = {-1.3862943611198906, 0.0, 0.4054651081081642}, sei[3] = {0.3, 0.2, 0.25};
+    msum_funnel_data d = {.k = 3, .yi = yi, .sei = sei, .est = -0.2,
+                          .transf = {MSUM_MEASURE_PLO, NAN}};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_funnel(fp, &d), MSUM_OK);
+    fclose(fp);
+    cr_expect(strstr(buf, ">Proportion<") != NULL);
+    /* logit(0.2) = -1.3862943611198906, logit(0.3) = -0.8472978603872036, logit(0.4) =
+     * -0.4054651081081643, logit(0.5) = 0 */
+    static const char *const lab[4] = {">0.2<", ">0.3<", ">0.4<", ">0.5<"};
+    static const double L[4] = {-1.3862943611198906, -0.8472978603872036, -0.4054651081081643,
+                                0.0};
+    expect_transf_ticks(buf, lab, L, 4);
+    free(buf);
+}
+
+Test(svg_forest, log_rate_axis_in_1_2_5_steps)
+{
+    /* ln(r) for r = 0.001, 0.002, 0.005, 0.01, 0.02 */
+    static const double L[5] = {-6.907755278982137, -6.214608098422191, -5.298317366548036,
+                                -4.605170185988091, -3.912023005428146};
+    static const char *const lab5[5] = {">0.001<", ">0.002<", ">0.005<", ">0.01<", ">0.02<"};
+    /* A: rate 0.003 [0.0015, 0.006]; B: 0.01 [0.005, 0.015] */
+    double yi[2] = {log(0.003), L[3]}, lb[2] = {log(0.0015), L[2]},
+           ub[2] = {log(0.006), log(0.015)};
+    const char *lab[2] = {"A", "B"};
+    msum_forest_data d = {.k = 2, .labels = lab, .yi = yi, .ci_lb = lb, .ci_ub = ub,
+                          .null_value = NAN, .digits = 4, .log_scale = 1,
+                          .transf = {MSUM_MEASURE_IRLN, NAN}};
+    char *s = render_forest(&d);
+    cr_expect(strstr(s, ">0.0030 [0.0015, 0.0060]<") != NULL);
+    cr_expect(strstr(s, ">Incidence rate (log scale)<") != NULL);
+    expect_transf_ticks(s, lab5, L, 5);
+    free(s);
+}

@@ -11,13 +11,27 @@
  * Scales: for ratio measures (OR, RR, HR, ROM) the data are on the log scale (log_scale = 1); the
  * axis is drawn on that scale and its tick labels are the ratios (0.25 0.5 1 2 ...); estimates in
  * the numbers column are shown as ratios too (exp).  For differences (MD, SMD, RD, ...) the
- * scale is linear and values are shown as they are.
+ * scale is linear and values are shown as they are.  For proportions and rates (PLO, PAS, PFT,
+ * PLN, IRLN, IRS: `transf`) the values stay on their analysis scale, the ticks sit at nice
+ * natural-scale values (0.1 0.2 ... mapped through the measure's transform) and the numbers
+ * column shows the back-transformed values (metafor's forest(..., transf = transf.ilogit)).
  */
 #ifndef METASUM_PLOT_H
 #define METASUM_PLOT_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "metasum/record.h"
+
+/* Back-transformed axis and numbers for a one-group measure (see Scales above): the measure
+ * whose back-transform (msum_measure_transf_n) gives the natural scale, and for PFT the n of
+ * the inverse (metafor transf.ipft.hm: the harmonic mean of the studies' n).  A zero value
+ * (MSUM_MEASURE_NONE) leaves the axis to log_scale. */
+typedef struct {
+    msum_measure measure;
+    double n;
+} msum_plot_transf;
 
 /* A pooled summary drawn as a diamond (est, CI) with an optional prediction interval drawn as a
  * dashed line through it.  All on the analysis scale; NaN pi_lb/pi_ub = no prediction interval.
@@ -64,6 +78,7 @@ typedef struct {
     const char *est_head; /* heading of the numbers column; NULL: "Estimate [95% CI]" */
     int log_scale;        /* 1: values are log ratios (see above); 2: Fisher z values, shown
                              and labelled as correlations (tanh) */
+    msum_plot_transf transf; /* set: natural-scale ticks and numbers (overrides log_scale) */
     double null_value;    /* reference line, analysis scale (0 = ratio 1 or difference 0);
                              NaN: none */
     double xlim_lo, xlim_hi; /* axis range (analysis scale); lo >= hi: from the data.  CIs past
@@ -108,6 +123,7 @@ typedef struct {
     const char *title; /* NULL: none */
     const char *xlab;  /* NULL: "Ratio (log scale)" or "Estimate" */
     int log_scale;
+    msum_plot_transf transf; /* set: natural-scale ticks (as in the forest plot) */
     size_t k;
     const double *yi, *sei;
     double est;        /* pooled estimate (analysis scale) the funnel is centred on */

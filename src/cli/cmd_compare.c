@@ -36,9 +36,12 @@ void usage_compare(FILE *fp)
 "                         continuous, text -> categorical), center(COL), scale(COL), A:B\n"
 "                         (interaction), A*B (A, B and A:B), -1 (no intercept)\n"
 "                         [the grouping column as a factor]\n"
-"    --newmods ROWS       predictions at new moderator values: one number per coefficient\n"
-"                         but the intercept, in metareg-table order; rows separated by ';'\n"
-"                         (e.g. '10,1950;30,1970'), table predict\n"
+"    --newmods ROWS       predictions at new moderator values, table predict; rows separated\n"
+"                         by ';', each NAME=VALUE for every moderator column of --mods\n"
+"                         (raw values: centred/scaled as the fit did; a factor by level,\n"
+"                         e.g. 'ablat=10,alloc=random;ablat=30,alloc=systematic'), or one\n"
+"                         number per coefficient but the intercept in metareg-table order\n"
+"                         (e.g. '10,1950;30,1970')\n"
 "    --pi-type T          prediction interval of --newmods: default (as the CI's quantile)\n"
 "                         or riley (t on k-p-1 df, metafor pi.type=\"riley\") [default]\n"
 "    --ref-level COL=LV   reference level of a categorical moderator or of --by (repeatable)\n"
@@ -339,12 +342,36 @@ typedef struct {
     int a, b; /* indexes into the moderator list; b = -1 for a main effect */
 } modterm;
 
+/* A moderator of the fitted model as named --newmods gives it: its column, continuous or
+ * categorical, and the centring and scaling the fit applied to its values. */
+typedef struct {
+    char name[128];      /* as written in --mods: the coefficient names use it */
+    char col[128];       /* the column: --newmods names it */
+    int numeric;
+    double shift, div;   /* continuous: x -> (x - shift) / div */
+    const char *ref;     /* categorical: the reference level (a design string; NULL when every
+                            level has its own column) */
+} newvar;
+
+typedef struct {
+    newvar v[MAXLIST * 2];
+    int n;
+    char **refs;         /* owned copies of the reference levels */
+} newvars;
+
+static void newvars_free(newvars *nv)
+{
+    for (int j = 0; nv->refs && j < nv->n; j++) free(nv->refs[j]);
+    free(nv->refs);
+    nv->refs = NULL;
+}
+
 enum { MAXVARS = 2 * MAXLIST };
 
 /* Meta-regression on the terms of --mods (rows with a missing moderator left out), with the
  * --newmods predictions.  Fills *lines with the input line of each row used (caller frees). */
 static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msum_diags *dg,
-                    msum_metareg_result *mr, long **lines)
+                    msum_metareg_result *mr, long **lines, newvars *nvs)
 {
     char *parts[MAXLIST], *buf = NULL;
     const char *name = msum_dataset_name(ds);
@@ -463,6 +490,12 @@ static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msu
                            "%s: found a value that is not a number, expected numbers", m->name);
             goto done;
         }
+        newvar *w = &nvs->v[j];
+        snprintf(w->name, sizeof w->name, "%.127s", m->name);
+        snprintf(w->col, sizeof w->col, "%.127s", m->col);
+        w->numeric = numeric;
+        w->shift = 0;
+        w->div = 1;
         if (!numeric) {
             free(m->x);
             m->x = NULL;
@@ -481,6 +514,8 @@ static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msu
             }
             for (size_t i = 0; i < k; i++)
                 m->x[i] = m->transform == 2 ? (m->x[i] - mean) / sd : m->x[i] - mean;
+            nvs->v[j].shift = mean;
+            nvs->v[j].div = m->transform == 2 ? sd : 1;
         }
     }
     for (int t = 0; t < nt; t++) {
@@ -530,6 +565,13 @@ static int fit_mods(const msum_dataset *ds, const opts *o, const effects *e, msu
     mo.step_adj = o->po.step_adj;
     if (o->maxiter_set) mo.maxiter = o->po.maxiter;
     mo.fallback = o->po.fallback;
+    nvs->n = nv;
+    if (!(nvs->refs = calloc((size_t)nv + 1, sizeof *nvs->refs))) goto done;
+    for (int j = 0; j < nv; j++) {
+        const char *ref = nvs->v[j].numeric ? NULL : msum_design_ref_level(d, vars[j].name);
+        if (ref && !(nvs->refs[j] = strdup(ref))) goto done;
+        nvs->v[j].ref = nvs->refs[j];
+    }
     int st = msum_metareg(y, v, d, &mo, mr);
     if (st == MSUM_EDATA) {
         msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL, "meta-regression: %s",
@@ -555,10 +597,128 @@ done:
     return rc;
 }
 
-/* --newmods "a,b;c,d": rows of moderator values, one per coefficient but the intercept, into
- * *x0 (rows x p, the intercept's 1 prepended).  Returns an exit code. */
-static int parse_newmods(const char *s, const msum_metareg_result *m, double **x0,
-                         size_t *nrows)
+/* The model-matrix row of one named --newmods row ("ablat=10,year=1950,alloc=random"): each
+ * moderator's value (continuous ones centred and scaled as the fit did, categorical ones by
+ * level name), then each coefficient from its name: "intrcpt" 1, "x" the value of x,
+ * "g[level]" 1 when g is that level, "a:b" the product.  Returns an exit code. */
+static int named_row(char *row, const msum_metareg_result *m, const newvars *nvs, double *x)
+{
+    char *pairs[MAXLIST * 2], *pb;
+    const char *text[MAXLIST * 2] = {0};
+    double val[MAXLIST * 2];
+    char list[512] = "";
+    for (int j = 0; j < nvs->n; j++) {
+        int seen = 0;
+        for (int q = 0; q < j; q++) seen |= strcmp(nvs->v[q].col, nvs->v[j].col) == 0;
+        if (!seen) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "", nvs->v[j].col);
+        }
+    }
+    int np = cli_split(row, ',', pairs, MAXLIST * 2, &pb), rc = EXIT_OK;
+    if (np < 0) {
+        free(pb);
+        return usage_error("--newmods: too many values in '%s'", row);
+    }
+    for (int p = 0; p < np && rc == EXIT_OK; p++) {
+        char *nm = pairs[p], *eq = strchr(nm, '=');
+        while (*nm == ' ') nm++;
+        int found = 0;
+        if (eq) {
+            char *t = eq + 1, *e = eq;
+            while (e > nm && e[-1] == ' ') e--;
+            *e = '\0';
+            while (*t == ' ') t++;
+            for (size_t n = strlen(t); n && t[n - 1] == ' ';) t[--n] = '\0';
+            for (int j = 0; j < nvs->n; j++) {
+                if (strcmp(nvs->v[j].col, nm) != 0) continue;
+                found = 1;
+                text[j] = t;
+                if (nvs->v[j].numeric) {
+                    if (msum_parse_double(t, strlen(t), &val[j]) != 1) {
+                        rc = usage_error("--newmods: %s=%s: found '%s', expected a number", nm,
+                                         t, t);
+                        break;
+                    }
+                    val[j] = (val[j] - nvs->v[j].shift) / nvs->v[j].div;
+                }
+            }
+        }
+        if (rc == EXIT_OK && !found)
+            rc = usage_error("--newmods: found '%s%s%s', expected NAME=VALUE with NAME one of "
+                             "the moderators (%s)", nm, eq ? "=" : "", eq ? eq + 1 : "", list);
+    }
+    for (int j = 0; rc == EXIT_OK && j < nvs->n; j++)
+        if (!text[j])
+            rc = usage_error("--newmods: found no value for '%s' in '%s', expected one for each "
+                             "moderator (%s)", nvs->v[j].col, row, list);
+    /* each coefficient from its name */
+    for (size_t c = 0; rc == EXIT_OK && c < m->p; c++) {
+        if (m->intercept && c == 0) {
+            x[0] = 1;
+            continue;
+        }
+        char nm[256], *part = nm;
+        snprintf(nm, sizeof nm, "%s", m->names[c]);
+        double prod = 1;
+        int ok = 1;
+        while (part && ok) {
+            char *next = strchr(part, ':');
+            if (next) *next++ = '\0';
+            char *br = strrchr(part, '[');
+            size_t n = strlen(part);
+            int hit = 0;
+            for (int j = 0; j < nvs->n && !hit; j++) {
+                const newvar *w = &nvs->v[j];
+                if (w->numeric && strcmp(w->name, part) == 0) {
+                    prod *= val[j];
+                    hit = 1;
+                } else if (!w->numeric && br && part[n - 1] == ']' &&
+                           strlen(w->name) == (size_t)(br - part) &&
+                           strncmp(w->name, part, (size_t)(br - part)) == 0) {
+                    prod *= strlen(text[j]) == n - (size_t)(br - part) - 2 &&
+                                    strncmp(text[j], br + 1, n - (size_t)(br - part) - 2) == 0
+                                ? 1
+                                : 0;
+                    hit = 1;
+                }
+            }
+            ok = hit;
+            part = next;
+        }
+        if (!ok) {
+            rc = usage_error("--newmods: coefficient '%s' is not made of the named moderators; "
+                             "give one number per coefficient instead", m->names[c]);
+            break;
+        }
+        x[c] = prod;
+    }
+    /* a level the model does not know would give the reference silently */
+    for (int j = 0; rc == EXIT_OK && j < nvs->n; j++) {
+        const newvar *w = &nvs->v[j];
+        if (w->numeric || (w->ref && strcmp(w->ref, text[j]) == 0)) continue;
+        char want[300];
+        snprintf(want, sizeof want, "%s[%s]", w->name, text[j]);
+        int known = 0;
+        for (size_t c = 0; c < m->p && !known; c++) {
+            const char *q = m->names[c];
+            for (const char *f = strstr(q, want); f && !known; f = strstr(f + 1, want))
+                known = (f == q || f[-1] == ':') &&
+                        (f[strlen(want)] == '\0' || f[strlen(want)] == ':');
+        }
+        if (!known)
+            rc = usage_error("--newmods: %s=%s: found no level '%s' in the model, expected one "
+                             "of the levels of '%s'", w->col, text[j], text[j], w->col);
+    }
+    free(pb);
+    return rc;
+}
+
+/* --newmods: rows separated by ';', each either one number per coefficient but the intercept
+ * ("a,b", in metareg-table order) or the moderators by name ("ablat=10,alloc=random", see
+ * named_row), into *x0 (rows x p, the intercept's 1 prepended).  Returns an exit code. */
+static int parse_newmods(const char *s, const msum_metareg_result *m, const newvars *nvs,
+                         double **x0, size_t *nrows)
 {
     char *rows[MAXLIST], *buf;
     int nr = cli_split(s, ';', rows, MAXLIST, &buf);
@@ -569,9 +729,17 @@ static int parse_newmods(const char *s, const msum_metareg_result *m, double **x
         return nr < 0 ? usage_error("--newmods: too many rows in '%s'", s) : EXIT_NUMERICAL;
     }
     for (int r = 0; r < nr; r++) {
+        double *x = *x0 + (size_t)r * m->p;
+        if (strchr(rows[r], '=')) {
+            int rc = named_row(rows[r], m, nvs, x);
+            if (rc != EXIT_OK) {
+                free(buf);
+                return rc;
+            }
+            continue;
+        }
         char *vals[MAXLIST], *vb;
         int n = cli_split(rows[r], ',', vals, MAXLIST, &vb);
-        double *x = *x0 + (size_t)r * m->p;
         if (first) x[0] = 1;
         int ok = n >= 0 && (size_t)n == want;
         for (int j = 0; ok && j < n; j++) {
@@ -583,8 +751,8 @@ static int parse_newmods(const char *s, const msum_metareg_result *m, double **x
         if (!ok) {
             int rc = usage_error("--newmods: found '%s', expected %zu number%s (one per "
                                  "coefficient but the intercept, in the order of the metareg "
-                                 "table; rows separated by ';')", rows[r], want,
-                                 want == 1 ? "" : "s");
+                                 "table) or NAME=VALUE for each moderator; rows separated by "
+                                 "';'", rows[r], want, want == 1 ? "" : "s");
             free(buf);
             return rc;
         }
@@ -618,6 +786,7 @@ int cmd_compare(int argc, char **argv)
     long *lines = NULL;
     double *x0 = NULL;
     size_t nnew = 0;
+    newvars nvs = {0};
     if (!dg) {
         rc = EXIT_NUMERICAL;
         goto out;
@@ -655,9 +824,10 @@ int cmd_compare(int argc, char **argv)
     }
     const msum_metareg_result *model = o.by && sg.me_status == MSUM_OK ? &sg.me : NULL;
     if (o.mods) {
-        if ((rc = fit_mods(ds, &o, &e, dg, &mr, &lines)) != EXIT_OK) goto out;
+        if ((rc = fit_mods(ds, &o, &e, dg, &mr, &lines, &nvs)) != EXIT_OK) goto out;
         model = &mr;
-        if (o.newmods && (rc = parse_newmods(o.newmods, &mr, &x0, &nnew)) != EXIT_OK) goto out;
+        if (o.newmods && (rc = parse_newmods(o.newmods, &mr, &nvs, &x0, &nnew)) != EXIT_OK)
+            goto out;
     } else if (sg.me_status != MSUM_OK && (wanted(&o, "metareg") || wanted(&o, "model")) &&
                strcmp(o.table, "all") != 0) {
         msum_diags_add(dg, MSUM_DIAG_ERROR, msum_dataset_name(ds), 0, 0, o.by,
@@ -744,6 +914,7 @@ out:
     free(pairbuf);
     free(lines);
     free(x0);
+    newvars_free(&nvs);
     msum_metareg_result_free(&mr);
     msum_subgroup_result_free(&sg);
     effects_free(&e);

@@ -46,7 +46,8 @@ void usage_pool(FILE *fp)
 "                        only0]; --mh-add X, --mh-to P (the cells of the MH/Peto sums) [0,\n"
 "                        none]; --no-drop00 (keep double-zero studies in Q); --mh-drop00\n"
 "                        (drop them from the sums); --no-correct (CMH test without the 1/2\n"
-"                        correction); --level, --filter, -d, -f, -o, --meta (docs/measures.md)\n"
+"                        correction); --by COL (one fit per value of one column); --level,\n"
+"                        --filter, -d, -f, -o, --meta (docs/measures.md)\n"
 "    -t, --test NAME     test and CI of the estimate [z]: z, t, knha (Hartung-Knapp, the\n"
 "                        choice metafor recommends), adhoc (knha with its factor >= 1)\n"
 "    -l, --level X       confidence level, 0.95 or 95 [95]\n"
@@ -899,6 +900,25 @@ static double pi_df(const msum_pool_result *r, const msum_pool_opts *o)
     return r->test == MSUM_TEST_Z ? NAN : r->df;
 }
 
+/* The harmonic mean of the studies' n under PFT (metafor transf.ipft.hm), each n recovered
+ * from its variance 1/(4n + 2). */
+static double pft_hm(const double *vi, size_t k)
+{
+    double s = 0;
+    for (size_t i = 0; i < k; i++) s += 1 / ((1 / vi[i] - 2) / 4);
+    return (double)k / s;
+}
+
+/* The natural-scale axis of a forest or funnel plot for a one-group measure that has a
+ * back-transform (PLO, PAS, PFT, PLN, IRLN, IRS), else none. */
+static msum_plot_transf plot_transf(msum_measure m, const double *vi, size_t k)
+{
+    msum_scale sc = msum_measure_scale(m);
+    if (m < MSUM_MEASURE_PR || m > MSUM_MEASURE_IRFT || sc == MSUM_SCALE_NATURAL)
+        return (msum_plot_transf){MSUM_MEASURE_NONE, NAN};
+    return (msum_plot_transf){m, sc == MSUM_SCALE_FREEMAN_TUKEY ? pft_hm(vi, k) : NAN};
+}
+
 /* any_z: bit 1 some group is on the Fisher z scale, bit 2 on a logit, arcsine, Freeman-Tukey or
  * square-root scale (bt_* columns: proportions and rates). */
 static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_pool_result *res,
@@ -973,12 +993,7 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
         const int vc[] = {C_EST, C_CILB, C_CIUB, C_PILB, C_PIUB};
         /* PFT: metafor's transf.ipft.hm with the harmonic mean of the studies' n, each n
          * recovered from its variance 1/(4n + 2) */
-        double hm = NAN;
-        if (sc == MSUM_SCALE_FREEMAN_TUKEY) {
-            double s = 0;
-            for (size_t i = 0; i < g->k; i++) s += 1 / ((1 / g->vi[i] - 2) / 4);
-            hm = (double)g->k / s;
-        }
+        double hm = sc == MSUM_SCALE_FREEMAN_TUKEY ? pft_hm(g->vi, g->k) : NAN;
         for (int i = 0; i < 5; i++) {
             NUM(vc[i], v[i]);
             int c = sc == MSUM_SCALE_LOG        ? bt_exp[i]
@@ -1438,7 +1453,11 @@ static void measure_axis(msum_measure m, const char *unit, char *buf, size_t siz
         [MSUM_MEASURE_MD] = "Mean difference", [MSUM_MEASURE_SMD] = "Standardised mean difference",
         [MSUM_MEASURE_ROM] = "Ratio of means", [MSUM_MEASURE_RR] = "Risk ratio",
         [MSUM_MEASURE_OR] = "Odds ratio",      [MSUM_MEASURE_RD] = "Risk difference",
-        [MSUM_MEASURE_ZCOR] = "Correlation",   [MSUM_MEASURE_GEN] = "Estimate"};
+        [MSUM_MEASURE_ZCOR] = "Correlation",   [MSUM_MEASURE_GEN] = "Estimate",
+        [MSUM_MEASURE_PR] = "Proportion",      [MSUM_MEASURE_PLN] = "Proportion",
+        [MSUM_MEASURE_PLO] = "Proportion",     [MSUM_MEASURE_PAS] = "Proportion",
+        [MSUM_MEASURE_PFT] = "Proportion",     [MSUM_MEASURE_IR] = "Incidence rate",
+        [MSUM_MEASURE_IRLN] = "Incidence rate", [MSUM_MEASURE_IRS] = "Incidence rate"};
     const char *s = (unsigned)m < MSUM_MEASURE_COUNT_ && name[m] ? name[m] : "Estimate";
     if (m == MSUM_MEASURE_MD && unit) snprintf(buf, size, "%s (%s)", s, unit);
     else if (msum_measure_scale(m) == MSUM_SCALE_LOG) snprintf(buf, size, "%s (log scale)", s);
@@ -1574,6 +1593,8 @@ static char *forest_svg(const pool_args *a, const groups *gs, const bycols *by,
                                .ci_ub = ub, .weights = w, .sort = po->sort, .sg_df = 0};
         /* The weights are the weights table's: percent within each group's own fit. */
         fd.weights_percent = 1;
+        if (one_measure) fd.transf = plot_transf(m, vi, k);
+        if (m >= MSUM_MEASURE_PR && m <= MSUM_MEASURE_IRFT) fd.null_value = NAN; /* no null */
         if (nc) {
             static const char *const cnt_heads[] = {"Events", "Total", "Events", "Total"};
             static const char *const con_heads[] = {"Mean", "SD", "N", "Mean", "SD", "N"};
@@ -1639,6 +1660,7 @@ static char *funnel_svg(const group *g, const msum_pool_result *r, const char *t
     measure_axis(g->measure, NULL, xlab, sizeof xlab);
     msum_funnel_data fd = {.title = title, .xlab = xlab,
                            .log_scale = msum_measure_scale(g->measure) == MSUM_SCALE_LOG,
+                           .transf = plot_transf(g->measure, g->vi, g->k),
                            .k = g->k, .yi = g->yi, .sei = sei, .est = r->estimate};
     char *svg = analysis_svg_funnel(&fd);
     free(sei);

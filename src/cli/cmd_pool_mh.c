@@ -1,6 +1,6 @@
 /* metasum pool --method MH | PETO: Mantel-Haenszel and Peto pooling of 2x2 tables (counts rows)
- * and of two-group incidence rates (rates rows), one output row, as metafor's rma.mh() and
- * rma.peto().  Formulas: src/core/mh.c.
+ * and of two-group incidence rates (rates rows), one output row (one per group with --by), as
+ * metafor's rma.mh() and rma.peto().  Formulas: src/core/mh.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +31,7 @@ typedef struct {
     msum_measure measure; /* OR, RR, RD, IRR, IRD */
     msum_mh_opts mh;
     const char *file, *filter, *output;
+    const char *by;       /* --by COL: one fit per distinct value, in order of first appearance */
     msum_format format;
     msum_write_opts wo;
 } mh_args;
@@ -123,6 +124,14 @@ static int parse_args(int argc, char **argv, mh_args *a)
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--filter", NULL, &v)) != 0) {
             if (r < 0) return 0;
             a->filter = v;
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--by", "-b", &v)) != 0) {
+            if (r < 0) return 0;
+            if (!*v || strchr(v, ',')) {
+                cli_error(CMD, "--by: found '%s', expected one column with --method MH or PETO",
+                          v);
+                return 0;
+            }
+            a->by = v;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--digits", "-d", &v)) != 0) {
             if (r < 0 || !cli_opt_digits(CMD, v, &a->wo.digits)) return 0;
             digits_set = 1;
@@ -156,13 +165,26 @@ static int parse_args(int argc, char **argv, mh_args *a)
     return check_measure(a, NULL);
 }
 
-/* The columns of the four numbers of each row: a, b, c, d (2x2) or x1, t1, x2, t2 (rates). */
+/* The columns of the four numbers of each row: a, b, c, d (2x2) or x1, t1, x2, t2 (rates),
+ * and with --by the group of each row (an index into the distinct keys, first appearance). */
 typedef struct {
     size_t n, cap;
     double *x[4];
+    size_t *g;
+    char **key;
+    size_t nkey;
 } cellcols;
 
-static int cells_push(cellcols *c, const double v[4])
+static void cells_free(cellcols *c)
+{
+    for (int j = 0; j < 4; j++) free(c->x[j]);
+    free(c->g);
+    for (size_t i = 0; c->key && i < c->nkey; i++) free(c->key[i]);
+    free(c->key);
+}
+
+/* Append a row; key (NULL without --by) is its group.  Returns 0 on allocation failure. */
+static int cells_push(cellcols *c, const double v[4], const char *key)
 {
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 64;
@@ -171,9 +193,23 @@ static int cells_push(cellcols *c, const double v[4])
             if (!p) return 0;
             c->x[j] = p;
         }
+        size_t *g = realloc(c->g, cap * sizeof *g);
+        char **k = realloc(c->key, (cap + 1) * sizeof *k);
+        if (g) c->g = g;
+        if (k) c->key = k;
+        if (!g || !k) return 0;
         c->cap = cap;
     }
+    size_t gi = 0;
+    if (key) {
+        while (gi < c->nkey && strcmp(c->key[gi], key) != 0) gi++;
+        if (gi == c->nkey) {
+            if (!(c->key[gi] = strdup(key))) return 0;
+            c->nkey++;
+        }
+    }
     for (int j = 0; j < 4; j++) c->x[j][c->n] = v[j];
+    c->g[c->n] = gi;
     c->n++;
     return 1;
 }
@@ -190,6 +226,12 @@ static int read_cells(const mh_args *a, msum_diags *d, cellcols *c)
     if (st == MSUM_OK) st = msum_reader_filter(rd, a->filter);
     if (st == MSUM_OK) st = msum_typer_new(msum_reader_header(rd), a->file, d, &ty);
     int rc = st == MSUM_OK ? EXIT_OK : st == MSUM_EIO ? EXIT_IO : EXIT_DATA;
+    int by = a->by && rc == EXIT_OK ? msum_typer_col(ty, a->by) : -1;
+    if (a->by && rc == EXIT_OK && by < 0) {
+        msum_diags_add(d, MSUM_DIAG_ERROR, a->file, 1, 0, a->by,
+                       "--by: found no such column, expected a column of the header");
+        rc = EXIT_USAGE;
+    }
     msum_row row;
     msum_record rec;
     int got = 0;
@@ -214,7 +256,8 @@ static int read_cells(const mh_args *a, msum_diags *d, cellcols *c)
             v[1] = isnan(x[MSUM_F_BI]) ? x[MSUM_F_N1I] - v[0] : x[MSUM_F_BI];
             v[3] = isnan(x[MSUM_F_DI]) ? x[MSUM_F_N2I] - v[2] : x[MSUM_F_DI];
         }
-        if (!cells_push(c, v)) {
+        const char *key = by >= 0 ? ((size_t)by < row.n ? row.cell[by] : "") : NULL;
+        if (!cells_push(c, v, key)) {
             cli_error(CMD, "out of memory");
             rc = EXIT_NUMERICAL;
         }
@@ -260,26 +303,30 @@ static const struct {
 };
 enum { NCOLS = sizeof cols / sizeof cols[0] };
 
-static msum_table *result_table(const mh_args *a, const msum_mh_result *r)
+static void result_row(msum_table *t, size_t row, size_t off, const mh_args *a,
+                       const msum_mh_result *r);
+
+/* One row per fit: n fits, the group keys (NULL without --by, then n = 1) in a first column
+ * named by --by; ok[i] = 0 leaves row i's numbers NA. */
+static msum_table *result_table(const mh_args *a, const msum_mh_result *res, size_t n,
+                                char *const *key, const int *ok)
 {
     msum_table *t = msum_table_new("pool", a->peto ? "Peto pooling" : "Mantel-Haenszel pooling");
     if (!t) return NULL;
+    size_t off = key ? 1 : 0;
+    if (key && msum_table_add_col(t, a->by, MSUM_COL_TEXT, "the group (--by)") < 0) goto fail;
     for (int i = 0; i < NCOLS; i++)
         if (msum_table_add_col(t, cols[i].name, cols[i].type, cols[i].desc) < 0) goto fail;
-    long row = msum_table_add_row(t);
-    if (row < 0) goto fail;
-    int lg = msum_measure_scale(r->measure) == MSUM_SCALE_LOG;
-    const double num[NCOLS] = {
-        NAN, NAN, NAN, (double)r->k, (double)r->k_yi, r->beta, r->se, r->zval, r->pval, r->ci_lb,
-        r->ci_ub, lg ? exp(r->beta) : NAN, lg ? exp(r->ci_lb) : NAN, lg ? exp(r->ci_ub) : NAN,
-        r->Q, r->k_yi ? (double)(r->k_yi - 1) : NAN, r->Qp, r->I2, r->H2, r->cmh, r->cmh_p,
-        r->tarone, r->tarone_p, r->bd, r->bd_p,
-        r->measure == MSUM_MEASURE_OR || r->measure == MSUM_MEASURE_PETO ? (double)r->k_pos : NAN,
-        a->mh.level};
-    msum_table_set_text(t, (size_t)row, 0, a->peto ? "PETO" : "MH");
-    msum_table_set_text(t, (size_t)row, 1, msum_measure_name(r->measure));
-    msum_table_set_text(t, (size_t)row, 2, msum_scale_name(msum_measure_scale(r->measure)));
-    for (int i = 3; i < NCOLS; i++) msum_table_set_num(t, (size_t)row, (size_t)i, num[i]);
+    for (size_t g = 0; g < n; g++) {
+        long row = msum_table_add_row(t);
+        if (row < 0) goto fail;
+        if (key) msum_table_set_text(t, (size_t)row, 0, key[g]);
+        msum_table_set_text(t, (size_t)row, off, a->peto ? "PETO" : "MH");
+        msum_table_set_text(t, (size_t)row, off + 1, msum_measure_name(a->measure));
+        msum_table_set_text(t, (size_t)row, off + 2,
+                            msum_scale_name(msum_measure_scale(a->measure)));
+        if (ok[g]) result_row(t, (size_t)row, off, a, &res[g]);
+    }
     msum_table_set_meta(t, "method", a->peto ? "Peto (metafor rma.peto)"
                                              : "Mantel-Haenszel (metafor rma.mh)");
     return t;
@@ -288,7 +335,48 @@ fail:
     return NULL;
 }
 
-static int fit(const mh_args *a, const cellcols *c, msum_mh_result *r)
+/* The numbers of one fit into row `row` (columns from `off`). */
+static void result_row(msum_table *t, size_t row, size_t off, const mh_args *a,
+                       const msum_mh_result *r)
+{
+    int lg = msum_measure_scale(r->measure) == MSUM_SCALE_LOG;
+    const double num[NCOLS] = {
+        NAN, NAN, NAN, (double)r->k, (double)r->k_yi, r->beta, r->se, r->zval, r->pval, r->ci_lb,
+        r->ci_ub, lg ? exp(r->beta) : NAN, lg ? exp(r->ci_lb) : NAN, lg ? exp(r->ci_ub) : NAN,
+        r->Q, r->k_yi ? (double)(r->k_yi - 1) : NAN, r->Qp, r->I2, r->H2, r->cmh, r->cmh_p,
+        r->tarone, r->tarone_p, r->bd, r->bd_p,
+        r->measure == MSUM_MEASURE_OR || r->measure == MSUM_MEASURE_PETO ? (double)r->k_pos : NAN,
+        a->mh.level};
+    for (int i = 3; i < NCOLS; i++) msum_table_set_num(t, row, off + (size_t)i, num[i]);
+}
+
+static int fit_one(const mh_args *a, const cellcols *c, msum_mh_result *r);
+
+/* Fit every group (one without --by): res[g], st[g] for g < the number of groups (c->nkey with
+ * --by, else 1).  Returns 0 on allocation failure. */
+static int fit_groups(const mh_args *a, const cellcols *c, msum_mh_result *res, int *st)
+{
+    size_t ng = a->by ? c->nkey : 1;
+    cellcols sub = {0};
+    for (int j = 0; j < 4; j++)
+        if (!(sub.x[j] = malloc((c->n + 1) * sizeof(double)))) {
+            cells_free(&sub);
+            return 0;
+        }
+    for (size_t g = 0; g < ng; g++) {
+        sub.n = 0;
+        for (size_t i = 0; i < c->n; i++) {
+            if (a->by && c->g[i] != g) continue;
+            for (int j = 0; j < 4; j++) sub.x[j][sub.n] = c->x[j][i];
+            sub.n++;
+        }
+        st[g] = fit_one(a, &sub, &res[g]);
+    }
+    cells_free(&sub);
+    return 1;
+}
+
+static int fit_one(const mh_args *a, const cellcols *c, msum_mh_result *r)
 {
     if (a->peto) return msum_peto(c->n, c->x[0], c->x[1], c->x[2], c->x[3], &a->mh, r);
     if (a->measure == MSUM_MEASURE_IRR || a->measure == MSUM_MEASURE_IRD)
@@ -304,18 +392,34 @@ int cmd_pool_mh(int argc, char **argv)
     if (!d) return EXIT_NUMERICAL;
     cellcols c = {0};
     msum_table *t = NULL;
+    msum_mh_result *res = NULL;
+    int *st = NULL, *ok = NULL;
     int rc = read_cells(&a, d, &c);
     cli_print_diags(stderr, d);
     if (rc != EXIT_OK) goto out;
-    msum_mh_result r;
-    int st = fit(&a, &c, &r);
-    if (st != MSUM_OK) {
-        cli_error(CMD, "%s: %s%s", a.file, msum_strerror(st),
-                  st == MSUM_EDOM ? " (no table to pool, or no events in any table)" : "");
-        rc = st == MSUM_EDATA ? EXIT_DATA : EXIT_NUMERICAL;
+    size_t ng = a.by ? c.nkey : 1;
+    res = calloc(ng + 1, sizeof *res);
+    st = calloc(ng + 1, sizeof *st);
+    ok = calloc(ng + 1, sizeof *ok);
+    if (!res || !st || !ok || !fit_groups(&a, &c, res, st)) {
+        cli_error(CMD, "out of memory");
+        rc = EXIT_NUMERICAL;
         goto out;
     }
-    if (!(t = result_table(&a, &r))) {
+    for (size_t g = 0; g < ng; g++) {
+        ok[g] = st[g] == MSUM_OK;
+        if (ok[g]) continue;
+        const char *why = st[g] == MSUM_EDOM ? " (no table to pool, or no events in any table)"
+                                             : "";
+        if (!a.by) {
+            cli_error(CMD, "%s: %s%s", a.file, msum_strerror(st[g]), why);
+            rc = st[g] == MSUM_EDATA ? EXIT_DATA : EXIT_NUMERICAL;
+            goto out;
+        }
+        fprintf(stderr, "%s: warning: column '%s': group '%s': %s%s; its row is NA\n", a.file,
+                a.by, c.key[g], msum_strerror(st[g]), why);
+    }
+    if (!(t = result_table(&a, res, ng, a.by ? c.key : NULL, ok))) {
         cli_error(CMD, "out of memory");
         rc = EXIT_NUMERICAL;
         goto out;
@@ -328,7 +432,10 @@ int cmd_pool_mh(int argc, char **argv)
     }
 out:
     msum_table_free(t);
-    for (int j = 0; j < 4; j++) free(c.x[j]);
+    cells_free(&c);
+    free(res);
+    free(st);
+    free(ok);
     msum_diags_free(d);
     return rc;
 }
@@ -354,13 +461,14 @@ int analysis_pool_mh(const analysis_spec *spec, const char *path, analysis_outpu
     cellcols c = {0};
     msum_mh_result r;
     int st = analysis_status(read_cells(&a, diags, &c));
-    if (st == MSUM_OK && (st = fit(&a, &c, &r)) != MSUM_OK)
+    if (st == MSUM_OK && (st = fit_one(&a, &c, &r)) != MSUM_OK)
         msum_diags_add(diags, MSUM_DIAG_ERROR, path, 0, 0, NULL, "%s", msum_strerror(st));
     if (st == MSUM_OK) {
-        msum_table *t = result_table(&a, &r);
+        int one = 1;
+        msum_table *t = result_table(&a, &r, 1, NULL, &one);
         if (t) msum_table_set_meta(t, "input", spec->dataset);
         st = analysis_add_table(out, t);
     }
-    for (int j = 0; j < 4; j++) free(c.x[j]);
+    cells_free(&c);
     return st;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "metasum/metasum.h"
+#include "metasum/transf.h"
 #include "text.h"
 
 void svg_out(FILE *fp, const char *fmt, ...)
@@ -124,6 +125,21 @@ static size_t log_family(double lo, double hi, int family, size_t max, double *r
         }
 }
 
+/* Log-axis ticks from the first family (from family0 on) that needs at most 7 ticks. */
+static size_t log_ticks(double *lo, double *hi, int family0, double *pos, char (*label)[32])
+{
+    double ratio[SVG_MAX_TICKS];
+    size_t n = 0;
+    for (int family = family0; n == 0; family++) n = log_family(*lo, *hi, family, 7, ratio);
+    for (size_t i = 0; i < n; i++) {
+        pos[i] = log(ratio[i]);
+        tick_label(ratio[i], label[i]);
+    }
+    *lo = pos[0];
+    *hi = pos[n - 1];
+    return n;
+}
+
 size_t svg_ticks(double *lo, double *hi, int log_scale, double *pos, char (*label)[32])
 {
     if (!isfinite(*lo) || !isfinite(*hi)) *lo = *hi = isfinite(*lo) ? *lo : isfinite(*hi) ? *hi : 0;
@@ -149,13 +165,63 @@ size_t svg_ticks(double *lo, double *hi, int log_scale, double *pos, char (*labe
     /* Log axis: the finest family of ratio ticks that needs at most 7 ticks.  Powers of two
      * read best over small ranges (0.25 0.5 1 2 4); wider ranges use 1-2-5 or 1-3 per decade,
      * then whole decades, then every k-th decade. */
-    double ratio[SVG_MAX_TICKS];
-    for (int family = 0; n == 0; family++) n = log_family(*lo, *hi, family, 7, ratio);
-    for (size_t i = 0; i < n; i++) {
-        pos[i] = log(ratio[i]);
-        tick_label(ratio[i], label[i]);
+    return log_ticks(lo, hi, 0, pos, label);
+}
+
+/* Where the back-transform of m reaches the natural value t: the bisection of bt(x) = t on
+ * [a, b] (bt increasing).  A value taken on a whole stretch (PFT's 0 below transf.pft(0, n))
+ * sits at the stretch's inner end, as metafor's transf.pft puts it. */
+static double transf_pos(msum_measure m, double n, double t, double a, double b)
+{
+    int low_edge = t == 0;
+    for (int i = 0; i < 200 && b - a > 0; i++) {
+        double mid = 0.5 * (a + b), v = msum_measure_transf_n(m, mid, n);
+        if (mid == a || mid == b) break;
+        if (low_edge ? v <= t : v < t) a = mid;
+        else b = mid;
     }
-    *lo = pos[0];
-    *hi = pos[n - 1];
-    return n;
+    return low_edge ? a : b;
+}
+
+size_t svg_transf_ticks(double *lo, double *hi, msum_measure m, double n, double *pos,
+                        char (*label)[32])
+{
+    msum_scale sc = msum_measure_scale(m);
+    if (!isfinite(*lo) || !isfinite(*hi)) *lo = *hi = isfinite(*lo) ? *lo : isfinite(*hi) ? *hi : 0;
+    if (sc == MSUM_SCALE_LOG) { /* proportions and rates read in 1-2-5 steps, not powers of 2 */
+        if (!(*hi > *lo)) *lo -= log(2), *hi += log(2);
+        return log_ticks(lo, hi, 1, pos, label);
+    }
+    double nl = msum_measure_transf_n(m, *lo, n), nh = msum_measure_transf_n(m, *hi, n);
+    double tp[SVG_MAX_TICKS];
+    char tl[SVG_MAX_TICKS][32];
+    size_t all = svg_ticks(&nl, &nh, 0, tp, tl), k = 0;
+    /* the bracket of the analysis scale the natural values come from */
+    double a = sc == MSUM_SCALE_LOGIT ? -40 : 0, b = sc == MSUM_SCALE_LOGIT ? 40 : asin(1.0);
+    for (size_t i = 0; i < all; i++) {
+        double t = tp[i];
+        if (t < 0 || (sc == MSUM_SCALE_LOGIT && (t <= 0 || t >= 1))) continue;
+        if (sc == MSUM_SCALE_SQRT) b = sqrt(t) + 1;
+        else if (t > 1) continue;
+        double x = transf_pos(m, n, t, a, b);
+        if (!isfinite(x) || !(fabs(msum_measure_transf_n(m, x, n) - t) <= 1e-9 * (1 + t)))
+            continue;
+        pos[k] = x;
+        memcpy(label[k++], tl[i], 32);
+    }
+    if (k) {
+        if (pos[0] < *lo) *lo = pos[0];
+        if (pos[k - 1] > *hi) *hi = pos[k - 1];
+    }
+    return k;
+}
+
+const char *svg_transf_title(msum_measure m)
+{
+    int log = msum_measure_scale(m) == MSUM_SCALE_LOG;
+    if (m >= MSUM_MEASURE_PR && m <= MSUM_MEASURE_PFT)
+        return log ? "Proportion (log scale)" : "Proportion";
+    if (m >= MSUM_MEASURE_IR && m <= MSUM_MEASURE_IRFT)
+        return log ? "Incidence rate (log scale)" : "Incidence rate";
+    return "Estimate";
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "metasum/metasum.h"
+#include "metasum/transf.h"
 #include "svg.h"
 #include "text.h"
 
@@ -50,6 +51,7 @@ static double xpos(const axis *a, double v)
 
 static double shown(const msum_forest_data *d, double v)
 {
+    if (d->transf.measure) return msum_measure_transf_n(d->transf.measure, v, d->transf.n);
     return d->log_scale == 1 ? exp(v) : d->log_scale == 2 ? tanh(v) : v;
 }
 
@@ -283,6 +285,8 @@ static size_t z_ticks(double *lo, double *hi, double *pos, char (*label)[32])
 static size_t ticks(const msum_forest_data *d, double *lo, double *hi, double *pos,
                     char (*label)[32])
 {
+    if (d->transf.measure)
+        return svg_transf_ticks(lo, hi, d->transf.measure, d->transf.n, pos, label);
     if (d->log_scale == 2) return z_ticks(lo, hi, pos, label);
     return svg_ticks(lo, hi, d->log_scale == 1, pos, label);
 }
@@ -609,6 +613,7 @@ int msum_svg_forest(FILE *fp, const msum_forest_data *d)
         svg_text(fp, x, y_axis + 18, "middle", NULL, lab[i], 0);
     }
     const char *xlab = d->xlab ? d->xlab
+                       : d->transf.measure ? svg_transf_title(d->transf.measure)
                        : d->log_scale == 1 ? "Ratio (log scale)"
                        : d->log_scale == 2 ? "Correlation"
                                            : "Estimate";

@@ -34,7 +34,9 @@ int msum_svg_funnel(FILE *fp, const msum_funnel_data *d)
     if (d->est + Z975 * yhi > xhi) xhi = d->est + Z975 * yhi;
     double xpos[SVG_MAX_TICKS];
     char xlab[SVG_MAX_TICKS][32];
-    size_t nxt = svg_ticks(&xlo, &xhi, d->log_scale, xpos, xlab);
+    size_t nxt = d->transf.measure ? svg_transf_ticks(&xlo, &xhi, d->transf.measure, d->transf.n,
+                                                      xpos, xlab)
+                                   : svg_ticks(&xlo, &xhi, d->log_scale, xpos, xlab);
 
     double top = 12 + (d->title ? 26 : 0), bottom = top + PLOT_H, H = bottom + 56;
 #define X(v) (LEFT + ((v) - xlo) / (xhi - xlo) * PLOT_W)
@@ -69,7 +71,9 @@ int msum_svg_funnel(FILE *fp, const msum_funnel_data *d)
                 bottom, x, bottom + 5);
         svg_text(fp, x, bottom + 18, "middle", NULL, xlab[i], 0);
     }
-    const char *xl = d->xlab ? d->xlab : d->log_scale ? "Ratio (log scale)" : "Estimate";
+    const char *xl = d->xlab              ? d->xlab
+                     : d->transf.measure ? svg_transf_title(d->transf.measure)
+                     : d->log_scale ? "Ratio (log scale)" : "Estimate";
     svg_text(fp, LEFT + PLOT_W / 2, bottom + 38, "middle", NULL, xl, 0);
     svg_out(fp, "<text x=\"%N\" y=\"%N\" text-anchor=\"middle\" transform=\"rotate(-90 %N %N)\">"
                 "Standard error</text>\n",

@@ -9,7 +9,7 @@
 0 mh_bcg_peto.txt        $METASUM pool --method PETO -d 10 -f md tests/ref/inputs/mh_bcg.csv
 0 mh_niel_irr.txt        $METASUM pool --method MH --measure IRR -d 10 tests/ref/inputs/mh_nielweise2008.csv
 1 mh_wrong_form.txt      $METASUM pool --method MH --measure IRR --filter trial=1 tests/ref/inputs/mh_bcg.csv
-2 mh_by.txt              $METASUM pool --method MH --by trial tests/ref/inputs/mh_bcg.csv
+2 mh_test_refused.txt   $METASUM pool --method MH --test knha tests/ref/inputs/mh_bcg.csv
 2 mh_peto_rr.txt         $METASUM pool --method PETO --measure RR tests/ref/inputs/mh_bcg.csv
 
 # effects: proportions, rates, COR, ratios
