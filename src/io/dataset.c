@@ -924,12 +924,16 @@ static int bloom_grow(msum_dups *d)
  * when its key may have come before. */
 static int dups_sift(msum_dups *d)
 {
-    /* first the filter alone, without a branch on what it holds (the loads overlap) */
-    size_t mask = d->nbloom - 1;
-    for (size_t i = d->done; i < d->n; i++) {
-        uint64_t k = d->key[i], m = bloom_bits(k), *w = &d->bloom[k & mask], old = *w;
+    /* first the filter alone, its words fetched ahead, without a branch on what it holds */
+    size_t mask = d->nbloom - 1, nw = d->n - d->done;
+    const uint64_t *key = d->key + d->done;
+    uint64_t *bloom = d->bloom;
+    dup_wait *wait = d->wait;
+    for (size_t i = 0; i < nw; i++) {
+        if (i + 32 < nw) __builtin_prefetch(&bloom[key[i + 32] & mask], 1);
+        uint64_t k = key[i], m = bloom_bits(k), *w = &bloom[k & mask], old = *w;
         *w = old | m;
-        d->wait[i - d->done].seen = (old & m) == m;
+        wait[i].seen = (old & m) == m;
     }
     for (size_t i = d->done; i < d->n; i++) {
         const dup_wait *wt = &d->wait[i - d->done];
