@@ -282,3 +282,66 @@ Test(dataset, big_dictionary_repeat_and_lookup, .timeout = 10)
     msum_dict_free(dc);
     msum_diags_free(d);
 }
+
+/* Duplicated effects 10^5 rows apart, past a row that spans 301 lines (its quoted notes hold
+ * 300 line breaks), among 2*10^5 distinct rows.  Rows are k = 0..N-1; row k starts on line
+ * 2 + k, and 300 lines later after row 5.  Row 100010 copies row 10 (same id: an error), row
+ * 100020 repeats row 20 under another id (a warning), row 100030 has row 30's study and
+ * numbers with another outcome (not a duplicate).  The study cell is at column 1 + the length
+ * of "id," before it. */
+Test(dataset, duplicate_rows_far_apart_are_found_at_their_lines, .timeout = 20)
+{
+    enum { N = 200001, SHIFT = 300 };
+    size_t cap = (size_t)N * 48 + 4096, len = 0;
+    char *csv = malloc(cap);
+    cr_assert_not_null(csv);
+    len += (size_t)sprintf(csv + len, "id,study,outcome,yi,vi,notes\n");
+    for (int k = 0; k < N; k++) {
+        int like = k == 100010 ? 10 : k == 100020 ? 20 : k == 100030 ? 30 : k;
+        len += (size_t)sprintf(csv + len, "r%d,S%d,%s,%d.25,0.0%d,", k == 100010 ? 10 : k, like,
+                               k == 100030 ? "other" : "o", like, 1 + like % 9);
+        if (k == 5) {
+            csv[len++] = '"';
+            for (int j = 0; j < SHIFT; j++) csv[len++] = '\n';
+            csv[len++] = '"';
+        }
+        csv[len++] = '\n';
+    }
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_mem(csv, len, "t.csv", 0, d, &r), MSUM_OK);
+    msum_typer *t = NULL;
+    cr_assert_eq(msum_typer_new(msum_reader_header(r), "t.csv", d, &t), MSUM_OK);
+    msum_dups *dups = NULL;
+    cr_assert_eq(msum_dups_new(t, &dups), MSUM_OK);
+    msum_row row;
+    msum_record rec;
+    size_t nrows = 0;
+    while (msum_reader_next(r, &row) == 1) {
+        nrows++;
+        cr_assert_eq(msum_typer_row(t, &row, &rec, d), 0);
+        cr_assert_eq(msum_dups_row(dups, &row, &rec), MSUM_OK);
+    }
+    cr_expect_eq(nrows, N);
+    cr_assert_eq(msum_diags_count(d), 0);
+    cr_assert_eq(msum_dups_finish(dups, d), MSUM_OK);
+    cr_assert_eq(msum_diags_count(d), 2);
+    char got[512];
+    /* row 10 on line 2 + 10 + 300 = 312; row 100010 on line 100312, its study after "r10," */
+    msum_diag_format(msum_diags_get(d, 0), got, sizeof got);
+    cr_expect_str_eq(got, "t.csv:100312:5: error: column 'study': found a copy of line 312 (same "
+                          "id 'r10', study, outcome and numbers), expected each effect once");
+    /* row 20 on line 322; row 100020 on line 100322, its study after "r100020," */
+    msum_diag_format(msum_diags_get(d, 1), got, sizeof got);
+    cr_expect_str_eq(got, "t.csv:100322:9: warning: column 'study': found 'S20' again with "
+                          "outcome 'o' and the same numbers as line 322: one effect entered "
+                          "twice? (it would be pooled twice)");
+    cr_expect_eq(msum_dups_is_copy(dups, 100312), 1);
+    cr_expect_eq(msum_dups_is_copy(dups, 100322), 0);
+    cr_expect_eq(msum_dups_is_copy(dups, 312), 0);
+    msum_dups_free(dups);
+    msum_typer_free(t);
+    msum_reader_free(r);
+    msum_diags_free(d);
+    free(csv);
+}

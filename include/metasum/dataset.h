@@ -70,16 +70,22 @@ int msum_check_group_value(const char *value, const char *name, long line, long 
  * `study`, else `ref`), the same outcome (column `outcome`, when the file has one) and the same
  * numbers (input, measure and every numeric field, time included) are one effect entered twice:
  * a warning on the later row naming the first, or an error when the file has an `id` column and
- * both rows have the same id (a copied row).  Rows are compared by 64-bit hashes (8 + 8 + 8 bytes
- * kept per numeric row).  A file without a study or ref column is not checked (nothing names
- * the study), nor is a row whose study is empty.  validate, pool and effects run it on the rows
- * without errors. */
+ * both rows have the same id (a copied row).  Rows are compared by 64-bit hashes, kept in row
+ * order (9 bytes a row, 13 with an id column, and 1 to 2 bytes of a Bloom filter); the texts a
+ * message names are kept only for the rows the filter says may repeat an earlier one.  A file
+ * without a study or ref column is not checked (nothing names the study), nor is a row whose
+ * study is empty.  validate, pool and effects run it on the rows without errors. */
 typedef struct msum_dups msum_dups;
 int msum_dups_new(const msum_typer *t, msum_dups **out); /* MSUM_OK or MSUM_ENOMEM */
 void msum_dups_free(msum_dups *d);
-/* Check one typed row.  Returns 0 (not a duplicate), 1 (warned), 2 (a copy: error added),
- * -MSUM_ENOMEM. */
-int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msum_diags *diags);
+/* Note one typed row.  Returns MSUM_OK or MSUM_ENOMEM. */
+int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec);
+/* After the last row: adds the warnings and errors (at each later row's study cell, in row
+ * order) and releases the rows' hashes.  Returns MSUM_OK or MSUM_ENOMEM. */
+int msum_dups_finish(msum_dups *d, msum_diags *diags);
+/* After msum_dups_finish(): 1 when the row starting on row_line was reported as a copy (an
+ * error), else 0. */
+int msum_dups_is_copy(const msum_dups *d, long row_line);
 
 /* Column index of a header name, or -1 (for pass-through and grouping columns). */
 int msum_typer_col(const msum_typer *t, const char *colname);

@@ -558,11 +558,8 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
         int omitted = 0;
         size_t nerr = msum_typer_row_na(ty, &row, &rec, diags, &omitted);
         if (omitted) continue; /* na.omit: named in a warning */
-        if (nerr == 0) {
-            int dup = msum_dups_row(dups, &row, &rec, diags);
-            if (dup < 0) goto nomem;
-            nerr = dup == 2;
-        }
+        /* a duplicate is reported after the last row (a copy is an error: nothing is written) */
+        if (nerr == 0 && msum_dups_row(dups, &row, &rec) != MSUM_OK) goto nomem;
         int missing = 0;
         msum_measure want = measure_for(o, rec.input, &missing);
         if (nerr == 0 && missing) {
@@ -580,6 +577,7 @@ static int run_pass(const source *src, const effects_opts *o, msum_diags *diags,
             write_row(w, &L, &row, &rec, &eff);
         if (w && w->err == OUT_NOMEM) goto nomem;
     }
+    if (msum_dups_finish(dups, diags) != MSUM_OK) goto nomem;
     if (got == 0) msum_check_has_rows(src->name, nrows, src->filter, diags);
     msum_reader_note_blank(rd, diags);
     if (got < 0 || msum_diags_errors(diags)) rc = EXIT_DATA;

@@ -622,12 +622,11 @@ static int read_rows(pool_args *a, msum_diags *d, groups *gs, bycols *by,
             e.yi = e.vi = NAN; /* na.omit: counted in k_skipped of its group */
             goto grouped;
         }
-        int dup = msum_dups_row(dups, &row, &rec, d);
-        if (dup < 0) {
+        /* a duplicate is reported after the last row (a copy is an error: nothing is pooled) */
+        if (msum_dups_row(dups, &row, &rec) != MSUM_OK) {
             rc = EXIT_NUMERICAL;
             break;
         }
-        if (dup == 2) continue;
         if (form_needs_measure(rec.input)) {
             if (a->measure == MSUM_MEASURE_NONE) {
                 cell_pos(&row, c_input, &line, &colno);
@@ -726,6 +725,8 @@ static int read_rows(pool_args *a, msum_diags *d, groups *gs, bycols *by,
         }
     }
     if (more < 0 && rc == EXIT_OK) rc = EXIT_DATA;
+    if ((rc == EXIT_OK || rc == EXIT_DATA) && msum_dups_finish(dups, d) != MSUM_OK)
+        rc = EXIT_NUMERICAL;
     if (more == 0 && rc == EXIT_OK) msum_check_has_rows(fname, nrows, a->filter, d);
     msum_reader_note_blank(rd, d);
     if (rc == EXIT_OK && msum_diags_errors(d) > 0) rc = EXIT_DATA;

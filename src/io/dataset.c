@@ -716,43 +716,120 @@ int msum_check_group_value(const char *value, const char *name, long line, long 
 
 /* ---- duplicated effects ---------------------------------------------------------------- */
 
-/* 16 bytes a row: the check keeps one slot per distinct numeric row (open addressing, load
- * at most 3/4), so its memory is the smallest that can still name the first line. */
+/* The rows stream past once.  Each numeric row leaves, appended in row order: a 64-bit hash of
+ * what makes two rows one effect (its key), the step from the previous row's first line (a
+ * byte; larger steps go to a list) and, when the file has an id column, a 32-bit hash of its id:
+ * 9 or 13 bytes a row.  A blocked Bloom filter over the keys (8 to 16 bits a row) says which
+ * rows may repeat an earlier one; only those few keep the texts a message names (study,
+ * outcome, id) and where their study cell is.  The rows meet the filter in batches (their texts
+ * wait in a small buffer), so its words are fetched many at a time, not one per row while the
+ * reader waits.  msum_dups_finish() reads the keys once in row order, with a small table of the
+ * flagged keys only, to find the first row of each: a flagged row whose key an earlier row has
+ * is reported against that first row (the filter's false alarms find none and are dropped). */
+
+typedef struct {
+    size_t row;          /* index into key[] */
+    size_t text;         /* its study, outcome and id in text[], each NUL-terminated */
+    uint32_t line, col;  /* its study cell (saturating) */
+} dup_flag;
+
+typedef struct {
+    size_t end;          /* its texts end here in wtext[] */
+    uint32_t line, col;  /* its study cell */
+    int seen;            /* the filter may have its key */
+} dup_wait;
+
 typedef struct {
     uint64_t key;  /* 0 = empty slot */
-    uint32_t id;   /* hash of the id cell */
-    uint32_t line; /* first line (saturates at 2^32 - 1) */
-} dup_slot;
+    uint32_t id;   /* the first row's: hash of the id cell */
+    uint32_t line; /* the first row's line; 0 = not reached yet */
+} dup_first;
+
+#define DUP_FAR 255                      /* step[i]: the row's line is the next of far[] */
+#define DUP_BATCH 4096                   /* rows that wait for the filter, */
+#define DUP_BATCH_TEXT ((size_t)1 << 20) /* with at most about this many bytes of texts */
 
 struct msum_dups {
     const msum_typer *t;
     int c_study, c_outcome, c_id;
     const char *study_name;
-    dup_slot *s;
-    size_t nslot, n;
+    uint64_t *key;       /* per row in row order (never 0) */
+    unsigned char *step; /* per row: its line minus the previous row's, or DUP_FAR */
+    uint32_t *id;        /* per row: hash of the id (NULL without an id column) */
+    size_t n, cap;
+    uint32_t *far, last; /* the lines of the DUP_FAR rows; the last row's line */
+    size_t nfar, capfar;
+    uint64_t *bloom;     /* nbloom words (a power of two), at least 8 bits a row */
+    size_t nbloom;
+    size_t done;         /* rows done..n-1 wait for the filter (at most DUP_BATCH) */
+    dup_wait *wait;
+    char *wtext;         /* their study, outcome and id texts, each NUL-terminated */
+    size_t wlen, wcap;
+    dup_flag *flag;      /* rows that may repeat an earlier one, in row order */
+    size_t nflag, capflag;
+    char *text;
+    size_t ntext, captext;
+    uint32_t *copy;      /* after msum_dups_finish(): lines of the copies, increasing */
+    size_t ncopy, capcopy;
 };
 
-static uint64_t mix(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL; /* FNV-1a */
-    return h;
-}
-
 /* One 64-bit word into the hash (multiply-rotate: a few instructions, not one per byte). */
-static uint64_t mix64(uint64_t h, uint64_t w)
+static inline uint64_t mix64(uint64_t h, uint64_t w)
 {
     h ^= w * 0x9e3779b97f4a7c15ULL;
     h = (h << 27) | (h >> 37);
     return h * 0xbf58476d1ce4e5b9ULL + 0x94d049bb133111ebULL;
 }
 
-static uint64_t finish(uint64_t h)
+/* A text of n bytes into the hash, a word at a time, its length too (so "ab","" and "a","b"
+ * differ).  The last 1 to 7 bytes are read as two overlapping 4-byte pieces, or as the first,
+ * middle and last byte: every byte once at least, without a store to the stack and a wider
+ * load back (which the processor cannot forward). */
+static inline uint64_t mix_text(uint64_t h, const char *s, size_t n)
+{
+    h ^= (uint64_t)n * 0xc2b2ae3d27d4eb4fULL;
+    uint64_t w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = mix64(h, w);
+    }
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        h = mix64(h, (uint64_t)a << 32 | b);
+    } else if (n) {
+        const unsigned char *u = (const unsigned char *)s;
+        h = mix64(h, (uint64_t)u[0] << 16 | (uint64_t)u[n >> 1] << 8 | u[n - 1]);
+    }
+    return h;
+}
+
+static inline uint64_t finish(uint64_t h)
 {
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
     return h ? h : 1; /* 0 marks an empty slot */
+}
+
+/* The four bits a key sets in its word of the Bloom filter (the word is chosen by its low
+ * bits). */
+static inline uint64_t bloom_bits(uint64_t k)
+{
+    return (1ULL << (k >> 58)) | (1ULL << ((k >> 52) & 63)) | (1ULL << ((k >> 46) & 63)) |
+           (1ULL << ((k >> 40) & 63));
+}
+
+/* A line or column as kept: at most 2^32 - 1 (saturating), lines at least 1. */
+static uint32_t sat32(long v, uint32_t least)
+{
+    return v < (long)least ? least : v < (long)UINT32_MAX ? (uint32_t)v : UINT32_MAX;
+}
+
+static size_t cell_len(const msum_row *row, int col)
+{
+    return (col >= 0 && (size_t)col < row->n) ? row->len[col] : 0;
 }
 
 int msum_dups_new(const msum_typer *t, msum_dups **out)
@@ -772,40 +849,138 @@ int msum_dups_new(const msum_typer *t, msum_dups **out)
     return MSUM_OK;
 }
 
+/* What only the rows need: released by msum_dups_finish(), which keeps the copies' lines. */
+static void dups_release(msum_dups *d)
+{
+    free(d->key);
+    free(d->step);
+    free(d->id);
+    free(d->far);
+    free(d->bloom);
+    free(d->wait);
+    free(d->wtext);
+    free(d->flag);
+    free(d->text);
+    d->key = NULL;
+    d->step = NULL;
+    d->id = d->far = NULL;
+    d->bloom = NULL;
+    d->wait = NULL;
+    d->wtext = d->text = NULL;
+    d->flag = NULL;
+    d->n = d->cap = d->nfar = d->capfar = d->nbloom = d->done = d->wlen = d->wcap = 0;
+    d->nflag = d->capflag = d->ntext = d->captext = 0;
+}
+
 void msum_dups_free(msum_dups *d)
 {
     if (!d) return;
-    free(d->s);
+    dups_release(d);
+    free(d->copy);
     free(d);
+}
+
+/* Room for n more bytes in a growable buffer. */
+static int reserve(char **p, size_t *cap, size_t len, size_t n)
+{
+    if (len + n <= *cap) return MSUM_OK;
+    size_t c = 2 * (len + n) + 256;
+    char *q = realloc(*p, c);
+    if (!q) return MSUM_ENOMEM;
+    *p = q;
+    *cap = c;
+    return MSUM_OK;
 }
 
 static int dups_grow(msum_dups *d)
 {
-    size_t n = d->nslot ? 2 * d->nslot : 1024;
-    dup_slot *s = calloc(n, sizeof *s);
-    if (!s) return MSUM_ENOMEM;
-    for (size_t i = 0; i < d->nslot; i++) {
-        if (!d->s[i].key) continue;
-        size_t j = d->s[i].key & (n - 1);
-        while (s[j].key) j = (j + 1) & (n - 1);
-        s[j] = d->s[i];
+    size_t cap = d->cap ? 2 * d->cap : 1024;
+    uint64_t *key = realloc(d->key, cap * sizeof *key);
+    if (!key) return MSUM_ENOMEM;
+    d->key = key;
+    unsigned char *step = realloc(d->step, cap);
+    if (!step) return MSUM_ENOMEM;
+    d->step = step;
+    if (d->c_id >= 0) {
+        uint32_t *id = realloc(d->id, cap * sizeof *id);
+        if (!id) return MSUM_ENOMEM;
+        d->id = id;
     }
-    free(d->s);
-    d->s = s;
-    d->nslot = n;
+    d->cap = cap;
     return MSUM_OK;
 }
 
-int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msum_diags *diags)
+/* Twice the words, the keys so far put in again (none is waiting). */
+static int bloom_grow(msum_dups *d)
+{
+    size_t nb = d->nbloom ? 2 * d->nbloom : 64, mask = nb - 1;
+    uint64_t *b = calloc(nb, sizeof *b);
+    if (!b) return MSUM_ENOMEM;
+    for (size_t i = 0; i < d->n; i++) {
+        if (i + 16 < d->n) __builtin_prefetch(&b[d->key[i + 16] & mask], 1);
+        b[d->key[i] & mask] |= bloom_bits(d->key[i]);
+    }
+    free(d->bloom);
+    d->bloom = b;
+    d->nbloom = nb;
+    return MSUM_OK;
+}
+
+/* The waiting rows through the filter, in row order: each is added to it, and keeps its texts
+ * when its key may have come before. */
+static int dups_sift(msum_dups *d)
+{
+    /* first the filter alone, its words fetched ahead, without a branch on what it holds */
+    size_t mask = d->nbloom - 1, nw = d->n - d->done;
+    const uint64_t *key = d->key + d->done;
+    uint64_t *bloom = d->bloom;
+    dup_wait *wait = d->wait;
+    for (size_t i = 0; i < nw; i++) {
+        if (i + 32 < nw) __builtin_prefetch(&bloom[key[i + 32] & mask], 1);
+        uint64_t k = key[i], m = bloom_bits(k), *w = &bloom[k & mask], old = *w;
+        *w = old | m;
+        wait[i].seen = (old & m) == m;
+    }
+    for (size_t i = d->done; i < d->n; i++) {
+        const dup_wait *wt = &d->wait[i - d->done];
+        if (!wt->seen) continue; /* a key not seen before */
+        size_t from = i > d->done ? wt[-1].end : 0, len = wt->end - from;
+        if (d->nflag == d->capflag) {
+            size_t cap = d->capflag ? 2 * d->capflag : 64;
+            dup_flag *f = realloc(d->flag, cap * sizeof *f);
+            if (!f) return MSUM_ENOMEM;
+            d->flag = f;
+            d->capflag = cap;
+        }
+        if (reserve(&d->text, &d->captext, d->ntext, len) != MSUM_OK) return MSUM_ENOMEM;
+        memcpy(d->text + d->ntext, d->wtext + from, len);
+        d->flag[d->nflag++] = (dup_flag){i, d->ntext, wt->line, wt->col};
+        d->ntext += len;
+    }
+    d->done = d->n;
+    d->wlen = 0;
+    return MSUM_OK;
+}
+
+/* A text and its NUL at t; returns the byte after. */
+static char *put_text(char *t, const char *s, size_t n)
+{
+    if (n) memcpy(t, s, n);
+    t[n] = '\0';
+    return t + n + 1;
+}
+
+int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec)
 {
     if (!d || d->c_study < 0 || rec->input == MSUM_INPUT_NONE ||
         rec->input == MSUM_INPUT_DIRECTION)
-        return 0;
-    const char *study = cell_text(row, d->c_study), *outcome = cell_text(row, d->c_outcome);
-    if (!*study || strcmp(study, "NA") == 0) return 0; /* no study named: nothing to compare */
-    uint64_t h = 1469598103934665603ULL;
-    h = mix(h, study, strlen(study) + 1);
-    h = mix(h, outcome, strlen(outcome) + 1);
+        return MSUM_OK;
+    const char *study = cell_text(row, d->c_study);
+    size_t ls = cell_len(row, d->c_study), lo = cell_len(row, d->c_outcome),
+           li = cell_len(row, d->c_id);
+    if (ls == 0 || (ls == 2 && study[0] == 'N' && study[1] == 'A')) return MSUM_OK; /* none */
+    const char *outcome = cell_text(row, d->c_outcome), *id = cell_text(row, d->c_id);
+    uint64_t h = mix_text(mix_text(1469598103934665603ULL, study, ls), outcome, lo);
     h = mix64(h, ((uint64_t)rec->input << 32) | (uint32_t)rec->measure);
     /* the numbers of the fields the header has (the others are NaN in every row) */
     for (unsigned long long bits = d->t->present; bits; bits &= bits - 1) {
@@ -818,38 +993,153 @@ int msum_dups_row(msum_dups *d, const msum_row *row, const msum_record *rec, msu
         h = mix64(h, w ^ (uint64_t)f);
     }
     h = finish(h);
-    const char *id = cell_text(row, d->c_id);
-    uint32_t idh = (uint32_t)finish(mix(1469598103934665603ULL, id, strlen(id)));
-    if (4 * (d->n + 1) > 3 * d->nslot && dups_grow(d) != MSUM_OK) return -MSUM_ENOMEM;
-    size_t j = h & (d->nslot - 1);
-    while (d->s[j].key && d->s[j].key != h) j = (j + 1) & (d->nslot - 1);
-    long line, colno;
-    cell_pos(row, d->c_study, &line, &colno);
-    if (!d->s[j].key) {
-        d->s[j].key = h;
-        d->s[j].id = idh;
-        d->s[j].line = row->row_line > 0 && row->row_line < (long)UINT32_MAX
-                           ? (uint32_t)row->row_line
-                           : UINT32_MAX;
-        d->n++;
-        return 0;
+    if (d->n == d->cap && dups_grow(d) != MSUM_OK) return MSUM_ENOMEM;
+    if (d->n >= 8 * d->nbloom && (dups_sift(d) != MSUM_OK || bloom_grow(d) != MSUM_OK))
+        return MSUM_ENOMEM;
+    if ((d->n - d->done == DUP_BATCH || d->wlen > DUP_BATCH_TEXT) && dups_sift(d) != MSUM_OK)
+        return MSUM_ENOMEM;
+    if (!d->wait && !(d->wait = malloc(DUP_BATCH * sizeof *d->wait))) return MSUM_ENOMEM;
+    if (reserve(&d->wtext, &d->wcap, d->wlen, ls + lo + li + 3) != MSUM_OK) return MSUM_ENOMEM;
+    uint32_t line = sat32(row->row_line, 1);
+    if (line > d->last && line - d->last < DUP_FAR) {
+        d->step[d->n] = (unsigned char)(line - d->last);
+    } else {
+        if (d->nfar == d->capfar) {
+            size_t cap = d->capfar ? 2 * d->capfar : 16;
+            uint32_t *f = realloc(d->far, cap * sizeof *f);
+            if (!f) return MSUM_ENOMEM;
+            d->far = f;
+            d->capfar = cap;
+        }
+        d->far[d->nfar++] = line;
+        d->step[d->n] = DUP_FAR;
     }
+    d->last = line;
+    if (d->id) d->id[d->n] = (uint32_t)finish(mix_text(1469598103934665603ULL, id, li));
+    /* the row waits for the filter with its texts */
+    char *t = put_text(d->wtext + d->wlen, study, ls);
+    t = put_text(put_text(t, outcome, lo), id, li);
+    d->wlen = (size_t)(t - d->wtext);
+    long sline, scol;
+    cell_pos(row, d->c_study, &sline, &scol);
+    d->wait[d->n - d->done] = (dup_wait){d->wlen, sat32(sline, 1), sat32(scol, 0), 0};
+    d->key[d->n++] = h;
+    return MSUM_OK;
+}
+
+/* The flagged row f repeats the row `first`; idh: the hash of its id, row_line: its line. */
+static int dups_report(msum_dups *d, const dup_flag *f, const dup_first *first, uint32_t idh,
+                       uint32_t row_line, msum_diags *diags)
+{
+    const char *study = d->text + f->text, *outcome = study + strlen(study) + 1,
+               *id = outcome + strlen(outcome) + 1;
     char buf[96], obuf[96];
-    if (d->c_id >= 0 && *id && d->s[j].id == idh) {
-        msum_diags_add(diags, MSUM_DIAG_ERROR, d->t->name, line, colno, d->study_name,
-                       "found a copy of line %ld (same id '%s', %s, outcome and numbers), "
-                       "expected each effect once", (long)d->s[j].line, shown(id, buf, sizeof buf),
-                       d->study_name);
-        return 2;
+    if (d->c_id >= 0 && *id && first->id == idh) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, d->t->name, (long)f->line, (long)f->col,
+                       d->study_name, "found a copy of line %ld (same id '%s', %s, outcome and "
+                       "numbers), expected each effect once", (long)first->line,
+                       shown(id, buf, sizeof buf), d->study_name);
+        if (d->ncopy == d->capcopy) {
+            size_t cap = d->capcopy ? 2 * d->capcopy : 16;
+            uint32_t *c = realloc(d->copy, cap * sizeof *c);
+            if (!c) return MSUM_ENOMEM;
+            d->copy = c;
+            d->capcopy = cap;
+        }
+        d->copy[d->ncopy++] = row_line;
+        return MSUM_OK;
     }
     char with[128] = "";
     if (d->c_outcome >= 0)
         snprintf(with, sizeof with, " with outcome '%s'", shown(outcome, obuf, sizeof obuf));
-    msum_diags_add(diags, MSUM_DIAG_WARNING, d->t->name, line, colno, d->study_name,
-                   "found '%s' again%s and the same numbers as line %ld: one effect entered "
-                   "twice? (it would be pooled twice)", shown(study, buf, sizeof buf), with,
-                   (long)d->s[j].line);
-    return 1;
+    msum_diags_add(diags, MSUM_DIAG_WARNING, d->t->name, (long)f->line, (long)f->col,
+                   d->study_name, "found '%s' again%s and the same numbers as line %ld: one "
+                   "effect entered twice? (it would be pooled twice)",
+                   shown(study, buf, sizeof buf), with, (long)first->line);
+    return MSUM_OK;
+}
+
+/* The table of flagged keys: open addressing from a multiplicative hash. */
+static size_t first_index(uint64_t k, int shift)
+{
+    return (size_t)((k * 0x9e3779b97f4a7c15ULL) >> shift);
+}
+
+static dup_first *first_slot(dup_first *tab, size_t mask, int shift, uint64_t k)
+{
+    size_t s = first_index(k, shift);
+    while (tab[s].key && tab[s].key != k) s = (s + 1) & mask;
+    return &tab[s];
+}
+
+/* Before the table: a filter of the flagged keys small enough for the first-level cache. */
+static uint64_t small_bits(uint64_t k)
+{
+    return (1ULL << ((k >> 8) & 63)) | (1ULL << ((k >> 14) & 63));
+}
+
+int msum_dups_finish(msum_dups *d, msum_diags *diags)
+{
+    if (!d) return MSUM_OK;
+    int st = d->n > d->done ? dups_sift(d) : MSUM_OK;
+    free(d->bloom);
+    d->bloom = NULL;
+    dup_first *tab = NULL;
+    uint64_t *small = NULL;
+    if (st == MSUM_OK && d->nflag > 0) {
+        /* the table at most half full; the small filter 16 bits a key */
+        size_t nt = 16, ns = 1;
+        int shift = 60;
+        while (nt < 2 * d->nflag) {
+            nt *= 2;
+            shift--;
+        }
+        while (64 * ns < 16 * d->nflag) ns *= 2;
+        tab = calloc(nt, sizeof *tab);
+        small = calloc(ns, sizeof *small);
+        if (!tab || !small) st = MSUM_ENOMEM;
+        for (size_t j = 0; st == MSUM_OK && j < d->nflag; j++) {
+            uint64_t k = d->key[d->flag[j].row];
+            first_slot(tab, nt - 1, shift, k)->key = k;
+            small[(k >> 20) & (ns - 1)] |= small_bits(k);
+        }
+        /* the rows in order up to the last flagged one: the first row of each flagged key,
+         * then the flagged rows that repeat it */
+        size_t last = d->flag[d->nflag - 1].row, j = 0, far = 0;
+        uint32_t line = 0;
+        for (size_t i = 0; st == MSUM_OK && i <= last; i++) {
+            line = d->step[i] == DUP_FAR ? d->far[far++] : line + d->step[i];
+            uint64_t k = d->key[i], m = small_bits(k);
+            if ((small[(k >> 20) & (ns - 1)] & m) != m) continue; /* not a flagged key */
+            dup_first *s = first_slot(tab, nt - 1, shift, k);
+            if (!s->key) continue;
+            const dup_flag *f = d->flag[j].row == i ? &d->flag[j++] : NULL; /* j < nflag */
+            uint32_t idh = d->id ? d->id[i] : 0;
+            if (!s->line) {
+                s->line = line;
+                s->id = idh;
+            } else if (f) {
+                st = dups_report(d, f, s, idh, line, diags);
+            }
+        }
+    }
+    free(tab);
+    free(small);
+    dups_release(d);
+    return st;
+}
+
+int msum_dups_is_copy(const msum_dups *d, long row_line)
+{
+    if (!d) return 0;
+    uint32_t l = sat32(row_line, 1);
+    size_t lo = 0, hi = d->ncopy;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->copy[mid] < l) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < d->ncopy && d->copy[lo] == l;
 }
 
 /* ---- dataset ---------------------------------------------------------------------------- */

@@ -142,6 +142,12 @@ typedef struct {
     strmap ids, groups;
     char *gkey;
     size_t gcap;
+    /* repeated ids, reported after the duplicate check unless the row is a copy */
+    struct id_again {
+        long line, col, first, row_line;
+        size_t off; /* the id in ids.arena */
+    } *again;
+    size_t nagain, capagain;
 } vstate;
 
 static int hcol(const msum_row *h, const char *name)
@@ -168,9 +174,9 @@ static void pos(const msum_row *row, int c, long *line, long *col)
     }
 }
 
-/* `copy`: the row was reported as a copy of an earlier one (msum_dups_row): its id is not
- * reported again. */
-static int check_id(vstate *v, const msum_row *row, int copy)
+/* A repeated id waits for msum_dups_finish(): a row reported as a copy of an earlier one does
+ * not have its id reported again (id_again_report). */
+static int check_id(vstate *v, const msum_row *row)
 {
     if (v->c_id < 0) return MSUM_OK;
     const char *id = cell(row, v->c_id);
@@ -184,10 +190,34 @@ static int check_id(vstate *v, const msum_row *row, int copy)
     slot *s = strmap_get(&v->ids, id, strlen(id));
     if (!s) return MSUM_ENOMEM;
     if (s->line == 0) s->line = row->row_line;
-    else if (!copy)
+    else if (v->dups) {
+        if (v->nagain == v->capagain) {
+            size_t cap = v->capagain ? 2 * v->capagain : 16;
+            struct id_again *a = realloc(v->again, cap * sizeof *a);
+            if (!a) return MSUM_ENOMEM;
+            v->again = a;
+            v->capagain = cap;
+        }
+        v->again[v->nagain++] = (struct id_again){line, col, s->line, row->row_line, s->off};
+    } else
         msum_diags_add(v->dg, MSUM_DIAG_ERROR, v->name, line, col, "id",
                        "found '%s' again, expected unique ids (first on line %ld)", id, s->line);
     return MSUM_OK;
+}
+
+/* After the last row: the duplicated effects, then the repeated ids of rows that are not
+ * copies. */
+static int id_again_report(vstate *v)
+{
+    int rc = msum_dups_finish(v->dups, v->dg);
+    for (size_t i = 0; rc == MSUM_OK && i < v->nagain; i++) {
+        const struct id_again *a = &v->again[i];
+        if (!msum_dups_is_copy(v->dups, a->row_line))
+            msum_diags_add(v->dg, MSUM_DIAG_ERROR, v->name, a->line, a->col, "id",
+                           "found '%s' again, expected unique ids (first on line %ld)",
+                           v->ids.arena + a->off, a->first);
+    }
+    return rc;
 }
 
 static void check_keys(vstate *v, const msum_row *row, const dict_use *u)
@@ -355,15 +385,14 @@ static int check_row(vstate *v, const msum_row *row)
 {
     msum_record rec;
     msum_record_clear(&rec);
-    int copy = 0;
     if (v->t && msum_typer_row(v->t, row, &rec, v->dg) == 0 && rec.input != MSUM_INPUT_NONE) {
         msum_effect e;
         msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
         msum_typer_effect(v->t, row, &rec, measure_for(v->o->measure, rec.input), &eo, &e,
                           v->dg);
-        if ((copy = msum_dups_row(v->dups, row, &rec, v->dg)) < 0) return -copy;
+        if (msum_dups_row(v->dups, row, &rec) != MSUM_OK) return MSUM_ENOMEM;
     }
-    int rc = check_id(v, row, copy == 2);
+    int rc = check_id(v, row);
     for (size_t i = 0; i < 4; i++)
         if (v->uses[i].dict) check_keys(v, row, &v->uses[i]);
     check_words(v, row);
@@ -466,6 +495,7 @@ int msum_validate_file(const char *path, const msum_validate_opts *o, msum_diags
         rc = -got;
         goto done;
     }
+    if ((rc = id_again_report(&v)) != MSUM_OK) goto done;
     if (h->n > 0 && !fatal) msum_check_has_rows(v.name, n, NULL, dg);
     group_warnings(&v);
 done:
@@ -474,6 +504,7 @@ done:
     strmap_free(&v.ids);
     strmap_free(&v.groups);
     free(v.gkey);
+    free(v.again);
     msum_dups_free(v.dups);
     msum_typer_free(t);
     msum_reader_free(rd);
