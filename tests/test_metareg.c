@@ -771,3 +771,20 @@ Test(metareg, factor_with_too_many_levels_is_refused, .timeout = 20)
     cr_expect_eq(msum_design_ncoef(d), 100);
     msum_design_free(d);
 }
+
+/* A rank-deficient raw matrix without names is an error naming metafor's X1, X2, ... (it
+ * dereferenced the NULL names before): column 3 = column 2 + column 1... here x3 = 2 x2. */
+Test(metareg, rank_deficient_matrix_without_names)
+{
+    const double y5[] = {0.1, 0.3, 0.2, 0.5, 0.4}, v5[] = {0.1, 0.1, 0.2, 0.2, 0.1};
+    double X[5 * 3];
+    for (int i = 0; i < 5; i++) {
+        X[3 * i] = 1;
+        X[3 * i + 1] = i;
+        X[3 * i + 2] = 2 * i;
+    }
+    msum_metareg_result r;
+    cr_assert_eq(msum_metareg_x(y5, v5, 5, X, 3, 1, NULL, NULL, &r), MSUM_EDATA);
+    cr_expect(strstr(r.message, "'X2'") != NULL && strstr(r.message, "'X3'") != NULL, "%s",
+              r.message);
+}

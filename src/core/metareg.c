@@ -476,6 +476,12 @@ static int check_rank(const gsl_matrix *X, const char *const *names, const char 
     int first = 1;
     for (size_t a = 0; a < p && len >= 0 && (size_t)len < msgsize; a++) {
         if (!involved[a]) continue;
+        if (!terms && !names) { /* a raw matrix without names: metafor's X1, X2, ... */
+            len += snprintf(msg + len, msgsize - (size_t)len, "%s'X%zu'", first ? "" : ", ",
+                            a + 1);
+            first = 0;
+            continue;
+        }
         const char *nm = terms ? terms[a] : names[a];
         if (last && strcmp(last, nm) == 0) continue;
         int dup = 0;
