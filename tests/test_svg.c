@@ -1026,6 +1026,62 @@ Test(svg_bias, leave1out_forest)
     free(s);
 }
 
+/* Cumulative forest plot (the forest plot code with msum_cumul's rows, as the sensitivity
+ * command draws it): row j is the REML fit to the first j + 1 studies in input order, labelled
+ * by the study added; its square sits at that estimate and its numbers are metafor's
+ * cumul() (transf = exp), e.g. Aronson alone 0.41 [0.13, 1.26], all 13 0.49 [0.34, 0.70]. */
+Test(svg_bias, cumul_forest)
+{
+    msum_sens_row rows[13];
+    msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+    o.threshold = 1e-12;
+    cr_assert_eq(msum_cumul(bcg_yi, bcg_vi, 13, NULL, 0, &o, rows), MSUM_OK);
+    double est[13], lb[13], ub[13];
+    char lab[13][64];
+    const char *labp[13];
+    for (int i = 0; i < 13; i++) {
+        cr_assert_eq(rows[i].study, (size_t)i, "input order");
+        cr_expect_eq(rows[i].k, (size_t)i + 1);
+        est[i] = rows[i].estimate;
+        lb[i] = rows[i].ci_lb;
+        ub[i] = rows[i].ci_ub;
+        snprintf(lab[i], sizeof lab[i], "+ %s", bcg_label[rows[i].study]);
+        labp[i] = lab[i];
+    }
+    msum_forest_data d = {.log_scale = 1, .null_value = 0, .k = 13, .labels = labp, .yi = est,
+                          .ci_lb = lb, .ci_ub = ub};
+    char *s = render_forest(&d);
+    save(TEST_OUT "/cumul.svg", s);
+    cr_expect(xml_ok(TEST_OUT "/cumul.svg"));
+    cr_expect(strstr(s, ">+ Aronson, 1948<") != NULL);
+    cr_expect(strstr(s, ">0.41 [0.13, 1.26]<") != NULL);
+    cr_expect(strstr(s, ">0.49 [0.34, 0.70]<") != NULL);
+    double cx[13];
+    size_t n = 0;
+    for (const char *q = s; (q = strstr(q, "<rect ")) != NULL; q++) {
+        if (!strstr(q, "fill=\"#333333\"") || strstr(q, "fill=\"#333333\"") > strchr(q, '>'))
+            continue;
+        if (n < 13) cx[n] = attr_num(q, "x") + attr_num(q, "width") / 2;
+        n++;
+    }
+    cr_assert_eq(n, 13, "one square per step, no diamond");
+    double e[13];
+    for (int i = 0; i < 13; i++) {
+        char q[32], num[64];
+        snprintf(q, sizeof q, "estimate[%d]", i + 1);
+        e[i] = ref_value(SENS, "bcg_REML_cumul", q);
+        snprintf(q, sizeof q, "ci.lb[%d]", i + 1);
+        double l = ref_value(SENS, "bcg_REML_cumul", q);
+        snprintf(q, sizeof q, "ci.ub[%d]", i + 1);
+        double u = ref_value(SENS, "bcg_REML_cumul", q);
+        snprintf(num, sizeof num, ">%.2f [%.2f, %.2f]<", exp(e[i]), exp(l), exp(u));
+        cr_expect(strstr(s, num) != NULL, "step %d: %s", i + 1, num);
+    }
+    axis_map mx = map_of(e[0], cx[0], e[3], cx[3]);
+    for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, e[i]), 0.02, "square at estimate");
+    free(s);
+}
+
 /* Tick labels p and their x against hand-computed analysis-scale positions L(p): each tick sits
  * at x(first) + (L(p) - L(first)) / (L(last) - L(first)) * (x(last) - x(first)). */
 /* x of the last <text> holding `text` (x-axis labels come last, after a funnel's SE axis). */
