@@ -773,6 +773,7 @@ Test(svg_forest, fisher_z_axis_shows_correlations)
 static const char *BIAS = "ref/expected/bias.csv";
 static const char *SENS = "ref/expected/sensitivity.csv";
 static const char *BAUJAT = "ref/expected/baujat.csv";
+static const char *KNHA = "ref/expected/bcg_rr_knha.csv";
 
 typedef struct {
     double x[64], y[64];
@@ -1080,6 +1081,63 @@ Test(svg_bias, cumul_forest)
     axis_map mx = map_of(e[0], cx[0], e[3], cx[3]);
     for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, e[i]), 0.02, "square at estimate");
     free(s);
+}
+
+/* Radial plot of the REML fit (metafor radial(rma(yi, vi))): with metafor's tau2 = 0.313243
+ * and estimate -0.714532 (bcg_rr_REML_knha_tight: REML at threshold 1e-12), study i sits at
+ * x = 1/sqrt(vi + tau2), y = yi/sqrt(vi + tau2) (by hand below); the estimate line runs from the
+ * origin with slope -0.714532, the band lines from (0, +-1.96) parallel to it. */
+Test(svg_bias, radial_coordinates)
+{
+    const char *fit = "bcg_rr_REML_knha_tight";
+    double tau2 = ref_value(KNHA, fit, "tau2"), mu = ref_value(KNHA, fit, "estimate");
+    msum_radial_data d = {.title = "Radial <BCG>", .k = 13, .labels = bcg_label, .yi = bcg_yi,
+                          .vi = bcg_vi, .tau2 = tau2, .est = mu};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_radial(fp, &d), MSUM_OK);
+    fclose(fp);
+    save(TEST_OUT "/radial.svg", buf);
+    cr_expect(xml_ok(TEST_OUT "/radial.svg"));
+    cr_expect(strstr(buf, "Radial &lt;BCG&gt;") != NULL);
+    points p = circles(buf, "study");
+    cr_assert_eq(p.n, 13);
+    double hx[13], hy[13];
+    for (int i = 0; i < 13; i++) {
+        hx[i] = 1 / sqrt(bcg_vi[i] + tau2);
+        hy[i] = bcg_yi[i] / sqrt(bcg_vi[i] + tau2);
+    }
+    /* Aronson (1) and Rosenthal et al 1961 (10): far apart on both axes */
+    axis_map mx = map_of(hx[0], p.x[0], hx[9], p.x[9]);
+    axis_map my = map_of(hy[0], p.y[0], hy[9], p.y[9]);
+    for (int i = 0; i < 13; i++) {
+        assert_close(p.x[i], px(mx, hx[i]), 0.02, "x = 1/sqrt(vi + tau2) (px)");
+        assert_close(p.y[i], px(my, hy[i]), 0.02, "y = yi/sqrt(vi + tau2) (px)");
+    }
+    const char *l = strstr(buf, "<line class=\"estimate\"");
+    cr_assert(l);
+    double x1 = attr_num(l, "x1"), y1 = attr_num(l, "y1"), x2 = attr_num(l, "x2"),
+           y2 = attr_num(l, "y2");
+    assert_close(x1, px(mx, 0), 0.02, "line starts at x = 0");
+    assert_close(y1, px(my, 0), 0.02, "line through the origin");
+    double xe = (x2 - mx.a) / mx.b;
+    assert_close(y2, px(my, mu * xe), 0.02, "slope = estimate");
+    const char *b = buf;
+    for (int j = 0; j < 2; j++) {
+        b = strstr(b, "<line class=\"band\"");
+        cr_assert(b);
+        double z = j ? 1.959963984540054 : -1.959963984540054;
+        assert_close(attr_num(b, "y1"), px(my, z), 0.02, "band at x = 0: +-1.96");
+        assert_close(attr_num(b, "y2"), px(my, mu * (attr_num(b, "x2") - mx.a) / mx.b + z), 0.02,
+                     "band parallel to the estimate line");
+        b++;
+    }
+    free(buf);
+    fp = fopen("/dev/null", "w");
+    d.est = NAN;
+    cr_expect_eq(msum_svg_radial(fp, &d), MSUM_EINVAL);
+    fclose(fp);
 }
 
 /* Tick labels p and their x against hand-computed analysis-scale positions L(p): each tick sits

@@ -205,4 +205,25 @@ typedef struct {
 /* Returns MSUM_OK, MSUM_EINVAL (NULL arrays for k > 0) or MSUM_EIO. */
 int msum_svg_baujat(FILE *fp, const msum_baujat_data *d);
 
+/* Radial (Galbraith) plot of a random-effects fit (Galbraith 1988; metafor radial.rma): per
+ * study x = 1 / sqrt(vi + tau2) (its precision) and y = yi / sqrt(vi + tau2) (its standardised
+ * effect), one point per study (class "study"); the line through the origin with slope `est`
+ * (class "estimate": points on it have yi = est) and the lines est x +- z (class "band", dashed)
+ * between which a study's yi lies within est +- z sqrt(vi + tau2).  Axes: x from 0, y over the
+ * points and the lines.  tau2 and est are the fit's; the arc of metafor's estimate scale is not
+ * drawn.  Studies with NaN yi or vi (or vi + tau2 <= 0) are skipped. */
+typedef struct {
+    const char *title; /* NULL: none */
+    size_t k;
+    const char *const *labels; /* k point tooltips, or NULL: 1 .. k */
+    const double *yi, *vi;
+    double tau2;       /* the fit's tau2 (0 for a common-effect fit) */
+    double est;        /* the fit's pooled estimate (analysis scale) */
+    double z;          /* half-width of the band in y units; 0: 1.959964 (95 %) */
+} msum_radial_data;
+
+/* Returns MSUM_OK, MSUM_EINVAL (NULL arrays for k > 0, non-finite est or tau2 < 0) or
+ * MSUM_EIO. */
+int msum_svg_radial(FILE *fp, const msum_radial_data *d);
+
 #endif

@@ -1,6 +1,7 @@
 /* Publication-bias and influence plots as SVG: the trim-and-fill funnel (filled studies drawn
- * open; Duval & Tweedie 2000), the contour-enhanced funnel (Peters et al. 2008) and the Baujat
- * plot (Baujat et al. 2002), laid out as metafor's funnel() and baujat() draw them.  The numbers
+ * open; Duval & Tweedie 2000), the contour-enhanced funnel (Peters et al. 2008), the Baujat
+ * plot (Baujat et al. 2002) and the radial plot (Galbraith 1988), laid out as metafor's funnel(),
+ * baujat() and radial() draw them.  The numbers
  * are the caller's: nothing here is estimated. */
 #include "metasum/plot.h"
 
@@ -261,6 +262,90 @@ int msum_svg_baujat(FILE *fp, const msum_baujat_data *d)
     char rot[64];
     snprintf(rot, sizeof rot, "transform=\"rotate(-90 18 %.2f)\"", top + PLOT_H / 2);
     svg_text(fp, 18, top + PLOT_H / 2, "middle", rot, yl, 0);
+#undef X
+#undef Y
+    svg_end(fp);
+    return ferror(fp) ? MSUM_EIO : MSUM_OK;
+}
+
+static int radial_ok(const msum_radial_data *d, size_t i)
+{
+    return isfinite(d->yi[i]) && isfinite(d->vi[i]) && d->vi[i] + d->tau2 > 0;
+}
+
+int msum_svg_radial(FILE *fp, const msum_radial_data *d)
+{
+    if (!fp || !d || (d->k && (!d->yi || !d->vi)) || !isfinite(d->est) || !(d->tau2 >= 0))
+        return MSUM_EINVAL;
+    double z = d->z > 0 ? d->z : contour_z[1];
+    double xhi = 0, ylo = -z, yhi = z;
+    for (size_t i = 0; i < d->k; i++) {
+        if (!radial_ok(d, i)) continue;
+        double s = sqrt(d->vi[i] + d->tau2), x = 1 / s, y = d->yi[i] / s;
+        if (x > xhi) xhi = x;
+        if (y < ylo) ylo = y;
+        if (y > yhi) yhi = y;
+    }
+    if (!(xhi > 0)) xhi = 1;
+    double xlo = 0, xpos[SVG_MAX_TICKS], ypos[SVG_MAX_TICKS];
+    char xlab[SVG_MAX_TICKS][32], ylab[SVG_MAX_TICKS][32];
+    size_t nxt = svg_ticks(&xlo, &xhi, 0, xpos, xlab);
+    /* the lines at the right edge of the axis */
+    double ends[3] = {d->est * xhi, d->est * xhi - z, d->est * xhi + z};
+    for (int j = 0; j < 3; j++) {
+        if (ends[j] < ylo) ylo = ends[j];
+        if (ends[j] > yhi) yhi = ends[j];
+    }
+    size_t nyt = svg_ticks(&ylo, &yhi, 0, ypos, ylab);
+    double W = fit_title(LEFT + PLOT_W + 50, d->title), top = 12 + (d->title ? 26 : 0);
+    double bottom = top + PLOT_H, H = bottom + 56;
+#define X(v) (LEFT + ((v) - xlo) / (xhi - xlo) * PLOT_W)
+#define Y(v) (bottom - ((v) - ylo) / (yhi - ylo) * PLOT_H)
+    svg_begin(fp, W, H, d->title ? d->title : "Radial plot");
+    if (d->title) svg_text(fp, 12, 26, NULL, "font-size=\"14\" font-weight=\"bold\"", d->title, 0);
+    svg_out(fp,
+            "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" fill=\"#ffffff\" "
+            "stroke=\"#333333\"/>\n",
+            LEFT, top, PLOT_W, PLOT_H);
+    for (size_t i = 0; i < nxt; i++) {
+        double x = X(xpos[i]);
+        svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n", x,
+                bottom, x, bottom + 5);
+        svg_text(fp, x, bottom + 18, "middle", NULL, xlab[i], 0);
+    }
+    for (size_t i = 0; i < nyt; i++) {
+        if (ypos[i] < ylo || ypos[i] > yhi) continue;
+        double y = Y(ypos[i]);
+        svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n",
+                LEFT - 5, y, LEFT, y);
+        svg_text(fp, LEFT - 8, y + 4, "end", NULL, ylab[i], 0);
+    }
+    if (ylo < 0 && yhi > 0)
+        svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#bbbbbb\"/>\n",
+                X(0), Y(0), X(xhi), Y(0));
+    for (int j = -1; j <= 1; j += 2)
+        svg_out(fp, "<line class=\"band\" x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" "
+                    "stroke=\"#555555\" stroke-dasharray=\"4 3\"/>\n",
+                X(0), Y(j * z), X(xhi), Y(d->est * xhi + j * z));
+    svg_out(fp, "<line class=\"estimate\" x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" "
+                "stroke=\"#222222\"/>\n",
+            X(0), Y(0), X(xhi), Y(d->est * xhi));
+    for (size_t i = 0; i < d->k; i++) {
+        if (!radial_ok(d, i)) continue;
+        double s = sqrt(d->vi[i] + d->tau2);
+        char num[32];
+        snprintf(num, sizeof num, "%zu", i + 1);
+        svg_out(fp, "<circle class=\"study\" cx=\"%N\" cy=\"%N\" r=\"3.5\" fill=\"#222222\">"
+                    "<title>", X(1 / s), Y(d->yi[i] / s));
+        msum_io_put_xml(fp, d->labels && d->labels[i] ? d->labels[i] : num, 1);
+        fputs("</title></circle>\n", fp);
+    }
+    svg_text(fp, LEFT + PLOT_W / 2, bottom + 38, "middle", NULL,
+             "x\xe1\xb5\xa2 = 1/\xe2\x88\x9a(v\xe1\xb5\xa2 + \xcf\x84\xc2\xb2)", 0);
+    char rot[64];
+    snprintf(rot, sizeof rot, "transform=\"rotate(-90 18 %.2f)\"", top + PLOT_H / 2);
+    svg_text(fp, 18, top + PLOT_H / 2, "middle", rot,
+             "z\xe1\xb5\xa2 = y\xe1\xb5\xa2/\xe2\x88\x9a(v\xe1\xb5\xa2 + \xcf\x84\xc2\xb2)", 0);
 #undef X
 #undef Y
     svg_end(fp);

@@ -7,6 +7,7 @@
 0 biasreport_baujat.svg.txt     $METASUM sensitivity --measure RR --plot $OUT/baujat.svg datasets/bcg/effects.csv >/dev/null && xmllint --noout $OUT/baujat.svg && cat $OUT/baujat.svg
 0 biasreport_leave1out.svg.txt  $METASUM sensitivity -a influence --measure RR --plot leave1out=$OUT/l.svg datasets/bcg/effects.csv >/dev/null && xmllint --noout $OUT/l.svg && cat $OUT/l.svg
 0 biasreport_cumul.txt         $METASUM sensitivity -a cumul --order year --measure RR --plot $OUT/cumul.svg datasets/bcg/effects.csv >/dev/null && xmllint --noout $OUT/cumul.svg && grep -o '>+ [^<]*<\|>[0-9.]* \[[0-9.]*, [0-9.]*\]<' $OUT/cumul.svg
+0 biasreport_radial.txt        $METASUM bias --measure RR --plot $OUT/radial.svg --plot radial=$OUT/r.png datasets/bcg/effects.csv >/dev/null && xmllint --noout $OUT/radial.svg && grep -c 'class="study"' $OUT/radial.svg && grep -c 'class="band"' $OUT/radial.svg && head -c 4 $OUT/r.png | tail -c 3 && echo
 0 biasreport_png_pdf.txt        $METASUM sensitivity --measure RR --plot $OUT/baujat.png --plot leave1out=$OUT/l.pdf datasets/bcg/effects.csv >/dev/null && head -c 4 $OUT/baujat.png | tail -c 3 && echo && head -c 5 $OUT/l.pdf && echo
 2 biasreport_bad_ext.txt        $METASUM bias --measure RR --plot $OUT/f.txt datasets/bcg/effects.csv
 2 biasreport_plot_by.txt        $METASUM sensitivity --measure RR --by alloc --plot $OUT/b.svg datasets/bcg/effects.csv >/dev/null
