@@ -1079,7 +1079,7 @@ Test(svg_bias, cumul_forest)
         cr_expect(strstr(s, num) != NULL, "step %d: %s", i + 1, num);
     }
     axis_map mx = map_of(e[0], cx[0], e[3], cx[3]);
-    for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, e[i]), 0.02, "square at estimate");
+    for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, e[i]), 1e-4, "square at estimate");
     free(s);
 }
 
@@ -1112,23 +1112,23 @@ Test(svg_bias, radial_coordinates)
     axis_map mx = map_of(hx[0], p.x[0], hx[9], p.x[9]);
     axis_map my = map_of(hy[0], p.y[0], hy[9], p.y[9]);
     for (int i = 0; i < 13; i++) {
-        assert_close(p.x[i], px(mx, hx[i]), 0.02, "x = 1/sqrt(vi + tau2) (px)");
-        assert_close(p.y[i], px(my, hy[i]), 0.02, "y = yi/sqrt(vi + tau2) (px)");
+        assert_close(p.x[i], px(mx, hx[i]), 1e-4, "x = 1/sqrt(vi + tau2) (px)");
+        assert_close(p.y[i], px(my, hy[i]), 1e-4, "y = yi/sqrt(vi + tau2) (px)");
     }
     const char *l = strstr(buf, "<line class=\"estimate\"");
     cr_assert(l);
     double x1 = attr_num(l, "x1"), y1 = attr_num(l, "y1"), x2 = attr_num(l, "x2"),
            y2 = attr_num(l, "y2");
-    assert_close(x1, px(mx, 0), 0.02, "line starts at x = 0");
-    assert_close(y1, px(my, 0), 0.02, "line through the origin");
+    assert_close(x1, px(mx, 0), 1e-4, "line starts at x = 0");
+    assert_close(y1, px(my, 0), 1e-4, "line through the origin");
     double xe = (x2 - mx.a) / mx.b;
-    assert_close(y2, px(my, mu * xe), 0.02, "slope = estimate");
+    assert_close(y2, px(my, mu * xe), 1e-4, "slope = estimate");
     const char *b = buf;
     for (int j = 0; j < 2; j++) {
         b = strstr(b, "<line class=\"band\"");
         cr_assert(b);
         double z = j ? 1.959963984540054 : -1.959963984540054;
-        assert_close(attr_num(b, "y1"), px(my, z), 0.02, "band at x = 0: +-1.96");
+        assert_close(attr_num(b, "y1"), px(my, z), 1e-4, "band at x = 0: +-1.96");
         assert_close(attr_num(b, "y2"), px(my, mu * (attr_num(b, "x2") - mx.a) / mx.b + z), 0.02,
                      "band parallel to the estimate line");
         b++;
@@ -1138,6 +1138,82 @@ Test(svg_bias, radial_coordinates)
     d.est = NAN;
     cr_expect_eq(msum_svg_radial(fp, &d), MSUM_EINVAL);
     fclose(fp);
+}
+
+/* Influence panel of the common-effect fit (metafor plot(influence(rma(yi, vi, method =
+ * "FE")))): in each panel study i sits at x = i and at the value metafor's influence() gives;
+ * metafor flags studies 4, 6 and 8 (Hart & Sutherland, Stein & Aronson, TPT Madras) as
+ * influential, drawn as class "inf".  The values drawn are msum_influence's; the positions are
+ * checked against metafor's numbers. */
+Test(svg_bias, influence_panel)
+{
+    static const char *const name[8] = {"rstudent", "dffits", "cook.d", "cov.r",
+                                         "tau2.del", "QE.del", "hat",    "weight"};
+    msum_infl_row inf[13];
+    msum_pool_opts fe = MSUM_POOL_OPTS_DEFAULT;
+    fe.method = MSUM_EST_FE;
+    cr_assert_eq(msum_influence(bcg_yi, bcg_vi, 13, &fe, inf), MSUM_OK);
+    double v[8][13];
+    int flag[13];
+    msum_influence_panel_data d = {.title = "Influence <BCG>", .k = 13, .labels = bcg_label,
+                                   .npanels = 8, .flag = flag};
+    for (int i = 0; i < 13; i++) {
+        double row[8] = {inf[i].rstudent, inf[i].dffits, inf[i].cook_d, inf[i].cov_r,
+                         inf[i].tau2_del, inf[i].QE_del, inf[i].hat, inf[i].weight};
+        for (int p = 0; p < 8; p++) v[p][i] = row[p];
+        flag[i] = inf[i].inf;
+    }
+    for (int p = 0; p < 8; p++) {
+        d.names[p] = name[p];
+        d.values[p] = v[p];
+        d.ref[p] = NAN;
+    }
+    d.ref[3] = 1;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_influence(fp, &d), MSUM_OK);
+    fclose(fp);
+    save(TEST_OUT "/influence.svg", buf);
+    cr_expect(xml_ok(TEST_OUT "/influence.svg"));
+    cr_expect_eq(count(buf, "<g class=\"panel\">"), 8);
+    cr_expect_eq(count(buf, "<circle class=\"inf\""), 3 * 8, "3 flagged studies per panel");
+    cr_expect_eq(count(buf, "<line class=\"ref\""), 1);
+    const char *g = buf;
+    for (int p = 0; p < 8; p++) {
+        g = strstr(g, "<g class=\"panel\">");
+        cr_assert(g);
+        const char *end = strstr(g, "</g>");
+        char head[64];
+        snprintf(head, sizeof head, "font-weight=\"bold\">%s<", name[p]);
+        cr_expect(strstr(g, head) && strstr(g, head) < end, "panel %d is %s", p, name[p]);
+        double cx[13], cy[13], ref[13];
+        int n = 0;
+        for (const char *q = g; (q = strstr(q, "<circle class=\"")) != NULL && q < end; q++) {
+            cr_assert(n < 13);
+            int is_inf = strncmp(q + 15, "inf\"", 4) == 0;
+            char key[32];
+            snprintf(key, sizeof key, "inf[%d]", n + 1);
+            cr_expect_eq(is_inf, ref_value(SENS, "bcg_FE_influence", key) == 1,
+                         "%s: study %d flag", name[p], n + 1);
+            snprintf(key, sizeof key, "%s[%d]", name[p], n + 1);
+            ref[n] = ref_value(SENS, "bcg_FE_influence", key);
+            cx[n] = attr_num(q, "cx");
+            cy[n] = attr_num(q, "cy");
+            n++;
+        }
+        cr_assert_eq(n, 13, "%s: 13 points", name[p]);
+        axis_map mx = map_of(1, cx[0], 13, cx[12]);
+        for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, i + 1.0), 1e-4, "x = study");
+        if (p == 4) { /* tau2.del is 0 under FE: a flat row */
+            for (int i = 0; i < 13; i++) assert_close(cy[i], cy[0], 1e-9, "tau2.del flat");
+        } else { /* studies 4 and 8: the extremes of every other panel */
+            axis_map my = map_of(ref[3], cy[3], ref[7], cy[7]);
+            for (int i = 0; i < 13; i++) assert_close(cy[i], px(my, ref[i]), 1e-4, name[p]);
+        }
+        g = end;
+    }
+    free(buf);
 }
 
 /* Tick labels p and their x against hand-computed analysis-scale positions L(p): each tick sits

@@ -226,4 +226,24 @@ typedef struct {
  * MSUM_EIO. */
 int msum_svg_radial(FILE *fp, const msum_radial_data *d);
 
+/* Influence panel (metafor plot(influence(res))): one small plot per measure, studies 1 .. k
+ * along x, the values joined by a line, each point a circle (class "study", or "inf" filled
+ * red for a study flagged as influential), with an optional dotted reference line.  Panels in
+ * two columns, in the order given; each is a <g class="panel"> headed by its name.  The values
+ * are the caller's (msum_influence in sensitivity.h); NaN values are skipped. */
+#define MSUM_INFL_MAX_PANELS 8
+typedef struct {
+    const char *title; /* NULL: none */
+    size_t k;
+    const char *const *labels;   /* k point tooltips, or NULL: 1 .. k */
+    size_t npanels;              /* <= MSUM_INFL_MAX_PANELS */
+    const char *names[MSUM_INFL_MAX_PANELS];   /* panel headings ("rstudent", ...) */
+    const double *values[MSUM_INFL_MAX_PANELS]; /* k values per panel */
+    double ref[MSUM_INFL_MAX_PANELS];          /* reference line per panel; NaN: none */
+    const int *flag;             /* k flags (1: influential), or NULL: none flagged */
+} msum_influence_panel_data;
+
+/* Returns MSUM_OK, MSUM_EINVAL (NULL arrays for k > 0, npanels out of range) or MSUM_EIO. */
+int msum_svg_influence(FILE *fp, const msum_influence_panel_data *d);
+
 #endif

@@ -1,7 +1,7 @@
 /* Publication-bias and influence plots as SVG: the trim-and-fill funnel (filled studies drawn
  * open; Duval & Tweedie 2000), the contour-enhanced funnel (Peters et al. 2008), the Baujat
- * plot (Baujat et al. 2002) and the radial plot (Galbraith 1988), laid out as metafor's funnel(),
- * baujat() and radial() draw them.  The numbers
+ * plot (Baujat et al. 2002), the radial plot (Galbraith 1988) and the influence panel, laid out
+ * as metafor's funnel(), baujat(), radial() and plot(influence()) draw them.  The numbers
  * are the caller's: nothing here is estimated. */
 #include "metasum/plot.h"
 
@@ -348,6 +348,106 @@ int msum_svg_radial(FILE *fp, const msum_radial_data *d)
              "z\xe1\xb5\xa2 = y\xe1\xb5\xa2/\xe2\x88\x9a(v\xe1\xb5\xa2 + \xcf\x84\xc2\xb2)", 0);
 #undef X
 #undef Y
+    svg_end(fp);
+    return ferror(fp) ? MSUM_EIO : MSUM_OK;
+}
+
+#define PANEL_W 250.0
+#define PANEL_H 110.0
+#define PANEL_LEFT 56.0
+#define PANEL_GAP_X 30.0
+#define PANEL_GAP_Y 46.0
+
+int msum_svg_influence(FILE *fp, const msum_influence_panel_data *d)
+{
+    if (!fp || !d || d->npanels > MSUM_INFL_MAX_PANELS) return MSUM_EINVAL;
+    for (size_t p = 0; p < d->npanels; p++)
+        if (d->k && !d->values[p]) return MSUM_EINVAL;
+    size_t rows = (d->npanels + 1) / 2;
+    double top0 = 12 + (d->title ? 26 : 0) + 20;
+    double W = fit_title(2 * (PANEL_LEFT + PANEL_W) + PANEL_GAP_X + 16, d->title);
+    double H = top0 + rows * (PANEL_H + PANEL_GAP_Y) + 4;
+    svg_begin(fp, W, H, d->title ? d->title : "Influence diagnostics");
+    if (d->title) svg_text(fp, 12, 26, NULL, "font-size=\"14\" font-weight=\"bold\"", d->title, 0);
+    /* x: study index 1 .. k, half a step of room either side */
+    double xlo = 0.5, xhi = d->k + 0.5;
+    for (size_t p = 0; p < d->npanels; p++) {
+        const double *v = d->values[p];
+        double left = PANEL_LEFT + (p % 2) * (PANEL_LEFT + PANEL_W + PANEL_GAP_X);
+        double top = top0 + (p / 2) * (PANEL_H + PANEL_GAP_Y), bottom = top + PANEL_H;
+        double ylo = INFINITY, yhi = -INFINITY;
+        for (size_t i = 0; i < d->k; i++) {
+            if (!isfinite(v[i])) continue;
+            if (v[i] < ylo) ylo = v[i];
+            if (v[i] > yhi) yhi = v[i];
+        }
+        if (isfinite(d->ref[p])) {
+            if (d->ref[p] < ylo) ylo = d->ref[p];
+            if (d->ref[p] > yhi) yhi = d->ref[p];
+        }
+        if (!isfinite(ylo)) ylo = 0, yhi = 1;
+        if (yhi - ylo < 1e-12 * (fabs(ylo) + 1)) { /* flat: a unit band around the value */
+            ylo -= 0.5 * (fabs(ylo) > 0 ? fabs(ylo) : 1);
+            yhi += 0.5 * (fabs(yhi) > 0 ? fabs(yhi) : 1);
+        }
+        double ypos[SVG_MAX_TICKS];
+        char ylab[SVG_MAX_TICKS][32];
+        size_t nyt = svg_ticks(&ylo, &yhi, 0, ypos, ylab);
+#define X(v) (left + ((v) - xlo) / (xhi - xlo) * PANEL_W)
+#define Y(v) (bottom - ((v) - ylo) / (yhi - ylo) * PANEL_H)
+        svg_out(fp, "<g class=\"panel\">\n");
+        svg_text(fp, left + PANEL_W / 2, top - 6, "middle", "font-weight=\"bold\"",
+                 d->names[p] ? d->names[p] : "", 0);
+        svg_out(fp,
+                "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" fill=\"#ffffff\" "
+                "stroke=\"#333333\"/>\n",
+                left, top, PANEL_W, PANEL_H);
+        for (size_t i = 0; i < nyt; i++) {
+            if (ypos[i] < ylo || ypos[i] > yhi) continue;
+            double y = Y(ypos[i]);
+            svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n",
+                    left - 4, y, left, y);
+            svg_text(fp, left - 6, y + 4, "end", "font-size=\"10\"", ylab[i], 0);
+        }
+        /* study numbers along x: every one up to 20 studies, else about 10 */
+        size_t step = d->k <= 20 ? 1 : (d->k + 9) / 10;
+        for (size_t i = 0; i < d->k; i += step) {
+            char num[32];
+            snprintf(num, sizeof num, "%zu", i + 1);
+            svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n",
+                    X(i + 1.0), bottom, X(i + 1.0), bottom + 4);
+            svg_text(fp, X(i + 1.0), bottom + 14, "middle", "font-size=\"10\"", num, 0);
+        }
+        if (isfinite(d->ref[p]))
+            svg_out(fp, "<line class=\"ref\" x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" "
+                        "stroke=\"#777777\" stroke-dasharray=\"2 2\"/>\n",
+                    left, Y(d->ref[p]), left + PANEL_W, Y(d->ref[p]));
+        int open = 0;
+        for (size_t i = 0; i < d->k; i++) {
+            if (!isfinite(v[i])) {
+                if (open) svg_out(fp, "\" fill=\"none\" stroke=\"#888888\"/>\n");
+                open = 0;
+                continue;
+            }
+            svg_out(fp, open ? " %N %N" : "<polyline points=\"%N %N", X(i + 1.0), Y(v[i]));
+            open = 1;
+        }
+        if (open) svg_out(fp, "\" fill=\"none\" stroke=\"#888888\"/>\n");
+        for (size_t i = 0; i < d->k; i++) {
+            if (!isfinite(v[i])) continue;
+            int f = d->flag && d->flag[i];
+            char num[32];
+            snprintf(num, sizeof num, "%zu", i + 1);
+            svg_out(fp, "<circle class=\"%s\" cx=\"%N\" cy=\"%N\" r=\"%s\" fill=\"%s\">"
+                        "<title>", f ? "inf" : "study", X(i + 1.0), Y(v[i]), f ? "4" : "2.5",
+                    f ? "#d62728" : "#222222");
+            msum_io_put_xml(fp, d->labels && d->labels[i] ? d->labels[i] : num, 1);
+            fputs("</title></circle>\n", fp);
+        }
+        svg_out(fp, "</g>\n");
+#undef X
+#undef Y
+    }
     svg_end(fp);
     return ferror(fp) ? MSUM_EIO : MSUM_OK;
 }
