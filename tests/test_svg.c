@@ -875,6 +875,45 @@ Test(svg_bias, trimfill_funnel_filled_studies_open)
     msum_trimfill_result_free(&tf);
 }
 
+/* The Egger line on the trim-and-fill funnel: metafor regtest(rma(yi, vi)) (REML, predictor
+ * sei) gives the limit estimate b0 = -0.510432 and the slope b1 = -0.763240, so the line runs
+ * from (b0, SE 0) to (b0 + b1 SEmax, SEmax) in the funnel's axes. */
+Test(svg_bias, trimfill_funnel_egger_line)
+{
+    double sei[13];
+    for (int i = 0; i < 13; i++) sei[i] = sqrt(bcg_vi[i]);
+    double b0 = ref_value(BIAS, "bcg_REML_regtest_rma_sei", "est");
+    double b1 = ref_value(BIAS, "bcg_REML_regtest_rma_sei", "coef");
+    msum_regtest_opts ro = MSUM_REGTEST_OPTS_DEFAULT;
+    ro.fit.threshold = 1e-12;
+    msum_regtest_result rg;
+    cr_assert_eq(msum_regtest(bcg_yi, bcg_vi, NULL, 13, &ro, &rg), MSUM_OK);
+    assert_close(rg.est, b0, 1e-7, "b0");
+    assert_close(rg.coef, b1, 1e-7, "b1");
+    msum_bias_funnel_data d = {.log_scale = 1, .k = 13, .yi = bcg_yi, .sei = sei,
+                               .est = -0.7145323, .egger = 1, .egger_b0 = rg.est,
+                               .egger_b1 = rg.coef};
+    char *s = render_bias_funnel(&d, TEST_OUT "/funnel-egger.svg");
+    /* positions to 0.05 px: coordinates are printed to 0.01 px, and the axis maps come from
+     * two rounded points */
+    points st = circles(s, "study");
+    cr_assert_eq(st.n, 13);
+    axis_map mx = map_of(bcg_yi[7], st.x[7], bcg_yi[11], st.x[11]);
+    axis_map my = map_of(sei[7], st.y[7], sei[11], st.y[11]);
+    const char *l = strstr(s, "<line class=\"egger\"");
+    cr_assert(l);
+    cr_expect_eq(count(s, "<line class=\"egger\""), 1);
+    assert_close(attr_num(l, "x1") - px(mx, b0), 0, 0.05, "line at b0 (px)");
+    assert_close(attr_num(l, "y1") - px(my, 0), 0, 0.05, "at SE 0 (px)");
+    double se2 = (attr_num(l, "y2") - my.a) / my.b;
+    assert_close(attr_num(l, "x2") - px(mx, b0 + b1 * se2), 0, 0.05, "slope b1 (px)");
+    free(s);
+    d.egger = 0;
+    s = render_bias_funnel(&d, TEST_OUT "/funnel-no-egger.svg");
+    cr_expect_eq(count(s, "class=\"egger\""), 0);
+    free(s);
+}
+
 /* Contour-enhanced funnel around 0: three shaded regions whose half-widths at the bottom of the
  * panel are z(0.95) : z(0.975) : z(0.995) = 1.6449 : 1.9600 : 2.5758 times the largest SE, with
  * their apex at log RR 0; a legend names the four p-value bands. */

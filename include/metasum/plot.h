@@ -184,6 +184,11 @@ typedef struct {
     double est;        /* pseudo-CI funnel and line around this estimate; NaN: none */
     int contours;      /* 1: the significance contours around ref */
     double ref;        /* centre of the contours and a line there (analysis scale) */
+    /* 1: the Egger regression line yi = egger_b0 + egger_b1 sei (msum_regtest with predictor
+     * sei: b0 its limit estimate, b1 its slope), drawn dashed from SE 0 to the largest SE
+     * (class "egger") */
+    int egger;
+    double egger_b0, egger_b1;
 } msum_bias_funnel_data;
 
 /* Returns MSUM_OK, MSUM_EINVAL (NULL arrays, neither a finite est nor contours) or MSUM_EIO. */

@@ -44,9 +44,11 @@ void usage_bias(FILE *fp)
 "        --plot [NAME=]FILE  also draw a plot there (no --by): funnel_trimfill (the\n"
 "                        funnel with the filled studies drawn open; the default),\n"
 "                        funnel_contour (significance contours p < 0.10, 0.05, 0.01\n"
-"                        around 0) or radial (Galbraith plot of the --method fit); a\n"
-"                        FILE named funnel_contour* or radial* needs no NAME=; the\n"
-"                        extension chooses SVG, PNG or PDF (several --plot allowed)\n"
+"                        around 0), funnel_egger (funnel_trimfill with the Egger line\n"
+"                        yi = b0 + b1 sei of --model) or radial (Galbraith plot of the\n"
+"                        --method fit); a FILE named funnel_contour*, funnel_egger* or\n"
+"                        radial* needs no NAME=; the extension chooses SVG, PNG or PDF\n"
+"                        (several --plot allowed)\n"
 "\n"
 "Output columns: group columns (--by), test, method, k, stat, df, pval, estimate\n"
 "    (regtest: limit estimate; ranktest: Kendall's tau; trimfill: pooled estimate with the\n"
@@ -75,11 +77,12 @@ typedef struct {
     int nplot;
 } bias_args;
 
-static const char *const plot_names[] = {"funnel_trimfill", "funnel_contour", "radial"};
-#define NPLOT_NAMES 3
+static const char *const plot_names[] = {"funnel_trimfill", "funnel_contour", "radial",
+                                         "funnel_egger"};
+#define NPLOT_NAMES 4
 
-/* The plot a --plot argument asks for ("NAME=FILE", else funnel_contour or radial for a file
- * named so, else funnel_trimfill), with *file set to the file part. */
+/* The plot a --plot argument asks for ("NAME=FILE", else funnel_contour, funnel_egger or
+ * radial for a file named so, else funnel_trimfill), with *file set to the file part. */
 static const char *plot_kind(const char *arg, const char **file)
 {
     *file = arg;
@@ -93,6 +96,7 @@ static const char *plot_kind(const char *arg, const char **file)
     const char *base = strrchr(arg, '/');
     base = base ? base + 1 : arg;
     if (strncmp(base, "radial", 6) == 0) return plot_names[2];
+    if (strncmp(base, "funnel_egger", 12) == 0) return plot_names[3];
     return strncmp(base, "funnel_contour", 14) == 0 ? plot_names[1] : plot_names[0];
 }
 
@@ -184,7 +188,7 @@ static int parse_args(int argc, char **argv, bias_args *a)
             plot_kind(v, &file);
             if (msum_render_format_of(file, &f) != MSUM_OK)
                 return cli_error("bias", "--plot: found '%s', expected [funnel_trimfill=|"
-                                 "funnel_contour=|radial=]FILE ending in .svg, .png or .pdf", v), 0;
+                                 "funnel_contour=|funnel_egger=|radial=]FILE ending in .svg, .png or .pdf", v), 0;
             if (a->nplot == (int)(sizeof a->plot / sizeof *a->plot))
                 return cli_error("bias", "--plot: at most %zu plots",
                                  sizeof a->plot / sizeof *a->plot), 0;
@@ -456,6 +460,26 @@ static char *funnel_plot(const bias_args *a, const cli_studies *s, const char *k
             d.yi_fill = tf.yi_fill;
             d.sei_fill = sef;
             d.est = tf.pooled.estimate;
+            if (strcmp(kind, "funnel_egger") == 0) {
+                /* Egger's regression on sei (the observed studies), with --model and --method */
+                msum_regtest_opts ro = MSUM_REGTEST_OPTS_DEFAULT;
+                ro.model = a->model;
+                ro.predictor = MSUM_REG_SEI;
+                ro.fit.method = a->pool.method;
+                ro.fit.test = a->pool.test;
+                ro.fit.level = a->pool.level;
+                msum_regtest_result rg;
+                int rs = msum_regtest(s->yi, s->vi, NULL, k, &ro, &rg);
+                if (rs != MSUM_OK) {
+                    *why = rs == MSUM_EDOM ? rg.reason : msum_strerror(rs);
+                    free(sef);
+                    sef = NULL;
+                } else {
+                    d.egger = 1;
+                    d.egger_b0 = rg.est;
+                    d.egger_b1 = rg.coef;
+                }
+            }
             if (sef) svg = analysis_svg_bias_funnel(&d);
         } else {
             *why = st == MSUM_EDOM ? tf.reason : msum_strerror(st);
@@ -537,8 +561,8 @@ int analysis_bias(const analysis_spec *spec, const char *path, analysis_output *
             known |= n == strlen(plot_names[i]) && strncmp(p, plot_names[i], n) == 0;
         if (!known) {
             msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
-                           "found '%.*s', expected funnel_trimfill, funnel_contour or radial "
-                           "for kind bias", (int)n, p);
+                           "found '%.*s', expected funnel_trimfill, funnel_contour, "
+                           "funnel_egger or radial for kind bias", (int)n, p);
             return MSUM_EDATA;
         }
         p += n + (p[n] == ';');

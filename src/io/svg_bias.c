@@ -73,6 +73,13 @@ int msum_svg_bias_funnel(FILE *fp, const msum_bias_funnel_data *d)
         if (d->est - contour_z[1] * yhi < xlo) xlo = d->est - contour_z[1] * yhi;
         if (d->est + contour_z[1] * yhi > xhi) xhi = d->est + contour_z[1] * yhi;
     }
+    int egger = d->egger && isfinite(d->egger_b0) && isfinite(d->egger_b1);
+    if (egger)
+        for (int j = 0; j < 2; j++) {
+            double x = d->egger_b0 + d->egger_b1 * (j ? yhi : 0);
+            if (x < xlo) xlo = x;
+            if (x > xhi) xhi = x;
+        }
     double xpos[SVG_MAX_TICKS];
     char xlab[SVG_MAX_TICKS][32];
     size_t nxt = svg_ticks(&xlo, &xhi, d->log_scale, xpos, xlab);
@@ -106,6 +113,10 @@ int msum_svg_bias_funnel(FILE *fp, const msum_bias_funnel_data *d)
                 X(d->est), Y(0), X(d->est), Y(yhi),
                 d->contours ? " stroke-dasharray=\"4 3\"" : "");
     }
+    if (egger)
+        svg_out(fp, "<line class=\"egger\" x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" "
+                    "stroke=\"#d62728\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>\n",
+                X(d->egger_b0), Y(0), X(d->egger_b0 + d->egger_b1 * yhi), Y(yhi));
     for (size_t i = 0; i < d->k; i++)
         if (point_ok(d->yi[i], d->sei[i]))
             svg_out(fp, "<circle class=\"study\" cx=\"%N\" cy=\"%N\" r=\"3.5\" "

@@ -9,6 +9,8 @@
 0 biasreport_cumul.txt         $METASUM sensitivity -a cumul --order year --measure RR --plot $OUT/cumul.svg datasets/bcg/effects.csv >/dev/null && xmllint --noout $OUT/cumul.svg && grep -o '>+ [^<]*<\|>[0-9.]* \[[0-9.]*, [0-9.]*\]<' $OUT/cumul.svg
 0 biasreport_radial.txt        $METASUM bias --measure RR --plot $OUT/radial.svg --plot radial=$OUT/r.png datasets/bcg/effects.csv >/dev/null && xmllint --noout $OUT/radial.svg && grep -c 'class="study"' $OUT/radial.svg && grep -c 'class="band"' $OUT/radial.svg && head -c 4 $OUT/r.png | tail -c 3 && echo
 0 biasreport_influence.txt     $METASUM sensitivity -m FE --measure RR --plot $OUT/influence.svg datasets/bcg/effects.csv >/dev/null && xmllint --noout $OUT/influence.svg && grep -c '<g class="panel">' $OUT/influence.svg && grep -c 'class="inf"' $OUT/influence.svg && grep -o '<circle class="inf"[^>]*><title>[^<]*' $OUT/influence.svg | sed 's/.*<title>//' | sort -u
+0 biasreport_egger.txt         $METASUM bias --measure RR --plot $OUT/funnel_egger.svg datasets/bcg/effects.csv >/dev/null && xmllint --noout $OUT/funnel_egger.svg && grep -c 'class="egger"' $OUT/funnel_egger.svg && grep -c 'class="filled"' $OUT/funnel_egger.svg
+1 biasreport_egger_k2.txt       $METASUM bias --plot funnel_egger=$OUT/f.svg tests/ref/inputs/edge_k2.csv >/dev/null
 0 biasreport_png_pdf.txt        $METASUM sensitivity --measure RR --plot $OUT/baujat.png --plot leave1out=$OUT/l.pdf datasets/bcg/effects.csv >/dev/null && head -c 4 $OUT/baujat.png | tail -c 3 && echo && head -c 5 $OUT/l.pdf && echo
 2 biasreport_bad_ext.txt        $METASUM bias --measure RR --plot $OUT/f.txt datasets/bcg/effects.csv
 2 biasreport_plot_by.txt        $METASUM sensitivity --measure RR --by alloc --plot $OUT/b.svg datasets/bcg/effects.csv >/dev/null
