@@ -773,6 +773,7 @@ Test(svg_forest, fisher_z_axis_shows_correlations)
 static const char *BIAS = "ref/expected/bias.csv";
 static const char *SENS = "ref/expected/sensitivity.csv";
 static const char *BAUJAT = "ref/expected/baujat.csv";
+static const char *KNHA = "ref/expected/bcg_rr_knha.csv";
 
 typedef struct {
     double x[64], y[64];
@@ -872,6 +873,45 @@ Test(svg_bias, trimfill_funnel_filled_studies_open)
     assert_close(ya, px(my, 0), 0.02, "apex y (px)");
     free(s);
     msum_trimfill_result_free(&tf);
+}
+
+/* The Egger line on the trim-and-fill funnel: metafor regtest(rma(yi, vi)) (REML, predictor
+ * sei) gives the limit estimate b0 = -0.510432 and the slope b1 = -0.763240, so the line runs
+ * from (b0, SE 0) to (b0 + b1 SEmax, SEmax) in the funnel's axes. */
+Test(svg_bias, trimfill_funnel_egger_line)
+{
+    double sei[13];
+    for (int i = 0; i < 13; i++) sei[i] = sqrt(bcg_vi[i]);
+    double b0 = ref_value(BIAS, "bcg_REML_regtest_rma_sei", "est");
+    double b1 = ref_value(BIAS, "bcg_REML_regtest_rma_sei", "coef");
+    msum_regtest_opts ro = MSUM_REGTEST_OPTS_DEFAULT;
+    ro.fit.threshold = 1e-12;
+    msum_regtest_result rg;
+    cr_assert_eq(msum_regtest(bcg_yi, bcg_vi, NULL, 13, &ro, &rg), MSUM_OK);
+    assert_close(rg.est, b0, 1e-7, "b0");
+    assert_close(rg.coef, b1, 1e-7, "b1");
+    msum_bias_funnel_data d = {.log_scale = 1, .k = 13, .yi = bcg_yi, .sei = sei,
+                               .est = -0.7145323, .egger = 1, .egger_b0 = rg.est,
+                               .egger_b1 = rg.coef};
+    char *s = render_bias_funnel(&d, TEST_OUT "/funnel-egger.svg");
+    /* positions to 0.05 px: coordinates are printed to 0.01 px, and the axis maps come from
+     * two rounded points */
+    points st = circles(s, "study");
+    cr_assert_eq(st.n, 13);
+    axis_map mx = map_of(bcg_yi[7], st.x[7], bcg_yi[11], st.x[11]);
+    axis_map my = map_of(sei[7], st.y[7], sei[11], st.y[11]);
+    const char *l = strstr(s, "<line class=\"egger\"");
+    cr_assert(l);
+    cr_expect_eq(count(s, "<line class=\"egger\""), 1);
+    assert_close(attr_num(l, "x1") - px(mx, b0), 0, 0.05, "line at b0 (px)");
+    assert_close(attr_num(l, "y1") - px(my, 0), 0, 0.05, "at SE 0 (px)");
+    double se2 = (attr_num(l, "y2") - my.a) / my.b;
+    assert_close(attr_num(l, "x2") - px(mx, b0 + b1 * se2), 0, 0.05, "slope b1 (px)");
+    free(s);
+    d.egger = 0;
+    s = render_bias_funnel(&d, TEST_OUT "/funnel-no-egger.svg");
+    cr_expect_eq(count(s, "class=\"egger\""), 0);
+    free(s);
 }
 
 /* Contour-enhanced funnel around 0: three shaded regions whose half-widths at the bottom of the
@@ -1024,6 +1064,195 @@ Test(svg_bias, leave1out_forest)
     axis_map mx = map_of(e[3], cx[3], e[7], cx[7]);
     for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, e[i]), 0.02, "square at estimate");
     free(s);
+}
+
+/* Cumulative forest plot (the forest plot code with msum_cumul's rows, as the sensitivity
+ * command draws it): row j is the REML fit to the first j + 1 studies in input order, labelled
+ * by the study added; its square sits at that estimate and its numbers are metafor's
+ * cumul() (transf = exp), e.g. Aronson alone 0.41 [0.13, 1.26], all 13 0.49 [0.34, 0.70]. */
+Test(svg_bias, cumul_forest)
+{
+    msum_sens_row rows[13];
+    msum_pool_opts o = MSUM_POOL_OPTS_DEFAULT;
+    o.threshold = 1e-12;
+    cr_assert_eq(msum_cumul(bcg_yi, bcg_vi, 13, NULL, 0, &o, rows), MSUM_OK);
+    double est[13], lb[13], ub[13];
+    char lab[13][64];
+    const char *labp[13];
+    for (int i = 0; i < 13; i++) {
+        cr_assert_eq(rows[i].study, (size_t)i, "input order");
+        cr_expect_eq(rows[i].k, (size_t)i + 1);
+        est[i] = rows[i].estimate;
+        lb[i] = rows[i].ci_lb;
+        ub[i] = rows[i].ci_ub;
+        snprintf(lab[i], sizeof lab[i], "+ %s", bcg_label[rows[i].study]);
+        labp[i] = lab[i];
+    }
+    msum_forest_data d = {.log_scale = 1, .null_value = 0, .k = 13, .labels = labp, .yi = est,
+                          .ci_lb = lb, .ci_ub = ub};
+    char *s = render_forest(&d);
+    save(TEST_OUT "/cumul.svg", s);
+    cr_expect(xml_ok(TEST_OUT "/cumul.svg"));
+    cr_expect(strstr(s, ">+ Aronson, 1948<") != NULL);
+    cr_expect(strstr(s, ">0.41 [0.13, 1.26]<") != NULL);
+    cr_expect(strstr(s, ">0.49 [0.34, 0.70]<") != NULL);
+    double cx[13];
+    size_t n = 0;
+    for (const char *q = s; (q = strstr(q, "<rect ")) != NULL; q++) {
+        if (!strstr(q, "fill=\"#333333\"") || strstr(q, "fill=\"#333333\"") > strchr(q, '>'))
+            continue;
+        if (n < 13) cx[n] = attr_num(q, "x") + attr_num(q, "width") / 2;
+        n++;
+    }
+    cr_assert_eq(n, 13, "one square per step, no diamond");
+    double e[13];
+    for (int i = 0; i < 13; i++) {
+        char q[32], num[64];
+        snprintf(q, sizeof q, "estimate[%d]", i + 1);
+        e[i] = ref_value(SENS, "bcg_REML_cumul", q);
+        snprintf(q, sizeof q, "ci.lb[%d]", i + 1);
+        double l = ref_value(SENS, "bcg_REML_cumul", q);
+        snprintf(q, sizeof q, "ci.ub[%d]", i + 1);
+        double u = ref_value(SENS, "bcg_REML_cumul", q);
+        snprintf(num, sizeof num, ">%.2f [%.2f, %.2f]<", exp(e[i]), exp(l), exp(u));
+        cr_expect(strstr(s, num) != NULL, "step %d: %s", i + 1, num);
+    }
+    axis_map mx = map_of(e[0], cx[0], e[3], cx[3]);
+    for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, e[i]), 1e-4, "square at estimate");
+    free(s);
+}
+
+/* Radial plot of the REML fit (metafor radial(rma(yi, vi))): with metafor's tau2 = 0.313243
+ * and estimate -0.714532 (bcg_rr_REML_knha_tight: REML at threshold 1e-12), study i sits at
+ * x = 1/sqrt(vi + tau2), y = yi/sqrt(vi + tau2) (by hand below); the estimate line runs from the
+ * origin with slope -0.714532, the band lines from (0, +-1.96) parallel to it. */
+Test(svg_bias, radial_coordinates)
+{
+    const char *fit = "bcg_rr_REML_knha_tight";
+    double tau2 = ref_value(KNHA, fit, "tau2"), mu = ref_value(KNHA, fit, "estimate");
+    msum_radial_data d = {.title = "Radial <BCG>", .k = 13, .labels = bcg_label, .yi = bcg_yi,
+                          .vi = bcg_vi, .tau2 = tau2, .est = mu};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_radial(fp, &d), MSUM_OK);
+    fclose(fp);
+    save(TEST_OUT "/radial.svg", buf);
+    cr_expect(xml_ok(TEST_OUT "/radial.svg"));
+    cr_expect(strstr(buf, "Radial &lt;BCG&gt;") != NULL);
+    points p = circles(buf, "study");
+    cr_assert_eq(p.n, 13);
+    double hx[13], hy[13];
+    for (int i = 0; i < 13; i++) {
+        hx[i] = 1 / sqrt(bcg_vi[i] + tau2);
+        hy[i] = bcg_yi[i] / sqrt(bcg_vi[i] + tau2);
+    }
+    /* Aronson (1) and Rosenthal et al 1961 (10): far apart on both axes */
+    axis_map mx = map_of(hx[0], p.x[0], hx[9], p.x[9]);
+    axis_map my = map_of(hy[0], p.y[0], hy[9], p.y[9]);
+    for (int i = 0; i < 13; i++) {
+        assert_close(p.x[i], px(mx, hx[i]), 1e-4, "x = 1/sqrt(vi + tau2) (px)");
+        assert_close(p.y[i], px(my, hy[i]), 1e-4, "y = yi/sqrt(vi + tau2) (px)");
+    }
+    const char *l = strstr(buf, "<line class=\"estimate\"");
+    cr_assert(l);
+    double x1 = attr_num(l, "x1"), y1 = attr_num(l, "y1"), x2 = attr_num(l, "x2"),
+           y2 = attr_num(l, "y2");
+    assert_close(x1, px(mx, 0), 1e-4, "line starts at x = 0");
+    assert_close(y1, px(my, 0), 1e-4, "line through the origin");
+    double xe = (x2 - mx.a) / mx.b;
+    assert_close(y2, px(my, mu * xe), 1e-4, "slope = estimate");
+    const char *b = buf;
+    for (int j = 0; j < 2; j++) {
+        b = strstr(b, "<line class=\"band\"");
+        cr_assert(b);
+        double z = j ? 1.959963984540054 : -1.959963984540054;
+        assert_close(attr_num(b, "y1"), px(my, z), 1e-4, "band at x = 0: +-1.96");
+        assert_close(attr_num(b, "y2"), px(my, mu * (attr_num(b, "x2") - mx.a) / mx.b + z), 0.02,
+                     "band parallel to the estimate line");
+        b++;
+    }
+    free(buf);
+    fp = fopen("/dev/null", "w");
+    d.est = NAN;
+    cr_expect_eq(msum_svg_radial(fp, &d), MSUM_EINVAL);
+    fclose(fp);
+}
+
+/* Influence panel of the common-effect fit (metafor plot(influence(rma(yi, vi, method =
+ * "FE")))): in each panel study i sits at x = i and at the value metafor's influence() gives;
+ * metafor flags studies 4, 6 and 8 (Hart & Sutherland, Stein & Aronson, TPT Madras) as
+ * influential, drawn as class "inf".  The values drawn are msum_influence's; the positions are
+ * checked against metafor's numbers. */
+Test(svg_bias, influence_panel)
+{
+    static const char *const name[8] = {"rstudent", "dffits", "cook.d", "cov.r",
+                                         "tau2.del", "QE.del", "hat",    "weight"};
+    msum_infl_row inf[13];
+    msum_pool_opts fe = MSUM_POOL_OPTS_DEFAULT;
+    fe.method = MSUM_EST_FE;
+    cr_assert_eq(msum_influence(bcg_yi, bcg_vi, 13, &fe, inf), MSUM_OK);
+    double v[8][13];
+    int flag[13];
+    msum_influence_panel_data d = {.title = "Influence <BCG>", .k = 13, .labels = bcg_label,
+                                   .npanels = 8, .flag = flag};
+    for (int i = 0; i < 13; i++) {
+        double row[8] = {inf[i].rstudent, inf[i].dffits, inf[i].cook_d, inf[i].cov_r,
+                         inf[i].tau2_del, inf[i].QE_del, inf[i].hat, inf[i].weight};
+        for (int p = 0; p < 8; p++) v[p][i] = row[p];
+        flag[i] = inf[i].inf;
+    }
+    for (int p = 0; p < 8; p++) {
+        d.names[p] = name[p];
+        d.values[p] = v[p];
+        d.ref[p] = NAN;
+    }
+    d.ref[3] = 1;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_svg_influence(fp, &d), MSUM_OK);
+    fclose(fp);
+    save(TEST_OUT "/influence.svg", buf);
+    cr_expect(xml_ok(TEST_OUT "/influence.svg"));
+    cr_expect_eq(count(buf, "<g class=\"panel\">"), 8);
+    cr_expect_eq(count(buf, "<circle class=\"inf\""), 3 * 8, "3 flagged studies per panel");
+    cr_expect_eq(count(buf, "<line class=\"ref\""), 1);
+    const char *g = buf;
+    for (int p = 0; p < 8; p++) {
+        g = strstr(g, "<g class=\"panel\">");
+        cr_assert(g);
+        const char *end = strstr(g, "</g>");
+        char head[64];
+        snprintf(head, sizeof head, "font-weight=\"bold\">%s<", name[p]);
+        cr_expect(strstr(g, head) && strstr(g, head) < end, "panel %d is %s", p, name[p]);
+        double cx[13], cy[13], ref[13];
+        int n = 0;
+        for (const char *q = g; (q = strstr(q, "<circle class=\"")) != NULL && q < end; q++) {
+            cr_assert(n < 13);
+            int is_inf = strncmp(q + 15, "inf\"", 4) == 0;
+            char key[32];
+            snprintf(key, sizeof key, "inf[%d]", n + 1);
+            cr_expect_eq(is_inf, ref_value(SENS, "bcg_FE_influence", key) == 1,
+                         "%s: study %d flag", name[p], n + 1);
+            snprintf(key, sizeof key, "%s[%d]", name[p], n + 1);
+            ref[n] = ref_value(SENS, "bcg_FE_influence", key);
+            cx[n] = attr_num(q, "cx");
+            cy[n] = attr_num(q, "cy");
+            n++;
+        }
+        cr_assert_eq(n, 13, "%s: 13 points", name[p]);
+        axis_map mx = map_of(1, cx[0], 13, cx[12]);
+        for (int i = 0; i < 13; i++) assert_close(cx[i], px(mx, i + 1.0), 1e-4, "x = study");
+        if (p == 4) { /* tau2.del is 0 under FE: a flat row */
+            for (int i = 0; i < 13; i++) assert_close(cy[i], cy[0], 1e-9, "tau2.del flat");
+        } else { /* studies 4 and 8: the extremes of every other panel */
+            axis_map my = map_of(ref[3], cy[3], ref[7], cy[7]);
+            for (int i = 0; i < 13; i++) assert_close(cy[i], px(my, ref[i]), 1e-4, name[p]);
+        }
+        g = end;
+    }
+    free(buf);
 }
 
 /* Tick labels p and their x against hand-computed analysis-scale positions L(p): each tick sits

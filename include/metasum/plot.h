@@ -184,6 +184,11 @@ typedef struct {
     double est;        /* pseudo-CI funnel and line around this estimate; NaN: none */
     int contours;      /* 1: the significance contours around ref */
     double ref;        /* centre of the contours and a line there (analysis scale) */
+    /* 1: the Egger regression line yi = egger_b0 + egger_b1 sei (msum_regtest with predictor
+     * sei: b0 its limit estimate, b1 its slope), drawn dashed from SE 0 to the largest SE
+     * (class "egger") */
+    int egger;
+    double egger_b0, egger_b1;
 } msum_bias_funnel_data;
 
 /* Returns MSUM_OK, MSUM_EINVAL (NULL arrays, neither a finite est nor contours) or MSUM_EIO. */
@@ -204,5 +209,46 @@ typedef struct {
 
 /* Returns MSUM_OK, MSUM_EINVAL (NULL arrays for k > 0) or MSUM_EIO. */
 int msum_svg_baujat(FILE *fp, const msum_baujat_data *d);
+
+/* Radial (Galbraith) plot of a random-effects fit (Galbraith 1988; metafor radial.rma): per
+ * study x = 1 / sqrt(vi + tau2) (its precision) and y = yi / sqrt(vi + tau2) (its standardised
+ * effect), one point per study (class "study"); the line through the origin with slope `est`
+ * (class "estimate": points on it have yi = est) and the lines est x +- z (class "band", dashed)
+ * between which a study's yi lies within est +- z sqrt(vi + tau2).  Axes: x from 0, y over the
+ * points and the lines.  tau2 and est are the fit's; the arc of metafor's estimate scale is not
+ * drawn.  Studies with NaN yi or vi (or vi + tau2 <= 0) are skipped. */
+typedef struct {
+    const char *title; /* NULL: none */
+    size_t k;
+    const char *const *labels; /* k point tooltips, or NULL: 1 .. k */
+    const double *yi, *vi;
+    double tau2;       /* the fit's tau2 (0 for a common-effect fit) */
+    double est;        /* the fit's pooled estimate (analysis scale) */
+    double z;          /* half-width of the band in y units; 0: 1.959964 (95 %) */
+} msum_radial_data;
+
+/* Returns MSUM_OK, MSUM_EINVAL (NULL arrays for k > 0, non-finite est or tau2 < 0) or
+ * MSUM_EIO. */
+int msum_svg_radial(FILE *fp, const msum_radial_data *d);
+
+/* Influence panel (metafor plot(influence(res))): one small plot per measure, studies 1 .. k
+ * along x, the values joined by a line, each point a circle (class "study", or "inf" filled
+ * red for a study flagged as influential), with an optional dotted reference line.  Panels in
+ * two columns, in the order given; each is a <g class="panel"> headed by its name.  The values
+ * are the caller's (msum_influence in sensitivity.h); NaN values are skipped. */
+#define MSUM_INFL_MAX_PANELS 8
+typedef struct {
+    const char *title; /* NULL: none */
+    size_t k;
+    const char *const *labels;   /* k point tooltips, or NULL: 1 .. k */
+    size_t npanels;              /* <= MSUM_INFL_MAX_PANELS */
+    const char *names[MSUM_INFL_MAX_PANELS];   /* panel headings ("rstudent", ...) */
+    const double *values[MSUM_INFL_MAX_PANELS]; /* k values per panel */
+    double ref[MSUM_INFL_MAX_PANELS];          /* reference line per panel; NaN: none */
+    const int *flag;             /* k flags (1: influential), or NULL: none flagged */
+} msum_influence_panel_data;
+
+/* Returns MSUM_OK, MSUM_EINVAL (NULL arrays for k > 0, npanels out of range) or MSUM_EIO. */
+int msum_svg_influence(FILE *fp, const msum_influence_panel_data *d);
 
 #endif

@@ -98,6 +98,11 @@ char *analysis_svg_bias_funnel(const msum_bias_funnel_data *d)
     CAPTURE(msum_svg_bias_funnel(fp, d));
 }
 char *analysis_svg_baujat(const msum_baujat_data *d) { CAPTURE(msum_svg_baujat(fp, d)); }
+char *analysis_svg_radial(const msum_radial_data *d) { CAPTURE(msum_svg_radial(fp, d)); }
+char *analysis_svg_influence(const msum_influence_panel_data *d)
+{
+    CAPTURE(msum_svg_influence(fp, d));
+}
 
 /* For each of the nc columns: is every non-missing cell an integer (and at least one there)?
  * One pass over the CSV; a calloc'ed array the caller frees, or NULL. */

@@ -85,6 +85,8 @@ char *analysis_svg_funnel(const msum_funnel_data *d);
 char *analysis_svg_heatmap(const msum_heatmap_data *d);
 char *analysis_svg_bias_funnel(const msum_bias_funnel_data *d);
 char *analysis_svg_baujat(const msum_baujat_data *d);
+char *analysis_svg_radial(const msum_radial_data *d);
+char *analysis_svg_influence(const msum_influence_panel_data *d);
 
 /* Does the ';'-separated list contain the word? */
 int analysis_list_has(const char *list, const char *word);

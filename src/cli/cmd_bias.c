@@ -42,10 +42,13 @@ void usage_bias(FILE *fp)
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
 "        --plot [NAME=]FILE  also draw a plot there (no --by): funnel_trimfill (the\n"
-"                        funnel with the filled studies drawn open; the default) or\n"
+"                        funnel with the filled studies drawn open; the default),\n"
 "                        funnel_contour (significance contours p < 0.10, 0.05, 0.01\n"
-"                        around 0); a FILE named funnel_contour* needs no NAME=; the\n"
-"                        extension chooses SVG, PNG or PDF (several --plot allowed)\n"
+"                        around 0), funnel_egger (funnel_trimfill with the Egger line\n"
+"                        yi = b0 + b1 sei of --model) or radial (Galbraith plot of the\n"
+"                        --method fit); a FILE named funnel_contour*, funnel_egger* or\n"
+"                        radial* needs no NAME=; the extension chooses SVG, PNG or PDF\n"
+"                        (several --plot allowed)\n"
 "\n"
 "Output columns: group columns (--by), test, method, k, stat, df, pval, estimate\n"
 "    (regtest: limit estimate; ranktest: Kendall's tau; trimfill: pooled estimate with the\n"
@@ -74,14 +77,16 @@ typedef struct {
     int nplot;
 } bias_args;
 
-static const char *const plot_names[] = {"funnel_trimfill", "funnel_contour"};
+static const char *const plot_names[] = {"funnel_trimfill", "funnel_contour", "radial",
+                                         "funnel_egger"};
+#define NPLOT_NAMES 4
 
-/* The plot a --plot argument asks for ("NAME=FILE", else funnel_contour for a file named so,
- * else funnel_trimfill), with *file set to the file part. */
+/* The plot a --plot argument asks for ("NAME=FILE", else funnel_contour, funnel_egger or
+ * radial for a file named so, else funnel_trimfill), with *file set to the file part. */
 static const char *plot_kind(const char *arg, const char **file)
 {
     *file = arg;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < NPLOT_NAMES; i++) {
         size_t n = strlen(plot_names[i]);
         if (strncmp(arg, plot_names[i], n) == 0 && arg[n] == '=') {
             *file = arg + n + 1;
@@ -90,6 +95,8 @@ static const char *plot_kind(const char *arg, const char **file)
     }
     const char *base = strrchr(arg, '/');
     base = base ? base + 1 : arg;
+    if (strncmp(base, "radial", 6) == 0) return plot_names[2];
+    if (strncmp(base, "funnel_egger", 12) == 0) return plot_names[3];
     return strncmp(base, "funnel_contour", 14) == 0 ? plot_names[1] : plot_names[0];
 }
 
@@ -181,7 +188,7 @@ static int parse_args(int argc, char **argv, bias_args *a)
             plot_kind(v, &file);
             if (msum_render_format_of(file, &f) != MSUM_OK)
                 return cli_error("bias", "--plot: found '%s', expected [funnel_trimfill=|"
-                                 "funnel_contour=]FILE ending in .svg, .png or .pdf", v), 0;
+                                 "funnel_contour=|funnel_egger=|radial=]FILE ending in .svg, .png or .pdf", v), 0;
             if (a->nplot == (int)(sizeof a->plot / sizeof *a->plot))
                 return cli_error("bias", "--plot: at most %zu plots",
                                  sizeof a->plot / sizeof *a->plot), 0;
@@ -406,6 +413,23 @@ static char *funnel_plot(const bias_args *a, const cli_studies *s, const char *k
                          const char *title, const char **why)
 {
     size_t k = s->k;
+    if (strcmp(kind, "radial") == 0) {
+        /* the radial plot of the fit with the chosen estimator (metafor radial(res)) */
+        msum_pool_opts po = a->pool;
+        po.qprofile = 0;
+        msum_pool_result fit;
+        int st = msum_pool(s->yi, s->vi, k, &po, &fit);
+        if (st != MSUM_OK) {
+            *why = msum_strerror(st);
+            return NULL;
+        }
+        msum_radial_data d = {.title = title, .k = k,
+                              .labels = (const char *const *)s->label, .yi = s->yi,
+                              .vi = s->vi, .tau2 = fit.tau2, .est = fit.estimate};
+        char *svg = analysis_svg_radial(&d);
+        *why = "out of memory";
+        return svg;
+    }
     char xlab[96];
     msum_bias_funnel_data d = {.title = title, .xlab = xlab, .k = k, .yi = s->yi, .est = NAN};
     d.log_scale = cli_studies_axis(s->measure, xlab, sizeof xlab);
@@ -436,6 +460,26 @@ static char *funnel_plot(const bias_args *a, const cli_studies *s, const char *k
             d.yi_fill = tf.yi_fill;
             d.sei_fill = sef;
             d.est = tf.pooled.estimate;
+            if (strcmp(kind, "funnel_egger") == 0) {
+                /* Egger's regression on sei (the observed studies), with --model and --method */
+                msum_regtest_opts ro = MSUM_REGTEST_OPTS_DEFAULT;
+                ro.model = a->model;
+                ro.predictor = MSUM_REG_SEI;
+                ro.fit.method = a->pool.method;
+                ro.fit.test = a->pool.test;
+                ro.fit.level = a->pool.level;
+                msum_regtest_result rg;
+                int rs = msum_regtest(s->yi, s->vi, NULL, k, &ro, &rg);
+                if (rs != MSUM_OK) {
+                    *why = rs == MSUM_EDOM ? rg.reason : msum_strerror(rs);
+                    free(sef);
+                    sef = NULL;
+                } else {
+                    d.egger = 1;
+                    d.egger_b0 = rg.est;
+                    d.egger_b1 = rg.coef;
+                }
+            }
             if (sef) svg = analysis_svg_bias_funnel(&d);
         } else {
             *why = st == MSUM_EDOM ? tf.reason : msum_strerror(st);
@@ -512,11 +556,13 @@ int analysis_bias(const analysis_spec *spec, const char *path, analysis_output *
     }
     for (const char *p = spec->plots; *p;) {
         size_t n = strcspn(p, ";");
-        if (!((n == 15 && strncmp(p, plot_names[0], n) == 0) ||
-              (n == 14 && strncmp(p, plot_names[1], n) == 0))) {
+        int known = 0;
+        for (size_t i = 0; i < NPLOT_NAMES; i++)
+            known |= n == strlen(plot_names[i]) && strncmp(p, plot_names[i], n) == 0;
+        if (!known) {
             msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
-                           "found '%.*s', expected funnel_trimfill or funnel_contour for kind "
-                           "bias", (int)n, p);
+                           "found '%.*s', expected funnel_trimfill, funnel_contour, "
+                           "funnel_egger or radial for kind bias", (int)n, p);
             return MSUM_EDATA;
         }
         p += n + (p[n] == ';');
@@ -530,7 +576,7 @@ int analysis_bias(const analysis_spec *spec, const char *path, analysis_output *
     msum_table *t = bias_table(&a, &s, spec->dataset, &rc);
     int st = t ? analysis_add_table(out, t) : analysis_status(rc);
     const char *title = *spec->title ? spec->title : spec->id;
-    for (size_t p = 0; st == MSUM_OK && p < 2; p++) {
+    for (size_t p = 0; st == MSUM_OK && p < NPLOT_NAMES; p++) {
         if (!analysis_list_has(spec->plots, plot_names[p])) continue;
         const char *why = NULL;
         char *svg = s.nby ? NULL : funnel_plot(&a, &s, plot_names[p], title, &why);

@@ -37,10 +37,14 @@ void usage_sensitivity(FILE *fp)
 "    -o, --output FILE   write there (atomically) instead of standard output\n"
 "        --meta          CSV/TSV: leading '# key: value' lines with the settings\n"
 "        --plot [NAME=]FILE  also draw a plot there (no --by): leave1out (a forest plot of\n"
-"                        the estimates without each study; the default) or baujat\n"
+"                        the estimates without each study; the default), cumul (a\n"
+"                        forest plot of the cumulative estimates, in --order), influence\n"
+"                        (a panel of the influence diagnostics per study, influential ones\n"
+"                        in red, as metafor's plot(influence(res))) or baujat\n"
 "                        (contribution to Q against influence on the common-effect\n"
 "                        estimate, as metafor's baujat on an FE fit); a FILE named\n"
-"                        baujat* needs no NAME=; the extension chooses SVG, PNG or PDF\n"
+"                        baujat*, cumul* or influence* needs no NAME=; the extension\n"
+"                        chooses SVG, PNG or PDF\n"
 "\n"
 "Output columns: group columns (--by), line, id (the id, study or author column), then\n"
 "    leave1out/cumul: k, estimate, se, stat, pval, ci_lb, ci_ub, Q, Q_p, tau2, I2, H2;\n"
@@ -70,14 +74,15 @@ typedef struct {
     int nplot;
 } sens_args;
 
-static const char *const plot_names[] = {"leave1out", "baujat"};
+static const char *const plot_names[] = {"leave1out", "baujat", "cumul", "influence"};
+#define NPLOT_NAMES 4
 
-/* The plot a --plot argument asks for ("NAME=FILE", else baujat for a file named so, else
- * leave1out), with *file set to the file part. */
+/* The plot a --plot argument asks for ("NAME=FILE", else baujat, cumul or influence for a file
+ * named so, else leave1out), with *file set to the file part. */
 static const char *plot_kind(const char *arg, const char **file)
 {
     *file = arg;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < NPLOT_NAMES; i++) {
         size_t n = strlen(plot_names[i]);
         if (strncmp(arg, plot_names[i], n) == 0 && arg[n] == '=') {
             *file = arg + n + 1;
@@ -86,6 +91,8 @@ static const char *plot_kind(const char *arg, const char **file)
     }
     const char *base = strrchr(arg, '/');
     base = base ? base + 1 : arg;
+    if (strncmp(base, "cumul", 5) == 0) return plot_names[2];
+    if (strncmp(base, "influence", 9) == 0) return plot_names[3];
     return strncmp(base, "baujat", 6) == 0 ? plot_names[1] : plot_names[0];
 }
 
@@ -154,7 +161,8 @@ static int parse_args(int argc, char **argv, sens_args *a)
             msum_render_format f;
             plot_kind(v, &file);
             if (msum_render_format_of(file, &f) != MSUM_OK)
-                return cli_error(cmd, "--plot: found '%s', expected [leave1out=|baujat=]FILE "
+                return cli_error(cmd, "--plot: found '%s', expected [leave1out=|cumul=|influence=|"
+                                 "baujat=]FILE "
                                  "ending in .svg, .png or .pdf", v), 0;
             if (a->nplot == (int)(sizeof a->plot / sizeof *a->plot))
                 return cli_error(cmd, "--plot: at most %zu plots",
@@ -402,9 +410,51 @@ static void labels_free(char **lab, size_t k)
     free(lab);
 }
 
-/* The Baujat plot (common-effect fit, as Baujat et al. 2002) or the leave-one-out forest plot
- * (one row per omitted study, the full fit's diamond below).  NULL when the analysis fails or
+/* The Baujat plot (common-effect fit, as Baujat et al. 2002), the leave-one-out forest plot
+ * (one row per omitted study, the full fit's diamond below) or the cumulative forest plot (one
+ * row per step, labelled by the study added, in the --order of the analysis; metafor
+ * forest(cumul(res))).  NULL when the analysis fails or
  * memory runs out (*why says which). */
+/* The influence panel: rstudent, dffits, cook.d, cov.r, tau2.del, QE.del, hat and weight per
+ * study with reference lines at 0, 0, the median of chi-square(1), 1, the fit's tau2 and Q,
+ * 1/k and 100/k (the values of a study that changes nothing); influential studies in red. */
+static char *influence_plot(const sens_args *a, const cli_studies *s, const char *title,
+                            const char **why)
+{
+    size_t k = s->k;
+    msum_infl_row *inf = malloc(k * sizeof *inf);
+    double *v = malloc(8 * k * sizeof *v);
+    int *flag = malloc(k * sizeof *flag);
+    msum_pool_result full;
+    char *svg = NULL;
+    int st = inf && v && flag ? msum_influence(s->yi, s->vi, k, &a->pool, inf) : MSUM_ENOMEM;
+    if (st == MSUM_OK) st = msum_pool(s->yi, s->vi, k, &a->pool, &full);
+    *why = msum_strerror(st);
+    if (st == MSUM_OK) {
+        msum_influence_panel_data d = {
+            .title = title, .k = k, .labels = (const char *const *)s->label, .npanels = 8,
+            .names = {"rstudent", "dffits", "cook.d", "cov.r", "tau2.del", "QE.del", "hat",
+                      "weight"},
+            .ref = {0, 0, 0.45493642311957283, 1, full.tau2, full.QE, 1.0 / (double)k,
+                    100.0 / (double)k},
+            .flag = flag};
+        for (size_t i = 0; i < k; i++) {
+            const msum_infl_row *w = &inf[i];
+            double row[8] = {w->rstudent, w->dffits, w->cook_d, w->cov_r,
+                             w->tau2_del, w->QE_del, w->hat, w->weight};
+            for (size_t p = 0; p < 8; p++) v[p * k + i] = row[p];
+            flag[i] = w->inf;
+        }
+        for (size_t p = 0; p < 8; p++) d.values[p] = v + p * k;
+        svg = analysis_svg_influence(&d);
+        *why = "out of memory";
+    }
+    free(inf);
+    free(v);
+    free(flag);
+    return svg;
+}
+
 static char *sens_plot(const sens_args *a, const cli_studies *s, const char *kind,
                        const char *title, const char **why)
 {
@@ -417,6 +467,7 @@ static char *sens_plot(const sens_args *a, const cli_studies *s, const char *kin
         *why = "needs at least 2 studies";
         return NULL;
     }
+    if (strcmp(kind, "influence") == 0) return influence_plot(a, s, title, why);
     if (strcmp(kind, "baujat") == 0) {
         msum_pool_opts fe = a->pool;
         fe.method = MSUM_EST_FE;
@@ -439,19 +490,24 @@ static char *sens_plot(const sens_args *a, const cli_studies *s, const char *kin
     msum_sens_row *rows = malloc(k * sizeof *rows);
     double *est = malloc(k * sizeof *est), *lb = malloc(k * sizeof *lb),
            *ub = malloc(k * sizeof *ub);
-    char **lab = study_labels(s, "Omitting ");
+    int cumul = strcmp(kind, "cumul") == 0;
+    char **lab = study_labels(s, cumul ? "+ " : "Omitting ");
+    const char **rowlab = malloc(k * sizeof *rowlab);
     msum_pool_result full;
     /* above MSUM_FOREST_MAX_STUDIES the forest plot draws the summary row only */
     int rows_drawn = k <= MSUM_FOREST_MAX_STUDIES;
-    int st = !(rows && est && lb && ub && lab) ? MSUM_ENOMEM
-             : rows_drawn                      ? msum_leave1out(s->yi, s->vi, k, &a->pool, rows)
-                                               : MSUM_OK;
+    int st = !(rows && est && lb && ub && lab && rowlab) ? MSUM_ENOMEM
+             : !rows_drawn                               ? MSUM_OK
+             : cumul ? msum_cumul(s->yi, s->vi, k, a->order ? s->key : NULL, a->decreasing,
+                                  &a->pool, rows)
+                     : msum_leave1out(s->yi, s->vi, k, &a->pool, rows);
     if (st == MSUM_OK) st = msum_pool(s->yi, s->vi, k, &a->pool, &full);
     if (st == MSUM_OK) {
         for (size_t i = 0; i < k; i++) {
             est[i] = rows_drawn ? rows[i].estimate : NAN;
             lb[i] = rows_drawn ? rows[i].ci_lb : NAN;
             ub[i] = rows_drawn ? rows[i].ci_ub : NAN;
+            rowlab[i] = lab[rows_drawn ? rows[i].study : i];
         }
         char model[96];
         snprintf(model, sizeof model, "All %zu studies (%s)", k,
@@ -459,9 +515,9 @@ static char *sens_plot(const sens_args *a, const cli_studies *s, const char *kin
         msum_plot_pooled pooled = {.label = model, .est = full.estimate, .ci_lb = full.ci_lb,
                                    .ci_ub = full.ci_ub, .pi_lb = NAN, .pi_ub = NAN};
         msum_forest_data d = {.title = title, .xlab = xlab, .log_scale = log_scale,
-                              .null_value = 0, .k = k, .labels = (const char *const *)lab,
+                              .null_value = 0, .k = k, .labels = rowlab,
                               .yi = est, .ci_lb = lb, .ci_ub = ub, .pooled = &pooled,
-                              .npooled = 1};
+                              .npooled = cumul ? 0 : 1}; /* cumul: the last row is the fit */
         svg = analysis_svg_forest(&d);
     } else {
         *why = msum_strerror(st);
@@ -470,6 +526,7 @@ static char *sens_plot(const sens_args *a, const cli_studies *s, const char *kin
     free(est);
     free(lb);
     free(ub);
+    free(rowlab);
     labels_free(lab, k);
     return svg;
 }
@@ -539,10 +596,13 @@ int analysis_sensitivity(const analysis_spec *spec, const char *path, analysis_o
     }
     for (const char *p = spec->plots; *p;) {
         size_t n = strcspn(p, ";");
-        if (!((n == 9 && strncmp(p, plot_names[0], n) == 0) ||
-              (n == 6 && strncmp(p, plot_names[1], n) == 0))) {
+        int known = 0;
+        for (size_t i = 0; i < NPLOT_NAMES; i++)
+            known |= n == strlen(plot_names[i]) && strncmp(p, plot_names[i], n) == 0;
+        if (!known) {
             msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
-                           "found '%.*s', expected leave1out or baujat for kind sensitivity",
+                           "found '%.*s', expected leave1out, cumul, influence or baujat "
+                           "for kind sensitivity",
                            (int)n, p);
             return MSUM_EDATA;
         }
@@ -562,7 +622,7 @@ int analysis_sensitivity(const analysis_spec *spec, const char *path, analysis_o
         st = t ? analysis_add_table(out, t) : analysis_status(rc);
     }
     const char *title = *spec->title ? spec->title : spec->id;
-    for (size_t p = 0; st == MSUM_OK && p < 2; p++) {
+    for (size_t p = 0; st == MSUM_OK && p < NPLOT_NAMES; p++) {
         if (!analysis_list_has(spec->plots, plot_names[p])) continue;
         const char *why = NULL;
         char *svg = s.nby ? NULL : sens_plot(&a, &s, plot_names[p], title, &why);

@@ -1,6 +1,7 @@
 /* Publication-bias and influence plots as SVG: the trim-and-fill funnel (filled studies drawn
- * open; Duval & Tweedie 2000), the contour-enhanced funnel (Peters et al. 2008) and the Baujat
- * plot (Baujat et al. 2002), laid out as metafor's funnel() and baujat() draw them.  The numbers
+ * open; Duval & Tweedie 2000), the contour-enhanced funnel (Peters et al. 2008), the Baujat
+ * plot (Baujat et al. 2002), the radial plot (Galbraith 1988) and the influence panel, laid out
+ * as metafor's funnel(), baujat(), radial() and plot(influence()) draw them.  The numbers
  * are the caller's: nothing here is estimated. */
 #include "metasum/plot.h"
 
@@ -72,6 +73,13 @@ int msum_svg_bias_funnel(FILE *fp, const msum_bias_funnel_data *d)
         if (d->est - contour_z[1] * yhi < xlo) xlo = d->est - contour_z[1] * yhi;
         if (d->est + contour_z[1] * yhi > xhi) xhi = d->est + contour_z[1] * yhi;
     }
+    int egger = d->egger && isfinite(d->egger_b0) && isfinite(d->egger_b1);
+    if (egger)
+        for (int j = 0; j < 2; j++) {
+            double x = d->egger_b0 + d->egger_b1 * (j ? yhi : 0);
+            if (x < xlo) xlo = x;
+            if (x > xhi) xhi = x;
+        }
     double xpos[SVG_MAX_TICKS];
     char xlab[SVG_MAX_TICKS][32];
     size_t nxt = svg_ticks(&xlo, &xhi, d->log_scale, xpos, xlab);
@@ -105,6 +113,10 @@ int msum_svg_bias_funnel(FILE *fp, const msum_bias_funnel_data *d)
                 X(d->est), Y(0), X(d->est), Y(yhi),
                 d->contours ? " stroke-dasharray=\"4 3\"" : "");
     }
+    if (egger)
+        svg_out(fp, "<line class=\"egger\" x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" "
+                    "stroke=\"#d62728\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>\n",
+                X(d->egger_b0), Y(0), X(d->egger_b0 + d->egger_b1 * yhi), Y(yhi));
     for (size_t i = 0; i < d->k; i++)
         if (point_ok(d->yi[i], d->sei[i]))
             svg_out(fp, "<circle class=\"study\" cx=\"%N\" cy=\"%N\" r=\"3.5\" "
@@ -263,6 +275,190 @@ int msum_svg_baujat(FILE *fp, const msum_baujat_data *d)
     svg_text(fp, 18, top + PLOT_H / 2, "middle", rot, yl, 0);
 #undef X
 #undef Y
+    svg_end(fp);
+    return ferror(fp) ? MSUM_EIO : MSUM_OK;
+}
+
+static int radial_ok(const msum_radial_data *d, size_t i)
+{
+    return isfinite(d->yi[i]) && isfinite(d->vi[i]) && d->vi[i] + d->tau2 > 0;
+}
+
+int msum_svg_radial(FILE *fp, const msum_radial_data *d)
+{
+    if (!fp || !d || (d->k && (!d->yi || !d->vi)) || !isfinite(d->est) || !(d->tau2 >= 0))
+        return MSUM_EINVAL;
+    double z = d->z > 0 ? d->z : contour_z[1];
+    double xhi = 0, ylo = -z, yhi = z;
+    for (size_t i = 0; i < d->k; i++) {
+        if (!radial_ok(d, i)) continue;
+        double s = sqrt(d->vi[i] + d->tau2), x = 1 / s, y = d->yi[i] / s;
+        if (x > xhi) xhi = x;
+        if (y < ylo) ylo = y;
+        if (y > yhi) yhi = y;
+    }
+    if (!(xhi > 0)) xhi = 1;
+    double xlo = 0, xpos[SVG_MAX_TICKS], ypos[SVG_MAX_TICKS];
+    char xlab[SVG_MAX_TICKS][32], ylab[SVG_MAX_TICKS][32];
+    size_t nxt = svg_ticks(&xlo, &xhi, 0, xpos, xlab);
+    /* the lines at the right edge of the axis */
+    double ends[3] = {d->est * xhi, d->est * xhi - z, d->est * xhi + z};
+    for (int j = 0; j < 3; j++) {
+        if (ends[j] < ylo) ylo = ends[j];
+        if (ends[j] > yhi) yhi = ends[j];
+    }
+    size_t nyt = svg_ticks(&ylo, &yhi, 0, ypos, ylab);
+    double W = fit_title(LEFT + PLOT_W + 50, d->title), top = 12 + (d->title ? 26 : 0);
+    double bottom = top + PLOT_H, H = bottom + 56;
+#define X(v) (LEFT + ((v) - xlo) / (xhi - xlo) * PLOT_W)
+#define Y(v) (bottom - ((v) - ylo) / (yhi - ylo) * PLOT_H)
+    svg_begin(fp, W, H, d->title ? d->title : "Radial plot");
+    if (d->title) svg_text(fp, 12, 26, NULL, "font-size=\"14\" font-weight=\"bold\"", d->title, 0);
+    svg_out(fp,
+            "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" fill=\"#ffffff\" "
+            "stroke=\"#333333\"/>\n",
+            LEFT, top, PLOT_W, PLOT_H);
+    for (size_t i = 0; i < nxt; i++) {
+        double x = X(xpos[i]);
+        svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n", x,
+                bottom, x, bottom + 5);
+        svg_text(fp, x, bottom + 18, "middle", NULL, xlab[i], 0);
+    }
+    for (size_t i = 0; i < nyt; i++) {
+        if (ypos[i] < ylo || ypos[i] > yhi) continue;
+        double y = Y(ypos[i]);
+        svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n",
+                LEFT - 5, y, LEFT, y);
+        svg_text(fp, LEFT - 8, y + 4, "end", NULL, ylab[i], 0);
+    }
+    if (ylo < 0 && yhi > 0)
+        svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#bbbbbb\"/>\n",
+                X(0), Y(0), X(xhi), Y(0));
+    for (int j = -1; j <= 1; j += 2)
+        svg_out(fp, "<line class=\"band\" x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" "
+                    "stroke=\"#555555\" stroke-dasharray=\"4 3\"/>\n",
+                X(0), Y(j * z), X(xhi), Y(d->est * xhi + j * z));
+    svg_out(fp, "<line class=\"estimate\" x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" "
+                "stroke=\"#222222\"/>\n",
+            X(0), Y(0), X(xhi), Y(d->est * xhi));
+    for (size_t i = 0; i < d->k; i++) {
+        if (!radial_ok(d, i)) continue;
+        double s = sqrt(d->vi[i] + d->tau2);
+        char num[32];
+        snprintf(num, sizeof num, "%zu", i + 1);
+        svg_out(fp, "<circle class=\"study\" cx=\"%N\" cy=\"%N\" r=\"3.5\" fill=\"#222222\">"
+                    "<title>", X(1 / s), Y(d->yi[i] / s));
+        msum_io_put_xml(fp, d->labels && d->labels[i] ? d->labels[i] : num, 1);
+        fputs("</title></circle>\n", fp);
+    }
+    svg_text(fp, LEFT + PLOT_W / 2, bottom + 38, "middle", NULL,
+             "x\xe1\xb5\xa2 = 1/\xe2\x88\x9a(v\xe1\xb5\xa2 + \xcf\x84\xc2\xb2)", 0);
+    char rot[64];
+    snprintf(rot, sizeof rot, "transform=\"rotate(-90 18 %.2f)\"", top + PLOT_H / 2);
+    svg_text(fp, 18, top + PLOT_H / 2, "middle", rot,
+             "z\xe1\xb5\xa2 = y\xe1\xb5\xa2/\xe2\x88\x9a(v\xe1\xb5\xa2 + \xcf\x84\xc2\xb2)", 0);
+#undef X
+#undef Y
+    svg_end(fp);
+    return ferror(fp) ? MSUM_EIO : MSUM_OK;
+}
+
+#define PANEL_W 250.0
+#define PANEL_H 110.0
+#define PANEL_LEFT 56.0
+#define PANEL_GAP_X 30.0
+#define PANEL_GAP_Y 46.0
+
+int msum_svg_influence(FILE *fp, const msum_influence_panel_data *d)
+{
+    if (!fp || !d || d->npanels > MSUM_INFL_MAX_PANELS) return MSUM_EINVAL;
+    for (size_t p = 0; p < d->npanels; p++)
+        if (d->k && !d->values[p]) return MSUM_EINVAL;
+    size_t rows = (d->npanels + 1) / 2;
+    double top0 = 12 + (d->title ? 26 : 0) + 20;
+    double W = fit_title(2 * (PANEL_LEFT + PANEL_W) + PANEL_GAP_X + 16, d->title);
+    double H = top0 + rows * (PANEL_H + PANEL_GAP_Y) + 4;
+    svg_begin(fp, W, H, d->title ? d->title : "Influence diagnostics");
+    if (d->title) svg_text(fp, 12, 26, NULL, "font-size=\"14\" font-weight=\"bold\"", d->title, 0);
+    /* x: study index 1 .. k, half a step of room either side */
+    double xlo = 0.5, xhi = d->k + 0.5;
+    for (size_t p = 0; p < d->npanels; p++) {
+        const double *v = d->values[p];
+        double left = PANEL_LEFT + (p % 2) * (PANEL_LEFT + PANEL_W + PANEL_GAP_X);
+        double top = top0 + (p / 2) * (PANEL_H + PANEL_GAP_Y), bottom = top + PANEL_H;
+        double ylo = INFINITY, yhi = -INFINITY;
+        for (size_t i = 0; i < d->k; i++) {
+            if (!isfinite(v[i])) continue;
+            if (v[i] < ylo) ylo = v[i];
+            if (v[i] > yhi) yhi = v[i];
+        }
+        if (isfinite(d->ref[p])) {
+            if (d->ref[p] < ylo) ylo = d->ref[p];
+            if (d->ref[p] > yhi) yhi = d->ref[p];
+        }
+        if (!isfinite(ylo)) ylo = 0, yhi = 1;
+        if (yhi - ylo < 1e-12 * (fabs(ylo) + 1)) { /* flat: a unit band around the value */
+            ylo -= 0.5 * (fabs(ylo) > 0 ? fabs(ylo) : 1);
+            yhi += 0.5 * (fabs(yhi) > 0 ? fabs(yhi) : 1);
+        }
+        double ypos[SVG_MAX_TICKS];
+        char ylab[SVG_MAX_TICKS][32];
+        size_t nyt = svg_ticks(&ylo, &yhi, 0, ypos, ylab);
+#define X(v) (left + ((v) - xlo) / (xhi - xlo) * PANEL_W)
+#define Y(v) (bottom - ((v) - ylo) / (yhi - ylo) * PANEL_H)
+        svg_out(fp, "<g class=\"panel\">\n");
+        svg_text(fp, left + PANEL_W / 2, top - 6, "middle", "font-weight=\"bold\"",
+                 d->names[p] ? d->names[p] : "", 0);
+        svg_out(fp,
+                "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" fill=\"#ffffff\" "
+                "stroke=\"#333333\"/>\n",
+                left, top, PANEL_W, PANEL_H);
+        for (size_t i = 0; i < nyt; i++) {
+            if (ypos[i] < ylo || ypos[i] > yhi) continue;
+            double y = Y(ypos[i]);
+            svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n",
+                    left - 4, y, left, y);
+            svg_text(fp, left - 6, y + 4, "end", "font-size=\"10\"", ylab[i], 0);
+        }
+        /* study numbers along x: every one up to 20 studies, else about 10 */
+        size_t step = d->k <= 20 ? 1 : (d->k + 9) / 10;
+        for (size_t i = 0; i < d->k; i += step) {
+            char num[32];
+            snprintf(num, sizeof num, "%zu", i + 1);
+            svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n",
+                    X(i + 1.0), bottom, X(i + 1.0), bottom + 4);
+            svg_text(fp, X(i + 1.0), bottom + 14, "middle", "font-size=\"10\"", num, 0);
+        }
+        if (isfinite(d->ref[p]))
+            svg_out(fp, "<line class=\"ref\" x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" "
+                        "stroke=\"#777777\" stroke-dasharray=\"2 2\"/>\n",
+                    left, Y(d->ref[p]), left + PANEL_W, Y(d->ref[p]));
+        int open = 0;
+        for (size_t i = 0; i < d->k; i++) {
+            if (!isfinite(v[i])) {
+                if (open) svg_out(fp, "\" fill=\"none\" stroke=\"#888888\"/>\n");
+                open = 0;
+                continue;
+            }
+            svg_out(fp, open ? " %N %N" : "<polyline points=\"%N %N", X(i + 1.0), Y(v[i]));
+            open = 1;
+        }
+        if (open) svg_out(fp, "\" fill=\"none\" stroke=\"#888888\"/>\n");
+        for (size_t i = 0; i < d->k; i++) {
+            if (!isfinite(v[i])) continue;
+            int f = d->flag && d->flag[i];
+            char num[32];
+            snprintf(num, sizeof num, "%zu", i + 1);
+            svg_out(fp, "<circle class=\"%s\" cx=\"%N\" cy=\"%N\" r=\"%s\" fill=\"%s\">"
+                        "<title>", f ? "inf" : "study", X(i + 1.0), Y(v[i]), f ? "4" : "2.5",
+                    f ? "#d62728" : "#222222");
+            msum_io_put_xml(fp, d->labels && d->labels[i] ? d->labels[i] : num, 1);
+            fputs("</title></circle>\n", fp);
+        }
+        svg_out(fp, "</g>\n");
+#undef X
+#undef Y
+    }
     svg_end(fp);
     return ferror(fp) ? MSUM_EIO : MSUM_OK;
 }
