@@ -246,6 +246,7 @@ static double tied_pairs(const double *v, size_t n, const xy *pv, int both)
         if (pv)
             while (j < n && pv[j].x == pv[i].x && (!both || pv[j].y == pv[i].y)) j++;
         else
+            /* cppcheck-suppress nullPointer ; v is given whenever pv is NULL */
             while (j < n && v[j] == v[i]) j++;
         double m = (double)(j - i);
         t += m * (m - 1) / 2;
