@@ -545,28 +545,10 @@ int analysis_bias(const analysis_spec *spec, const char *path, analysis_output *
 {
     bias_args a;
     args_init(&a);
-    if ((*spec->measure && (!msum_measure_parse(spec->measure, &a.measure) ||
-                            a.measure == MSUM_MEASURE_NONE)) ||
-        (*spec->method && msum_estimator_parse(spec->method, &a.pool.method) != MSUM_OK) ||
-        (*spec->test && msum_test_parse(spec->test, &a.pool.test) != MSUM_OK)) {
-        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, NULL,
-                       "unknown measure '%s', method '%s' or test '%s' (see 'metasum bias "
-                       "--help')", spec->measure, spec->method, spec->test);
-        return MSUM_EDATA;
-    }
-    for (const char *p = spec->plots; *p;) {
-        size_t n = strcspn(p, ";");
-        int known = 0;
-        for (size_t i = 0; i < NPLOT_NAMES; i++)
-            known |= n == strlen(plot_names[i]) && strncmp(p, plot_names[i], n) == 0;
-        if (!known) {
-            msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
-                           "found '%.*s', expected funnel_trimfill, funnel_contour, "
-                           "funnel_egger or radial for kind bias", (int)n, p);
-            return MSUM_EDATA;
-        }
-        p += n + (p[n] == ';');
-    }
+    int st0 = cli_studies_spec(spec, "bias", plot_names, NPLOT_NAMES,
+                               "funnel_trimfill, funnel_contour, funnel_egger or radial",
+                               &a.measure, &a.pool, diags);
+    if (st0 != MSUM_OK) return st0;
     char *bylist = *spec->by ? analysis_list(spec->by) : NULL;
     cli_studies s;
     int rc = cli_studies_read("report", path, spec->filter, a.measure, a.pool.level, NULL,

@@ -339,3 +339,31 @@ int cli_studies_axis(msum_measure m, char *buf, size_t size)
     snprintf(buf, size, "%s%s", s, log_scale ? " (log scale)" : "");
     return log_scale;
 }
+
+int cli_studies_spec(const analysis_spec *spec, const char *kind, const char *const *names,
+                     size_t nnames, const char *expected, msum_measure *measure,
+                     msum_pool_opts *po, msum_diags *diags)
+{
+    if ((*spec->measure && (!msum_measure_parse(spec->measure, measure) ||
+                            *measure == MSUM_MEASURE_NONE)) ||
+        (*spec->method && msum_estimator_parse(spec->method, &po->method) != MSUM_OK) ||
+        (*spec->test && msum_test_parse(spec->test, &po->test) != MSUM_OK)) {
+        msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, NULL,
+                       "unknown measure '%s', method '%s' or test '%s' (see 'metasum %s "
+                       "--help')", spec->measure, spec->method, spec->test, kind);
+        return MSUM_EDATA;
+    }
+    for (const char *p = spec->plots; *p;) {
+        size_t n = strcspn(p, ";");
+        int known = 0;
+        for (size_t i = 0; i < nnames; i++)
+            known |= n == strlen(names[i]) && strncmp(p, names[i], n) == 0;
+        if (!known) {
+            msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
+                           "found '%.*s', expected %s for kind %s", (int)n, p, expected, kind);
+            return MSUM_EDATA;
+        }
+        p += n + (p[n] == ';');
+    }
+    return MSUM_OK;
+}

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "analysis.h"
 #include "metasum/metasum.h"
 
 typedef struct {
@@ -46,5 +47,13 @@ void cli_studies_set_group(const cli_studies *s, size_t i, msum_table *t, size_t
 /* The axis title of a plot of these effects: "Risk ratio (log scale)", "Mean difference", ...;
  * and whether the analysis scale is logarithmic (the return value). */
 int cli_studies_axis(msum_measure m, char *buf, size_t size);
+
+/* A report analysis of kind `kind` (bias, sensitivity): the manifest row's measure, method and
+ * test into *measure and *po, and each of its plots checked against names[0..nnames-1]
+ * (`expected` lists them for the message).  Returns MSUM_OK, or MSUM_EDATA with a diagnostic
+ * naming the manifest line. */
+int cli_studies_spec(const analysis_spec *spec, const char *kind, const char *const *names,
+                     size_t nnames, const char *expected, msum_measure *measure,
+                     msum_pool_opts *po, msum_diags *diags);
 
 #endif
