@@ -188,7 +188,8 @@ static int parse_args(int argc, char **argv, bias_args *a)
             plot_kind(v, &file);
             if (msum_render_format_of(file, &f) != MSUM_OK)
                 return cli_error("bias", "--plot: found '%s', expected [funnel_trimfill=|"
-                                 "funnel_contour=|funnel_egger=|radial=]FILE ending in .svg, .png or .pdf", v), 0;
+                                 "funnel_contour=|funnel_egger=|radial=]FILE ending in .svg, "
+                                 ".png or .pdf", v), 0;
             if (a->nplot == (int)(sizeof a->plot / sizeof *a->plot))
                 return cli_error("bias", "--plot: at most %zu plots",
                                  sizeof a->plot / sizeof *a->plot), 0;
