@@ -24,7 +24,7 @@ LDFLAGS += $(SANITIZE)
 LIBS    := -lxlsxwriter -lminizip -lexpat -lcsv -lgsl -lgslcblas $(RSVG_LIBS) -lm
 TEST_LIBS := -lcriterion
 
-LIB_SRC := $(sort $(wildcard src/core/*.c src/io/*.c))
+LIB_SRC := $(sort $(wildcard src/core/*.c src/io/*.c src/analysis/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -1,12 +1,14 @@
-/* Analyses as the report runs them: one manifest row in, tables and SVG plots out.
- * Each kind's table building lives beside its subcommand (cmd_<kind>.c), so `metasum pool` and
- * a report's pool analysis print the same numbers. */
+/* Analyses as the report runs them, during the move of each kind into the library
+ * (src/analysis/, include/metasum/analysis.h): the kinds msum_analysis_has() runs go there; the
+ * others still run beside their subcommand (cmd_<kind>.c), from the manifest row's text. */
 #ifndef METASUM_CLI_ANALYSIS_H
 #define METASUM_CLI_ANALYSIS_H
 
 #include <stddef.h>
 
+#include "metasum/analysis.h"
 #include "metasum/metasum.h"
+#include "../analysis/analysis_int.h"
 
 /* One manifest row (datasets/analyses.csv); empty text = not given.  Lists use ';'. */
 typedef struct {
@@ -18,26 +20,23 @@ typedef struct {
     const char *columns;  /* column mapping "m1i=Mean_T;sd1i=SD_T" (as --col), or "" */
 } analysis_spec;
 
-/* What an analysis produced; owned by the caller, released with analysis_output_free(). */
-typedef struct {
-    msum_table **tables;
-    size_t ntables;
-    char **plot_names; /* file stem of each plot, e.g. "forest" */
-    char **plots;      /* SVG markup */
-    size_t nplots;
-} analysis_output;
+/* What an analysis produced: the library's result. */
+typedef msum_result analysis_output;
 
-int analysis_add_table(analysis_output *o, msum_table *t);
-int analysis_add_plot(analysis_output *o, const char *name, char *svg_owned);
-void analysis_output_free(analysis_output *o);
+static inline int analysis_add_table(analysis_output *o, msum_table *t)
+{
+    return msum_result_add_table(o, t);
+}
+static inline int analysis_add_plot(analysis_output *o, const char *name, char *svg_owned)
+{
+    return msum_result_add_plot(o, name, svg_owned);
+}
 
-/* Run the analysis of the spec's kind on its dataset (path relative to basedir), keeping the
- * rows its filter selects ("col=value;col=value": all must hold).  Problems go to diags.
- * Returns MSUM_OK or a status (MSUM_EDATA for data or spec problems). */
-int analysis_run(const analysis_spec *spec, const char *basedir, analysis_output *out,
-                 msum_diags *diags);
-
-
+/* Run the analysis of a manifest row: `ms` is the row as a spec (checked), `spec` its text;
+ * the dataset's path is relative to basedir.  Problems go to diags.  Returns MSUM_OK or a
+ * status (MSUM_EDATA for data or spec problems). */
+int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *basedir,
+                 analysis_output *out, msum_diags *diags);
 
 /* Per-kind runners, beside their subcommands (cmd_<kind>.c), so a report's analysis and the
  * subcommand share one code path.  `path` is the dataset file; the spec's filter is applied
@@ -63,14 +62,8 @@ int analysis_bias(const analysis_spec *spec, const char *path, analysis_output *
 int analysis_sensitivity(const analysis_spec *spec, const char *path, analysis_output *out,
                          msum_diags *diags);
 
-/* Kind "table": the CSV file itself as a table (dictionaries, references). */
-int analysis_table(const analysis_spec *spec, const char *path, analysis_output *out,
-                   msum_diags *diags);
-
-/* A CSV text as a table: the columns named in `numeric` are numbers, the others text, or
- * numbers when every value is an integer.  NULL on allocation failure or bad CSV. */
-msum_table *analysis_table_from_csv(const char *csv, size_t len, const char *name,
-                                    const char *title, const char *const *numeric, size_t nnum);
+/* A CSV text as a table (msum_an_table_from_csv). */
+#define analysis_table_from_csv msum_an_table_from_csv
 
 /* A subcommand's exit code (EXIT_* in cli.h) as the status an analysis returns. */
 int analysis_status(int exit_code);
@@ -78,15 +71,14 @@ int analysis_status(int exit_code);
 /* A ';'-separated manifest list as the ','-separated list the subcommands take; caller frees. */
 char *analysis_list(const char *s);
 
-/* Render a plot into a string (open_memstream); NULL on failure. */
-#include "metasum/plot.h"
-char *analysis_svg_forest(const msum_forest_data *d);
-char *analysis_svg_funnel(const msum_funnel_data *d);
-char *analysis_svg_heatmap(const msum_heatmap_data *d);
-char *analysis_svg_bias_funnel(const msum_bias_funnel_data *d);
-char *analysis_svg_baujat(const msum_baujat_data *d);
-char *analysis_svg_radial(const msum_radial_data *d);
-char *analysis_svg_influence(const msum_influence_panel_data *d);
+/* Render a plot into a string (the library's helpers); NULL on failure. */
+#define analysis_svg_forest msum_an_svg_forest
+#define analysis_svg_funnel msum_an_svg_funnel
+#define analysis_svg_heatmap msum_an_svg_heatmap
+#define analysis_svg_bias_funnel msum_an_svg_bias_funnel
+#define analysis_svg_baujat msum_an_svg_baujat
+#define analysis_svg_radial msum_an_svg_radial
+#define analysis_svg_influence msum_an_svg_influence
 
 /* Does the ';'-separated list contain the word? */
 int analysis_list_has(const char *list, const char *word);

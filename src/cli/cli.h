@@ -108,6 +108,22 @@ void cli_input_init(cli_input *in);
  * 0 when it is another argument; -1 after printing a usage error. */
 int cli_opt_input(const char *cmd, int argc, char **argv, int *i, cli_input *in);
 
+/* The settings table (msum_settings, include/metasum/analysis.h) on the command line: the
+ * one option parser of every command.  Parses argv[1..argc) of command `cmd` into s (the
+ * options that command takes; values checked by msum_spec_set), collecting operands (files,
+ * '-', everything after "--") into ops[0..maxops).  Returns EXIT_OK, or EXIT_USAGE after a
+ * message naming the option ("--level: found '1.5', expected ...", "option --weights does not
+ * apply to compare (it is an option of pool)"). */
+#include "metasum/analysis.h"
+int cli_parse_spec(const char *cmd, int argc, char **argv, msum_spec *s, const char **ops,
+                   int maxops, int *nops);
+/* The options of command `cmd`, grouped, for its --help (generated from the table). */
+void cli_print_settings(FILE *fp, const char *cmd);
+/* `metasum help options`: every setting, its commands and its manifest column. */
+void cli_help_options(FILE *fp);
+/* MSUM_KBIT(kind) or MSUM_CMD_* of a command name; 0 for none. */
+unsigned cli_command_bit(const char *cmd);
+
 /* The help lines of the reading options, for each command's usage text. */
 extern const char cli_input_help[];
 

@@ -82,55 +82,12 @@ void usage_report(FILE *fp)
         "    metasum report my_analyses.csv -o out --digits 4\n");
 }
 
-/* ---- analysis output bookkeeping ---- */
-
-int analysis_add_table(analysis_output *o, msum_table *t)
-{
-    if (!t) return MSUM_ENOMEM;
-    msum_table **v = realloc(o->tables, (o->ntables + 1) * sizeof *v);
-    if (!v) {
-        msum_table_free(t);
-        return MSUM_ENOMEM;
-    }
-    o->tables = v;
-    o->tables[o->ntables++] = t;
-    return MSUM_OK;
-}
-
-int analysis_add_plot(analysis_output *o, const char *name, char *svg_owned)
-{
-    char *n = svg_owned ? strdup(name) : NULL;
-    char **a = n ? realloc(o->plot_names, (o->nplots + 1) * sizeof *a) : NULL;
-    if (a) o->plot_names = a;
-    char **b = a ? realloc(o->plots, (o->nplots + 1) * sizeof *b) : NULL;
-    if (!b) {
-        free(n);
-        free(svg_owned);
-        return MSUM_ENOMEM;
-    }
-    o->plots = b;
-    o->plot_names[o->nplots] = n;
-    o->plots[o->nplots++] = svg_owned;
-    return MSUM_OK;
-}
-
-void analysis_output_free(analysis_output *o)
-{
-    for (size_t i = 0; i < o->ntables; i++) msum_table_free(o->tables[i]);
-    for (size_t i = 0; i < o->nplots; i++) {
-        free(o->plot_names[i]);
-        free(o->plots[i]);
-    }
-    free(o->tables);
-    free(o->plot_names);
-    free(o->plots);
-    memset(o, 0, sizeof *o);
-}
-
 /* ---- manifest ---- */
 
 typedef struct {
     analysis_spec *v;
+    msum_spec *ms; /* the same rows as specs (every column checked by the field table) */
+    unsigned char *bad; /* the row's settings have errors (reported; it is not run) */
     size_t n;
     char **strings; /* owned copies of every cell */
     size_t nstrings;
@@ -152,8 +109,11 @@ static const char *keep(manifest *m, const char *s)
 static void manifest_free(manifest *m)
 {
     for (size_t i = 0; i < m->nstrings; i++) free(m->strings[i]);
+    for (size_t i = 0; i < m->n; i++) msum_spec_clear(&m->ms[i]);
     free(m->strings);
     free(m->v);
+    free(m->ms);
+    free(m->bad);
 }
 
 /* Ids become folder names: the rule an id breaks, or NULL.  At most 64 characters; no leading
@@ -222,6 +182,49 @@ static const char *dataset_problem(const char *basedir, const char *ds)
     return why;
 }
 
+/* Can a manifest column set this field?  Not the command line's own settings. */
+static int manifest_field(const msum_setting *f)
+{
+    return strcmp(f->name, "output") != 0 && strcmp(f->name, "quiet") != 0 &&
+           strcmp(f->name, "allow_outside") != 0 && (f->kinds & ((1u << MSUM_NKINDS) - 1));
+}
+
+/* One manifest row as a spec: the kind first, then every given cell through msum_spec_set, so
+ * a value is checked as the command line checks it; messages name the manifest column. */
+static int row_spec(msum_spec *sp, const msum_setting **fld, const msum_row *row, size_t ncols,
+                    const char *name, const char *basedir, msum_diags *d)
+{
+    sp->origin = name;
+    sp->line = row->row_line;
+    sp->basedir = basedir;
+    char err[512];
+    int kind_ok = 0;
+    for (size_t c = 0; c < ncols && c < row->n; c++)
+        if (fld[c] && strcmp(fld[c]->name, "kind") == 0) {
+            kind_ok = msum_spec_set(sp, fld[c], row->cell[c], err, sizeof err) == MSUM_OK;
+            if (!kind_ok)
+                msum_diags_add(d, MSUM_DIAG_ERROR, name, row->row_line, row->col[c], "kind",
+                               "%s", err);
+        }
+    for (size_t c = 0; c < ncols && c < row->n; c++) {
+        const msum_setting *f = fld[c];
+        if (!f || !row->len[c] || strcmp(f->name, "kind") == 0) continue;
+        if (kind_ok && !(f->kinds & MSUM_KBIT(sp->kind))) {
+            msum_diags_add(d, MSUM_DIAG_ERROR, name, row->row_line, row->col[c], f->name,
+                           "found '%.60s', but kind '%s' takes no %s", row->cell[c],
+                           msum_kind_name(sp->kind), f->name);
+            continue;
+        }
+        int st = msum_spec_set(sp, f, row->cell[c], err, sizeof err);
+        if (st == MSUM_ENOMEM) return st;
+        if (st != MSUM_OK && strcmp(err, "out of memory") == 0) return MSUM_ENOMEM;
+        if (st != MSUM_OK)
+            msum_diags_add(d, MSUM_DIAG_ERROR, name, row->row_line, row->col[c], f->name, "%s",
+                           err);
+    }
+    return MSUM_OK;
+}
+
 static const char *const spec_cols[] = {"id", "title", "dataset", "filter", "kind", "measure",
                                         "method", "test", "by", "mods", "formats", "plots",
                                         "favours", "columns"};
@@ -253,21 +256,57 @@ static int read_manifest(const char *path, const char *basedir, int allow_outsid
         msum_reader_free(r);
         return MSUM_EDATA;
     }
+    /* every other column must be a setting of the field table (metasum help options) */
+    const msum_setting **fld = calloc(h->n + 1, sizeof *fld);
+    if (!fld) {
+        msum_reader_free(r);
+        return MSUM_ENOMEM;
+    }
+    for (size_t c = 0; c < h->n; c++) {
+        fld[c] = msum_setting_find(h->cell[c]);
+        if (fld[c] && (fld[c]->option && strcmp(fld[c]->name, h->cell[c]) != 0))
+            fld[c] = NULL; /* the manifest spells a setting by its name ("columns") */
+        if (fld[c] && !manifest_field(fld[c])) fld[c] = NULL;
+        if (!fld[c])
+            msum_diags_add(d, MSUM_DIAG_WARNING, name, 1, h->col[c], h->cell[c],
+                           "not a manifest column; ignored (the columns are the settings "
+                           "'metasum help options' lists, by name)");
+    }
     msum_row row;
+    size_t spec_errs = 0;
     while ((st = msum_reader_next(r, &row)) > 0) {
         analysis_spec *v = realloc(m->v, (m->n + 1) * sizeof *v);
-        if (!v) {
+        msum_spec *ms = v ? realloc(m->ms, (m->n + 1) * sizeof *ms) : NULL;
+        if (v) m->v = v;
+        if (ms) m->ms = ms;
+        unsigned char *bd = ms ? realloc(m->bad, m->n + 1) : NULL;
+        if (bd) m->bad = bd;
+        if (!bd) {
+            free(fld);
             msum_reader_free(r);
             return MSUM_ENOMEM;
         }
-        m->v = v;
+
         const char *f[NSPEC];
         for (int j = 0; j < NSPEC; j++) {
             f[j] = keep(m, idx[j] >= 0 && (size_t)idx[j] < row.n ? row.cell[idx[j]] : "");
             if (!f[j]) {
+                free(fld);
                 msum_reader_free(r);
                 return MSUM_ENOMEM;
             }
+        }
+        msum_spec *sp = &m->ms[m->n];
+        msum_spec_init(sp);
+        size_t before = msum_diags_errors(d);
+        int rs = row_spec(sp, fld, &row, h->n, name, basedir, d);
+        m->bad[m->n] = msum_diags_errors(d) > before;
+        spec_errs += msum_diags_errors(d) - before;
+        if (rs == MSUM_ENOMEM) {
+            msum_spec_clear(sp);
+            free(fld);
+            msum_reader_free(r);
+            return MSUM_ENOMEM;
         }
         analysis_spec s = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10],
                            f[11], f[12], name, row.row_line, f[13]};
@@ -291,9 +330,11 @@ static int read_manifest(const char *path, const char *basedir, int allow_outsid
                            "(--allow-outside permits others)", s.dataset, out);
         m->v[m->n++] = s;
     }
+    free(fld);
     msum_reader_free(r);
     if (st < 0) return MSUM_EPARSE;
-    return msum_diags_errors(d) ? MSUM_EDATA : MSUM_OK;
+    /* a row whose settings are wrong fails alone when it runs; other errors stop here */
+    return msum_diags_errors(d) > spec_errs ? MSUM_EDATA : MSUM_OK;
 }
 
 /* ---- output ---- */
@@ -779,6 +820,7 @@ int cmd_report(int argc, char **argv)
         free(basedir);
         return st == MSUM_EIO || st == MSUM_ENOMEM ? EXIT_IO : EXIT_DATA;
     }
+    cli_print_diags(stderr, d); /* warnings, and the rows whose settings are wrong */
     output_dir od;
     int rc = output_open(outdir, &od);
     if (rc != EXIT_OK) {
@@ -795,11 +837,11 @@ int cmd_report(int argc, char **argv)
         const analysis_spec *s = &m.v[i];
         if (tty) fprintf(stderr, "[%zu/%zu] %s\n", i + 1, m.n, s->id);
         msum_diags *ad = msum_diags_new();
-        analysis_output o = {0};
+        msum_result o = {0};
         int want[6];
         st = !ad ? MSUM_ENOMEM
-             : !parse_formats(s, mpath, want, ad) ? MSUM_EDATA
-             : analysis_run(s, basedir, &o, ad);
+             : m.bad[i] || !parse_formats(s, mpath, want, ad) ? MSUM_EDATA
+             : analysis_run(s, &m.ms[i], basedir, &o, ad);
         if (ad && msum_diags_count(ad)) cli_print_diags(stderr, ad);
         if (st != MSUM_OK) { /* its data, its spec, or its dataset could not be read */
             if (!stop_signal)
@@ -810,7 +852,7 @@ int cmd_report(int argc, char **argv)
         } else if (!stop_signal && nfailed == 0) { /* after a failure it would be discarded */
             if (write_analysis(&L, s, want, &o, &wo) != MSUM_OK) any_io = 1; /* says why */
         }
-        analysis_output_free(&o);
+        msum_result_free(&o);
         msum_diags_free(ad);
     }
     int done = !stop_signal && !any_io && nfailed == 0;

@@ -40,6 +40,7 @@ static void usage(FILE *fp)
     fprintf(fp,
             "\n"
             "    help CMD   show the help of one command (also: metasum CMD --help)\n"
+            "    help options  every option of every command, once, with its manifest column\n"
             "\n"
             "Options:\n"
             "    -h, --help      this text\n"
@@ -134,6 +135,10 @@ int main(int argc, char **argv)
     if (strcmp(arg, "help") == 0) {
         if (argc < 3) {
             usage(stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(argv[2], "options") == 0) {
+            cli_help_options(stdout);
             return EXIT_OK;
         }
         const cli_command *c = find(argv[2]);

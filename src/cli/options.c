@@ -216,3 +216,200 @@ int cli_opt_input(const char *cmd, int argc, char **argv, int *i, cli_input *in)
     }
     return 0;
 }
+
+/* ---- the settings table on the command line ---------------------------------------------- */
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} command_bits[] = {
+    {"effects", MSUM_KBIT(MSUM_KIND_EFFECTS)},
+    {"pool", MSUM_KBIT(MSUM_KIND_POOL)},
+    {"compare", MSUM_KBIT(MSUM_KIND_COMPARE)},
+    {"summarize", MSUM_KBIT(MSUM_KIND_SUMMARIZE)},
+    {"bias", MSUM_KBIT(MSUM_KIND_BIAS)},
+    {"sensitivity", MSUM_KBIT(MSUM_KIND_SENSITIVITY)},
+    {"validate", MSUM_CMD_VALIDATE},
+    {"report", MSUM_CMD_REPORT},
+};
+enum { NCOMMAND_BITS = sizeof command_bits / sizeof command_bits[0] };
+
+unsigned cli_command_bit(const char *cmd)
+{
+    for (int i = 0; i < NCOMMAND_BITS; i++)
+        if (strcmp(command_bits[i].name, cmd) == 0) return command_bits[i].bit;
+    return 0;
+}
+
+/* "pool, compare" : the commands that take setting f. */
+static void takers(const msum_setting *f, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < NCOMMAND_BITS; i++)
+        if (f->kinds & command_bits[i].bit) {
+            int w = snprintf(buf + n, size - n, "%s%s", n ? ", " : "", command_bits[i].name);
+            if (w < 0 || (size_t)w >= size - n) break;
+            n += (size_t)w;
+        }
+}
+
+int cli_parse_spec(const char *cmd, int argc, char **argv, msum_spec *s, const char **ops,
+                   int maxops, int *nops)
+{
+    unsigned bit = cli_command_bit(cmd);
+    *nops = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            for (i++; i < argc; i++) {
+                if (*nops == maxops)
+                    return cli_usage_error(cmd, "too many files ('%s')", argv[i]);
+                ops[(*nops)++] = argv[i];
+            }
+            break;
+        }
+        if (a[0] != '-' || a[1] == '\0') { /* a file, or '-' for standard input */
+            if (*nops == maxops)
+                return cli_usage_error(cmd, "unexpected argument '%s' (%s takes %d file%s)", a,
+                                       cmd, maxops, maxops == 1 ? "" : "s");
+            ops[(*nops)++] = a;
+            continue;
+        }
+        char name[64];
+        const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
+        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+        snprintf(name, sizeof name, "%.*s", (int)(nlen < sizeof name ? nlen : sizeof name - 1),
+                 a);
+        const msum_setting *f = msum_setting_option(name);
+        if (!f) {
+            if (strcmp(name, "--no-meta") == 0)
+                return cli_usage_error(cmd, "unknown option '--no-meta': CSV and TSV are plain "
+                                            "(header on line 1) unless --meta is given");
+            return cli_usage_error(cmd, "unknown option '%s'", name);
+        }
+        if (!(f->kinds & bit)) {
+            char who[160];
+            takers(f, who, sizeof who);
+            if (f->shrt && name[1] != '-')
+                return cli_usage_error(cmd, "option %s (%s) does not apply to %s (it is an "
+                                            "option of %s)%s", name, f->option, cmd, who,
+                                       f->shrt == 'm' ? "; the effect measure is --measure"
+                                                      : "");
+            return cli_usage_error(cmd, "option %s does not apply to %s (it is an option of "
+                                        "%s)", name, cmd, who);
+        }
+        const char *v;
+        if (eq) {
+            v = eq + 1;
+        } else if (f->type == MSUM_SETTING_FLAG) {
+            v = "1";
+        } else {
+            if (i + 1 >= argc) return cli_usage_error(cmd, "option %s needs a value", name);
+            v = argv[++i];
+        }
+        char err[512];
+        if (msum_spec_set(s, f, v, err, sizeof err) != MSUM_OK) {
+            if (strcmp(err, "out of memory") == 0) {
+                cli_error(cmd, "out of memory");
+                return EXIT_NUMERICAL;
+            }
+            return cli_usage_error(cmd, "%s: %s", f->option, err);
+        }
+    }
+    return EXIT_OK;
+}
+
+/* Text wrapped into lines of at most 100 columns, every line but the first indented by
+ * `indent`, the first starting at column `col`. */
+static void wrap(FILE *fp, const char *text, int col, int indent)
+{
+    for (const char *p = text; *p;) {
+        while (*p == ' ' || *p == '\n') p++;
+        size_t n = strcspn(p, " \n");
+        if (!n) break;
+        if (col > indent && col + 1 + (int)n > 100) {
+            fprintf(fp, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', fp);
+            col++;
+        }
+        fwrite(p, 1, n, fp);
+        col += (int)n;
+        p += n;
+    }
+    fputc('\n', fp);
+}
+
+/* One option's help: "    -m, --method NAME     text [default]", wrapped at 100 columns. */
+static void print_setting(FILE *fp, const msum_setting *f, int width)
+{
+    char head[96];
+    if (!f->option)
+        snprintf(head, sizeof head, "    %s (manifest)", f->name);
+    else if (f->shrt)
+        snprintf(head, sizeof head, "    -%c, %s%s%s", f->shrt, f->option, f->metavar ? " " : "",
+                 f->metavar ? f->metavar : "");
+    else
+        snprintf(head, sizeof head, "        %s%s%s", f->option, f->metavar ? " " : "",
+                 f->metavar ? f->metavar : "");
+    int n = (int)strlen(head);
+    fputs(head, fp);
+    if (n + 2 > width) {
+        fputc('\n', fp);
+        n = 0;
+    }
+    fprintf(fp, "%*s", width - n, "");
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s%s%s", f->help, f->dflt ? " [" : "", f->dflt ? f->dflt : "",
+             f->dflt ? "]" : "");
+    wrap(fp, text, width, width);
+}
+
+void cli_print_settings(FILE *fp, const char *cmd)
+{
+    unsigned bit = cli_command_bit(cmd);
+    const char *group = NULL;
+    for (size_t i = 0; i < msum_nsettings; i++) {
+        const msum_setting *f = &msum_settings[i];
+        if (!f->option || !(f->kinds & bit)) continue;
+        if (!group || strcmp(group, f->group) != 0) {
+            group = f->group;
+            fprintf(fp, "%s:\n", group);
+        }
+        print_setting(fp, f, 26);
+    }
+    fprintf(fp, "    -h, --help                this text ('metasum help options': every "
+                "option of every command)\n");
+}
+
+void cli_help_options(FILE *fp)
+{
+    fprintf(fp, "Every setting, once: the same option means the same thing in every command "
+                "that takes\nit, and a report manifest takes it as the column NAME (the value as "
+                "on the command\nline; lists separated by ';').\n\n");
+    const char *group = NULL;
+    for (size_t i = 0; i < msum_nsettings; i++) {
+        const msum_setting *f = &msum_settings[i];
+        if (!group || strcmp(group, f->group) != 0) {
+            group = f->group;
+            fprintf(fp, "%s:\n", group);
+        }
+        print_setting(fp, f, 26);
+        char who[160];
+        takers(f, who, sizeof who);
+        if (f->kinds & MSUM_KBIT(MSUM_KIND_TABLE)) {
+            size_t n = strlen(who);
+            snprintf(who + n, sizeof who - n, "%s(kind table)", n ? ", " : "");
+        }
+        char line[512];
+        snprintf(line, sizeof line, "(%s; manifest column: %s)", who,
+                 (f->kinds & ((1u << MSUM_NKINDS) - 1)) && strcmp(f->name, "output") != 0 &&
+                         strcmp(f->name, "quiet") != 0
+                     ? f->name
+                     : "none");
+        fprintf(fp, "%26s", "");
+        wrap(fp, line, 26, 26);
+    }
+}

@@ -1,0 +1,99 @@
+/* Running an analysis: resolve its dataset, dispatch on its kind; helpers the kinds share. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_int.h"
+#include "metasum/diag.h"
+#include "metasum/plot.h"
+
+/* The kinds the library runs, one file each (src/analysis/<kind>.c).  A new kind: a runner
+ * there, a line here, its fields in msum_settings (spec.c). */
+static const msum_an_fn runners[MSUM_NKINDS] = {
+    [MSUM_KIND_TABLE] = msum_an_table,
+};
+
+int msum_analysis_has(msum_kind k)
+{
+    return (unsigned)k < MSUM_NKINDS && runners[k] != NULL;
+}
+
+int msum_analysis_run(const msum_spec *s, msum_result *out, msum_diags *diags)
+{
+    if (!s || !out || !diags) return MSUM_EINVAL;
+    if (!msum_analysis_has(s->kind)) {
+        msum_an_spec_error(diags, s, "kind", "kind '%s' is not run by the library",
+                           msum_kind_name(s->kind));
+        return MSUM_EINVAL;
+    }
+    if (!msum_an_given(s->dataset)) {
+        msum_an_spec_error(diags, s, "dataset", "no data file given");
+        return MSUM_EDATA;
+    }
+    const char *base = s->basedir && *s->basedir && s->dataset[0] != '/' ? s->basedir : NULL;
+    size_t plen = (base ? strlen(base) + 1 : 0) + strlen(s->dataset) + 1;
+    char *path = malloc(plen);
+    if (!path) return MSUM_ENOMEM;
+    if (base) snprintf(path, plen, "%s/%s", base, s->dataset);
+    else snprintf(path, plen, "%s", s->dataset);
+    int st = runners[s->kind](s, path, out, diags);
+    free(path);
+    return st;
+}
+
+void msum_an_spec_error(msum_diags *diags, const msum_spec *s, const char *field,
+                        const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (s->origin && *s->origin)
+        msum_diags_add(diags, MSUM_DIAG_ERROR, s->origin, s->line, 0, field, "%s", msg);
+    else
+        msum_diags_add(diags, MSUM_DIAG_ERROR, NULL, 0, 0, field, "%s", msg);
+}
+
+int msum_an_list_has(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",;");
+        size_t name = strcspn(p, ",;=");
+        if (name > len) name = len;
+        if (name == n && memcmp(p, word, n) == 0) return 1;
+        p += len + (p[len] != '\0');
+    }
+    return 0;
+}
+
+/* Capture what a plot writer prints into a string. */
+#define CAPTURE(call)                                                                          \
+    do {                                                                                       \
+        char *buf = NULL;                                                                      \
+        size_t len = 0;                                                                        \
+        FILE *fp = open_memstream(&buf, &len);                                                 \
+        if (!fp) return NULL;                                                                  \
+        int st_ = (call);                                                                      \
+        if (fclose(fp) != 0 || st_ != MSUM_OK) {                                               \
+            free(buf);                                                                         \
+            return NULL;                                                                       \
+        }                                                                                      \
+        return buf;                                                                            \
+    } while (0)
+
+char *msum_an_svg_forest(const msum_forest_data *d) { CAPTURE(msum_svg_forest(fp, d)); }
+char *msum_an_svg_funnel(const msum_funnel_data *d) { CAPTURE(msum_svg_funnel(fp, d)); }
+char *msum_an_svg_heatmap(const msum_heatmap_data *d) { CAPTURE(msum_svg_heatmap(fp, d)); }
+char *msum_an_svg_bias_funnel(const msum_bias_funnel_data *d)
+{
+    CAPTURE(msum_svg_bias_funnel(fp, d));
+}
+char *msum_an_svg_baujat(const msum_baujat_data *d) { CAPTURE(msum_svg_baujat(fp, d)); }
+char *msum_an_svg_radial(const msum_radial_data *d) { CAPTURE(msum_svg_radial(fp, d)); }
+char *msum_an_svg_influence(const msum_influence_panel_data *d)
+{
+    CAPTURE(msum_svg_influence(fp, d));
+}

@@ -1,0 +1,109 @@
+/* The analysis layer through its public header alone (include/metasum/analysis.h): the
+ * settings table, the spec checker, and kinds run by the library without the CLI. */
+#include <math.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "metasum/analysis.h"
+#include "metasum/diag.h"
+#include "metasum/table.h"
+
+static int set(msum_spec *s, const char *name, const char *value, char *err)
+{
+    return msum_spec_set(s, msum_setting_find(name), value, err, 256);
+}
+
+Test(analysis_spec, values_checked_as_the_cli_and_manifest_do)
+{
+    msum_spec s;
+    char err[256];
+    msum_spec_init(&s);
+    cr_expect(isnan(s.level) && s.digits == -1 && s.maxiter == -1);
+    cr_expect_eq(set(&s, "level", "95", err), MSUM_OK);
+    assert_close(s.level, 0.95, 1e-15, "95 means 95 %");
+    cr_expect_eq(set(&s, "level", "1.5", err), MSUM_EINVAL, "--level 1.5 is not 1.5 %");
+    cr_expect_str_eq(err, "found '1.5', expected a level in (0, 1) or a percentage in [50, 100)");
+    cr_expect_eq(set(&s, "method", "reml", err), MSUM_OK);
+    cr_expect_str_eq(s.method, "REML");
+    cr_expect_eq(set(&s, "method", "mh", err), MSUM_OK);
+    cr_expect_str_eq(s.method, "MH");
+    cr_expect_eq(set(&s, "method", "XYZ", err), MSUM_EINVAL);
+    cr_expect_eq(set(&s, "test", "hk", err), MSUM_OK);
+    cr_expect_str_eq(s.test, "knha");
+    /* lists: the manifest's ';' is the command line's ',', and repeats append */
+    cr_expect_eq(set(&s, "by", "source;outcome", err), MSUM_OK);
+    cr_expect_str_eq(s.by, "source,outcome");
+    cr_expect_eq(set(&s, "col", "m1i=Mean_T", err), MSUM_OK);
+    cr_expect_eq(set(&s, "columns", "sd1i=SD_T;n1i=N_T", err), MSUM_OK);
+    cr_expect_str_eq(s.read.columns, "m1i=Mean_T;sd1i=SD_T;n1i=N_T");
+    cr_expect_eq(set(&s, "columns", "Mean_T", err), MSUM_EINVAL);
+    cr_expect_eq(set(&s, "delim", ";", err), MSUM_OK);
+    cr_expect_eq(s.read.delim, ';');
+    cr_expect_eq(set(&s, "digits", "18", err), MSUM_EINVAL);
+    cr_expect_str_eq(err, "found '18', expected an integer from 0 to 17");
+    cr_expect_eq(set(&s, "sort", "EFFECT", err), MSUM_OK);
+    cr_expect_str_eq(s.sort, "effect");
+    cr_expect_eq(set(&s, "sort", "year-ish", err), MSUM_EINVAL);
+    cr_expect_str_eq(err, "found 'year-ish', expected input, effect or weight");
+    cr_expect_eq(set(&s, "formats", "csv;XLSX", err), MSUM_OK);
+    cr_expect_str_eq(s.formats, "csv,xlsx");
+    cr_expect_eq(set(&s, "measure", "rr", err), MSUM_OK);
+    cr_expect_str_eq(s.measure, "RR");
+    cr_expect_eq(set(&s, "kind", "pool", err), MSUM_OK);
+    cr_expect_eq(s.kind, MSUM_KIND_POOL);
+    cr_expect_eq(set(&s, "weights", "yes", err), MSUM_OK);
+    cr_expect_eq(s.weights, 1);
+    msum_spec_clear(&s);
+    cr_expect(s.method == NULL && s.read.columns == NULL);
+}
+
+Test(analysis_spec, one_option_one_setting)
+{
+    /* every option and short form names one setting; names are unique */
+    for (size_t i = 0; i < msum_nsettings; i++)
+        for (size_t j = i + 1; j < msum_nsettings; j++) {
+            const msum_setting *a = &msum_settings[i], *b = &msum_settings[j];
+            cr_expect(strcmp(a->name, b->name) != 0, "%s twice", a->name);
+            if (a->option && b->option) cr_expect(strcmp(a->option, b->option) != 0);
+            if (a->shrt && b->shrt) cr_expect(a->shrt != b->shrt, "-%c twice", a->shrt);
+        }
+    cr_expect_eq(msum_setting_option("-m"), msum_setting_find("method"));
+    cr_expect_eq(msum_setting_option("--col"), msum_setting_find("columns"));
+    cr_expect_null(msum_setting_option("--no-such"));
+}
+
+/* Kind table: datasets/exosome_skin_aging/references.csv has 39 references (40 lines with the
+ * header) and 9 columns; the first is Todorova2020 with DOI 10.1016/j.addr.2020.06.004. */
+Test(analysis_run, kind_table_without_the_cli)
+{
+    msum_spec s;
+    msum_spec_init(&s);
+    s.kind = MSUM_KIND_TABLE;
+    s.dataset = "exosome_skin_aging/references.csv";
+    s.basedir = "../datasets"; /* the tests run in tests/ */
+    s.id = "refs";
+    msum_result r = {0};
+    msum_diags *d = msum_diags_new();
+    cr_assert_eq(msum_analysis_run(&s, &r, d), MSUM_OK);
+    cr_assert_eq(r.ntables, 1);
+    const msum_table *t = msum_result_table(&r, "references");
+    cr_assert_not_null(t);
+    cr_expect_eq(msum_table_nrows(t), 39);
+    cr_expect_eq(msum_table_ncols(t), 9);
+    int doi = msum_table_col_index(t, "doi");
+    cr_assert(doi >= 0);
+    cr_expect_str_eq(msum_table_text(t, 0, (size_t)doi), "10.1016/j.addr.2020.06.004");
+    msum_result_free(&r);
+
+    /* a filter is a spec error, positioned at the manifest line when the spec has one */
+    s.filter = "ref=x";
+    s.origin = "analyses.csv";
+    s.line = 7;
+    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EDATA);
+    char buf[512];
+    msum_diags_sort(d);
+    msum_diag_format(msum_diags_get(d, msum_diags_count(d) - 1), buf, sizeof buf);
+    cr_expect(strstr(buf, "analyses.csv:7") && strstr(buf, "filter"), "%s", buf);
+    msum_result_free(&r);
+    msum_diags_free(d);
+}
