@@ -54,7 +54,7 @@ int msum_typer_effect(const msum_typer *t, const msum_row *row, const msum_recor
 
 /* A file must have rows: call with the number of data rows read after the last one.  When
  * nrows is 0, adds "NAME:1: error: found a header and no data rows, expected at least one row"
- * (with a filter: "found no row matching the filter 'F', ...") and returns 1; else 0.  Every
+ * (with a filter, the reader has said that it matched no row) and returns 1; else 0.  Every
  * command calls it, so k = 0 is the same error everywhere. */
 int msum_check_has_rows(const char *name, size_t nrows, const char *filter, msum_diags *diags);
 

@@ -32,6 +32,10 @@ static inline int msum_an_given(const char *s) { return s && *s; }
 /* Does the comma- (or ';'-) separated list contain word (before any '=')? */
 int msum_an_list_has(const char *list, const char *word);
 
+/* Is every plot of s->plots (names, or NAME=FILE entries) one of `known` ("forest,funnel")?
+ * Otherwise a spec error naming the plot and the known ones; returns 0. */
+int msum_an_check_plots(const msum_spec *s, const char *known, msum_diags *diags);
+
 /* A CSV text as a table: the columns named in `numeric` are numbers, the others text, or
  * numbers when every value is an integer.  NULL on allocation failure or bad CSV. */
 msum_table *msum_an_table_from_csv(const char *csv, size_t len, const char *name,

@@ -97,3 +97,37 @@ char *msum_an_svg_influence(const msum_influence_panel_data *d)
 {
     CAPTURE(msum_svg_influence(fp, d));
 }
+
+int msum_an_check_plots(const msum_spec *s, const char *known, msum_diags *diags)
+{
+    int ok = 1;
+    for (const char *p = s->plots; p && *p;) {
+        size_t len = strcspn(p, ",;");
+        size_t name = strcspn(p, ",;=");
+        if (name > len) name = len;
+        int found = 0;
+        for (const char *q = known; *q;) {
+            size_t n = strcspn(q, ",");
+            if (n == name && memcmp(p, q, n) == 0) found = 1;
+            q += n + (q[n] == ',');
+        }
+        if (!found && name > 0) {
+            char expect[256];
+            size_t m = 0;
+            for (const char *q = known; *q && m + 8 < sizeof expect;) {
+                size_t n = strcspn(q, ",");
+                int last = q[n] == '\0';
+                int w = snprintf(expect + m, sizeof expect - m, "%s%.*s",
+                                 m == 0 ? "" : last ? " or " : ", ", (int)n, q);
+                if (w < 0) break;
+                m += (size_t)w;
+                q += n + (q[n] == ',');
+            }
+            msum_an_spec_error(diags, s, "plots", "found '%.*s', expected %s (kind %s)",
+                               (int)name, p, expect, msum_kind_name(s->kind));
+            ok = 0;
+        }
+        p += len + (p[len] != '\0');
+    }
+    return ok;
+}

@@ -42,6 +42,8 @@ struct msum_reader {
     size_t nfilt;
     int *fcol;
     char **fval;
+    char *fspec;         /* the filter as given, for the message when it keeps no row */
+    size_t fseen, fkept; /* data rows read, and kept by the filter */
     msum_diags *diags;
     FILE *fp;
     int own_fp;
@@ -1038,7 +1040,17 @@ int msum_reader_next(msum_reader *r, msum_row *row)
                 r->fatal = r->pending_fatal;
                 return r->fatal;
             }
-            if (r->eof) return 0;
+            if (r->eof) {
+                if (r->nfilt && r->fkept == 0 && r->fspec) { /* said once */
+                    msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, 1, 0, NULL,
+                                   "found no row matching the filter '%s' among %zu rows "
+                                   "(values are compared exactly, case included), expected at "
+                                   "least one", r->fspec, r->fseen);
+                    free(r->fspec);
+                    r->fspec = NULL;
+                }
+                return 0;
+            }
             int rc = fill(r);
             if (rc) {
                 r->pending_fatal = -rc;
@@ -1061,7 +1073,11 @@ int msum_reader_next(msum_reader *r, msum_row *row)
         row->line = r->f.line + first;
         row->col = r->f.col + first;
         row->row_line = n ? r->f.line[first] : r->line;
-        if (filter_keeps(r, row)) return 1;
+        r->fseen++;
+        if (filter_keeps(r, row)) {
+            r->fkept++;
+            return 1;
+        }
     }
 }
 
@@ -1095,12 +1111,14 @@ int msum_reader_filter(msum_reader *r, const char *spec)
         }
         p += len + (end != NULL);
     }
+    if (!bad && r->nfilt && !r->fspec && !(r->fspec = strdup(spec))) return MSUM_ENOMEM;
     return bad ? MSUM_EDATA : MSUM_OK;
 }
 
 void msum_reader_free(msum_reader *r)
 {
     if (!r) return;
+    free(r->fspec);
     csv_free(&r->csv);
     for (size_t i = 0; i < r->nfilt; i++) free(r->fval[i]);
     free(r->fval);
