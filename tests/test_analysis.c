@@ -96,7 +96,7 @@ Test(analysis_run, kind_table_without_the_cli)
     msum_result_free(&r);
 
     /* a filter is a spec error, positioned at the manifest line when the spec has one */
-    s.filter = "ref=x";
+    s.filter = "ref=Todorova2020";
     s.origin = "analyses.csv";
     s.line = 7;
     cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EDATA);
