@@ -217,7 +217,7 @@ const msum_setting msum_settings[] = {
      "standard output", "write there (atomically; report: the folder)", "Output",
      OFF(output)},
     {"digits", "--digits", 'd', "N", MSUM_SETTING_INT, KINDS | R, NULL, 0, 17, "7",
-     "significant digits of numbers, 0 = shortest exact (text: decimals [4])", "Output",
+     "significant digits of numbers, 0 = shortest exact (-f text: decimals, 4 by default)", "Output",
      OFF(digits)},
     {"meta", "--meta", 0, NULL, MSUM_SETTING_FLAG, ANALYSES, NULL, 0, 0, NULL,
      "CSV/TSV: leading '# key,value' lines with the settings (tidy CSV without)", "Output",

@@ -50,6 +50,9 @@ void usage_report(FILE *fp)
         "    favours   forest plots: 'LEFT;RIGHT', shown as 'Favours LEFT' left and 'Favours\n"
         "              RIGHT' right of the null line [none]\n"
         "    columns   which column is which, as --col: m1i=Mean_T;sd1i=SD_T (docs/columns.md)\n"
+        "Any other setting of 'metasum help options' is a column too, by its name (level,\n"
+        "sort, pairs, order, ...), with the value the command line takes; a value is checked\n"
+        "as there, and a wrong one is reported at MANIFEST:LINE:COL naming the column.\n"
         "\n"
         "Writes DIR/ID/TABLE.FORMAT for each table, DIR/ID/ID.xlsx (one sheet per table),\n"
         "DIR/ID/PLOT.svg, DIR/ID/index.html, and DIR/index.html.  Outputs hold no\n"
@@ -63,14 +66,12 @@ void usage_report(FILE *fp)
         "naming the process that holds it (a lock left by a process that no longer runs is\n"
         "taken over).  Symbolic links inside DIR are never followed.\n"
         "\n"
-        "Options:\n"
-        "    -o, --output DIR   output folder (created if missing) [required]\n"
-        "    -d, --digits N     significant digits in tables, 0 = shortest exact [7]\n"
-        "    --allow-outside    let datasets lie outside the manifest's folder (absolute\n"
-        "                       paths, '..', symbolic links); off by default so a shared\n"
-        "                       report cannot publish other files of the machine\n"
-        "    -q, --quiet        no progress lines on a terminal\n"
-        "    -h, --help         this text\n"
+        "--allow-outside lets datasets lie outside the manifest's folder (absolute paths,\n"
+        "'..', symbolic links); it is off by default so a shared report cannot publish other\n"
+        "files of the machine.  -o DIR is required.\n"
+        "\n");
+    cli_print_settings(fp, "report");
+    fprintf(fp,
         "\n"
         "Exit: 0 the report was written; 1 an analysis failed on its data or spec (every\n"
         "analysis still runs, so all problems are listed; DIR is unchanged); 2 usage; 3 I/O:\n"
@@ -779,31 +780,27 @@ static int output_open(const char *outdir, output_dir *od)
 
 int cmd_report(int argc, char **argv)
 {
-    const char *outdir = NULL, *mpath = NULL;
     msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
-    int quiet = 0, allow_outside = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *v, *a = argv[i];
-        int r;
-        if ((r = cli_opt("report", argc, argv, &i, "--output", "-o", &v)) != 0) {
-            if (r < 0) return EXIT_USAGE;
-            outdir = v;
-        } else if ((r = cli_opt("report", argc, argv, &i, "--digits", "-d", &v)) != 0) {
-            if (r < 0 || !cli_opt_digits("report", v, &wo.digits)) return EXIT_USAGE;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            quiet = 1;
-        } else if (strcmp(a, "--allow-outside") == 0) {
-            allow_outside = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error("report", "unknown option '%s'", a);
-        } else if (mpath) {
-            return cli_usage_error("report", "one MANIFEST expected, found '%s' and '%s'", mpath,
-                                   a);
-        } else {
-            mpath = a;
-        }
+    msum_spec opt; /* the command line's settings: -o, -d, -q, --allow-outside */
+    msum_spec_init(&opt);
+    const char *ops[2];
+    int nops = 0;
+    int prc = cli_parse_spec("report", argc, argv, &opt, ops, 2, &nops);
+    if (prc == EXIT_OK && nops > 1) {
+        prc = cli_usage_error("report", "one MANIFEST expected, found '%s' and '%s'", ops[0],
+                              ops[1]);
     }
+    if (prc != EXIT_OK) {
+        msum_spec_clear(&opt);
+        return prc;
+    }
+    const char *mpath = nops ? ops[0] : NULL;
+    char *outdir = opt.output ? strdup(opt.output) : NULL;
+    int quiet = opt.quiet, allow_outside = opt.allow_outside;
+    if (opt.digits >= 0) wo.digits = opt.digits;
+    msum_spec_clear(&opt);
     if (!mpath || !outdir || !*outdir) {
+        free(outdir);
         cli_error("report", "expected one MANIFEST and -o DIR (see 'metasum report --help')");
         return EXIT_USAGE;
     }
@@ -818,6 +815,7 @@ int cmd_report(int argc, char **argv)
         manifest_free(&m);
         msum_diags_free(d);
         free(basedir);
+        free(outdir);
         return st == MSUM_EIO || st == MSUM_ENOMEM ? EXIT_IO : EXIT_DATA;
     }
     cli_print_diags(stderr, d); /* warnings, and the rows whose settings are wrong */
@@ -827,6 +825,7 @@ int cmd_report(int argc, char **argv)
         manifest_free(&m);
         msum_diags_free(d);
         free(basedir);
+        free(outdir);
         return rc;
     }
     outloc L = {od.newdir, outdir};
@@ -880,6 +879,7 @@ int cmd_report(int argc, char **argv)
     manifest_free(&m);
     msum_diags_free(d);
     free(basedir);
+    free(outdir);
     if (stop_signal && !done) {
         int sig = stop_signal;
         signal(sig, SIG_DFL);

@@ -380,8 +380,8 @@ void cli_print_settings(FILE *fp, const char *cmd)
         }
         print_setting(fp, f, 26);
     }
-    fprintf(fp, "    -h, --help                this text ('metasum help options': every "
-                "option of every command)\n");
+    fprintf(fp, "    -h, --help            this text ('metasum help options': every option of "
+                "every command)\n");
 }
 
 void cli_help_options(FILE *fp)
