@@ -121,6 +121,8 @@ int cli_parse_spec(const char *cmd, int argc, char **argv, msum_spec *s, const c
 void cli_print_settings(FILE *fp, const char *cmd);
 /* `metasum help options`: every setting, its commands and its manifest column. */
 void cli_help_options(FILE *fp);
+/* `metasum help options --tsv`: name, option, short, commands (comma-separated), for scripts. */
+void cli_help_options_tsv(FILE *fp);
 /* MSUM_KBIT(kind) or MSUM_CMD_* of a command name; 0 for none. */
 unsigned cli_command_bit(const char *cmd);
 

@@ -138,7 +138,8 @@ int main(int argc, char **argv)
             return EXIT_OK;
         }
         if (strcmp(argv[2], "options") == 0) {
-            cli_help_options(stdout);
+            if (argc > 3 && strcmp(argv[3], "--tsv") == 0) cli_help_options_tsv(stdout);
+            else cli_help_options(stdout);
             return EXIT_OK;
         }
         const cli_command *c = find(argv[2]);

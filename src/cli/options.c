@@ -413,3 +413,17 @@ void cli_help_options(FILE *fp)
         wrap(fp, line, 26, 26);
     }
 }
+
+void cli_help_options_tsv(FILE *fp)
+{
+    fprintf(fp, "name\toption\tshort\tcommands\n");
+    for (size_t i = 0; i < msum_nsettings; i++) {
+        const msum_setting *f = &msum_settings[i];
+        char who[160];
+        takers(f, who, sizeof who);
+        for (char *p = who; *p; p++)
+            if (*p == ' ') memmove(p, p + 1, strlen(p));
+        char shrt[3] = {f->shrt ? '-' : '\0', f->shrt, '\0'};
+        fprintf(fp, "%s\t%s\t%s\t%s\n", f->name, f->option ? f->option : "", shrt, who);
+    }
+}
