@@ -849,7 +849,10 @@ int cmd_report(int argc, char **argv)
             nfailed++;
             if (st == MSUM_EIO || st == MSUM_ENOMEM) read_io = 1;
         } else if (!stop_signal && nfailed == 0) { /* after a failure it would be discarded */
-            if (write_analysis(&L, s, want, &o, &wo) != MSUM_OK) any_io = 1; /* says why */
+            msum_write_opts rwo = wo; /* CSV/TSV tidy (header on line 1) unless the row asks
+                                       * for meta; JSON, HTML and XLSX carry it anyway */
+            rwo.meta = m.ms[i].meta == 1;
+            if (write_analysis(&L, s, want, &o, &rwo) != MSUM_OK) any_io = 1; /* says why */
         }
         msum_result_free(&o);
         msum_diags_free(ad);
