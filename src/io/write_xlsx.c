@@ -285,7 +285,7 @@ static int write_sheet(book *b, const msum_table *t, size_t i)
  * test), so a one-row pool result reads down one column.  Any other table: its first
  * SUMMARY_ROWS rows and SUMMARY_COLS columns.  A table named "between" (the tests for
  * subgroup differences) follows as a second block. */
-enum { SUMMARY_MAX_FITS = 16, SUMMARY_ROWS = 10, SUMMARY_COLS = 10 };
+enum { SUMMARY_MAX_FITS = 16, SUMMARY_ROWS = 10, SUMMARY_COLS = 10, SUMMARY_WIDTH = 44 };
 
 /* The statistics of a fit, in reading order: column name(s) (alternatives '|'), row label. */
 static const struct {
@@ -453,8 +453,11 @@ static int write_summary(book *b, const msum_table *const *ts, size_t n)
         st = put_text(ws, row++, 0, bt && *bt ? bt : "between", b->o->formula_guard, b->bold);
         if (st == MSUM_OK) st = summary_rows(b, ws, ts[i], i, &row, widths);
     }
+    /* narrower than the table sheets: long texts (titles, authors) would shrink the printed
+     * page; the full text stays in the cell */
     for (size_t c = 0; c < cols && st == MSUM_OK; c++)
-        if (widths[c]) st = set_width(ws, c, widths[c] + 1);
+        if (widths[c]) st = set_width(ws, c, widths[c] + 1 < SUMMARY_WIDTH ? widths[c] + 1
+                                                                            : SUMMARY_WIDTH);
     if (st == MSUM_OK) st = print_setup(ws, 2);
     return st;
 }
