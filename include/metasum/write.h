@@ -162,13 +162,29 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
 
 /* ---- XLSX (libxlsxwriter) ----
  *
- * One sheet per table, then a sheet "metadata" (table, sheet, title, key, value rows and the
- * column descriptions).  Sheet names come from the table names: characters Excel forbids
- * ([ ] : * ? / \) become '_', leading/trailing apostrophes are dropped, at most 31 characters,
- * unique ignoring case ("name~2" ...).  Header row bold and frozen, an autofilter over the
- * table, column widths fitted to the content (8 to 60 characters).  Numbers are numeric cells
- * rounded to opts.digits significant digits (the same values the text formats show); NA is an
- * empty cell; +-Inf are the texts "Inf"/"-Inf".  Text goes through the formula guard.
+ * A sheet "summary" first, then one sheet per table, then a sheet "metadata" (table, sheet,
+ * title, key, value rows and the column descriptions).
+ *  - summary: the first table's title, then its main numbers.  A table of estimates (columns
+ *    estimate, ci_lb, ci_ub; at most 16 rows: a pool result, per-group fits, coefficients) is
+ *    turned round: one row per statistic (k, estimate, CI, back-transformed values, test, p,
+ *    prediction interval, tau2, I2, Q, estimator), one column per row of the table, headed by
+ *    its text cells (the group).  Any other table: its first 10 rows and 10 columns, with a
+ *    note naming the sheet that holds it all.  A table named "between" (tests for subgroup
+ *    differences) follows as a second block.
+ *  - Sheet names come from the table names: characters Excel forbids ([ ] : * ? / \) become
+ *    '_', leading/trailing apostrophes are dropped, at most 31 characters, unique ignoring case
+ *    ("name~2" ...; "summary" and "metadata" are taken).
+ *  - Header row bold and frozen, an autofilter over the table, column widths fitted to the
+ *    content as shown (8 to 60 characters).
+ *  - Print setup on every sheet: landscape, fitted to one page wide (as many pages down as
+ *    needed), the header row repeated on every printed page.
+ *  - Numbers are numeric cells holding the full double (16 significant digits; Excel keeps
+ *    15) whatever opts.digits says; a display format rounds what is shown: integers "0",
+ *    p-value columns (pval, QEp, *_p, *_pval) "0.0000" or "0.00E+00" below 0.0001, percents
+ *    (I2, R2, weight) "0.0", proportions (prop_*) "0.0%", variances and standard errors
+ *    "0.0000", anything else "0.000".  NA is an empty cell; +-Inf are the texts "Inf"/"-Inf".
+ *  - A column named doi (any case) holds hyperlinks to https://doi.org/DOI (a cell that is no
+ *    DOI stays text).  Text goes through the formula guard.
  * The file is written to a temporary name in the same folder and renamed into place.
  * Returns MSUM_OK, MSUM_EINVAL, MSUM_ENOMEM or MSUM_EIO (and then no file is left). */
 int msum_write_xlsx(const char *path, const msum_table *const *ts, size_t n,

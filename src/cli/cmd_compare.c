@@ -9,13 +9,14 @@
 #include "cli.h"
 #include "cli_args.h"
 #include "metasum/dataset.h"
+#include "metasum/render.h"
 
 #define CMD "compare"
 enum { MAXLIST = 64, MAX_DEFAULT_PAIRS = 30 };
 
 void usage_compare(FILE *fp)
 {
-    fprintf(fp,
+    fputs(
 "About:   Compare groups of effects (e.g. exosome sources): a pooled fit per group, the tests\n"
 "         for subgroup differences (separate tau2 per group as R meta; common tau2 as metafor\n"
 "         rma(mods = ~ factor(group))), a meta-regression, and pairwise differences.  With\n"
@@ -56,7 +57,13 @@ void usage_compare(FILE *fp)
 "    --format F           csv, tsv, md, json, html, or text (aligned columns to read) [csv]\n"
 "    --digits N           significant digits, 0 = shortest exact [7]; text: decimals [4]\n"
 "    --no-meta            no '# key,value' lines in CSV/TSV (with one --table: plain CSV)\n"
-"\n"
+"    --plot FILE          also draw the subgroup forest plot there (with --by): the studies\n"
+"                         and pooled diamond of each group, the overall diamond and the test\n"
+"                         for subgroup differences, as 'metasum pool --by COLUMN --plot';\n"
+"                         the extension chooses SVG, PNG or PDF (95% intervals)\n"
+"    --favours L,R        forest plot: 'Favours L' left and 'Favours R' right of the null\n"
+"\n", fp);
+    fprintf(fp,
 "Output:  tables separated by a blank line; in CSV/TSV each starts with its metadata as\n"
 "         '# key,value' lines: table (its name), scale, by, method, test, level,\n"
 "         metasum_version.\n"
@@ -73,6 +80,7 @@ void usage_compare(FILE *fp)
 "    metasum compare datasets/bcg/effects.csv --by alloc --measure RR --test knha \\\n"
 "        --mods ablat,alloc --ref-level alloc=random --table metareg\n"
 "    metasum compare effects.csv --by source --pairs ADSC:hucMSC --table pairs --format tsv\n"
+"    metasum compare datasets/bcg/effects.csv --by alloc --measure RR --plot forest.pdf\n"
 "    metasum compare datasets/bcg/effects.csv --measure RR --mods 'ablat*year' \\\n"
 "        --newmods '20,1950,39000;50,1970,98500' --table predict\n",
             cli_input_help);
@@ -80,6 +88,8 @@ void usage_compare(FILE *fp)
 
 typedef struct {
     const char *file, *by, *mods, *pairs, *table, *newmods;
+    const char *plot, *favours;              /* --plot FILE, --favours L,R */
+    const char *measure_s, *method_s, *test_s; /* as given, for the plot's pool analysis */
     msum_pi_type pi_type;
     int maxiter_set;
     const char *filter;
@@ -124,14 +134,29 @@ static int parse(int argc, char **argv, opts *o)
             if (!msum_measure_parse(v, &o->measure) || o->measure == MSUM_MEASURE_NONE)
                 return usage_error("--measure: unknown measure '%s' (MD, SMD, ROM, RR, OR, RD, "
                                    "ZCOR, GEN)", v);
+            o->measure_s = v;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--method", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
             if (msum_estimator_parse(v, &o->po.method) != MSUM_OK)
                 return usage_error("--method: unknown estimator '%s'", v);
+            o->method_s = v;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--test", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
             if (msum_test_parse(v, &o->po.test) != MSUM_OK)
                 return usage_error("--test: unknown test '%s' (z, t, knha, adhoc)", v);
+            o->test_s = v;
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--plot", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
+            if (msum_render_format_of(v, NULL) != MSUM_OK)
+                return usage_error("--plot: found '%s', expected a FILE ending in .svg, .png or "
+                                   ".pdf", v);
+            o->plot = v;
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--favours", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
+            if (!strchr(v, ','))
+                return usage_error("--favours: found '%s', expected LEFT,RIGHT (e.g. "
+                                   "\"BCG,control\")", v);
+            o->favours = v;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--level", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
             if (!cli_opt_level(CMD, "--level", v, &o->po.level)) return EXIT_USAGE;
@@ -197,6 +222,15 @@ static int parse(int argc, char **argv, opts *o)
     if (!o->by && !o->mods)
         return usage_error("%s", "--by COLUMN or --mods TERMS is required");
     if (o->newmods && !o->mods) return usage_error("%s", "--newmods needs --mods");
+    if (o->plot && !o->by) return usage_error("%s", "--plot needs --by COLUMN");
+    if (o->plot && (o->in.ro.delim || o->in.ro.decimal || o->in.ro.sheet ||
+                    o->in.ro.missing != MSUM_MISSING_OMIT))
+        return usage_error("%s", "--plot reads the file with its detected delimiter, decimal "
+                                 "mark and first sheet: drop --delim, --decimal, --sheet and "
+                                 "--missing (or draw with 'metasum pool --by COLUMN --plot')");
+    if (o->plot && o->po.level != 0.95)
+        return usage_error("%s", "--plot draws 95% intervals: drop --level (or draw with "
+                                 "'metasum pool --by COLUMN --level L --plot FILE')");
     return EXIT_OK;
 }
 
@@ -767,6 +801,36 @@ static int wanted(const opts *o, const char *name)
     return strcmp(o->table, "all") == 0 || strcmp(o->table, name) == 0;
 }
 
+/* compare --plot: the subgroup forest plot of `metasum pool --by`, drawn by the pool analysis
+ * (its per-group fits, overall fit and test for subgroup differences) with this command's
+ * settings, and written in the format of the file's extension. */
+static int write_plot(const opts *o)
+{
+    char *by = analysis_list(o->by), *fav = o->favours ? strdup(o->favours) : NULL;
+    if (fav) *strchr(fav, ',') = ';';
+    analysis_spec spec = {.id = "", .title = "", .dataset = o->file, .kind = "pool",
+                          .filter = o->filter ? o->filter : "", .by = by ? by : "",
+                          .measure = o->measure_s ? o->measure_s : "",
+                          .method = o->method_s ? o->method_s : "",
+                          .test = o->test_s ? o->test_s : "", .mods = "", .formats = "",
+                          .plots = "forest", .favours = fav ? fav : "", .manifest = CMD,
+                          .columns = o->in.ro.columns ? o->in.ro.columns : ""};
+    analysis_output out = {0};
+    msum_diags *dg = msum_diags_new();
+    /* the same rows were read and checked above: only a failure is worth a message */
+    int st = by && dg && (fav || !o->favours) ? analysis_pool(&spec, o->file, &out, dg)
+                                              : MSUM_ENOMEM;
+    if (st == MSUM_OK && (out.nplots != 1 || !out.plots[0])) st = MSUM_ENOMEM;
+    if (st == MSUM_OK) st = msum_render_file(out.plots[0], strlen(out.plots[0]), o->plot);
+    else if (dg) cli_print_diags(stderr, dg);
+    if (st != MSUM_OK) cli_error(CMD, "cannot write %s: %s", o->plot, msum_strerror(st));
+    analysis_output_free(&out);
+    msum_diags_free(dg);
+    free(by);
+    free(fav);
+    return st == MSUM_OK ? EXIT_OK : st == MSUM_EIO ? EXIT_IO : EXIT_NUMERICAL;
+}
+
 /* Set while a report analysis runs the subcommand: the tables go there, not to stdout. */
 static analysis_output *capture;
 
@@ -908,6 +972,7 @@ int cmd_compare(int argc, char **argv)
     wo.digits = o.digits >= 0 ? o.digits : o.fmt == MSUM_FMT_TEXT ? 4 : 7;
     wo.meta = o.meta;
     if (msum_write_tables(out, nout, o.fmt, stdout, &wo) != MSUM_OK) rc = EXIT_IO;
+    if (rc == EXIT_OK && o.plot) rc = write_plot(&o);
 out:
     if (dg && cli_print_diags(stderr, dg) && rc == EXIT_OK) rc = EXIT_DATA;
     for (int t = 0; t < NTAB; t++) msum_table_free(tabs[t]);

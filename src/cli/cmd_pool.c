@@ -1759,7 +1759,7 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
         if (t) set_meta(t, &a);
         st = analysis_add_table(out, t);
     }
-    const char *title = *spec->title ? spec->title : spec->id;
+    const char *title = *spec->title ? spec->title : *spec->id ? spec->id : NULL;
     if (st == MSUM_OK && analysis_list_has(spec->plots, "forest")) {
         study_info L;
         plot_info(path, spec->filter, &a.in.ro, &gs, &L);

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "metasum/dataset.h"
 #include "metasum/reader.h"
+#include "metasum/render.h"
 #include "metasum/write.h"
 
 void usage_report(FILE *fp)
@@ -55,7 +56,8 @@ void usage_report(FILE *fp)
         "as there, and a wrong one is reported at MANIFEST:LINE:COL naming the column.\n"
         "\n"
         "Writes DIR/ID/TABLE.FORMAT for each table, DIR/ID/ID.xlsx (one sheet per table),\n"
-        "DIR/ID/PLOT.svg, DIR/ID/index.html, and DIR/index.html.  Outputs hold no\n"
+        "DIR/ID/PLOT.svg with PLOT.png and PLOT.pdf rendered from it, DIR/ID/index.html,\n"
+        "and DIR/index.html.  Outputs hold no\n"
         "timestamps: the same inputs give the same bytes.\n"
         "\n"
         "All or nothing: the report is built in a new folder DIR.new-PID beside DIR and put in\n"
@@ -436,8 +438,8 @@ static const char *plot_caption(const char *name)
 }
 
 /* One file of an analysis: ROOT/ID/FILE.  What writes it: a table in a text format, the XLSX
- * of all tables, an SVG text, or the HTML page. */
-typedef enum { OUT_TABLE, OUT_XLSX, OUT_SVG, OUT_PAGE } out_kind;
+ * of all tables, an SVG text, the SVG rendered as the PNG or PDF FILE names, or the HTML page. */
+typedef enum { OUT_TABLE, OUT_XLSX, OUT_SVG, OUT_RENDER, OUT_PAGE } out_kind;
 
 typedef struct {
     out_kind kind;
@@ -462,6 +464,7 @@ static int put_file(const outloc *L, const char *id, const char *file, const out
     case OUT_TABLE: st = msum_write_file(p, f->tables, f->ntables, f->fmt, wo); break;
     case OUT_XLSX: st = msum_write_xlsx(p, f->tables, f->ntables, wo); break;
     case OUT_SVG: st = write_text_file(p, f->text); break;
+    case OUT_RENDER: st = msum_render_file(f->text, strlen(f->text), p); break;
     default: st = write_page(p, f->text, f->items, f->nitems, wo); break;
     }
     int e = errno;
@@ -495,28 +498,46 @@ static int write_analysis(const outloc *L, const analysis_spec *s, const int wan
         out_file of = {.kind = OUT_XLSX, .tables = ts, .ntables = o->ntables};
         st = put_file(L, s->id, file, &of, wo);
     }
-    for (size_t i = 0; st == MSUM_OK && i < o->nplots; i++) {
-        snprintf(file, sizeof file, "%s.svg", o->plot_names[i]);
-        out_file of = {.kind = OUT_SVG, .text = o->plots[i]};
-        st = put_file(L, s->id, file, &of, wo);
+    /* each plot as SVG, and PNG and PDF rendered from that SVG (src/io/render.c) */
+    static const char *const plot_ext[] = {"svg", "png", "pdf"};
+    char (*links)[2][600] = calloc(o->nplots + 1, sizeof *links);
+    if (!links) return write_error(L, s->id, MSUM_ENOMEM, 0);
+    for (size_t i = 0; st == MSUM_OK && i < o->nplots; i++)
+        for (int e = 0; st == MSUM_OK && e < 3; e++) {
+            snprintf(file, sizeof file, "%s.%s", o->plot_names[i], plot_ext[e]);
+            out_file of = {.kind = e ? OUT_RENDER : OUT_SVG, .text = o->plots[i]};
+            st = put_file(L, s->id, file, &of, wo);
+            if (e) snprintf(links[i][e - 1], sizeof links[i][e - 1], "%s", file);
+        }
+    if (st != MSUM_OK) {
+        free(links);
+        return st;
     }
-    if (st != MSUM_OK) return st;
-    /* the analysis page: plots first, then every table */
-    size_t n = 0, cap = 2 + o->nplots + o->ntables;
+    /* the analysis page: plots (each with links to its PNG and PDF), then every table */
+    size_t n = 0, cap = 2 + 3 * o->nplots + o->ntables;
     msum_html_item *items = calloc(cap, sizeof *items);
-    if (!items) return write_error(L, s->id, MSUM_ENOMEM, 0);
+    if (!items) {
+        free(links);
+        return write_error(L, s->id, MSUM_ENOMEM, 0);
+    }
     const char *title = *s->title ? s->title : s->id;
     items[n++] = (msum_html_item){.kind = MSUM_HTML_HEADING, .text = title, .level = 1};
     items[n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = "../index.html",
                                   .text = "All analyses"};
-    for (size_t i = 0; i < o->nplots; i++)
+    for (size_t i = 0; i < o->nplots; i++) {
         items[n++] = (msum_html_item){.kind = MSUM_HTML_SVG, .svg = o->plots[i],
                                       .text = plot_caption(o->plot_names[i])};
+        items[n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = links[i][0],
+                                      .text = "This plot as PNG (image at twice the size)"};
+        items[n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = links[i][1],
+                                      .text = "This plot as PDF (vector, for print)"};
+    }
     for (size_t i = 0; i < o->ntables; i++)
         items[n++] = (msum_html_item){.kind = MSUM_HTML_TABLE, .table = o->tables[i]};
     out_file of = {.kind = OUT_PAGE, .text = title, .items = items, .nitems = n};
     st = put_file(L, s->id, "index.html", &of, wo);
     free(items);
+    free(links);
     return st;
 }
 

@@ -264,3 +264,12 @@ char *msum_io_fixed(double v, int dec, char *buf, size_t size)
     }
     return buf;
 }
+
+int msum_io_is_pval_col(const char *name)
+{
+    size_t n = strlen(name);
+    return strcmp(name, "pval") == 0 || strcmp(name, "p") == 0 ||
+           (n >= 2 && strcmp(name + n - 2, "_p") == 0) ||
+           (n >= 5 && strcmp(name + n - 5, "_pval") == 0) ||
+           (n == 3 && name[0] == 'Q' && name[2] == 'p');
+}

@@ -46,6 +46,10 @@ void msum_io_put_xml_trunc(FILE *fp, const char *s, size_t max_cp);
 /* 1 when s is a plain decimal number in the C locale ("-0.5", "+1e3", "2."). */
 int msum_io_plain_number(const char *s);
 
+/* 1 for a p-value column of a table, by its name (pval, QEp, QMp, QE_p, Qb_p, sign_pval, ...):
+ * the text writer prints it as metafor does, the XLSX writer gives it a p-value format. */
+int msum_io_is_pval_col(const char *name);
+
 /* Metadata as written by every format: the table's key/value pairs, then
  * "metasum_version" = MSUM_VERSION unless the table sets that key itself. */
 size_t msum_io_nmeta(const msum_table *t);

@@ -51,16 +51,6 @@ static char *pval0(double p, int dec, char *buf)
     return buf;
 }
 
-/* A p-value column of a generic table, by its name (pval, QEp, QMp, QE_p, Qb_p, ...). */
-static int is_pval_col(const char *name)
-{
-    size_t n = strlen(name);
-    return strcmp(name, "pval") == 0 || strcmp(name, "p") == 0 ||
-           (n >= 2 && strcmp(name + n - 2, "_p") == 0) ||
-           (n >= 5 && strcmp(name + n - 5, "_pval") == 0) ||
-           (n == 3 && name[0] == 'Q' && name[2] == 'p');
-}
-
 /* Print s as clean UTF-8 (invalid bytes as U+FFFD, control characters as spaces), padded with
  * spaces to `width` code points on the left (right = 1) or the right. */
 static void put_cell(FILE *fp, const char *s, size_t width, int right)
@@ -395,7 +385,7 @@ static int generic(const msum_table *t, FILE *fp, const msum_write_opts *o, int 
         msum_coltype ty = msum_table_col_type(t, c);
         head[c] = msum_table_col_name(t, c);
         right[c] = ty != MSUM_COL_TEXT;
-        int p = is_pval_col(head[c]);
+        int p = msum_io_is_pval_col(head[c]);
         w[c] = msum_io_utf8_len(head[c]);
         for (size_t r = 0; r < nr; r++) {
             char *b = buf + (r * nc + c) * CELL;
