@@ -824,7 +824,7 @@ static int write_plot(const opts *o)
     if (st == MSUM_OK) st = msum_render_file(out.plots[0], strlen(out.plots[0]), o->plot);
     else if (dg) cli_print_diags(stderr, dg);
     if (st != MSUM_OK) cli_error(CMD, "cannot write %s: %s", o->plot, msum_strerror(st));
-    analysis_output_free(&out);
+    msum_result_free(&out);
     msum_diags_free(dg);
     free(by);
     free(fav);
