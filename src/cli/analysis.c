@@ -7,6 +7,7 @@
 
 #include "analysis.h"
 #include "cli.h"
+#include "metasum/findings.h"
 #include "metasum/reader.h"
 
 static const struct {
@@ -21,6 +22,21 @@ static const struct {
     {"sensitivity", analysis_sensitivity},
     {"table", analysis_table},
 };
+
+/* The findings table (metasum/findings.h) first among the outputs, unless the kind's runner
+ * made its own. */
+static int add_findings(const char *kind, analysis_output *out)
+{
+    for (size_t i = 0; i < out->ntables; i++)
+        if (strcmp(msum_table_name(out->tables[i]), "findings") == 0) return MSUM_OK;
+    msum_table *f = NULL;
+    int st = msum_findings_make(kind, (const msum_table *const *)out->tables, out->ntables, &f);
+    if (st != MSUM_OK || !f) return st;
+    if ((st = analysis_add_table(out, f)) != MSUM_OK) return st;
+    memmove(out->tables + 1, out->tables, (out->ntables - 1) * sizeof *out->tables);
+    out->tables[0] = f;
+    return MSUM_OK;
+}
 
 int analysis_run(const analysis_spec *spec, const char *basedir, analysis_output *out,
                  msum_diags *diags)
@@ -42,7 +58,7 @@ int analysis_run(const analysis_spec *spec, const char *basedir, analysis_output
     else snprintf(path, plen, "%s/%s", basedir, spec->dataset);
     int st = run(spec, path, out, diags);
     free(path);
-    return st;
+    return st == MSUM_OK ? add_findings(spec->kind, out) : st;
 }
 
 int analysis_status(int exit_code)
