@@ -566,6 +566,13 @@ static void bias_findings(sink *o, const msum_table *t)
             put(&b, ": ");
         }
         double p = num(t, r, "pval");
+        int skip = (strcmp(test, "regtest") == 0 || strcmp(test, "ranktest") == 0) && !isfinite(p);
+        skip |= strcmp(test, "trimfill") == 0 && !isfinite(num(t, r, "estimate"));
+        if (skip) { /* too few studies for the test: the table says so */
+            b.n = 0;
+            b.s[0] = '\0';
+            continue;
+        }
         if (strcmp(test, "regtest") == 0) {
             put(&b, "Egger's regression test for funnel-plot asymmetry: ");
             put_test(&b, t, r);

@@ -80,14 +80,14 @@ static const char *doi_of(const char *s)
     return strncmp(s, "10.", 3) == 0 && strchr(s, '/') ? s : NULL;
 }
 
-/* <a href="https://doi.org/DOI">DOI</a>: the DOI percent-encoded in the URL (RFC 3986:
- * unreserved characters and / stay). */
+/* <a href="https://doi.org/DOI">DOI</a>: the DOI percent-encoded in the URL (RFC 3986: letters,
+ * digits, - . _ ~ / : ; ( ) stay). */
 static void put_doi(FILE *fp, const char *doi)
 {
     fputs("<a href=\"https://doi.org/", fp);
     for (const unsigned char *p = (const unsigned char *)doi; *p && *p != ' '; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~/", *p))
+            strchr("-._~/:;()", *p))
             fputc(*p, fp);
         else fprintf(fp, "%%%02X", *p);
     }

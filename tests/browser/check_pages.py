@@ -2,7 +2,7 @@
 """Browser check of a report folder: load every .html page in headless Chromium at 1280 px and
 fail on what a reader would hit.
 
-Usage: check_pages.py [--expect-fail N] REPORT_DIR SHOT_DIR
+Usage: check_pages.py [--expect] REPORT_DIR SHOT_DIR
 
 Each page is loaded at a 1280 x 800 viewport (device scale 1).  A page fails when
   - overflow: the page scrolls sideways, or an element sticks out of the right edge without a
@@ -18,9 +18,11 @@ Each page is loaded at a 1280 x 800 viewport (device scale 1).  A page fails whe
 Screenshots go to SHOT_DIR: NAME.png (the first viewport) and NAME-full.png (the page, at most
 16000 px tall), NAME being the page path with '/' as '_'.
 Exit 0 when every page passes, 1 when one fails (each problem on its own line), 2 on usage or
-browser trouble.  --expect-fail N inverts the verdict for the check's own tests: exit 0 only
-when exactly N pages fail.
+browser trouble.  --expect tests the check itself (tests/browser/pages/): a page with
+<meta name="check-expect" content="KIND"/> must fail with problems of that kind only, any
+other page must pass; exit 0 when all do.
 """
+import base64
 import os
 import sys
 import urllib.parse
@@ -88,7 +90,9 @@ for (const [sel, attr] of [['a[href]', 'href'], ['img[src]', 'src'], ['object[da
                            ['script[src]', 'src']])
     for (const el of document.querySelectorAll(sel)) links.push(el.getAttribute(attr));
 const ids = Array.from(document.querySelectorAll('[id]'), e => e.id);
-return [problems, links, ids, document.documentElement.scrollHeight];
+const ex = document.querySelector('meta[name="check-expect"]');
+return [problems, links, ids, document.documentElement.scrollHeight,
+        ex ? ex.getAttribute('content') : null];
 """
 
 
@@ -118,9 +122,9 @@ def link_problem(page, target, ids):
 
 
 def main(argv):
-    expect = None
-    if len(argv) >= 2 and argv[0] == '--expect-fail':
-        expect, argv = int(argv[1]), argv[2:]
+    expect = False
+    if argv and argv[0] == '--expect':
+        expect, argv = True, argv[1:]
     if len(argv) != 2:
         print(__doc__.split('\n\n')[1], file=sys.stderr)
         return 2
@@ -158,7 +162,7 @@ def main(argv):
             drv.get('file://' + urllib.parse.quote(page))
             js = PAGE_JS.replace('MIN', repr(MIN_TEXT_PX)).replace(
                 'NEED_FINDINGS', 'true' if need else 'false')
-            problems, links, ids, height = drv.execute_script(js)
+            problems, links, ids, height, want = drv.execute_script(js)
             for target in links:
                 why = link_problem(page, target, ids)
                 if why:
@@ -169,22 +173,32 @@ def main(argv):
                 'format': 'png', 'captureBeyondViewport': True,
                 'clip': {'x': 0, 'y': 0, 'width': WIDTH,
                          'height': min(max(height, HEIGHT), MAX_SHOT), 'scale': 1}})
-            import base64
             with open(os.path.join(shots, name + '-full.png'), 'wb') as fp:
                 fp.write(base64.b64decode(full['data']))
             drv.execute_cdp_cmd('Emulation.setDeviceMetricsOverride',
                                 {'width': WIDTH, 'height': HEIGHT, 'deviceScaleFactor': 1,
                                  'mobile': False})
-            if problems:
+            if expect:
+                kinds = sorted(set(k for k, _ in problems))
+                if kinds != ([want] if want else []):
+                    failed += 1
+                    print('%s: expected %s, found %s' % (rel, want or 'no problem',
+                                                         ', '.join(kinds) or 'no problem'))
+                    for kind, msg in problems:
+                        print('%s: %s: %s' % (rel, kind, msg))
+            elif problems:
                 failed += 1
                 for kind, msg in problems:
                     print('%s: %s: %s' % (rel, kind, msg))
     finally:
         drv.quit()
-    print('browser: %d pages at %d px, %d passed, %d failed; screenshots in %s'
-          % (len(pages), WIDTH, len(pages) - failed, failed, shots))
-    if expect is not None:
-        return 0 if failed == expect else 1
+    if expect:
+        print('browser: the check itself: %d of %d pages %s' % (
+            len(pages) - failed, len(pages), 'judged as expected' if not failed else
+            'judged as expected; %d not' % failed))
+    else:
+        print('browser: %d pages at %d px, %d passed, %d failed; screenshots in %s'
+              % (len(pages), WIDTH, len(pages) - failed, failed, shots))
     return 1 if failed else 0
 
 
