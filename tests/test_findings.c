@@ -1,7 +1,7 @@
 /* Findings sentences and key-number tables (src/io/findings.c) built from result tables that
- * hold metafor 3.8 values (tests/ref/print/bcg_rr_print.txt, the CSVs under tests/ref/expected/); the
- * expected sentences are those values rounded by hand, as a reader of the metafor output would
- * write them.  Also the report page's findings block and DOI links (write_html.c). */
+ * hold metafor 3.8 values (tests/ref/print/bcg_rr_print.txt and the CSVs under
+ * tests/ref/expected/); the expected sentences are those values rounded by hand, as a reader
+ * of the metafor output would write them.  Also the report page's findings block and DOI links (write_html.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

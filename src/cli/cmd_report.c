@@ -534,8 +534,8 @@ static int analysis_page(const analysis_spec *s, const int want[6], const analys
     size_t al = 0;
     for (size_t i = 0; i < sizeof field / sizeof field[0] && al < sizeof about; i++)
         if (*field[i][1])
-            al += (size_t)snprintf(about + al, sizeof about - al, "%s%s: %s", al ? " \xc2\xb7 " : "",
-                                   field[i][0], field[i][1]);
+            al += (size_t)snprintf(about + al, sizeof about - al, "%s%s: %s",
+                                   al ? " \xc2\xb7 " : "", field[i][0], field[i][1]);
     if (al && (st = page_printf(pg, "%s", about)) == MSUM_OK)
         pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_PARAGRAPH,
                                               .text = pg->strings[pg->nstrings - 1]};

@@ -658,16 +658,27 @@ static void sensitivity_findings(sink *o, const msum_table *const *ts, size_t n)
 
 /* ---- effects ---- */
 
-/* "Aronson 1948", else the id */
+/* "Aronson 1948"; else the reference or id with the source and outcome when the table has
+ * them, "Guo2020: ADSC Ex, viability". */
 static void put_study(line *b, const msum_table *t, size_t r)
 {
     const char *au = txt(t, r, "author");
     double yr = num(t, r, "year");
-    const char *st = txt(t, r, "study"), *id = txt(t, r, "id");
-    if (au && isfinite(yr)) put(b, "%s %.0f", au, yr);
-    else if (st) put(b, "%s", st);
+    const char *st = txt(t, r, "study"), *id = txt(t, r, "id"), *ref = txt(t, r, "ref");
+    const char *src = txt(t, r, "source"), *prep = txt(t, r, "preparation");
+    const char *out = txt(t, r, "outcome");
+    if (au && isfinite(yr)) {
+        put(b, "%s %.0f", au, yr);
+        return;
+    }
+    if (st) put(b, "%s", st);
+    else if (ref) put(b, "%s", ref);
     else if (id) put(b, "%s", id);
     else put(b, "row %zu", r + 1);
+    if (src || out) {
+        put(b, ": %s%s%s%s%s", src ? src : "", src && prep ? " " : "", src && prep ? prep : "",
+            src && out ? ", " : "", out ? out : "");
+    }
 }
 
 /* Row r of an effects table on the natural scale of its own measure. */
@@ -679,7 +690,7 @@ static natural effect_of(const msum_table *t, size_t r, measure *m)
 
 static void effects_findings(sink *o, const msum_table *t)
 {
-    size_t nr = msum_table_nrows(t), nnum = 0, below = 0, above = 0, excl = 0;
+    size_t nr = msum_table_nrows(t), nnum = 0, below = 0, above = 0, excl = 0, nci = 0;
     size_t lo = 0, hi = 0;
     measure m0, mr;
     natural a = {NAN, NAN, NAN, NAN, NAN, NAN}, z = a;
@@ -696,6 +707,7 @@ static void effects_findings(sink *o, const msum_table *t)
         below += v.est < v.null;
         above += v.est > v.null;
         excl += v.lb > v.null || v.ub < v.null;
+        nci += isfinite(v.lb) && isfinite(v.ub);
     }
     /* the sources behind the rows */
     size_t nref = 0;
@@ -727,8 +739,10 @@ static void effects_findings(sink *o, const msum_table *t)
         }
         emit(o, &b);
         if (!mixed && isfinite(a.null)) {
-            put(&b, "%zu lie below %g and %zu above; %zu of the 95%% confidence intervals "
-                    "exclude %g.", below, a.null, above, excl, a.null);
+            put(&b, "%zu lie below %g and %zu above", below, a.null, above);
+            if (nci) put(&b, "; %zu of the %zu 95%% confidence intervals exclude %g", excl, nci,
+                         a.null);
+            put(&b, ".");
             emit(o, &b);
         }
     }
@@ -757,7 +771,9 @@ static void effects_findings(sink *o, const msum_table *t)
                 size_t c = cnt[j];
                 seen[j] = seen[best], cnt[j] = cnt[best];
                 seen[best] = s, cnt[best] = c;
-                put(&b, "%s%zu %s", j ? ", " : "", cnt[j], seen[j]);
+                put(&b, "%s%zu ", j ? ", " : "", cnt[j]);
+                for (const char *ch = seen[j]; *ch; ch++)
+                    put(&b, "%c", *ch == '_' ? ' ' : *ch); /* no_change: no change */
             }
             if (nodir) put(&b, ", %zu without a direction", nodir);
             put(&b, " (%zu rows", nr);

@@ -189,8 +189,8 @@ static void put_table(FILE *fp, const msum_html_item *it, size_t id, const msum_
         }
         fputs("</tr>\n", fp);
     }
-    fputs(fold ? "</tbody>\n</table></div>\n</details>\n" : "</tbody>\n</table></div>\n</section>\n",
-          fp);
+    fputs("</tbody>\n</table></div>\n", fp);
+    fputs(fold ? "</details>\n" : "</section>\n", fp);
 }
 
 /* The findings block: up to three sentences as one paragraph; more as the first sentence and
