@@ -23,8 +23,8 @@ static const struct {
     {"table", analysis_table},
 };
 
-/* The findings table (metasum/findings.h) first among the outputs, unless the kind's runner
- * made its own. */
+/* The findings table (metasum/findings.h) after the kind's tables, unless the kind's runner
+ * made its own (the page shows it first wherever it is; the workbook keeps its sheet order). */
 static int add_findings(const char *kind, analysis_output *out)
 {
     for (size_t i = 0; i < out->ntables; i++)
@@ -32,10 +32,7 @@ static int add_findings(const char *kind, analysis_output *out)
     msum_table *f = NULL;
     int st = msum_findings_make(kind, (const msum_table *const *)out->tables, out->ntables, &f);
     if (st != MSUM_OK || !f) return st;
-    if ((st = analysis_add_table(out, f)) != MSUM_OK) return st;
-    memmove(out->tables + 1, out->tables, (out->ntables - 1) * sizeof *out->tables);
-    out->tables[0] = f;
-    return MSUM_OK;
+    return analysis_add_table(out, f);
 }
 
 int analysis_run(const analysis_spec *spec, const char *basedir, analysis_output *out,

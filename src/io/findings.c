@@ -740,8 +740,8 @@ static void effects_findings(sink *o, const msum_table *t)
         emit(o, &b);
         if (!mixed && isfinite(a.null)) {
             put(&b, "%zu lie below %g and %zu above", below, a.null, above);
-            if (nci) put(&b, "; %zu of the %zu 95%% confidence intervals exclude %g", excl, nci,
-                         a.null);
+            if (nci) put(&b, "; the 95%% CI excludes %g in %zu of %zu %s", a.null, excl, nci,
+                         nnum == nr ? "studies" : "rows");
             put(&b, ".");
             emit(o, &b);
         }
@@ -789,18 +789,22 @@ static void effects_findings(sink *o, const msum_table *t)
 static void table_findings(sink *o, const msum_table *t)
 {
     size_t nr = msum_table_nrows(t), nc = msum_table_ncols(t);
+    const char *in = msum_table_meta(t, "input"), *slash = in ? strrchr(in, '/') : NULL;
     line b = {.n = 0};
-    put(&b, "%s: %zu row%s with the column%s ", msum_table_name(t), nr, nr == 1 ? "" : "s",
-        nc == 1 ? "" : "s");
-    for (size_t c = 0; c < nc && c < 8; c++)
+    if (in) put(&b, "%s holds", slash ? slash + 1 : in);
+    else put(&b, "Table %s holds", msum_table_name(t));
+    put(&b, " %zu row%s with %zu column%s: ", nr, nr == 1 ? "" : "s", nc, nc == 1 ? "" : "s");
+    for (size_t c = 0; c < nc && c < 10; c++)
         put(&b, "%s%s", c == 0 ? "" : c + 1 == nc ? " and " : ", ", msum_table_col_name(t, c));
-    if (nc > 8) put(&b, " and %zu more", nc - 8);
+    if (nc > 10) put(&b, " and %zu more", nc - 10);
     put(&b, ".");
     emit(o, &b);
-    if (has(t, "doi")) {
+    if (has(t, "doi") && nr > 0) {
         size_t nd = 0;
         for (size_t r = 0; r < nr; r++) nd += txt(t, r, "doi") != NULL;
-        put(&b, "%zu of the %zu rows carry a DOI, linked to doi.org.", nd, nr);
+        if (nd == nr) put(&b, nr == 1 ? "It carries a DOI" : "All carry a DOI");
+        else put(&b, "%zu of the %zu carry a DOI", nd, nr);
+        put(&b, ", linked to doi.org.");
         emit(o, &b);
     }
 }
