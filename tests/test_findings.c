@@ -352,3 +352,39 @@ Test(findings, html_block_and_doi_links)
     msum_table_free(f);
     msum_table_free(t);
 }
+
+/* metafor 3.8 rma(yi, vi, mods = ~ ablat) on BCG (tests/ref/expected/bcg_rr_metareg.csv,
+ * bcg_rr_mods_ablat_REML): QM = 16.3571 (df 1, p = 5.2e-05), I^2 = 68.39%, R^2 = 75.62%;
+ * ablat -0.0291017 [-0.0432047, -0.0149986] -> exp 0.97132 [0.95772, 0.98511].  The
+ * meta-regression leads; its coefficients per unit keep three decimals. */
+Test(findings, compare_metaregression)
+{
+    static const char *const rc[] = {"coef", "estimate", "pval", "ci_lb", "ci_ub"};
+    tb mr = {msum_table_new("metareg", "Meta-regression coefficients")};
+    cols(&mr, rc, 5, ",coef,");
+    msum_table_set_meta(mr.t, "scale", "RR (log scale)");
+    row(&mr, (const char *const[]){"intrcpt", "0.251464294374", "0.312746171947",
+                                   "-0.236769920165", "0.739698508914"});
+    row(&mr, (const char *const[]){"ablat", "-0.029101660928", "5.24585597431e-05",
+                                   "-0.0432046891007", "-0.0149986327554"});
+    static const char *const mc[] = {"QM", "QMdf", "QMp", "I2", "R2"};
+    tb md = {msum_table_new("model", "Meta-regression model")};
+    cols(&md, mc, 5, ",");
+    row(&md, (const char *const[]){"16.3571255722", "1", "5.24585597431e-05", "68.393130509",
+                                   "75.6244783615"});
+    msum_table *f = NULL, *k = NULL;
+    const msum_table *ts[] = {mr.t, md.t};
+    cr_assert_eq(msum_findings_make("compare", ts, 2, &f), MSUM_OK);
+    cr_assert_eq(msum_table_nrows(f), 2);
+    cr_expect_str_eq(sentence(f, 0), "Meta-regression on ablat: test of moderators QM = 16.36, "
+                                     "df = 1, p < 0.001; residual I\xc2\xb2 = 68%, R\xc2\xb2 = 76%.");
+    cr_expect_str_eq(sentence(f, 1), "Each unit of ablat multiplies the risk ratio by 0.971 [95% "
+                                     "CI 0.958, 0.985], p < 0.001.");
+    cr_assert_eq(msum_findings_key("compare", ts, 2, &k), MSUM_OK);
+    cr_assert_eq(msum_table_nrows(k), 2);
+    cr_expect_str_eq(msum_table_text(k, 1, 1), "0.971 [0.958, 0.985]");
+    msum_table_free(k);
+    msum_table_free(f);
+    msum_table_free(mr.t);
+    msum_table_free(md.t);
+}

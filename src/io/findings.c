@@ -184,15 +184,21 @@ static const char *p_text(double p, char *buf, size_t size)
     return buf;
 }
 
-/* "0.49 [95% CI 0.34, 0.70]" ("0.49 [0.34, 0.70]" when level is 0) */
-static void put_ci(line *b, double e, double lb, double ub, double level)
+/* "0.49 [95% CI 0.34, 0.70]" ("0.49 [0.34, 0.70]" when level is 0), with dec decimals (-1:
+ * decimals_for) */
+static void put_ci_dec(line *b, double e, double lb, double ub, double level, int dec)
 {
     char t[3][48];
     double v[3] = {e, lb, ub};
-    int d = decimals_for(v, 3);
+    int d = dec >= 0 ? dec : decimals_for(v, 3);
     put(b, "%s [", fxd(e, d, t[0], sizeof t[0]));
     if (level != 0) put(b, "%g%% CI ", isfinite(level) ? 100 * level : 95.0);
     put(b, "%s, %s]", fxd(lb, d, t[1], sizeof t[1]), fxd(ub, d, t[2], sizeof t[2]));
+}
+
+static void put_ci(line *b, double e, double lb, double ub, double level)
+{
+    put_ci_dec(b, e, lb, ub, level, -1);
 }
 
 static void put_pct(line *b, double v)
@@ -468,6 +474,55 @@ static void pool_findings(sink *o, const msum_table *t)
 
 /* ---- compare ---- */
 
+/* 1 when the meta-regression has moderators beyond the subgroup factor (coefficients other
+ * than the intercept and BY[level]). */
+static int has_mods(const msum_table *mr, const char *by)
+{
+    size_t nb = by ? strlen(by) : 0;
+    for (size_t r = 0; mr && r < msum_table_nrows(mr); r++) {
+        const char *c = txt(mr, r, "coef");
+        if (c && strcmp(c, "intrcpt") != 0 && !(nb && strncmp(c, by, nb) == 0 && c[nb] == '['))
+            return 1;
+    }
+    return 0;
+}
+
+static void metareg_findings(sink *o, const msum_table *mr, const msum_table *md,
+                             const measure *m)
+{
+    line b = {.n = 0};
+    put(&b, "Meta-regression on ");
+    for (size_t r = 0, k = 0; r < msum_table_nrows(mr); r++) {
+        const char *c = txt(mr, r, "coef");
+        if (c && strcmp(c, "intrcpt") != 0) put(&b, "%s%s", k++ ? ", " : "", c);
+    }
+    put(&b, ": test of moderators QM = ");
+    put_num(&b, num(md, 0, "QM"));
+    put(&b, ", df = %.0f, ", num(md, 0, "QMdf"));
+    put_p(&b, num(md, 0, "QMp"));
+    put(&b, "; residual I\xc2\xb2 = ");
+    put_pct(&b, num(md, 0, "I2"));
+    if (isfinite(num(md, 0, "R2"))) {
+        put(&b, ", R\xc2\xb2 = ");
+        put_pct(&b, num(md, 0, "R2"));
+    }
+    put(&b, ".");
+    emit(o, &b);
+    for (size_t r = 0; r < msum_table_nrows(mr); r++) {
+        const char *c = txt(mr, r, "coef");
+        double p = num(mr, r, "pval");
+        if (!c || strcmp(c, "intrcpt") == 0 || strchr(c, '[') || !(p < 0.05)) continue;
+        natural v = natural_of(mr, r, "estimate", "ci_lb", "ci_ub", m);
+        put(&b, "Each unit of %s %s the %s by ", c, m->ratio ? "multiplies" : "changes",
+            noun(m));
+        put_ci_dec(&b, v.est, v.lb, v.ub, 0.95, 3); /* per unit: small, three decimals */
+        put(&b, ", ");
+        put_p(&b, p);
+        put(&b, ".");
+        emit(o, &b);
+    }
+}
+
 static void compare_findings(sink *o, const msum_table *const *ts, size_t n)
 {
     const msum_table *g = find(ts, n, "groups"), *bt = find(ts, n, "between");
@@ -476,6 +531,8 @@ static void compare_findings(sink *o, const msum_table *const *ts, size_t n)
     if (!any) return;
     measure m = table_measure(any);
     const char *by = msum_table_meta(any, "by"), *method = msum_table_meta(any, "method");
+    int mods = md && msum_table_nrows(md) > 0 && has_mods(mr, by);
+    if (mods) metareg_findings(o, mr, md, &m); /* the analysis asked for moderators: first */
     line b = {.n = 0};
     size_t ng = g ? msum_table_nrows(g) : 0;
     if (ng > 0) {
@@ -508,46 +565,6 @@ static void compare_findings(sink *o, const msum_table *const *ts, size_t n)
                 noun(&m));
         else put(&b, ".");
         emit(o, &b);
-    }
-    /* a meta-regression beyond the subgroup factor: moderators other than by[...] */
-    size_t nb = by ? strlen(by) : 0;
-    int mods = 0;
-    for (size_t r = 0; mr && r < msum_table_nrows(mr); r++) {
-        const char *c = txt(mr, r, "coef");
-        if (c && strcmp(c, "intrcpt") != 0 && !(nb && strncmp(c, by, nb) == 0 && c[nb] == '['))
-            mods = 1;
-    }
-    if (mods && md && msum_table_nrows(md) > 0) {
-        put(&b, "Meta-regression on ");
-        for (size_t r = 0, k = 0; r < msum_table_nrows(mr); r++) {
-            const char *c = txt(mr, r, "coef");
-            if (c && strcmp(c, "intrcpt") != 0) put(&b, "%s%s", k++ ? ", " : "", c);
-        }
-        put(&b, ": test of moderators QM = ");
-        put_num(&b, num(md, 0, "QM"));
-        put(&b, ", df = %.0f, ", num(md, 0, "QMdf"));
-        put_p(&b, num(md, 0, "QMp"));
-        put(&b, "; residual I\xc2\xb2 = ");
-        put_pct(&b, num(md, 0, "I2"));
-        if (isfinite(num(md, 0, "R2"))) {
-            put(&b, ", R\xc2\xb2 = ");
-            put_pct(&b, num(md, 0, "R2"));
-        }
-        put(&b, ".");
-        emit(o, &b);
-        for (size_t r = 0; r < msum_table_nrows(mr); r++) {
-            const char *c = txt(mr, r, "coef");
-            double p = num(mr, r, "pval");
-            if (!c || strcmp(c, "intrcpt") == 0 || strchr(c, '[') || !(p < 0.05)) continue;
-            natural v = natural_of(mr, r, "estimate", "ci_lb", "ci_ub", &m);
-            put(&b, "Each unit of %s %s the %s by ", c, m.ratio ? "multiplies" : "changes",
-                noun(&m));
-            put_ci(&b, v.est, v.lb, v.ub, 0.95);
-            put(&b, ", ");
-            put_p(&b, p);
-            put(&b, ".");
-            emit(o, &b);
-        }
     }
 }
 
@@ -995,7 +1012,10 @@ static void key_metareg(keytab *k, const msum_table *mr)
     for (size_t r = 0; r < msum_table_nrows(mr); r++) {
         key_row(k);
         key_set(k, 0, txt(mr, r, "coef"));
-        key_ci(k, 1, natural_of(mr, r, "estimate", "ci_lb", "ci_ub", &m));
+        natural v = natural_of(mr, r, "estimate", "ci_lb", "ci_ub", &m);
+        line b = {.n = 0};
+        put_ci_dec(&b, v.est, v.lb, v.ub, 0, 3); /* coefficients per unit: three decimals */
+        if (isfinite(v.est)) key_set(k, 1, b.s);
         key_p(k, 2, num(mr, r, "pval"));
     }
 }
@@ -1085,6 +1105,9 @@ int msum_findings_key(const char *kind, const msum_table *const *ts, size_t n,
     void (*fill)(keytab *, const msum_table *) = NULL;
     if (strcmp(kind, "pool") == 0 && (t = find(ts, n, "pool")) && has(t, "estimate"))
         fill = key_pool;
+    else if (strcmp(kind, "compare") == 0 && (t = find(ts, n, "metareg")) &&
+             has_mods(t, msum_table_meta(t, "by")))
+        fill = key_metareg;
     else if (strcmp(kind, "compare") == 0 && (t = find(ts, n, "groups")) && msum_table_nrows(t))
         fill = key_groups;
     else if (strcmp(kind, "compare") == 0 && (t = find(ts, n, "metareg")))

@@ -7,6 +7,8 @@ Usage: check_pages.py [--expect] REPORT_DIR SHOT_DIR
 Each page is loaded at a 1280 x 800 viewport (device scale 1).  A page fails when
   - overflow: the page scrolls sideways, or an element sticks out of the right edge without a
     scroll container (an ancestor with overflow-x auto, scroll or hidden) around it;
+  - key-scroll: a compact table of the main numbers (table.key) is wider than its box, so some
+    of its columns hide behind a sideways scroll;
   - svg-text: a text of an inline SVG renders under 9 px (computed font size times the scale of
     the SVG on screen, rotations included);
   - findings: an analysis page (REPORT_DIR/ID/index.html) has no findings block (.findings), or
@@ -57,6 +59,12 @@ for (const el of document.body.querySelectorAll('*')) {
         problems.push(['overflow', what + ' ends at x = ' + Math.round(r.right) +
                        ' px, outside a scroll container']);
     }
+}
+for (const t of document.querySelectorAll('table.key')) {
+    const box = t.parentElement;
+    if (box && box.scrollWidth > box.clientWidth + 1)
+        problems.push(['key-scroll', 'the main-numbers table is ' + box.scrollWidth +
+                       ' px wide in a ' + box.clientWidth + ' px box: columns hidden']);
 }
 let nsmall = 0, smallest = Infinity, example = '';
 for (const t of document.querySelectorAll('svg text, svg tspan')) {
