@@ -13,9 +13,12 @@
  *   sensitivity  tables "leave1out", "influence"
  *   effects      table "effects" (yi, ci_lb, ci_ub, exp_* or a direction column)
  *   table        any one table (rows, columns, DOIs)
- * Ratio measures are reported on their natural scale (the exp_* columns).  Numbers are printed
- * in the C locale with two decimals (two significant digits below 0.1), p-values as
- * "p < 0.001" or with three decimals below 0.1 and two above.
+ * Ratio measures are reported on their natural scale (the exp_* columns, else exp()).  Numbers
+ * are printed in the C locale with two decimals, or two significant digits of the largest when
+ * every number shown together (an estimate and its bounds) is below 0.1; meta-regression
+ * coefficients with three decimals; p-values as "p < 0.001", else with three decimals below
+ * 0.1 and two above.  Heterogeneity is named as the Cochrane Handbook does (I^2 under 30%
+ * low, under 50% moderate, under 75% substantial, else considerable).
  */
 #ifndef METASUM_FINDINGS_H
 #define METASUM_FINDINGS_H
