@@ -39,7 +39,7 @@ TESTBIN := $(BUILD)/tests/run_tests
 export LC_ALL := C
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps report check test-unit test-cli test-hostile bench asan fuzz lint install clean
+.PHONY: all deps report check test-unit test-cli test-hostile test-browser bench asan fuzz lint install clean
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(ALIB) $(SOLIB)
@@ -81,6 +81,7 @@ report: deps
 check: deps
 	$(MAKE) all $(TESTBIN)
 	$(MAKE) test-cli test-hostile
+	$(MAKE) test-browser
 	$(MAKE) test-unit
 
 # Every tests/cli/*.tst file is a list of golden cases (one file per area, so parallel work
@@ -100,6 +101,15 @@ test-cli: $(BIN) $(BUILD)/tests/csv2xlsx
 # 0-4 only, no signal, no timeout, "error" on stderr (tests/hostile/run.sh).
 test-hostile: $(BIN)
 	@sh tests/hostile/run.sh $(BIN) $(BUILD)/hostile
+
+# The report's pages in headless Chromium at 1280 px (tests/browser/check_pages.py): first the
+# check's own pages, each with one defect it must find, then a report generated into build/
+# (reports/ is left alone).  Screenshots of every page go to $(BUILD)/browser/.
+test-browser: $(BIN)
+	@tests/browser/check_pages.py --expect tests/browser/pages $(BUILD)/browser/selftest
+	@rm -rf $(BUILD)/browser-report
+	@$(BIN) report -q datasets/analyses.csv -o $(BUILD)/browser-report
+	@tests/browser/check_pages.py $(BUILD)/browser-report $(BUILD)/browser
 
 test-unit: $(TESTBIN)
 	@cd tests && ../$(TESTBIN) --jobs 2

@@ -203,6 +203,12 @@ void msum_result_free(msum_result *r);
  * MSUM_ENOMEM.  On failure *out holds what was built so far (free it either way). */
 int msum_analysis_run(const msum_spec *s, msum_result *out, msum_diags *diags);
 
+/* Add the result's findings: a table "findings" (one text column `finding`, a sentence per
+ * row) generated from its tables (metasum/findings.h), unless the kind made its own.  The
+ * report shows them first on each page; the commands do not add them.  MSUM_OK when there is
+ * nothing to say. */
+int msum_analysis_findings(const msum_spec *s, msum_result *out);
+
 /* Is kind k run by the library (msum_analysis_run)? */
 int msum_analysis_has(msum_kind k);
 

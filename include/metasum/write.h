@@ -140,10 +140,24 @@ int msum_write_tables(const msum_table *const *ts, size_t n, msum_format f, FILE
 typedef enum {
     MSUM_HTML_HEADING,   /* .text, .level 1-4 (0 means 2) */
     MSUM_HTML_PARAGRAPH, /* .text; line breaks are kept */
-    MSUM_HTML_TABLE,     /* .table: title, metadata block, the table (numbers right-aligned) */
-    MSUM_HTML_SVG,       /* .svg markup; .text an optional caption */
-    MSUM_HTML_LINK       /* .href (relative or http(s); anything else becomes "#"), .text */
+    MSUM_HTML_TABLE,     /* .table: title, metadata block, the table (numbers right-aligned);
+                            .flags below; .href an optional ';'-separated list of files that
+                            hold the table, linked under its title */
+    MSUM_HTML_SVG,       /* .svg markup at its natural size, scrolling sideways inside its own
+                            box when wider than the page; .text an optional caption */
+    MSUM_HTML_LINK,      /* .href (relative or http(s); anything else becomes "#"), .text;
+                            .note an optional line of text after the link */
+    MSUM_HTML_FINDINGS   /* the findings block (class "findings"): .table a findings table
+                            (metasum/findings.h: one sentence a row in column "finding"), or
+                            .text when there is none; .level as for a heading */
 } msum_html_kind;
+
+/* Flags of a MSUM_HTML_TABLE item. */
+enum {
+    MSUM_HTML_COMPACT = 1, /* no metadata block; cells never wrap (a short key table) */
+    MSUM_HTML_FOLDED = 2,  /* inside a closed <details>, its title the summary */
+    MSUM_HTML_UNFOLDED = 4 /* inside an open <details> */
+};
 
 typedef struct {
     msum_html_kind kind;
@@ -152,7 +166,12 @@ typedef struct {
     const char *svg;
     const char *href;
     int level;
+    const char *note;
+    unsigned flags;
 } msum_html_item;
+
+/* Text cells of a column named "doi" (or ending in "_doi") that hold a DOI ("10.xxxx/...",
+ * optionally with a "doi:" or "https://doi.org/" prefix) are links to https://doi.org/DOI. */
 
 /* Write a complete page: inline CSS, no scripts, no external assets, no timestamps; the footer
  * names the metasum version.  opts may be NULL.  Returns MSUM_OK, MSUM_EINVAL (NULL item

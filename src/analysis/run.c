@@ -6,6 +6,7 @@
 
 #include "analysis_int.h"
 #include "metasum/diag.h"
+#include "metasum/findings.h"
 #include "metasum/plot.h"
 
 /* The kinds the library runs, one file each (src/analysis/<kind>.c).  A new kind: a runner
@@ -40,6 +41,17 @@ int msum_analysis_run(const msum_spec *s, msum_result *out, msum_diags *diags)
     int st = runners[s->kind](s, path, out, diags);
     free(path);
     return st;
+}
+
+int msum_analysis_findings(const msum_spec *s, msum_result *out)
+{
+    for (size_t i = 0; i < out->ntables; i++)
+        if (strcmp(msum_table_name(out->tables[i]), "findings") == 0) return MSUM_OK;
+    msum_table *f = NULL;
+    int st = msum_findings_make(msum_kind_name(s->kind), (const msum_table *const *)out->tables,
+                                out->ntables, &f);
+    if (st != MSUM_OK || !f) return st;
+    return msum_result_add_table(out, f);
 }
 
 void msum_an_spec_error(msum_diags *diags, const msum_spec *s, const char *field,

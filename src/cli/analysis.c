@@ -25,7 +25,10 @@ static const struct {
 int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *basedir,
                  analysis_output *out, msum_diags *diags)
 {
-    if (msum_analysis_has(ms->kind)) return msum_analysis_run(ms, out, diags);
+    if (msum_analysis_has(ms->kind)) {
+        int st = msum_analysis_run(ms, out, diags);
+        return st == MSUM_OK ? msum_analysis_findings(ms, out) : st;
+    }
     analysis_fn run = NULL;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strcmp(spec->kind, kinds[i].kind) == 0) run = kinds[i].run;
@@ -37,7 +40,7 @@ int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *bas
     else snprintf(path, plen, "%s/%s", basedir, spec->dataset);
     int st = run(spec, path, out, diags);
     free(path);
-    return st;
+    return st == MSUM_OK ? msum_analysis_findings(ms, out) : st;
 }
 
 int analysis_status(int exit_code)

@@ -10,23 +10,39 @@
 #include "text.h"
 
 static const char css[] =
-    "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:2em auto;"
+    "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:1.5em auto;"
     "max-width:72em;padding:0 1em;color:#222;line-height:1.4}\n"
     "h1,h2,h3,h4{line-height:1.2}\n"
+    "h1{font-size:1.6em;margin:.2em 0 .4em}\n"
     "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}\n"
     "th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}\n"
     "th{background:#f2f2f2;text-align:left}\n"
     "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
     "td.na{color:#888}\n"
     "tbody tr:nth-child(even){background:#fafafa}\n"
+    "table.key{font-size:.95em}\n"
+    "table.key td{white-space:nowrap;font-variant-numeric:tabular-nums}\n"
     "dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;font-size:.85em;"
     "color:#444;margin:.5em 0}\n"
     "dl.meta dt{font-weight:600}\n"
-    "dl.meta dd{margin:0}\n"
-    ".scroll{overflow-x:auto}\n"
+    "dl.meta dd{margin:0;overflow-wrap:anywhere}\n"
+    ".scroll{overflow-x:auto;max-width:100%}\n"
+    ".findings{background:#f1f6fb;border-left:4px solid #2b6cb0;padding:.5em 1em;"
+    "margin:.8em 0 1.2em}\n"
+    ".findings h2{font-size:1.15em;margin:.2em 0 .4em}\n"
+    ".findings p{margin:.3em 0}\n"
+    ".findings ul{margin:.3em 0;padding-left:1.4em}\n"
     "figure{margin:1em 0}\n"
-    "figure svg{max-width:100%;height:auto}\n"
+    ".plot{overflow-x:auto;max-width:100%}\n"
+    ".plot svg{display:block;max-width:none}\n"
     "figcaption{font-size:.9em;color:#444}\n"
+    "details.table{border:1px solid #ddd;border-radius:4px;padding:.3em .7em;margin:.5em 0}\n"
+    "details.table summary{cursor:pointer;font-weight:600}\n"
+    "details.table summary span{font-weight:400;color:#555}\n"
+    "p.files{font-size:.85em;margin:.3em 0}\n"
+    "p.nav{font-size:.9em;margin:0}\n"
+    "p.entry{margin:.3em 0 .7em}\n"
+    "p.entry span{color:#333;font-size:.95em}\n"
     "footer{margin-top:3em;font-size:.8em;color:#666}\n";
 
 static void put_text(FILE *fp, const char *s)
@@ -43,25 +59,100 @@ static int safe_href(const char *h)
            (n == 5 && strncasecmp(h, "https", 5) == 0);
 }
 
-static void put_table(FILE *fp, const msum_table *t, size_t id, const msum_write_opts *o)
+/* A column of DOIs: "doi" or a name ending in "_doi". */
+static int doi_column(const char *name)
 {
-    size_t nc = msum_table_ncols(t), nr = msum_table_nrows(t);
-    char num[64];
-    fprintf(fp, "<section class=\"table\" id=\"table-%zu\">\n<h2>", id);
-    put_text(fp, msum_table_title(t));
-    fputs("</h2>\n<dl class=\"meta\">\n<dt>table</dt><dd>", fp);
-    put_text(fp, msum_table_name(t));
-    fputs("</dd>\n", fp);
-    for (size_t i = 0; i < msum_io_nmeta(t); i++) {
-        const char *k, *v;
-        msum_io_meta(t, i, &k, &v);
-        fputs("<dt>", fp);
-        put_text(fp, k);
-        fputs("</dt><dd>", fp);
-        put_text(fp, v);
-        fputs("</dd>\n", fp);
+    size_t n = strlen(name);
+    return strcmp(name, "doi") == 0 || (n > 4 && strcmp(name + n - 4, "_doi") == 0);
+}
+
+/* The DOI in a cell ("10.1000/x", "doi:10.1000/x", "https://doi.org/10.1000/x"), or NULL. */
+static const char *doi_of(const char *s)
+{
+    static const char *const pre[] = {"https://doi.org/", "http://doi.org/",
+                                      "https://dx.doi.org/", "http://dx.doi.org/", "doi:"};
+    while (*s == ' ') s++;
+    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
+        if (strncasecmp(s, pre[i], strlen(pre[i])) == 0) {
+            s += strlen(pre[i]);
+            break;
+        }
+    return strncmp(s, "10.", 3) == 0 && strchr(s, '/') ? s : NULL;
+}
+
+/* <a href="https://doi.org/DOI">DOI</a>: the DOI percent-encoded in the URL (RFC 3986: letters,
+ * digits, - . _ ~ / : ; ( ) stay). */
+static void put_doi(FILE *fp, const char *doi)
+{
+    fputs("<a href=\"https://doi.org/", fp);
+    for (const unsigned char *p = (const unsigned char *)doi; *p && *p != ' '; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/:;()", *p))
+            fputc(*p, fp);
+        else fprintf(fp, "%%%02X", *p);
     }
-    fputs("</dl>\n<div class=\"scroll\"><table>\n<thead><tr>", fp);
+    fputs("\">", fp);
+    put_text(fp, doi);
+    fputs("</a>", fp);
+}
+
+/* "Files: a.csv · a.md" from a ';'-separated list. */
+static void put_files(FILE *fp, const char *list)
+{
+    fputs("<p class=\"files\">Files:", fp);
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ";");
+        if (n) {
+            char name[512];
+            snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
+            fputs(" <a href=\"", fp);
+            msum_io_put_xml(fp, safe_href(name) ? name : "#", 0);
+            fputs("\">", fp);
+            put_text(fp, name);
+            fputs("</a>", fp);
+        }
+        p += n + (p[n] == ';');
+    }
+    fputs("</p>\n", fp);
+}
+
+static void put_table(FILE *fp, const msum_html_item *it, size_t id, const msum_write_opts *o)
+{
+    const msum_table *t = it->table;
+    size_t nc = msum_table_ncols(t), nr = msum_table_nrows(t);
+    int compact = (it->flags & MSUM_HTML_COMPACT) != 0;
+    int fold = (it->flags & (MSUM_HTML_FOLDED | MSUM_HTML_UNFOLDED)) != 0;
+    char num[64];
+    if (fold) {
+        fprintf(fp, "<details class=\"table\" id=\"table-%zu\"%s>\n<summary>", id,
+                it->flags & MSUM_HTML_UNFOLDED ? " open=\"open\"" : "");
+        put_text(fp, msum_table_title(t));
+        fprintf(fp, " <span>(%s, %zu row%s)</span></summary>\n", msum_table_name(t), nr,
+                nr == 1 ? "" : "s");
+    } else {
+        fprintf(fp, "<section class=\"table\" id=\"table-%zu\">\n<h2>", id);
+        put_text(fp, msum_table_title(t));
+        fputs("</h2>\n", fp);
+    }
+    if (it->href && *it->href) put_files(fp, it->href);
+    if (!compact) {
+        fputs("<dl class=\"meta\">\n<dt>table</dt><dd>", fp);
+        put_text(fp, msum_table_name(t));
+        fputs("</dd>\n", fp);
+        for (size_t i = 0; i < msum_io_nmeta(t); i++) {
+            const char *k, *v;
+            msum_io_meta(t, i, &k, &v);
+            fputs("<dt>", fp);
+            put_text(fp, k);
+            fputs("</dt><dd>", fp);
+            put_text(fp, v);
+            fputs("</dd>\n", fp);
+        }
+        fputs("</dl>\n", fp);
+    }
+    fputs(compact ? "<div class=\"scroll\"><table class=\"key\">\n<thead><tr>"
+                  : "<div class=\"scroll\"><table>\n<thead><tr>",
+          fp);
     for (size_t c = 0; c < nc; c++) {
         const char *desc = msum_table_col_desc(t, c);
         fputs(msum_table_col_type(t, c) == MSUM_COL_TEXT ? "<th" : "<th class=\"num\"", fp);
@@ -84,8 +175,11 @@ static void put_table(FILE *fp, const msum_table *t, size_t id, const msum_write
                                           : "<td class=\"num na\">NA</td>",
                       fp);
             } else if (ty == MSUM_COL_TEXT) {
+                const char *v = msum_table_text(t, r, c);
+                const char *doi = doi_column(msum_table_col_name(t, c)) && v ? doi_of(v) : NULL;
                 fputs("<td>", fp);
-                put_text(fp, msum_table_text(t, r, c));
+                if (doi) put_doi(fp, doi);
+                else put_text(fp, v);
                 fputs("</td>", fp);
             } else {
                 msum_fmt_num(msum_table_num(t, r, c), ty == MSUM_COL_INT ? 0 : o->digits, num,
@@ -95,7 +189,36 @@ static void put_table(FILE *fp, const msum_table *t, size_t id, const msum_write
         }
         fputs("</tr>\n", fp);
     }
-    fputs("</tbody>\n</table></div>\n</section>\n", fp);
+    fputs("</tbody>\n</table></div>\n", fp);
+    fputs(fold ? "</details>\n" : "</section>\n", fp);
+}
+
+/* The findings block: up to three sentences as one paragraph; more as the first sentence and
+ * a list of the others. */
+static void put_findings(FILE *fp, const msum_html_item *it)
+{
+    int lv = it->level >= 1 && it->level <= 4 ? it->level : 2;
+    fprintf(fp, "<section class=\"findings\" id=\"findings\">\n<h%d>Findings</h%d>\n", lv, lv);
+    const msum_table *t = it->table;
+    int c = t ? msum_table_col_index(t, "finding") : -1;
+    size_t nr = c >= 0 ? msum_table_nrows(t) : 0, shown = 0;
+    for (size_t r = 0; r < nr; r++) {
+        if (msum_table_is_na(t, r, (size_t)c)) continue;
+        const char *s = msum_table_text(t, r, (size_t)c);
+        if (nr <= 3) fputs(shown ? " " : "<p>", fp);
+        else fputs(shown == 0 ? "<p>" : shown == 1 ? "<ul>\n<li>" : "<li>", fp);
+        put_text(fp, s);
+        if (nr > 3) fputs(shown == 0 ? "</p>\n" : "</li>\n", fp);
+        shown++;
+    }
+    if (nr <= 3 && shown) fputs("</p>\n", fp);
+    if (nr > 3 && shown > 1) fputs("</ul>\n", fp);
+    if (!shown) {
+        fputs("<p>", fp);
+        put_text(fp, it->text ? it->text : "");
+        fputs("</p>\n", fp);
+    }
+    fputs("</section>\n", fp);
 }
 
 int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *items, size_t n,
@@ -108,7 +231,7 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
         const msum_html_item *it = &items[i];
         if ((it->kind == MSUM_HTML_TABLE && !it->table) ||
             (it->kind == MSUM_HTML_SVG && !it->svg) || (it->kind == MSUM_HTML_LINK && !it->href) ||
-            it->kind > MSUM_HTML_LINK)
+            it->kind > MSUM_HTML_FINDINGS)
             return MSUM_EINVAL;
     }
     if (!title) title = "metasum";
@@ -138,11 +261,12 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
             fputs("</p>\n", fp);
             break;
         case MSUM_HTML_TABLE:
-            put_table(fp, it->table, ++ntab, o);
+            put_table(fp, it, ++ntab, o);
             break;
         case MSUM_HTML_SVG:
-            fputs("<figure>\n", fp);
+            fputs("<figure>\n<div class=\"plot\">\n", fp);
             fputs(it->svg, fp);
+            fputs("</div>\n", fp);
             if (it->text) {
                 fputs("<figcaption>", fp);
                 put_text(fp, it->text);
@@ -151,11 +275,20 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
             fputs("</figure>\n", fp);
             break;
         case MSUM_HTML_LINK:
-            fputs("<p><a href=\"", fp);
+            fputs(it->note ? "<p class=\"entry\"><a href=\"" : "<p class=\"nav\"><a href=\"", fp);
             msum_io_put_xml(fp, safe_href(it->href) ? it->href : "#", 0);
             fputs("\">", fp);
             put_text(fp, it->text ? it->text : it->href);
-            fputs("</a></p>\n", fp);
+            fputs("</a>", fp);
+            if (it->note) {
+                fputs("<br/><span>", fp);
+                put_text(fp, it->note);
+                fputs("</span>", fp);
+            }
+            fputs("</p>\n", fp);
+            break;
+        case MSUM_HTML_FINDINGS:
+            put_findings(fp, it);
             break;
         }
     }
@@ -166,6 +299,6 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
 int msum_write_html(const msum_table *t, FILE *fp, const msum_write_opts *o)
 {
     if (!t) return MSUM_EINVAL;
-    msum_html_item it = {.kind = MSUM_HTML_TABLE, .table = t};
+    msum_html_item it = {.kind = MSUM_HTML_TABLE, .table = t, .flags = 0};
     return msum_write_html_page(fp, msum_table_title(t), &it, 1, o);
 }
