@@ -110,7 +110,6 @@ static int write_tables(const msum_result *r, const char *output, msum_format fm
             cli_error(CMD, "cannot create folder '%s': %s", output, strerror(errno));
             return EXIT_IO;
         }
-        if (fmt == MSUM_FMT_XLSX) fmt = MSUM_FMT_CSV; /* a workbook is one file: see -o */
         for (size_t i = 0; i < r->ntables; i++) {
             char stem[80], path[4096];
             msum_file_stem(msum_table_name(ts[i]), stem, sizeof stem);
