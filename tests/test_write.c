@@ -154,7 +154,7 @@ Test(write_csv, guard_off_and_no_meta)
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    msum_write_opts o = {3, 0, 0, 0};
+    msum_write_opts o = {3, 0, 0, 0, 0};
     cr_assert_eq(msum_write_csv(t, fp, &o), MSUM_OK);
     fclose(fp);
     cr_expect_str_eq(buf, "<script>alert(1)</script>,-0.715,13,=cmd|' /C calc'!A0\n"
@@ -463,7 +463,7 @@ Test(write_csv, invalid_utf8_replaced_bytewise)
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    msum_write_opts o = {7, 0, 0, 1};
+    msum_write_opts o = {7, 0, 0, 1, 0};
     cr_assert_eq(msum_write_csv(t, fp, &o), MSUM_OK);
     fclose(fp);
     cr_expect_str_eq(buf, "A" FFFD FFFD "B" FFFD FFFD FFFD "C" FFFD FFFD FFFD FFFD
@@ -666,4 +666,59 @@ Test(guard, csv_tsv_writers)
         free(buf);
     }
     msum_table_free(t);
+}
+
+/* Several tables in one CSV/TSV stream without metadata: one "# table,NAME" record before each
+ * header (opts.names), so a reader can tell them apart; one table alone stays tidy.  JSON: a
+ * table is one object, several are a list of such objects (docs/tables.md). */
+Test(write_tables, names_mark_each_table_of_a_stream)
+{
+    msum_table *a = msum_table_new("groups", "A"), *b = msum_table_new("between", "B");
+    cr_assert(msum_table_add_col(a, "k", MSUM_COL_INT, NULL) >= 0);
+    cr_assert(msum_table_add_col(b, "stat", MSUM_COL_NUM, NULL) >= 0);
+    cr_assert(msum_table_add_row(a) == 0 && msum_table_add_row(b) == 0);
+    msum_table_set_num(a, 0, 0, 7);
+    msum_table_set_num(b, 0, 0, NAN);
+    const msum_table *ts[] = {a, b};
+    msum_write_opts o = MSUM_WRITE_OPTS_DEFAULT;
+    o.meta = 0;
+    o.names = 1;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_write_tables(ts, 2, MSUM_FMT_CSV, fp, &o), MSUM_OK);
+    cr_assert_eq(msum_write_tables(ts, 2, MSUM_FMT_TSV, fp, &o), MSUM_OK);
+    o.names = 0;
+    cr_assert_eq(msum_write_tables(ts, 1, MSUM_FMT_CSV, fp, &o), MSUM_OK);
+    fclose(fp);
+    cr_expect_str_eq(buf, "# table,groups\nk\n7\n\n# table,between\nstat\nNA\n"
+                          "# table\tgroups\nk\n7\n\n# table\tbetween\nstat\nNA\n"
+                          "k\n7\n");
+    free(buf);
+    /* with the metadata, the table line is one of them (not written twice) */
+    o.meta = 1;
+    o.names = 1;
+    fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_write_csv(a, fp, &o), MSUM_OK);
+    fclose(fp);
+    cr_expect_str_eq(buf, "# metasum_version," MSUM_VERSION "\nk\n7\n");
+    free(buf);
+    /* JSON: the same object alone and in a list */
+    fp = open_memstream(&buf, &len);
+    cr_assert_eq(msum_write_tables(ts, 1, MSUM_FMT_JSON, fp, NULL), MSUM_OK);
+    fclose(fp);
+    char *list = NULL;
+    fp = open_memstream(&list, &len);
+    cr_assert_eq(msum_write_tables(ts, 2, MSUM_FMT_JSON, fp, NULL), MSUM_OK);
+    fclose(fp);
+    cr_expect_eq(buf[0], '{');
+    cr_expect_eq(list[0], '[');
+    cr_expect(json_valid(buf) && json_valid(list));
+    cr_expect(strstr(list, "\"rows\": [\n      {\"k\": 7}\n    ]") != NULL, "%s", list);
+    cr_expect(strstr(list, "{\"stat\": null}") != NULL, "%s", list);
+    cr_expect(strstr(buf, "\"rows\": [\n    {\"k\": 7}\n  ]") != NULL, "%s", buf);
+    free(buf);
+    free(list);
+    msum_table_free(a);
+    msum_table_free(b);
 }

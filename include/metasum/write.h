@@ -45,9 +45,11 @@ typedef struct {
     int meta;          /* write the metadata (CSV/TSV: leading "# key,value" records; the
                           other formats always carry it) */
     int formula_guard; /* apostrophe before formula-like text in CSV/TSV/XLSX (see above) */
+    int names;         /* CSV/TSV without meta: one "# table,NAME" record before the header,
+                          so a stream of several tables says which is which (docs/tables.md) */
 } msum_write_opts;
 
-#define MSUM_WRITE_OPTS_DEFAULT {7, 1, 1, 1}
+#define MSUM_WRITE_OPTS_DEFAULT {7, 1, 1, 1, 0}
 
 /* Format a number: NaN -> "NA", +-Inf -> "Inf"/"-Inf", otherwise %.{digits}g in the C locale
  * (digits 0: the shortest text that reads back as the same double).  -0 prints as 0.

@@ -16,7 +16,6 @@ static const struct {
 } kinds[] = {
     {"effects", analysis_effects},
     {"pool", analysis_pool},
-    {"compare", analysis_compare},
     {"summarize", analysis_summarize},
     {"bias", analysis_bias},
     {"sensitivity", analysis_sensitivity},

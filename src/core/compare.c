@@ -60,7 +60,8 @@ int msum_compare_groups_table(const msum_subgroup_result *r, const msum_compare_
         {"QE", MSUM_COL_NUM, "Cochran's Q"}, {"QEdf", MSUM_COL_INT, "k - 1"},
         {"QEp", MSUM_COL_NUM, "p-value of QE"},
         {"method_used", MSUM_COL_TEXT, "tau2 estimator whose value is used"},
-        {"note", MSUM_COL_TEXT, "fallback or why the group could not be fitted"}};
+        {"fallback", MSUM_COL_TEXT, "why method_used differs from the method asked for"},
+        {"notes", MSUM_COL_TEXT, "why the group could not be fitted (its values NA)"}};
     size_t nc = sizeof cols / sizeof cols[0];
     msum_tb b;
     msum_tb_init(&b, "groups", "Pooled estimate per group", cols, nc);
@@ -76,7 +77,7 @@ int msum_compare_groups_table(const msum_subgroup_result *r, const msum_compare_
         msum_tb_num(&b, "k", (double)L->k);
         if (L->status != MSUM_OK && L->status != MSUM_ENOCONV) {
             /* the fit's own reason when it has one (e.g. an overflowing estimate) */
-            msum_tb_text(&b, "note", *f->notes ? f->notes
+            msum_tb_text(&b, "notes", *f->notes ? f->notes
                                                : msum_strerror((msum_status)L->status));
             continue;
         }
@@ -103,7 +104,7 @@ int msum_compare_groups_table(const msum_subgroup_result *r, const msum_compare_
         msum_tb_num(&b, "QEdf", f->QEdf);
         msum_tb_num(&b, "QEp", f->QEp);
         msum_tb_text(&b, "method_used", msum_estimator_name(f->method_used));
-        msum_tb_text(&b, "note", f->fallback);
+        msum_tb_text(&b, "fallback", f->fallback);
     }
     scale_meta(&b, info);
     fit_meta(&b, method, test, level);
@@ -127,7 +128,9 @@ int msum_compare_between_table(const msum_subgroup_result *r, const msum_compare
         {"tau2", MSUM_COL_NUM, "common residual tau2 (QM row)"},
         {"estimate", MSUM_COL_NUM, "fixed-effect mean of the group estimates (Q_between row)"},
         {"se", MSUM_COL_NUM, "its SE"},
-        {"note", MSUM_COL_TEXT, "why a test is missing, or a fallback"}};
+        {"fallback", MSUM_COL_TEXT, "why the QM fit's estimator differs from the method asked "
+                                    "for"},
+        {"notes", MSUM_COL_TEXT, "why a test is missing (its values NA)"}};
     msum_tb b;
     msum_tb_init(&b, "between", "Tests for subgroup differences", cols,
                  sizeof cols / sizeof cols[0]);
@@ -140,7 +143,7 @@ int msum_compare_between_table(const msum_subgroup_result *r, const msum_compare
     msum_tb_num(&b, "pval", r->Qb_p);
     msum_tb_num(&b, "estimate", r->between_estimate);
     msum_tb_num(&b, "se", r->between_se);
-    if (r->G_used < 2) msum_tb_text(&b, "note", "fewer than two groups with an estimate and SE");
+    if (r->G_used < 2) msum_tb_text(&b, "notes", "fewer than two groups with an estimate and SE");
     msum_tb_row(&b);
     msum_tb_text(&b, "test", "QM");
     msum_tb_text(&b, "tau2_model", "common");
@@ -151,9 +154,9 @@ int msum_compare_between_table(const msum_subgroup_result *r, const msum_compare
         msum_tb_num(&b, "df2", r->me.QMdf2);
         msum_tb_num(&b, "pval", r->me.QMp);
         msum_tb_num(&b, "tau2", r->me.tau2);
-        msum_tb_text(&b, "note", r->me.fallback);
+        msum_tb_text(&b, "fallback", r->me.fallback);
     } else {
-        msum_tb_text(&b, "note", *r->me.message ? r->me.message
+        msum_tb_text(&b, "notes", *r->me.message ? r->me.message
                                                 : msum_strerror((msum_status)r->me_status));
     }
     scale_meta(&b, info);
@@ -234,7 +237,7 @@ int msum_compare_model_table(const msum_metareg_result *m, const msum_compare_in
         {"I2_ci_ub", MSUM_COL_NUM, "100 tau2_ci_ub / (vt + tau2_ci_ub)"},
         {"H2_ci_lb", MSUM_COL_NUM, "1 + tau2_ci_lb / vt"},
         {"H2_ci_ub", MSUM_COL_NUM, "1 + tau2_ci_ub / vt"},
-        {"note", MSUM_COL_TEXT, "fallback"}};
+        {"fallback", MSUM_COL_TEXT, "why method_used differs from the method asked for"}};
     msum_tb b;
     msum_tb_init(&b, "model", "Meta-regression model", cols, sizeof cols / sizeof cols[0]);
     msum_tb_row(&b);
@@ -270,7 +273,7 @@ int msum_compare_model_table(const msum_metareg_result *m, const msum_compare_in
     msum_tb_num(&b, "I2_ci_ub", m->I2_ci.ub);
     msum_tb_num(&b, "H2_ci_lb", m->H2_ci.lb);
     msum_tb_num(&b, "H2_ci_ub", m->H2_ci.ub);
-    msum_tb_text(&b, "note", m->fallback);
+    msum_tb_text(&b, "fallback", m->fallback);
     scale_meta(&b, info);
     fit_meta(&b, m->method_used, m->test, m->level);
     return msum_tb_finish(&b, out);
@@ -366,12 +369,12 @@ int msum_compare_pairs_table(const msum_subgroup_result *r, const char *const *p
         {"a", MSUM_COL_TEXT, "first group"}, {"b", MSUM_COL_TEXT, "second group"},
         {"diff", MSUM_COL_NUM, "estimate_a - estimate_b"},
         {"se", MSUM_COL_NUM, "sqrt(se_a^2 + se_b^2)"},
-        {"z", MSUM_COL_NUM, "diff / se"}, {"pval", MSUM_COL_NUM, "two-sided normal p-value"},
+        {"stat", MSUM_COL_NUM, "z = diff / se"}, {"pval", MSUM_COL_NUM, "two-sided normal p-value"},
         {"ci_lb", MSUM_COL_NUM, "CI lower bound of diff"},
         {"ci_ub", MSUM_COL_NUM, "CI upper bound of diff"},
-        {"ratio", MSUM_COL_NUM, "exp(diff) on log scales: ratio of the two pooled ratios"},
-        {"ratio_lb", MSUM_COL_NUM, "exp(ci_lb)"}, {"ratio_ub", MSUM_COL_NUM, "exp(ci_ub)"},
-        {"note", MSUM_COL_TEXT, "why a difference is missing"}};
+        {"exp_diff", MSUM_COL_NUM, "exp(diff) on log scales: ratio of the two pooled ratios"},
+        {"exp_ci_lb", MSUM_COL_NUM, "exp(ci_lb)"}, {"exp_ci_ub", MSUM_COL_NUM, "exp(ci_ub)"},
+        {"notes", MSUM_COL_TEXT, "why a difference is missing (its values NA)"}};
     for (size_t i = 0; pairs && i < 2 * npairs; i++)
         if (msum_subgroup_find(r, pairs[i]) < 0) {
             if (bad_level) *bad_level = pairs[i];
@@ -405,18 +408,18 @@ int msum_compare_pairs_table(const msum_subgroup_result *r, const char *const *p
                  msum_compare_pair(A->fit.estimate, A->fit.se, B->fit.estimate, B->fit.se,
                                    info->level, is_log(info), &p) == MSUM_OK;
         if (!ok) {
-            msum_tb_text(&b, "note", "a group has no estimate with a finite SE");
+            msum_tb_text(&b, "notes", "a group has no estimate with a finite SE");
             continue;
         }
         msum_tb_num(&b, "diff", p.diff);
         msum_tb_num(&b, "se", p.se);
-        msum_tb_num(&b, "z", p.z);
+        msum_tb_num(&b, "stat", p.z);
         msum_tb_num(&b, "pval", p.pval);
         msum_tb_num(&b, "ci_lb", p.ci_lb);
         msum_tb_num(&b, "ci_ub", p.ci_ub);
-        msum_tb_num(&b, "ratio", p.ratio);
-        msum_tb_num(&b, "ratio_lb", p.ratio_lb);
-        msum_tb_num(&b, "ratio_ub", p.ratio_ub);
+        msum_tb_num(&b, "exp_diff", p.ratio);
+        msum_tb_num(&b, "exp_ci_lb", p.ratio_lb);
+        msum_tb_num(&b, "exp_ci_ub", p.ratio_ub);
     }
     scale_meta(&b, info);
     char buf[32];

@@ -75,6 +75,8 @@ static int write_delim(const msum_table *t, FILE *fp, const msum_write_opts *o, 
             msum_io_meta(t, i, &k, &v);
             put_meta(&d, k, v);
         }
+    else if (o->names)
+        put_meta(&d, "table", msum_table_name(t));
     if (o->header) {
         for (size_t c = 0; c < nc; c++) {
             if (c) fputc(sep, fp);

@@ -80,7 +80,7 @@
 # tests/test_metareg.c and tests/test_subgroup.c.
 0 compare_bcg_all.txt          $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc
 0 compare_bcg_metareg_knha.txt $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --test knha --mods ablat,alloc --table metareg
-0 compare_bcg_model_ref.txt    $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods ablat,alloc --ref-level alloc=random --table model --format tsv --no-meta
+0 compare_bcg_model_ref.txt    $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods ablat,alloc --ref-level alloc=random --table model --format tsv
 0 compare_bcg_pairs.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --method DL --pairs random:systematic,alternate:random --table pairs --digits 4
 0 compare_bcg_between_json.txt $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --table between --format json
 0 -                            $METASUM compare --help
@@ -91,8 +91,8 @@
 1 compare_collinear.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --mods alloc,alloc_code --table metareg
 3 compare_missing_file.txt     $METASUM compare tests/fixtures/no_such_file.csv --by alloc
 # 3000 groups: Q_between only (the common-tau2 model stops at 100 groups), pairs only on request
-0 compare_many_groups.txt      awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<3000;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM compare - --by g --table between --no-meta --digits 6
-0 compare_many_pairs.txt       awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<300;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM compare - --by g --table pairs --pairs g1:g2 --no-meta --digits 6
+0 compare_many_groups.txt      awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<3000;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM compare - --by g --table between --digits 6
+0 compare_many_pairs.txt       awk 'BEGIN{print "g,yi,vi"; for(j=0;j<3;j++) for(i=0;i<300;i++) printf "g%d,%g,%g\n", i, (i%7)/10+j/20, 0.01+j/100}' | $METASUM compare - --by g --table pairs --pairs g1:g2 --digits 6
 
 # summarize: tests/fixtures/swim_small.csv holds directional rows modelled on the exosome review
 # (the numbers 18.08 %, 28.19 % and 16-fold as the review reports them; the refs are labels);
@@ -132,6 +132,6 @@
 0 -   test "$($METASUM effects -m RR --filter alloc=random datasets/bcg/effects.csv | wc -l)" = 8
 # option values are read by one parser in every command: levels as 0.95 or 95, strict numbers
 2 -   $METASUM compare --by alloc --measure RR --level 2x datasets/bcg/effects.csv
-0 -   test "$($METASUM compare --by alloc --measure RR --level 90 --table groups --no-meta -d 6 datasets/bcg/effects.csv)" = "$($METASUM compare --by alloc --measure RR --level 0.9 --table groups --no-meta -d 6 datasets/bcg/effects.csv)"
+0 -   test "$($METASUM compare --by alloc --measure RR --level 90 --table groups -d 6 datasets/bcg/effects.csv)" = "$($METASUM compare --by alloc --measure RR --level 0.9 --table groups -d 6 datasets/bcg/effects.csv)"
 2 -   $METASUM summarize --digits 99 datasets/exosome_skin_aging/effects.csv
 2 option_no_value.txt  $METASUM pool --by; $METASUM effects --measure; $METASUM compare --by; $METASUM summarize --outcomes
