@@ -11,6 +11,8 @@
 /* The kinds the library runs, one file each (src/analysis/<kind>.c).  A new kind: a runner
  * there, a line here, its fields in msum_settings (spec.c). */
 static const msum_an_fn runners[MSUM_NKINDS] = {
+    [MSUM_KIND_BIAS] = msum_an_bias,
+    [MSUM_KIND_SENSITIVITY] = msum_an_sensitivity,
     [MSUM_KIND_TABLE] = msum_an_table,
 };
 

@@ -18,8 +18,6 @@ static const struct {
     {"pool", analysis_pool},
     {"compare", analysis_compare},
     {"summarize", analysis_summarize},
-    {"bias", analysis_bias},
-    {"sensitivity", analysis_sensitivity},
 };
 
 int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *basedir,
