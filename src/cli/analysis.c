@@ -17,7 +17,6 @@ static const struct {
     {"effects", analysis_effects},
     {"pool", analysis_pool},
     {"compare", analysis_compare},
-    {"summarize", analysis_summarize},
 };
 
 int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *basedir,

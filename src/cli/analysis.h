@@ -52,8 +52,6 @@ int analysis_pool_mh(const analysis_spec *spec, const char *path, analysis_outpu
                      msum_diags *diags);
 int analysis_compare(const analysis_spec *spec, const char *path, analysis_output *out,
                      msum_diags *diags);
-int analysis_summarize(const analysis_spec *spec, const char *path, analysis_output *out,
-                       msum_diags *diags);
 
 /* A CSV text as a table (msum_an_table_from_csv). */
 #define analysis_table_from_csv msum_an_table_from_csv

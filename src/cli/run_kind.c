@@ -21,8 +21,9 @@ static const char *spec_option(const msum_diag *dg)
     return f && f->option ? f->option : NULL;
 }
 
-/* Print the diagnostics: settings as "metasum CMD: --OPTION: message", data problems in GNU
- * format.  Returns 1 when a setting was at fault. */
+/* Print the diagnostics: settings as "metasum CMD: --OPTION: message (see 'metasum CMD
+ * --help')" (usage errors, as the option parser's), data problems in GNU format.  Returns 1
+ * when a setting was at fault. */
 static int print_diags(const char *cmd, msum_diags *d)
 {
     char buf[4096];
@@ -33,8 +34,9 @@ static int print_diags(const char *cmd, msum_diags *d)
         const char *opt = spec_option(dg);
         if (opt) {
             int err = dg->severity == MSUM_DIAG_ERROR;
-            fprintf(stderr, "metasum %s: %s%s: %s\n", cmd, err ? "" : "warning: ", opt,
-                    dg->message);
+            fprintf(stderr, "metasum %s: %s%s: %s%s%s%s\n", cmd, err ? "" : "warning: ", opt,
+                    dg->message, err ? " (see 'metasum " : "", err ? cmd : "",
+                    err ? " --help')" : "");
             spec |= err;
         } else {
             msum_diag_format(dg, buf, sizeof buf);
