@@ -283,6 +283,10 @@ int msum_an_summarize(const msum_spec *spec, const char *path, msum_result *out,
     if (!isnan(spec->level)) so.level = spec->level;
     so.per_row = spec->per_row > 0;
     if (!msum_an_check_plots(spec, "evidence_map", dg)) return MSUM_EDATA;
+    if (msum_an_list_has(spec->plots, "evidence_map") && strcmp(table, "all") != 0 &&
+        strcmp(table, "evidence_map") != 0)
+        return spec_error(spec, dg, "plots", "evidence_map draws the table evidence_map, found "
+                          "table %s", table);
     size_t errors0 = msum_diags_errors(dg);
     msum_dataset *ds = NULL;
     dictionary dc = {0};

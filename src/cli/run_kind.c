@@ -122,7 +122,10 @@ static char *resolve_plots(const char *cmd, const char *given, const char *plots
 static int write_plot(const char *cmd, const msum_result *r, const char *name, const char *file)
 {
     const char *svg = msum_result_plot(r, name);
-    if (!svg) return EXIT_OK; /* not drawn: the analysis said why */
+    if (!svg) {
+        cli_error(cmd, "--plot %s=%s: the analysis drew no such plot", name, file);
+        return EXIT_DATA;
+    }
     int st = msum_render_file(svg, strlen(svg), file);
     if (st != MSUM_OK) {
         cli_error(cmd, "cannot write %s: %s", file, msum_strerror(st));
