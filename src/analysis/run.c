@@ -13,6 +13,9 @@
  * there, a line here, its fields in msum_settings (spec.c). */
 static const msum_an_fn runners[MSUM_NKINDS] = {
     [MSUM_KIND_COMPARE] = msum_an_compare,
+    [MSUM_KIND_BIAS] = msum_an_bias,
+    [MSUM_KIND_SENSITIVITY] = msum_an_sensitivity,
+    [MSUM_KIND_SUMMARIZE] = msum_an_summarize,
     [MSUM_KIND_TABLE] = msum_an_table,
 };
 

@@ -191,7 +191,8 @@ const msum_setting msum_settings[] = {
 
     /* sensitivity */
     {"analysis", "--analysis", 'a', "A", MSUM_SETTING_WORD, N, "leave1out,cumul,influence", 0, 0,
-     "leave1out", "leave1out, cumul or influence", "Sensitivity", OFF(analysis)},
+     "leave1out; a report without it: all three", "leave1out, cumul or influence",
+     "Sensitivity", OFF(analysis)},
     {"order", "--order", 0, "COL", MSUM_SETTING_TEXT, N, NULL, 0, 0, "input order",
      "cumul: add the studies in increasing order of this numeric column", "Sensitivity",
      OFF(order)},

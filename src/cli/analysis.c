@@ -16,9 +16,6 @@ static const struct {
 } kinds[] = {
     {"effects", analysis_effects},
     {"pool", analysis_pool},
-    {"summarize", analysis_summarize},
-    {"bias", analysis_bias},
-    {"sensitivity", analysis_sensitivity},
 };
 
 int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *basedir,

@@ -50,15 +50,6 @@ int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *
 /* Kind pool with method MH or PETO (cmd_pool_mh.c); analysis_pool hands such specs over. */
 int analysis_pool_mh(const analysis_spec *spec, const char *path, analysis_output *out,
                      msum_diags *diags);
-int analysis_summarize(const analysis_spec *spec, const char *path, analysis_output *out,
-                       msum_diags *diags);
-
-/* Kinds bias and sensitivity (cmd_bias.c, cmd_sensitivity.c): their tables, and the plots
- * funnel_trimfill, funnel_contour (bias) and baujat, leave1out (sensitivity). */
-int analysis_bias(const analysis_spec *spec, const char *path, analysis_output *out,
-                  msum_diags *diags);
-int analysis_sensitivity(const analysis_spec *spec, const char *path, analysis_output *out,
-                         msum_diags *diags);
 
 /* A CSV text as a table (msum_an_table_from_csv). */
 #define analysis_table_from_csv msum_an_table_from_csv

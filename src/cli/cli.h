@@ -46,6 +46,16 @@ void usage_bias(FILE *fp);
 int cmd_sensitivity(int argc, char **argv);
 void usage_sensitivity(FILE *fp);
 
+/* A command that is one analysis kind (src/cli/run_kind.c): the options of the shared table
+ * into a spec (the FILE operand its dataset), msum_analysis_run, its diagnostics on stderr
+ * (a setting's as "metasum CMD: --OPTION: message"), the result's tables written with -f, -o,
+ * --digits and --meta, each --plot [NAME=]FILE drawn (a FILE named after one of `plots`, a
+ * comma list whose first name is the default, needs no NAME=).  `adjust` (may be NULL) may
+ * change the spec before the run (returns an exit code).  Returns the exit code. */
+#include "metasum/analysis.h"
+int cli_run_kind(const char *cmd, msum_kind kind, const char *plots, int argc, char **argv,
+                 int (*adjust)(const char *cmd, msum_spec *s));
+
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
 

@@ -98,14 +98,14 @@
 # (the numbers 18.08 %, 28.19 % and 16-fold as the review reports them; the refs are labels);
 # swim_bad_effect_of.csv has one defect: effect_of 'insult' on line 14.  The SWiM numbers are
 # checked by hand in tests/test_swim.c.
-0 summarize_small.txt          $METASUM summarize tests/fixtures/swim_small.csv --outcomes tests/fixtures/swim_small_outcomes.csv
-0 summarize_small_prep.txt     $METASUM summarize tests/fixtures/swim_small.csv --outcomes tests/fixtures/swim_small_outcomes.csv --by source,preparation,outcome --table votes --per-row
-0 summarize_no_dict.txt        $METASUM summarize tests/fixtures/swim_small.csv --table votes --no-meta
+0 summarize_small.txt          $METASUM summarize tests/fixtures/swim_small.csv --outcomes tests/fixtures/swim_small_outcomes.csv --meta
+0 summarize_small_prep.txt     $METASUM summarize tests/fixtures/swim_small.csv --outcomes tests/fixtures/swim_small_outcomes.csv --by source,preparation,outcome --table votes --per-row --meta
+0 summarize_no_dict.txt        $METASUM summarize tests/fixtures/swim_small.csv --table votes
 0 -                            $METASUM summarize --help
 1 summarize_bad_effect_of.txt  $METASUM summarize tests/fixtures/swim_bad_effect_of.csv --outcomes tests/fixtures/swim_small_outcomes.csv --table votes
 2 summarize_bad_table.txt      $METASUM summarize tests/fixtures/swim_small.csv --table nope
-0 summarize_exosome_cmp.txt   $METASUM summarize datasets/exosome_skin_aging/effects.csv --table comparisons
-0 summarize_exosome_time.txt  $METASUM summarize datasets/exosome_skin_aging/effects.csv --table timecourse --no-meta
+0 summarize_exosome_cmp.txt   $METASUM summarize datasets/exosome_skin_aging/effects.csv --table comparisons --meta
+0 summarize_exosome_time.txt  $METASUM summarize datasets/exosome_skin_aging/effects.csv --table timecourse
 # metasum report.  The committed reports/ are exactly what the manifest regenerates (determinism).
 0 -                      $METASUM report -q datasets/analyses.csv -o $OUT/r && diff -r reports $OUT/r
 # every page is well-formed (X)HTML, every plot well-formed SVG

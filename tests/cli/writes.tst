@@ -12,7 +12,7 @@
 0 writes_guard_pool_weights_csv.txt $METASUM pool --weights -o $OUT/w.csv tests/cli/data/writes/formulas.csv && cut -d, -f1,2 $OUT/w.csv | grep -v HYPERLINK; grep -c "^2,\"'=HYPERLINK" $OUT/w.csv
 0 writes_guard_pool_by.txt       $METASUM pool --by group tests/cli/data/writes/formulas.csv | cut -d, -f1; $METASUM pool --by group --format tsv tests/cli/data/writes/formulas.csv | cut -f1
 0 writes_guard_compare.txt       $METASUM compare tests/cli/data/writes/formulas.csv --by group --table groups | cut -d, -f1; $METASUM compare tests/cli/data/writes/formulas.csv --by group --table groups --format tsv | cut -f1
-0 writes_guard_summarize.txt     $METASUM summarize tests/cli/data/writes/formulas_swim.csv --table votes --no-meta 2>/dev/null | cut -d, -f1-3; $METASUM summarize tests/cli/data/writes/formulas_swim.csv --table votes --no-meta --format tsv 2>/dev/null | cut -f1-3
+0 writes_guard_summarize.txt     $METASUM summarize tests/cli/data/writes/formulas_swim.csv --table votes 2>/dev/null | cut -d, -f1-3; $METASUM summarize tests/cli/data/writes/formulas_swim.csv --table votes --format tsv 2>/dev/null | cut -f1-3
 
 # The report's own CSV/TSV and XLSX go through the same guard (the effects table is parsed back
 # from the effects writer without the guard, so HTML shows the text as it is).
