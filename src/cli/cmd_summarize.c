@@ -31,8 +31,9 @@ void usage_summarize(FILE *fp)
 "    --filter COL=VAL     only rows whose COL equals VAL (several: COL=A;COL2=B)\n"
 "    --by COLS            cells of the vote counts and magnitudes: source,outcome plus any of\n"
 "                         preparation, model, exposure [source,outcome]\n"
-"    --table T            all, evidence_map, votes, comparisons, magnitudes or timecourse\n"
-"                         [all]\n"
+"    --table T            all, findings, comparisons, timecourse, domains,\n"
+"                         effect_direction, evidence_map, votes or magnitudes [all]\n"
+"    --gaps               evidence map: list the source x outcome cells without evidence too\n"
 "    --per-row            every row is a vote [one vote per study (ref) and cell; a study\n"
 "                         whose rows disagree casts none]\n"
 "    --level L            confidence level of the Wilson interval [0.95]\n"
@@ -67,9 +68,11 @@ typedef struct {
 
 #define usage_error(...) cli_usage_error(CMD, __VA_ARGS__)
 
-static const char *const table_names[] = {"evidence_map", "votes", "comparisons", "magnitudes",
-                                          "timecourse"};
-enum { NTABLES = sizeof table_names / sizeof table_names[0] };
+/* In the order they are written: the sentences, the short tables, then the long ones. */
+static const char *const table_names[] = {"findings", "comparisons", "timecourse", "domains",
+                                          "effect_direction", "evidence_map", "votes",
+                                          "magnitudes"};
+enum { T_FIND, T_CMP, T_TIME, T_DOM, T_EDP, T_MAP, T_VOTES, T_MAG, NTABLES };
 
 static int parse_by(const char *v, msum_swim_opts *so)
 {
@@ -108,6 +111,8 @@ static int parse(int argc, char **argv, opts *o)
             o->meta = 0;
         } else if (strcmp(a, "--per-row") == 0) {
             o->so.per_row = 1;
+        } else if (strcmp(a, "--gaps") == 0) {
+            o->so.gaps = 1;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--outcomes", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
             o->outcomes = v;
@@ -122,8 +127,9 @@ static int parse(int argc, char **argv, opts *o)
             int ok = strcmp(v, "all") == 0;
             for (int t = 0; t < NTABLES; t++) ok |= strcmp(v, table_names[t]) == 0;
             if (!ok)
-                return usage_error("--table: found '%s', expected all, evidence_map, votes, "
-                                   "comparisons, magnitudes or timecourse", v);
+                return usage_error("--table: found '%s', expected all, findings, comparisons, "
+                                   "timecourse, domains, effect_direction, evidence_map, votes "
+                                   "or magnitudes", v);
             o->table = v;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--level", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
@@ -171,6 +177,8 @@ static int read_dict(const char *path, msum_diags *dg, dictionary *dc)
     for (size_t i = 0; i < n; i++) {
         dc->d[i].outcome = msum_dict_key(dc->dict, i);
         dc->d[i].beneficial = msum_dict_beneficial(dc->dict, dc->d[i].outcome);
+        dc->d[i].domain = msum_dict_get(dc->dict, dc->d[i].outcome, "domain");
+        dc->d[i].label = msum_dict_get(dc->dict, dc->d[i].outcome, "label");
     }
     dc->n = n;
     return EXIT_OK;
@@ -209,6 +217,7 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
         return EXIT_NUMERICAL;
     }
     int ceff = msum_dataset_col(ds, "effect_of"), coc = msum_dataset_col(ds, "outcome");
+    int crank = msum_dataset_col(ds, "magnitude_rank");
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     for (size_t i = 0; i < n; i++) {
         const msum_record *rec = msum_dataset_record(ds, i);
@@ -237,6 +246,15 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
             r->rom = ef.yi;
         const char *eff = ceff >= 0 ? msum_dataset_cell(ds, i, (size_t)ceff) : "";
         long l, c;
+        const char *rk = crank >= 0 ? msum_dataset_cell(ds, i, (size_t)crank) : "";
+        if (*rk && strcmp(rk, "NA") != 0 &&
+            (msum_parse_double(rk, strlen(rk), &r->rank) != 1 || r->rank < 1 ||
+             r->rank != floor(r->rank) || r->rank > 1e6)) {
+            msum_dataset_pos(ds, i, (size_t)crank, &l, &c);
+            msum_diags_add(dg, MSUM_DIAG_ERROR, name, l, c, "magnitude_rank",
+                           "found '%s', expected a whole number from 1 (the largest effect)", rk);
+            r->rank = 0;
+        }
         if (strcmp(eff, "exposure") == 0) {
             r->about_exposure = 1;
         } else if (*eff && strcmp(eff, "treatment") != 0 && strcmp(eff, "NA") != 0) {
@@ -282,6 +300,48 @@ static char *beside(const char *file)
     return p;
 }
 
+static int wanted(const opts *o, int t)
+{
+    return strcmp(o->table, "all") == 0 || strcmp(o->table, table_names[t]) == 0;
+}
+
+/* The tables --table asks for (the findings need the comparisons, time courses and domains;
+ * those not asked for are dropped again).  Returns an exit code. */
+static int build_tables(const msum_swim_row *rows, size_t n, const dictionary *dc,
+                        const opts *o, msum_diags *dg, const char *name, msum_table **tabs)
+{
+    int st = MSUM_OK, find = wanted(o, T_FIND);
+    if (wanted(o, T_MAP)) st = msum_swim_evidence_map(rows, n, dc->d, dc->n, &o->so, &tabs[T_MAP]);
+    if (st == MSUM_EDOM) {
+        msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL,
+                       "evidence map: found more than %d source x outcome cells, expected at "
+                       "most %d (narrow it with --filter, or choose another --table)",
+                       MSUM_SWIM_MAP_MAX_CELLS, MSUM_SWIM_MAP_MAX_CELLS);
+        return EXIT_DATA;
+    }
+    if (st == MSUM_OK && wanted(o, T_VOTES))
+        st = msum_swim_votes(rows, n, dc->d, dc->n, &o->so, &tabs[T_VOTES]);
+    if (st == MSUM_OK && (find || wanted(o, T_CMP)))
+        st = msum_swim_comparisons(rows, n, dc->d, dc->n, &o->so, &tabs[T_CMP]);
+    if (st == MSUM_OK && wanted(o, T_MAG)) st = msum_swim_magnitudes(rows, n, &o->so, &tabs[T_MAG]);
+    if (st == MSUM_OK && (find || wanted(o, T_TIME)))
+        st = msum_swim_timecourse(rows, n, dc->d, dc->n, &o->so, &tabs[T_TIME]);
+    if (st == MSUM_OK && (find || wanted(o, T_DOM) || wanted(o, T_EDP)))
+        st = msum_swim_direction(rows, n, dc->d, dc->n, &tabs[T_EDP], &tabs[T_DOM]);
+    if (st == MSUM_OK && find)
+        st = msum_swim_findings(tabs[T_CMP], tabs[T_TIME], tabs[T_DOM], &tabs[T_FIND]);
+    if (st != MSUM_OK) {
+        cli_error(CMD, "%s", msum_strerror((msum_status)st));
+        return EXIT_NUMERICAL;
+    }
+    for (int t = 0; t < NTABLES; t++)
+        if (!wanted(o, t)) {
+            msum_table_free(tabs[t]);
+            tabs[t] = NULL;
+        }
+    return EXIT_OK;
+}
+
 /* Set while a report analysis runs the subcommand: the tables go there, not to stdout. */
 static analysis_output *capture;
 
@@ -316,31 +376,8 @@ int cmd_summarize(int argc, char **argv)
     }
     size_t n = 0;
     if ((rc = build_rows(ds, &dc, dg, &rows, &n)) != EXIT_OK) goto out;
-    int all = strcmp(o.table, "all") == 0;
-    st = MSUM_OK;
-    if (all || strcmp(o.table, table_names[0]) == 0)
-        st = msum_swim_evidence_map(rows, n, dc.d, dc.n, &o.so, &tabs[0]);
-    if (st == MSUM_EDOM) {
-        msum_diags_add(dg, MSUM_DIAG_ERROR, msum_dataset_name(ds), 0, 0, NULL,
-                       "evidence map: found more than %d source x outcome cells, expected at "
-                       "most %d (narrow it with --filter, or choose another --table)",
-                       MSUM_SWIM_MAP_MAX_CELLS, MSUM_SWIM_MAP_MAX_CELLS);
-        rc = EXIT_DATA;
+    if ((rc = build_tables(rows, n, &dc, &o, dg, msum_dataset_name(ds), tabs)) != EXIT_OK)
         goto out;
-    }
-    if (st == MSUM_OK && (all || strcmp(o.table, table_names[1]) == 0))
-        st = msum_swim_votes(rows, n, dc.d, dc.n, &o.so, &tabs[1]);
-    if (st == MSUM_OK && (all || strcmp(o.table, table_names[2]) == 0))
-        st = msum_swim_comparisons(rows, n, &o.so, &tabs[2]);
-    if (st == MSUM_OK && (all || strcmp(o.table, table_names[3]) == 0))
-        st = msum_swim_magnitudes(rows, n, &o.so, &tabs[3]);
-    if (st == MSUM_OK && (all || strcmp(o.table, table_names[4]) == 0))
-        st = msum_swim_timecourse(rows, n, dc.d, dc.n, &o.so, &tabs[4]);
-    if (st != MSUM_OK) {
-        cli_error(CMD, "%s", msum_strerror((msum_status)st));
-        rc = EXIT_NUMERICAL;
-        goto out;
-    }
     msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
     wo.digits = o.digits;
     wo.meta = o.meta;

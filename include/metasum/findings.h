@@ -1,0 +1,25 @@
+/* The findings of a synthesis in sentences: a table named "findings" with one text column
+ * `finding`, one sentence per row, generated from result tables so that a page can open with
+ * what the analysis found (nothing typed by hand: every number, label and reference comes from
+ * the tables).
+ */
+#ifndef METASUM_FINDINGS_H
+#define METASUM_FINDINGS_H
+
+#include "metasum/table.h"
+
+/* Sentences of a synthesis without meta-analysis, from the tables of msum_swim_comparisons,
+ * msum_swim_timecourse and msum_swim_direction (any may be NULL; its sentences are then
+ * left out), in this order:
+ *  - one sentence with the reported numbers compared (comparisons rows with a reported number:
+ *    "Cell viability (HDF, UVB): ADSC-Ex 28.19 % vs ADSC-CM 18.08 %, 1.56 times the gain
+ *    (Gao2021)"; head-to-head: "EV yield: iPSC-EV 16 times MSC-EV (Liu2019)");
+ *  - one sentence per time course (source-preparation, model, exposure and time unit): which
+ *    outcomes were beneficial, harmful or unchanged at which time points, and the trend where
+ *    the rows rank their magnitudes ("the effect weakens from passage 5 to 15 to 28");
+ *  - one sentence with the effect direction votes per domain and their sign test.
+ * *out belongs to the caller.  Returns MSUM_OK, MSUM_EINVAL (out NULL), MSUM_ENOMEM. */
+int msum_swim_findings(const msum_table *comparisons, const msum_table *timecourse,
+                       const msum_table *domains, msum_table **out);
+
+#endif
