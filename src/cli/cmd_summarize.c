@@ -407,71 +407,63 @@ out:
 
 /* ---- as a report analysis ---------------------------------------------------------------- */
 
-/* Index of s in v (adding it when new); -1 when v is full. */
-static long intern(const char **v, size_t *n, size_t cap, const char *s)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp(v[i], s) == 0) return (long)i;
-    if (*n == cap) return -1;
-    v[*n] = s;
-    return (long)(*n)++;
-}
+/* The plots a summarize analysis draws, by manifest name, with the tables each needs. */
+static const struct {
+    const char *name, *title;
+    int table;
+} plot_kinds[] = {
+    {"comparisons", "Reported numbers compared", T_CMP},
+    {"timecourse", "Findings over time", T_TIME},
+    {"effect_direction", "Effect direction by study and outcome domain", T_EDP},
+    {"evidence_map", "Evidence map: outcomes by source", T_MAP},
+};
+enum { NPLOTS = sizeof plot_kinds / sizeof plot_kinds[0] };
 
-/* The evidence map table as a heat map: sources x outcomes, each cell's treatment rows by
- * direction.  Outcomes without a beneficial direction count as "mixed" (not judged). */
-static char *heatmap_svg(const msum_table *t, const char *title)
+/* Draw plot k from the analysis' tables into a string; *st = the writer's status. */
+static char *draw(int k, const msum_table *const *tabs, int *st)
 {
-    size_t nr = msum_table_nrows(t);
-    int c_src = msum_table_col_index(t, "source"), c_oc = msum_table_col_index(t, "outcome"),
-        c_ben = msum_table_col_index(t, "n_beneficial"),
-        c_harm = msum_table_col_index(t, "n_harmful"),
-        c_none = msum_table_col_index(t, "n_no_change"),
-        c_trt = msum_table_col_index(t, "n_treatment");
-    if (c_src < 0 || c_oc < 0 || c_ben < 0 || c_harm < 0 || c_none < 0 || c_trt < 0)
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (!fp) {
+        *st = MSUM_ENOMEM;
         return NULL;
-    const char **rl = calloc(nr + 1, sizeof *rl), **cl = calloc(nr + 1, sizeof *cl);
-    size_t nrow = 0, ncol = 0;
-    for (size_t i = 0; rl && cl && i < nr; i++) {
-        const char *s = msum_table_text(t, i, (size_t)c_src);
-        const char *o = msum_table_text(t, i, (size_t)c_oc);
-        intern(rl, &nrow, nr, s && *s ? s : "(no source)");
-        intern(cl, &ncol, nr, o ? o : "NA");
     }
-    unsigned *counts = rl && cl ? calloc(nrow * ncol * MSUM_NEVID + 1, sizeof *counts) : NULL;
-    char *svg = NULL;
-    if (counts) {
-        for (size_t i = 0; i < nr; i++) {
-            const char *s = msum_table_text(t, i, (size_t)c_src);
-            const char *o = msum_table_text(t, i, (size_t)c_oc);
-            long r = intern(rl, &nrow, nr, s && *s ? s : "(no source)");
-            long c = intern(cl, &ncol, nr, o ? o : "NA");
-            unsigned *cell = counts + ((size_t)r * ncol + (size_t)c) * MSUM_NEVID;
-            double ben = msum_table_num(t, i, (size_t)c_ben),
-                   harm = msum_table_num(t, i, (size_t)c_harm),
-                   none = msum_table_num(t, i, (size_t)c_none),
-                   trt = msum_table_num(t, i, (size_t)c_trt);
-            if (isnan(ben)) { /* no beneficial direction: not judged */
-                cell[MSUM_EVID_MIXED] += (unsigned)(isnan(trt) ? 0 : trt);
-            } else {
-                cell[MSUM_EVID_BENEFICIAL] += (unsigned)ben;
-                cell[MSUM_EVID_HARMFUL] += (unsigned)(isnan(harm) ? 0 : harm);
-                cell[MSUM_EVID_NO_CHANGE] += (unsigned)(isnan(none) ? 0 : none);
-            }
-        }
-        msum_heatmap_data hd = {title, nrow, ncol, rl, cl, counts, NULL};
-        svg = analysis_svg_heatmap(&hd);
+    const msum_table *a = tabs[plot_kinds[k].table];
+    const char *title = plot_kinds[k].title;
+    switch (plot_kinds[k].table) {
+    case T_CMP: *st = msum_svg_comparisons(fp, a, title); break;
+    case T_TIME: *st = msum_svg_timecourse(fp, a, title); break;
+    case T_EDP: *st = msum_svg_effect_direction(fp, a, tabs[T_DOM], title); break;
+    default: *st = msum_svg_evidence_map(fp, a, title); break;
     }
-    free(counts);
-    free(rl);
-    free(cl);
-    return svg;
+    if (fclose(fp) != 0 && *st == MSUM_OK) *st = MSUM_EIO;
+    if (*st != MSUM_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
-/* As a report analysis: the subcommand with the manifest's settings, its tables captured, and
- * the evidence map drawn as a heat map. */
+/* As a report analysis: the subcommand with the manifest's settings, its tables captured (the
+ * findings sentences first), and the plots the manifest names, in its order.  A plot with
+ * nothing to draw (no reported numbers, no time course) is left out. */
 int analysis_summarize(const analysis_spec *spec, const char *path, analysis_output *out,
                        msum_diags *diags)
 {
+    for (const char *p = spec->plots; p && *p;) {
+        size_t len = strcspn(p, ";");
+        int ok = 0;
+        for (int k = 0; k < NPLOTS; k++)
+            ok |= strlen(plot_kinds[k].name) == len && !strncmp(p, plot_kinds[k].name, len);
+        if (!ok && len) {
+            msum_diags_add(diags, MSUM_DIAG_ERROR, spec->manifest, spec->line, 0, "plots",
+                           "found '%.*s', expected comparisons, timecourse, effect_direction or "
+                           "evidence_map (kind summarize)", (int)len, p);
+            return MSUM_EDATA;
+        }
+        p += len + (p[len] == ';');
+    }
     char *by = analysis_list(spec->by);
     char *argv[10];
     int argc = 0;
@@ -492,11 +484,23 @@ int analysis_summarize(const analysis_spec *spec, const char *path, analysis_out
                        "summarize on %s failed (exit %d; messages above)", spec->dataset, rc);
         return analysis_status(rc);
     }
+    const msum_table *tabs[NTABLES] = {0};
     for (size_t i = before; i < out->ntables; i++)
-        if (analysis_list_has(spec->plots, "evidence_map") &&
-            strcmp(msum_table_name(out->tables[i]), "evidence_map") == 0) {
-            const char *title = *spec->title ? spec->title : spec->id;
-            return analysis_add_plot(out, "evidence_map", heatmap_svg(out->tables[i], title));
+        for (int t = 0; t < NTABLES; t++)
+            if (strcmp(msum_table_name(out->tables[i]), table_names[t]) == 0)
+                tabs[t] = out->tables[i];
+    for (const char *p = spec->plots; p && *p;) {
+        size_t len = strcspn(p, ";");
+        for (int k = 0; k < NPLOTS; k++) {
+            if (strlen(plot_kinds[k].name) != len || strncmp(p, plot_kinds[k].name, len)) continue;
+            if (!tabs[plot_kinds[k].table]) break;
+            int st;
+            char *svg = draw(k, tabs, &st);
+            if (st == MSUM_EDOM) break; /* nothing to draw */
+            if (st != MSUM_OK) return st;
+            if ((st = analysis_add_plot(out, plot_kinds[k].name, svg)) != MSUM_OK) return st;
         }
+        p += len + (p[len] == ';');
+    }
     return MSUM_OK;
 }
