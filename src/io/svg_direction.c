@@ -333,15 +333,14 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
         maxcols = fmax(maxcols, (double)nt);
         height += 22 + 18 + (double)no * ROW_H + 10;
     }
-    double x0 = MARGIN + lw * 1.1 + 16, cw = 84, trend_w = 40;
+    double x0 = MARGIN + lw * 1.1 + 16, cw = 76, trend_w = 20;
     for (size_t r = 0; r < nr; r++)
         if (*txt(t, r, c.trend))
             trend_w = fmax(trend_w, 1.1 * svg_text_w(txt(t, r, c.unit), 0) +
-                                        1.1 * svg_text_w("strengthens with  (rank 1 = largest)", 0) +
-                                        20);
-    double width = fmax(x0 + maxcols * cw + trend_w + MARGIN, 520);
+                                        1.1 * svg_text_w("strengthens with ", 0) + 20);
+    double width = fmax(x0 + maxcols * cw + trend_w + MARGIN, 470);
     double legend_y = height + 6;
-    height = legend_y + 16 + MARGIN;
+    height = legend_y + 2 * 18 + MARGIN;
     svg_begin(fp, width, height, title ? title : "Time course");
     double y = MARGIN;
     if (title) {
@@ -397,8 +396,7 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
                          *lab ? lab : txt(t, r, c.oc), 30);
                 const char *tr = txt(t, r, c.trend);
                 if (*tr) {
-                    snprintf(buf, sizeof buf, "%s with %s (rank 1 = largest)", tr,
-                             txt(t, r, c.unit));
+                    snprintf(buf, sizeof buf, "%s with %s", tr, txt(t, r, c.unit));
                     svg_text(fp, x0 + (double)nt * cw + 8, yy + 14, NULL,
                              "class=\"trend\" font-style=\"italic\"", buf, 0);
                 }
@@ -424,10 +422,17 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
                {A_HOLLOW_DOWN, "measured direction, not rated"}};
     double lx = MARGIN;
     for (size_t i = 0; i < 4; i++) {
-        glyph(fp, leg[i].a, lx + 10, legend_y + 6, 6, "legend", NULL);
-        svg_text(fp, lx + 24, legend_y + 10, NULL, NULL, leg[i].what, 0);
+        double ly = legend_y + (i == 3 ? 18 : 0);
+        if (i == 3) lx = MARGIN;
+        glyph(fp, leg[i].a, lx + 10, ly + 6, 6, "legend", NULL);
+        svg_text(fp, lx + 24, ly + 10, NULL, NULL, leg[i].what, 0);
         lx += 32 + svg_text_w(leg[i].what, 0) * 1.1 + 14;
     }
+    int ranked = 0;
+    for (size_t r = 0; r < nr; r++) ranked |= !isnan(num(t, r, c.rank));
+    if (ranked)
+        svg_text(fp, lx + 6, legend_y + 28, NULL, "fill=\"#555555\"",
+                 "size: magnitude rank (1 = largest)", 0);
     svg_end(fp);
     free(times);
     free(seen);
