@@ -22,4 +22,12 @@
 int msum_swim_findings(const msum_table *comparisons, const msum_table *timecourse,
                        const msum_table *domains, msum_table **out);
 
+/* Replace *t by a copy with a text column `citation` added at its end: the text of column refcol
+ * (one reference key, or several joined by ", " or "; ") with each key that is in keys[0..n)
+ * replaced by its label (e.g. "Gao2021" -> "Gao2021 [27]", the reference's number in the
+ * reviewed source).  The findings sentences and the SWiM plots show `citation` where it exists.
+ * Returns MSUM_OK, MSUM_EINVAL (no column refcol: *t unchanged), MSUM_ENOMEM (*t unchanged). */
+int msum_swim_cite(msum_table **t, const char *refcol, const char *const *keys,
+                   const char *const *labels, size_t n);
+
 #endif

@@ -305,10 +305,67 @@ static int wanted(const opts *o, int t)
     return strcmp(o->table, "all") == 0 || strcmp(o->table, table_names[t]) == 0;
 }
 
+/* Citation labels from references.csv beside the file: "Gao2021 [27]" where the reference has
+ * a `num`.  Only for display, so a missing or faulty file just gives none. */
+typedef struct {
+    msum_dict *dict;
+    const char **keys, **labels;
+    char *arena;
+    size_t n;
+} citations;
+
+static void citations_free(citations *c)
+{
+    msum_dict_free(c->dict);
+    free(c->keys);
+    free(c->labels);
+    free(c->arena);
+    memset(c, 0, sizeof *c);
+}
+
+static void citations_read(const char *file, citations *c)
+{
+    memset(c, 0, sizeof *c);
+    const char *slash = strrchr(file, '/');
+    size_t dl = slash ? (size_t)(slash - file) + 1 : 0;
+    char *p = malloc(dl + sizeof "references.csv");
+    msum_diags *dg = msum_diags_new();
+    FILE *fp = NULL;
+    if (p) {
+        memcpy(p, file, dl);
+        strcpy(p + dl, "references.csv");
+        fp = fopen(p, "r");
+    }
+    if (fp) fclose(fp);
+    if (!fp || !dg || msum_dict_read(p, "ref", dg, &c->dict) != MSUM_OK ||
+        msum_diags_errors(dg)) {
+        msum_dict_free(c->dict);
+        c->dict = NULL;
+    }
+    size_t n = c->dict ? msum_dict_size(c->dict) : 0, total = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *num = msum_dict_get(c->dict, msum_dict_key(c->dict, i), "num");
+        total += strlen(msum_dict_key(c->dict, i)) + (num ? strlen(num) : 0) + 4;
+    }
+    c->keys = malloc((n + 1) * sizeof *c->keys);
+    c->labels = malloc((n + 1) * sizeof *c->labels);
+    c->arena = malloc(total);
+    for (size_t i = 0, off = 0; c->keys && c->labels && c->arena && i < n; i++) {
+        const char *k = msum_dict_key(c->dict, i), *num = msum_dict_get(c->dict, k, "num");
+        c->keys[c->n] = k;
+        c->labels[c->n++] = c->arena + off;
+        off += (size_t)snprintf(c->arena + off, total - off, num && *num ? "%s [%s]" : "%s", k,
+                                num) + 1;
+    }
+    free(p);
+    msum_diags_free(dg);
+}
+
 /* The tables --table asks for (the findings need the comparisons, time courses and domains;
  * those not asked for are dropped again).  Returns an exit code. */
 static int build_tables(const msum_swim_row *rows, size_t n, const dictionary *dc,
-                        const opts *o, msum_diags *dg, const char *name, msum_table **tabs)
+                        const opts *o, msum_diags *dg, const char *name, const citations *ci,
+                        msum_table **tabs)
 {
     int st = MSUM_OK, find = wanted(o, T_FIND);
     if (wanted(o, T_MAP)) st = msum_swim_evidence_map(rows, n, dc->d, dc->n, &o->so, &tabs[T_MAP]);
@@ -326,6 +383,10 @@ static int build_tables(const msum_swim_row *rows, size_t n, const dictionary *d
     if (st == MSUM_OK && wanted(o, T_MAG)) st = msum_swim_magnitudes(rows, n, &o->so, &tabs[T_MAG]);
     if (st == MSUM_OK && (find || wanted(o, T_TIME)))
         st = msum_swim_timecourse(rows, n, dc->d, dc->n, &o->so, &tabs[T_TIME]);
+    if (st == MSUM_OK && ci->n && tabs[T_CMP])
+        st = msum_swim_cite(&tabs[T_CMP], "ref", ci->keys, ci->labels, ci->n);
+    if (st == MSUM_OK && ci->n && tabs[T_TIME])
+        st = msum_swim_cite(&tabs[T_TIME], "refs", ci->keys, ci->labels, ci->n);
     if (st == MSUM_OK && (find || wanted(o, T_DOM) || wanted(o, T_EDP)))
         st = msum_swim_direction(rows, n, dc->d, dc->n, &tabs[T_EDP], &tabs[T_DOM]);
     if (st == MSUM_OK && find)
@@ -376,8 +437,11 @@ int cmd_summarize(int argc, char **argv)
     }
     size_t n = 0;
     if ((rc = build_rows(ds, &dc, dg, &rows, &n)) != EXIT_OK) goto out;
-    if ((rc = build_tables(rows, n, &dc, &o, dg, msum_dataset_name(ds), tabs)) != EXIT_OK)
-        goto out;
+    citations ci;
+    citations_read(o.file, &ci);
+    rc = build_tables(rows, n, &dc, &o, dg, msum_dataset_name(ds), &ci, tabs);
+    citations_free(&ci);
+    if (rc != EXIT_OK) goto out;
     msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
     wo.digits = o.digits;
     wo.meta = o.meta;

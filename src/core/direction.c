@@ -32,6 +32,7 @@ typedef struct {
     const char *label, *ref, *domain;
     size_t unit, dom;
     size_t key; /* scratch: an order key */
+    long di;    /* the outcome's index in the dictionary, -1 */
 } rec;
 
 static int by_unit_text(const void *pa, const void *pb)
@@ -148,29 +149,82 @@ static int rank_domains(rec *rs, size_t m, size_t *ndom)
     return MSUM_OK;
 }
 
-static long dict_index(const msum_swim_outcome *dict, size_t nd, const char *outcome)
+/* The dictionary sorted by outcome (ties by position), so that each row's outcome is found by
+ * binary search: rows x dictionary comparisons would be quadratic on big inputs. */
+typedef struct {
+    const char *key;
+    size_t i;
+} dkey;
+
+static int cmp_dkey(const void *pa, const void *pb)
 {
-    for (size_t i = 0; i < nd; i++)
-        if (dict[i].outcome && strcmp(dict[i].outcome, str(outcome)) == 0) return (long)i;
-    return -1;
+    const dkey *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+static long find_outcome(const dkey *ix, size_t nd, const char *outcome)
+{
+    size_t lo = 0, hi = nd;
+    while (lo < hi) { /* first entry not below outcome: the first of equal keys */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix[mid].key, outcome) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < nd && strcmp(ix[lo].key, outcome) == 0 ? (long)ix[lo].i : -1;
+}
+
+static const char *label_of(const msum_swim_outcome *dict, long di, const char *outcome)
+{
+    return di >= 0 && dict[di].label && *dict[di].label ? dict[di].label : str(outcome);
+}
+
+static const char *domain_of(const msum_swim_outcome *dict, long di, const char *outcome)
+{
+    return di >= 0 && dict[di].domain && *dict[di].domain ? dict[di].domain
+                                                          : label_of(dict, di, outcome);
+}
+
+/* dfirst[i] = the first dictionary position of outcome i's domain; ix: the sorted index. */
+static int index_dict(const msum_swim_outcome *dict, size_t nd, dkey *ix, size_t *dfirst)
+{
+    dkey *bydom = malloc((nd + 1) * sizeof *bydom);
+    if (!bydom) return MSUM_ENOMEM;
+    for (size_t i = 0; i < nd; i++) {
+        ix[i] = (dkey){str(dict[i].outcome), i};
+        bydom[i] = (dkey){domain_of(dict, (long)i, dict[i].outcome), i};
+    }
+    qsort(ix, nd, sizeof *ix, cmp_dkey);
+    qsort(bydom, nd, sizeof *bydom, cmp_dkey);
+    for (size_t a = 0; a < nd;) {
+        size_t e = a;
+        while (e < nd && strcmp(bydom[e].key, bydom[a].key) == 0) dfirst[bydom[e++].i] = bydom[a].i;
+        a = e;
+    }
+    free(bydom);
+    return MSUM_OK;
 }
 
 typedef struct {
     double units, benefit, harm, none, conflicting, unrated;
 } domain_tally;
 
-/* Distinct outcome labels of a cell, comma-joined in row order. */
+/* Distinct outcome labels of a cell, comma-joined in row order (as many as fit in buf). */
 static void cell_outcomes(const msum_swim_row *rows, const rec *rs, size_t a, size_t e,
-                          const msum_swim_outcome *dict, size_t nd, char *buf, size_t size)
+                          const msum_swim_outcome *dict, char *buf, size_t size)
 {
-    size_t len = 0;
+    enum { MAXSEEN = 64 };
+    const char *seen[MAXSEEN];
+    size_t ns = 0, len = 0;
     buf[0] = '\0';
-    for (size_t i = a; i < e && len < size; i++) {
-        const char *lab = msum_swim_outcome_label(dict, nd, rows[rs[i].row].outcome);
-        int seen = 0;
-        for (size_t j = a; j < i; j++)
-            seen |= strcmp(lab, msum_swim_outcome_label(dict, nd, rows[rs[j].row].outcome)) == 0;
-        if (!seen) len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", lab);
+    for (size_t i = a; i < e && ns < MAXSEEN; i++) {
+        const char *lab = label_of(dict, rs[i].di, rows[rs[i].row].outcome);
+        size_t j = 0;
+        while (j < ns && strcmp(seen[j], lab) != 0) j++;
+        if (j < ns) continue;
+        seen[ns++] = lab;
+        if (len < size)
+            len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", lab);
     }
 }
 
@@ -223,27 +277,20 @@ int msum_swim_direction(const msum_swim_row *rows, size_t n, const msum_swim_out
     rec *rs = malloc((n + 1) * sizeof *rs);
     char (*lab)[160] = malloc((n + 1) * sizeof *lab);
     size_t *dfirst = malloc((ndict + 1) * sizeof *dfirst);
+    dkey *ix = malloc((ndict + 1) * sizeof *ix);
     const char **dnames = malloc((n + 1) * sizeof *dnames);
     domain_tally *dt = calloc(n + 1, sizeof *dt);
-    int st = h2h && rs && lab && dnames && dt && dfirst ? MSUM_OK : MSUM_ENOMEM;
-    for (size_t i = 0; st == MSUM_OK && i < ndict; i++) {
-        const char *d = msum_swim_outcome_domain(dict, ndict, dict[i].outcome);
-        dfirst[i] = i;
-        for (size_t q = 0; q < i; q++)
-            if (strcmp(msum_swim_outcome_domain(dict, ndict, dict[q].outcome), d) == 0) {
-                dfirst[i] = q;
-                break;
-            }
-    }
+    int st = h2h && rs && lab && dnames && dt && dfirst && ix ? MSUM_OK : MSUM_ENOMEM;
+    if (st == MSUM_OK) st = index_dict(dict, ndict, ix, dfirst);
     size_t m = 0, nu = 0, nd = 0;
     for (size_t i = 0; st == MSUM_OK && i < n; i++) {
         const msum_swim_row *r = &rows[i];
         if (r->about_exposure || h2h[i]) continue;
         const char *s = str(r->source), *p = str(r->preparation);
         snprintf(lab[m], sizeof lab[m], "%s%s%s", s, *s && *p ? "-" : "", p);
-        const char *dom = msum_swim_outcome_domain(dict, ndict, r->outcome);
-        long di = dict_index(dict, ndict, r->outcome);
-        rs[m] = (rec){i, lab[m], str(r->ref), dom, 0, 0, di >= 0 ? dfirst[di] : ndict + i};
+        long di = find_outcome(ix, ndict, str(r->outcome));
+        const char *dom = domain_of(dict, di, r->outcome);
+        rs[m] = (rec){i, lab[m], str(r->ref), dom, 0, 0, di >= 0 ? dfirst[di] : ndict + i, di};
         m++;
     }
     if (st == MSUM_OK) st = rank_domains(rs, m, &nd);
@@ -277,7 +324,7 @@ int msum_swim_direction(const msum_swim_row *rows, size_t n, const msum_swim_out
         double ben = 0, harm = 0, none = 0, unr = 0;
         for (; e < m && rs[e].unit == rs[i].unit && rs[e].dom == rs[i].dom; e++) {
             const msum_swim_row *r = &rows[rs[e].row];
-            long k = dict_index(dict, ndict, r->outcome);
+            long k = rs[e].di;
             msum_benefit bf = k >= 0 ? dict[k].beneficial : MSUM_BENEFIT_UNKNOWN;
             int c = msum_swim_classify(r, bf, NULL);
             if (c == 1) ben++;
@@ -294,7 +341,7 @@ int msum_swim_direction(const msum_swim_row *rows, size_t n, const msum_swim_out
         else if (!strcmp(dir, "conflicting")) t->conflicting++;
         else t->unrated++;
         const msum_swim_row *r = &rows[rs[i].row];
-        cell_outcomes(rows, rs, i, e, dict, ndict, outs, sizeof outs);
+        cell_outcomes(rows, rs, i, e, dict, outs, sizeof outs);
         msum_tb_row(&b);
         msum_tb_text(&b, "group", rs[i].label);
         msum_tb_text(&b, "source", r->source);
@@ -329,5 +376,6 @@ int msum_swim_direction(const msum_swim_row *rows, size_t n, const msum_swim_out
     free(dnames);
     free(dt);
     free(dfirst);
+    free(ix);
     return st;
 }

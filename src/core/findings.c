@@ -67,6 +67,13 @@ static const char *txt(const msum_table *t, size_t r, const char *col)
     return s ? s : "";
 }
 
+/* The study text of a row: its citation when the table has one, else the column given. */
+static const char *cite(const msum_table *t, size_t r, const char *col)
+{
+    const char *c = txt(t, r, "citation");
+    return *c ? c : txt(t, r, col);
+}
+
 static double num(const msum_table *t, size_t r, const char *col)
 {
     int c = msum_table_col_index(t, col);
@@ -112,7 +119,7 @@ static void context(sbuf *b, const msum_table *t, size_t r)
 static int comparison_text(const msum_table *t, size_t r, int pass, sbuf *b, size_t k)
 {
     char x[64], y[64], z[64];
-    const char *kind = txt(t, r, "kind"), *in = txt(t, r, "input"), *ref = txt(t, r, "ref");
+    const char *kind = txt(t, r, "kind"), *in = txt(t, r, "input"), *ref = cite(t, r, "ref");
     double av = num(t, r, "a_value"), bv = num(t, r, "b_value"), ratio = num(t, r, "value_ratio");
     int pct = strcmp(in, "percent_change") == 0, fold = strcmp(in, "fold_change") == 0;
     int across = pass == 0 && strcmp(kind, "across rows") == 0 && !isnan(av) && !isnan(bv) &&
@@ -248,7 +255,7 @@ static int timecourse_sentences(const msum_table *t, msum_tb *tb)
             sb_printf(&s, " after %s", expo);
         sb_printf(&s, ", at %s ", txt(t, r0, "time_unit"));
         times_text(&s, t, rows, m);
-        const char *refs = txt(t, r0, "refs");
+        const char *refs = cite(t, r0, "refs");
         if (*refs) sb_printf(&s, " (%s)", refs);
         sb_printf(&s, ": ");
         /* outcomes of the set in table order, grouped by equal pattern */
@@ -339,6 +346,74 @@ static int domains_sentence(const msum_table *t, sbuf *b)
     }
     sb_printf(b, ".");
     return 1;
+}
+
+/* A copy of t with one more text column (empty), or NULL on allocation failure. */
+static msum_table *with_column(const msum_table *t, const char *name, const char *desc)
+{
+    size_t nc = msum_table_ncols(t), nr = msum_table_nrows(t);
+    msum_table *u = msum_table_new(msum_table_name(t), msum_table_title(t));
+    int ok = u != NULL;
+    for (size_t i = 0; ok && i < msum_table_nmeta(t); i++)
+        ok = msum_table_set_meta(u, msum_table_meta_key(t, i), msum_table_meta_value(t, i)) ==
+             MSUM_OK;
+    for (size_t c = 0; ok && c < nc; c++)
+        ok = msum_table_add_col(u, msum_table_col_name(t, c), msum_table_col_type(t, c),
+                                msum_table_col_desc(t, c)) >= 0;
+    ok = ok && msum_table_add_col(u, name, MSUM_COL_TEXT, desc) >= 0;
+    for (size_t r = 0; ok && r < nr; r++) {
+        ok = msum_table_add_row(u) >= 0;
+        for (size_t c = 0; ok && c < nc; c++) {
+            if (msum_table_is_na(t, r, c)) continue;
+            ok = msum_table_col_type(t, c) == MSUM_COL_TEXT
+                     ? msum_table_set_text(u, r, c, msum_table_text(t, r, c)) == MSUM_OK
+                     : msum_table_set_num(u, r, c, msum_table_num(t, r, c)) == MSUM_OK;
+        }
+    }
+    if (!ok) {
+        msum_table_free(u);
+        return NULL;
+    }
+    return u;
+}
+
+int msum_swim_cite(msum_table **pt, const char *refcol, const char *const *keys,
+                   const char *const *labels, size_t n)
+{
+    const msum_table *t = pt ? *pt : NULL;
+    if (!t || msum_table_col_index(t, refcol) < 0 || msum_table_col_index(t, "citation") >= 0 ||
+        (n && (!keys || !labels)))
+        return MSUM_EINVAL;
+    msum_table *u = with_column(t, "citation",
+                                "the studies with their numbers in the reviewed source");
+    if (!u) return MSUM_ENOMEM;
+    size_t cc = msum_table_ncols(u) - 1;
+    sbuf b = {0};
+    for (size_t r = 0; r < msum_table_nrows(t) && !b.err; r++) {
+        const char *s = txt(t, r, refcol);
+        if (!*s) continue;
+        sb_reset(&b);
+        while (*s) {
+            size_t len = strcspn(s, ",; "); /* a key, then its separators */
+            size_t k = 0;
+            while (k < n && !(strlen(keys[k]) == len && strncmp(keys[k], s, len) == 0)) k++;
+            if (k < n) sb_printf(&b, "%s", labels[k]);
+            else sb_printf(&b, "%.*s", (int)len, s);
+            s += len;
+            size_t sep = strspn(s, ",; ");
+            sb_printf(&b, "%.*s", (int)sep, s);
+            s += sep;
+        }
+        if (!b.err && msum_table_set_text(u, r, cc, b.s) != MSUM_OK) b.err = 1;
+    }
+    free(b.s);
+    if (b.err) {
+        msum_table_free(u);
+        return MSUM_ENOMEM;
+    }
+    msum_table_free(*pt);
+    *pt = u;
+    return MSUM_OK;
 }
 
 int msum_swim_findings(const msum_table *comparisons, const msum_table *timecourse,

@@ -302,7 +302,8 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
         msum_table_col_index(t, "n_beneficial"), msum_table_col_index(t, "n_harmful"),
         msum_table_col_index(t, "n_no_change"), msum_table_col_index(t, "n_increase"),
         msum_table_col_index(t, "n_decrease"), msum_table_col_index(t, "magnitude_rank"),
-        msum_table_col_index(t, "trend"), msum_table_col_index(t, "refs")};
+        msum_table_col_index(t, "trend"), msum_table_col_index(t, "citation")};
+    if (c.refs < 0) c.refs = msum_table_col_index(t, "refs");
     if (c.oc < 0 || c.time < 0 || c.n < 0 || c.src < 0 || c.unit < 0) return MSUM_EINVAL;
     size_t nr = msum_table_nrows(t);
     if (nr == 0) return MSUM_EDOM;
@@ -373,8 +374,8 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
         svg_text(fp, MARGIN, y + 16, NULL, "class=\"set\" font-weight=\"bold\"", buf, 0);
         y += 22;
         for (size_t i = 0; i < nt; i++) {
-            snprintf(buf, sizeof buf, "%s %s", txt(t, r0, c.unit),
-                     (msum_fmt_num(times[i], 0, num1, sizeof num1), num1));
+            msum_fmt_num(times[i], 0, num1, sizeof num1);
+            snprintf(buf, sizeof buf, "%s %s", txt(t, r0, c.unit), num1);
             svg_text(fp, x0 + ((double)i + 0.5) * cw, y + 12, "middle", "class=\"time\"", buf, 0);
         }
         y += 18;

@@ -66,7 +66,7 @@ int msum_svg_comparisons(FILE *fp, const msum_table *t, const char *title)
         svg_text(fp, MARGIN, MARGIN + 14, NULL, "font-size=\"14\" font-weight=\"bold\"", title, 0);
         y += 24;
     }
-    char head[512], va[64], vb[64], rt[64], lab[160];
+    char head[512], vt[64], rt[64], lab[160];
     for (int pass = 1; pass <= 2; pass++) /* across-rows pairs first, then head-to-head */
         for (size_t r = 0; r < nr; r++) {
             if (drawable(t, r) != pass) continue;
@@ -74,7 +74,8 @@ int msum_svg_comparisons(FILE *fp, const msum_table *t, const char *title)
             double a = num(t, r, "a_value"), b = pass == 1 ? num(t, r, "b_value") : pct ? 0 : 1;
             double ratio = num(t, r, "value_ratio");
             const char *l = txt(t, r, "label"), *m = txt(t, r, "model"),
-                       *e = txt(t, r, "exposure"), *ref = txt(t, r, "ref");
+                       *e = txt(t, r, "exposure"), *ref = txt(t, r, "citation");
+            if (!*ref) ref = txt(t, r, "ref");
             snprintf(head, sizeof head, "%s%s%s%s%s%s%s%s", *l ? l : txt(t, r, "outcome"),
                      *m || *e ? " (" : "", m, *m && *e ? ", " : "", e, *m || *e ? ")" : "",
                      *ref ? " - " : "", ref);
@@ -92,8 +93,7 @@ int msum_svg_comparisons(FILE *fp, const msum_table *t, const char *title)
                 svg_out(fp, "<rect class=\"bar\" x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" "
                             "fill=\"%s\"/>\n",
                         x0, yy[i], w, BAR_H, fill);
-                char *vt = i == 0 ? va : vb;
-                msum_fmt_num(v[i], 0, vt, 64);
+                msum_fmt_num(v[i], 0, vt, sizeof vt);
                 if (pct) snprintf(lab, sizeof lab, "%s%s %%", v[i] > 0 ? "+" : "", vt);
                 else if (pass == 2 && i == 1) snprintf(lab, sizeof lab, "1 (reference)");
                 else snprintf(lab, sizeof lab, "%s-fold", vt);

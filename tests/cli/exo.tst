@@ -22,3 +22,8 @@
 1 exo_rank_summarize.txt       printf 'id,ref,outcome,time,time_unit,input,direction,magnitude_rank\na,R,x,5,passage,direction,decrease,1.5\nb,R,x,15,passage,direction,decrease,2\n' >$OUT/e.csv && $METASUM summarize $OUT/e.csv --table timecourse
 # a plot kind summarize does not draw is a manifest error
 1 exo_report_bad_plot.txt      cp tests/data/topical_antioxidants/*.csv $OUT/ && printf 'id,dataset,kind,plots\ns,effects.csv,summarize,effect_direction;forest\n' >$OUT/m.csv && $METASUM report -q $OUT/m.csv -o $OUT/r
+# big inputs: the effect direction cells find outcomes by binary search and list at most 64
+# distinct outcomes per cell (10^5 rows on a 2 x 10^4-outcome dictionary took 39 s by linear
+# search; 30000 rows of one outcome in one cell took 10 s by comparing every pair)
+0 -                            awk 'BEGIN { print "outcome,beneficial,domain"; for (i = 0; i < 20000; i++) printf "oc%d,increase,d%d\n", i, i % 50 }' >$OUT/d.csv; awk 'BEGIN { print "id,ref,source,outcome,effect_of,input,direction"; for (i = 1; i <= 100000; i++) printf "s%d,R%d,src%d,oc%d,treatment,direction,increase\n", i, i % 500, i % 7, i % 20000 }' >$OUT/e.csv; timeout 20 $METASUM summarize $OUT/e.csv --outcomes $OUT/d.csv --table domains --no-meta >$OUT/t && test "$(wc -l <$OUT/t)" = 51
+0 -                            awk 'BEGIN { print "id,ref,outcome,input,direction"; for (i = 1; i <= 30000; i++) printf "r%d,R,o1,direction,increase\n", i }' >$OUT/e.csv; timeout 10 $METASUM summarize $OUT/e.csv --table effect_direction --no-meta 2>/dev/null | grep -qx 'NA,NA,NA,R,o1,30000,0,0,0,30000,not rated,o1'
