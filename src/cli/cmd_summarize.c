@@ -10,6 +10,7 @@
 #include "cli_args.h"
 #include "metasum/dataset.h"
 #include "metasum/dict.h"
+#include "metasum/render.h"
 
 #define CMD "summarize"
 enum { MAXLIST = 16 };
@@ -19,21 +20,26 @@ void usage_summarize(FILE *fp)
     fprintf(fp,
 "About:   Synthesis without meta-analysis (SWiM, Campbell et al. BMJ 2020) for effects reported\n"
 "         without a variance: directions standardised by the outcome dictionary, vote counts\n"
-"         with a Wilson score CI and an exact sign test, magnitudes on the ROM scale,\n"
-"         descriptive comparisons of reported numbers, an evidence map with its gaps, and time\n"
-"         courses.  Rows about the insult (effect_of = exposure) are kept apart from treatment\n"
-"         rows.  Nothing is pooled: use 'metasum compare' for effects with variances.\n"
+"         with a Wilson score CI and an exact sign test, the effect direction plot's cells\n"
+"         (Hilton Boon & Thomson 2021) with a sign test per outcome domain, magnitudes on the\n"
+"         ROM scale, descriptive comparisons of reported numbers, an evidence map, time\n"
+"         courses (with trends from magnitude_rank), and the findings in sentences.  Rows\n"
+"         about the insult (effect_of = exposure) are kept apart from treatment rows.\n"
+"         Nothing is pooled: use 'metasum compare' for effects with variances.\n"
 "Usage:   metasum summarize FILE [OPTIONS]\n"
 "\n"
 "Options:\n"
-"    --outcomes FILE      outcome dictionary (outcome, beneficial = increase|decrease|none)\n"
-"                         [outcomes.csv beside FILE]\n"
+"    --outcomes FILE      outcome dictionary (outcome, beneficial = increase|decrease|none;\n"
+"                         optional domain, label) [outcomes.csv beside FILE]\n"
 "    --filter COL=VAL     only rows whose COL equals VAL (several: COL=A;COL2=B)\n"
 "    --by COLS            cells of the vote counts and magnitudes: source,outcome plus any of\n"
 "                         preparation, model, exposure [source,outcome]\n"
 "    --table T            all, findings, comparisons, timecourse, domains,\n"
 "                         effect_direction, evidence_map, votes or magnitudes [all]\n"
 "    --gaps               evidence map: list the source x outcome cells without evidence too\n"
+"    --plot [NAME=]FILE   also draw a plot there: comparisons, timecourse, effect_direction\n"
+"                         or evidence_map (NAME, else the file's name, e.g.\n"
+"                         effect_direction.png); .svg, .png or .pdf (several --plot allowed)\n"
 "    --per-row            every row is a vote [one vote per study (ref) and cell; a study\n"
 "                         whose rows disagree casts none]\n"
 "    --level L            confidence level of the Wilson interval [0.95]\n"
@@ -53,7 +59,9 @@ void usage_summarize(FILE *fp)
 "    metasum summarize datasets/exosome_skin_aging/effects.csv\n"
 "    metasum summarize datasets/exosome_skin_aging/effects.csv --table votes \\\n"
 "        --by source,preparation,outcome\n"
-"    metasum summarize effects.csv --outcomes my_outcomes.csv --table evidence_map --format tsv\n",
+"    metasum summarize effects.csv --outcomes my_outcomes.csv --table evidence_map --format tsv\n"
+"    metasum summarize datasets/exosome_skin_aging/effects.csv --table findings \\\n"
+"        --plot effect_direction.svg --plot timecourse=tc.png\n",
             cli_input_help);
 }
 
@@ -63,6 +71,8 @@ typedef struct {
     msum_swim_opts so;
     msum_format fmt;
     int digits, meta;
+    const char *plot[8]; /* --plot arguments */
+    int nplot;
     cli_input in; /* --col, --delim, --decimal, --sheet, --missing */
 } opts;
 
@@ -73,6 +83,34 @@ static const char *const table_names[] = {"findings", "comparisons", "timecourse
                                           "effect_direction", "evidence_map", "votes",
                                           "magnitudes"};
 enum { T_FIND, T_CMP, T_TIME, T_DOM, T_EDP, T_MAP, T_VOTES, T_MAG, NTABLES };
+
+/* The plots summarize draws (--plot, and a report's `plots`), with the table each needs. */
+static const struct {
+    const char *name, *title;
+    int table;
+} plot_kinds[] = {
+    {"comparisons", "Reported numbers compared", T_CMP},
+    {"timecourse", "Findings over time", T_TIME},
+    {"effect_direction", "Effect direction by study and outcome domain", T_EDP},
+    {"evidence_map", "Evidence map: outcomes by source", T_MAP},
+};
+enum { NPLOTS = sizeof plot_kinds / sizeof plot_kinds[0] };
+
+/* The plot kind a --plot argument names ("NAME=FILE", else the file's stem), -1 if none; *file
+ * receives the file. */
+static int plot_of(const char *arg, const char **file)
+{
+    const char *eq = strchr(arg, '=');
+    const char *f = eq ? eq + 1 : arg, *base = strrchr(f, '/');
+    base = base ? base + 1 : f;
+    size_t len = eq ? (size_t)(eq - arg) : strcspn(base, ".");
+    const char *name = eq ? arg : base;
+    if (file) *file = f;
+    for (int k = 0; k < NPLOTS; k++)
+        if (strlen(plot_kinds[k].name) == len && strncmp(name, plot_kinds[k].name, len) == 0)
+            return k;
+    return -1;
+}
 
 static int parse_by(const char *v, msum_swim_opts *so)
 {
@@ -113,6 +151,17 @@ static int parse(int argc, char **argv, opts *o)
             o->so.per_row = 1;
         } else if (strcmp(a, "--gaps") == 0) {
             o->so.gaps = 1;
+        } else if ((r = cli_opt(CMD, argc, argv, &i, "--plot", NULL, &v))) {
+            if (r < 0) return EXIT_USAGE;
+            const char *file;
+            msum_render_format f;
+            if (plot_of(v, &file) < 0 || msum_render_format_of(file, &f) != MSUM_OK)
+                return usage_error("--plot: found '%s', expected [comparisons=|timecourse=|"
+                                   "effect_direction=|evidence_map=]FILE ending in .svg, .png "
+                                   "or .pdf", v);
+            if (o->nplot == (int)(sizeof o->plot / sizeof *o->plot))
+                return usage_error("--plot: at most %zu plots", sizeof o->plot / sizeof *o->plot);
+            o->plot[o->nplot++] = v;
         } else if ((r = cli_opt(CMD, argc, argv, &i, "--outcomes", NULL, &v))) {
             if (r < 0) return EXIT_USAGE;
             o->outcomes = v;
@@ -305,6 +354,16 @@ static int wanted(const opts *o, int t)
     return strcmp(o->table, "all") == 0 || strcmp(o->table, table_names[t]) == 0;
 }
 
+/* Is table t asked for, or needed by a --plot? */
+static int needed(const opts *o, int t)
+{
+    for (int p = 0; p < o->nplot; p++) {
+        int k = plot_of(o->plot[p], NULL);
+        if (plot_kinds[k].table == t || (plot_kinds[k].table == T_EDP && t == T_DOM)) return 1;
+    }
+    return wanted(o, t);
+}
+
 /* Citation labels from references.csv beside the file: "Gao2021 [27]" where the reference has
  * a `num`.  Only for display, so a missing or faulty file just gives none. */
 typedef struct {
@@ -368,7 +427,7 @@ static int build_tables(const msum_swim_row *rows, size_t n, const dictionary *d
                         msum_table **tabs)
 {
     int st = MSUM_OK, find = wanted(o, T_FIND);
-    if (wanted(o, T_MAP)) st = msum_swim_evidence_map(rows, n, dc->d, dc->n, &o->so, &tabs[T_MAP]);
+    if (needed(o, T_MAP)) st = msum_swim_evidence_map(rows, n, dc->d, dc->n, &o->so, &tabs[T_MAP]);
     if (st == MSUM_EDOM) {
         msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL,
                        "evidence map: found more than %d source x outcome cells, expected at "
@@ -378,16 +437,16 @@ static int build_tables(const msum_swim_row *rows, size_t n, const dictionary *d
     }
     if (st == MSUM_OK && wanted(o, T_VOTES))
         st = msum_swim_votes(rows, n, dc->d, dc->n, &o->so, &tabs[T_VOTES]);
-    if (st == MSUM_OK && (find || wanted(o, T_CMP)))
+    if (st == MSUM_OK && (find || needed(o, T_CMP)))
         st = msum_swim_comparisons(rows, n, dc->d, dc->n, &o->so, &tabs[T_CMP]);
     if (st == MSUM_OK && wanted(o, T_MAG)) st = msum_swim_magnitudes(rows, n, &o->so, &tabs[T_MAG]);
-    if (st == MSUM_OK && (find || wanted(o, T_TIME)))
+    if (st == MSUM_OK && (find || needed(o, T_TIME)))
         st = msum_swim_timecourse(rows, n, dc->d, dc->n, &o->so, &tabs[T_TIME]);
     if (st == MSUM_OK && ci->n && tabs[T_CMP])
         st = msum_swim_cite(&tabs[T_CMP], "ref", ci->keys, ci->labels, ci->n);
     if (st == MSUM_OK && ci->n && tabs[T_TIME])
         st = msum_swim_cite(&tabs[T_TIME], "refs", ci->keys, ci->labels, ci->n);
-    if (st == MSUM_OK && (find || wanted(o, T_DOM) || wanted(o, T_EDP)))
+    if (st == MSUM_OK && (find || needed(o, T_DOM) || needed(o, T_EDP)))
         st = msum_swim_direction(rows, n, dc->d, dc->n, &tabs[T_EDP], &tabs[T_DOM]);
     if (st == MSUM_OK && find)
         st = msum_swim_findings(tabs[T_CMP], tabs[T_TIME], tabs[T_DOM], &tabs[T_FIND]);
@@ -395,12 +454,39 @@ static int build_tables(const msum_swim_row *rows, size_t n, const dictionary *d
         cli_error(CMD, "%s", msum_strerror((msum_status)st));
         return EXIT_NUMERICAL;
     }
+    return EXIT_OK;
+}
+
+static char *draw(int k, const msum_table *const *tabs, int *st);
+
+/* Draw the --plot files, then drop the tables that were only needed for them. */
+static int write_plots(const opts *o, msum_table **tabs)
+{
+    int rc = EXIT_OK;
+    for (int p = 0; p < o->nplot && rc == EXIT_OK; p++) {
+        const char *file;
+        int k = plot_of(o->plot[p], &file), st;
+        char *svg = draw(k, (const msum_table *const *)tabs, &st);
+        if (st == MSUM_EDOM) {
+            cli_error(CMD, "--plot %s: nothing to draw (no %s)", o->plot[p],
+                      k == 0 ? "comparison with a reported number" : k == 1 ? "time course"
+                                                                             : "rows");
+            rc = EXIT_DATA;
+        } else if (st == MSUM_OK && (st = msum_render_file(svg, strlen(svg), file)) != MSUM_OK) {
+            cli_error(CMD, "cannot write %s: %s", file, msum_strerror((msum_status)st));
+            rc = st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_IO;
+        } else if (st != MSUM_OK) {
+            cli_error(CMD, "--plot %s: %s", o->plot[p], msum_strerror((msum_status)st));
+            rc = EXIT_NUMERICAL;
+        }
+        free(svg);
+    }
     for (int t = 0; t < NTABLES; t++)
         if (!wanted(o, t)) {
             msum_table_free(tabs[t]);
             tabs[t] = NULL;
         }
-    return EXIT_OK;
+    return rc;
 }
 
 /* Set while a report analysis runs the subcommand: the tables go there, not to stdout. */
@@ -441,6 +527,7 @@ int cmd_summarize(int argc, char **argv)
     citations_read(o.file, &ci);
     rc = build_tables(rows, n, &dc, &o, dg, msum_dataset_name(ds), &ci, tabs);
     citations_free(&ci);
+    if (rc == EXIT_OK) rc = write_plots(&o, tabs);
     if (rc != EXIT_OK) goto out;
     msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
     wo.digits = o.digits;
@@ -470,18 +557,6 @@ out:
 }
 
 /* ---- as a report analysis ---------------------------------------------------------------- */
-
-/* The plots a summarize analysis draws, by manifest name, with the tables each needs. */
-static const struct {
-    const char *name, *title;
-    int table;
-} plot_kinds[] = {
-    {"comparisons", "Reported numbers compared", T_CMP},
-    {"timecourse", "Findings over time", T_TIME},
-    {"effect_direction", "Effect direction by study and outcome domain", T_EDP},
-    {"evidence_map", "Evidence map: outcomes by source", T_MAP},
-};
-enum { NPLOTS = sizeof plot_kinds / sizeof plot_kinds[0] };
 
 /* Draw plot k from the analysis' tables into a string; *st = the writer's status. */
 static char *draw(int k, const msum_table *const *tabs, int *st)

@@ -27,3 +27,8 @@
 # search; 30000 rows of one outcome in one cell took 10 s by comparing every pair)
 0 -                            awk 'BEGIN { print "outcome,beneficial,domain"; for (i = 0; i < 20000; i++) printf "oc%d,increase,d%d\n", i, i % 50 }' >$OUT/d.csv; awk 'BEGIN { print "id,ref,source,outcome,effect_of,input,direction"; for (i = 1; i <= 100000; i++) printf "s%d,R%d,src%d,oc%d,treatment,direction,increase\n", i, i % 500, i % 7, i % 20000 }' >$OUT/e.csv; timeout 20 $METASUM summarize $OUT/e.csv --outcomes $OUT/d.csv --table domains --no-meta >$OUT/t && test "$(wc -l <$OUT/t)" = 51
 0 -                            awk 'BEGIN { print "id,ref,outcome,input,direction"; for (i = 1; i <= 30000; i++) printf "r%d,R,o1,direction,increase\n", i }' >$OUT/e.csv; timeout 10 $METASUM summarize $OUT/e.csv --table effect_direction --no-meta 2>/dev/null | grep -qx 'NA,NA,NA,R,o1,30000,0,0,0,30000,not rated,o1'
+# --plot draws from the command line: the name from NAME= or the file's name, the format from
+# its extension (PNG and PDF rendered from the SVG)
+0 exo_plot_cli.txt             $METASUM summarize datasets/exosome_skin_aging/effects.csv --table domains --no-meta --plot $OUT/effect_direction.svg --plot timecourse=$OUT/t.png --plot comparisons=$OUT/c.pdf >/dev/null && xmllint --noout $OUT/effect_direction.svg && grep -c '<g class="edp">' $OUT/effect_direction.svg && head -c 4 $OUT/t.png | tail -c 3 && echo && head -c 5 $OUT/c.pdf && echo
+2 exo_plot_bad_name.txt        $METASUM summarize datasets/exosome_skin_aging/effects.csv --plot $OUT/forest.svg
+1 exo_plot_nothing.txt         $METASUM summarize tests/fixtures/swim_small.csv --outcomes tests/fixtures/swim_small_outcomes.csv --filter outcome=ros --table votes --plot comparisons=$OUT/c.svg >/dev/null
