@@ -386,7 +386,8 @@ Test(swim, timecourse_trend_from_ranks)
         cr_assert_eq(msum_table_nrows(t), 3);
         int ct = msum_table_col_index(t, "trend");
         for (size_t i = 0; i < 3; i++) {
-            if (want[c]) cr_expect_str_eq(msum_table_text(t, i, (size_t)ct), want[c], "case %zu", c);
+            if (want[c])
+                cr_expect_str_eq(msum_table_text(t, i, (size_t)ct), want[c], "case %zu", c);
             else cr_expect(msum_table_is_na(t, i, (size_t)ct), "case %zu: no trend", c);
         }
         assert_close(num(t, 0, "time"), 5, 0, "passage 5 first");

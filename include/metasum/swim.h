@@ -117,9 +117,9 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
  * status: "beneficial", "harmful", "no change" when every rated treatment row agrees; "mixed"
  * when rated rows disagree; "not rated" when the cell's treatment rows are all on an outcome
  * without a beneficial direction (or without a direction); "head-to-head", "comparator",
- * "exposure" when the cell only has such rows; "no evidence".  The grid grows as sources x outcomes: more than
- * MSUM_SWIM_MAP_MAX_CELLS cells is MSUM_EDOM (a map nobody can read, quadratic in rows when
- * every row has its own source and outcome). */
+ * "exposure" when the cell only has such rows; "no evidence".  The grid grows as sources x
+ * outcomes: more than MSUM_SWIM_MAP_MAX_CELLS cells is MSUM_EDOM (a map nobody can read,
+ * quadratic in rows when every row has its own source and outcome). */
 #define MSUM_SWIM_MAP_MAX_CELLS 10000
 int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                            size_t ndict, const msum_swim_opts *o, msum_table **out);

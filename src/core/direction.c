@@ -220,6 +220,7 @@ static void cell_outcomes(const msum_swim_row *rows, const rec *rs, size_t a, si
     for (size_t i = a; i < e && ns < MAXSEEN; i++) {
         const char *lab = label_of(dict, rs[i].di, rows[rs[i].row].outcome);
         size_t j = 0;
+        /* cppcheck-suppress uninitvar ; seen[0..ns) is set before it is read */
         while (j < ns && strcmp(seen[j], lab) != 0) j++;
         if (j < ns) continue;
         seen[ns++] = lab;

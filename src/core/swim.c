@@ -964,7 +964,8 @@ static void group_pairs(msum_tb *b, const msum_swim_row *rows, const char *const
         i = j;
     }
     for (size_t i = 0; i < nf && b->st == MSUM_OK; i++)
-        for (size_t j = i + 1; j < nf && b->st == MSUM_OK; j++) put_pair(b, &fd[i], &fd[j], dict, ndict);
+        for (size_t j = i + 1; j < nf && b->st == MSUM_OK; j++)
+            put_pair(b, &fd[i], &fd[j], dict, ndict);
 }
 
 int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,

@@ -2,8 +2,9 @@
  * (labels rotated), from counts.  msum_svg_evidence_map: from summarize's evidence_map table,
  * outcomes in rows grouped by domain and sources in columns, so that it stays readable at page
  * width; each cell coloured by its status (a "mixed" cell is one whose rated rows disagree, an
- * outcome without a beneficial direction is "not rated") and showing how many rows it has.  Colours are from ColorBrewer RdYlBu (Harrower & Brewer 2003), readable with the
- * common colour-vision deficiencies; every cell also carries its counts as a tooltip. */
+ * outcome without a beneficial direction is "not rated") and showing how many rows it has.
+ * Colours are from ColorBrewer RdYlBu (Harrower & Brewer 2003), readable with the common
+ * colour-vision deficiencies; every cell also carries its counts as a tooltip. */
 #include "metasum/plot.h"
 
 #include <math.h>
