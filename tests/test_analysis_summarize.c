@@ -82,7 +82,9 @@ Test(analysis_summarize, evidence_map_plot_and_spec_errors)
     msum_result r = {0};
     msum_diags *d = msum_diags_new();
     cr_assert_eq(msum_analysis_run(&s, &r, d), MSUM_OK);
-    cr_expect_eq(r.ntables, 5, "all five tables");
+    cr_expect_eq(r.ntables, 8, "all eight tables: findings, comparisons, timecourse, domains, "
+                               "effect_direction, evidence_map, votes, magnitudes");
+    cr_expect_str_eq(msum_table_name(r.tables[0]), "findings");
     cr_expect(msum_result_plot(&r, "evidence_map") &&
               strstr(msum_result_plot(&r, "evidence_map"), "<svg"));
     msum_result_free(&r);

@@ -49,7 +49,7 @@ Test(swim, wilson_by_hand)
 
 /* A small review: rows of the exosome skin-ageing literature (directions as reported). */
 #define ROW(id, src, prep, model, expo, oc, cmp, ex, dir, in, val, rom, t, tu, ref) \
-    {id, src, prep, model, expo, oc, cmp, ex, dir, in, val, rom, t, tu, ref}
+    {id, src, prep, model, expo, oc, cmp, ex, dir, in, val, rom, t, tu, ref, 0}
 static msum_swim_row rows[] = {
     ROW("r1", "ADSC", "Ex", "HDF", "UVB", "viability", "UVB", 0, MSUM_DIR_INCREASE,
         MSUM_INPUT_PERCENT, 28.19, 0, NAN, NULL, "Guo"),
@@ -75,9 +75,12 @@ static msum_swim_row rows[] = {
 enum { NROWS = sizeof rows / sizeof rows[0] };
 
 static const msum_swim_outcome dict[] = {
-    {"viability", MSUM_BENEFIT_INCREASE}, {"ros", MSUM_BENEFIT_DECREASE},
-    {"mmp1", MSUM_BENEFIT_DECREASE}, {"ev_yield", MSUM_BENEFIT_NONE},
-    {"dermal_thickness", MSUM_BENEFIT_INCREASE}, {"wrinkles", MSUM_BENEFIT_DECREASE}};
+    {"viability", MSUM_BENEFIT_INCREASE, NULL, NULL},
+    {"ros", MSUM_BENEFIT_DECREASE, NULL, NULL},
+    {"mmp1", MSUM_BENEFIT_DECREASE, NULL, NULL},
+    {"ev_yield", MSUM_BENEFIT_NONE, NULL, NULL},
+    {"dermal_thickness", MSUM_BENEFIT_INCREASE, NULL, NULL},
+    {"wrinkles", MSUM_BENEFIT_DECREASE, NULL, NULL}};
 enum { NDICT = sizeof dict / sizeof dict[0] };
 
 static void fill_roms(void)
@@ -193,9 +196,11 @@ Test(swim, evidence_map_shows_gaps)
 {
     fill_roms();
     msum_table *t;
-    cr_assert_eq(msum_swim_evidence_map(rows, NROWS, dict, NDICT, NULL, &t), MSUM_OK);
-    /* 2 sources x 6 outcomes (all in the dictionary) */
-    cr_expect_eq(msum_table_nrows(t), 12);
+    msum_swim_opts o = MSUM_SWIM_OPTS_DEFAULT;
+    o.gaps = 1;
+    cr_assert_eq(msum_swim_evidence_map(rows, NROWS, dict, NDICT, &o, &t), MSUM_OK);
+    /* 3 sources (MSC only as the comparator of iPSC-EV) x 6 outcomes (all in the dictionary) */
+    cr_expect_eq(msum_table_nrows(t), 18);
     long r = find(t, "source", "iPSC", "outcome", "wrinkles", NULL, NULL);
     assert_close(num(t, r, "n_rows"), 0, 0, "a gap");
     cr_expect_str_eq(msum_table_text(t, (size_t)r, (size_t)msum_table_col_index(t, "summary")),
@@ -212,6 +217,41 @@ Test(swim, evidence_map_shows_gaps)
     assert_close(num(t, r, "n_treatment"), 0, 0, "no effect against a control");
     cr_expect_str_eq(msum_table_text(t, (size_t)r, (size_t)msum_table_col_index(t, "summary")),
                      "1 head-to-head");
+    r = find(t, "source", "MSC", "outcome", "ev_yield", NULL, NULL);
+    assert_close(num(t, r, "n_as_comparator"), 1, 0, "MSC-EV, the comparator of iPSC-EV");
+    cr_expect_str_eq(msum_table_text(t, (size_t)r, (size_t)msum_table_col_index(t, "status")),
+                     "comparator");
+    msum_table_free(t);
+}
+
+/* By default only cells with evidence are listed, in dictionary order of the outcomes; a cell
+ * whose rows are all on an outcome without a beneficial direction is "not rated", and "mixed"
+ * only where rated rows disagree. */
+Test(swim, evidence_map_statuses_and_order)
+{
+    fill_roms();
+    msum_swim_row m[NROWS + 2];
+    memcpy(m, rows, sizeof rows);
+    m[NROWS] = rows[5];
+    m[NROWS].comparator = "untreated"; /* iPSC-EV yield against a control: not rated */
+    m[NROWS + 1] = rows[2];
+    m[NROWS + 1].direction = MSUM_DIR_INCREASE; /* ADSC ROS: down in r3, up here: mixed */
+    msum_table *t;
+    cr_assert_eq(msum_swim_evidence_map(m, NROWS + 2, dict, NDICT, NULL, &t), MSUM_OK);
+    int cs = msum_table_col_index(t, "status"), co = msum_table_col_index(t, "outcome");
+    /* cells: ADSC viability, ros, mmp1, dermal_thickness; iPSC ev_yield; MSC ev_yield */
+    cr_assert_eq(msum_table_nrows(t), 6, "no empty cells");
+    static const char *const order[] = {"viability", "ros", "mmp1", "ev_yield", "ev_yield",
+                                        "dermal_thickness"};
+    for (size_t i = 0; i < 6; i++)
+        cr_expect_str_eq(msum_table_text(t, i, (size_t)co), order[i], "row %zu", i);
+    long r = find(t, "source", "ADSC", "outcome", "ros", NULL, NULL);
+    cr_expect_str_eq(msum_table_text(t, (size_t)r, (size_t)cs), "mixed");
+    r = find(t, "source", "iPSC", "outcome", "ev_yield", NULL, NULL);
+    cr_expect_str_eq(msum_table_text(t, (size_t)r, (size_t)cs), "not rated");
+    r = find(t, "source", "ADSC", "outcome", "mmp1", NULL, NULL);
+    cr_expect_str_eq(msum_table_text(t, (size_t)r, (size_t)cs), "mixed",
+                     "r4 decrease (beneficial) and m1 no change disagree");
     msum_table_free(t);
 }
 
@@ -219,7 +259,7 @@ Test(swim, comparisons_adsc_and_ipsc_by_hand)
 {
     fill_roms();
     msum_table *t;
-    cr_assert_eq(msum_swim_comparisons(rows, NROWS, NULL, &t), MSUM_OK);
+    cr_assert_eq(msum_swim_comparisons(rows, NROWS, dict, NDICT, NULL, &t), MSUM_OK);
     long r = find(t, "kind", "across rows", "a", "ADSC-Ex", "b", "ADSC-CM");
     cr_assert(r >= 0, "ADSC-Ex vs ADSC-CM, larger |ROM| first");
     assert_close(num(t, r, "abs_diff"), 10.11, 1e-12, "28.19 - 18.08 points");
@@ -284,7 +324,7 @@ Test(swim, comparisons_combine_rows_of_one_preparation)
     m[2].value = 30;
     m[2].rom = log1p(0.30);
     msum_table *t;
-    cr_assert_eq(msum_swim_comparisons(m, 3, NULL, &t), MSUM_OK);
+    cr_assert_eq(msum_swim_comparisons(m, 3, dict, NDICT, NULL, &t), MSUM_OK);
     cr_assert_eq(msum_table_nrows(t), 1, "one pair: ADSC-Ex (2 rows) vs ADSC-CM");
     assert_close(num(t, 0, "a_n"), 2, 0, "two rows");
     assert_close(num(t, 0, "b_n"), 1, 0, "one row");
@@ -311,11 +351,47 @@ Test(swim, evidence_map_grid_is_bounded, .timeout = 20)
                                .value = NAN, .time = NAN};
     }
     msum_table *t = NULL;
-    cr_expect_eq(msum_swim_evidence_map(r, NS + NO, NULL, 0, NULL, &t), MSUM_EDOM);
+    msum_swim_opts o = MSUM_SWIM_OPTS_DEFAULT;
+    o.gaps = 1;
+    cr_expect_eq(msum_swim_evidence_map(r, NS + NO, NULL, 0, &o, &t), MSUM_EDOM);
     cr_expect_null(t);
     /* without source s100: 100 x 100 = MSUM_SWIM_MAP_MAX_CELLS cells */
     r[NS - 1].source = src[0];
-    cr_assert_eq(msum_swim_evidence_map(r, NS + NO, NULL, 0, NULL, &t), MSUM_OK);
+    cr_assert_eq(msum_swim_evidence_map(r, NS + NO, NULL, 0, &o, &t), MSUM_OK);
     cr_expect_eq(msum_table_nrows(t), (size_t)MSUM_SWIM_MAP_MAX_CELLS);
     msum_table_free(t);
+}
+
+/* magnitude_rank: passages 5, 15, 28 ranked 1, 2, 3 (the protection is largest at P5) is an
+ * effect that weakens; ranks 3, 2, 1 one that strengthens; 1, 3, 2 varies; one unranked time
+ * point gives no trend. */
+Test(swim, timecourse_trend_from_ranks)
+{
+    static const double ranks[][3] = {{1, 2, 3}, {3, 2, 1}, {1, 3, 2}, {2, 2, 2}, {1, 0, 2}};
+    static const char *const want[] = {"weakens", "strengthens", "varies", "constant", NULL};
+    for (size_t c = 0; c < 5; c++) {
+        msum_swim_row m[3];
+        static const double passage[] = {15, 5, 28}; /* out of order on purpose */
+        for (int i = 0; i < 3; i++) {
+            m[i] = rows[6];
+            m[i].time = passage[i];
+            m[i].time_unit = "passage";
+        }
+        /* ranks given per passage 5, 15, 28 */
+        m[1].rank = ranks[c][0];
+        m[0].rank = ranks[c][1];
+        m[2].rank = ranks[c][2];
+        msum_table *t;
+        cr_assert_eq(msum_swim_timecourse(m, 3, dict, NDICT, NULL, &t), MSUM_OK);
+        cr_assert_eq(msum_table_nrows(t), 3);
+        int ct = msum_table_col_index(t, "trend");
+        for (size_t i = 0; i < 3; i++) {
+            if (want[c])
+                cr_expect_str_eq(msum_table_text(t, i, (size_t)ct), want[c], "case %zu", c);
+            else cr_expect(msum_table_is_na(t, i, (size_t)ct), "case %zu: no trend", c);
+        }
+        assert_close(num(t, 0, "time"), 5, 0, "passage 5 first");
+        if (ranks[c][0] > 0) assert_close(num(t, 0, "magnitude_rank"), ranks[c][0], 0, "rank");
+        msum_table_free(t);
+    }
 }

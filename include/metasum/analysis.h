@@ -91,6 +91,7 @@ typedef struct msum_spec {
     /* summarize */
     const char *outcomes; /* outcome dictionary; NULL: outcomes.csv beside the dataset */
     int per_row;
+    int gaps;             /* evidence map: keep the cells without evidence */
 
     /* bias */
     const char *model, *predictor, *estimator, *side;

@@ -44,4 +44,30 @@ int msum_findings_key(const char *kind, const msum_table *const *ts, size_t n,
 /* The first finding sentence of a findings table (for an index line), or NULL. */
 const char *msum_findings_first(const msum_table *findings);
 
+/* ---- synthesis without meta-analysis (src/core/swim_findings.c) ---------------------------
+ * Kind summarize makes its own findings table from its comparisons, time-course and effect
+ * direction tables. */
+
+/* Sentences of a synthesis without meta-analysis, from the tables of msum_swim_comparisons,
+ * msum_swim_timecourse and msum_swim_direction (any may be NULL; its sentences are then
+ * left out), in this order:
+ *  - one sentence with the reported numbers compared (comparisons rows with a reported number:
+ *    "Cell viability (HDF, UVB): ADSC-Ex 28.19 % vs ADSC-CM 18.08 %, 1.56 times the gain
+ *    (Gao2021)"; head-to-head: "EV yield: iPSC-EV 16 times MSC-EV (Liu2019)");
+ *  - one sentence per time course (source-preparation, model, exposure and time unit): which
+ *    outcomes were beneficial, harmful or unchanged at which time points, and the trend where
+ *    the rows rank their magnitudes ("the effect weakens from passage 5 to 15 to 28");
+ *  - one sentence with the effect direction votes per domain and their sign test.
+ * *out belongs to the caller.  Returns MSUM_OK, MSUM_EINVAL (out NULL), MSUM_ENOMEM. */
+int msum_swim_findings(const msum_table *comparisons, const msum_table *timecourse,
+                       const msum_table *domains, msum_table **out);
+
+/* Replace *t by a copy with a text column `citation` added at its end: the text of column refcol
+ * (one reference key, or several joined by ", " or "; ") with each key that is in keys[0..n)
+ * replaced by its label (e.g. "Gao2021" -> "Gao2021 [27]", the reference's number in the
+ * reviewed source).  The findings sentences and the SWiM plots show `citation` where it exists.
+ * Returns MSUM_OK, MSUM_EINVAL (no column refcol: *t unchanged), MSUM_ENOMEM (*t unchanged). */
+int msum_swim_cite(msum_table **t, const char *refcol, const char *const *keys,
+                   const char *const *labels, size_t n);
+
 #endif

@@ -44,6 +44,8 @@ const char *msum_version(void);
 #include "metasum/record.h"
 #include "metasum/subgroup.h"
 #include "metasum/swim.h"
+#include "metasum/direction.h"
+#include "metasum/findings.h"
 #include "metasum/table.h"
 #include "metasum/transf.h"
 #include "metasum/write.h"

@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "metasum/record.h"
+#include "metasum/table.h"
 
 /* Back-transformed axis and numbers for a one-group measure (see Scales above): the measure
  * whose back-transform (msum_measure_transf_n) gives the natural scale, and for PFT the n of
@@ -165,6 +166,38 @@ const char *msum_evidence_name(msum_evidence e);
 
 /* Returns MSUM_OK, MSUM_EINVAL (NULL arrays for a non-empty grid) or MSUM_EIO. */
 int msum_svg_heatmap(FILE *fp, const msum_heatmap_data *d);
+
+/* Plots of a synthesis without meta-analysis, drawn from the tables of `metasum summarize`
+ * (include/metasum/swim.h, direction.h); title NULL: none.  Each returns MSUM_OK, MSUM_EINVAL
+ * (NULL argument, or a table without the columns it needs), MSUM_EDOM (nothing to draw: no
+ * rows, or no comparison with a reported number), MSUM_ENOMEM or MSUM_EIO.
+ *
+ * Evidence map (src/io/svg_heatmap.c) from the evidence_map table: outcomes as rows grouped
+ * under their domain (in the table's order), sources as columns, each cell coloured by its
+ * status and showing its row count ("vs" where the source is only a head-to-head comparator). */
+int msum_svg_evidence_map(FILE *fp, const msum_table *evidence_map, const char *title);
+
+/* Effect direction plot (src/io/svg_direction.c; Thomson & Thomas 2013, Hilton Boon & Thomson
+ * 2021) from the effect_direction table, with the domains table's benefit/harm counts and sign
+ * test p under each column when domains is not NULL: studies grouped by source-preparation as
+ * rows, domains as columns; an up arrow for benefit, down for harm, left-right for no change or
+ * conflicting findings, a ring for not rated; arrow size by the number of findings (1, 2-4,
+ * 5+).  Arrows are <g class="edp">. */
+int msum_svg_effect_direction(FILE *fp, const msum_table *effect_direction,
+                              const msum_table *domains, const char *title);
+
+/* Time course (src/io/svg_direction.c) from the timecourse table: one block per source-
+ * preparation, model, exposure and time unit, its outcomes as rows and time points as columns,
+ * an arrow per time point as in the effect direction plot (hollow: the measured direction of an
+ * outcome without a beneficial direction), sized by the magnitude rank where one is given, and
+ * the trend.  Arrows are <g class="tc">. */
+int msum_svg_timecourse(FILE *fp, const msum_table *timecourse, const char *title);
+
+/* Reported numbers compared (src/io/svg_swim.c) from the comparisons table: one panel of two
+ * bars per comparison with reported numbers (across rows: both findings; head-to-head fold
+ * changes: the finding and its comparator as the reference 1), the values, their ratio and the
+ * study.  Bars are <rect class="bar">. */
+int msum_svg_comparisons(FILE *fp, const msum_table *comparisons, const char *title);
 
 /* Funnel plots for publication bias (src/io/svg_bias.c).  Trim and fill: metafor's
  * funnel(trimfill(res)), the observed studies filled, the filled ones drawn open, the pseudo 95%

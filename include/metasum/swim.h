@@ -38,11 +38,22 @@ double msum_sign_test_p(double x, double n);
 
 /* ---- SWiM rows ---------------------------------------------------------------------------- */
 
-/* One outcome of the dictionary (msum_benefit: include/metasum/dict.h). */
+/* One outcome of the dictionary (msum_benefit: include/metasum/dict.h).  domain groups outcomes
+ * (effect direction plot columns, evidence map row groups) and label is the name shown in plots
+ * and sentences; NULL or "" when the dictionary has none (the outcome key is used then, and the
+ * outcome is its own domain). */
 typedef struct {
     const char *outcome;
     msum_benefit beneficial;
+    const char *domain, *label;
 } msum_swim_outcome;
+
+/* The label of an outcome (its key when the dictionary gives none) and its domain (the label
+ * when none is given). */
+const char *msum_swim_outcome_label(const msum_swim_outcome *dict, size_t ndict,
+                                    const char *outcome);
+const char *msum_swim_outcome_domain(const msum_swim_outcome *dict, size_t ndict,
+                                     const char *outcome);
 
 /* One reported effect.  Text fields may be NULL or "" (missing). */
 typedef struct {
@@ -57,6 +68,9 @@ typedef struct {
     const char *time_unit;     /* day, week, passage, h */
     const char *ref;           /* the study (reference key); rows of one study in a cell give
                                   one vote unless opts.per_row */
+    double rank;               /* magnitude_rank: 1 = the largest effect among the rows of one
+                                  time course (same ref, source, preparation, model, exposure,
+                                  outcome); 0 = not given */
 } msum_swim_row;
 
 typedef struct {
@@ -65,15 +79,22 @@ typedef struct {
     int by_model;        /* ... by model [0] */
     int by_exposure;     /* ... by exposure [0] */
     int per_row;         /* vote per row instead of per study [0] */
+    int gaps;            /* evidence map: keep the cells without evidence (n_rows = 0) [0] */
 } msum_swim_opts;
 
-#define MSUM_SWIM_OPTS_DEFAULT {0.95, 0, 0, 0, 0}
+#define MSUM_SWIM_OPTS_DEFAULT {0.95, 0, 0, 0, 0, 0}
 
 /* Direction of a row standardised to the outcome's good direction: +1 beneficial, -1 harmful,
  * 0 no change, 2 not classifiable (no direction and no sign, or an outcome whose beneficial
  * direction is none/unknown).  *dir receives the direction used (reported, else the sign of
  * rom). */
 int msum_swim_classify(const msum_swim_row *r, msum_benefit b, msum_direction *dir);
+
+/* Which rows compare one treatment with another ("head-to-head"): flags[i] = 1 when row i's
+ * comparator names a source of the rows, a source-preparation label ("MSC-EV") or ends in
+ * "-<preparation>" of a preparation in the rows.  A malloc'd array of n flags the caller frees;
+ * NULL on allocation failure. */
+char *msum_swim_head_to_head(const msum_swim_row *rows, size_t n);
 
 /* Vote counting per source x outcome x effect_of (x preparation, model, exposure as asked).
  * The unit is the study: the rows of one `ref` in a cell (e.g. three time points) give one vote,
@@ -86,12 +107,19 @@ int msum_swim_classify(const msum_swim_row *r, msum_benefit b, msum_direction *d
 int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                     size_t ndict, const msum_swim_opts *o, msum_table **out);
 
-/* Evidence map: one row per source x outcome over every source in the rows and every outcome
- * in the rows or the dictionary, including cells without evidence (n_rows = 0), with counts by
- * kind (treatment, head-to-head, exposure) and direction, the preparations and models seen and
- * a short text summary.  The grid grows as sources x outcomes: more than
- * MSUM_SWIM_MAP_MAX_CELLS cells is MSUM_EDOM (a map nobody can read, quadratic in rows when
- * every row has its own source and outcome). */
+/* Evidence map: one row per source x outcome with evidence (with opts.gaps, every source x
+ * outcome cell over every source in the rows and every outcome in the rows or the dictionary,
+ * cells without evidence included as n_rows = 0), with counts by kind (treatment, head-to-head,
+ * exposure, as the comparator of another source's head-to-head row) and direction, the cell's
+ * status, the preparations and models seen and a short text summary.  A source named only as
+ * a comparator ("MSC" of "MSC-EV") is a source of the map.  Rows are ordered as the outcome
+ * dictionary (its domains kept together; outcomes missing from it last), then by source.
+ * status: "beneficial", "harmful", "no change" when every rated treatment row agrees; "mixed"
+ * when rated rows disagree; "not rated" when the cell's treatment rows are all on an outcome
+ * without a beneficial direction (or without a direction); "head-to-head", "comparator",
+ * "exposure" when the cell only has such rows; "no evidence".  The grid grows as sources x
+ * outcomes: more than MSUM_SWIM_MAP_MAX_CELLS cells is MSUM_EDOM (a map nobody can read,
+ * quadratic in rows when every row has its own source and outcome). */
 #define MSUM_SWIM_MAP_MAX_CELLS 10000
 int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                            size_t ndict, const msum_swim_opts *o, msum_table **out);
@@ -112,12 +140,15 @@ int msum_swim_magnitudes(const msum_swim_row *rows, size_t n, const msum_swim_op
  *    iPSC-EV vs MSC-EV 16-fold): its direction, and the reported ratio, its ROM and log2 when
  *    it has a number.
  * In each across-rows pair, a is the side with the larger |ROM|. */
-int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
-                          msum_table **out);
+int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
+                          size_t ndict, const msum_swim_opts *o, msum_table **out);
 
 /* Time courses: an outcome's findings by time point within source x preparation x model x
  * exposure x effect_of groups that have two or more distinct time points (e.g. days 7, 14, 28;
- * passages P5, P15, P28), one row per time point in increasing order. */
+ * passages P5, P15, P28), one row per time point in increasing order.  Where the rows give a
+ * magnitude_rank (rank), the time point's rank and the group's trend: "weakens" when the rank
+ * grows with time (the effect is largest first), "strengthens" when it falls, "constant" when
+ * all ranks are equal, "varies" otherwise. */
 int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                          size_t ndict, const msum_swim_opts *o, msum_table **out);
 

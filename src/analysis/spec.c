@@ -173,6 +173,10 @@ const msum_setting msum_settings[] = {
     {"per_row", "--per-row", 0, NULL, MSUM_SETTING_FLAG, S, NULL, 0, 0, NULL,
      "every row is a vote [one vote per study and cell]", "Summarize", OFF(per_row)},
 
+    {"gaps", "--gaps", 0, NULL, MSUM_SETTING_FLAG, S, NULL, 0, 0, NULL,
+     "evidence map: list the source x outcome cells without evidence too", "Summarize",
+     OFF(gaps)},
+
     /* bias */
     {"model", "--model", 0, "M", MSUM_SETTING_WORD, B, "rma,lm", 0, 0, "rma",
      "regtest model: rma (meta-regression) or lm (weighted least squares)", "Bias",

@@ -1,6 +1,8 @@
 /* Kind "summarize": synthesis without meta-analysis (SWiM, Campbell et al. BMJ 2020) of an effect
- * file: evidence map, vote counts, descriptive comparisons, ROM magnitudes and time courses
- * (src/core/swim.c), and the evidence map drawn as a heat map. */
+ * file: the findings in sentences, descriptive comparisons of reported numbers, time courses,
+ * effect direction per study and outcome domain with a sign test per domain (Hilton Boon &
+ * Thomson 2021), the evidence map, vote counts and ROM magnitudes (src/core/swim.c,
+ * direction.c, swim_findings.c), and their plots (src/io/svg_swim.c, svg_direction.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +10,29 @@
 #include "analysis_int.h"
 #include "metasum/dataset.h"
 #include "metasum/dict.h"
+#include "metasum/findings.h"
+#include "metasum/plot.h"
+#include "metasum/reader.h"
 
 enum { MAXLIST = 16 };
 
-static const char *const table_names[] = {"evidence_map", "votes", "comparisons", "magnitudes",
-                                          "timecourse"};
-enum { NTABLES = sizeof table_names / sizeof table_names[0] };
+/* In the order they are written: the sentences, the short tables, then the long ones. */
+static const char *const table_names[] = {"findings", "comparisons", "timecourse", "domains",
+                                          "effect_direction", "evidence_map", "votes",
+                                          "magnitudes"};
+enum { T_FIND, T_CMP, T_TIME, T_DOM, T_EDP, T_MAP, T_VOTES, T_MAG, NTABLES };
+
+/* The plots summarize draws (--plot, and a report's `plots`), with the table each needs. */
+static const struct {
+    const char *name, *title;
+    int table;
+} plot_kinds[] = {
+    {"comparisons", "Reported numbers compared", T_CMP},
+    {"timecourse", "Findings over time", T_TIME},
+    {"effect_direction", "Effect direction by study and outcome domain", T_EDP},
+    {"evidence_map", "Evidence map: outcomes by source", T_MAP},
+};
+enum { NPLOTS = sizeof plot_kinds / sizeof plot_kinds[0] };
 
 /* A spec error (msum_an_spec_error) as a status. */
 #define spec_error(s, diags, field, ...)                                                       \
@@ -86,6 +105,8 @@ static int read_dict(const char *path, msum_diags *dg, dictionary *dc)
     for (size_t i = 0; i < n; i++) {
         dc->d[i].outcome = msum_dict_key(dc->dict, i);
         dc->d[i].beneficial = msum_dict_beneficial(dc->dict, dc->d[i].outcome);
+        dc->d[i].domain = msum_dict_get(dc->dict, dc->d[i].outcome, "domain");
+        dc->d[i].label = msum_dict_get(dc->dict, dc->d[i].outcome, "label");
     }
     dc->n = n;
     return MSUM_OK;
@@ -124,6 +145,7 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
         return MSUM_ENOMEM;
     }
     int ceff = msum_dataset_col(ds, "effect_of"), coc = msum_dataset_col(ds, "outcome");
+    int crank = msum_dataset_col(ds, "magnitude_rank");
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     for (size_t i = 0; i < n; i++) {
         const msum_record *rec = msum_dataset_record(ds, i);
@@ -152,6 +174,15 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
             r->rom = ef.yi;
         const char *eff = ceff >= 0 ? msum_dataset_cell(ds, i, (size_t)ceff) : "";
         long l, c;
+        const char *rk = crank >= 0 ? msum_dataset_cell(ds, i, (size_t)crank) : "";
+        if (*rk && strcmp(rk, "NA") != 0 &&
+            (msum_parse_double(rk, strlen(rk), &r->rank) != 1 || r->rank < 1 ||
+             r->rank != floor(r->rank) || r->rank > 1e6)) {
+            msum_dataset_pos(ds, i, (size_t)crank, &l, &c);
+            msum_diags_add(dg, MSUM_DIAG_ERROR, name, l, c, "magnitude_rank",
+                           "found '%s', expected a whole number from 1 (the largest effect)", rk);
+            r->rank = 0;
+        }
         if (strcmp(eff, "exposure") == 0) {
             r->about_exposure = 1;
         } else if (*eff && strcmp(eff, "treatment") != 0 && strcmp(eff, "NA") != 0) {
@@ -197,64 +228,102 @@ static char *beside(const char *file)
     return p;
 }
 
-/* Index of s in v (adding it when new); -1 when v is full. */
-static long intern(const char **v, size_t *n, size_t cap, const char *s)
+/* Citation labels from references.csv beside the file: "Gao2021 [27]" where the reference has
+ * a `num`.  Only for display, so a missing or faulty file just gives none. */
+typedef struct {
+    msum_dict *dict;
+    const char **keys, **labels;
+    char *arena;
+    size_t n;
+} citations;
+
+static void citations_free(citations *c)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp(v[i], s) == 0) return (long)i;
-    if (*n == cap) return -1;
-    v[*n] = s;
-    return (long)(*n)++;
+    msum_dict_free(c->dict);
+    free(c->keys);
+    free(c->labels);
+    free(c->arena);
+    memset(c, 0, sizeof *c);
 }
 
-/* The evidence map table as a heat map: sources x outcomes, each cell's treatment rows by
- * direction.  Outcomes without a beneficial direction count as "mixed" (not judged). */
-static char *heatmap_svg(const msum_table *t, const char *title)
+static void citations_read(const char *file, citations *c)
 {
-    size_t nr = msum_table_nrows(t);
-    int c_src = msum_table_col_index(t, "source"), c_oc = msum_table_col_index(t, "outcome"),
-        c_ben = msum_table_col_index(t, "n_beneficial"),
-        c_harm = msum_table_col_index(t, "n_harmful"),
-        c_none = msum_table_col_index(t, "n_no_change"),
-        c_trt = msum_table_col_index(t, "n_treatment");
-    if (c_src < 0 || c_oc < 0 || c_ben < 0 || c_harm < 0 || c_none < 0 || c_trt < 0)
+    memset(c, 0, sizeof *c);
+    const char *slash = strrchr(file, '/');
+    size_t dl = slash ? (size_t)(slash - file) + 1 : 0;
+    char *p = malloc(dl + sizeof "references.csv");
+    msum_diags *dg = msum_diags_new();
+    FILE *fp = NULL;
+    if (p) {
+        memcpy(p, file, dl);
+        strcpy(p + dl, "references.csv");
+        fp = fopen(p, "r");
+    }
+    if (fp) fclose(fp);
+    if (!fp || !dg || msum_dict_read(p, "ref", dg, &c->dict) != MSUM_OK ||
+        msum_diags_errors(dg)) {
+        msum_dict_free(c->dict);
+        c->dict = NULL;
+    }
+    size_t n = c->dict ? msum_dict_size(c->dict) : 0, total = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *num = msum_dict_get(c->dict, msum_dict_key(c->dict, i), "num");
+        total += strlen(msum_dict_key(c->dict, i)) + (num ? strlen(num) : 0) + 4;
+    }
+    c->keys = malloc((n + 1) * sizeof *c->keys);
+    c->labels = malloc((n + 1) * sizeof *c->labels);
+    c->arena = malloc(total);
+    for (size_t i = 0, off = 0; c->keys && c->labels && c->arena && i < n; i++) {
+        const char *k = msum_dict_key(c->dict, i), *num = msum_dict_get(c->dict, k, "num");
+        c->keys[c->n] = k;
+        c->labels[c->n++] = c->arena + off;
+        off += (size_t)snprintf(c->arena + off, total - off, num && *num ? "%s [%s]" : "%s", k,
+                                num) + 1;
+    }
+    free(p);
+    msum_diags_free(dg);
+}
+
+/* Draw plot k from the analysis' tables into a string; *st = the writer's status (MSUM_EDOM:
+ * nothing to draw). */
+static char *draw(int k, const msum_table *const *tabs, int *st)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (!fp) {
+        *st = MSUM_ENOMEM;
         return NULL;
-    const char **rl = calloc(nr + 1, sizeof *rl), **cl = calloc(nr + 1, sizeof *cl);
-    size_t nrow = 0, ncol = 0;
-    for (size_t i = 0; rl && cl && i < nr; i++) {
-        const char *s = msum_table_text(t, i, (size_t)c_src);
-        const char *o = msum_table_text(t, i, (size_t)c_oc);
-        intern(rl, &nrow, nr, s && *s ? s : "(no source)");
-        intern(cl, &ncol, nr, o ? o : "NA");
     }
-    unsigned *counts = rl && cl ? calloc(nrow * ncol * MSUM_NEVID + 1, sizeof *counts) : NULL;
-    char *svg = NULL;
-    if (counts) {
-        for (size_t i = 0; i < nr; i++) {
-            const char *s = msum_table_text(t, i, (size_t)c_src);
-            const char *o = msum_table_text(t, i, (size_t)c_oc);
-            long r = intern(rl, &nrow, nr, s && *s ? s : "(no source)");
-            long c = intern(cl, &ncol, nr, o ? o : "NA");
-            unsigned *cell = counts + ((size_t)r * ncol + (size_t)c) * MSUM_NEVID;
-            double ben = msum_table_num(t, i, (size_t)c_ben),
-                   harm = msum_table_num(t, i, (size_t)c_harm),
-                   none = msum_table_num(t, i, (size_t)c_none),
-                   trt = msum_table_num(t, i, (size_t)c_trt);
-            if (isnan(ben)) { /* no beneficial direction: not judged */
-                cell[MSUM_EVID_MIXED] += (unsigned)(isnan(trt) ? 0 : trt);
-            } else {
-                cell[MSUM_EVID_BENEFICIAL] += (unsigned)ben;
-                cell[MSUM_EVID_HARMFUL] += (unsigned)(isnan(harm) ? 0 : harm);
-                cell[MSUM_EVID_NO_CHANGE] += (unsigned)(isnan(none) ? 0 : none);
-            }
-        }
-        msum_heatmap_data hd = {title, nrow, ncol, rl, cl, counts, NULL};
-        svg = msum_an_svg_heatmap(&hd);
+    const msum_table *a = tabs[plot_kinds[k].table];
+    const char *title = plot_kinds[k].title;
+    switch (plot_kinds[k].table) {
+    case T_CMP: *st = msum_svg_comparisons(fp, a, title); break;
+    case T_TIME: *st = msum_svg_timecourse(fp, a, title); break;
+    case T_EDP: *st = msum_svg_effect_direction(fp, a, tabs[T_DOM], title); break;
+    default: *st = msum_svg_evidence_map(fp, a, title); break;
     }
-    free(counts);
-    free(rl);
-    free(cl);
-    return svg;
+    if (fclose(fp) != 0 && *st == MSUM_OK) *st = MSUM_EIO;
+    if (*st != MSUM_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Is table t asked for (--table), or needed by a plot? */
+static int wanted(const char *table, int t)
+{
+    return strcmp(table, "all") == 0 || strcmp(table, table_names[t]) == 0;
+}
+
+static int needed(const msum_spec *s, const char *table, int t)
+{
+    for (int k = 0; k < NPLOTS; k++)
+        if (msum_an_list_has(s->plots, plot_kinds[k].name) &&
+            (plot_kinds[k].table == t || (plot_kinds[k].table == T_EDP && t == T_DOM)))
+            return 1;
+    return wanted(table, t);
 }
 
 /* A path of the spec (the dataset's folder for a relative one when the spec has a basedir); a
@@ -276,17 +345,16 @@ int msum_an_summarize(const msum_spec *spec, const char *path, msum_result *out,
     int ok = strcmp(table, "all") == 0;
     for (int t = 0; t < NTABLES; t++) ok |= strcmp(table, table_names[t]) == 0;
     if (!ok)
-        return spec_error(spec, dg, "table", "found '%s', expected all, evidence_map, votes, "
-                          "comparisons, magnitudes or timecourse", table);
+        return spec_error(spec, dg, "table", "found '%s', expected all, findings, comparisons, "
+                          "timecourse, domains, effect_direction, evidence_map, votes or "
+                          "magnitudes", table);
     if (msum_an_given(spec->by) && parse_by(spec, spec->by, &so, dg) != MSUM_OK)
         return MSUM_EDATA;
     if (!isnan(spec->level)) so.level = spec->level;
     so.per_row = spec->per_row > 0;
-    if (!msum_an_check_plots(spec, "evidence_map", dg)) return MSUM_EDATA;
-    if (msum_an_list_has(spec->plots, "evidence_map") && strcmp(table, "all") != 0 &&
-        strcmp(table, "evidence_map") != 0)
-        return spec_error(spec, dg, "plots", "evidence_map draws the table evidence_map, found "
-                          "table %s", table);
+    so.gaps = spec->gaps > 0;
+    if (!msum_an_check_plots(spec, "comparisons,timecourse,effect_direction,evidence_map", dg))
+        return MSUM_EDATA;
     size_t errors0 = msum_diags_errors(dg);
     msum_dataset *ds = NULL;
     dictionary dc = {0};
@@ -309,41 +377,70 @@ int msum_an_summarize(const msum_spec *spec, const char *path, msum_result *out,
     }
     size_t n = 0;
     if ((st = build_rows(ds, &dc, dg, &rows, &n)) != MSUM_OK) goto out;
-    int all = strcmp(table, "all") == 0;
+    const char *name = msum_dataset_name(ds);
+    int find = wanted(table, T_FIND);
     st = MSUM_OK;
-    if (all || strcmp(table, table_names[0]) == 0)
-        st = msum_swim_evidence_map(rows, n, dc.d, dc.n, &so, &tabs[0]);
+    if (needed(spec, table, T_MAP))
+        st = msum_swim_evidence_map(rows, n, dc.d, dc.n, &so, &tabs[T_MAP]);
     if (st == MSUM_EDOM) {
-        msum_diags_add(dg, MSUM_DIAG_ERROR, msum_dataset_name(ds), 0, 0, NULL,
+        msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL,
                        "evidence map: found more than %d source x outcome cells, expected at "
                        "most %d (narrow it with --filter, or choose another --table)",
                        MSUM_SWIM_MAP_MAX_CELLS, MSUM_SWIM_MAP_MAX_CELLS);
         st = MSUM_EDATA;
         goto out;
     }
-    if (st == MSUM_OK && (all || strcmp(table, table_names[1]) == 0))
-        st = msum_swim_votes(rows, n, dc.d, dc.n, &so, &tabs[1]);
-    if (st == MSUM_OK && (all || strcmp(table, table_names[2]) == 0))
-        st = msum_swim_comparisons(rows, n, &so, &tabs[2]);
-    if (st == MSUM_OK && (all || strcmp(table, table_names[3]) == 0))
-        st = msum_swim_magnitudes(rows, n, &so, &tabs[3]);
-    if (st == MSUM_OK && (all || strcmp(table, table_names[4]) == 0))
-        st = msum_swim_timecourse(rows, n, dc.d, dc.n, &so, &tabs[4]);
+    if (st == MSUM_OK && wanted(table, T_VOTES))
+        st = msum_swim_votes(rows, n, dc.d, dc.n, &so, &tabs[T_VOTES]);
+    if (st == MSUM_OK && (find || needed(spec, table, T_CMP)))
+        st = msum_swim_comparisons(rows, n, dc.d, dc.n, &so, &tabs[T_CMP]);
+    if (st == MSUM_OK && wanted(table, T_MAG))
+        st = msum_swim_magnitudes(rows, n, &so, &tabs[T_MAG]);
+    if (st == MSUM_OK && (find || needed(spec, table, T_TIME)))
+        st = msum_swim_timecourse(rows, n, dc.d, dc.n, &so, &tabs[T_TIME]);
+    citations ci;
+    citations_read(path, &ci);
+    if (st == MSUM_OK && ci.n && tabs[T_CMP])
+        st = msum_swim_cite(&tabs[T_CMP], "ref", ci.keys, ci.labels, ci.n);
+    if (st == MSUM_OK && ci.n && tabs[T_TIME])
+        st = msum_swim_cite(&tabs[T_TIME], "refs", ci.keys, ci.labels, ci.n);
+    citations_free(&ci);
+    if (st == MSUM_OK && (find || needed(spec, table, T_DOM) || needed(spec, table, T_EDP)))
+        st = msum_swim_direction(rows, n, dc.d, dc.n, &tabs[T_EDP], &tabs[T_DOM]);
+    if (st == MSUM_OK && find)
+        st = msum_swim_findings(tabs[T_CMP], tabs[T_TIME], tabs[T_DOM], &tabs[T_FIND]);
     if (st != MSUM_OK) {
-        msum_diags_add(dg, MSUM_DIAG_ERROR, msum_dataset_name(ds), 0, 0, NULL, "%s",
+        msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, NULL, "%s",
                        msum_strerror((msum_status)st));
         goto out;
     }
+    /* the plots, in the order the spec names them; one with nothing to draw (no reported
+     * numbers, no time course) is left out with a warning */
+    for (const char *p = spec->plots; st == MSUM_OK && p && *p;) {
+        size_t len = strcspn(p, ",;"), nl = strcspn(p, ",;=");
+        if (nl > len) nl = len;
+        for (int k = 0; k < NPLOTS; k++) {
+            if (strlen(plot_kinds[k].name) != nl || strncmp(p, plot_kinds[k].name, nl)) continue;
+            if (!tabs[plot_kinds[k].table]) break;
+            int pst;
+            char *svg = draw(k, (const msum_table *const *)tabs, &pst);
+            if (pst == MSUM_EDOM) {
+                msum_diags_add(dg, MSUM_DIAG_WARNING, name, 0, 0, NULL,
+                               "plot %s: nothing to draw (no %s)", plot_kinds[k].name,
+                               k == 0 ? "comparison with a reported number"
+                               : k == 1 ? "time course" : "rows");
+                break;
+            }
+            st = pst == MSUM_OK ? msum_result_add_plot(out, plot_kinds[k].name, svg) : pst;
+            break;
+        }
+        p += len + (p[len] != '\0');
+    }
     for (int t = 0; st == MSUM_OK && t < NTABLES; t++)
-        if (tabs[t]) {
+        if (tabs[t] && wanted(table, t)) {
             st = msum_result_add_table(out, tabs[t]);
             tabs[t] = NULL;
         }
-    if (st == MSUM_OK && msum_an_list_has(spec->plots, "evidence_map")) {
-        const msum_table *map = msum_result_table(out, "evidence_map");
-        const char *title = msum_an_given(spec->title) ? spec->title : spec->id;
-        if (map) st = msum_result_add_plot(out, "evidence_map", heatmap_svg(map, title));
-    }
     if (st == MSUM_OK && msum_diags_errors(dg) > errors0) st = MSUM_EDATA;
 out:
     for (int t = 0; t < NTABLES; t++) msum_table_free(tabs[t]);

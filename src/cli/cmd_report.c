@@ -47,9 +47,9 @@ void usage_report(FILE *fp)
         "              subgroups; summarize: evidence-map axes)\n"
         "    mods      meta-regression moderators for compare, ';'-separated\n"
         "    formats   ';'-separated from csv tsv md json html xlsx [csv;md;json;html;xlsx]\n"
-        "    plots     ';'-separated from forest funnel evidence_map (pool, summarize),\n"
-        "              funnel_trimfill funnel_contour (bias), leave1out baujat (sensitivity)\n"
-        "              [none]\n"
+        "    plots     ';'-separated from forest funnel (pool), comparisons timecourse\n"
+        "              effect_direction evidence_map (summarize), funnel_trimfill\n"
+        "              funnel_contour (bias), leave1out baujat (sensitivity) [none]\n"
         "    favours   forest plots: 'LEFT;RIGHT', shown as 'Favours LEFT' left and 'Favours\n"
         "              RIGHT' right of the null line [none]\n"
         "    columns   which column is which, as --col: m1i=Mean_T;sd1i=SD_T (docs/columns.md)\n"
@@ -421,8 +421,15 @@ static const char *plot_caption(const char *name)
                    "estimate (diamond) and its prediction interval (dashed)."},
         {"funnel", "Funnel plot: effect against standard error, with the pseudo 95% CI funnel "
                    "around the pooled estimate."},
-        {"evidence_map", "Evidence map: findings per source and outcome, coloured by the "
-                         "direction of the effect for skin aging; the number is the count."},
+        {"evidence_map", "Evidence map: findings per outcome (grouped by domain) and source, "
+                         "coloured by their direction; the number is the count of rows."},
+        {"effect_direction", "Effect direction plot: one arrow per study and outcome domain "
+                             "(up benefit, down harm, sideways no change or conflicting), sized "
+                             "by the number of findings, with the sign test per domain."},
+        {"comparisons", "The numbers the sources report, compared (descriptive: no variance, "
+                        "no CI)."},
+        {"timecourse", "Findings by time point: direction at each time, sized by the magnitude "
+                       "rank where the source orders them."},
         {"funnel_trimfill", "Funnel plot after trim and fill: the studies (filled dots), the "
                             "studies trim and fill adds (open circles) and the pseudo 95% CI "
                             "funnel around the estimate on the filled data."},

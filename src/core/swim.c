@@ -9,6 +9,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,7 +127,8 @@ static const char *key_of(const msum_swim_row *r, int f)
     case K_OUTCOME: return str(r->outcome);
     case K_EFFECT: return effect_of(r);
     case K_UNIT: return str(r->time_unit);
-    default: return str(r->comparator);
+    case K_CMP: return str(r->comparator);
+    default: return str(r->ref); /* K_MAX: the study, for lists of references */
     }
 }
 
@@ -290,6 +292,11 @@ done:
     free(labels);
     free(lab);
     return flags;
+}
+
+char *msum_swim_head_to_head(const msum_swim_row *rows, size_t n)
+{
+    return rows || !n ? head_to_head(rows, n) : NULL;
 }
 
 /* The rows that are effects against a control (head-to-head rows left out), copied. */
@@ -524,19 +531,124 @@ static void summary_text(const tally *t, const tally *x, double hh, msum_benefit
         snprintf(buf + len, size - len, "%s%g head-to-head", len ? "; " : "", hh);
 }
 
+/* The source a head-to-head comparator names: itself when it is a source of the rows, else
+ * the part before "-<preparation>" ("MSC" of "MSC-EV"); NULL when neither.  buf holds it. */
+static const char *comparator_source(const char *c, const char *const *src, size_t ns,
+                                     const char *const *preps, size_t np, char *buf,
+                                     size_t size)
+{
+    if (!*c) return NULL;
+    if (in_set(src, ns, c)) return c;
+    const char *dash = strrchr(c, '-');
+    if (!dash || dash == c || !in_set(preps, np, dash + 1) || (size_t)(dash - c) >= size)
+        return NULL;
+    memcpy(buf, c, (size_t)(dash - c));
+    buf[dash - c] = '\0';
+    return buf;
+}
+
+/* Position of an outcome in the dictionary, or -1. */
+static long dict_pos(const msum_swim_outcome *dict, size_t nd, const char *outcome)
+{
+    for (size_t i = 0; i < nd; i++)
+        if (dict[i].outcome && strcmp(dict[i].outcome, outcome) == 0) return (long)i;
+    return -1;
+}
+
+const char *msum_swim_outcome_label(const msum_swim_outcome *dict, size_t ndict,
+                                    const char *outcome)
+{
+    long i = outcome ? dict_pos(dict, ndict, outcome) : -1;
+    return i >= 0 && na(dict[i].label) ? dict[i].label : str(outcome);
+}
+
+const char *msum_swim_outcome_domain(const msum_swim_outcome *dict, size_t ndict,
+                                     const char *outcome)
+{
+    long i = outcome ? dict_pos(dict, ndict, outcome) : -1;
+    return i >= 0 && na(dict[i].domain) ? dict[i].domain
+                                        : msum_swim_outcome_label(dict, ndict, outcome);
+}
+
+/* Outcomes in dictionary order with each domain kept together (a domain sits where it first
+ * appears), then outcomes missing from the dictionary in text order. */
+typedef struct {
+    const char *outcome;
+    long dom, pos;
+} oc_order;
+
+static int cmp_oc_order(const void *pa, const void *pb)
+{
+    const oc_order *a = pa, *b = pb;
+    if (a->dom != b->dom) return a->dom < b->dom ? -1 : 1;
+    if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
+    return strcmp(a->outcome, b->outcome);
+}
+
+static void order_outcomes(const char **oc, size_t no, const msum_swim_outcome *dict, size_t nd,
+                           oc_order *w)
+{
+    for (size_t i = 0; i < no; i++) {
+        long p = dict_pos(dict, nd, oc[i]), dom = p;
+        if (p >= 0 && na(dict[p].domain))
+            for (long q = 0; q < p; q++)
+                if (dict[q].domain && strcmp(dict[q].domain, dict[p].domain) == 0) {
+                    dom = q;
+                    break;
+                }
+        w[i] = (oc_order){oc[i], p < 0 ? LONG_MAX : dom, p < 0 ? LONG_MAX : p};
+    }
+    qsort(w, no, sizeof *w, cmp_oc_order);
+    for (size_t i = 0; i < no; i++) oc[i] = w[i].outcome;
+}
+
+/* First item at or after (s, o) in items sorted by source then outcome. */
+static size_t lower_bound2(const item *it, size_t n, const char *s, const char *o)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(it[mid].k[0], s);
+        if (c == 0) c = strcmp(it[mid].k[1], o);
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static const char *cell_status(const tally *t, double hh, double cmp, double expo)
+{
+    if (t->rows > 0) {
+        int kinds = (t->ben > 0) + (t->harm > 0) + (t->none > 0);
+        if (kinds == 0) return "not rated";
+        if (kinds > 1) return "mixed";
+        return t->ben > 0 ? "beneficial" : t->harm > 0 ? "harmful" : "no change";
+    }
+    return hh > 0 ? "head-to-head" : cmp > 0 ? "comparator" : expo > 0 ? "exposure"
+                                                                       : "no evidence";
+}
+
 int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                            size_t ndict, const msum_swim_opts *o, msum_table **out)
 {
     if (!out || (!rows && n) || (!dict && ndict)) return MSUM_EINVAL;
     *out = NULL;
-    (void)o;
+    msum_swim_opts def = MSUM_SWIM_OPTS_DEFAULT;
+    if (!o) o = &def;
     const msum_tb_col cols[] = {
         {"source", MSUM_COL_TEXT, "cell source of the treatment"},
         {"outcome", MSUM_COL_TEXT, "outcome (rows and dictionary)"},
+        {"label", MSUM_COL_TEXT, "outcome label (outcome dictionary)"},
+        {"domain", MSUM_COL_TEXT, "outcome domain (outcome dictionary)"},
         {"beneficial", MSUM_COL_TEXT, "good direction of the outcome"},
+        {"status", MSUM_COL_TEXT, "beneficial, harmful, no change, mixed (rated rows disagree), "
+                                  "not rated (no beneficial direction), head-to-head, "
+                                  "comparator, exposure or no evidence"},
         {"n_rows", MSUM_COL_INT, "rows in the cell (0: a gap in the evidence)"},
         {"n_treatment", MSUM_COL_INT, "rows about the treatment against a control"},
         {"n_head_to_head", MSUM_COL_INT, "rows comparing the treatment with another one"},
+        {"n_as_comparator", MSUM_COL_INT,
+         "head-to-head rows of other sources that compare with this source"},
         {"n_exposure", MSUM_COL_INT, "rows about the insult alone"},
         {"n_beneficial", MSUM_COL_INT, "treatment rows in the beneficial direction"},
         {"n_harmful", MSUM_COL_INT, "treatment rows in the harmful direction"},
@@ -549,54 +661,90 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
     msum_tb_init(&b, "evidence_map", "Evidence map: source x outcome", cols,
                  sizeof cols / sizeof *cols);
     static const int f[] = {K_SOURCE, K_OUTCOME};
-    const char **src = malloc((n + 1) * sizeof *src);
+    const char **src = malloc((2 * n + 1) * sizeof *src);
     const char **oc = malloc((n + ndict + 1) * sizeof *oc);
-    const char **tmp = malloc((n + 1) * sizeof *tmp);
+    const char **tmp = malloc((2 * n + ndict + 1) * sizeof *tmp);
+    const char **preps = malloc((n + 1) * sizeof *preps);
     char *h2h = head_to_head(rows, n);
     item *it = group_rows(rows, n, f, 2);
-    if (b.st == MSUM_OK && (!src || !oc || !tmp || !h2h || !it)) b.st = MSUM_ENOMEM;
-    size_t ns = 0, no = 0;
+    char (*cbuf)[64] = malloc((n + 1) * sizeof *cbuf);
+    const char **csrc = malloc((n + 1) * sizeof *csrc); /* comparator source of each row */
+    if (b.st == MSUM_OK && (!src || !oc || !tmp || !preps || !h2h || !it || !cbuf || !csrc))
+        b.st = MSUM_ENOMEM;
+    size_t ns = 0, no = 0, np = 0;
+    double *ncmp = NULL;
+    oc_order *ow = NULL;
     if (b.st == MSUM_OK) {
         for (size_t i = 0; i < n; i++) {
             src[ns++] = str(rows[i].source);
             oc[no++] = str(rows[i].outcome);
+            preps[np++] = str(rows[i].preparation);
         }
         for (size_t i = 0; i < ndict; i++) oc[no++] = str(dict[i].outcome);
+        size_t ns0 = distinct(src, ns);
+        np = distinct(preps, np);
+        ns = ns0;
+        for (size_t i = 0; i < n; i++) {
+            csrc[i] = h2h[i] ? comparator_source(str(rows[i].comparator), src, ns0, preps, np,
+                                                 cbuf[i], sizeof cbuf[i])
+                             : NULL;
+            if (csrc[i]) src[ns++] = csrc[i];
+        }
         ns = distinct(src, ns);
         no = distinct(oc, no);
         if (ns > 0 && no > MSUM_SWIM_MAP_MAX_CELLS / ns) b.st = MSUM_EDOM;
     }
-    /* rows without a source or outcome are not on the map: skip them in the sorted items */
-    size_t i = 0;
+    if (b.st == MSUM_OK) {
+        ncmp = calloc(ns * no + 1, sizeof *ncmp);
+        ow = malloc((no + 1) * sizeof *ow);
+        if (!ncmp || !ow) b.st = MSUM_ENOMEM;
+    }
+    if (b.st == MSUM_OK) {
+        /* comparator counts on the sorted grid, before the outcomes are reordered */
+        for (size_t i = 0; i < n; i++) {
+            if (!csrc[i]) continue;
+            const char *s = csrc[i], *oo = str(rows[i].outcome);
+            const char **ps = bsearch(&s, src, ns, sizeof *src, cmp_str);
+            const char **po = bsearch(&oo, oc, no, sizeof *oc, cmp_str);
+            if (ps && po) ncmp[(size_t)(ps - src) * no + (size_t)(po - oc)]++;
+        }
+        /* outcome index in the sorted list, kept through the reordering */
+        for (size_t c = 0; c < no; c++) tmp[c] = oc[c];
+        order_outcomes(oc, no, dict, ndict, ow);
+    }
     char prep[512], mod[512], sum[512];
-    for (size_t si = 0; b.st == MSUM_OK && si < ns; si++)
-        for (size_t c = 0; b.st == MSUM_OK && c < no; c++) {
-            while (i < n && (strcmp(it[i].k[0], src[si]) < 0 ||
-                             (strcmp(it[i].k[0], src[si]) == 0 &&
-                              strcmp(it[i].k[1], oc[c]) < 0)))
-                i++;
-            size_t j = i;
+    for (size_t c = 0; b.st == MSUM_OK && c < no; c++) {
+        const char **po = bsearch(&oc[c], tmp, no, sizeof *tmp, cmp_str);
+        size_t oi = (size_t)(po - tmp);
+        msum_benefit ben = lookup(dict, ndict, oc[c]);
+        for (size_t si = 0; b.st == MSUM_OK && si < ns; si++) {
+            size_t i = lower_bound2(it, n, src[si], oc[c]), j = i;
             while (j < n && !strcmp(it[j].k[0], src[si]) && !strcmp(it[j].k[1], oc[c])) j++;
-            msum_benefit ben = lookup(dict, ndict, oc[c]);
             tally t = {0}, x = {0};
-            double mag = 0, hh = 0;
+            double mag = 0, hh = 0, cmp = ncmp[si * no + oi];
             for (size_t a = i; a < j; a++) {
                 const msum_swim_row *r = &rows[it[a].row];
                 if (h2h[it[a].row]) hh++;
                 else tally_add(r->about_exposure ? &x : &t, r, ben);
                 if (!r->about_exposure && !h2h[it[a].row] && !isnan(r->rom)) mag++;
             }
+            if (j == i && cmp == 0 && !o->gaps) continue;
             int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
-            join_field(rows, it, i, j, K_PREP, tmp, prep, sizeof prep);
-            join_field(rows, it, i, j, K_MODEL, tmp, mod, sizeof mod);
+            join_field(rows, it, i, j, K_PREP, tmp + no, prep, sizeof prep);
+            join_field(rows, it, i, j, K_MODEL, tmp + no, mod, sizeof mod);
             summary_text(&t, &x, hh, ben, sum, sizeof sum);
+            if (cmp > 0 && j == i) snprintf(sum, sizeof sum, "comparator of %g head-to-head", cmp);
             msum_tb_row(&b);
             msum_tb_text(&b, "source", src[si]);
             msum_tb_text(&b, "outcome", oc[c]);
+            msum_tb_text(&b, "label", msum_swim_outcome_label(dict, ndict, oc[c]));
+            msum_tb_text(&b, "domain", msum_swim_outcome_domain(dict, ndict, oc[c]));
             msum_tb_text(&b, "beneficial", benefit_text(ben));
+            msum_tb_text(&b, "status", cell_status(&t, hh, cmp, x.rows));
             msum_tb_num(&b, "n_rows", (double)(j - i));
             msum_tb_num(&b, "n_treatment", t.rows);
             msum_tb_num(&b, "n_head_to_head", hh);
+            msum_tb_num(&b, "n_as_comparator", cmp);
             msum_tb_num(&b, "n_exposure", x.rows);
             msum_tb_num(&b, "n_beneficial", dirable ? t.ben : NAN);
             msum_tb_num(&b, "n_harmful", dirable ? t.harm : NAN);
@@ -605,16 +753,25 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
             msum_tb_text(&b, "preparations", na(prep));
             msum_tb_text(&b, "models", na(mod));
             msum_tb_text(&b, "summary", sum);
-            i = j;
         }
+    }
     free(src);
     free(oc);
     free(tmp);
+    free(preps);
     free(h2h);
     free(it);
-    msum_tb_meta(&b, "method",
-                 "evidence map (SWiM): every source x outcome cell, empty cells included");
+    free(cbuf);
+    free(csrc);
+    free(ncmp);
+    free(ow);
+    msum_tb_meta(&b, "method", o->gaps ? "evidence map (SWiM): every source x outcome cell, "
+                                         "empty cells included"
+                                       : "evidence map (SWiM): the source x outcome cells with "
+                                         "evidence (--gaps lists the empty ones too)");
     msum_tb_meta(&b, "scale", "counts of reported effects");
+    msum_tb_meta(&b, "order", "outcomes as in the outcome dictionary (grouped by domain), then "
+                              "sources");
     return msum_tb_finish(&b, out);
 }
 
@@ -725,7 +882,8 @@ static double median_of(double *v, size_t m)
 }
 
 /* One across-rows pair: a = the finding with the larger |ROM|. */
-static void put_pair(msum_tb *b, const finding *p, const finding *q)
+static void put_pair(msum_tb *b, const finding *p, const finding *q,
+                     const msum_swim_outcome *dict, size_t ndict)
 {
     if (fabs(q->rom) > fabs(p->rom)) {
         const finding *t = p;
@@ -738,6 +896,12 @@ static void put_pair(msum_tb *b, const finding *p, const finding *q)
     msum_tb_row(b);
     msum_tb_text(b, "kind", "across rows");
     msum_tb_text(b, "outcome", na(r->outcome));
+    msum_tb_text(b, "label", na(msum_swim_outcome_label(dict, ndict, r->outcome)));
+    const char *ra = str(p->first->ref), *rb = str(q->first->ref);
+    char refs[256];
+    snprintf(refs, sizeof refs, "%s%s%s", ra, *ra && *rb && strcmp(ra, rb) ? "; " : "",
+             strcmp(ra, rb) ? rb : "");
+    msum_tb_text(b, "ref", na(refs));
     msum_tb_text(b, "model", na(r->model));
     msum_tb_text(b, "exposure", na(r->exposure));
     msum_tb_text(b, "effect_of", effect_of(r));
@@ -768,7 +932,8 @@ static void put_pair(msum_tb *b, const finding *p, const finding *q)
  * arrays have room for the group's rows. */
 static void group_pairs(msum_tb *b, const msum_swim_row *rows, const char *const *lab,
                         const item *it, size_t a, size_t e, const char *h2h, labrow *lr,
-                        finding *fd, double *v, double *w)
+                        finding *fd, double *v, double *w, const msum_swim_outcome *dict,
+                        size_t ndict)
 {
     size_t m = 0;
     for (size_t i = a; i < e; i++) {
@@ -799,11 +964,12 @@ static void group_pairs(msum_tb *b, const msum_swim_row *rows, const char *const
         i = j;
     }
     for (size_t i = 0; i < nf && b->st == MSUM_OK; i++)
-        for (size_t j = i + 1; j < nf && b->st == MSUM_OK; j++) put_pair(b, &fd[i], &fd[j]);
+        for (size_t j = i + 1; j < nf && b->st == MSUM_OK; j++)
+            put_pair(b, &fd[i], &fd[j], dict, ndict);
 }
 
-int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_opts *o,
-                          msum_table **out)
+int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
+                          size_t ndict, const msum_swim_opts *o, msum_table **out)
 {
     if (!out || (!rows && n)) return MSUM_EINVAL;
     *out = NULL;
@@ -811,7 +977,9 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
     const msum_tb_col cols[] = {
         {"kind", MSUM_COL_TEXT, "across rows (two findings vs the same comparator) or "
                                 "head-to-head (one finding of one treatment vs another)"},
-        {"outcome", MSUM_COL_TEXT, NULL}, {"model", MSUM_COL_TEXT, NULL},
+        {"outcome", MSUM_COL_TEXT, NULL},
+        {"label", MSUM_COL_TEXT, "outcome label (outcome dictionary)"},
+        {"model", MSUM_COL_TEXT, NULL},
         {"exposure", MSUM_COL_TEXT, NULL}, {"effect_of", MSUM_COL_TEXT, NULL},
         {"time", MSUM_COL_NUM, NULL}, {"time_unit", MSUM_COL_TEXT, NULL},
         {"a", MSUM_COL_TEXT, "source-preparation of the first finding"},
@@ -831,7 +999,8 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         {"a_rom", MSUM_COL_NUM, "ROM of a"}, {"b_rom", MSUM_COL_NUM, "ROM of b"},
         {"rom_diff", MSUM_COL_NUM, "a_rom - b_rom (head-to-head: the reported ROM)"},
         {"ratio", MSUM_COL_NUM, "exp(rom_diff): ratio of a to b"},
-        {"log2_ratio", MSUM_COL_NUM, "rom_diff / ln 2"}};
+        {"log2_ratio", MSUM_COL_NUM, "rom_diff / ln 2"},
+        {"ref", MSUM_COL_TEXT, "the studies (reference keys) of a and b"}};
     msum_tb b;
     msum_tb_init(&b, "comparisons", "Descriptive comparisons of reported numbers (no CI exists)",
                  cols, sizeof cols / sizeof *cols);
@@ -848,6 +1017,8 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         msum_tb_row(&b);
         msum_tb_text(&b, "kind", "head-to-head");
         msum_tb_text(&b, "outcome", na(r->outcome));
+        msum_tb_text(&b, "label", na(msum_swim_outcome_label(dict, ndict, r->outcome)));
+        msum_tb_text(&b, "ref", na(r->ref));
         msum_tb_text(&b, "model", na(r->model));
         msum_tb_text(&b, "exposure", na(r->exposure));
         msum_tb_text(&b, "effect_of", effect_of(r));
@@ -880,7 +1051,7 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         size_t e = a;
         while (e < n && same_keys(&it[a], &it[e]) && same_time(&rows[it[a].row], &rows[it[e].row]))
             e++;
-        group_pairs(&b, rows, lab, it, a, e, h2h, lr, fd, v, w);
+        group_pairs(&b, rows, lab, it, a, e, h2h, lr, fd, v, w, dict, ndict);
         a = e;
     }
     free(labels);
@@ -899,6 +1070,39 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
 
 /* ---- time courses ------------------------------------------------------------------------- */
 
+/* The rank of the rows it[a..e) of one time point: their common magnitude_rank, or NaN when a
+ * row has none or they differ. */
+static double point_rank(const msum_swim_row *rows, const item *it, size_t a, size_t e)
+{
+    double r = rows[it[a].row].rank;
+    for (size_t i = a; i < e; i++)
+        if (!(rows[it[i].row].rank >= 1) || rows[it[i].row].rank != r) return NAN;
+    return r;
+}
+
+/* The trend of ranks at increasing times: rank 1 is the largest effect, so ranks that grow
+ * with time mean an effect that weakens.  NULL when a time point has no rank. */
+static const char *rank_trend(const double *rk, size_t m)
+{
+    int up = 1, down = 1, same = 1;
+    for (size_t i = 0; i < m; i++) {
+        if (isnan(rk[i])) return NULL;
+        if (i == 0) continue;
+        up &= rk[i] > rk[i - 1];
+        down &= rk[i] < rk[i - 1];
+        same &= rk[i] == rk[i - 1];
+    }
+    return m < 2 ? NULL : up ? "weakens" : down ? "strengthens" : same ? "constant" : "varies";
+}
+
+/* End of the time point starting at item a within [a, j). */
+static size_t point_end(const item *it, size_t a, size_t j)
+{
+    size_t e = a;
+    while (e < j && (it[e].time == it[a].time || (isnan(it[e].time) && isnan(it[a].time)))) e++;
+    return e;
+}
+
 int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
                          size_t ndict, const msum_swim_opts *o, msum_table **out)
 {
@@ -912,9 +1116,11 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
     n = nvc;
     static const int f[] = {K_SOURCE, K_PREP, K_MODEL, K_EXPO, K_OUTCOME, K_EFFECT, K_UNIT};
     const int nf = (int)(sizeof f / sizeof f[0]);
-    msum_tb_col cols[K_MAX + 12];
+    msum_tb_col cols[K_MAX + 16];
     size_t nc = key_cols(f, nf, cols);
     const msum_tb_col rest[] = {
+        {"label", MSUM_COL_TEXT, "outcome label (outcome dictionary)"},
+        {"beneficial", MSUM_COL_TEXT, "good direction of the outcome (outcome dictionary)"},
         {"time", MSUM_COL_NUM, "time point"},
         {"n_rows", MSUM_COL_INT, "rows at this time point"},
         {"n_increase", MSUM_COL_INT, NULL}, {"n_decrease", MSUM_COL_INT, NULL},
@@ -922,28 +1128,40 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
         {"n_beneficial", MSUM_COL_INT, "rows in the beneficial direction"},
         {"n_harmful", MSUM_COL_INT, "rows in the harmful direction"},
         {"median_rom", MSUM_COL_NUM, "median ROM at this time point (NA: direction only)"},
-        {"ids", MSUM_COL_TEXT, "row ids"}};
+        {"magnitude_rank", MSUM_COL_INT,
+         "rank of the effect at this time point as the source orders them (1 = largest)"},
+        {"trend", MSUM_COL_TEXT, "weakens, strengthens, constant or varies over time, from the "
+                                 "ranks (NA without ranks)"},
+        {"ids", MSUM_COL_TEXT, "row ids"},
+        {"refs", MSUM_COL_TEXT, "studies (reference keys)"}};
     for (size_t c = 0; c < sizeof rest / sizeof rest[0]; c++) cols[nc++] = rest[c];
     msum_tb b;
     msum_tb_init(&b, "timecourse", "Findings by time point (SWiM)", cols, nc);
     item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
-    double *v = malloc((n ? n : 1) * sizeof *v);
-    if (b.st == MSUM_OK && (!it || !v)) b.st = MSUM_ENOMEM;
+    double *v = malloc((n ? n : 1) * sizeof *v), *rk = malloc((n ? n : 1) * sizeof *rk);
+    const char **tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (b.st == MSUM_OK && (!it || !v || !rk || !tmp)) b.st = MSUM_ENOMEM;
     for (size_t i = 0; b.st == MSUM_OK && i < n;) {
         size_t j = i, ntimes = 0;
         for (; j < n && same_keys(&it[i], &it[j]); j++)
             if (!isnan(it[j].time) && (j == i || it[j].time != it[j - 1].time)) ntimes++;
         if (ntimes >= 2) {
             msum_benefit ben = lookup(dict, ndict, rows[it[i].row].outcome);
+            size_t np = 0;
+            for (size_t a = i; a < j; a = point_end(it, a, j))
+                rk[np++] = point_rank(rows, it, a, point_end(it, a, j));
+            const char *trend = rank_trend(rk, np);
+            char refs[512];
+            join_field(rows, it, i, j, K_MAX, tmp, refs, sizeof refs);
+            np = 0;
             for (size_t a = i; a < j && b.st == MSUM_OK;) {
-                size_t e = a, m = 0;
+                size_t e = point_end(it, a, j), m = 0;
                 tally t = {0};
                 char ids[512];
                 size_t len = 0;
                 ids[0] = '\0';
-                for (; e < j && (it[e].time == it[a].time ||
-                                 (isnan(it[e].time) && isnan(it[a].time))); e++) {
-                    const msum_swim_row *r = &rows[it[e].row];
+                for (size_t x = a; x < e; x++) {
+                    const msum_swim_row *r = &rows[it[x].row];
                     tally_add(&t, r, ben);
                     if (!isnan(r->rom)) v[m++] = r->rom;
                     if (len < sizeof ids)
@@ -953,6 +1171,8 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
                 int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
                 msum_tb_row(&b);
                 b_keys(&b, &it[a], f, nf);
+                msum_tb_text(&b, "label", msum_swim_outcome_label(dict, ndict, it[a].k[4]));
+                msum_tb_text(&b, "beneficial", benefit_text(ben));
                 msum_tb_num(&b, "time", it[a].time);
                 msum_tb_num(&b, "n_rows", t.rows);
                 msum_tb_num(&b, "n_increase", t.inc);
@@ -965,7 +1185,10 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
                     msum_tb_num(&b, "median_rom",
                                 gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5));
                 }
+                msum_tb_num(&b, "magnitude_rank", rk[np++]);
+                msum_tb_text(&b, "trend", trend);
                 msum_tb_text(&b, "ids", na(ids));
+                msum_tb_text(&b, "refs", na(refs));
                 a = e;
             }
         }
@@ -973,6 +1196,8 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
     }
     free(it);
     free(v);
+    free(rk);
+    free(tmp);
     msum_tb_meta(&b, "method", "time course (SWiM): findings by time point within source x "
                          "preparation x model x exposure x outcome");
     msum_tb_meta(&b, "scale", "direction of effect; ROM (log ratio) where a number exists");

@@ -1,14 +1,20 @@
-/* Evidence-map heat map as SVG: sources in rows, outcomes in columns (labels rotated), each
- * cell coloured by the overall direction of its effects and showing how many there are, with a
- * legend.  Colours are from ColorBrewer RdYlBu (Harrower & Brewer 2003), readable with the
- * common colour-vision deficiencies; every cell also carries its counts as a tooltip. */
+/* Evidence-map heat maps as SVG.  msum_svg_heatmap: sources in rows, outcomes in columns
+ * (labels rotated), from counts.  msum_svg_evidence_map: from summarize's evidence_map table,
+ * outcomes in rows grouped by domain and sources in columns, so that it stays readable at page
+ * width; each cell coloured by its status (a "mixed" cell is one whose rated rows disagree, an
+ * outcome without a beneficial direction is "not rated") and showing how many rows it has.
+ * Colours are from ColorBrewer RdYlBu (Harrower & Brewer 2003), readable with the common
+ * colour-vision deficiencies; every cell also carries its counts as a tooltip. */
 #include "metasum/plot.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "metasum/metasum.h"
 #include "svg.h"
+#include "text.h"
 
 #define CELL_W 46.0
 #define CELL_H 28.0
@@ -113,5 +119,154 @@ int msum_svg_heatmap(FILE *fp, const msum_heatmap_data *d)
         lx += 18 + svg_text_w(evid_name[e], 0) + 16;
     }
     svg_end(fp);
+    return ferror(fp) ? MSUM_EIO : MSUM_OK;
+}
+
+/* ---- the evidence map from summarize's evidence_map table --------------------------------- */
+
+/* Cell statuses of msum_swim_evidence_map (include/metasum/swim.h), their fill and text ink. */
+static const struct {
+    const char *status, *fill, *ink, *legend;
+} map_status[] = {
+    {"beneficial", "#2c7bb6", "#ffffff", "beneficial"},
+    {"harmful", "#d7191c", "#ffffff", "harmful"},
+    {"mixed", "#fdae61", "#000000", "mixed (directions disagree)"},
+    {"no change", "#d9d9d9", "#000000", "no change"},
+    {"not rated", "#e7d4e8", "#000000", "not rated (no beneficial direction)"},
+    {"head-to-head", "#c7e9c0", "#000000", "head-to-head only"},
+    {"comparator", "#ffffff", "#000000", "comparator of a head-to-head"},
+    {"exposure", "#f0f0f0", "#555555", "exposure only"},
+    {"no evidence", "#ffffff", "#000000", "no evidence"},
+};
+enum { NSTATUS = sizeof map_status / sizeof map_status[0] };
+
+static const char *tcell(const msum_table *t, size_t r, int c)
+{
+    const char *s = c >= 0 && !msum_table_is_na(t, r, (size_t)c) ? msum_table_text(t, r, (size_t)c)
+                                                                  : NULL;
+    return s ? s : "";
+}
+
+#define MAP_ROW_H 18.0
+#define MAP_COL_W 64.0
+
+int msum_svg_evidence_map(FILE *fp, const msum_table *t, const char *title)
+{
+    if (!fp || !t) return MSUM_EINVAL;
+    int cs = msum_table_col_index(t, "source"), co = msum_table_col_index(t, "outcome"),
+        cl = msum_table_col_index(t, "label"), cd = msum_table_col_index(t, "domain"),
+        cst = msum_table_col_index(t, "status"), cn = msum_table_col_index(t, "n_rows"),
+        csum = msum_table_col_index(t, "summary");
+    if (cs < 0 || co < 0 || cst < 0 || cn < 0) return MSUM_EINVAL;
+    size_t nr = msum_table_nrows(t);
+    if (nr == 0) return MSUM_EDOM;
+    /* sources: the columns, in text order; outcomes: the rows, in table order (grouped by
+     * domain), each once */
+    const char **src = malloc((nr + 1) * sizeof *src);
+    size_t *orow = malloc((nr + 1) * sizeof *orow); /* first table row of each outcome */
+    if (!src || !orow) {
+        free(src);
+        free(orow);
+        return MSUM_ENOMEM;
+    }
+    size_t ns = 0, no = 0, ndom = 0;
+    for (size_t r = 0; r < nr; r++) {
+        const char *s = tcell(t, r, cs), *o = tcell(t, r, co);
+        size_t i = 0;
+        while (i < ns && strcmp(src[i], s) != 0) i++;
+        if (i == ns) {
+            size_t j = ns++;
+            while (j > 0 && strcmp(src[j - 1], s) > 0) { /* insertion: text order */
+                src[j] = src[j - 1];
+                j--;
+            }
+            src[j] = s;
+        }
+        if (no == 0 || strcmp(tcell(t, orow[no - 1], co), o) != 0) {
+            int nd = cd >= 0 && (no == 0 || strcmp(tcell(t, orow[no - 1], cd), tcell(t, r, cd)));
+            ndom += (size_t)nd;
+            orow[no++] = r;
+        }
+    }
+    double lw = svg_text_w("Outcome", 0), sw = 0;
+    for (size_t o = 0; o < no; o++) {
+        const char *l = tcell(t, orow[o], cl);
+        lw = fmax(lw, svg_text_w(*l ? l : tcell(t, orow[o], co), 32) + 10);
+        if (cd >= 0) lw = fmax(lw, svg_text_w(tcell(t, orow[o], cd), 40) - 20);
+    }
+    for (size_t i = 0; i < ns; i++) sw = fmax(sw, svg_text_w(src[i], 12));
+    double colw = fmax(MAP_COL_W, sw + 10);
+    double x0 = MARGIN + lw + 8, top = MARGIN + (title ? 24 : 0), y0 = top + 22;
+    double grid_h = (double)(no + ndom) * MAP_ROW_H;
+    double width = fmax(x0 + (double)ns * colw + MARGIN, 3 * 270 + 2 * MARGIN);
+    double legend_y = y0 + grid_h + 16;
+    double height = legend_y + 3 * 20 + MARGIN;
+    svg_begin(fp, width, height, title ? title : "Evidence map");
+    if (title) svg_text(fp, MARGIN, MARGIN + 14, NULL, "font-size=\"14\" font-weight=\"bold\"",
+                        title, 0);
+    svg_text(fp, MARGIN, y0 - 6, NULL, "font-weight=\"bold\"", "Outcome", 0);
+    for (size_t i = 0; i < ns; i++)
+        svg_text(fp, x0 + ((double)i + 0.5) * colw, y0 - 6, "middle",
+                 "class=\"col\" font-weight=\"bold\"", src[i], 12);
+    double y = y0;
+    size_t prev = (size_t)-1;
+    for (size_t r = 0; r < nr; r++) {
+        int newo = r == 0 || strcmp(tcell(t, r, co), tcell(t, r - 1, co)) != 0;
+        if (newo) {
+            if (cd >= 0 && (r == 0 || strcmp(tcell(t, r, cd), tcell(t, prev, cd)) != 0)) {
+                svg_out(fp, "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" "
+                            "fill=\"#eeeeee\"/>\n",
+                        MARGIN, y, width - 2 * MARGIN, MAP_ROW_H);
+                svg_text(fp, MARGIN + 2, y + 13, NULL, "class=\"domain\" font-weight=\"bold\"",
+                         tcell(t, r, cd), 40);
+                y += MAP_ROW_H;
+            }
+            const char *l = tcell(t, r, cl);
+            svg_text(fp, MARGIN + 10, y + 13, NULL, "class=\"row\"", *l ? l : tcell(t, r, co),
+                     32);
+            /* empty cells of the row first: white, thin border */
+            for (size_t i = 0; i < ns; i++)
+                svg_out(fp, "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" fill=\"#ffffff\" "
+                            "stroke=\"#dddddd\"/>\n",
+                        x0 + (double)i * colw + 1, y + 1, colw - 2, MAP_ROW_H - 2);
+            y += MAP_ROW_H;
+            prev = r;
+        }
+        size_t i = 0;
+        while (i < ns && strcmp(src[i], tcell(t, r, cs)) != 0) i++;
+        const char *st = tcell(t, r, cst);
+        size_t k = 0;
+        while (k < NSTATUS && strcmp(map_status[k].status, st) != 0) k++;
+        if (k == NSTATUS || i == ns) continue;
+        double x = x0 + (double)i * colw + 1, yy = y - MAP_ROW_H + 1;
+        int cmp = !strcmp(st, "comparator");
+        svg_out(fp, "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" fill=\"%s\" "
+                    "stroke=\"%s\"%s class=\"cell\">",
+                x, yy, colw - 2, MAP_ROW_H - 2, map_status[k].fill, cmp ? "#333333" : "#bbbbbb",
+                cmp ? " stroke-dasharray=\"3,2\"" : "");
+        fputs("<title>", fp);
+        msum_io_put_xml(fp, st, 1);
+        fputs(": ", fp);
+        msum_io_put_xml(fp, tcell(t, r, csum), 1);
+        fputs("</title></rect>\n", fp);
+        char cnt[32];
+        double n = msum_table_num(t, r, (size_t)cn);
+        if (cmp) snprintf(cnt, sizeof cnt, "vs");
+        else snprintf(cnt, sizeof cnt, "%g", n);
+        svg_out(fp, "<text x=\"%N\" y=\"%N\" text-anchor=\"middle\" fill=\"%s\">%s</text>\n",
+                x + colw / 2 - 1, yy + 12, map_status[k].ink, cnt);
+    }
+    /* legend in three rows of three */
+    for (size_t k = 0; k < NSTATUS; k++) {
+        double lx = MARGIN + (double)(k % 3) * 270, ly = legend_y + (double)(k / 3) * 20;
+        svg_out(fp, "<rect x=\"%N\" y=\"%N\" width=\"14\" height=\"14\" fill=\"%s\" "
+                    "stroke=\"#888888\"%s/>\n",
+                lx, ly, map_status[k].fill,
+                !strcmp(map_status[k].status, "comparator") ? " stroke-dasharray=\"3,2\"" : "");
+        svg_text(fp, lx + 20, ly + 11, NULL, NULL, map_status[k].legend, 0);
+    }
+    svg_end(fp);
+    free(src);
+    free(orow);
     return ferror(fp) ? MSUM_EIO : MSUM_OK;
 }

@@ -138,8 +138,9 @@ typedef struct {
     msum_dups *dups;
     dict_use *uses;
     int c_id, c_quote, c_input, c_source, c_outcome, c_effect_of, c_words[2];
+    int c_rank, c_series[5]; /* magnitude_rank; ref, preparation, model, exposure, time_unit */
     int c_field[MSUM_F_COUNT_];
-    strmap ids, groups;
+    strmap ids, groups, ranked;
     char *gkey;
     size_t gcap;
     /* repeated ids, reported after the duplicate check unless the row is a copy */
@@ -370,6 +371,64 @@ static void group_warnings(vstate *v)
     }
 }
 
+/* magnitude_rank orders the rows of one time course by the size of their effect (1 = the
+ * largest): a whole number from 1, on a row with a time point; the rows of one series (ref,
+ * source, preparation, model, exposure, outcome, time unit) are counted so that a series with
+ * a single ranked row, which orders nothing, is reported at the end. */
+static int check_rank(vstate *v, const msum_row *row)
+{
+    const char *s = cell(row, v->c_rank);
+    if (v->c_rank < 0 || !*s || strcmp(s, "NA") == 0) return MSUM_OK;
+    long line, col;
+    pos(row, v->c_rank, &line, &col);
+    double r;
+    if (msum_parse_double(s, strlen(s), &r) != 1 || r < 1 || r != floor(r) || r > 1e6) {
+        msum_diags_add(v->dg, MSUM_DIAG_ERROR, v->name, line, col, "magnitude_rank",
+                       "found '%s', expected a whole number from 1 (the largest effect of its "
+                       "time course)", s);
+        return MSUM_OK;
+    }
+    int ct = v->c_field[MSUM_F_TIME];
+    if (ct < 0 || !*cell(row, ct) || strcmp(cell(row, ct), "NA") == 0) {
+        msum_diags_add(v->dg, MSUM_DIAG_ERROR, v->name, line, col, "magnitude_rank",
+                       "found a rank on a row without a time, expected a time point (the rank "
+                       "orders the time points of one time course)");
+        return MSUM_OK;
+    }
+    const int cs[] = {v->c_series[0], v->c_source, v->c_series[1], v->c_series[2],
+                      v->c_series[3], v->c_outcome, v->c_series[4]};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) n += strlen(cell(row, cs[i])) + 1;
+    if (n + 1 > v->gcap) {
+        char *k = realloc(v->gkey, 2 * n + 64);
+        if (!k) return MSUM_ENOMEM;
+        v->gkey = k;
+        v->gcap = 2 * n + 64;
+    }
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        size_t l = strlen(cell(row, cs[i]));
+        memcpy(v->gkey + len, cell(row, cs[i]), l);
+        len += l;
+        v->gkey[len++] = '\x1f';
+    }
+    slot *g = strmap_get(&v->ranked, v->gkey, len);
+    if (!g) return MSUM_ENOMEM;
+    g->line = g->line == 0 ? row->row_line : -1;
+    return MSUM_OK;
+}
+
+static void rank_errors(vstate *v)
+{
+    for (size_t i = 0; i < v->ranked.nslot; i++) {
+        const slot *g = &v->ranked.s[i];
+        if (g->off == SIZE_MAX || g->line <= 0) continue;
+        msum_diags_add(v->dg, MSUM_DIAG_ERROR, v->name, g->line, 0, "magnitude_rank",
+                       "found 1 ranked row in its time course, expected 2 or more (rows of the "
+                       "same ref, source, preparation, model, exposure, outcome and time_unit)");
+    }
+}
+
 /* The measure validate computes a row's effect on: --measure for the forms that can give it,
  * the form's own otherwise (NONE for continuous, median_iqr and counts without --measure). */
 static msum_measure measure_for(msum_measure m, msum_input in)
@@ -398,6 +457,7 @@ static int check_row(vstate *v, const msum_row *row)
     check_words(v, row);
     if (rc == MSUM_OK) rc = check_provenance(v, row, &rec);
     if (rc == MSUM_OK) rc = count_row(v, row, &rec);
+    if (rc == MSUM_OK) rc = check_rank(v, row);
     return rc;
 }
 
@@ -484,6 +544,9 @@ int msum_validate_file(const char *path, const msum_validate_opts *o, msum_diags
     v.c_outcome = hcol(h, "outcome");
     v.c_effect_of = hcol(h, "effect_of");
     for (size_t i = 0; i < 2; i++) v.c_words[i] = hcol(h, known_words[i].col);
+    v.c_rank = hcol(h, "magnitude_rank");
+    static const char *const series[] = {"ref", "preparation", "model", "exposure", "time_unit"};
+    for (size_t i = 0; i < 5; i++) v.c_series[i] = hcol(h, series[i]);
     for (int f = 0; f < MSUM_F_COUNT_; f++) v.c_field[f] = hcol(h, msum_field_name((msum_field)f));
     check_header(&v, h);
     while (got == 1 && (got = msum_reader_next(rd, &row)) == 1) {
@@ -498,11 +561,13 @@ int msum_validate_file(const char *path, const msum_validate_opts *o, msum_diags
     if ((rc = id_again_report(&v)) != MSUM_OK) goto done;
     if (h->n > 0 && !fatal) msum_check_has_rows(v.name, n, NULL, dg);
     group_warnings(&v);
+    rank_errors(&v);
 done:
     if (nrows) *nrows = n;
     for (size_t i = 0; i < 4; i++) msum_dict_free(uses[i].dict);
     strmap_free(&v.ids);
     strmap_free(&v.groups);
+    strmap_free(&v.ranked);
     free(v.gkey);
     free(v.again);
     msum_dups_free(v.dups);

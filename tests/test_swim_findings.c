@@ -1,0 +1,109 @@
+/* Tests for the findings sentences and citation labels (src/core/swim_findings.c): the sentences of
+ * a small synthesis written out by hand here from its rows (28.19 / 18.08 = 1.5592 -> "1.56";
+ * binom.test(2, 2)$p.value = 0.5). */
+#include <gsl/gsl_errno.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "metasum/metasum.h"
+
+static void setup(void) { gsl_set_error_handler_off(); }
+
+TestSuite(findings, .init = setup);
+
+static msum_swim_row R(const char *src, const char *prep, const char *ref, const char *oc,
+                       msum_direction d)
+{
+    return (msum_swim_row){.id = "x", .source = src, .preparation = prep, .outcome = oc,
+                           .model = "HDF", .exposure = "UVB", .comparator = "UVB",
+                           .direction = d, .input = MSUM_INPUT_DIRECTION, .value = NAN,
+                           .rom = NAN, .time = NAN, .ref = ref};
+}
+
+static const msum_swim_outcome dict[] = {
+    {"viability", MSUM_BENEFIT_INCREASE, "Cells", "Viability"},
+    {"senescence", MSUM_BENEFIT_DECREASE, "Senescence", "Senescence"},
+    {"collagen_iii", MSUM_BENEFIT_NONE, "Matrix", "Collagen III"},
+};
+
+static const char *sentence(const msum_table *t, size_t r)
+{
+    cr_assert(r < msum_table_nrows(t), "no sentence %zu", r);
+    return msum_table_text(t, r, (size_t)msum_table_col_index(t, "finding"));
+}
+
+Test(findings, sentences_by_hand)
+{
+    msum_swim_row m[8];
+    size_t n = 0;
+    m[n] = R("ADSC", "Ex", "Gao", "viability", MSUM_DIR_INCREASE);
+    m[n].input = MSUM_INPUT_PERCENT, m[n].value = 28.19, m[n++].rom = log1p(0.2819);
+    m[n] = R("ADSC", "CM", "Gao", "viability", MSUM_DIR_INCREASE);
+    m[n].input = MSUM_INPUT_PERCENT, m[n].value = 18.08, m[n++].rom = log1p(0.1808);
+    for (int i = 0; i < 3; i++) { /* passages 5, 15, 28, protection weakening */
+        m[n] = R("ADSC", "CM", "Guo", "senescence", MSUM_DIR_DECREASE);
+        m[n].time = (double[]){5, 15, 28}[i];
+        m[n].time_unit = "passage";
+        m[n++].rank = i + 1;
+    }
+    for (int i = 0; i < 2; i++) { /* an outcome without a good direction, days 7 and 14 */
+        m[n] = R("ADSC", "Ex", "Liang", "collagen_iii", MSUM_DIR_DECREASE);
+        m[n].model = "SD rat";
+        m[n].time = 7 * (i + 1);
+        m[n++].time_unit = "day";
+    }
+    msum_table *cmp, *tc, *edp, *dom, *f;
+    cr_assert_eq(msum_swim_comparisons(m, n, dict, 3, NULL, &cmp), MSUM_OK);
+    cr_assert_eq(msum_swim_timecourse(m, n, dict, 3, NULL, &tc), MSUM_OK);
+    cr_assert_eq(msum_swim_direction(m, n, dict, 3, &edp, &dom), MSUM_OK);
+    static const char *const keys[] = {"Gao", "Guo"}, *const labels[] = {"Gao [27]", "Guo [26]"};
+    cr_assert_eq(msum_swim_cite(&cmp, "ref", keys, labels, 2), MSUM_OK);
+    cr_assert_eq(msum_swim_cite(&tc, "refs", keys, labels, 2), MSUM_OK);
+    cr_expect_eq(msum_swim_cite(&tc, "refs", keys, labels, 2), MSUM_EINVAL, "only once");
+    cr_assert_eq(msum_swim_findings(cmp, tc, dom, &f), MSUM_OK);
+    cr_assert_eq(msum_table_nrows(f), 4);
+    cr_expect_str_eq(sentence(f, 0), "Reported numbers compared: Viability (HDF, UVB): ADSC-Ex "
+                                     "28.19 % vs ADSC-CM 18.08 %, 1.56 times the gain (Gao [27]).");
+    cr_expect_str_eq(sentence(f, 1), "ADSC-CM in HDF after UVB, at passage 5, 15 and 28 (Guo "
+                                     "[26]): Senescence improved at every time point, the effect "
+                                     "weakens from passage 5 to 15 to 28.");
+    cr_expect_str_eq(sentence(f, 2), "ADSC-Ex in SD rat after UVB, at day 7 and 14 (Liang): "
+                                     "Collagen III decreased (not rated) at every time point.");
+    cr_expect_str_eq(sentence(f, 3),
+                     "Effect direction by outcome domain (studies x preparations favouring the "
+                     "treatment of those with a clear direction; exact sign test): Cells: 2 of 2 "
+                     "(p = 0.5); Senescence: 1 of 1 (p = 1); Matrix: 1 not rated.");
+    cr_expect_str_eq(msum_table_meta(f, "table"), "findings");
+    msum_table_free(f);
+    /* no tables: no sentences */
+    cr_assert_eq(msum_swim_findings(NULL, NULL, NULL, &f), MSUM_OK);
+    cr_expect_eq(msum_table_nrows(f), 0);
+    msum_table_free(f);
+    msum_table_free(cmp);
+    msum_table_free(tc);
+    msum_table_free(edp);
+    msum_table_free(dom);
+}
+
+/* Lists of keys keep their separators; unknown keys stay as they are. */
+Test(findings, cite_lists)
+{
+    msum_table *t = msum_table_new("x", "x");
+    msum_table_add_col(t, "refs", MSUM_COL_TEXT, NULL);
+    msum_table_add_row(t);
+    msum_table_add_row(t);
+    msum_table_add_row(t);
+    msum_table_set_text(t, 0, 0, "Gao2021, Liu2019");
+    msum_table_set_text(t, 1, 0, "Gao2021; Other");
+    static const char *const keys[] = {"Gao2021", "Liu2019"},
+                             *const labels[] = {"Gao2021 [27]", "Liu2019 [35]"};
+    cr_assert_eq(msum_swim_cite(&t, "refs", keys, labels, 2), MSUM_OK);
+    int c = msum_table_col_index(t, "citation");
+    cr_assert_eq(c, 1);
+    cr_expect_str_eq(msum_table_text(t, 0, 1), "Gao2021 [27], Liu2019 [35]");
+    cr_expect_str_eq(msum_table_text(t, 1, 1), "Gao2021 [27]; Other");
+    cr_expect(msum_table_is_na(t, 2, 1), "no refs, no citation");
+    cr_expect_str_eq(msum_table_text(t, 0, 0), "Gao2021, Liu2019", "the keys are kept");
+    cr_expect_eq(msum_swim_cite(&t, "nope", keys, labels, 2), MSUM_EINVAL);
+    msum_table_free(t);
+}
