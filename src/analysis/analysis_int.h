@@ -15,6 +15,7 @@
 typedef int (*msum_an_fn)(const msum_spec *s, const char *path, msum_result *out,
                           msum_diags *diags);
 int msum_an_table(const msum_spec *s, const char *path, msum_result *out, msum_diags *diags);
+int msum_an_pool(const msum_spec *s, const char *path, msum_result *out, msum_diags *diags);
 
 /* A spec problem, reported where the spec came from: the manifest line and column (`field`)
  * when the spec has an origin, else as "FIELD: message" without a position (the CLI names its

@@ -11,6 +11,7 @@
 /* The kinds the library runs, one file each (src/analysis/<kind>.c).  A new kind: a runner
  * there, a line here, its fields in msum_settings (spec.c). */
 static const msum_an_fn runners[MSUM_NKINDS] = {
+    [MSUM_KIND_POOL] = msum_an_pool,
     [MSUM_KIND_TABLE] = msum_an_table,
 };
 

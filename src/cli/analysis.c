@@ -15,7 +15,6 @@ static const struct {
     analysis_fn run;
 } kinds[] = {
     {"effects", analysis_effects},
-    {"pool", analysis_pool},
     {"compare", analysis_compare},
     {"summarize", analysis_summarize},
     {"bias", analysis_bias},
@@ -25,6 +24,13 @@ static const struct {
 int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *basedir,
                  analysis_output *out, msum_diags *diags)
 {
+    if (ms->kind == MSUM_KIND_POOL && !ms->weights &&
+        !(ms->method && (strcmp(ms->method, "MH") == 0 || strcmp(ms->method, "PETO") == 0))) {
+        /* a report's pool page shows the studies' weights beside the pooled rows */
+        msum_spec with = *ms;
+        with.weights = 1;
+        return msum_analysis_run(&with, out, diags);
+    }
     if (msum_analysis_has(ms->kind)) return msum_analysis_run(ms, out, diags);
     analysis_fn run = NULL;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
