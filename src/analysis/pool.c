@@ -263,6 +263,7 @@ static int read_rows(const msum_spec *s, const pool_cfg *a, const char *path, ms
                      groups *gs, bycols *by, size_t *nskipped, int *has_id, char **columns,
                      size_t *nread)
 {
+    size_t errs0 = msum_diags_errors(d); /* the caller's list may hold others' errors */
     msum_reader *rd;
     int st = msum_reader_open_opts(path, NULL, &s->read, d, &rd);
     if (st != MSUM_OK) return st == MSUM_EPARSE ? MSUM_EDATA : st;
@@ -418,7 +419,7 @@ static int read_rows(const msum_spec *s, const pool_cfg *a, const char *path, ms
     if (more == 0 && rc == MSUM_OK) msum_check_has_rows(fname, nrows, s->filter, d);
     msum_reader_note_blank(rd, d);
     *nread = nrows;
-    if (rc == MSUM_OK && msum_diags_errors(d) > 0) rc = MSUM_EDATA;
+    if (rc == MSUM_OK && msum_diags_errors(d) > errs0) rc = MSUM_EDATA;
     if (rc == MSUM_OK && groups_finish(gs, a->keep) != MSUM_OK) rc = MSUM_ENOMEM;
 done:
     free(key);

@@ -80,6 +80,7 @@ static int cells_push(cellcols *c, const double v[4], const char *key)
 static int read_cells(const msum_spec *s, const mh_args *a, const char *path, msum_diags *d,
                       cellcols *c, char **columns)
 {
+    size_t errs0 = msum_diags_errors(d); /* the caller's list may hold others' errors */
     msum_reader *rd = NULL;
     msum_typer *ty = NULL;
     int rates = a->measure == MSUM_MEASURE_IRR || a->measure == MSUM_MEASURE_IRD;
@@ -129,7 +130,7 @@ static int read_cells(const msum_spec *s, const mh_args *a, const char *path, ms
     }
     if (st == MSUM_OK && got == 0) msum_check_has_rows(fname, nrows, s->filter, d);
     msum_reader_note_blank(rd, d);
-    if (st == MSUM_OK && (got < 0 || msum_diags_errors(d))) st = MSUM_EDATA;
+    if (st == MSUM_OK && (got < 0 || msum_diags_errors(d) > errs0)) st = MSUM_EDATA;
     msum_typer_free(ty);
     msum_reader_free(rd);
     return st;
