@@ -202,6 +202,8 @@ typedef struct {
     msum_pool_opts pool;
     msum_measure measure;
     int keep; /* keep each study's line and id (weights, forest plots) */
+    double add;           /* escalc's add (NaN: its default) */
+    msum_cc_policy to;    /* and to */
 } pool_cfg;
 
 static void bycols_free(bycols *b)
@@ -291,6 +293,11 @@ static int read_rows(const msum_spec *s, const pool_cfg *a, const char *path, ms
     *has_id = c_id >= 0;
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.level = a->pool.level;
+    eo.to = a->to;
+    if (!isnan(a->add)) {
+        eo.add = a->add;
+        eo.add_given = 1;
+    }
     msum_row row;
     msum_record rec;
     int more;
@@ -890,8 +897,6 @@ static void set_meta(msum_table *t, const msum_spec *s, const pool_cfg *a, const
 /* Settings that only MH/PETO take (their names in msum_settings), given in s? */
 static const char *mh_only_given(const msum_spec *s)
 {
-    if (!isnan(s->add)) return "add";
-    if (msum_an_given(s->to)) return "to";
     if (!isnan(s->mh_add)) return "mh_add";
     if (msum_an_given(s->mh_to)) return "mh_to";
     if (s->no_drop00) return "no_drop00";
@@ -931,6 +936,17 @@ static int spec_cfg(const msum_spec *s, pool_cfg *a, msum_diags *d)
     if (s->no_fallback) a->pool.fallback = 0;
     if (msum_an_given(s->pi_type))
         a->pool.pi_type = strcmp(s->pi_type, "riley") == 0 ? MSUM_PI_T_K2 : MSUM_PI_DEFAULT;
+    a->add = s->add;
+    a->to = MSUM_CC_ONLY0;
+    if (msum_an_given(s->to)) {
+        msum_cc_policy_parse(s->to, &a->to);
+        /* whether any row has a zero cell is known only after the last row; the rows stream */
+        if (a->to == MSUM_CC_IF0ALL) {
+            msum_an_spec_error(d, s, "to", "found 'if0all', expected only0, all or none "
+                               "(if0all: with method MH or PETO)");
+            ok = 0;
+        }
+    }
     const char *mh = mh_only_given(s);
     if (mh) {
         msum_an_spec_error(d, s, mh, "applies to methods MH and PETO only, found method %s",

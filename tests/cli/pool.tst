@@ -16,3 +16,8 @@
 2 pool_lib_xlsx_stdout.txt    $METASUM pool --measure RR -f xlsx datasets/bcg/effects.csv
 # the report's weights table, and --weights, share the pool's method_used column
 0 pool_lib_weights_text.txt   $METASUM pool --measure RR --method DL --weights -f md -d 4 --filter alloc=systematic datasets/bcg/effects.csv
+# --add / --to reach escalc for every method (metafor: rma(measure = "OR", ai, bi, ci, di,
+# add = 0.25, to = "all") on these two tables gives -0.5309083371, se 0.8173543849, tau2 0);
+# if0all needs every row first, so only MH and PETO take it
+0 pool_lib_add_to.txt         $METASUM pool --measure OR --add 0.25 --to all -d 10 tests/fixtures/inputs/zero_events_both.csv | cut -d, -f1-8,19
+2 pool_lib_if0all.txt         $METASUM pool --measure OR --to if0all tests/fixtures/inputs/zero_events_both.csv
