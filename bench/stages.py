@@ -18,7 +18,8 @@ stages = [
     ('output: writing', r'put_text|put_num|put_field|write_csv|write\.c:|msum_write|xsputn'
                         r'|fwrite|fputs|fputc|msum_io_put'),
     ('result table (table.c)', r'table\.c:|msum_table_'),
-    ('cmd_* own code (row loop, arrays)', r'cmd_\w+\.c:|\bcmd_|run_pass'),
+    ('cmd_* / analysis own code (row loop, arrays)', r'cmd_\w+\.c:|\bcmd_|run_pass'
+        r'|analysis/\w+\.c:|\bread_rows\b|\bgroup_add\b|\bgroups_get\b'),
     ('libcsv csv_parse', r'csv_parse'),
     ('reader.c (byte scan, field/row callbacks)', r'reader\.c:|\bfeed\b|\bon_field\b|\bon_row\b'
         r'|no_space|msum_reader_next|queue_start|\bfill\b'),

@@ -61,9 +61,9 @@ static msum_table *bcg_pool(void)
         "k", "k_skipped", "estimate", "se", "stat", "pval", "df", "ci_lb", "ci_ub", "pi_lb",
         "pi_ub", "exp_estimate", "exp_ci_lb", "exp_ci_ub", "exp_pi_lb", "exp_pi_ub", "tau2",
         "se_tau2", "tau2_ci_lb", "tau2_ci_ub", "tau", "I2", "I2_ci_lb", "I2_ci_ub", "H2", "QE",
-        "QE_df", "QE_p", "level", "tau_ci_lb", "tau_ci_ub", "H2_ci_lb", "H2_ci_ub"};
-    static const char *const txt[] = {"measure", "scale", "tau2_ci_status", "estimator",
-                                      "estimator_used", "fallback", "test", "notes"};
+        "QEdf", "QEp", "level", "tau_ci_lb", "tau_ci_ub", "H2_ci_lb", "H2_ci_ub"};
+    static const char *const txt[] = {"measure", "scale", "tau2_ci_status", "method",
+                                      "method_used", "fallback", "test", "notes"};
     msum_table *t = msum_table_new("pool", "Pooled estimates");
     for (size_t i = 0; i < sizeof num / sizeof *num; i++)
         msum_table_add_col(t, num[i], i == 0 || i == 1 ? MSUM_COL_INT : MSUM_COL_NUM, NULL);
@@ -91,13 +91,13 @@ static msum_table *bcg_pool(void)
     set(t, "I2", 92.2213845213);
     set(t, "H2", 12.8557582353);
     set(t, "QE", 152.233008082);
-    set(t, "QE_df", 12);
-    set(t, "QE_p", 1.99676459085e-26);
+    set(t, "QEdf", 12);
+    set(t, "QEp", 1.99676459085e-26);
     set(t, "level", 0.95);
     set_txt(t, "measure", "RR");
     set_txt(t, "scale", "log");
-    set_txt(t, "estimator", "REML");
-    set_txt(t, "estimator_used", "REML");
+    set_txt(t, "method", "REML");
+    set_txt(t, "method_used", "REML");
     set_txt(t, "test", "z");
     return t;
 }
@@ -130,7 +130,7 @@ Test(write_text, pool_as_metafor_prints_it)
     set_txt(t, "test", "knha");
     set(t, "df", 12);
     set(t, "pval", 0.00190);
-    set(t, "QE_p", 0.0183);
+    set(t, "QEp", 0.0183);
     s = text_of(t, 4);
     cr_expect(strstr(s, "\nestimate      se     tval  df    pval    ci.lb    ci.ub\n") != NULL,
               "%s", s);
@@ -139,7 +139,7 @@ Test(write_text, pool_as_metafor_prints_it)
     free(s);
 
     /* a common-effect fit: metafor's header, no tau^2 lines, no prediction interval */
-    set_txt(t, "estimator_used", "FE");
+    set_txt(t, "method_used", "FE");
     set(t, "pi_lb", NAN);
     set(t, "pi_ub", NAN);
     set(t, "exp_pi_lb", NAN);
@@ -166,7 +166,7 @@ Test(write_text, confint_section_and_notes)
     set(t, "H2_ci_ub", 43.06771);
     set_txt(t, "tau2_ci_status", "ub_above_limit");
     set_txt(t, "fallback", "REML did not converge");
-    set_txt(t, "estimator_used", "PM");
+    set_txt(t, "method_used", "PM");
     char *s = text_of(t, 4);
     cr_expect(strstr(s, "Random-Effects Model (k = 13; tau^2 estimator: PM)\n"
                         "Note: REML did not converge\n") != NULL, "%s", s);

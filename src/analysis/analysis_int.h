@@ -21,6 +21,7 @@ int msum_an_sensitivity(const msum_spec *s, const char *path, msum_result *out,
                         msum_diags *diags);
 int msum_an_summarize(const msum_spec *s, const char *path, msum_result *out,
                       msum_diags *diags);
+int msum_an_pool(const msum_spec *s, const char *path, msum_result *out, msum_diags *diags);
 
 /* A spec problem, reported where the spec came from: the manifest line and column (`field`)
  * when the spec has an origin, else as "FIELD: message" without a position (the CLI names its

@@ -16,6 +16,7 @@ static const msum_an_fn runners[MSUM_NKINDS] = {
     [MSUM_KIND_BIAS] = msum_an_bias,
     [MSUM_KIND_SENSITIVITY] = msum_an_sensitivity,
     [MSUM_KIND_SUMMARIZE] = msum_an_summarize,
+    [MSUM_KIND_POOL] = msum_an_pool,
     [MSUM_KIND_TABLE] = msum_an_table,
 };
 

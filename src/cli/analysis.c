@@ -15,14 +15,17 @@ static const struct {
     analysis_fn run;
 } kinds[] = {
     {"effects", analysis_effects},
-    {"pool", analysis_pool},
 };
 
 int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *basedir,
                  analysis_output *out, msum_diags *diags)
 {
+    msum_spec with = *ms;
+    if (ms->kind == MSUM_KIND_POOL && !ms->weights &&
+        !(ms->method && (strcmp(ms->method, "MH") == 0 || strcmp(ms->method, "PETO") == 0)))
+        with.weights = 1; /* a report's pool page shows the studies' weights beside the fits */
     if (msum_analysis_has(ms->kind)) {
-        int st = msum_analysis_run(ms, out, diags);
+        int st = msum_analysis_run(&with, out, diags);
         return st == MSUM_OK ? msum_analysis_findings(ms, out) : st;
     }
     analysis_fn run = NULL;

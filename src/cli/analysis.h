@@ -45,11 +45,6 @@ typedef int (*analysis_fn)(const analysis_spec *spec, const char *path, analysis
                            msum_diags *diags);
 int analysis_effects(const analysis_spec *spec, const char *path, analysis_output *out,
                      msum_diags *diags);
-int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *out,
-                  msum_diags *diags);
-/* Kind pool with method MH or PETO (cmd_pool_mh.c); analysis_pool hands such specs over. */
-int analysis_pool_mh(const analysis_spec *spec, const char *path, analysis_output *out,
-                     msum_diags *diags);
 
 /* A CSV text as a table (msum_an_table_from_csv). */
 #define analysis_table_from_csv msum_an_table_from_csv

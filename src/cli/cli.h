@@ -32,9 +32,6 @@ int cmd_effects(int argc, char **argv);
 void usage_effects(FILE *fp);
 int cmd_pool(int argc, char **argv);
 void usage_pool(FILE *fp);
-/* pool --method MH | PETO (src/cli/cmd_pool_mh.c): 1 when argv asks for it. */
-int cli_pool_mh_method(int argc, char **argv);
-int cmd_pool_mh(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 void usage_compare(FILE *fp);
 int cmd_summarize(int argc, char **argv);

@@ -136,8 +136,8 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
         if (c + 1 == ck) fputs("\n\n", fp);
     }
     double k = num(t, row, "k");
-    const char *est = txt(t, row, "estimator_used"), *fallback = txt(t, row, "fallback");
-    if (!*est) est = txt(t, row, "estimator"); /* a group without a fit (k = 0) */
+    const char *est = txt(t, row, "method_used"), *fallback = txt(t, row, "fallback");
+    if (!*est) est = txt(t, row, "method"); /* a group without a fit (k = 0) */
     int fixed = is_fixed(est);
     if (fixed)
         fprintf(fp, "%s (k = %.0f)\n", strcmp(est, "EE") == 0   ? "Equal-Effects Model"
@@ -175,8 +175,8 @@ static void pool_block(const msum_table *t, size_t row, FILE *fp, int dec)
     double QE = num(t, row, "QE");
     if (!isnan(QE))
         fprintf(fp, "\nTest for Heterogeneity:\nQ(df = %.0f) = %s, p-val %s\n",
-                num(t, row, "QE_df"),
-                fcf(QE, dec, b[0]), pval(num(t, row, "QE_p"), dec, 1, b[1]));
+                num(t, row, "QEdf"),
+                fcf(QE, dec, b[0]), pval(num(t, row, "QEp"), dec, 1, b[1]));
 
     /* Model Results: t tests show their df (metafor: knha, adhoc, t) */
     const char *test = txt(t, row, "test");
@@ -347,7 +347,7 @@ static void mh_block(const msum_table *t, size_t row, FILE *fp, int dec)
 static int is_pool_table(const msum_table *t)
 {
     static const char *const need[] = {"k", "estimate", "se", "stat", "pval", "ci_lb", "ci_ub",
-                                       "tau2", "QE", "estimator_used", "test", "level"};
+                                       "tau2", "QE", "method_used", "test", "level"};
     if (strcmp(msum_table_name(t), "pool") != 0) return 0;
     for (size_t i = 0; i < sizeof need / sizeof *need; i++)
         if (msum_table_col_index(t, need[i]) < 0) return 0;
