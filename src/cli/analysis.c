@@ -14,7 +14,6 @@ static const struct {
     const char *kind;
     analysis_fn run;
 } kinds[] = {
-    {"effects", analysis_effects},
     {"pool", analysis_pool},
     {"compare", analysis_compare},
     {"summarize", analysis_summarize},

@@ -43,8 +43,6 @@ int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *bas
  * with msum_reader_filter().  Problems go to diags.  Return MSUM_OK or a status. */
 typedef int (*analysis_fn)(const analysis_spec *spec, const char *path, analysis_output *out,
                            msum_diags *diags);
-int analysis_effects(const analysis_spec *spec, const char *path, analysis_output *out,
-                     msum_diags *diags);
 int analysis_pool(const analysis_spec *spec, const char *path, analysis_output *out,
                   msum_diags *diags);
 /* Kind pool with method MH or PETO (cmd_pool_mh.c); analysis_pool hands such specs over. */
