@@ -218,8 +218,8 @@ static void sink_num(csv_sink *s, double v, int digits)
     if (isnan(v)) {
         memcpy(s->p + s->len, "NA", 2);
         s->len += 2;
-    } else if (digits == 0 && v == (double)(long)v && fabs(v) < 1e15) {
-        s->len += (size_t)snprintf(s->p + s->len, 24, "%ld", (long)v); /* integer columns */
+    } else if (digits == 0 && fabs(v) < 1e15 && v == floor(v)) { /* as msum_fmt_num: plain */
+        s->len += (size_t)snprintf(s->p + s->len, 24, "%ld", (long)v);
     } else {
         s->len += (size_t)msum_fmt_num_fast(v, digits, s->p + s->len, 48);
     }
