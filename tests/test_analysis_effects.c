@@ -254,3 +254,34 @@ Test(analysis_effects, csv_sink_writes_metafor_values_and_all_rows_or_none)
     free(cut);
     fclose(f);
 }
+
+/* The CSV sink guards text as every writer does (write.h: a text whose first character after
+ * white space, U+00A0 or U+3000 is = + - @ gets an apostrophe; a plain number does not). */
+Test(analysis_effects, csv_sink_formula_guard)
+{
+    msum_table *cols = msum_table_new("t", NULL);
+    msum_table_add_col(cols, "text", MSUM_COL_TEXT, NULL);
+    msum_table_add_col(cols, "x", MSUM_COL_NUM, NULL);
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&mem, &len);
+    msum_write_opts o = MSUM_WRITE_OPTS_DEFAULT;
+    o.meta = 0;
+    msum_sink sink;
+    cr_assert_eq(msum_csv_sink_new(m, MSUM_FMT_CSV, &o, 1 << 20, &sink), MSUM_OK);
+    cr_assert_eq(sink.begin(sink.ctx, cols, 1), MSUM_OK);
+    const char *texts[] = {"=1+2", " @x", "\xc2\xa0+x", "-0.5", "abc", "a,b"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        msum_cell row[2] = {{texts[i], strlen(texts[i]), NAN}, {NULL, 0, 0.25}};
+        cr_assert_eq(sink.row(sink.ctx, row), MSUM_OK);
+    }
+    msum_cell na[2] = {{NULL, 0, NAN}, {NULL, 0, NAN}};
+    cr_assert_eq(sink.row(sink.ctx, na), MSUM_OK);
+    cr_assert_eq(sink.end(sink.ctx, MSUM_OK), MSUM_OK);
+    msum_csv_sink_free(&sink);
+    fclose(m);
+    cr_expect_str_eq(mem, "text,x\n'=1+2,0.25\n' @x,0.25\n'\xc2\xa0+x,0.25\n-0.5,0.25\nabc,0.25\n"
+                          "\"a,b\",0.25\nNA,NA\n");
+    free(mem);
+    msum_table_free(cols);
+}

@@ -183,7 +183,12 @@ static int sink_room(csv_sink *s, size_t n)
 static void sink_text(csv_sink *s, const char *t, size_t len)
 {
     char *o = s->p + s->len;
-    int risky = s->o.formula_guard && msum_formula_risky(t, len);
+    /* msum_formula_risky only for a text whose first byte could start a formula: white space,
+     * = + - @, or a non-ASCII character (U+00A0, U+3000, the full-width forms) */
+    unsigned char c0 = len ? (unsigned char)t[0] : 'a';
+    int risky = s->o.formula_guard &&
+                (c0 <= ' ' || c0 == '=' || c0 == '+' || c0 == '-' || c0 == '@' || c0 >= 0x80) &&
+                msum_formula_risky(t, len);
     if (s->sep == ',') {
         static const unsigned char special[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
         unsigned quote = 0;
