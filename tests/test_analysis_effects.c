@@ -191,6 +191,18 @@ Test(analysis_effects, spec_problems_name_the_measure)
                  MSUM_EINVAL);
     cr_expect_str_eq(msum_diags_get(d, 0)->column, "measure");
     msum_diags_free(d);
+    /* kind effects draws no plot */
+    msum_spec s;
+    spec_for(&s, "ref/metafor38/inputs/normand1999.csv", "MD");
+    s.plots = "forest";
+    msum_result r = {0};
+    d = msum_diags_new();
+    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EINVAL);
+    cr_assert_eq(msum_diags_count(d), 1);
+    cr_expect_str_eq(msum_diags_get(d, 0)->column, "plots");
+    cr_expect_eq(r.ntables, 0);
+    msum_result_free(&r);
+    msum_diags_free(d);
 }
 
 /* The CSV sink's text at full precision into fp, kept in memory up to `keep` bytes. */
@@ -284,4 +296,33 @@ Test(analysis_effects, csv_sink_formula_guard)
                           "\"a,b\",0.25\nNA,NA\n");
     free(mem);
     msum_table_free(cols);
+}
+
+/* A row missing a value is left out with a warning (metafor na.action = "na.omit") and counted
+ * in k_skipped; the others keep metafor's values (normand1999 with sd2i of Montreal-Transfer
+ * removed: escalc("MD") of the other eight rows). */
+Test(analysis_effects, missing_value_left_out_and_counted)
+{
+    double yi[REF_CSV_MAX], vi[REF_CSV_MAX];
+    size_t k = ref_csv_column("ref/metafor38/inputs/normand1999_md_yivi.csv", "yi", yi);
+    ref_csv_column("ref/metafor38/inputs/normand1999_md_yivi.csv", "vi", vi);
+    cr_assert_eq(k, 9);
+    msum_spec s;
+    spec_for(&s, "fixtures/userdata/missing_value.csv", "MD");
+    msum_result r = {0};
+    msum_diags *d = msum_diags_new();
+    cr_assert_eq(msum_analysis_run(&s, &r, d), MSUM_OK);
+    cr_expect_eq(r.k_skipped, 1);
+    cr_expect_eq(msum_diags_warnings(d), 1);
+    const msum_table *t = msum_result_table(&r, "effects");
+    cr_assert_eq(msum_table_nrows(t), 8);
+    int cy = msum_table_col_index(t, "yi"), cv = msum_table_col_index(t, "vi");
+    for (size_t i = 0, j = 0; i < k; i++) {
+        if (i == 5) continue; /* Montreal-Transfer, the sixth study */
+        assert_close(msum_table_num(t, j, (size_t)cy), yi[i], 1e-10, "yi");
+        assert_close(msum_table_num(t, j, (size_t)cv), vi[i], 1e-10, "vi");
+        j++;
+    }
+    msum_result_free(&r);
+    msum_diags_free(d);
 }

@@ -86,6 +86,11 @@ static int effects_options(const msum_spec *s, effects_opts *o, msum_diags *diag
         *slot = m;
         p += n + (p[n] != '\0');
     }
+    if (msum_an_given(s->plots)) {
+        msum_an_spec_error(diags, s, "plots", "found '%s', but kind 'effects' takes no plots",
+                           s->plots);
+        return MSUM_EINVAL;
+    }
     if (msum_an_given(s->to) && !msum_cc_policy_parse(s->to, &o->eo.to)) {
         msum_an_spec_error(diags, s, "to", "found '%s', expected only0, all, if0all or none",
                            s->to);
