@@ -173,13 +173,12 @@ int cmd_effects(int argc, char **argv)
         }
         st = stream_rows(&s, f, &wo, a ? msum_atomic_fp(a) : stdout, diags);
         print_diags(diags);
+        /* a failed write to standard output is said by main() (its error flag is set) */
         if (a && st == MSUM_OK && msum_atomic_commit(a) != MSUM_OK) {
             cli_error(CMD, "cannot write '%s': %s", out, strerror(errno));
             st = MSUM_EIO;
         } else if (a && st != MSUM_OK) {
             msum_atomic_abort(a);
-        } else if (!a && st == MSUM_EIO && msum_diags_errors(diags) == 0) {
-            /* a write to standard output failed: main() says so (its error flag is set) */
         }
     } else {
         msum_result r = {0};
