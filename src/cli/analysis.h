@@ -60,9 +60,6 @@ int analysis_bias(const analysis_spec *spec, const char *path, analysis_output *
 int analysis_sensitivity(const analysis_spec *spec, const char *path, analysis_output *out,
                          msum_diags *diags);
 
-/* A CSV text as a table (msum_an_table_from_csv). */
-#define analysis_table_from_csv msum_an_table_from_csv
-
 /* A subcommand's exit code (EXIT_* in cli.h) as the status an analysis returns. */
 int analysis_status(int exit_code);
 
