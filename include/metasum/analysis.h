@@ -18,6 +18,7 @@
 
 #include "metasum/metasum.h"
 #include "metasum/reader.h"
+#include "metasum/table.h"
 
 /* ---- kinds ------------------------------------------------------------------------------- */
 
@@ -209,6 +210,20 @@ int msum_analysis_run(const msum_spec *s, msum_result *out, msum_diags *diags);
  * report shows them first on each page; the commands do not add them.  MSUM_OK when there is
  * nothing to say. */
 int msum_analysis_findings(const msum_spec *s, msum_result *out);
+
+/* Run the analysis s->kind on s->dataset, handing its table to `sink` row by row instead of
+ * building it (table.h: msum_sink), so memory does not grow with the rows: kind effects (one
+ * row per input row).  All rows or none: every row is checked, and when a problem turns up
+ * after rows were handed over, the sink's end() is called with that status (the sink drops
+ * them).  A second pass over the file hands the rows again with checked = 1 when --to if0all
+ * needs every zero cell first, or when the sink asks (MSUM_SINK_AGAIN); a file that changes
+ * between the passes is an error after the fact ("the output is incomplete").  Standard input
+ * ("-") is read into memory when it must be read twice.  *skipped (may be NULL): the rows left
+ * out (na.omit).  Returns as msum_analysis_run, and MSUM_EINVAL for a spec problem (an unknown
+ * or doubled measure, rows that need a measure none was given for) or a kind that does not
+ * stream. */
+int msum_analysis_stream(const msum_spec *s, const msum_sink *sink, msum_diags *diags,
+                         size_t *skipped);
 
 /* Is kind k run by the library (msum_analysis_run)? */
 int msum_analysis_has(msum_kind k);

@@ -82,6 +82,19 @@ int msum_format_parse(const char *s, msum_format *out);
 int msum_write_csv(const msum_table *t, FILE *fp, const msum_write_opts *o);
 int msum_write_tsv(const msum_table *t, FILE *fp, const msum_write_opts *o);
 
+/* A sink (table.h: msum_sink) that writes CSV (f MSUM_FMT_CSV) or TSV (MSUM_FMT_TSV) to fp as
+ * the rows come, in the text msum_write_csv/msum_write_tsv give (opts: digits, header is always
+ * written, meta, formula_guard; NULL: defaults), in constant memory.  All rows or none: rows
+ * that may still be dropped (begin's checked = 0) go straight into fp when it is a regular file
+ * not in append mode (dropping cuts the file back to where the table began); to anything else
+ * they are kept in memory up to `keep` bytes, past which the sink drops them and asks for them
+ * again once they are checked (MSUM_SINK_AGAIN).  Text cells are written as given (no UTF-8
+ * repair).  end() returns MSUM_EIO when a write failed.  Returns MSUM_OK, MSUM_EINVAL or
+ * MSUM_ENOMEM (*out zeroed).  msum_csv_sink_free accepts a zeroed sink. */
+int msum_csv_sink_new(FILE *fp, msum_format f, const msum_write_opts *o, size_t keep,
+                      msum_sink *out);
+void msum_csv_sink_free(msum_sink *sink);
+
 /* Markdown (GitHub pipe table): "## title", the metadata as a "- key: value" list, then the
  * table; numeric columns right-aligned.  Returns MSUM_OK or MSUM_EIO. */
 int msum_write_md(const msum_table *t, FILE *fp, const msum_write_opts *o);

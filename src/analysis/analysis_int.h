@@ -22,6 +22,10 @@ int msum_an_sensitivity(const msum_spec *s, const char *path, msum_result *out,
 int msum_an_summarize(const msum_spec *s, const char *path, msum_result *out,
                       msum_diags *diags);
 int msum_an_pool(const msum_spec *s, const char *path, msum_result *out, msum_diags *diags);
+int msum_an_effects(const msum_spec *s, const char *path, msum_result *out, msum_diags *diags);
+/* Kind effects row by row into a sink (msum_analysis_stream); *skipped: rows left out. */
+int msum_an_effects_stream(const msum_spec *s, const char *path, const msum_sink *sink,
+                           msum_diags *diags, size_t *skipped);
 
 /* A spec problem, reported where the spec came from: the manifest line and column (`field`)
  * when the spec has an origin, else as "FIELD: message" without a position (the CLI names its

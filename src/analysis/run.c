@@ -17,12 +17,32 @@ static const msum_an_fn runners[MSUM_NKINDS] = {
     [MSUM_KIND_SENSITIVITY] = msum_an_sensitivity,
     [MSUM_KIND_SUMMARIZE] = msum_an_summarize,
     [MSUM_KIND_POOL] = msum_an_pool,
+    [MSUM_KIND_EFFECTS] = msum_an_effects,
     [MSUM_KIND_TABLE] = msum_an_table,
 };
 
 int msum_analysis_has(msum_kind k)
 {
     return (unsigned)k < MSUM_NKINDS && runners[k] != NULL;
+}
+
+/* The spec's dataset, resolved against its basedir (caller frees); NULL with a spec error (*st
+ * MSUM_EDATA) when there is none, or on allocation failure (*st MSUM_ENOMEM). */
+static char *dataset_path(const msum_spec *s, msum_diags *diags, int *st)
+{
+    if (!msum_an_given(s->dataset)) {
+        msum_an_spec_error(diags, s, "dataset", "no data file given");
+        *st = MSUM_EDATA;
+        return NULL;
+    }
+    const char *base = s->basedir && *s->basedir && s->dataset[0] != '/' ? s->basedir : NULL;
+    size_t plen = (base ? strlen(base) + 1 : 0) + strlen(s->dataset) + 1;
+    char *path = malloc(plen);
+    *st = path ? MSUM_OK : MSUM_ENOMEM;
+    if (!path) return NULL;
+    if (base) snprintf(path, plen, "%s/%s", base, s->dataset);
+    else snprintf(path, plen, "%s", s->dataset);
+    return path;
 }
 
 int msum_analysis_run(const msum_spec *s, msum_result *out, msum_diags *diags)
@@ -33,17 +53,28 @@ int msum_analysis_run(const msum_spec *s, msum_result *out, msum_diags *diags)
                            msum_kind_name(s->kind));
         return MSUM_EINVAL;
     }
-    if (!msum_an_given(s->dataset)) {
-        msum_an_spec_error(diags, s, "dataset", "no data file given");
-        return MSUM_EDATA;
+    int st;
+    char *path = dataset_path(s, diags, &st);
+    if (!path) return st;
+    st = runners[s->kind](s, path, out, diags);
+    free(path);
+    return st;
+}
+
+int msum_analysis_stream(const msum_spec *s, const msum_sink *sink, msum_diags *diags,
+                         size_t *skipped)
+{
+    if (skipped) *skipped = 0;
+    if (!s || !sink || !diags) return MSUM_EINVAL;
+    if (s->kind != MSUM_KIND_EFFECTS) {
+        msum_an_spec_error(diags, s, "kind", "kind '%s' gives no rows to stream; run it with "
+                           "msum_analysis_run", msum_kind_name(s->kind));
+        return MSUM_EINVAL;
     }
-    const char *base = s->basedir && *s->basedir && s->dataset[0] != '/' ? s->basedir : NULL;
-    size_t plen = (base ? strlen(base) + 1 : 0) + strlen(s->dataset) + 1;
-    char *path = malloc(plen);
-    if (!path) return MSUM_ENOMEM;
-    if (base) snprintf(path, plen, "%s/%s", base, s->dataset);
-    else snprintf(path, plen, "%s", s->dataset);
-    int st = runners[s->kind](s, path, out, diags);
+    int st;
+    char *path = dataset_path(s, diags, &st);
+    if (!path) return st;
+    st = msum_an_effects_stream(s, path, sink, diags, skipped);
     free(path);
     return st;
 }

@@ -92,8 +92,9 @@ const msum_setting msum_settings[] = {
     {"measure", "--measure", 0, "M", MSUM_SETTING_MEASURE, E | P | C | B | N | V, NULL, 0, 0,
      "the rows' own", "effect measure for rows that allow several: MD, SMD, ROM (means),\n"
      "RR, OR, RD, PETO (counts), PR, PLN, PLO, PAS, PFT (proportions), IR, IRLN, IRS,\n"
-     "IRFT (rates), IRR, IRD, IRSD (two rates), ZCOR, COR (correlations); effects and\n"
-     "validate: a list, one per family (docs/measures.md)", "Model", OFF(measure)},
+     "IRFT (rates), IRR, IRD, IRSD (two rates), ZCOR, COR (correlations); effects: a\n"
+     "list, one per family; validate: one of MD, SMD, ROM, RR, OR, RD (docs/measures.md)",
+     "Model", OFF(measure)},
     {"method", "--method", 'm', "NAME", MSUM_SETTING_METHOD, FITS, NULL, 0, 0, "REML",
      "tau2 estimator: EE FE CE (common effect), DL, HE, HS, SJ, ML, REML, PM, EB;\n"
      "pool also MH (Mantel-Haenszel) and PETO", "Model", OFF(method)},

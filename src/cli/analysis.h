@@ -1,6 +1,5 @@
-/* Analyses as the report runs them, during the move of each kind into the library
- * (src/analysis/, include/metasum/analysis.h): the kinds msum_analysis_has() runs go there; the
- * others still run beside their subcommand (cmd_<kind>.c), from the manifest row's text. */
+/* Analyses as the report runs them: each manifest row is a spec for the library
+ * (include/metasum/analysis.h); analysis_spec keeps the row's text for the page. */
 #ifndef METASUM_CLI_ANALYSIS_H
 #define METASUM_CLI_ANALYSIS_H
 
@@ -8,7 +7,6 @@
 
 #include "metasum/analysis.h"
 #include "metasum/metasum.h"
-#include "../analysis/analysis_int.h"
 
 /* One manifest row (datasets/analyses.csv); empty text = not given.  Lists use ';'. */
 typedef struct {
@@ -32,39 +30,9 @@ static inline int analysis_add_plot(analysis_output *o, const char *name, char *
     return msum_result_add_plot(o, name, svg_owned);
 }
 
-/* Run the analysis of a manifest row: `ms` is the row as a spec (checked), `spec` its text;
- * the dataset's path is relative to basedir.  Problems go to diags.  Returns MSUM_OK or a
- * status (MSUM_EDATA for data or spec problems). */
-int analysis_run(const analysis_spec *spec, const msum_spec *ms, const char *basedir,
-                 analysis_output *out, msum_diags *diags);
-
-/* Per-kind runners, beside their subcommands (cmd_<kind>.c), so a report's analysis and the
- * subcommand share one code path.  `path` is the dataset file; the spec's filter is applied
- * with msum_reader_filter().  Problems go to diags.  Return MSUM_OK or a status. */
-typedef int (*analysis_fn)(const analysis_spec *spec, const char *path, analysis_output *out,
-                           msum_diags *diags);
-int analysis_effects(const analysis_spec *spec, const char *path, analysis_output *out,
-                     msum_diags *diags);
-
-/* A CSV text as a table (msum_an_table_from_csv). */
-#define analysis_table_from_csv msum_an_table_from_csv
-
-/* A subcommand's exit code (EXIT_* in cli.h) as the status an analysis returns. */
-int analysis_status(int exit_code);
-
-/* A ';'-separated manifest list as the ','-separated list the subcommands take; caller frees. */
-char *analysis_list(const char *s);
-
-/* Render a plot into a string (the library's helpers); NULL on failure. */
-#define analysis_svg_forest msum_an_svg_forest
-#define analysis_svg_funnel msum_an_svg_funnel
-#define analysis_svg_heatmap msum_an_svg_heatmap
-#define analysis_svg_bias_funnel msum_an_svg_bias_funnel
-#define analysis_svg_baujat msum_an_svg_baujat
-#define analysis_svg_radial msum_an_svg_radial
-#define analysis_svg_influence msum_an_svg_influence
-
-/* Does the ';'-separated list contain the word? */
-int analysis_list_has(const char *list, const char *word);
+/* Run the analysis of a manifest row (`ms`, the row as a checked spec; its dataset relative to
+ * the spec's basedir) through the library, adding the findings table the page opens with and,
+ * for pool, the weights table.  Problems go to diags.  Returns MSUM_OK or a status. */
+int analysis_run(const msum_spec *ms, analysis_output *out, msum_diags *diags);
 
 #endif

@@ -1042,7 +1042,7 @@ int cmd_report(int argc, char **argv)
         int want[6];
         st = !ad ? MSUM_ENOMEM
              : m.bad[i] || !parse_formats(s, mpath, want, ad) ? MSUM_EDATA
-             : analysis_run(s, &m.ms[i], basedir, &o, ad);
+             : analysis_run(&m.ms[i], &o, ad);
         if (ad && msum_diags_count(ad)) cli_print_diags(stderr, ad);
         if (st != MSUM_OK) { /* its data, its spec, or its dataset could not be read */
             if (!stop_signal)

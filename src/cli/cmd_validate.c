@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "metasum/analysis.h"
 #include "metasum/provenance.h"
 #include "metasum/validate.h"
 
@@ -25,23 +26,14 @@ void usage_validate(FILE *fp)
             "         The format is described in datasets/README.md.\n"
             "Usage:   metasum validate [OPTIONS] FILE...      (FILE '-' = standard input)\n"
             "\n"
-            "Options:\n"
-            "    --refs FILE          references dictionary [references.csv beside FILE]\n"
-            "    --outcomes FILE      outcomes dictionary [outcomes.csv beside FILE]\n"
-            "    --sources FILE       sources dictionary [sources.csv beside FILE, if any]\n"
-            "    --preparations FILE  preparations dictionary [preparations.csv beside FILE]\n"
-            "    --source TEXT        source text (UTF-8) every quote must come from; compared\n"
-            "                         without white space, full-width forms folded [no check]\n"
-            "    -m, --measure M      compute and check the effects of continuous and\n"
-            "                         median_iqr rows (MD, SMD, ROM) or counts rows (RR, OR,\n"
-            "                         RD) as 'pool --measure M' does [checks that hold for\n"
-            "                         every measure]\n"
-            "    -q, --quiet          no summary line per file on standard output\n"
-            "    -h, --help           this text\n"
-            "\n"
-            "%s"
-            "        (as the analyses: a row missing a value is a warning and is left out;\n"
-            "        --missing error makes it an error)\n"
+            "Measure (--measure M, one): compute and check the effects of continuous and\n"
+            "median_iqr rows (MD, SMD, ROM) or counts rows (RR, OR, RD) as 'pool --measure M'\n"
+            "does [checks that hold for every measure].  The source text of --source is compared\n"
+            "without white space, full-width forms folded.  As the analyses do, a row missing a\n"
+            "value is a warning and is left out; --missing error makes it an error.\n"
+            "\n");
+    cli_print_settings(fp, "validate");
+    fprintf(fp,
             "\n"
             "Exit codes:\n"
             "    0 no errors (warnings allowed), 1 errors in the data, 2 usage, 3 I/O\n"
@@ -50,8 +42,7 @@ void usage_validate(FILE *fp)
             "    metasum validate datasets/exosome_skin_aging/effects.csv\n"
             "    metasum validate --source paper.txt datasets/*/effects.csv\n"
             "    metasum validate --refs refs.csv --outcomes outcomes.csv my_effects.csv\n"
-            "    cat effects.csv | metasum validate -\n",
-            cli_input_help);
+            "    cat effects.csv | metasum validate -\n");
 }
 
 /* Whole file into memory (NUL-terminated); NULL with errno set on failure. */
@@ -95,60 +86,36 @@ static char *read_all(const char *path, size_t *len)
 int cmd_validate(int argc, char **argv)
 {
     msum_validate_opts o = MSUM_VALIDATE_OPTS_DEFAULT;
-    cli_input in;
-    cli_input_init(&in);
-    /* the analyses' rule (na.omit with a warning): validate accepts and rejects the files
-     * that they accept and reject */
-    o.read = &in.ro;
-    const char *source = NULL;
-    int quiet = 0, nfiles = 0;
-    char **files = calloc((size_t)argc, sizeof *files);
+    msum_spec sp;
+    msum_spec_init(&sp);
+    int nfiles = 0;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
     if (!files) {
         cli_error("validate", "out of memory");
         return EXIT_IO;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r = 0;
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            while (++i < argc) files[nfiles++] = argv[i];
-            break;
-        }
-        if ((r = cli_opt_input("validate", argc, argv, &i, &in)) > 0) continue;
-        if (!r && (r = cli_opt("validate", argc, argv, &i, "--refs", NULL, &v)) > 0) o.refs = v;
-        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--outcomes", NULL, &v)) > 0)
-            o.outcomes = v;
-        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--sources", NULL, &v)) > 0)
-            o.sources = v;
-        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--preparations", NULL, &v)) > 0)
-            o.preparations = v;
-        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--source", NULL, &v)) > 0)
-            source = v;
-        else if (!r && (r = cli_opt("validate", argc, argv, &i, "--measure", "-m", &v)) > 0) {
-            if (!msum_measure_parse(v, &o.measure) || o.measure == MSUM_MEASURE_ZCOR ||
-                o.measure == MSUM_MEASURE_GEN) {
-                cli_error("validate", "--measure: found '%s', expected one of MD, SMD, ROM, RR, "
-                          "OR, RD", v);
-                free(files);
-                return EXIT_USAGE;
-            }
-        }
-        else if (r < 0) {
-            free(files);
-            return EXIT_USAGE;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) quiet = 1;
-        else if (a[0] == '-' && a[1] != '\0') {
-            cli_error("validate", "unknown option '%s' (see 'metasum validate --help')", a);
-            free(files);
-            return EXIT_USAGE;
-        } else files[nfiles++] = argv[i];
-    }
-    if (nfiles == 0) {
-        cli_error("validate", "no FILE given (see 'metasum validate --help')");
+    int rc = cli_parse_spec("validate", argc, argv, &sp, files, argc, &nfiles);
+    if (rc == EXIT_OK && nfiles == 0)
+        rc = cli_usage_error("validate", "no FILE given");
+    if (rc == EXIT_OK && sp.measure &&
+        (strchr(sp.measure, ',') || !msum_measure_parse(sp.measure, &o.measure) ||
+         o.measure == MSUM_MEASURE_ZCOR || o.measure == MSUM_MEASURE_GEN))
+        rc = cli_usage_error("validate", "--measure: found '%s', expected one of MD, SMD, ROM, "
+                                         "RR, OR, RD", sp.measure);
+    if (rc != EXIT_OK) {
+        msum_spec_clear(&sp);
         free(files);
-        return EXIT_USAGE;
+        return rc;
     }
+    /* the analyses' rule (na.omit with a warning): validate accepts and rejects the files
+     * that they accept and reject */
+    o.read = &sp.read;
+    o.refs = sp.refs;
+    o.outcomes = sp.outcomes;
+    o.sources = sp.sources;
+    o.preparations = sp.preparations;
+    const char *source = sp.source_text;
+    int quiet = sp.quiet;
 
     char *norm = NULL;
     if (source) {
@@ -156,6 +123,7 @@ int cmd_validate(int argc, char **argv)
         char *text = read_all(source, &len);
         if (!text) {
             cli_error("validate", "cannot read source text '%s': %s", source, strerror(errno));
+            msum_spec_clear(&sp);
             free(files);
             return EXIT_IO;
         }
@@ -163,6 +131,7 @@ int cmd_validate(int argc, char **argv)
         free(text);
         if (!norm) {
             cli_error("validate", "out of memory");
+            msum_spec_clear(&sp);
             free(files);
             return EXIT_IO;
         }
@@ -178,12 +147,12 @@ int cmd_validate(int argc, char **argv)
             break;
         }
         size_t nrows = 0;
-        int rc = msum_validate_file(files[f], &o, d, &nrows);
+        int st = msum_validate_file(files[f], &o, d, &nrows);
         size_t e = cli_print_diags(stderr, d);
         errors += e;
-        if (rc == MSUM_EIO || rc == MSUM_ENOMEM) {
+        if (st == MSUM_EIO || st == MSUM_ENOMEM) {
             io_failed = 1;
-            if (rc == MSUM_ENOMEM) cli_error("validate", "%s: out of memory", files[f]);
+            if (st == MSUM_ENOMEM) cli_error("validate", "%s: out of memory", files[f]);
         } else if (!quiet) {
             printf("%s: %zu rows, %zu errors, %zu warnings\n", files[f], nrows, e,
                    msum_diags_warnings(d));
@@ -192,6 +161,7 @@ int cmd_validate(int argc, char **argv)
     }
     free(norm);
     free(files);
+    msum_spec_clear(&sp);
     if (io_failed) return EXIT_IO;
     return errors ? EXIT_DATA : EXIT_OK;
 }

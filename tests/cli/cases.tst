@@ -20,29 +20,29 @@
 # metasum effects
 0 -                          $METASUM effects --help
 0 effects_normand_smd.txt    $METASUM effects --measure SMD tests/ref/metafor38/inputs/normand1999.csv
-0 effects_normand_md90.txt   $METASUM effects -m MD --level 90 --digits 4 tests/ref/metafor38/inputs/normand1999.csv
-0 effects_mixed.txt          $METASUM effects -m ROM -m OR tests/fixtures/effects_mixed.csv
+0 effects_normand_md90.txt   $METASUM effects --measure MD --level 90 --digits 4 tests/ref/metafor38/inputs/normand1999.csv
+0 effects_mixed.txt          $METASUM effects --measure ROM --measure OR tests/fixtures/effects_mixed.csv
 0 effects_mixed_tsv.txt      $METASUM effects --measure=SMD --measure=RR --format tsv -d 4 - < tests/fixtures/effects_mixed.csv
-0 effects_zero_only0.txt     $METASUM effects -m OR tests/ref/inputs/zero_cells.csv
-0 effects_zero_if0all.txt    $METASUM effects -m RR --to if0all --add 0.25 - < tests/ref/inputs/zero_cells.csv
-0 effects_zero_all_rd.txt    $METASUM effects -m RD --to all tests/ref/inputs/zero_cells.csv
-1 effects_zero_none_rr.txt   $METASUM effects -m RR --to none tests/ref/inputs/zero_cells.csv
-1 effects_errors_rom.txt     $METASUM effects -m ROM tests/fixtures/effects_errors.csv
-1 effects_errors_smd.txt     $METASUM effects -m SMD tests/fixtures/effects_errors.csv > $OUT/table.csv; s=$?; wc -c < $OUT/table.csv; exit $s
+0 effects_zero_only0.txt     $METASUM effects --measure OR tests/ref/inputs/zero_cells.csv
+0 effects_zero_if0all.txt    $METASUM effects --measure RR --to if0all --add 0.25 - < tests/ref/inputs/zero_cells.csv
+0 effects_zero_all_rd.txt    $METASUM effects --measure RD --to all tests/ref/inputs/zero_cells.csv
+1 effects_zero_none_rr.txt   $METASUM effects --measure RR --to none tests/ref/inputs/zero_cells.csv
+1 effects_errors_rom.txt     $METASUM effects --measure ROM tests/fixtures/effects_errors.csv
+1 effects_errors_smd.txt     $METASUM effects --measure SMD tests/fixtures/effects_errors.csv > $OUT/table.csv; s=$?; wc -c < $OUT/table.csv; exit $s
 2 effects_no_measure.txt     $METASUM effects tests/ref/metafor38/inputs/normand1999.csv
 2 effects_bad_to.txt         $METASUM effects --to sometimes tests/fixtures/effects_errors.csv
 2 -                          $METASUM effects --level 0 tests/fixtures/effects_errors.csv
-2 -                          $METASUM effects -m SMD tests/fixtures/effects_errors.csv tests/fixtures/effects_mixed.csv
+2 -                          $METASUM effects --measure SMD tests/fixtures/effects_errors.csv tests/fixtures/effects_mixed.csv
 2 -                          $METASUM effects --measure GEN tests/fixtures/effects_errors.csv
-2 -                          $METASUM effects -m MD -m SMD tests/fixtures/effects_errors.csv
-2 -                          $METASUM effects -m MD --digits
-3 effects_missing_file.txt   $METASUM effects -m MD tests/fixtures/no_such_file.csv
+2 -                          $METASUM effects --measure MD --measure SMD tests/fixtures/effects_errors.csv
+2 -                          $METASUM effects --measure MD --digits
+3 effects_missing_file.txt   $METASUM effects --measure MD tests/fixtures/no_such_file.csv
 # yi and vi read back as metafor's exact doubles (the shortest text of the same double)
-0 -   $METASUM effects -m RR -d 0 tests/fixtures/effects_bcg.csv | cut -d, -f13,14 > $OUT/a && cut -d, -f10,11 tests/ref/metafor38/inputs/bcg_rr_yivi.csv | cmp - $OUT/a
-0 -   $METASUM effects -m ROM -d 0 tests/ref/metafor38/inputs/normand1999.csv | cut -d, -f12,13 > $OUT/a && cut -d, -f2,3 tests/ref/metafor38/inputs/normand1999_rom_yivi.csv | cmp - $OUT/a
+0 -   $METASUM effects --measure RR -d 0 tests/fixtures/effects_bcg.csv | cut -d, -f13,14 > $OUT/a && cut -d, -f10,11 tests/ref/metafor38/inputs/bcg_rr_yivi.csv | cmp - $OUT/a
+0 -   $METASUM effects --measure ROM -d 0 tests/ref/metafor38/inputs/normand1999.csv | cut -d, -f12,13 > $OUT/a && cut -d, -f2,3 tests/ref/metafor38/inputs/normand1999_rom_yivi.csv | cmp - $OUT/a
 # 25 rows that each give a warning: 20 are shown, then a count
-0 effects_many_warnings.txt  awk 'BEGIN{print "id,m1i,sd1i,n1i,m2i,sd2i,n2i"; for(i=1;i<=25;i++) print "w" i ",50,0.1,10,48,5,10"}' | $METASUM effects -m MD - 2>&1 >/dev/null | tail -n 2
-3 -   $METASUM effects -m SMD tests/ref/metafor38/inputs/normand1999.csv > /dev/full
+0 effects_many_warnings.txt  awk 'BEGIN{print "id,m1i,sd1i,n1i,m2i,sd2i,n2i"; for(i=1;i<=25;i++) print "w" i ",50,0.1,10,48,5,10"}' | $METASUM effects --measure MD - 2>&1 >/dev/null | tail -n 2
+3 -   $METASUM effects --measure SMD tests/ref/metafor38/inputs/normand1999.csv > /dev/full
 # metasum pool.  Numbers cross-checked against metafor 3.8 (tests/ref/): BCG log RR REML and DL
 # (bcg_rr_REML_tight, bcg_rr_DL, _predict, _exp, _confint_tight), per-allocation REML knha and
 # FE (bcg_rr_alloc_*), Normand SMD DL and ROM REML, weights (bcg_rr_REML_tight weight[i]); the
@@ -129,7 +129,7 @@
 3 -   $METASUM compare --by alloc --measure RR datasets/bcg/effects.csv > /dev/full
 # --filter keeps the matching rows only (the random-allocation trials: 7 of 13)
 0 -   test "$($METASUM pool --measure RR --filter alloc=random datasets/bcg/effects.csv | cut -d, -f1 | tail -1)" = 7
-0 -   test "$($METASUM effects -m RR --filter alloc=random datasets/bcg/effects.csv | wc -l)" = 8
+0 -   test "$($METASUM effects --measure RR --filter alloc=random datasets/bcg/effects.csv | wc -l)" = 8
 # option values are read by one parser in every command: levels as 0.95 or 95, strict numbers
 2 -   $METASUM compare --by alloc --measure RR --level 2x datasets/bcg/effects.csv
 0 -   test "$($METASUM compare --by alloc --measure RR --level 90 --table groups -d 6 datasets/bcg/effects.csv)" = "$($METASUM compare --by alloc --measure RR --level 0.9 --table groups -d 6 datasets/bcg/effects.csv)"

@@ -20,6 +20,6 @@
 0 inputs_zero_events_pool.txt      $METASUM pool --measure OR -d 4 tests/fixtures/inputs/zero_events_both.csv
 
 # validate --measure checks the effects as pool --measure does
-0 inputs_validate_md.txt   $METASUM validate -m MD tests/fixtures/inputs/rom_zero_mean.csv
+0 inputs_validate_md.txt   $METASUM validate --measure MD tests/fixtures/inputs/rom_zero_mean.csv
 1 inputs_validate_rom.txt  $METASUM validate --measure ROM tests/fixtures/inputs/rom_zero_mean.csv
 2 inputs_validate_zcor.txt $METASUM validate --measure ZCOR tests/fixtures/inputs/rom_zero_mean.csv

@@ -14,14 +14,14 @@
 
 # effects: proportions, rates, COR, ratios
 0 mh_effects_plo.txt     $METASUM effects --measure PLO tests/ref/inputs/mh_pagliaro1992.csv --filter id=22
-0 mh_effects_pft.txt     $METASUM effects -m PFT -d 10 tests/ref/inputs/mh_debruin2009.csv
-0 mh_effects_pas_add.txt $METASUM effects -m PAS --add 0.5 tests/ref/inputs/mh_pagliaro1992.csv --filter id=41
-0 mh_effects_irr.txt     $METASUM effects -m IRR -d 10 tests/ref/inputs/mh_nielweise2008.csv
-0 mh_effects_irs.txt     $METASUM effects -m IRS tests/fixtures/mh_rate.csv
-0 mh_effects_cor.txt     $METASUM effects -m COR -d 10 tests/ref/inputs/mh_molloy2014.csv
+0 mh_effects_pft.txt     $METASUM effects --measure PFT -d 10 tests/ref/inputs/mh_debruin2009.csv
+0 mh_effects_pas_add.txt $METASUM effects --measure PAS --add 0.5 tests/ref/inputs/mh_pagliaro1992.csv --filter id=41
+0 mh_effects_irr.txt     $METASUM effects --measure IRR -d 10 tests/ref/inputs/mh_nielweise2008.csv
+0 mh_effects_irs.txt     $METASUM effects --measure IRS tests/fixtures/mh_rate.csv
+0 mh_effects_cor.txt     $METASUM effects --measure COR -d 10 tests/ref/inputs/mh_molloy2014.csv
 0 mh_effects_ratio.txt   $METASUM effects tests/fixtures/mh_ratio.csv
 2 mh_effects_nomeasure.txt $METASUM effects tests/ref/inputs/mh_nielweise2008.csv
-1 mh_effects_prop_bad.txt  $METASUM effects -m PR tests/fixtures/mh_prop_bad.csv
+1 mh_effects_prop_bad.txt  $METASUM effects --measure PR tests/fixtures/mh_prop_bad.csv
 
 # pool (random effects) with back-transforms
 0 mh_pool_pft.txt        $METASUM pool --measure PFT -d 10 tests/ref/inputs/mh_debruin2009.csv
@@ -33,4 +33,4 @@
 # Peto's log odds ratio per study (escalc PETO), pooled by REML (metafor: rma(yi, vi) on
 # escalc("PETO") of dat.li2007: estimate -0.5538712699, se 0.1416315799)
 0 mh_pool_peto_reml.txt  $METASUM pool --measure PETO -d 10 tests/ref/inputs/mh_li2007.csv
-0 mh_effects_peto.txt    $METASUM effects -m PETO -d 10 tests/ref/inputs/mh_bcg.csv
+0 mh_effects_peto.txt    $METASUM effects --measure PETO -d 10 tests/ref/inputs/mh_bcg.csv

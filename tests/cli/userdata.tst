@@ -14,7 +14,7 @@
 0 userdata_raud_forced.txt        $METASUM pool -d 10 --delim ';' --decimal , tests/fixtures/userdata/raudenbush1985_semicolon.csv
 0 userdata_raud_dl_by.txt         $METASUM pool -d 10 -m DL --by Setting tests/fixtures/userdata/raudenbush1985_semicolon.csv
 0 userdata_effects_semicolon.txt  $METASUM effects -d 6 tests/fixtures/userdata/raudenbush1985_semicolon.csv
-0 userdata_effects_xlsx.txt       $(dirname $METASUM)/tests/csv2xlsx tests/fixtures/userdata/normand1999.csv $OUT/n.xlsx && $METASUM effects -m MD -d 6 $OUT/n.xlsx
+0 userdata_effects_xlsx.txt       $(dirname $METASUM)/tests/csv2xlsx tests/fixtures/userdata/normand1999.csv $OUT/n.xlsx && $METASUM effects --measure MD -d 6 $OUT/n.xlsx
 0 userdata_compare.txt            $METASUM compare --digits 6 --by Setting --table groups tests/fixtures/userdata/raudenbush1985_semicolon.csv
 1 userdata_validate.txt           $METASUM validate --col 'm1i=mean active' --col 'sd1i=SD Active' --col 'n1i=N Active' --col 'm2i=Mean Usual Care' --col 'sd2i=SD Usual Care' --col 'n2i=N Usual Care' tests/fixtures/userdata/unknown_form.csv
 
@@ -22,7 +22,7 @@
 0 userdata_blank_rows.txt         $METASUM pool --measure MD -d 10 tests/fixtures/userdata/blank_rows.csv
 0 userdata_missing_omit.txt       $METASUM pool --measure MD -d 10 tests/fixtures/userdata/missing_value.csv
 1 userdata_missing_error.txt      $METASUM pool --measure MD --missing error tests/fixtures/userdata/missing_value.csv
-0 userdata_missing_effects.txt    $METASUM effects -m MD -d 4 tests/fixtures/userdata/missing_value.csv
+0 userdata_missing_effects.txt    $METASUM effects --measure MD -d 4 tests/fixtures/userdata/missing_value.csv
 
 # Messages: the form cannot be told, wrong guesses, bad mappings, workbooks
 1 userdata_unknown_form.txt       $METASUM pool --measure MD tests/fixtures/userdata/unknown_form.csv

@@ -14,8 +14,8 @@
 0 writes_guard_compare.txt       $METASUM compare tests/cli/data/writes/formulas.csv --by group --table groups | cut -d, -f1; $METASUM compare tests/cli/data/writes/formulas.csv --by group --table groups --format tsv | cut -f1
 0 writes_guard_summarize.txt     $METASUM summarize tests/cli/data/writes/formulas_swim.csv --table votes 2>/dev/null | cut -d, -f1-3; $METASUM summarize tests/cli/data/writes/formulas_swim.csv --table votes --format tsv 2>/dev/null | cut -f1-3
 
-# The report's own CSV/TSV and XLSX go through the same guard (the effects table is parsed back
-# from the effects writer without the guard, so HTML shows the text as it is).
+# The report's own CSV/TSV and XLSX go through the same guard (the effects table holds the text
+# as it is, so HTML shows it unchanged).
 0 writes_guard_report.txt        $METASUM report -q tests/cli/data/writes/good.csv -o $OUT/r && grep -v '^#' $OUT/r/eff/effects.csv | cut -d, -f1-3 | grep -v HYPERLINK && grep -c "^\"'=HYPERLINK" $OUT/r/eff/effects.csv && grep -v '^#' $OUT/r/eff/effects.tsv | cut -f1-3 && grep -c '<td>=HYPERLINK' $OUT/r/eff/index.html && unzip -p $OUT/r/pooled/pooled.xlsx xl/sharedStrings.xml | grep -o "<t[^>]*>'[^<]*</t>"
 
 # All or nothing.  A failed analysis leaves the previous report exactly as it was (no index.html
