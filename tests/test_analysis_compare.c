@@ -148,7 +148,7 @@ Test(analysis_compare, spec_errors_name_the_setting)
         const char *field, *value, *shown; /* the setting, its value, what the message quotes */
     } bad[] = {{"pairs", "random:nope", "'nope'"},  {"by", "nope", "'nope'"},
                {"table", "everything", "'everything'"}, {"mods", "ablat+year", "'ablat+year'"},
-               {"plots", "forest", "'forest'"},     {"method", "MH", "'MH'"}};
+               {"plots", "funnel", "'funnel'"},     {"method", "MH", "'MH'"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         msum_spec s;
         bcg_spec(&s);

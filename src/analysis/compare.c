@@ -64,9 +64,11 @@ static int settings(const msum_spec *s, msum_diags *diags, msum_cmp *c)
     c->po.qprofile = 0;
     c->measure = MSUM_MEASURE_NONE;
     c->pi_type = MSUM_PI_DEFAULT;
-    if (msum_an_given(s->plots))
-        return SPEC_ERROR("plots", "found '%s', expected none: kind compare draws no plots (a "
-                                   "forest plot per group: kind pool with by)", s->plots);
+    if (!msum_an_check_plots(s, "forest", diags)) return MSUM_EINVAL;
+    if (msum_an_given(s->plots) && !msum_an_given(s->by))
+        return SPEC_ERROR("plots", "found '%s', but the forest plot shows the groups of by; "
+                                   "give by (a meta-regression alone draws no forest plot)",
+                          s->plots);
     if (!msum_an_given(s->by) && !msum_an_given(s->mods))
         return SPEC_ERROR("by", "found neither by nor mods, expected a grouping column (by) or "
                                 "meta-regression terms (mods)");
@@ -258,6 +260,45 @@ static int parse_pairs(const msum_cmp *c, const char **pl, size_t *np, char **bu
     return MSUM_OK;
 }
 
+/* The forest plot of the groups: the pool kind's subgroup forest (per-group diamonds, the
+ * overall diamond and the test for subgroup differences) drawn with the same settings, so
+ * `compare --by G --plot` and `pool --by G --plot` give the same picture. */
+static int forest(const msum_spec *s, const char *path, msum_result *out, msum_diags *diags)
+{
+    msum_spec ps = *s;
+    ps.kind = MSUM_KIND_POOL;
+    ps.plots = "forest";
+    ps.weights = 0;
+    ps.mods = ps.newmods = ps.ref_level = ps.pairs = ps.table = NULL;
+    ps.owned_ = NULL;
+    msum_result pr = {0};
+    msum_diags *pd = msum_diags_new(); /* the rows' warnings were said by compare already */
+    if (!pd) return MSUM_ENOMEM;
+    int st = msum_an_pool(&ps, path, &pr, pd);
+    const char *svg = st == MSUM_OK ? msum_result_plot(&pr, "forest") : NULL;
+    if (svg) {
+        char *copy = strdup(svg);
+        st = copy ? msum_result_add_plot(out, "forest", copy) : MSUM_ENOMEM;
+    } else if (st != MSUM_ENOMEM) { /* its errors (a setting such as favours) as they are */
+        size_t nerr = 0;
+        for (size_t i = 0; i < msum_diags_count(pd); i++) {
+            const msum_diag *g = msum_diags_get(pd, i);
+            if (g->severity != MSUM_DIAG_ERROR) continue;
+            msum_diags_add(diags, MSUM_DIAG_ERROR, g->file, g->line, g->col, g->column, "%s",
+                           g->message);
+            nerr++;
+        }
+        if (!nerr)
+            msum_diags_add(diags, MSUM_DIAG_ERROR, path, 0, 0, "plots",
+                           "the forest plot could not be drawn: %s",
+                           msum_strerror((msum_status)st));
+        if (st == MSUM_OK) st = MSUM_EDATA;
+    }
+    msum_result_free(&pr);
+    msum_diags_free(pd);
+    return st;
+}
+
 int msum_an_compare(const msum_spec *s, const char *path, msum_result *out, msum_diags *diags)
 {
     msum_cmp cs, *c = &cs;
@@ -358,6 +399,7 @@ int msum_an_compare(const msum_spec *s, const char *path, msum_result *out, msum
             st = msum_result_add_table(out, tabs[t]);
             tabs[t] = NULL;
         }
+    if (st == MSUM_OK && msum_an_list_has(s->plots, "forest")) st = forest(s, path, out, diags);
 out:
     for (int t = 0; t < NTAB; t++) msum_table_free(tabs[t]);
     free(c->refbuf);

@@ -320,6 +320,9 @@ static char *forest_svg(const pool_fits *f, const char *title, const char *favou
                                .ci_ub = ub, .weights = w, .sort = sort, .sg_df = 0};
         /* The weights are the weights table's: percent within each group's own fit. */
         fd.weights_percent = 1;
+        char est_head[48]; /* the intervals' level, as the numbers are */
+        snprintf(est_head, sizeof est_head, "Estimate [%g%% CI]", 100 * f->po->level);
+        fd.est_head = est_head;
         if (one_measure) fd.transf = plot_transf(m, vi, k);
         if (m >= MSUM_MEASURE_PR && m <= MSUM_MEASURE_IRFT) fd.null_value = NAN; /* no null */
         if (nc) {

@@ -205,13 +205,16 @@ const msum_setting msum_settings[] = {
      "cumul: decreasing order of --order", "Sensitivity", OFF(decreasing)},
 
     /* plots */
-    {"plots", "--plot", 0, "[NAME=]FILE", MSUM_SETTING_LIST, P | S | B | N, NULL, 0, 0, NULL,
-     "also draw a plot (repeatable; the extension chooses SVG, PNG or PDF; the manifest:\n"
-     "plot names a;b); 'metasum help plots' lists the names", "Plots", OFF(plots)},
-    {"favours", "--favours", 0, "L,R", MSUM_SETTING_LIST, P, NULL, 0, 0, NULL,
+    {"plots", "--plot", 0, "[NAME=]FILE", MSUM_SETTING_LIST, P | C | S | B | N, NULL, 0, 0, NULL,
+     "also draw a plot: [NAME=]FILE, repeatable; the extension chooses SVG, PNG or PDF (the\n"
+     "manifest: names a;b).  pool: forest, funnel; compare: forest (with by); summarize:\n"
+     "comparisons, timecourse, effect_direction, evidence_map; bias: funnel_trimfill,\n"
+     "funnel_contour, funnel_egger, radial; sensitivity: leave1out, cumul, baujat, influence",
+     "Plots", OFF(plots)},
+    {"favours", "--favours", 0, "L,R", MSUM_SETTING_LIST, P | C, NULL, 0, 0, NULL,
      "forest plot: 'Favours L' left and 'Favours R' right of the null line", "Plots",
      OFF(favours)},
-    {"sort", "--sort", 0, "S", MSUM_SETTING_WORD, P, "input,effect,weight", 0, 0, "input",
+    {"sort", "--sort", 0, "S", MSUM_SETTING_WORD, P | C, "input,effect,weight", 0, 0, "input",
      "forest plot rows: input, effect or weight", "Plots", OFF(sort)},
 
     /* output */

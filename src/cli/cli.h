@@ -50,6 +50,12 @@ void usage_sensitivity(FILE *fp);
  * comma list whose first name is the default, needs no NAME=).  `adjust` (may be NULL) may
  * change the spec before the run (returns an exit code).  Returns the exit code. */
 #include "metasum/analysis.h"
+/* --plot entries ("FILE" or "NAME=FILE", comma-separated) as "NAME=FILE,..." (a FILE named
+ * after one of `plots` is that plot, else the first of `plots`); a new string, or NULL after a
+ * message (a file not ending in .svg, .png or .pdf: *rc = EXIT_USAGE). */
+char *cli_resolve_plots(const char *cmd, const char *given, const char *plots, int *rc);
+/* Render each "NAME=FILE" of `resolved` from the result's plot NAME; an exit code. */
+int cli_write_plots(const char *cmd, const char *resolved, const msum_result *r);
 int cli_run_kind(const char *cmd, msum_kind kind, const char *plots, int argc, char **argv,
                  int (*adjust)(const char *cmd, msum_spec *s));
 

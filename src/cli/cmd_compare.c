@@ -170,6 +170,14 @@ int cmd_compare(int argc, char **argv)
         return rc;
     }
     s.dataset = ops[0];
+    char *plots = NULL;
+    if (s.plots && *s.plots) {
+        if (!(plots = cli_resolve_plots(CMD, s.plots, "forest", &rc))) {
+            msum_spec_clear(&s);
+            return rc;
+        }
+        s.plots = plots;
+    }
     msum_result res = {0};
     msum_diags *dg = msum_diags_new();
     int st = dg ? msum_analysis_run(&s, &res, dg) : MSUM_ENOMEM;
@@ -181,8 +189,11 @@ int cmd_compare(int argc, char **argv)
         /* --meta is for CSV/TSV; the other formats always carry the metadata */
         wo.meta = fmt == MSUM_FMT_CSV || fmt == MSUM_FMT_TSV ? s.meta : 1;
         rc = write_tables(&res, s.output, fmt, &wo);
+        if (rc == EXIT_OK) rc = cli_write_plots(CMD, s.plots, &res);
     }
     msum_result_free(&res);
+    free(plots);
+    s.plots = NULL;
     msum_diags_free(dg);
     msum_spec_clear(&s);
     return rc;

@@ -82,7 +82,7 @@ static size_t plot_of(const char *entry, size_t len, const char *plots, const ch
 
 /* s->plots ("FILE" or "NAME=FILE" entries) as "NAME=FILE,...": a new string the caller frees,
  * NULL after a usage error (a file that is not .svg, .png or .pdf) or out of memory (*rc). */
-static char *resolve_plots(const char *cmd, const char *given, const char *plots, int *rc)
+char *cli_resolve_plots(const char *cmd, const char *given, const char *plots, int *rc)
 {
     size_t entries = 1, n = 0;
     for (const char *q = given; *q; q++) entries += *q == ',';
@@ -150,9 +150,14 @@ static int write_result(const char *cmd, const msum_spec *s, const msum_result *
         cli_error(cmd, "cannot write %s", strcmp(out, "-") == 0 ? "standard output" : out);
         return EXIT_IO;
     }
+    return cli_write_plots(cmd, s->plots, r);
+}
+
+int cli_write_plots(const char *cmd, const char *resolved, const msum_result *r)
+{
     int rc = EXIT_OK;
     char name[128];
-    for (const char *p = s->plots; rc == EXIT_OK && p && *p;) {
+    for (const char *p = resolved; rc == EXIT_OK && p && *p;) {
         size_t len = strcspn(p, ","), nlen = strcspn(p, "=");
         char file[4096];
         snprintf(name, sizeof name, "%.*s", (int)nlen, p);
@@ -183,7 +188,7 @@ int cli_run_kind(const char *cmd, msum_kind kind, const char *plots, int argc, c
         goto done;
     }
     if (given(s.plots)) {
-        if (!(resolved = resolve_plots(cmd, s.plots, plots, &rc))) goto done;
+        if (!(resolved = cli_resolve_plots(cmd, s.plots, plots, &rc))) goto done;
         s.plots = resolved;
     }
     if (adjust && (rc = adjust(cmd, &s)) != EXIT_OK) goto done;

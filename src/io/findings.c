@@ -300,15 +300,23 @@ static int is_fixed(const char *est)
     return est && (strcmp(est, "EE") == 0 || strcmp(est, "FE") == 0 || strcmp(est, "CE") == 0);
 }
 
+/* A Mantel-Haenszel or Peto table (metafor rma.mh / rma.peto: a method and no tau2) rather
+ * than rma.uni's. */
+static int is_mh(const msum_table *t)
+{
+    return has(t, "method") && !has(t, "tau2");
+}
+
 /* "Random-effects (REML, Knapp-Hartung)", "Common-effect", "Mantel-Haenszel" */
 static void put_model(line *b, const msum_table *t, size_t r)
 {
     const char *mh = txt(t, r, "method");
-    if (mh && !has(t, "estimator")) {
+    if (mh && is_mh(t)) {
         put(b, "%s", strcmp(mh, "PETO") == 0 ? "Peto" : "Mantel\xe2\x80\x93Haenszel");
         return;
     }
-    const char *est = txt(t, r, "estimator"), *used = txt(t, r, "estimator_used");
+    const char *est = txt(t, r, either(t, "method", "estimator")),
+               *used = txt(t, r, either(t, "method_used", "estimator_used"));
     const char *test = txt(t, r, "test");
     if (!used) used = est;
     if (is_fixed(used)) {
@@ -365,9 +373,9 @@ static size_t group_cols(const msum_table *t, const char *first_result)
 static void pool_one(sink *o, const msum_table *t, size_t r, const measure *m)
 {
     line b = {.n = 0};
-    int mh = !has(t, "estimator");
-    const char *used = txt(t, r, "estimator_used");
-    int fixed = mh || is_fixed(used ? used : txt(t, r, "estimator"));
+    int mh = is_mh(t);
+    const char *used = txt(t, r, either(t, "method_used", "estimator_used"));
+    int fixed = mh || is_fixed(used ? used : txt(t, r, either(t, "method", "estimator")));
     natural v = natural_of(t, r, "estimate", "ci_lb", "ci_ub", m);
     double k = num(t, r, "k"), level = num(t, r, "level");
     put_model(&b, t, r);
@@ -415,7 +423,7 @@ enum { MAX_GROUP_LINES = 8 };
 static void pool_findings(sink *o, const msum_table *t)
 {
     size_t nr = msum_table_nrows(t);
-    int mh = !has(t, "estimator");
+    int mh = is_mh(t);
     if (nr == 0 || !has(t, "estimate")) return;
     size_t ng = group_cols(t, mh ? "method" : "k");
     measure m = table_measure(t);
@@ -935,7 +943,7 @@ static void key_group_text(const msum_table *t, size_t r, size_t ng, line *out)
 
 static void key_pool(keytab *k, const msum_table *t)
 {
-    int mh = !has(t, "estimator");
+    int mh = is_mh(t);
     size_t ng = group_cols(t, mh ? "method" : "k"), c0 = ng ? 1 : 0;
     measure m = table_measure(t);
     if (ng) {

@@ -13,8 +13,8 @@
 2 compare_no_meta.txt          $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --no-meta
 2 compare_bad_table.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --table everything
 2 compare_method_mh.txt        $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --method MH
-2 compare_plot.txt             $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --plot forest.svg
+2 compare_plot.txt             $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --plot funnel=$OUT/f.svg
 2 compare_two_by.txt           $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc,year
 2 compare_bad_ref.txt          $METASUM compare tests/fixtures/compare_bcg_rr.csv --by alloc --ref-level alloc=nope
 # the report shows the same errors at the manifest line, naming the manifest column
-1 compare_report_errors.txt    cp tests/fixtures/compare_bcg_rr.csv $OUT/bcg.csv && printf 'id,dataset,kind,by,pairs,plots\na,bcg.csv,compare,alloc,random:nope,\nb,bcg.csv,compare,alloc,,forest\nc,bcg.csv,compare,alloc,,\n' >$OUT/m.csv && $METASUM report -q $OUT/m.csv -o $OUT/r; rc=$?; ls $OUT/r/c 2>/dev/null | grep -c csv; exit $rc
+1 compare_report_errors.txt    cp tests/fixtures/compare_bcg_rr.csv $OUT/bcg.csv && printf 'id,dataset,kind,by,pairs,plots\na,bcg.csv,compare,alloc,random:nope,\nb,bcg.csv,compare,alloc,,funnel\nc,bcg.csv,compare,alloc,,\n' >$OUT/m.csv && $METASUM report -q $OUT/m.csv -o $OUT/r; rc=$?; ls $OUT/r/c 2>/dev/null | grep -c csv; exit $rc

@@ -19,12 +19,12 @@
 0 forestfiles_compare_files.txt   for e in svg png pdf; do $METASUM compare datasets/bcg/effects.csv --by alloc --measure RR --favours "BCG,control" --plot $OUT/f.$e >/dev/null || exit 1; done && sh tests/cli/forestfiles_check.sh $OUT/f.svg $OUT/f.png $OUT/f.pdf
 0 -   $METASUM compare datasets/bcg/effects.csv --by alloc --measure RR --plot $OUT/c.svg >/dev/null && $METASUM pool --measure RR --by alloc --plot $OUT/p.svg datasets/bcg/effects.csv >/dev/null && cmp $OUT/c.svg $OUT/p.svg
 0 -   test "$($METASUM compare datasets/bcg/effects.csv --by alloc --measure RR --plot $OUT/c.svg)" = "$($METASUM compare datasets/bcg/effects.csv --by alloc --measure RR)"
-0 forestfiles_compare_between.txt $METASUM compare datasets/bcg/effects.csv --by alloc --measure RR --table between --no-meta | cut -d, -f1-7
+0 forestfiles_compare_between.txt $METASUM compare datasets/bcg/effects.csv --by alloc --measure RR --table between | cut -d, -f1-7
 # compare --plot: usage errors, and an unwritable file is an I/O error
 2 forestfiles_compare_no_by.txt   $METASUM compare datasets/bcg/effects.csv --mods ablat --plot $OUT/f.svg
 2 forestfiles_compare_ext.txt     $METASUM compare datasets/bcg/effects.csv --by alloc --plot $OUT/f.jpg
-2 forestfiles_compare_level.txt   $METASUM compare datasets/bcg/effects.csv --by alloc --level 0.9 --plot $OUT/f.svg
-2 forestfiles_compare_favours.txt $METASUM compare datasets/bcg/effects.csv --by alloc --favours BCG --plot $OUT/f.svg
+0 forestfiles_compare_level.txt   $METASUM compare datasets/bcg/effects.csv --by alloc --measure RR --level 0.9 --plot $OUT/f.svg >/dev/null && grep -o 'Estimate \[[^]]*\]\|90% prediction' $OUT/f.svg
+2 forestfiles_compare_favours.txt $METASUM compare datasets/bcg/effects.csv --by alloc --measure RR --favours BCG --plot $OUT/f.svg
 3 -                               $METASUM compare datasets/bcg/effects.csv --by alloc --measure RR --plot /dev/full/f.png >/dev/null
 # the report writes each plot as SVG, PNG and PDF and links them under the plot; two runs give
 # the same bytes (no dates in the PDF), and the files pass the checks above
