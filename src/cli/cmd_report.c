@@ -1041,13 +1041,15 @@ int cmd_report(int argc, char **argv)
         msum_result o = {0};
         int want[6];
         st = !ad ? MSUM_ENOMEM
-             : m.bad[i] || !parse_formats(s, mpath, want, ad) ? MSUM_EDATA
+             : m.bad[i] || !parse_formats(s, mpath, want, ad) ? MSUM_EINVAL
              : analysis_run(&m.ms[i], &o, ad);
         if (ad && msum_diags_count(ad)) cli_print_diags(stderr, ad);
         if (st != MSUM_OK) { /* its data, its spec, or its dataset could not be read */
             if (!stop_signal)
                 fprintf(stderr, "metasum report: analysis '%s' (%s line %ld) failed: %s\n",
-                        s->id, mpath, s->line, msum_strerror((msum_status)st));
+                        s->id, mpath, s->line,
+                        st == MSUM_EINVAL ? "a setting of its row is wrong (see above)"
+                                          : msum_strerror((msum_status)st));
             nfailed++;
             if (st == MSUM_EIO || st == MSUM_ENOMEM) read_io = 1;
         } else if (!stop_signal && nfailed == 0) { /* after a failure it would be discarded */
