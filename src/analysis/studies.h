@@ -33,14 +33,14 @@ typedef struct {
 int msum_an_studies_fit(const msum_spec *s, msum_measure *measure, msum_pool_opts *po,
                         msum_diags *diags);
 
-/* Read the rows of path that s->filter keeps (read options s->read, groups s->by) into *out;
+/* Read the rows of path that sp->filter keeps (read options sp->read, groups sp->by) into *s;
  * `measure` for the rows whose form needs one, `level` for escalc, `key_col` a numeric column to
- * order by (or NULL).  A measure must be the same within the file.  Problems go to diags (spec
+ * order by (or NULL).  A measure must be the same within the file.  Problems go to d (spec
  * problems through msum_an_spec_error).  Returns MSUM_OK (free with msum_an_studies_free), or
  * MSUM_EDATA, MSUM_EIO, MSUM_ENOMEM (nothing to free). */
-int msum_an_studies_read(const msum_spec *s, const char *path, msum_measure measure,
-                         double level, const char *key_col, msum_an_studies *out,
-                         msum_diags *diags);
+int msum_an_studies_read(const msum_spec *sp, const char *path, msum_measure measure,
+                         double level, const char *key_col, msum_an_studies *s,
+                         msum_diags *d);
 void msum_an_studies_free(msum_an_studies *s);
 
 /* Groups in order of first appearance (one group without by): *order holds the study indexes

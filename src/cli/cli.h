@@ -79,47 +79,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
-/* Option matching shared by the subcommands (src/cli/options.c): if argv[*i] is the option
- * `lng` ("--by") or `shrt` ("-b", may be NULL), as "--by VALUE", "--by=VALUE" or "-b VALUE", set
- * *val, advance *i past the value and return 1; return 0 when argv[*i] is another argument;
- * return -1 after printing "option X needs a value" when the value is missing. */
-int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *lng, const char *shrt,
-            const char **val);
-
 /* --max-field BYTES, accepted by every command (it bounds every CSV read, report included):
  * removed from argv[1..argc) (up to "--"), applied with msum_reader_set_max_field(); returns
  * the new argc, or -1 after a usage message for a bad value. */
 int cli_take_max_field(const char *cmd, int argc, char **argv);
-
-/* Shared option values (src/cli/options.c).  Each returns 1 and sets *out, or prints
- * "metasum CMD: OPT: found 'S', expected ..." and returns 0.
- * Level: 0.95 or 95 (percent).  Digits: 0 to 17 (0 = shortest exact).  Format: csv, tsv, md,
- * json, html, text. */
-int cli_opt_level(const char *cmd, const char *opt, const char *s, double *out);
-/* metafor's convergence control (rma control= threshold, maxiter, stepadj): --threshold X
- * (> 0: Fisher scoring stops when |change in tau2| <= X, as metafor; 0: full precision),
- * --maxiter N, --step-adj X.  Returns 1 when argv[*i] is one of them (its value stored),
- * 0 when it is not, -1 on an error (reported). */
-int cli_opt_convergence(const char *cmd, int argc, char **argv, int *i, double *threshold,
-                        int *maxiter, double *step_adj);
-int cli_opt_digits(const char *cmd, const char *s, int *out);
-int cli_opt_format(const char *cmd, const char *s, msum_format *out);
-
-/* Reading options shared by every command that reads effects (src/cli/options.c):
- *   --col FIELD=COLUMN   (repeatable; "a=B;c=D" also)   --delim , ; tab
- *   --decimal . ,        --sheet NAME (XLSX)             --missing omit|error
- * `ro` is what the library takes (msum_read_opts); its strings point into argv or `cols`. */
-typedef struct {
-    msum_read_opts ro;
-    int missing_set; /* --missing was given (validate's default differs) */
-    char cols[2048];
-} cli_input;
-
-void cli_input_init(cli_input *in);
-
-/* If argv[*i] is one of the reading options, take it (and its value) into *in and return 1;
- * 0 when it is another argument; -1 after printing a usage error. */
-int cli_opt_input(const char *cmd, int argc, char **argv, int *i, cli_input *in);
 
 /* The settings table (msum_settings, include/metasum/analysis.h) on the command line: the
  * one option parser of every command.  Parses argv[1..argc) of command `cmd` into s (the
@@ -138,8 +101,5 @@ void cli_help_options(FILE *fp);
 void cli_help_options_tsv(FILE *fp);
 /* MSUM_KBIT(kind) or MSUM_CMD_* of a command name; 0 for none. */
 unsigned cli_command_bit(const char *cmd);
-
-/* The help lines of the reading options, for each command's usage text. */
-extern const char cli_input_help[];
 
 #endif

@@ -321,6 +321,8 @@ int msum_csv_sink_new(FILE *fp, msum_format f, const msum_write_opts *o, size_t 
     s->o = o ? *o : def;
     s->keep = keep;
     *out = (msum_sink){sink_begin, sink_row, sink_end, s};
+    /* s is owned by *out (its ctx) now, freed by the sink's free function */
+    // cppcheck-suppress memleak
     return MSUM_OK;
 }
 
