@@ -577,7 +577,15 @@ static int analysis_page(const analysis_spec *s, const int want[6], const analys
     if (pg->key)
         pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_TABLE, .table = pg->key,
                                               .flags = MSUM_HTML_COMPACT};
-    /* the settings, from the manifest row */
+    for (size_t i = 0; st == MSUM_OK && i < o->nplots; i++) { /* each with its PNG and PDF */
+        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_SVG, .svg = o->plots[i],
+                                              .text = plot_caption(o->plot_names[i])};
+        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = links[i][0],
+                                              .text = "PNG (twice the size)"};
+        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = links[i][1],
+                                              .text = "PDF (for print)"};
+    }
+    /* the settings, from the manifest row, under the plots */
     const char *const field[][2] = {{"dataset", s->dataset}, {"filter", s->filter},
                                     {"kind", s->kind},       {"measure", s->measure},
                                     {"method", s->method},   {"test", s->test},
@@ -591,15 +599,6 @@ static int analysis_page(const analysis_spec *s, const int want[6], const analys
     if (al && (st = page_printf(pg, "%s", about)) == MSUM_OK)
         pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_PARAGRAPH,
                                               .text = pg->strings[pg->nstrings - 1]};
-    for (size_t i = 0; st == MSUM_OK && i < o->nplots; i++) { /* each with its PNG and PDF */
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_SVG, .svg = o->plots[i],
-                                              .text = plot_caption(o->plot_names[i])};
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = links[i][0],
-                                              .text = "This plot as PNG (image at twice the "
-                                                      "size)"};
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = links[i][1],
-                                              .text = "This plot as PDF (vector, for print)"};
-    }
     for (size_t i = 0; st == MSUM_OK && i < o->ntables; i++) {
         if (o->tables[i] == f) continue; /* shown as the findings block */
         char files[512];

@@ -11,7 +11,7 @@
 
 static const char css[] =
     "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:1.5em auto;"
-    "max-width:72em;padding:0 1em;color:#222;line-height:1.4}\n"
+    "max-width:76em;padding:0 1em;color:#222;line-height:1.4}\n"
     "h1,h2,h3,h4{line-height:1.2}\n"
     "h1{font-size:1.6em;margin:.2em 0 .4em}\n"
     "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}\n"
@@ -33,6 +33,9 @@ static const char css[] =
     ".findings p{margin:.3em 0}\n"
     ".findings ul{margin:.3em 0;padding-left:1.4em}\n"
     "figure{margin:1em 0}\n"
+    ".gallery{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}\n"
+    ".gallery figure{margin:.5em 0;min-width:0;max-width:100%;width:min-content}\n"
+    "figure p.files{margin:.2em 0 0}\n"
     ".plot{overflow-x:auto;max-width:100%}\n"
     ".plot svg{display:block;max-width:none}\n"
     "figcaption{font-size:.9em;color:#444}\n"
@@ -245,6 +248,7 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
     put_text(fp, title);
     fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
     size_t ntab = 0;
+    int in_gallery = 0;
     for (size_t i = 0; i < n; i++) {
         const msum_html_item *it = &items[i];
         switch (it->kind) {
@@ -263,7 +267,20 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
         case MSUM_HTML_TABLE:
             put_table(fp, it, ++ntab, o);
             break;
-        case MSUM_HTML_SVG:
+        case MSUM_HTML_SVG: {
+            /* the plots side by side where they fit (flex-wrap), each with its caption and the
+             * links that follow it (its other formats) on one line */
+            if (i == 0 || items[i - 1].kind != MSUM_HTML_SVG) {
+                int run = 0;
+                for (size_t j = i; j < n && (items[j].kind == MSUM_HTML_SVG ||
+                                             (items[j].kind == MSUM_HTML_LINK && j > i));
+                     j++)
+                    run += items[j].kind == MSUM_HTML_SVG;
+                if (run > 1 && !in_gallery) {
+                    fputs("<div class=\"gallery\">\n", fp);
+                    in_gallery = 1;
+                }
+            }
             fputs("<figure>\n<div class=\"plot\">\n", fp);
             fputs(it->svg, fp);
             fputs("</div>\n", fp);
@@ -272,8 +289,24 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
                 put_text(fp, it->text);
                 fputs("</figcaption>\n", fp);
             }
+            size_t j = i + 1;
+            for (; j < n && items[j].kind == MSUM_HTML_LINK && !items[j].note; j++) {
+                fputs(j == i + 1 ? "<p class=\"files\">" : " \xc2\xb7 ", fp);
+                fputs("<a href=\"", fp);
+                msum_io_put_xml(fp, safe_href(items[j].href) ? items[j].href : "#", 0);
+                fputs("\">", fp);
+                put_text(fp, items[j].text ? items[j].text : items[j].href);
+                fputs("</a>", fp);
+            }
+            if (j > i + 1) fputs("</p>\n", fp);
             fputs("</figure>\n", fp);
+            i = j - 1;
+            if (in_gallery && !(i + 1 < n && items[i + 1].kind == MSUM_HTML_SVG)) {
+                fputs("</div>\n", fp);
+                in_gallery = 0;
+            }
             break;
+        }
         case MSUM_HTML_LINK:
             fputs(it->note ? "<p class=\"entry\"><a href=\"" : "<p class=\"nav\"><a href=\"", fp);
             msum_io_put_xml(fp, safe_href(it->href) ? it->href : "#", 0);
