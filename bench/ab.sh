@@ -1,7 +1,7 @@
 #!/bin/sh
 # Usage: sh bench/ab.sh OLD_METASUM NEW_METASUM [REPS]   (after make bench has made build/bench/data)
-# Before/after in one run: each workload of make bench alternates OLD and NEW, REPS times; median wall, median
-# user CPU, largest peak RSS.
+# Before/after in one run: each workload of make bench alternates OLD and NEW, REPS times;
+# median wall, median user CPU, largest peak RSS.
 OLD=$1; NEW=$2; REPS=${3:-5}; D=build/bench/data
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 max() { sort -n | tail -1; }

@@ -645,7 +645,8 @@ static msum_table *pooled_table(const groups *gs, const bycols *by, const msum_p
         return NULL;
     }
 #define NUM(c, v) msum_table_set_num(t, (size_t)row, (size_t)idx[c], (v))
-#define TXT(c, v) msum_table_set_text(t, (size_t)row, (size_t)idx[c], (v))
+#define TXT(c, v) /* "" is no value: NA, as every missing cell */                              \
+    msum_table_set_text(t, (size_t)row, (size_t)idx[c], (v) && *(v) ? (v) : NULL)
     for (size_t gi = 0; gi < gs->n; gi++) {
         const group *g = &gs->g[gi];
         const msum_pool_result *r = &res[gi];
