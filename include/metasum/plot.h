@@ -58,7 +58,8 @@ typedef struct {
 typedef enum {
     MSUM_FOREST_SORT_INPUT = 0, /* as given */
     MSUM_FOREST_SORT_EFFECT,    /* increasing estimate (missing ones last) */
-    MSUM_FOREST_SORT_WEIGHT     /* decreasing weight */
+    MSUM_FOREST_SORT_WEIGHT,    /* decreasing weight */
+    MSUM_FOREST_SORT_KEY        /* increasing sort_key (e.g. the year; missing ones last) */
 } msum_forest_sort;
 
 /* Studies listed at most; with more, the plot shows the summary rows only and says so. */
@@ -77,6 +78,7 @@ typedef struct {
     const char *title;    /* NULL: no title */
     const char *xlab;     /* NULL: "Ratio (log scale)", "Correlation" or "Estimate" */
     const char *est_head; /* heading of the numbers column; NULL: "Estimate [95% CI]" */
+    const double *sort_key; /* k values for MSUM_FOREST_SORT_KEY (NaN: last), or NULL */
     int log_scale;        /* 1: values are log ratios (see above); 2: Fisher z values, shown
                              and labelled as correlations (tanh) */
     msum_plot_transf transf; /* set: natural-scale ticks and numbers (overrides log_scale) */

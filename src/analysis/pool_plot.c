@@ -8,6 +8,7 @@
 
 #include "metasum/dataset.h"
 #include "metasum/dict.h"
+#include "metasum/reader.h"
 #include "metasum/subgroup.h"
 #include "metasum/write.h"
 #include "pool_int.h"
@@ -44,6 +45,7 @@ typedef struct {
     size_t n;
     long *line;
     char **label;
+    double *year;  /* the year column as a number (NaN: none), for sort = year */
     size_t ncols;  /* 0, 4 (counts) or 6 (continuous) */
     char **cells;  /* n * ncols texts */
     char *arm[2];  /* treatment, comparator; NULL when they vary or are missing */
@@ -56,6 +58,7 @@ static void info_free(study_info *L)
     for (size_t i = 0; L->cells && i < L->n * L->ncols; i++) free(L->cells[i]);
     free(L->line);
     free(L->label);
+    free(L->year);
     free(L->cells);
     free(L->arm[0]);
     free(L->arm[1]);
@@ -121,8 +124,9 @@ static void info_read(const char *path, const char *filter, const msum_read_opts
     }
     L->line = malloc(n * sizeof *L->line);
     L->label = calloc(n, sizeof *L->label);
+    L->year = malloc(n * sizeof *L->year);
     L->cells = L->ncols ? calloc(n * L->ncols, sizeof *L->cells) : NULL;
-    if (!L->line || !L->label || (L->ncols && !L->cells)) goto out;
+    if (!L->line || !L->label || !L->year || (L->ncols && !L->cells)) goto out;
     for (size_t i = 0; i < n; i++) {
         char buf[256] = "";
         if (c_study >= 0) snprintf(buf, sizeof buf, "%s", msum_dataset_cell(ds, i, c_study));
@@ -131,6 +135,8 @@ static void info_read(const char *path, const char *filter, const msum_read_opts
                      msum_dataset_cell(ds, i, c_year));
         else if (c_author >= 0) snprintf(buf, sizeof buf, "%s", msum_dataset_cell(ds, i, c_author));
         if (!(L->label[i] = strdup(buf))) break;
+        const char *yr = c_year >= 0 ? msum_dataset_cell(ds, i, c_year) : "";
+        if (msum_parse_double(yr, strlen(yr), &L->year[i]) != 1) L->year[i] = NAN;
         L->line[i] = msum_dataset_line(ds, i);
         L->n = i + 1;
         if (L->ncols && arm_cells(ds, i, L->ncols, cc, L->cells + i * L->ncols) != MSUM_OK) break;
@@ -255,12 +261,14 @@ static char *forest_svg(const pool_fits *f, const char *title, const char *favou
            *lb = malloc((k + 1) * sizeof *lb), *ub = malloc((k + 1) * sizeof *ub),
            *w = malloc((k + 1) * sizeof *w);
     size_t *grp = malloc((k + 1) * sizeof *grp);
+    double *yearkey = malloc((k + 1) * sizeof *yearkey);
     const char **cells = calloc(k * nc + 1, sizeof *cells);
     msum_plot_pooled *gp = calloc(ng + 1, sizeof *gp);
     double *gest = malloc((ng + 1) * sizeof *gest), *gse = malloc((ng + 1) * sizeof *gse);
     char *svg = NULL, *fav = favours ? strdup(favours) : NULL;
     int log_scale = 0, zscale = 0;
-    int ok = labels && glabels && yi && vi && lb && ub && w && grp && cells && gp && gest && gse &&
+    int ok = labels && glabels && yi && vi && lb && ub && w && grp && yearkey && cells && gp &&
+             gest && gse &&
              (fav || !favours);
     size_t j = 0, gj = 0;
     double z = gsl_cdf_ugaussian_Pinv(0.5 + f->po->level / 2);
@@ -282,6 +290,7 @@ static char *forest_svg(const pool_fits *f, const char *title, const char *favou
                 else if (g->id && g->id[s]) snprintf(buf, sizeof buf, "%s", g->id[s]);
                 else snprintf(buf, sizeof buf, "line %ld", g->line[s]);
                 ok = (labels[j] = strdup(buf)) != NULL;
+                yearkey[j] = row >= 0 && L->year ? L->year[row] : NAN;
                 for (size_t c = 0; c < nc; c++)
                     cells[j * nc + c] = row >= 0 ? L->cells[(size_t)row * nc + c] : "";
             }
@@ -323,6 +332,7 @@ static char *forest_svg(const pool_fits *f, const char *title, const char *favou
         char est_head[48]; /* the intervals' level, as the numbers are */
         snprintf(est_head, sizeof est_head, "Estimate [%g%% CI]", 100 * f->po->level);
         fd.est_head = est_head;
+        fd.sort_key = yearkey;
         if (one_measure) fd.transf = plot_transf(m, vi, k);
         if (m >= MSUM_MEASURE_PR && m <= MSUM_MEASURE_IRFT) fd.null_value = NAN; /* no null */
         if (nc) {
@@ -373,6 +383,7 @@ static char *forest_svg(const pool_fits *f, const char *title, const char *favou
     free(ub);
     free(w);
     free(grp);
+    free(yearkey);
     free(gest);
     free(gse);
     free(cells);
@@ -400,9 +411,9 @@ char *msum_an_pool_funnel(const group *g, const msum_pool_result *r, const char 
 char *msum_an_pool_forest(const pool_fits *f, const msum_spec *s, const char *path,
                           const char *title)
 {
-    static const char *const sorts[] = {"input", "effect", "weight"};
+    static const char *const sorts[] = {"input", "effect", "weight", "year"};
     msum_forest_sort sort = MSUM_FOREST_SORT_INPUT;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (s->sort && strcmp(s->sort, sorts[i]) == 0) sort = (msum_forest_sort)i;
     /* study information: read only when the study rows will be drawn */
     size_t k = 0;

@@ -214,8 +214,9 @@ const msum_setting msum_settings[] = {
     {"favours", "--favours", 0, "L,R", MSUM_SETTING_LIST, P | C, NULL, 0, 0, NULL,
      "forest plot: 'Favours L' left and 'Favours R' right of the null line", "Plots",
      OFF(favours)},
-    {"sort", "--sort", 0, "S", MSUM_SETTING_WORD, P | C, "input,effect,weight", 0, 0, "input",
-     "forest plot rows: input, effect or weight", "Plots", OFF(sort)},
+    {"sort", "--sort", 0, "S", MSUM_SETTING_WORD, P | C, "input,effect,weight,year", 0, 0, "input",
+     "forest plot rows: input, effect, weight or year (the year column; no year: last)",
+     "Plots", OFF(sort)},
 
     /* output */
     {"formats", "--format", 'f', "F", MSUM_SETTING_WORDS, KINDS,

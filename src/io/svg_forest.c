@@ -342,6 +342,8 @@ static size_t *study_order(const msum_forest_data *d)
         if (d->sort == MSUM_FOREST_SORT_EFFECT) key = d->yi[i];
         else if (d->sort == MSUM_FOREST_SORT_WEIGHT)
             key = d->weights && isfinite(d->weights[i]) ? -d->weights[i] : NAN;
+        else if (d->sort == MSUM_FOREST_SORT_KEY)
+            key = d->sort_key && isfinite(d->sort_key[i]) ? d->sort_key[i] : NAN;
         kv[i] = (keyed){key, i};
     }
     if (d->sort != MSUM_FOREST_SORT_INPUT) qsort(kv, d->k, sizeof *kv, cmp_keyed);

@@ -21,3 +21,5 @@
 1 options_filter_none.txt        $METASUM sensitivity --measure RR --filter alloc=Random datasets/bcg/effects.csv
 # a manifest's wrong setting is named by its column, at its line and column
 1 options_manifest_column.txt    cp datasets/bcg/effects.csv $OUT/bcg.csv && printf 'id,dataset,kind,measure,level,sort\np,bcg.csv,pool,RR,1.5,year-ish\nq,bcg.csv,compare,RR,95,\n' >$OUT/m.csv && $METASUM report -q $OUT/m.csv -o $OUT/r
+# forest rows by year (the year column; the BCG trials run from 1948 to 1980)
+0 options_sort_year.txt          $METASUM pool --measure RR --sort year --plot $OUT/f.svg datasets/bcg/effects.csv >/dev/null && grep -o '>[^<]*19[0-9][0-9]<' $OUT/f.svg | tr -d '<>'
