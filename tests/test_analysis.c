@@ -44,7 +44,7 @@ Test(analysis_spec, values_checked_as_the_cli_and_manifest_do)
     cr_expect_eq(set(&s, "sort", "EFFECT", err), MSUM_OK);
     cr_expect_str_eq(s.sort, "effect");
     cr_expect_eq(set(&s, "sort", "year-ish", err), MSUM_EINVAL);
-    cr_expect_str_eq(err, "found 'year-ish', expected input, effect or weight");
+    cr_expect_str_eq(err, "found 'year-ish', expected input, effect, weight or year");
     cr_expect_eq(set(&s, "formats", "csv;XLSX", err), MSUM_OK);
     cr_expect_str_eq(s.formats, "csv,xlsx");
     cr_expect_eq(set(&s, "measure", "rr", err), MSUM_OK);
