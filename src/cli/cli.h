@@ -99,6 +99,11 @@ void cli_print_settings(FILE *fp, const char *cmd);
 void cli_help_options(FILE *fp);
 /* `metasum help options --tsv`: name, option, short, commands (comma-separated), for scripts. */
 void cli_help_options_tsv(FILE *fp);
+/* An analysis's diagnostics on stderr, sorted: a setting's problem (no file, no line, the
+ * setting's name as its column) as "metasum CMD: --OPTION: message (see 'metasum CMD --help')",
+ * like the option parser's; the others in GNU format.  At most max_warnings warnings (0: all),
+ * then a count.  *spec (may be NULL): 1 when a setting was at fault.  Returns the errors. */
+size_t cli_print_result_diags(const char *cmd, msum_diags *d, size_t max_warnings, int *spec);
 /* MSUM_KBIT(kind) or MSUM_CMD_* of a command name; 0 for none. */
 unsigned cli_command_bit(const char *cmd);
 

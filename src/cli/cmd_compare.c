@@ -54,27 +54,6 @@ void usage_compare(FILE *fp)
 "    metasum compare datasets/bcg/effects.csv --by alloc --measure RR -o tables/\n");
 }
 
-/* Diagnostics: the analysis's setting errors (no file, no line, a setting's name) as this
- * command's options; the others in GNU format. */
-static size_t print_diags(msum_diags *d)
-{
-    char buf[4096];
-    msum_diags_sort(d);
-    for (size_t i = 0; i < msum_diags_count(d); i++) {
-        const msum_diag *g = msum_diags_get(d, i);
-        const msum_setting *f = g->column ? msum_setting_find(g->column) : NULL;
-        if (f && f->option && strcmp(g->file, "-") == 0 && g->line == 0 && g->col == 0 &&
-            g->severity == MSUM_DIAG_ERROR) {
-            fprintf(stderr, "metasum " CMD ": %s: %s (see 'metasum " CMD " --help')\n",
-                    f->option, g->message);
-            continue;
-        }
-        msum_diag_format(g, buf, sizeof buf);
-        fprintf(stderr, "%s\n", buf);
-    }
-    return msum_diags_errors(d);
-}
-
 static int exit_code(int st)
 {
     switch (st) {
@@ -181,7 +160,7 @@ int cmd_compare(int argc, char **argv)
     msum_result res = {0};
     msum_diags *dg = msum_diags_new();
     int st = dg ? msum_analysis_run(&s, &res, dg) : MSUM_ENOMEM;
-    if (dg && print_diags(dg) && st == MSUM_OK) st = MSUM_EDATA;
+    if (dg && cli_print_result_diags(CMD, dg, 0, NULL) && st == MSUM_OK) st = MSUM_EDATA;
     rc = exit_code(st);
     if (rc == EXIT_OK) {
         msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;

@@ -78,32 +78,6 @@ void usage_effects(FILE *fp)
  * a setting (no file, line 0) is said with the option's name. */
 enum { MAX_WARNINGS = 20 };
 
-static void print_diags(msum_diags *d)
-{
-    char line[4096];
-    size_t shown = 0, hidden = 0;
-    msum_diags_sort(d);
-    for (size_t i = 0; i < msum_diags_count(d); i++) {
-        const msum_diag *dg = msum_diags_get(d, i);
-        if (dg->severity != MSUM_DIAG_ERROR && shown >= MAX_WARNINGS) {
-            hidden++;
-            continue;
-        }
-        if (dg->severity != MSUM_DIAG_ERROR) shown++;
-        const msum_setting *f = dg->line == 0 && dg->column && strcmp(dg->file, "-") == 0
-                                    ? msum_setting_find(dg->column)
-                                    : NULL;
-        if (f && f->option) {
-            cli_usage_error(CMD, "%s: %s", f->option, dg->message);
-            continue;
-        }
-        msum_diag_format(dg, line, sizeof line);
-        fprintf(stderr, "%s\n", line);
-    }
-    if (hidden)
-        cli_error(CMD, "%zu more warnings not shown ('metasum validate' lists them all)", hidden);
-}
-
 static int exit_code(int st)
 {
     switch (st) {
@@ -172,7 +146,7 @@ int cmd_effects(int argc, char **argv)
             goto done;
         }
         st = stream_rows(&s, f, &wo, a ? msum_atomic_fp(a) : stdout, diags);
-        print_diags(diags);
+        cli_print_result_diags(CMD, diags, MAX_WARNINGS, NULL);
         /* a failed write to standard output is said by main() (its error flag is set) */
         if (a && st == MSUM_OK && msum_atomic_commit(a) != MSUM_OK) {
             cli_error(CMD, "cannot write '%s': %s", out, strerror(errno));
@@ -183,7 +157,7 @@ int cmd_effects(int argc, char **argv)
     } else {
         msum_result r = {0};
         st = msum_analysis_run(&s, &r, diags);
-        print_diags(diags);
+        cli_print_result_diags(CMD, diags, MAX_WARNINGS, NULL);
         if (st == MSUM_OK &&
             msum_write_file(out, (const msum_table *const *)r.tables, r.ntables, f, &wo) !=
                 MSUM_OK) {

@@ -60,24 +60,6 @@ void usage_pool(FILE *fp)
 "    metasum pool --measure MD --col m1i=Mean_T --col m2i=Mean_C mydata.csv\n", fp);
 }
 
-/* The diagnostics; a spec problem (no file) is said as the option: "--by: ...". */
-static void print_diags(msum_diags *d)
-{
-    char buf[4096];
-    msum_diags_sort(d);
-    for (size_t i = 0; i < msum_diags_count(d); i++) {
-        const msum_diag *g = msum_diags_get(d, i);
-        const msum_setting *f = g->column ? msum_setting_find(g->column) : NULL;
-        if (f && f->option && g->line == 0 &&
-            (!g->file || !*g->file || strcmp(g->file, "-") == 0)) {
-            cli_error("pool", "%s: %s", f->option, g->message);
-            continue;
-        }
-        msum_diag_format(g, buf, sizeof buf);
-        fprintf(stderr, "%s\n", buf);
-    }
-}
-
 /* The plot a --plot argument asks for: "forest=FILE" / "funnel=FILE", else by the file name
  * (a name starting with "funnel" is a funnel plot, anything else a forest plot).  Sets *file
  * to the file part (len bytes of arg). */
@@ -193,7 +175,7 @@ int cmd_pool(int argc, char **argv)
         goto out;
     }
     int st = msum_analysis_run(&s, &r, d);
-    print_diags(d);
+    cli_print_result_diags("pool", d, 0, NULL);
     if (st != MSUM_OK) {
         if (st == MSUM_ENOMEM) cli_error("pool", "out of memory");
         rc = exit_code(st);

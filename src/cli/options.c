@@ -269,3 +269,37 @@ void cli_help_options_tsv(FILE *fp)
         fprintf(fp, "%s\t%s\t%s\t%s\n", f->name, f->option ? f->option : "", shrt, who);
     }
 }
+
+size_t cli_print_result_diags(const char *cmd, msum_diags *d, size_t max_warnings, int *spec)
+{
+    char buf[4096];
+    size_t shown = 0, hidden = 0;
+    if (spec) *spec = 0;
+    msum_diags_sort(d);
+    for (size_t i = 0; i < msum_diags_count(d); i++) {
+        const msum_diag *g = msum_diags_get(d, i);
+        int err = g->severity == MSUM_DIAG_ERROR;
+        if (!err && max_warnings && shown >= max_warnings) {
+            hidden++;
+            continue;
+        }
+        shown += !err;
+        /* a setting's problem: no file (or "-"), no line, the setting's name as the column */
+        const msum_setting *f = g->line == 0 && g->column &&
+                                        (!g->file || !*g->file || strcmp(g->file, "-") == 0)
+                                    ? msum_setting_find(g->column)
+                                    : NULL;
+        if (f && f->option) {
+            fprintf(stderr, "metasum %s: %s%s: %s%s%s%s\n", cmd, err ? "" : "warning: ",
+                    f->option, g->message, err ? " (see 'metasum " : "", err ? cmd : "",
+                    err ? " --help')" : "");
+            if (spec && err) *spec = 1;
+            continue;
+        }
+        msum_diag_format(g, buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+    if (hidden)
+        cli_error(cmd, "%zu more warnings not shown ('metasum validate' lists them all)", hidden);
+    return msum_diags_errors(d);
+}

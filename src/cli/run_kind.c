@@ -12,40 +12,6 @@
 
 static int given(const char *s) { return s && *s; }
 
-/* Is the diagnostic about a setting (msum_an_spec_error without a manifest: no file, no line,
- * the setting's name as its column)?  Its option then, else NULL. */
-static const char *spec_option(const msum_diag *dg)
-{
-    if (!dg->file || strcmp(dg->file, "-") != 0 || dg->line != 0 || !dg->column) return NULL;
-    const msum_setting *f = msum_setting_find(dg->column);
-    return f && f->option ? f->option : NULL;
-}
-
-/* Print the diagnostics: settings as "metasum CMD: --OPTION: message (see 'metasum CMD
- * --help')" (usage errors, as the option parser's), data problems in GNU format.  Returns 1
- * when a setting was at fault. */
-static int print_diags(const char *cmd, msum_diags *d)
-{
-    char buf[4096];
-    int spec = 0;
-    msum_diags_sort(d);
-    for (size_t i = 0; i < msum_diags_count(d); i++) {
-        const msum_diag *dg = msum_diags_get(d, i);
-        const char *opt = spec_option(dg);
-        if (opt) {
-            int err = dg->severity == MSUM_DIAG_ERROR;
-            fprintf(stderr, "metasum %s: %s%s: %s%s%s%s\n", cmd, err ? "" : "warning: ", opt,
-                    dg->message, err ? " (see 'metasum " : "", err ? cmd : "",
-                    err ? " --help')" : "");
-            spec |= err;
-        } else {
-            msum_diag_format(dg, buf, sizeof buf);
-            fprintf(stderr, "%s\n", buf);
-        }
-    }
-    return spec;
-}
-
 /* The plot a --plot entry asks for: "NAME=FILE" as given, else the first of `plots` (a
  * comma-separated list, the default first) that the file's name starts with, else the
  * default. */
@@ -198,7 +164,8 @@ int cli_run_kind(const char *cmd, msum_kind kind, const char *plots, int argc, c
         goto done;
     }
     int st = msum_analysis_run(&s, &r, d);
-    int spec = print_diags(cmd, d);
+    int spec = 0;
+    cli_print_result_diags(cmd, d, 0, &spec);
     if (st == MSUM_OK) rc = write_result(cmd, &s, &r);
     else rc = spec ? EXIT_USAGE
               : st == MSUM_EDATA || st == MSUM_EPARSE ? EXIT_DATA
