@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +20,7 @@
 #include "metasum/findings.h"
 #include "metasum/reader.h"
 #include "metasum/render.h"
+#include "metasum/report.h"
 #include "metasum/write.h"
 
 void usage_report(FILE *fp)
@@ -414,39 +414,6 @@ static int write_page(const char *path, const char *title, const msum_html_item 
     return st;
 }
 
-/* The caption under a plot on the analysis page. */
-static const char *plot_caption(const char *name)
-{
-    static const char *const caps[][2] = {
-        {"forest", "Forest plot: each study's estimate and CI (box area by weight), the pooled "
-                   "estimate (diamond) and its prediction interval (dashed)."},
-        {"funnel", "Funnel plot: effect against standard error, with the pseudo 95% CI funnel "
-                   "around the pooled estimate."},
-        {"evidence_map", "Evidence map: findings per outcome (grouped by domain) and source, "
-                         "coloured by their direction; the number is the count of rows."},
-        {"effect_direction", "Effect direction plot: one arrow per study and outcome domain "
-                             "(up benefit, down harm, sideways no change or conflicting), sized "
-                             "by the number of findings, with the sign test per domain."},
-        {"comparisons", "The numbers the sources report, compared (descriptive: no variance, "
-                        "no CI)."},
-        {"timecourse", "Findings by time point: direction at each time, sized by the magnitude "
-                       "rank where the source orders them."},
-        {"funnel_trimfill", "Funnel plot after trim and fill: the studies (filled dots), the "
-                            "studies trim and fill adds (open circles) and the pseudo 95% CI "
-                            "funnel around the estimate on the filled data."},
-        {"funnel_contour", "Contour-enhanced funnel plot: the shaded regions show where a "
-                           "study's own test of no effect has p > 0.10, 0.05 to 0.10, 0.01 to "
-                           "0.05 and p < 0.01."},
-        {"leave1out", "Leave-one-out: the pooled estimate and CI with each study omitted in "
-                      "turn; the diamond is the fit to all studies."},
-        {"baujat", "Baujat plot: each study's contribution to Cochran's Q (x) against its "
-                   "influence on the common-effect estimate (y)."},
-    };
-    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
-        if (strcmp(name, caps[i][0]) == 0) return caps[i][1];
-    return name;
-}
-
 /* One file of an analysis: ROOT/ID/FILE.  What writes it: a table in a text format, the XLSX
  * of all tables, an SVG text, the SVG rendered as the PNG or PDF FILE names, or the HTML page. */
 typedef enum { OUT_TABLE, OUT_XLSX, OUT_SVG, OUT_RENDER, OUT_PAGE } out_kind;
@@ -484,141 +451,16 @@ static int put_file(const outloc *L, const char *id, const char *file, const out
 
 /* ---- the analysis page ---- */
 
-/* Items of a page and the strings they point to (owned). */
-typedef struct {
-    msum_html_item *items;
-    size_t n;
-    char **strings;
-    size_t nstrings;
-    msum_table *key; /* the main numbers, made for the page */
-} page;
-
-static void page_free(page *pg)
+/* An analysis as its pages name it. */
+static msum_report_entry entry_of(const analysis_spec *s, const int want[6])
 {
-    for (size_t i = 0; i < pg->nstrings; i++) free(pg->strings[i]);
-    free(pg->strings);
-    free(pg->items);
-    msum_table_free(pg->key);
-    memset(pg, 0, sizeof *pg);
-}
-
-/* A new owned string, pg->strings[pg->nstrings - 1]. */
-static int page_printf(page *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int page_printf(page *pg, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&s, &len);
-    if (fp) {
-        vfprintf(fp, fmt, ap);
-        if (fclose(fp) != 0) {
-            free(s);
-            s = NULL;
-        }
-    }
-    va_end(ap);
-    char **v = s ? realloc(pg->strings, (pg->nstrings + 1) * sizeof *v) : NULL;
-    if (!v) {
-        free(s);
-        return MSUM_ENOMEM;
-    }
-    pg->strings = v;
-    pg->strings[pg->nstrings++] = s;
-    return MSUM_OK;
-}
-
-/* The findings table of an analysis (its own or the one analysis_run added), or NULL. */
-static const msum_table *findings_of(const analysis_output *o)
-{
-    for (size_t i = 0; i < o->ntables; i++)
-        if (strcmp(msum_table_name(o->tables[i]), "findings") == 0) return o->tables[i];
-    return NULL;
-}
-
-/* The page of one analysis: title, findings, the main numbers, the settings, the plots, then
- * every other table folded (open for kind "table", whose table is the content) with links to
- * its files. */
-static int analysis_page(const analysis_spec *s, const int want[6], const analysis_output *o,
-                         const char (*links)[2][600], page *pg)
-{
-    const char *title = *s->title ? s->title : s->id;
-    pg->items = calloc(6 + 3 * o->nplots + o->ntables, sizeof *pg->items);
-    if (!pg->items) return MSUM_ENOMEM;
-    pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_HEADING, .text = title, .level = 1};
-    pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = "../index.html",
-                                          .text = "\xe2\x86\x90 All analyses"};
-    const msum_table *f = findings_of(o);
-    int st = MSUM_OK;
-    if (!f) { /* say what the page holds instead */
-        char *list = NULL;
-        size_t len = 0;
-        FILE *fp = open_memstream(&list, &len);
-        if (!fp) return MSUM_ENOMEM;
-        for (size_t i = 0; i < o->ntables; i++)
-            fprintf(fp, "%s%s (%zu row%s)", i == 0 ? "" : i + 1 == o->ntables ? " and " : ", ",
-                    msum_table_name(o->tables[i]), msum_table_nrows(o->tables[i]),
-                    msum_table_nrows(o->tables[i]) == 1 ? "" : "s");
-        if (fclose(fp) != 0) {
-            free(list);
-            return MSUM_ENOMEM;
-        }
-        st = page_printf(pg, "No findings are generated for an analysis of kind %s; the page "
-                         "holds the table%s %s%s.", s->kind, o->ntables == 1 ? "" : "s", list,
-                         o->nplots ? " and its plots" : "");
-        free(list);
-        if (st != MSUM_OK) return st;
-    }
-    pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_FINDINGS, .table = f,
-                                          .text = f ? NULL : pg->strings[pg->nstrings - 1]};
-    st = msum_findings_key(s->kind, (const msum_table *const *)o->tables, o->ntables,
-                           &pg->key);
-    if (st != MSUM_OK) return st;
-    if (pg->key)
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_TABLE, .table = pg->key,
-                                              .flags = MSUM_HTML_COMPACT};
-    for (size_t i = 0; st == MSUM_OK && i < o->nplots; i++) { /* each with its PNG and PDF */
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_SVG, .svg = o->plots[i],
-                                              .text = plot_caption(o->plot_names[i])};
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = links[i][0],
-                                              .text = "PNG (twice the size)"};
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = links[i][1],
-                                              .text = "PDF (for print)"};
-    }
-    /* the settings, from the manifest row, under the plots */
-    const char *const field[][2] = {{"dataset", s->dataset}, {"filter", s->filter},
-                                    {"kind", s->kind},       {"measure", s->measure},
-                                    {"method", s->method},   {"test", s->test},
-                                    {"by", s->by},           {"moderators", s->mods}};
-    char about[1024];
-    size_t al = 0;
-    for (size_t i = 0; i < sizeof field / sizeof field[0] && al < sizeof about; i++)
-        if (*field[i][1])
-            al += (size_t)snprintf(about + al, sizeof about - al, "%s%s: %s",
-                                   al ? " \xc2\xb7 " : "", field[i][0], field[i][1]);
-    if (al && (st = page_printf(pg, "%s", about)) == MSUM_OK)
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_PARAGRAPH,
-                                              .text = pg->strings[pg->nstrings - 1]};
-    for (size_t i = 0; st == MSUM_OK && i < o->ntables; i++) {
-        if (o->tables[i] == f) continue; /* shown as the findings block */
-        char files[512];
-        size_t fl = 0;
-        for (int k = MSUM_FMT_CSV; k <= MSUM_FMT_HTML && fl < sizeof files; k++)
-            if (want[k])
-                fl += (size_t)snprintf(files + fl, sizeof files - fl, "%s%s.%s", fl ? ";" : "",
-                                       msum_table_name(o->tables[i]),
-                                       msum_format_name((msum_format)k));
-        if (want[MSUM_FMT_XLSX] && fl < sizeof files)
-            snprintf(files + fl, sizeof files - fl, "%s%s.xlsx", fl ? ";" : "", s->id);
-        st = page_printf(pg, "%s", files);
-        if (st == MSUM_OK)
-            pg->items[pg->n++] = (msum_html_item){
-                .kind = MSUM_HTML_TABLE, .table = o->tables[i],
-                .href = pg->strings[pg->nstrings - 1],
-                .flags = strcmp(s->kind, "table") == 0 ? MSUM_HTML_UNFOLDED : MSUM_HTML_FOLDED};
-    }
-    return st;
+    msum_report_entry e = {s->id, s->title, s->kind, s->dataset,
+                           {{"dataset", s->dataset}, {"filter", s->filter}, {"kind", s->kind},
+                            {"measure", s->measure}, {"method", s->method}, {"test", s->test},
+                            {"by", s->by}, {"moderators", s->mods}},
+                           {0}};
+    if (want) memcpy(e.want, want, sizeof e.want);
+    return e;
 }
 
 /* Write one analysis' folder (new: it must not exist yet).  Returns MSUM_OK or
@@ -662,94 +504,45 @@ static int write_analysis(const outloc *L, const analysis_spec *s, const int wan
         free(links);
         return st;
     }
-    page pg = {0};
-    st = analysis_page(s, want, o, (const char(*)[2][600])links, &pg); /* points into links */
+    msum_report_page pg = {0};
+    const char **png = calloc(o->nplots + 1, sizeof *png), **pdf = calloc(o->nplots + 1, sizeof *pdf);
+    for (size_t i = 0; png && pdf && i < o->nplots; i++) {
+        png[i] = links[i][0];
+        pdf[i] = links[i][1];
+    }
+    msum_report_entry e = entry_of(s, want);
+    st = png && pdf ? msum_report_analysis_page(&e, o, png, pdf, &pg) : MSUM_ENOMEM;
     if (st != MSUM_OK) {
-        page_free(&pg);
+        msum_report_page_free(&pg);
+        free(png);
+        free(pdf);
         free(links);
         return write_error(L, s->id, st, 0);
     }
     const char *title = *s->title ? s->title : s->id;
     out_file of = {.kind = OUT_PAGE, .text = title, .items = pg.items, .nitems = pg.n};
     st = put_file(L, s->id, "index.html", &of, wo);
-    page_free(&pg);
+    msum_report_page_free(&pg); /* points into links, png, pdf */
+    free(png);
+    free(pdf);
     free(links);
     return st;
 }
 
-/* The index page: an introduction, then the analyses grouped by dataset folder, each as a
- * link with its first finding (written only when every analysis succeeded).  A group is
- * headed by the title part its analyses share before ": " ("BCG vaccine trials"), else by
- * the folder; the entries then show the rest of their titles. */
+/* The index page (written only when every analysis succeeded). */
 static int write_index(const outloc *L, const manifest *m, char *const *firsts)
 {
-    size_t cap = 3 + 2 * m->n;
-    page pg = {0};
-    pg.items = calloc(cap, sizeof *pg.items);
+    msum_report_entry *es = calloc(m->n ? m->n : 1, sizeof *es);
     char *p = path_join(L->root, "index.html", NULL);
-    char **folder = calloc(m->n ? m->n : 1, sizeof *folder);
-    unsigned char *done = calloc(m->n ? m->n : 1, 1);
-    int st = (pg.items && p && folder && done) ? MSUM_OK : MSUM_ENOMEM;
-    size_t ngroups = 0;
-    for (size_t i = 0; st == MSUM_OK && i < m->n; i++) {
-        const char *ds = m->v[i].dataset, *sl = strrchr(ds, '/');
-        folder[i] = sl ? strndup(ds, (size_t)(sl - ds)) : strdup(ds);
-        if (!folder[i]) st = MSUM_ENOMEM;
-        size_t j = 0;
-        while (folder[i] && j < i && strcmp(folder[j], folder[i]) != 0) j++;
-        ngroups += j == i;
-    }
-    if (st == MSUM_OK) {
-        pg.items[pg.n++] = (msum_html_item){.kind = MSUM_HTML_HEADING, .text = "metasum report",
-                                            .level = 1};
-        st = page_printf(&pg, "%zu analys%s of %zu dataset%s. Each line gives an analysis' main "
-                         "result; its page opens with the findings, then the main numbers, the "
-                         "plots and every table (each also as a file: CSV, Markdown, JSON, "
-                         "XLSX).", m->n, m->n == 1 ? "is" : "es", ngroups,
-                         ngroups == 1 ? "" : "s");
-        if (st == MSUM_OK)
-            pg.items[pg.n++] = (msum_html_item){.kind = MSUM_HTML_PARAGRAPH,
-                                                .text = pg.strings[pg.nstrings - 1]};
-    }
-    for (size_t i = 0; st == MSUM_OK && i < m->n; i++) {
-        if (done[i]) continue;
-        /* the title prefix every analysis of this folder shares */
-        const char *t0 = *m->v[i].title ? m->v[i].title : "", *colon = strstr(t0, ": ");
-        size_t plen = colon ? (size_t)(colon - t0) : 0;
-        for (size_t j = i; j < m->n && plen; j++) {
-            const char *tj = m->v[j].title;
-            if (strcmp(folder[j], folder[i]) == 0 &&
-                (strncmp(tj, t0, plen) != 0 || strncmp(tj + plen, ": ", 2) != 0))
-                plen = 0;
-        }
-        st = plen ? page_printf(&pg, "%.*s", (int)plen, t0)
-                  : page_printf(&pg, "%s", folder[i]);
-        if (st != MSUM_OK) break;
-        pg.items[pg.n++] = (msum_html_item){.kind = MSUM_HTML_HEADING, .level = 2,
-                                            .text = pg.strings[pg.nstrings - 1]};
-        for (size_t j = i; st == MSUM_OK && j < m->n; j++) {
-            if (done[j] || strcmp(folder[j], folder[i]) != 0) continue;
-            const analysis_spec *s = &m->v[j];
-            done[j] = 1;
-            const char *text = *s->title ? s->title + (plen ? plen + 2 : 0) : s->id;
-            st = page_printf(&pg, "%c%s", text[0] >= 'a' && text[0] <= 'z' ? text[0] - 32
-                                                                           : text[0],
-                             text[0] ? text + 1 : "");
-            if (st == MSUM_OK) st = page_printf(&pg, "%s/index.html", s->id);
-            if (st != MSUM_OK) break;
-            pg.items[pg.n++] = (msum_html_item){
-                .kind = MSUM_HTML_LINK, .text = pg.strings[pg.nstrings - 2],
-                .href = pg.strings[pg.nstrings - 1],
-                .note = firsts[j] ? firsts[j] : "Tables and plots; no findings summary."};
-        }
-    }
+    msum_report_page pg = {0};
+    int st = es && p ? MSUM_OK : MSUM_ENOMEM;
+    for (size_t i = 0; st == MSUM_OK && i < m->n; i++) es[i] = entry_of(&m->v[i], NULL);
+    if (st == MSUM_OK) st = msum_report_index_page(es, m->n, (const char *const *)firsts, &pg);
     errno = 0;
     if (st == MSUM_OK) st = write_page(p, "metasum report", pg.items, pg.n, NULL);
     int e = errno;
-    for (size_t i = 0; folder && i < m->n; i++) free(folder[i]);
-    free(folder);
-    free(done);
-    page_free(&pg);
+    msum_report_page_free(&pg);
+    free(es);
     free(p);
     return st == MSUM_OK ? MSUM_OK : write_error(L, "index.html", st, e);
 }
@@ -1057,7 +850,7 @@ int cmd_report(int argc, char **argv)
                                        * for meta; JSON, HTML and XLSX carry it anyway */
             rwo.meta = m.ms[i].meta == 1;
             if (write_analysis(&L, s, want, &o, &rwo) != MSUM_OK) any_io = 1; /* says why */
-            const char *first = msum_findings_first(findings_of(&o));
+            const char *first = msum_findings_first(msum_report_findings(&o));
             if (firsts && first && !(firsts[i] = strdup(first))) any_io = 1;
         }
         msum_result_free(&o);
