@@ -40,6 +40,10 @@ void msum_an_spec_error(msum_diags *diags, const msum_spec *s, const char *field
 /* Text field given? */
 static inline int msum_an_given(const char *s) { return s && *s; }
 
+/* A copy of s (in *buf, freed by the caller) split at sep into parts[0..max), empty parts
+ * kept; the number of parts, or -1 when there are more than max (or no memory). */
+int msum_an_split(const char *s, char sep, char **parts, int max, char **buf);
+
 /* Does the comma- (or ';'-) separated list contain word (before any '=')? */
 int msum_an_list_has(const char *list, const char *word);
 

@@ -18,24 +18,6 @@ static const char *const table_names[] = {"groups", "between", "metareg", "model
                                           "pairs",  "studies", "predict"};
 enum { NTAB = sizeof table_names / sizeof table_names[0] };
 
-int msum_cmp_split(const char *s, char sep, char **parts, int max, char **buf)
-{
-    size_t n = strlen(s) + 1;
-    *buf = malloc(n);
-    if (!*buf) return -1;
-    memcpy(*buf, s, n);
-    int k = 0;
-    for (char *p = *buf;;) {
-        if (k == max) return -1;
-        parts[k++] = p;
-        char *c = strchr(p, sep);
-        if (!c) break;
-        *c = '\0';
-        p = c + 1;
-    }
-    return k;
-}
-
 const char *msum_cmp_ref_level(const msum_cmp *c, const char *col)
 {
     const char *r = NULL;
@@ -103,7 +85,7 @@ static int settings(const msum_spec *s, msum_diags *diags, msum_cmp *c)
     }
     if (msum_an_given(s->ref_level)) {
         char *parts[MSUM_CMP_MAXLIST];
-        int n = msum_cmp_split(s->ref_level, ',', parts, MSUM_CMP_MAXLIST, &c->refbuf);
+        int n = msum_an_split(s->ref_level, ',', parts, MSUM_CMP_MAXLIST, &c->refbuf);
         if (n < 0 && !c->refbuf) return MSUM_ENOMEM;
         if (n < 0)
             return SPEC_ERROR("ref_level", "found too many levels, expected at most %d",
@@ -242,7 +224,7 @@ static int parse_pairs(const msum_cmp *c, const char **pl, size_t *np, char **bu
 {
     const msum_spec *s = c->s;
     char *parts[MSUM_CMP_MAXLIST];
-    int n = msum_cmp_split(s->pairs, ',', parts, MSUM_CMP_MAXLIST, buf);
+    int n = msum_an_split(s->pairs, ',', parts, MSUM_CMP_MAXLIST, buf);
     if (n < 0 && !*buf) return MSUM_ENOMEM;
     if (n < 0)
         return SPEC_ERROR("pairs", "found too many pairs in '%s', expected at most %d",

@@ -69,8 +69,4 @@ int msum_cmp_fit_mods(const msum_cmp *c, const msum_dataset *ds, const msum_cmp_
 int msum_cmp_newmods(const msum_cmp *c, const msum_metareg_result *m,
                      const msum_cmp_newvars *nvs, double **x0, size_t *nrows);
 
-/* Split a copy of s at `sep` into at most max parts (empty parts kept); the number of parts,
- * or -1 on allocation failure or too many parts.  *buf must be freed by the caller. */
-int msum_cmp_split(const char *s, char sep, char **parts, int max, char **buf);
-
 #endif

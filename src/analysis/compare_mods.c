@@ -65,7 +65,7 @@ int msum_cmp_fit_mods(const msum_cmp *c, const msum_dataset *ds, const msum_cmp_
     const char *mods = c->s->mods;
     char *parts[MAXLIST], *buf = NULL;
     const char *name = msum_dataset_name(ds);
-    int np = msum_cmp_split(mods, ',', parts, MAXLIST, &buf);
+    int np = msum_an_split(mods, ',', parts, MAXLIST, &buf);
     if (np < 0) {
         free(buf);
         return MODS_ERROR("found too many terms in '%s', expected at most %d", mods, MAXLIST);
@@ -307,7 +307,7 @@ static int named_row(const msum_cmp *c, char *row, const msum_metareg_result *m,
             snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "", nvs->v[j].col);
         }
     }
-    int np = msum_cmp_split(row, ',', pairs, MAXLIST * 2, &pb), rc = MSUM_OK;
+    int np = msum_an_split(row, ',', pairs, MAXLIST * 2, &pb), rc = MSUM_OK;
     if (np < 0) {
         free(pb);
         return NEWMODS_ERROR("too many values in '%s'", row);
@@ -414,7 +414,7 @@ int msum_cmp_newmods(const msum_cmp *c, const msum_metareg_result *m,
 {
     const char *s = c->s->newmods;
     char *rows[MAXLIST], *buf;
-    int nr = msum_cmp_split(s, ';', rows, MAXLIST, &buf);
+    int nr = msum_an_split(s, ';', rows, MAXLIST, &buf);
     size_t first = m->intercept ? 1 : 0, want = m->p - first;
     *x0 = nr > 0 ? calloc((size_t)nr * m->p, sizeof **x0) : NULL;
     if (nr < 0 || !*x0) {
@@ -432,7 +432,7 @@ int msum_cmp_newmods(const msum_cmp *c, const msum_metareg_result *m,
             continue;
         }
         char *vals[MAXLIST], *vb;
-        int n = msum_cmp_split(rows[r], ',', vals, MAXLIST, &vb);
+        int n = msum_an_split(rows[r], ',', vals, MAXLIST, &vb);
         if (first) x[0] = 1;
         int ok = n >= 0 && (size_t)n == want;
         for (int j = 0; ok && j < n; j++) {

@@ -179,3 +179,21 @@ int msum_an_check_plots(const msum_spec *s, const char *known, msum_diags *diags
     }
     return ok;
 }
+
+int msum_an_split(const char *s, char sep, char **parts, int max, char **buf)
+{
+    size_t n = strlen(s) + 1;
+    *buf = malloc(n);
+    if (!*buf) return -1;
+    memcpy(*buf, s, n);
+    int k = 0;
+    for (char *p = *buf;;) {
+        if (k == max) return -1;
+        parts[k++] = p;
+        char *c = strchr(p, sep);
+        if (!c) break;
+        *c = '\0';
+        p = c + 1;
+    }
+    return k;
+}

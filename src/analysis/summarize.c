@@ -38,33 +38,13 @@ enum { NPLOTS = sizeof plot_kinds / sizeof plot_kinds[0] };
 #define spec_error(s, diags, field, ...)                                                       \
     (msum_an_spec_error(diags, s, field, __VA_ARGS__), MSUM_EDATA)
 
-/* s split at sep into parts[0..max) (a copy in *buf, freed by the caller); the number of parts,
- * or -1 when there are more than max (or no memory). */
-static int split(const char *s, char sep, char **parts, int max, char **buf)
-{
-    size_t n = strlen(s) + 1;
-    *buf = malloc(n);
-    if (!*buf) return -1;
-    memcpy(*buf, s, n);
-    int k = 0;
-    for (char *p = *buf;;) {
-        if (k == max) return -1;
-        parts[k++] = p;
-        char *c = strchr(p, sep);
-        if (!c) break;
-        *c = '\0';
-        p = c + 1;
-    }
-    return k;
-}
-
 /* The by columns (source and outcome always; preparation, model, exposure) as opts;
  * MSUM_OK, or MSUM_EDATA after a spec error. */
 static int parse_by(const msum_spec *s, const char *v, msum_swim_opts *so,
                     msum_diags *diags)
 {
     char *parts[MAXLIST], *buf;
-    int n = split(v, ',', parts, MAXLIST, &buf);
+    int n = msum_an_split(v, ',', parts, MAXLIST, &buf);
     int rc = n < 0 ? spec_error(s, diags, "by", "too many columns in '%s'", v) : MSUM_OK;
     for (int i = 0; i < n && rc == MSUM_OK; i++) {
         if (strcmp(parts[i], "source") == 0 || strcmp(parts[i], "outcome") == 0) continue;
@@ -210,15 +190,15 @@ static int build_rows(const msum_dataset *ds, const dictionary *dc, msum_diags *
     return msum_diags_errors(dg) ? MSUM_EDATA : MSUM_OK;
 }
 
-/* outcomes.csv beside FILE, if it exists. */
-static char *beside(const char *file)
+/* NAME (outcomes.csv, references.csv) beside FILE, if it exists: a new path, or NULL. */
+static char *beside(const char *file, const char *name)
 {
     const char *slash = strrchr(file, '/');
-    size_t dl = slash ? (size_t)(slash - file) + 1 : 0;
-    char *p = malloc(dl + sizeof "outcomes.csv");
+    size_t dl = slash ? (size_t)(slash - file) + 1 : 0, nl = strlen(name);
+    char *p = malloc(dl + nl + 1);
     if (!p) return NULL;
     memcpy(p, file, dl);
-    strcpy(p + dl, "outcomes.csv");
+    memcpy(p + dl, name, nl + 1);
     FILE *fp = fopen(p, "r");
     if (!fp) {
         free(p);
@@ -249,18 +229,9 @@ static void citations_free(citations *c)
 static void citations_read(const char *file, citations *c)
 {
     memset(c, 0, sizeof *c);
-    const char *slash = strrchr(file, '/');
-    size_t dl = slash ? (size_t)(slash - file) + 1 : 0;
-    char *p = malloc(dl + sizeof "references.csv");
+    char *p = beside(file, "references.csv");
     msum_diags *dg = msum_diags_new();
-    FILE *fp = NULL;
-    if (p) {
-        memcpy(p, file, dl);
-        strcpy(p + dl, "references.csv");
-        fp = fopen(p, "r");
-    }
-    if (fp) fclose(fp);
-    if (!fp || !dg || msum_dict_read(p, "ref", dg, &c->dict) != MSUM_OK ||
+    if (!p || !dg || msum_dict_read(p, "ref", dg, &c->dict) != MSUM_OK ||
         msum_diags_errors(dg)) {
         msum_dict_free(c->dict);
         c->dict = NULL;
@@ -367,7 +338,8 @@ int msum_an_summarize(const msum_spec *spec, const char *path, msum_result *out,
         st = MSUM_EDATA;
         goto out;
     }
-    dpath = msum_an_given(spec->outcomes) ? spec_path(spec, spec->outcomes) : beside(path);
+    dpath = msum_an_given(spec->outcomes) ? spec_path(spec, spec->outcomes)
+                                         : beside(path, "outcomes.csv");
     if (dpath) {
         if ((st = read_dict(dpath, dg, &dc)) != MSUM_OK) goto out;
     } else {
