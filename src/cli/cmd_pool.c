@@ -8,7 +8,6 @@
 
 #include "cli.h"
 #include "metasum/analysis.h"
-#include "metasum/render.h"
 #include "metasum/write.h"
 
 void usage_pool(FILE *fp)
@@ -60,68 +59,6 @@ void usage_pool(FILE *fp)
 "    metasum pool --measure MD --col m1i=Mean_T --col m2i=Mean_C mydata.csv\n", fp);
 }
 
-/* The plot a --plot argument asks for: "forest=FILE" / "funnel=FILE", else by the file name
- * (a name starting with "funnel" is a funnel plot, anything else a forest plot).  Sets *file
- * to the file part (len bytes of arg). */
-static const char *plot_kind(const char *arg, size_t len, const char **file)
-{
-    static const char *const kinds[] = {"forest", "funnel"};
-    for (size_t i = 0; i < 2; i++) {
-        size_t n = strlen(kinds[i]);
-        if (len > n && strncmp(arg, kinds[i], n) == 0 && arg[n] == '=') {
-            *file = arg + n + 1;
-            return kinds[i];
-        }
-    }
-    const char *base = arg;
-    for (const char *p = arg; p < arg + len; p++)
-        if (*p == '/') base = p + 1;
-    *file = arg;
-    return strncmp(base, "funnel", 6) == 0 ? "funnel" : "forest";
-}
-
-typedef struct {
-    const char *name;
-    char *file;
-} plot_file;
-
-/* The --plot entries of s->plots as NAME=FILE (the library's names) in *list, and each file
- * in files[].  Returns EXIT_OK or EXIT_USAGE after a message. */
-static int plot_files(const char *plots, char **list, plot_file *files, int max, int *n)
-{
-    *n = 0;
-    size_t cap = 2 * (plots ? strlen(plots) : 0) + 16, used = 0;
-    if (!(*list = malloc(cap))) return EXIT_NUMERICAL;
-    (*list)[0] = '\0';
-    for (const char *p = plots; p && *p;) {
-        size_t len = strcspn(p, ",");
-        const char *file;
-        const char *kind = plot_kind(p, len, &file);
-        size_t flen = len - (size_t)(file - p);
-        char *f = malloc(flen + 1);
-        if (!f) return EXIT_NUMERICAL;
-        memcpy(f, file, flen);
-        f[flen] = '\0';
-        msum_render_format fmt;
-        if (flen == 0 || msum_render_format_of(f, &fmt) != MSUM_OK) {
-            cli_error("pool", "--plot: found '%.*s', expected [forest=|funnel=]FILE ending in "
-                      ".svg, .png or .pdf", (int)len, p);
-            free(f);
-            return EXIT_USAGE;
-        }
-        if (*n == max) {
-            cli_error("pool", "--plot: at most %d plots", max);
-            free(f);
-            return EXIT_USAGE;
-        }
-        files[*n].name = kind;
-        files[(*n)++].file = f;
-        used += (size_t)snprintf(*list + used, cap - used, "%s%s", used ? "," : "", kind);
-        p += len + (p[len] == ',');
-    }
-    return EXIT_OK;
-}
-
 static int given(const char *s) { return s && *s; }
 
 static int exit_code(int st)
@@ -141,9 +78,8 @@ int cmd_pool(int argc, char **argv)
     msum_spec_init(&s);
     s.kind = MSUM_KIND_POOL;
     const char *file = NULL;
-    int nops = 0, nplot = 0;
-    plot_file plots[8];
-    char *list = NULL;
+    int nops = 0;
+    char *list = NULL; /* the --plot entries as NAME=FILE (a file named funnel* is the funnel) */
     msum_diags *d = NULL;
     msum_result r = {0};
     int rc = cli_parse_spec("pool", argc, argv, &s, &file, 1, &nops);
@@ -158,7 +94,9 @@ int cmd_pool(int argc, char **argv)
     const char *output = given(s.output) ? s.output : "-";
     if (rc == EXIT_OK && format == MSUM_FMT_XLSX && strcmp(output, "-") == 0)
         rc = cli_usage_error("pool", "--format xlsx: needs -o FILE");
-    if (rc == EXIT_OK) rc = plot_files(s.plots, &list, plots, 8, &nplot);
+    if (rc == EXIT_OK && given(s.plots) && !(list = cli_resolve_plots("pool", s.plots,
+                                                                     "forest,funnel", &rc)))
+        goto out;
     if (rc != EXIT_OK) goto out;
     s.dataset = file;
     s.plots = list;
@@ -190,19 +128,10 @@ int cmd_pool(int argc, char **argv)
         rc = EXIT_IO;
         goto out;
     }
-    for (int p = 0; p < nplot; p++) {
-        const char *svg = msum_result_plot(&r, plots[p].name);
-        int pst = svg ? msum_render_file(svg, strlen(svg), plots[p].file) : MSUM_ENOMEM;
-        if (pst != MSUM_OK) {
-            cli_error("pool", "cannot write %s: %s", plots[p].file, msum_strerror(pst));
-            rc = pst == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_IO;
-            break;
-        }
-    }
+    rc = cli_write_plots("pool", list, &r);
 out:
     msum_result_free(&r);
     msum_diags_free(d);
-    for (int p = 0; p < nplot; p++) free(plots[p].file);
     free(list);
     msum_spec_clear(&s);
     return rc;
