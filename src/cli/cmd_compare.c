@@ -54,18 +54,6 @@ void usage_compare(FILE *fp)
 "    metasum compare datasets/bcg/effects.csv --by alloc --measure RR -o tables/\n");
 }
 
-static int exit_code(int st)
-{
-    switch (st) {
-    case MSUM_OK: return EXIT_OK;
-    case MSUM_EINVAL: return EXIT_USAGE;
-    case MSUM_EIO: return EXIT_IO;
-    case MSUM_EDATA:
-    case MSUM_EPARSE: return EXIT_DATA;
-    default: return EXIT_NUMERICAL;
-    }
-}
-
 static const char *extension(msum_format f)
 {
     return f == MSUM_FMT_MARKDOWN ? "md" : f == MSUM_FMT_TEXT ? "txt" : msum_format_name(f);
@@ -161,7 +149,7 @@ int cmd_compare(int argc, char **argv)
     msum_diags *dg = msum_diags_new();
     int st = dg ? msum_analysis_run(&s, &res, dg) : MSUM_ENOMEM;
     if (dg && cli_print_result_diags(CMD, dg, 0, NULL) && st == MSUM_OK) st = MSUM_EDATA;
-    rc = exit_code(st);
+    rc = cli_exit_code(st);
     if (rc == EXIT_OK) {
         msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;
         wo.digits = s.digits >= 0 ? s.digits : fmt == MSUM_FMT_TEXT ? 4 : 7;

@@ -61,17 +61,6 @@ void usage_pool(FILE *fp)
 
 static int given(const char *s) { return s && *s; }
 
-static int exit_code(int st)
-{
-    switch (st) {
-    case MSUM_OK: return EXIT_OK;
-    case MSUM_EINVAL: return EXIT_USAGE;
-    case MSUM_EIO: return EXIT_IO;
-    case MSUM_EDATA: case MSUM_EPARSE: return EXIT_DATA;
-    default: return EXIT_NUMERICAL;
-    }
-}
-
 int cmd_pool(int argc, char **argv)
 {
     msum_spec s;
@@ -116,7 +105,7 @@ int cmd_pool(int argc, char **argv)
     cli_print_result_diags("pool", d, 0, NULL);
     if (st != MSUM_OK) {
         if (st == MSUM_ENOMEM) cli_error("pool", "out of memory");
-        rc = exit_code(st);
+        rc = cli_exit_code(st);
         goto out;
     }
     const msum_table *t = msum_result_table(&r, s.weights ? "pool_weights" : "pool");

@@ -303,3 +303,15 @@ size_t cli_print_result_diags(const char *cmd, msum_diags *d, size_t max_warning
         cli_error(cmd, "%zu more warnings not shown ('metasum validate' lists them all)", hidden);
     return msum_diags_errors(d);
 }
+
+int cli_exit_code(int st)
+{
+    switch (st) {
+    case MSUM_OK: return EXIT_OK;
+    case MSUM_EINVAL: return EXIT_USAGE;
+    case MSUM_EIO: return EXIT_IO;
+    case MSUM_EDATA:
+    case MSUM_EPARSE: return EXIT_DATA;
+    default: return EXIT_NUMERICAL;
+    }
+}
