@@ -70,9 +70,10 @@ Test(findings, sentences_by_hand)
     cr_expect_str_eq(sentence(f, 2), "ADSC-Ex in SD rat after UVB, at day 7 and 14 (Liang): "
                                      "Collagen III decreased (not rated) at every time point.");
     cr_expect_str_eq(sentence(f, 3),
-                     "Effect direction by outcome domain (studies x preparations favouring the "
-                     "treatment of those with a clear direction; exact sign test): Cells: 2 of 2 "
-                     "(p = 0.5); Senescence: 1 of 1 (p = 1); Matrix: 1 not rated.");
+                     "Effect direction: 3 of the 3 study \xc3\x97 domain cells with a clear "
+                     "direction show benefit (1 more is not rated). Sign test per domain: "
+                     "p \xe2\x89\xa5 0.05 in every domain (2 domains with a direction, 1 to 2 "
+                     "cells).");
     cr_expect_str_eq(msum_table_meta(f, "table"), "findings");
     msum_table_free(f);
     /* no tables: no sentences */
@@ -106,4 +107,35 @@ Test(findings, cite_lists)
     cr_expect_str_eq(msum_table_text(t, 0, 0), "Gao2021, Liu2019", "the keys are kept");
     cr_expect_eq(msum_swim_cite(&t, "nope", keys, labels, 2), MSUM_EINVAL);
     msum_table_free(t);
+}
+
+/* The vote-count sentence from a domains table written by hand: A has 9 of 9 cells showing
+ * benefit, binom.test(9, 9)$p.value = 2 * 0.5^9 = 0.00390625 -> "0.0039"; B has 1 of 6 (5 harm),
+ * binom.test(1, 6)$p.value = 2 * (1 + 6) / 64 = 0.21875 -> "0.22"; C has one conflicting cell
+ * and no vote.  Totals: 10 of 15 cells show benefit, 5 harm, 1 more conflicting. */
+Test(findings, vote_sentence_by_hand)
+{
+    static const char *const cols[] = {"n_no_change", "n_conflicting", "n_not_rated",
+                                       "n_votes", "n_benefit", "n_harm", "sign_pval"};
+    static const double v[3][7] = {{0, 0, 0, 9, 9, 0, 0.00390625},
+                                   {0, 0, 0, 6, 1, 5, 0.21875},
+                                   {0, 1, 0, 0, 0, 0, NAN}};
+    msum_table *dom = msum_table_new("domains", "domains");
+    msum_table_add_col(dom, "domain", MSUM_COL_TEXT, NULL);
+    for (size_t c = 0; c < 7; c++) msum_table_add_col(dom, cols[c], MSUM_COL_NUM, NULL);
+    for (size_t r = 0; r < 3; r++) {
+        msum_table_add_row(dom);
+        msum_table_set_text(dom, r, 0, (const char *[]){"A", "B", "C"}[r]);
+        for (size_t c = 0; c < 7; c++) msum_table_set_num(dom, r, c + 1, v[r][c]);
+    }
+    msum_table *f;
+    cr_assert_eq(msum_swim_findings(NULL, NULL, dom, &f), MSUM_OK);
+    cr_assert_eq(msum_table_nrows(f), 1);
+    cr_expect_str_eq(sentence(f, 0),
+                     "Effect direction: 10 of the 15 study \xc3\x97 domain cells with a clear "
+                     "direction show benefit, 5 harm (1 more is conflicting). Sign test per "
+                     "domain: p < 0.05 for A (9 of 9, p = 0.0039); the other domain with a "
+                     "direction has 6 cells (p = 0.22).");
+    msum_table_free(f);
+    msum_table_free(dom);
 }

@@ -319,30 +319,92 @@ static int timecourse_sentences(const msum_table *t, msum_tb *tb)
     return st;
 }
 
+/* The vote counts of the effect direction plot in two sentences: how many study x domain
+ * cells with a clear direction show benefit (and what the others show), then the domains whose
+ * exact sign test gives p < 0.05 with their counts, and the range of the rest, e.g.
+ * "Effect direction: 32 of the 32 study x domain cells with a clear direction show benefit (3
+ * more show no change, 2 are not rated). Sign test per domain: p < 0.05 for Viability & growth
+ * (9 of 9, p = 0.0039) and Senescence (7 of 7, p = 0.016); the other 5 domains with a
+ * direction have 2 to 5 cells each (p >= 0.063)."  The per-domain numbers are the plot's
+ * footer and the domains table. */
 static int domains_sentence(const msum_table *t, sbuf *b)
 {
     size_t nr = msum_table_nrows(t);
     if (nr == 0) return 0;
-    sb_printf(b, "Effect direction by outcome domain (studies x preparations favouring the "
-                 "treatment of those with a clear direction; exact sign test): ");
-    char x[64];
+    double ben = 0, harm = 0, votes = 0, rest[3] = {0, 0, 0};
+    static const char *const rcol[3] = {"n_no_change", "n_conflicting", "n_not_rated"};
     for (size_t r = 0; r < nr; r++) {
-        double v = num(t, r, "n_votes"), ben = num(t, r, "n_benefit"), u = num(t, r, "n_units");
-        sb_printf(b, "%s%s: ", r ? "; " : "", txt(t, r, "domain"));
+        double v = num(t, r, "n_votes");
         if (v > 0) {
-            sb_printf(b, "%g of %g (%s)", ben, v, fmt_p(num(t, r, "sign_pval"), x, sizeof x));
+            votes += v;
+            ben += num(t, r, "n_benefit");
+            harm += num(t, r, "n_harm");
+        }
+        for (size_t i = 0; i < 3; i++) {
+            double c = num(t, r, rcol[i]);
+            if (c > 0) rest[i] += c;
+        }
+    }
+    char x[64];
+    sb_printf(b, "Effect direction: ");
+    if (votes > 0) {
+        sb_printf(b, "%g of the %g study \xc3\x97 domain cell%s with a clear direction show%s "
+                     "benefit", ben, votes, votes == 1 ? "" : "s", votes == 1 ? "s" : "");
+        if (harm > 0) sb_printf(b, ", %g harm", harm);
+    } else {
+        sb_printf(b, "no study \xc3\x97 domain cell has a clear direction");
+    }
+    static const char *const rwhat[3][2] = {{"show no change", "shows no change"},
+                                            {"are conflicting", "is conflicting"},
+                                            {"are not rated", "is not rated"}};
+    int first = 1;
+    for (size_t i = 0; i < 3; i++) {
+        if (!(rest[i] > 0)) continue;
+        sb_printf(b, "%s%g%s %s", first ? " (" : ", ", rest[i],
+                  first && votes > 0 ? " more" : "", rwhat[i][rest[i] == 1]);
+        first = 0;
+    }
+    sb_printf(b, "%s.", first ? "" : ")");
+    if (!(votes > 0)) return 1;
+    /* the sign test: the domains below 0.05 by name, the others as a range */
+    size_t nsig = 0, nother = 0;
+    double lo = INFINITY, hi = -INFINITY, pmin = INFINITY;
+    for (size_t r = 0; r < nr; r++) {
+        double v = num(t, r, "n_votes"), p = num(t, r, "sign_pval");
+        if (!(v > 0)) continue;
+        if (p < 0.05) {
+            nsig++;
             continue;
         }
-        static const char *const rest[][2] = {{"n_no_change", "no change"},
-                                              {"n_conflicting", "conflicting"},
-                                              {"n_not_rated", "not rated"}};
-        int first = 1;
-        for (size_t i = 0; i < 3; i++) {
-            double c = num(t, r, rest[i][0]);
-            if (c > 0) sb_printf(b, "%s%g %s", first ? "" : ", ", c, rest[i][1]);
-            if (c > 0) first = 0;
-        }
-        if (first) sb_printf(b, "%g without a vote", u);
+        nother++;
+        lo = fmin(lo, v);
+        hi = fmax(hi, v);
+        if (p < pmin) pmin = p;
+    }
+    sb_printf(b, " Sign test per domain: ");
+    if (nsig == 0) sb_printf(b, "p \xe2\x89\xa5 0.05 in every domain");
+    for (size_t r = 0, k = 0; r < nr; r++) {
+        double v = num(t, r, "n_votes"), p = num(t, r, "sign_pval");
+        if (!(v > 0) || !(p < 0.05)) continue;
+        sb_printf(b, "%s%s (%g of %g, %s)", k == 0 ? "p < 0.05 for " : k + 1 == nsig ? " and "
+                                                                                     : ", ",
+                  txt(t, r, "domain"), num(t, r, "n_benefit"), v, fmt_p(p, x, sizeof x));
+        k++;
+    }
+    if (nsig > 0 && nother > 0) {
+        char pm[32];
+        msum_fmt_num(pmin, 2, pm, sizeof pm);
+        if (nother == 1) sb_printf(b, "; the other domain with a direction has ");
+        else sb_printf(b, "; the other %zu domains with a direction have ", nother);
+        if (lo == hi) sb_printf(b, "%g cell%s", lo, lo == 1 ? "" : "s");
+        else sb_printf(b, "%g to %g cells", lo, hi);
+        sb_printf(b, "%s (p %s %s)", nother == 1 ? "" : " each",
+                  nother == 1 ? "=" : "\xe2\x89\xa5", pm);
+    } else if (nsig == 0) {
+        sb_printf(b, " (%zu domain%s with a direction, ", nother, nother == 1 ? "" : "s");
+        if (lo == hi)
+            sb_printf(b, "%g cell%s%s)", lo, lo == 1 ? "" : "s", nother == 1 ? "" : " each");
+        else sb_printf(b, "%g to %g cells)", lo, hi);
     }
     sb_printf(b, ".");
     return 1;
