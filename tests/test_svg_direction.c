@@ -136,9 +136,9 @@ Test(svg_swim, comparisons_chart)
     cr_expect(strstr(buf, ">16×<") != NULL);
     cr_expect(strstr(buf, ">1 (reference)<") != NULL, "MSC-EV as the reference");
     cr_expect(strstr(buf, ">Viability - Gao<") != NULL, "label and study");
-    /* bar widths: 260 and 260 * 18.08 / 28.19 = 166.75 */
-    cr_expect(strstr(buf, "width=\"260.00\"") != NULL);
-    cr_expect(strstr(buf, "width=\"166.75\"") != NULL);
+    /* bar widths: 150 and 150 * 18.08 / 28.19 = 96.204 */
+    cr_expect(strstr(buf, "width=\"150.00\"") != NULL);
+    cr_expect(strstr(buf, "width=\"96.20\"") != NULL);
     free(buf);
     msum_table_free(t);
     /* no reported number: nothing to draw */
@@ -153,7 +153,8 @@ Test(svg_swim, comparisons_chart)
 }
 
 /* Days 7, 14, 28 of one outcome with ranks 1, 2, 3 (weakens): three arrows of decreasing size
- * (half-sizes 9, 7, 5) and the trend written beside them. */
+ * (half-sizes 6.5, 5, 3.5) and the trend written beside them; the time unit is written once, on
+ * the left of the time points. */
 Test(svg_swim, timecourse_grid)
 {
     msum_swim_row m[3];
@@ -175,9 +176,22 @@ Test(svg_swim, timecourse_grid)
     save(TEST_OUT "/timecourse.svg", buf);
     cr_expect(xml_ok(TEST_OUT "/timecourse.svg"));
     cr_expect_eq(count(buf, "<g class=\"tc\">"), 3);
-    cr_expect(strstr(buf, ">day 7<") && strstr(buf, ">day 14<") && strstr(buf, ">day 28<"));
-    cr_expect(strstr(buf, "weakens with day") != NULL);
-    cr_expect(strstr(buf, "day 28: benefit, magnitude rank 3") != NULL);
+    cr_expect_eq(count(buf, ">day<"), 1);
+    cr_expect(strstr(buf, ">7<") && strstr(buf, ">14<") && strstr(buf, ">28<"));
+    cr_expect(strstr(buf, "font-style=\"italic\">weakens<") != NULL);
+    cr_expect(strstr(buf, "day 28: benefit, magnitude rank 3; the effect weakens") != NULL);
+    /* each arrow's half-size from its polygon: apex y - s, base y + 0.8 s, so s = dy / 1.8 */
+    const char *p = buf;
+    static const double half[] = {6.5, 5, 3.5};
+    for (int i = 0; i < 3; i++) {
+        p = strstr(p, "<g class=\"tc\">");
+        cr_assert(p != NULL);
+        p = strstr(p, "points=\"");
+        cr_assert(p != NULL);
+        double x1, y1, x2, y2;
+        cr_assert_eq(sscanf(p, "points=\"%lf,%lf %lf,%lf", &x1, &y1, &x2, &y2), 4);
+        assert_close((y2 - y1) / 1.8, half[i], 0.01, "half-size by rank"); /* 2 decimals */
+    }
     cr_expect(strstr(buf, ">ADSC-Ex in SD rat - Liang<") != NULL);
     free(buf);
     msum_table_free(t);

@@ -77,10 +77,32 @@ static void glyph(FILE *fp, arrow a, double x, double y, double s, const char *c
     svg_out(fp, " fill=\"%s\" stroke=\"%s\" stroke-width=\"1.5\"/></g>\n", fill, stroke);
 }
 
+/* The effect direction plot is drawn compact, at 11 px, so that it fits beside other plots on
+ * a report's first screen: 16 px rows, each domain column as narrow as its name wrapped on
+ * at most three lines, the legend flowing on as few lines as the width allows. */
+#define EDP_FONT 11.0
+#define EDP_ROW 16.0
+#define EDP_LINE 12.0
+#define EDP_PAD 8.0
+
+/* Width at the plot's font size, measured for the wider of the common sans-serif faces
+ * (DejaVu Sans, about 15 % wider than Helvetica; its bold 25 %), so that columns never
+ * overlap whichever face renders the plot. */
+static double edp_w(const char *s, size_t max_cp, int bold)
+{
+    return svg_text_w(s, max_cp) * EDP_FONT / SVG_FONT_SIZE * (bold ? 1.25 : 1.15);
+}
+
+/* Width of a domain's header line, drawn bold at 10 px. */
+static double head_w(const char *s)
+{
+    return edp_w(s, 0, 1) * 10.0 / EDP_FONT;
+}
+
 /* Half-size of an EDP arrow: small for 1 finding, medium for 2-4, large for 5 or more. */
 static double edp_size(double n)
 {
-    return n >= 5 ? 8 : n >= 2 ? 6 : 4;
+    return n >= 5 ? 6.5 : n >= 2 ? 5 : 3.5;
 }
 
 static arrow edp_arrow(const char *dir)
@@ -89,26 +111,42 @@ static arrow edp_arrow(const char *dir)
            : !strcmp(dir, "not rated") ? A_RING : A_SIDE;
 }
 
-/* Words of s on lines of at most w characters (at most 3 lines); returns the line count. */
+/* Words of s on lines of at most w characters (a longer word gets a line of its own); the
+ * first 3 lines go to lines[], the count of lines needed is returned. */
 static int wrap(const char *s, size_t w, char lines[3][64])
 {
     int n = 0;
-    lines[0][0] = '\0';
-    for (const char *p = s; *p && n < 3;) {
+    size_t cur = 0;
+    for (int i = 0; i < 3; i++) lines[i][0] = '\0';
+    for (const char *p = s; *p;) {
         size_t len = strcspn(p, " ");
-        size_t cur = strlen(lines[n]);
-        size_t add = cur ? cur + 1 + len : len;
-        if (cur && add > w) {
-            if (++n == 3) break;
-            lines[n][0] = '\0';
+        if (cur && cur + 1 + len > w) {
+            n++;
             cur = 0;
         }
-        if (strlen(lines[n]) + len + 2 < 64)
+        if (n < 3 && cur + len + 2 < 64)
             snprintf(lines[n] + cur, 64 - cur, "%s%.*s", cur ? " " : "", (int)len, p);
+        cur += (cur ? 1 : 0) + len;
         p += len;
         while (*p == ' ') p++;
     }
-    return n < 3 ? n + 1 : 3;
+    return n + 1;
+}
+
+/* A domain's header on the fewest characters per line that needs at most 3 lines; returns the
+ * line count and sets *w to the widest line in px. */
+static int domain_head(const char *name, char lines[3][64], double *w)
+{
+    size_t len = strlen(name), cp = 4, widest = 0;
+    while (cp < len && wrap(name, cp, lines) > 3) cp++;
+    int l = wrap(name, cp, lines);
+    for (int i = 0; i < l && i < 3; i++) /* as few lines as the widest one allows */
+        if (strlen(lines[i]) > widest) widest = strlen(lines[i]);
+    if (widest > cp) l = wrap(name, widest, lines);
+    if (l > 3) l = 3;
+    *w = 0;
+    for (int i = 0; i < l; i++) *w = fmax(*w, head_w(lines[i]));
+    return l;
 }
 
 /* Domains in table order (the domains table when given, else first appearance). */
@@ -130,6 +168,50 @@ static size_t domain_list(const msum_table *edp, const msum_table *dom, const ch
     return nd;
 }
 
+/* The sign test p as printed under a domain. */
+static void sign_text(double p, char *pv, size_t size)
+{
+    if (isnan(p)) snprintf(pv, size, "-");
+    else if (p < 0.001) snprintf(pv, size, "<0.001");
+    else msum_fmt_num(p, 2, pv, size);
+}
+
+/* The legend: the directions, the sizes, the 70 % rule; each item is a glyph and its text. */
+static const struct {
+    arrow a;
+    double n; /* findings, for the glyph's size */
+    const char *what;
+} edp_legend[] = {{A_UP, 2, "benefit"},          {A_DOWN, 2, "harm"},
+                  {A_SIDE, 2, "no change / conflicting"}, {A_RING, 2, "not rated"},
+                  {A_UP, 1, "1 finding"},        {A_UP, 2, "2-4 findings"},
+                  {A_UP, 5, "5 or more"}};
+#define EDP_NOTE "a cell: at least 70 % of its findings agree"
+
+/* Lays the legend out in a width (draws it when fp is given); returns the number of lines. */
+static int edp_legend_flow(FILE *fp, double width, double y)
+{
+    double lx = MARGIN;
+    int lines = 1;
+    for (size_t i = 0; i <= sizeof edp_legend / sizeof edp_legend[0]; i++) {
+        int note = i == sizeof edp_legend / sizeof edp_legend[0];
+        const char *what = note ? EDP_NOTE : edp_legend[i].what;
+        double iw = (note ? 0 : 22) + edp_w(what, 0, 0) + 16;
+        if (lx > MARGIN && lx + iw > width - MARGIN) {
+            lx = MARGIN;
+            lines++;
+        }
+        double yy = y + (lines - 1) * EDP_ROW;
+        if (fp && note) {
+            svg_text(fp, lx, yy + 4, NULL, "fill=\"#555555\"", what, 0);
+        } else if (fp) {
+            glyph(fp, edp_legend[i].a, lx + 8, yy, edp_size(edp_legend[i].n), "legend", NULL);
+            svg_text(fp, lx + 22, yy + 4, NULL, NULL, what, 0);
+        }
+        lx += iw;
+    }
+    return lines;
+}
+
 int msum_svg_effect_direction(FILE *fp, const msum_table *edp, const msum_table *dom,
                               const char *title)
 {
@@ -141,48 +223,74 @@ int msum_svg_effect_direction(FILE *fp, const msum_table *edp, const msum_table 
     if (cg < 0 || cr < 0 || cd < 0 || cn < 0 || cdir < 0) return MSUM_EINVAL;
     size_t nr = msum_table_nrows(edp);
     if (nr == 0) return MSUM_EDOM;
-    const char **dn = malloc((nr + (dom ? msum_table_nrows(dom) : 0) + 1) * sizeof *dn);
+    size_t ndmax = nr + (dom ? msum_table_nrows(dom) : 0) + 1;
+    const char **dn = malloc(ndmax * sizeof *dn);
     size_t *unit = malloc((nr + 1) * sizeof *unit);
-    if (!dn || !unit) {
+    double *cx = malloc(ndmax * sizeof *cx), *cw = malloc(ndmax * sizeof *cw);
+    if (!dn || !unit || !cx || !cw) {
         free(dn);
         free(unit);
+        free(cx);
+        free(cw);
         return MSUM_ENOMEM;
     }
     size_t nd = domain_list(edp, dom, dn), nu = 0;
     /* units: consecutive rows of one group and ref */
-    double gw = svg_text_w("Source-preparation", 0), rw = svg_text_w("Study", 0);
+    double gw = edp_w("Treatment", 0, 1), rw = edp_w("Study", 0, 1);
     for (size_t r = 0; r < nr; r++) {
         int same = r > 0 && !strcmp(txt(edp, r, cg), txt(edp, r - 1, cg)) &&
                    !strcmp(txt(edp, r, cr), txt(edp, r - 1, cr));
         unit[r] = same ? unit[r - 1] : nu++;
-        gw = fmax(gw, svg_text_w(txt(edp, r, cg), 28));
-        rw = fmax(rw, svg_text_w(txt(edp, r, cr), 24));
+        gw = fmax(gw, edp_w(txt(edp, r, cg), 28, 0));
+        rw = fmax(rw, edp_w(txt(edp, r, cr), 24, 0));
     }
-    double x_ref = MARGIN + gw * 1.15 + 16, x0 = x_ref + rw * 1.15 + 16;
+    /* columns: each domain as wide as its wrapped name, its footer and its largest arrow */
+    int cdd = dom ? msum_table_col_index(dom, "domain") : -1;
     int hl = 1;
     char lines[3][64];
     for (size_t d = 0; d < nd; d++) {
-        int l = wrap(dn[d], 12, lines);
+        double w;
+        int l = domain_head(dn[d], lines, &w);
         if (l > hl) hl = l;
+        cw[d] = fmax(w, 2 * 1.6 * edp_size(5));
     }
-    double top = MARGIN + (title ? 24 : 0), head = 14.0 * hl + 8, y0 = top + head;
-    double width = x0 + (double)nd * COL_W + MARGIN;
-    double foot_y = y0 + (double)nu * ROW_H + 6;
-    double legend_y = foot_y + (dom ? 3 * 16.0 : 0) + 14;
-    double legend_w = 560;
-    if (width < MARGIN + legend_w) width = MARGIN + legend_w;
-    double height = legend_y + 2 * 18 + MARGIN;
-    svg_begin(fp, width, height, title ? title : "Effect direction plot");
-    if (title) svg_text(fp, MARGIN, MARGIN + 14, NULL, "font-size=\"14\" font-weight=\"bold\"",
-                        title, 0);
-    svg_text(fp, MARGIN, y0 - 8, NULL, "font-weight=\"bold\"", "Source-preparation", 0);
-    svg_text(fp, x_ref, y0 - 8, NULL, "font-weight=\"bold\"", "Study", 0);
+    for (size_t r = 0; dom && r < msum_table_nrows(dom); r++) {
+        size_t d = 0;
+        while (d < nd && strcmp(dn[d], txt(dom, r, cdd)) != 0) d++;
+        if (d == nd) continue;
+        char buf[64];
+        sign_text(num(dom, r, msum_table_col_index(dom, "sign_pval")), buf, sizeof buf);
+        cw[d] = fmax(cw[d], edp_w(buf, 0, 0));
+        snprintf(buf, sizeof buf, "%g / %g", num(dom, r, msum_table_col_index(dom, "n_benefit")),
+                 num(dom, r, msum_table_col_index(dom, "n_harm")));
+        cw[d] = fmax(cw[d], edp_w(buf, 0, 0));
+    }
+    double x_ref = MARGIN + 2 + gw + EDP_PAD, x0 = x_ref + fmax(rw, edp_w("Sign test p", 0, 1) -
+                                                                     gw - EDP_PAD) + EDP_PAD;
+    double x = x0;
     for (size_t d = 0; d < nd; d++) {
-        int l = wrap(dn[d], 12, lines);
-        double x = x0 + ((double)d + 0.5) * COL_W;
+        cw[d] += EDP_PAD;
+        cx[d] = x + cw[d] / 2;
+        x += cw[d];
+    }
+    double width = fmax(x + MARGIN, 360);
+    double top = MARGIN + (title ? 20 : 0), y0 = top + EDP_LINE * hl + 6;
+    double foot_y = y0 + (double)nu * EDP_ROW + 4;
+    double legend_y = foot_y + (dom ? 2 * 14.0 : 0) + 14;
+    int nleg = edp_legend_flow(NULL, width, 0);
+    double height = legend_y + (nleg - 1) * EDP_ROW + 8 + MARGIN;
+    svg_begin(fp, width, height, title ? title : "Effect direction plot");
+    if (title) svg_text(fp, MARGIN, MARGIN + 12, NULL, "font-size=\"13\" font-weight=\"bold\"",
+                        title, 0);
+    svg_out(fp, "<g font-size=\"%N\">\n", EDP_FONT);
+    svg_text(fp, MARGIN, y0 - 6, NULL, "font-weight=\"bold\"", "Treatment", 0);
+    svg_text(fp, x_ref, y0 - 6, NULL, "font-weight=\"bold\"", "Study", 0);
+    for (size_t d = 0; d < nd; d++) {
+        double w;
+        int l = domain_head(dn[d], lines, &w);
         for (int i = 0; i < l; i++)
-            svg_text(fp, x, y0 - 8 - 14.0 * (l - 1 - i), "middle",
-                     "class=\"domain\" font-weight=\"bold\"", lines[i], 0);
+            svg_text(fp, cx[d], y0 - 6 - EDP_LINE * (l - 1 - i), "middle",
+                     "class=\"domain\" font-size=\"10\" font-weight=\"bold\"", lines[i], 0);
     }
     svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n", MARGIN,
             y0 - 2, width - MARGIN, y0 - 2);
@@ -192,12 +300,12 @@ int msum_svg_effect_direction(FILE *fp, const msum_table *edp, const msum_table 
         if (r > 0 && unit[r] == unit[r - 1]) continue;
         int newg = r == 0 || strcmp(txt(edp, r, cg), txt(edp, r - 1, cg)) != 0;
         if (newg && r > 0) g++;
-        double y = y0 + (double)u * ROW_H;
+        double y = y0 + (double)u * EDP_ROW;
         if (g % 2 == 0)
             svg_out(fp, "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" fill=\"#f2f2f2\"/>\n",
-                    MARGIN, y, width - 2 * MARGIN, ROW_H);
-        if (newg) svg_text(fp, MARGIN + 2, y + 14, NULL, "class=\"group\"", txt(edp, r, cg), 28);
-        svg_text(fp, x_ref, y + 14, NULL, "class=\"study\"", txt(edp, r, cr), 24);
+                    MARGIN, y, width - 2 * MARGIN, EDP_ROW);
+        if (newg) svg_text(fp, MARGIN + 2, y + 12, NULL, "class=\"group\"", txt(edp, r, cg), 28);
+        svg_text(fp, x_ref, y + 12, NULL, "class=\"study\"", txt(edp, r, cr), 24);
         u++;
     }
     for (size_t r = 0; r < nr; r++) {
@@ -208,58 +316,34 @@ int msum_svg_effect_direction(FILE *fp, const msum_table *edp, const msum_table 
         char tip[1200];
         snprintf(tip, sizeof tip, "%s, %s: %s (%g finding%s: %s)", txt(edp, r, cg),
                  txt(edp, r, cr), txt(edp, r, cdir), n, n == 1 ? "" : "s", txt(edp, r, co));
-        glyph(fp, edp_arrow(txt(edp, r, cdir)), x0 + ((double)d + 0.5) * COL_W,
-              y0 + (double)unit[r] * ROW_H + ROW_H / 2, edp_size(n), "edp", tip);
+        glyph(fp, edp_arrow(txt(edp, r, cdir)), cx[d],
+              y0 + (double)unit[r] * EDP_ROW + EDP_ROW / 2 + 1, edp_size(n), "edp", tip);
     }
     svg_out(fp, "<line x1=\"%N\" y1=\"%N\" x2=\"%N\" y2=\"%N\" stroke=\"#333333\"/>\n", MARGIN,
             foot_y - 4, width - MARGIN, foot_y - 4);
     if (dom) {
         int cb = msum_table_col_index(dom, "n_benefit"), ch = msum_table_col_index(dom, "n_harm"),
-            cp = msum_table_col_index(dom, "sign_pval"), cdd = msum_table_col_index(dom, "domain");
-        svg_text(fp, MARGIN, foot_y + 12, NULL, "font-weight=\"bold\"", "Benefit / harm", 0);
-        svg_text(fp, MARGIN, foot_y + 28, NULL, "font-weight=\"bold\"", "Sign test p", 0);
+            cp = msum_table_col_index(dom, "sign_pval");
+        svg_text(fp, MARGIN, foot_y + 10, NULL, "font-weight=\"bold\"", "Benefit / harm", 0);
+        svg_text(fp, MARGIN, foot_y + 24, NULL, "font-weight=\"bold\"", "Sign test p", 0);
         for (size_t r = 0; r < msum_table_nrows(dom); r++) {
             size_t d = 0;
             while (d < nd && strcmp(dn[d], txt(dom, r, cdd)) != 0) d++;
-            double x = x0 + ((double)d + 0.5) * COL_W, p = num(dom, r, cp);
+            if (d == nd) continue;
             char buf[64], pv[32];
             snprintf(buf, sizeof buf, "%g / %g", num(dom, r, cb), num(dom, r, ch));
-            svg_text(fp, x, foot_y + 12, "middle", "class=\"votes\"", buf, 0);
-            if (isnan(p)) snprintf(pv, sizeof pv, "-");
-            else if (p < 0.001) snprintf(pv, sizeof pv, "<0.001");
-            else msum_fmt_num(p, 2, pv, sizeof pv);
-            svg_text(fp, x, foot_y + 28, "middle", "class=\"sign\"", pv, 0);
+            svg_text(fp, cx[d], foot_y + 10, "middle", "class=\"votes\"", buf, 0);
+            sign_text(num(dom, r, cp), pv, sizeof pv);
+            svg_text(fp, cx[d], foot_y + 24, "middle", "class=\"sign\"", pv, 0);
         }
     }
-    /* legend: direction, then size */
-    static const struct {
-        arrow a;
-        const char *what;
-    } dirs[] = {{A_UP, "benefit"},
-                {A_DOWN, "harm"},
-                {A_SIDE, "no change / conflicting"},
-                {A_RING, "not rated"}};
-    double lx = MARGIN;
-    for (size_t i = 0; i < 4; i++) {
-        glyph(fp, dirs[i].a, lx + 10, legend_y, 6, "legend", NULL);
-        svg_text(fp, lx + 24, legend_y + 4, NULL, NULL, dirs[i].what, 0);
-        lx += 32 + svg_text_w(dirs[i].what, 0) * 1.1 + 14;
-    }
-    static const struct {
-        double n;
-        const char *what;
-    } sizes[] = {{1, "1 finding"}, {2, "2-4 findings"}, {5, "5 or more"}};
-    lx = MARGIN;
-    for (size_t i = 0; i < 3; i++) {
-        glyph(fp, A_UP, lx + 10, legend_y + 20, edp_size(sizes[i].n), "legend", NULL);
-        svg_text(fp, lx + 24, legend_y + 24, NULL, NULL, sizes[i].what, 0);
-        lx += 32 + svg_text_w(sizes[i].what, 0) * 1.1 + 14;
-    }
-    svg_text(fp, lx + 6, legend_y + 24, NULL, "fill=\"#555555\"",
-             "a cell: >= 70 % of the findings agree", 0);
+    edp_legend_flow(fp, width, legend_y);
+    svg_out(fp, "</g>\n");
     svg_end(fp);
     free(dn);
     free(unit);
+    free(cx);
+    free(cw);
     return ferror(fp) ? MSUM_EIO : MSUM_OK;
 }
 
@@ -290,6 +374,41 @@ static arrow tc_arrow(const msum_table *t, const tc_cols *c, size_t r, const cha
     return *what = "mixed", A_SIDE;
 }
 
+/* The time-course legend, flowing in a width like the EDP's (drawn when fp is given);
+ * returns the number of lines. */
+static int tc_legend_flow(FILE *fp, double width, double y, int ranked)
+{
+    static const struct {
+        arrow a;
+        const char *what;
+    } leg[] = {{A_UP, "benefit"}, {A_DOWN, "harm"}, {A_SIDE, "no change"},
+               {A_HOLLOW_DOWN, "not rated"}, {A_RING, "size: magnitude rank (1 = largest)"}};
+    double lx = MARGIN;
+    int lines = 1;
+    for (size_t i = 0; i < sizeof leg / sizeof leg[0]; i++) {
+        int note = leg[i].a == A_RING;
+        if (note && !ranked) break;
+        double iw = (note ? 0 : 22) + edp_w(leg[i].what, 0, 0) + 16;
+        if (lx > MARGIN && lx + iw > width - MARGIN) {
+            lx = MARGIN;
+            lines++;
+        }
+        double yy = y + (lines - 1) * EDP_ROW;
+        if (fp && note) {
+            svg_text(fp, lx, yy + 4, NULL, "fill=\"#555555\"", leg[i].what, 0);
+        } else if (fp) {
+            glyph(fp, leg[i].a, lx + 8, yy, 5, "legend", NULL);
+            svg_text(fp, lx + 22, yy + 4, NULL, NULL, leg[i].what, 0);
+        }
+        lx += iw;
+    }
+    return lines;
+}
+
+/* The time course, compact like the EDP (11 px, 16 px rows): per set of source, preparation,
+ * model and exposure a title line, a header row with the time unit on the left and the time
+ * points as columns, then one row per outcome with an arrow per time point and the trend
+ * ("weakens", "strengthens") after the last. */
 int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
 {
     if (!fp || !t) return MSUM_EINVAL;
@@ -315,11 +434,28 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
         free(seen);
         return MSUM_ENOMEM;
     }
-    double lw = 0, maxcols = 0, height = MARGIN + (title ? 24 : 0);
+    char buf[512], num1[32];
+    double lw = 0, maxcols = 0, cw = 28, setw = 0, height = MARGIN + (title ? 20 : 0);
+    int ranked = 0;
     for (size_t r = 0; r < nr; r++) {
         const char *lab = txt(t, r, c.label);
-        lw = fmax(lw, svg_text_w(*lab ? lab : txt(t, r, c.oc), 30));
+        lw = fmax(lw, edp_w(*lab ? lab : txt(t, r, c.oc), 30, 0));
+        lw = fmax(lw, edp_w(txt(t, r, c.unit), 30, 0));
+        msum_fmt_num(num(t, r, c.time), 0, num1, sizeof num1);
+        cw = fmax(cw, edp_w(num1, 0, 0) + 12);
+        ranked |= !isnan(num(t, r, c.rank));
     }
+    /* the title line of a set: "ADSC-Ex in SD rat after UVB - Liang2020 [28]" */
+#define SET_TITLE(r0)                                                                            \
+    do {                                                                                         \
+        const char *s_ = txt(t, r0, c.src), *p_ = txt(t, r0, c.prep), *m_ = txt(t, r0, c.model), \
+                   *e_ = txt(t, r0, c.expo), *refs_ = txt(t, r0, c.refs);                        \
+        int expo_ = !strcmp(txt(t, r0, c.eff), "exposure");                                      \
+        snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s%s%s%s", expo_ ? e_ : s_,                       \
+                 expo_ ? " alone" : "", !expo_ && *s_ && *p_ ? "-" : "", expo_ ? "" : p_,        \
+                 *m_ ? " in " : "", m_, *e_ && !expo_ ? " after " : "", expo_ ? "" : e_,         \
+                 *refs_ ? " - " : "", refs_);                                                    \
+    } while (0)
     for (size_t r0 = 0; r0 < nr; r0++) {
         if (seen[r0]) continue;
         size_t nt = 0, no = 0;
@@ -331,25 +467,26 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
             if (i == nt) times[nt++] = num(t, r, c.time);
             if (r == r0 || strcmp(txt(t, r, c.oc), txt(t, r - 1, c.oc)) != 0) no++;
         }
+        SET_TITLE(r0);
+        setw = fmax(setw, edp_w(buf, 0, 1));
         maxcols = fmax(maxcols, (double)nt);
-        height += 22 + 18 + (double)no * ROW_H + 10;
+        height += 18 + 14 + (double)no * EDP_ROW + 8;
     }
-    double x0 = MARGIN + lw * 1.1 + 16, cw = 76, trend_w = 20;
+    double x0 = MARGIN + lw + 12, trend_w = 8;
     for (size_t r = 0; r < nr; r++)
-        if (*txt(t, r, c.trend))
-            trend_w = fmax(trend_w, 1.1 * svg_text_w(txt(t, r, c.unit), 0) +
-                                        1.1 * svg_text_w("strengthens with ", 0) + 20);
-    double width = fmax(x0 + maxcols * cw + trend_w + MARGIN, 470);
-    double legend_y = height + 6;
-    height = legend_y + 2 * 18 + MARGIN;
+        if (*txt(t, r, c.trend)) trend_w = fmax(trend_w, edp_w(txt(t, r, c.trend), 0, 0) + 16);
+    double width = fmax(fmax(x0 + maxcols * cw + trend_w, MARGIN + setw) + MARGIN, 300);
+    double legend_y = height + 10;
+    int nleg = tc_legend_flow(NULL, width, 0, ranked);
+    height = legend_y + (nleg - 1) * EDP_ROW + 8 + MARGIN;
     svg_begin(fp, width, height, title ? title : "Time course");
     double y = MARGIN;
     if (title) {
-        svg_text(fp, MARGIN, MARGIN + 14, NULL, "font-size=\"14\" font-weight=\"bold\"", title, 0);
-        y += 24;
+        svg_text(fp, MARGIN, MARGIN + 12, NULL, "font-size=\"13\" font-weight=\"bold\"", title, 0);
+        y += 20;
     }
+    svg_out(fp, "<g font-size=\"%N\">\n", EDP_FONT);
     memset(seen, 0, nr + 1);
-    char buf[512], num1[32];
     for (size_t r0 = 0; r0 < nr; r0++) {
         if (seen[r0]) continue;
         size_t nt = 0;
@@ -365,20 +502,17 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
                 times[j] = times[j - 1];
                 times[j - 1] = x;
             }
-        const char *s = txt(t, r0, c.src), *p = txt(t, r0, c.prep), *m = txt(t, r0, c.model),
-                   *e = txt(t, r0, c.expo), *refs = txt(t, r0, c.refs);
-        int expo = !strcmp(txt(t, r0, c.eff), "exposure");
-        snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s%s%s%s", expo ? e : s, expo ? " alone" : "",
-                 !expo && *s && *p ? "-" : "", expo ? "" : p, *m ? " in " : "", m,
-                 *e && !expo ? " after " : "", expo ? "" : e, *refs ? " - " : "", refs);
-        svg_text(fp, MARGIN, y + 16, NULL, "class=\"set\" font-weight=\"bold\"", buf, 0);
-        y += 22;
+        SET_TITLE(r0);
+        svg_text(fp, MARGIN, y + 13, NULL, "class=\"set\" font-weight=\"bold\"", buf, 0);
+        y += 18;
+        svg_text(fp, x0 - 8, y + 10, "end", "class=\"unit\" fill=\"#555555\"",
+                 txt(t, r0, c.unit), 30);
         for (size_t i = 0; i < nt; i++) {
             msum_fmt_num(times[i], 0, num1, sizeof num1);
-            snprintf(buf, sizeof buf, "%s %s", txt(t, r0, c.unit), num1);
-            svg_text(fp, x0 + ((double)i + 0.5) * cw, y + 12, "middle", "class=\"time\"", buf, 0);
+            svg_text(fp, x0 + ((double)i + 0.5) * cw, y + 10, "middle", "class=\"time\"", num1,
+                     0);
         }
-        y += 18;
+        y += 14;
         size_t orow = 0;
         for (size_t r = r0; r < nr; r++) {
             if (!same_tc_set(t, &c, r0, r)) continue;
@@ -386,54 +520,38 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
             int first = r == r0 || strcmp(txt(t, r, c.oc), txt(t, r - 1, c.oc)) != 0 ||
                         !same_tc_set(t, &c, r, r - 1);
             if (first && r != r0) orow++;
-            double yy = y + (double)orow * ROW_H;
+            double yy = y + (double)orow * EDP_ROW;
             if (first) {
                 if (orow % 2 == 0)
                     svg_out(fp, "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" "
                                 "fill=\"#f2f2f2\"/>\n",
-                            MARGIN, yy, x0 - MARGIN + (double)nt * cw, ROW_H);
+                            MARGIN, yy, x0 - MARGIN + (double)nt * cw, EDP_ROW);
                 const char *lab = txt(t, r, c.label);
-                svg_text(fp, MARGIN + 2, yy + 14, NULL, "class=\"outcome\"",
+                svg_text(fp, MARGIN + 2, yy + 12, NULL, "class=\"outcome\"",
                          *lab ? lab : txt(t, r, c.oc), 30);
                 const char *tr = txt(t, r, c.trend);
-                if (*tr) {
-                    snprintf(buf, sizeof buf, "%s with %s", tr, txt(t, r, c.unit));
-                    svg_text(fp, x0 + (double)nt * cw + 8, yy + 14, NULL,
-                             "class=\"trend\" font-style=\"italic\"", buf, 0);
-                }
+                if (*tr)
+                    svg_text(fp, x0 + (double)nt * cw + 8, yy + 12, NULL,
+                             "class=\"trend\" font-style=\"italic\"", tr, 0);
             }
             size_t i = 0;
             while (i < nt && times[i] != num(t, r, c.time)) i++;
             const char *what;
             arrow a = tc_arrow(t, &c, r, &what);
-            double rk = num(t, r, c.rank), sz = isnan(rk) ? 6 : fmax(3, 9 - 2 * (rk - 1));
+            double rk = num(t, r, c.rank), sz = isnan(rk) ? 5 : fmax(2.5, 6.5 - 1.5 * (rk - 1));
             char tip[512], rks[32];
             msum_fmt_num(rk, 0, rks, sizeof rks);
             msum_fmt_num(times[i < nt ? i : 0], 0, num1, sizeof num1);
-            snprintf(tip, sizeof tip, "%.60s %s: %s%s%s", txt(t, r, c.unit), num1, what,
-                     isnan(rk) ? "" : ", magnitude rank ", isnan(rk) ? "" : rks);
-            glyph(fp, a, x0 + ((double)i + 0.5) * cw, yy + ROW_H / 2, sz, "tc", tip);
+            snprintf(tip, sizeof tip, "%.60s %s: %s%s%s%s%s", txt(t, r, c.unit), num1, what,
+                     isnan(rk) ? "" : ", magnitude rank ", isnan(rk) ? "" : rks,
+                     *txt(t, r, c.trend) ? "; the effect " : "", txt(t, r, c.trend));
+            glyph(fp, a, x0 + ((double)i + 0.5) * cw, yy + EDP_ROW / 2 + 1, sz, "tc", tip);
         }
-        y += (double)(orow + 1) * ROW_H + 10;
+        y += (double)(orow + 1) * EDP_ROW + 8;
     }
-    static const struct {
-        arrow a;
-        const char *what;
-    } leg[] = {{A_UP, "benefit"}, {A_DOWN, "harm"}, {A_SIDE, "no change"},
-               {A_HOLLOW_DOWN, "measured direction, not rated"}};
-    double lx = MARGIN;
-    for (size_t i = 0; i < 4; i++) {
-        double ly = legend_y + (i == 3 ? 18 : 0);
-        if (i == 3) lx = MARGIN;
-        glyph(fp, leg[i].a, lx + 10, ly + 6, 6, "legend", NULL);
-        svg_text(fp, lx + 24, ly + 10, NULL, NULL, leg[i].what, 0);
-        lx += 32 + svg_text_w(leg[i].what, 0) * 1.1 + 14;
-    }
-    int ranked = 0;
-    for (size_t r = 0; r < nr; r++) ranked |= !isnan(num(t, r, c.rank));
-    if (ranked)
-        svg_text(fp, lx + 6, legend_y + 28, NULL, "fill=\"#555555\"",
-                 "size: magnitude rank (1 = largest)", 0);
+#undef SET_TITLE
+    tc_legend_flow(fp, width, legend_y, ranked);
+    svg_out(fp, "</g>\n");
     svg_end(fp);
     free(times);
     free(seen);

@@ -13,8 +13,9 @@
 #include "svg.h"
 
 #define MARGIN 12.0
-#define BAR_H 18.0
-#define BAR_W 260.0
+#define BAR_H 14.0
+#define BAR_W 150.0
+#define FONT 11.0
 
 static const char *txt(const msum_table *t, size_t r, const char *col)
 {
@@ -53,19 +54,22 @@ int msum_svg_comparisons(FILE *fp, const msum_table *t, const char *title)
     for (size_t r = 0; r < nr; r++) {
         if (!drawable(t, r)) continue;
         np++;
-        lw = fmax(lw, svg_text_w(txt(t, r, "a"), 24));
-        lw = fmax(lw, svg_text_w(txt(t, r, "b"), 24));
+        lw = fmax(lw, svg_text_w(txt(t, r, "a"), 24) * FONT / SVG_FONT_SIZE * 1.15);
+        lw = fmax(lw, svg_text_w(txt(t, r, "b"), 24) * FONT / SVG_FONT_SIZE * 1.15);
     }
     if (np == 0) return MSUM_EDOM;
-    double panel_h = 22 + 2 * (BAR_H + 6) + 10;
-    double x0 = MARGIN + lw + 10, width = x0 + BAR_W + 190 + MARGIN;
-    double height = MARGIN + (title ? 24 : 0) + (double)np * panel_h + MARGIN;
+    /* compact (11 px) to sit beside other plots: each panel a title line and two bars, the
+     * values after the bars, the ratio on the right */
+    double panel_h = 18 + 2 * (BAR_H + 4) + 10;
+    double x0 = MARGIN + lw + 8, width = x0 + BAR_W + 125 + MARGIN;
+    double height = MARGIN + (title ? 20 : 0) + (double)np * panel_h + MARGIN;
     svg_begin(fp, width, height, title ? title : "Reported numbers compared");
     double y = MARGIN;
     if (title) {
-        svg_text(fp, MARGIN, MARGIN + 14, NULL, "font-size=\"14\" font-weight=\"bold\"", title, 0);
-        y += 24;
+        svg_text(fp, MARGIN, MARGIN + 12, NULL, "font-size=\"13\" font-weight=\"bold\"", title, 0);
+        y += 20;
     }
+    svg_out(fp, "<g font-size=\"%N\">\n", FONT);
     char head[512], vt[64], rt[64], lab[160];
     for (int pass = 1; pass <= 2; pass++) /* across-rows pairs first, then head-to-head */
         for (size_t r = 0; r < nr; r++) {
@@ -79,8 +83,8 @@ int msum_svg_comparisons(FILE *fp, const msum_table *t, const char *title)
             snprintf(head, sizeof head, "%s%s%s%s%s%s%s%s", *l ? l : txt(t, r, "outcome"),
                      *m || *e ? " (" : "", m, *m && *e ? ", " : "", e, *m || *e ? ")" : "",
                      *ref ? " - " : "", ref);
-            svg_text(fp, MARGIN, y + 14, NULL, "class=\"cmp\" font-weight=\"bold\"", head, 0);
-            double ya = y + 22, yb = ya + BAR_H + 6;
+            svg_text(fp, MARGIN, y + 12, NULL, "class=\"cmp\" font-weight=\"bold\"", head, 0);
+            double ya = y + 18, yb = ya + BAR_H + 4;
             double top = fmax(fabs(a), fabs(b));
             if (!(top > 0)) top = 1;
             const double v[2] = {a, b};
@@ -89,7 +93,7 @@ int msum_svg_comparisons(FILE *fp, const msum_table *t, const char *title)
             for (int i = 0; i < 2; i++) {
                 double w = BAR_W * fabs(v[i]) / top;
                 const char *fill = i == 0 ? "#2166ac" : "#92c5de";
-                svg_text(fp, x0 - 8, yy[i] + 13, "end", "class=\"bar-label\"", who[i], 24);
+                svg_text(fp, x0 - 6, yy[i] + 11, "end", "class=\"bar-label\"", who[i], 24);
                 svg_out(fp, "<rect class=\"bar\" x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" "
                             "fill=\"%s\"/>\n",
                         x0, yy[i], w, BAR_H, fill);
@@ -98,14 +102,15 @@ int msum_svg_comparisons(FILE *fp, const msum_table *t, const char *title)
                 else if (pass == 2 && i == 1) snprintf(lab, sizeof lab, "1 (reference)");
                 else snprintf(lab, sizeof lab, "%s-fold", vt);
                 if (pass == 2 && pct && i == 1) snprintf(lab, sizeof lab, "reference");
-                svg_text(fp, x0 + w + 6, yy[i] + 13, NULL, "class=\"value\"", lab, 0);
+                svg_text(fp, x0 + w + 5, yy[i] + 11, NULL, "class=\"value\"", lab, 0);
             }
             msum_fmt_num(ratio, 3, rt, sizeof rt);
             snprintf(lab, sizeof lab, "%s×", rt);
-            svg_text(fp, x0 + BAR_W + 110, ya + BAR_H + 6, "middle",
-                     "class=\"ratio\" font-size=\"16\" font-weight=\"bold\"", lab, 0);
+            svg_text(fp, x0 + BAR_W + 95, ya + BAR_H + 6, "middle",
+                     "class=\"ratio\" font-size=\"15\" font-weight=\"bold\"", lab, 0);
             y += panel_h;
         }
+    svg_out(fp, "</g>\n");
     svg_end(fp);
     return ferror(fp) ? MSUM_EIO : MSUM_OK;
 }
