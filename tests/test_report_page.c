@@ -59,3 +59,56 @@ Test(report_page, analysis_page_order)
     msum_result_free(&r);
     msum_diags_free(d);
 }
+
+/* A synthesis page leads with the compared numbers and the time course stacked on the left of
+ * the effect direction plot (the first screen); the evidence map follows.  Without an effect
+ * direction plot there is no lead. */
+Test(report_page, summary_lead_plots)
+{
+    char *names[] = {"evidence_map", "comparisons", "effect_direction", "timecourse"};
+    char *svgs[] = {"<svg>map</svg>", "<svg>cmp</svg>", "<svg>edp</svg>", "<svg>tc</svg>"};
+    msum_result r = {0};
+    r.plot_names = names;
+    r.plots = svgs;
+    r.nplots = 4;
+    msum_report_entry e = {"exo", "Exosomes", "summarize", "exo/effects.csv", {{0}},
+                           {1, 0, 0, 0, 1, 0}};
+    const char *png[] = {"m.png", "c.png", "e.png", "t.png"},
+               *pdf[] = {"m.pdf", "c.pdf", "e.pdf", "t.pdf"};
+    msum_report_page pg = {0};
+    cr_assert_eq(msum_report_analysis_page(&e, &r, png, pdf, &pg), MSUM_OK);
+    const char *want[] = {"<svg>cmp</svg>", "<svg>tc</svg>", "<svg>edp</svg>", "<svg>map</svg>"};
+    const unsigned flags[] = {MSUM_HTML_LEAD, MSUM_HTML_LEAD, MSUM_HTML_SIDE, 0};
+    size_t k = 0;
+    for (size_t i = 0; i < pg.n; i++) {
+        if (pg.items[i].kind != MSUM_HTML_SVG) continue;
+        cr_assert_lt(k, 4);
+        cr_expect_str_eq(pg.items[i].svg, want[k], "plot %zu", k);
+        cr_expect_eq(pg.items[i].flags, flags[k], "plot %zu", k);
+        k++;
+    }
+    cr_expect_eq(k, 4);
+    /* the page: one lead block, the two stacked plots, then the side one, then the map */
+    char *html = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&html, &len);
+    cr_assert_eq(msum_write_html_page(fp, "t", pg.items, pg.n, NULL), MSUM_OK);
+    fclose(fp);
+    const char *lead = strstr(html, "<div class=\"lead\">\n<div class=\"stack\">"),
+               *c = strstr(html, "cmp"), *t = strstr(html, "<svg>tc"),
+               *side = strstr(html, "<figure class=\"side\">"), *m = strstr(html, "map</svg>");
+    cr_assert(lead && c && t && side && m, "%s", html);
+    cr_expect(lead < c && c < t && t < side && side < m);
+    cr_expect_null(strstr(lead + 1, "<div class=\"lead\">"), "one lead block");
+    free(html);
+    msum_report_page_free(&pg);
+
+    /* the effect direction plot with the evidence map only: no lead, input order */
+    r.plot_names = (char *[]){"effect_direction", "evidence_map"};
+    r.plots = (char *[]){"<svg>edp</svg>", "<svg>map</svg>"};
+    r.nplots = 2;
+    cr_assert_eq(msum_report_analysis_page(&e, &r, png, pdf, &pg), MSUM_OK);
+    for (size_t i = 0; i < pg.n; i++)
+        if (pg.items[i].kind == MSUM_HTML_SVG) cr_expect_eq(pg.items[i].flags, 0);
+    msum_report_page_free(&pg);
+}

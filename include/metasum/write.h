@@ -167,11 +167,14 @@ typedef enum {
                             .text when there is none; .level as for a heading */
 } msum_html_kind;
 
-/* Flags of a MSUM_HTML_TABLE item. */
+/* Flags of a MSUM_HTML_TABLE item, then of a MSUM_HTML_SVG item. */
 enum {
-    MSUM_HTML_COMPACT = 1, /* no metadata block; cells never wrap (a short key table) */
-    MSUM_HTML_FOLDED = 2,  /* inside a closed <details>, its title the summary */
-    MSUM_HTML_UNFOLDED = 4 /* inside an open <details> */
+    MSUM_HTML_COMPACT = 1,  /* no metadata block; cells never wrap (a short key table) */
+    MSUM_HTML_FOLDED = 2,   /* inside a closed <details>, its title the summary */
+    MSUM_HTML_UNFOLDED = 4, /* inside an open <details> */
+    MSUM_HTML_LEAD = 8,     /* a lead plot: consecutive lead plots stack on the left ... */
+    MSUM_HTML_SIDE = 16     /* ... of this one, which ends them and fills the rest of the
+                               width (class "lead"; the first screen of a summary page) */
 };
 
 typedef struct {

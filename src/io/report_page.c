@@ -132,14 +132,40 @@ int msum_report_analysis_page(const msum_report_entry *s, const msum_result *o,
     if (pg->key)
         pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_TABLE, .table = pg->key,
                                               .flags = MSUM_HTML_COMPACT};
-    for (size_t i = 0; st == MSUM_OK && i < o->nplots; i++) { /* each with its PNG and PDF */
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_SVG, .svg = o->plots[i],
-                                              .text = plot_caption(o->plot_names[i])};
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = png[i],
-                                              .text = "PNG (twice the size)"};
-        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = pdf[i],
-                                              .text = "PDF (for print)"};
+    /* The plots, each with its PNG and PDF.  A synthesis without meta-analysis leads with
+     * what its review found: the compared numbers and the time course stacked on the left of
+     * the effect direction plot, all on the first screen; the other plots follow. */
+    size_t *order = malloc((o->nplots + 1) * sizeof *order), no = 0, ns = 0,
+           side = o->nplots;
+    if (!order) return MSUM_ENOMEM;
+    for (size_t i = 0; i < o->nplots; i++)
+        if (strcmp(o->plot_names[i], "effect_direction") == 0) side = i;
+    for (size_t i = 0; side < o->nplots && i < o->nplots; i++)
+        if (strcmp(o->plot_names[i], "comparisons") == 0 ||
+            strcmp(o->plot_names[i], "timecourse") == 0)
+            order[no++] = i;
+    if ((ns = no) > 0) order[no++] = side;
+    for (size_t i = 0; i < o->nplots; i++) {
+        size_t k = 0;
+        while (k < no && order[k] != i) k++;
+        if (k == no) order[no++] = i;
     }
+    for (size_t k = 0; st == MSUM_OK && k < no; k++) {
+        size_t i = order[k];
+        unsigned lead = ns == 0 ? 0 : k < ns ? MSUM_HTML_LEAD : k == ns ? MSUM_HTML_SIDE : 0;
+        const char *cap = plot_caption(o->plot_names[i]);
+        if (lead == MSUM_HTML_LEAD) /* short, beside the plot's files on one line */
+            cap = strcmp(o->plot_names[i], "comparisons") == 0
+                      ? "Descriptive only: no variance, no CI."
+                      : "Direction at each time point, sized by the magnitude rank.";
+        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_SVG, .svg = o->plots[i],
+                                              .text = cap, .flags = lead};
+        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = png[i],
+                                              .text = lead ? "PNG" : "PNG (twice the size)"};
+        pg->items[pg->n++] = (msum_html_item){.kind = MSUM_HTML_LINK, .href = pdf[i],
+                                              .text = lead ? "PDF" : "PDF (for print)"};
+    }
+    free(order);
     /* the settings, from the manifest row, under the plots */
     char about[1024];
     size_t al = 0;

@@ -10,10 +10,10 @@
 #include "text.h"
 
 static const char css[] =
-    "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:1.5em auto;"
+    "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:1em auto;"
     "max-width:76em;padding:0 1em;color:#222;line-height:1.4}\n"
     "h1,h2,h3,h4{line-height:1.2}\n"
-    "h1{font-size:1.6em;margin:.2em 0 .4em}\n"
+    "h1{font-size:1.6em;margin:.2em 0 .3em}\n"
     "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}\n"
     "th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}\n"
     "th{background:#f2f2f2;text-align:left}\n"
@@ -27,14 +27,21 @@ static const char css[] =
     "dl.meta dt{font-weight:600}\n"
     "dl.meta dd{margin:0;overflow-wrap:anywhere}\n"
     ".scroll{overflow-x:auto;max-width:100%}\n"
-    ".findings{background:#f1f6fb;border-left:4px solid #2b6cb0;padding:.5em 1em;"
-    "margin:.8em 0 1.2em}\n"
-    ".findings h2{font-size:1.15em;margin:.2em 0 .4em}\n"
+    ".findings{background:#f1f6fb;border-left:4px solid #2b6cb0;padding:.3em 1em;"
+    "margin:.6em 0 .8em;font-size:.95em;line-height:1.35}\n"
+    ".findings h2{font-size:1.15em;margin:.2em 0 .2em}\n"
     ".findings p{margin:.3em 0}\n"
     ".findings ul{margin:.3em 0;padding-left:1.4em}\n"
     "figure{margin:1em 0}\n"
     ".gallery{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}\n"
     ".gallery figure{margin:.5em 0;min-width:0;max-width:100%;width:min-content}\n"
+    ".lead{display:flex;flex-wrap:wrap;gap:0 1em;align-items:flex-start}\n"
+    ".lead .stack{flex:none;max-width:100%}\n"
+    ".lead figure{margin:.3em 0}\n"
+    ".lead .stack figure{width:min-content;max-width:100%}\n"
+    ".lead figure.side{flex:0 1 auto;min-width:34em}\n"
+    ".lead figure.side svg{max-width:100%;height:auto}\n"
+    ".lead figure.side figcaption,.lead figure.side p.files{width:0;min-width:100%}\n"
     "figure p.files{margin:.2em 0 0}\n"
     ".plot{overflow-x:auto;max-width:100%}\n"
     ".plot svg{display:block;max-width:none}\n"
@@ -248,7 +255,7 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
     put_text(fp, title);
     fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
     size_t ntab = 0;
-    int in_gallery = 0;
+    int in_gallery = 0, in_lead = 0;
     for (size_t i = 0; i < n; i++) {
         const msum_html_item *it = &items[i];
         switch (it->kind) {
@@ -268,9 +275,19 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
             put_table(fp, it, ++ntab, o);
             break;
         case MSUM_HTML_SVG: {
+            /* lead plots: the stacked ones on the left, the side one beside them, filling the
+             * rest of the width (scaled down a little where the page is narrower than the
+             * plot, wrapped below where it is much narrower) */
+            int lead = (it->flags & (MSUM_HTML_LEAD | MSUM_HTML_SIDE)) != 0;
+            if (lead && !in_lead) {
+                fputs("<div class=\"lead\">\n<div class=\"stack\">\n", fp);
+                in_lead = 1;
+            }
+            if (in_lead && (it->flags & MSUM_HTML_SIDE)) fputs("</div>\n", fp);
             /* the plots side by side where they fit (flex-wrap), each with its caption and the
              * links that follow it (its other formats) on one line */
-            if (i == 0 || items[i - 1].kind != MSUM_HTML_SVG) {
+            if (!lead && (i == 0 || items[i - 1].kind != MSUM_HTML_SVG ||
+                          (items[i - 1].flags & MSUM_HTML_SIDE))) {
                 int run = 0;
                 for (size_t j = i; j < n && (items[j].kind == MSUM_HTML_SVG ||
                                              (items[j].kind == MSUM_HTML_LINK && j > i));
@@ -281,25 +298,33 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
                     in_gallery = 1;
                 }
             }
-            fputs("<figure>\n<div class=\"plot\">\n", fp);
+            fputs(it->flags & MSUM_HTML_SIDE ? "<figure class=\"side\">\n<div class=\"plot\">\n"
+                                             : "<figure>\n<div class=\"plot\">\n",
+                  fp);
             fputs(it->svg, fp);
             fputs("</div>\n", fp);
             if (it->text) {
                 fputs("<figcaption>", fp);
                 put_text(fp, it->text);
-                fputs("</figcaption>\n", fp);
+                if (!lead) fputs("</figcaption>\n", fp);
             }
             size_t j = i + 1;
             for (; j < n && items[j].kind == MSUM_HTML_LINK && !items[j].note; j++) {
-                fputs(j == i + 1 ? "<p class=\"files\">" : " \xc2\xb7 ", fp);
+                /* a lead plot's files follow its caption on the same line */
+                fputs(j > i + 1 ? " \xc2\xb7 " : lead && it->text ? " " : "<p class=\"files\">", fp);
                 fputs("<a href=\"", fp);
                 msum_io_put_xml(fp, safe_href(items[j].href) ? items[j].href : "#", 0);
                 fputs("\">", fp);
                 put_text(fp, items[j].text ? items[j].text : items[j].href);
                 fputs("</a>", fp);
             }
-            if (j > i + 1) fputs("</p>\n", fp);
+            if (lead && it->text) fputs("</figcaption>\n", fp);
+            else if (j > i + 1) fputs("</p>\n", fp);
             fputs("</figure>\n", fp);
+            if (in_lead && (it->flags & MSUM_HTML_SIDE)) {
+                fputs("</div>\n", fp);
+                in_lead = 0;
+            }
             i = j - 1;
             if (in_gallery && !(i + 1 < n && items[i + 1].kind == MSUM_HTML_SVG)) {
                 fputs("</div>\n", fp);

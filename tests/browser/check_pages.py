@@ -13,6 +13,8 @@ Each page is loaded at a 1280 x 800 viewport (device scale 1).  A page fails whe
     the SVG on screen, rotations included);
   - findings: an analysis page (REPORT_DIR/ID/index.html) has no findings block (.findings), or
     the block does not start within the first viewport;
+  - lead: a lead plot of an analysis page (an svg inside div.lead: the plots a summary page
+    opens with) is not wholly inside the first viewport;
   - link: a[href], img[src], object[data], embed[src], link[href] or script[src] is broken: a
     relative file that does not exist, a fragment with no such id, an empty or "#" target, or
     an external link that is not a well-formed http(s) URL (external links are checked for
@@ -90,6 +92,16 @@ if (NEED_FINDINGS) {
         if (r.top < 0 || r.top + Math.min(r.height, 40) > window.innerHeight)
             problems.push(['findings', 'the findings block starts at y = ' + Math.round(r.top) +
                            ' px, outside the first viewport (' + window.innerHeight + ' px)']);
+    }
+}
+if (NEED_FINDINGS) {
+    for (const svg of document.querySelectorAll('.lead svg')) {
+        const r = svg.getBoundingClientRect(), t = svg.querySelector('title');
+        if (r.top < 0 || r.bottom > window.innerHeight + 0.5 || r.right > W + 0.5)
+            problems.push(['lead', 'the lead plot "' + (t ? t.textContent : 'svg') +
+                           '" spans y = ' + Math.round(r.top) + ' to ' + Math.round(r.bottom) +
+                           ' px, x to ' + Math.round(r.right) + ' px: not wholly in the first ' +
+                           'viewport (' + W + ' x ' + window.innerHeight + ' px)']);
     }
 }
 const links = [];
