@@ -3,6 +3,8 @@
  * markup is also well-formed XML, so it can be checked with an XML parser. */
 #include "metasum/write.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <string.h>
 
@@ -39,7 +41,7 @@ static const char css[] =
     ".lead .stack{flex:none;max-width:100%}\n"
     ".lead figure{margin:.3em 0}\n"
     ".lead .stack figure{width:min-content;max-width:100%}\n"
-    ".lead figure.side{flex:0 1 auto;min-width:34em}\n"
+    ".lead figure.side{flex:0 1 auto;min-width:0}\n"
     ".lead figure.side svg{max-width:100%;height:auto}\n"
     ".lead figure.side figcaption,.lead figure.side p.files{width:0;min-width:100%}\n"
     "figure p.files{margin:.2em 0 0}\n"
@@ -298,9 +300,20 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
                     in_gallery = 1;
                 }
             }
-            fputs(it->flags & MSUM_HTML_SIDE ? "<figure class=\"side\">\n<div class=\"plot\">\n"
-                                             : "<figure>\n<div class=\"plot\">\n",
-                  fp);
+            if (it->flags & MSUM_HTML_SIDE) {
+                /* shrinks beside the stacked plots to 92 % of its width at most (its smallest
+                 * text stays over 9 px), else it wraps below them */
+                const char *w = strstr(it->svg, " width=\"");
+                double sw = w && w < strchr(it->svg, '>') ? strtod(w + 8, NULL) : 0;
+                if (sw > 0 && sw < 1e5)
+                    fprintf(fp, "<figure class=\"side\" style=\"flex:1 1 %.0fpx;max-width:%.0fpx\">\n",
+                            0.92 * sw, ceil(sw));
+                else
+                    fputs("<figure class=\"side\">\n", fp);
+                fputs("<div class=\"plot\">\n", fp);
+            } else {
+                fputs("<figure>\n<div class=\"plot\">\n", fp);
+            }
             fputs(it->svg, fp);
             fputs("</div>\n", fp);
             if (it->text) {
