@@ -176,36 +176,37 @@ static void sign_text(double p, char *pv, size_t size)
     else msum_fmt_num(p, 2, pv, size);
 }
 
-/* The legend: the directions, the sizes, the 70 % rule; each item is a glyph and its text. */
-static const struct {
+/* A legend item: a glyph of half-size s and its text, or (s = 0) a note in grey. */
+typedef struct {
     arrow a;
-    double n; /* findings, for the glyph's size */
+    double s;
     const char *what;
-} edp_legend[] = {{A_UP, 2, "benefit"},          {A_DOWN, 2, "harm"},
-                  {A_SIDE, 2, "no change / conflicting"}, {A_RING, 2, "not rated"},
-                  {A_UP, 1, "1 finding"},        {A_UP, 2, "2-4 findings"},
-                  {A_UP, 5, "5 or more"}};
-#define EDP_NOTE "a cell: at least 70 % of its findings agree"
+} legend_item;
 
-/* Lays the legend out in a width (draws it when fp is given); returns the number of lines. */
-static int edp_legend_flow(FILE *fp, double width, double y)
+/* The EDP's legend: the directions, the sizes, the 70 % rule. */
+static const legend_item edp_legend[] = {
+    {A_UP, 5, "benefit"},     {A_DOWN, 5, "harm"},         {A_SIDE, 5, "no change / conflicting"},
+    {A_RING, 5, "not rated"}, {A_UP, 3.5, "1 finding"},    {A_UP, 5, "2-4 findings"},
+    {A_UP, 6.5, "5 or more"}, {A_UP, 0, "a cell: at least 70 % of its findings agree"}};
+
+/* Lays n legend items out left to right in a width, on as many lines as needed (draws them
+ * when fp is given); returns the number of lines. */
+static int legend_flow(FILE *fp, const legend_item *it, size_t n, double width, double y)
 {
     double lx = MARGIN;
     int lines = 1;
-    for (size_t i = 0; i <= sizeof edp_legend / sizeof edp_legend[0]; i++) {
-        int note = i == sizeof edp_legend / sizeof edp_legend[0];
-        const char *what = note ? EDP_NOTE : edp_legend[i].what;
-        double iw = (note ? 0 : 22) + edp_w(what, 0, 0) + 16;
+    for (size_t i = 0; i < n; i++) {
+        double iw = (it[i].s > 0 ? 22 : 0) + edp_w(it[i].what, 0, 0) + 16;
         if (lx > MARGIN && lx + iw > width - MARGIN) {
             lx = MARGIN;
             lines++;
         }
         double yy = y + (lines - 1) * EDP_ROW;
-        if (fp && note) {
-            svg_text(fp, lx, yy + 4, NULL, "fill=\"#555555\"", what, 0);
+        if (fp && it[i].s > 0) {
+            glyph(fp, it[i].a, lx + 8, yy, it[i].s, "legend", NULL);
+            svg_text(fp, lx + 22, yy + 4, NULL, NULL, it[i].what, 0);
         } else if (fp) {
-            glyph(fp, edp_legend[i].a, lx + 8, yy, edp_size(edp_legend[i].n), "legend", NULL);
-            svg_text(fp, lx + 22, yy + 4, NULL, NULL, what, 0);
+            svg_text(fp, lx, yy + 4, NULL, "fill=\"#555555\"", it[i].what, 0);
         }
         lx += iw;
     }
@@ -277,7 +278,7 @@ int msum_svg_effect_direction(FILE *fp, const msum_table *edp, const msum_table 
     double top = MARGIN + (title ? 20 : 0), y0 = top + EDP_LINE * hl + 6;
     double foot_y = y0 + (double)nu * EDP_ROW + 4;
     double legend_y = foot_y + (dom ? 2 * 14.0 : 0) + 14;
-    int nleg = edp_legend_flow(NULL, width, 0);
+    int nleg = legend_flow(NULL, edp_legend, sizeof edp_legend / sizeof *edp_legend, width, 0);
     double height = legend_y + (nleg - 1) * EDP_ROW + 8 + MARGIN;
     svg_begin(fp, width, height, title ? title : "Effect direction plot");
     if (title) svg_text(fp, MARGIN, MARGIN + 12, NULL, "font-size=\"13\" font-weight=\"bold\"",
@@ -337,7 +338,7 @@ int msum_svg_effect_direction(FILE *fp, const msum_table *edp, const msum_table 
             svg_text(fp, cx[d], foot_y + 24, "middle", "class=\"sign\"", pv, 0);
         }
     }
-    edp_legend_flow(fp, width, legend_y);
+    legend_flow(fp, edp_legend, sizeof edp_legend / sizeof *edp_legend, width, legend_y);
     svg_out(fp, "</g>\n");
     svg_end(fp);
     free(dn);
@@ -374,36 +375,12 @@ static arrow tc_arrow(const msum_table *t, const tc_cols *c, size_t r, const cha
     return *what = "mixed", A_SIDE;
 }
 
-/* The time-course legend, flowing in a width like the EDP's (drawn when fp is given);
- * returns the number of lines. */
-static int tc_legend_flow(FILE *fp, double width, double y, int ranked)
-{
-    static const struct {
-        arrow a;
-        const char *what;
-    } leg[] = {{A_UP, "benefit"}, {A_DOWN, "harm"}, {A_SIDE, "no change"},
-               {A_HOLLOW_DOWN, "not rated"}, {A_RING, "size: magnitude rank (1 = largest)"}};
-    double lx = MARGIN;
-    int lines = 1;
-    for (size_t i = 0; i < sizeof leg / sizeof leg[0]; i++) {
-        int note = leg[i].a == A_RING;
-        if (note && !ranked) break;
-        double iw = (note ? 0 : 22) + edp_w(leg[i].what, 0, 0) + 16;
-        if (lx > MARGIN && lx + iw > width - MARGIN) {
-            lx = MARGIN;
-            lines++;
-        }
-        double yy = y + (lines - 1) * EDP_ROW;
-        if (fp && note) {
-            svg_text(fp, lx, yy + 4, NULL, "fill=\"#555555\"", leg[i].what, 0);
-        } else if (fp) {
-            glyph(fp, leg[i].a, lx + 8, yy, 5, "legend", NULL);
-            svg_text(fp, lx + 22, yy + 4, NULL, NULL, leg[i].what, 0);
-        }
-        lx += iw;
-    }
-    return lines;
-}
+/* The time course's legend; the size note only when some finding has a magnitude rank. */
+static const legend_item tc_legend[] = {{A_UP, 5, "benefit"},
+                                        {A_DOWN, 5, "harm"},
+                                        {A_SIDE, 5, "no change"},
+                                        {A_HOLLOW_DOWN, 5, "not rated"},
+                                        {A_UP, 0, "size: magnitude rank (1 = largest)"}};
 
 /* The time course, compact like the EDP (11 px, 16 px rows): per set of source, preparation,
  * model and exposure a title line, a header row with the time unit on the left and the time
@@ -477,7 +454,8 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
         if (*txt(t, r, c.trend)) trend_w = fmax(trend_w, edp_w(txt(t, r, c.trend), 0, 0) + 16);
     double width = fmax(fmax(x0 + maxcols * cw + trend_w, MARGIN + setw) + MARGIN, 300);
     double legend_y = height + 10;
-    int nleg = tc_legend_flow(NULL, width, 0, ranked);
+    size_t nlegend = sizeof tc_legend / sizeof *tc_legend - (ranked ? 0 : 1);
+    int nleg = legend_flow(NULL, tc_legend, nlegend, width, 0);
     height = legend_y + (nleg - 1) * EDP_ROW + 8 + MARGIN;
     svg_begin(fp, width, height, title ? title : "Time course");
     double y = MARGIN;
@@ -550,7 +528,7 @@ int msum_svg_timecourse(FILE *fp, const msum_table *t, const char *title)
         y += (double)(orow + 1) * EDP_ROW + 8;
     }
 #undef SET_TITLE
-    tc_legend_flow(fp, width, legend_y, ranked);
+    legend_flow(fp, tc_legend, nlegend, width, legend_y);
     svg_out(fp, "</g>\n");
     svg_end(fp);
     free(times);
