@@ -164,13 +164,8 @@ int cli_run_kind(const char *cmd, msum_kind kind, const char *plots, int argc, c
         goto done;
     }
     int st = msum_analysis_run(&s, &r, d);
-    int spec = 0;
-    cli_print_result_diags(cmd, d, 0, &spec);
-    if (st == MSUM_OK) rc = write_result(cmd, &s, &r);
-    else rc = spec ? EXIT_USAGE
-              : st == MSUM_EDATA || st == MSUM_EPARSE ? EXIT_DATA
-              : st == MSUM_EIO                        ? EXIT_IO
-                                                      : EXIT_NUMERICAL;
+    cli_print_result_diags(cmd, d, 0, NULL);
+    rc = st == MSUM_OK ? write_result(cmd, &s, &r) : cli_exit_code(st);
 done:
     msum_result_free(&r);
     msum_diags_free(d);
