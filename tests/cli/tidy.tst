@@ -1,0 +1,11 @@
+# EXIT EXPECTED COMMAND   (see tests/cli/run.sh)
+# --plot FILE: a file named after a plot is that plot; one named after none is the command's
+# default plot (pool forest, bias funnel_trimfill, sensitivity leave1out, compare its one plot),
+# and a usage error listing the plots for summarize, whose plots have no default
+2 tidy_summarize_plot_unnamed.txt   $METASUM summarize --table votes --outcomes tests/fixtures/swim_small_outcomes.csv --plot $OUT/x.svg tests/fixtures/swim_small.csv
+2 tidy_summarize_plot_one_unnamed.txt $METASUM summarize --outcomes tests/fixtures/swim_small_outcomes.csv --plot $OUT/evidence_map.svg,$OUT/time.svg tests/fixtures/swim_small.csv >/dev/null; test $? = 2 && test ! -e $OUT/evidence_map.svg && exit 2
+0 tidy_summarize_plot_named.txt     $METASUM summarize --outcomes tests/fixtures/swim_small_outcomes.csv --plot $OUT/evidence_map_small.svg,$OUT/timecourse.svg tests/fixtures/swim_small.csv >/dev/null && grep -o '<title>[^<]*</title>' $OUT/evidence_map_small.svg | head -1 && grep -o '<title>[^<]*</title>' $OUT/timecourse.svg | head -1
+0 tidy_pool_plot_default.txt        $METASUM pool --measure RR --plot $OUT/x.svg datasets/bcg/effects.csv >/dev/null && grep -o '<title>[^<]*</title>' $OUT/x.svg | head -1
+0 tidy_compare_plot_default.txt     $METASUM compare --measure RR --by alloc --plot $OUT/x.svg datasets/bcg/effects.csv >/dev/null && grep -o '<title>[^<]*</title>' $OUT/x.svg | head -1
+0 tidy_sens_plot_default.txt        $METASUM sensitivity --measure RR --plot $OUT/x.svg datasets/bcg/effects.csv >/dev/null && grep -c '>Omitting ' $OUT/x.svg
+0 tidy_bias_plot_default.txt        $METASUM bias --measure RR --plot $OUT/x.svg datasets/bcg/effects.csv >/dev/null && grep -o '<title>[^<]*</title>' $OUT/x.svg | head -1
