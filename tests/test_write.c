@@ -722,3 +722,35 @@ Test(write_tables, names_mark_each_table_of_a_stream)
     msum_table_free(a);
     msum_table_free(b);
 }
+
+/* metasum_version is the last metadata record in every format, wherever the table holds it: a
+ * key set after the table was built (compare's "input" after msum_tb_finish) comes before it,
+ * as in a table built in one go (pool's), and the table's own version value is kept. */
+Test(write_meta, version_last_in_every_format)
+{
+    msum_table *t = msum_table_new("groups", NULL);
+    msum_table_add_col(t, "k", MSUM_COL_INT, NULL);
+    msum_table_set_meta(t, "scale", "log");
+    msum_table_set_meta(t, "metasum_version", "9.9");
+    msum_table_set_meta(t, "input", "bcg.csv");
+    msum_table_add_row(t);
+    msum_table_set_num(t, 0, 0, 13);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    msum_write_opts o = MSUM_WRITE_OPTS_DEFAULT;
+    cr_assert_eq(msum_write_csv(t, fp, &o), MSUM_OK);
+    fclose(fp);
+    cr_expect_str_eq(buf, "# scale,log\n# input,bcg.csv\n# metasum_version,9.9\n"
+                          "k\n13\n");
+    free(buf);
+    buf = render_fmt(t, MSUM_FMT_JSON);
+    cr_expect(strstr(buf, "\"scale\": \"log\", \"input\": \"bcg.csv\", \"metasum_version\": "
+                          "\"9.9\"}") != NULL, "%s", buf);
+    free(buf);
+    buf = render_fmt(t, MSUM_FMT_MARKDOWN);
+    char *in = strstr(buf, "input"), *ver = strstr(buf, "metasum\\_version: 9.9");
+    cr_expect(in && ver && in < ver, "%s", buf);
+    free(buf);
+    msum_table_free(t);
+}

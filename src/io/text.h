@@ -50,8 +50,10 @@ int msum_io_plain_number(const char *s);
  * the text writer prints it as metafor does, the XLSX writer gives it a p-value format. */
 int msum_io_is_pval_col(const char *name);
 
-/* Metadata as written by every format: the table's key/value pairs, then
- * "metasum_version" = MSUM_VERSION unless the table sets that key itself. */
+/* Metadata as written by every format: the table's key/value pairs in their order, then
+ * "metasum_version" last (the table's own value, else MSUM_VERSION), wherever the table has it:
+ * keys a layer adds after the table was built (compare's "input") come before it as in tables
+ * built in one go (pool's). */
 size_t msum_io_nmeta(const msum_table *t);
 void msum_io_meta(const msum_table *t, size_t i, const char **key, const char **value);
 
