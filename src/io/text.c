@@ -12,6 +12,11 @@
 
 size_t msum_io_utf8_next(const char *str, uint32_t *cp)
 {
+    return msum_io_utf8_next_n(str, 4, cp); /* the NUL terminator ends a sequence */
+}
+
+size_t msum_io_utf8_next_n(const char *str, size_t len, uint32_t *cp)
+{
     const unsigned char *s = (const unsigned char *)str;
     unsigned char c = s[0];
     if (c < 0x80) {
@@ -31,7 +36,7 @@ size_t msum_io_utf8_next(const char *str, uint32_t *cp)
         return 1;
     }
     for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) { /* also stops at the NUL terminator */
+        if (i >= len || (s[i] & 0xC0) != 0x80) { /* also stops at the NUL terminator */
             *cp = MSUM_IO_REPLACEMENT;
             return 1;
         }

@@ -18,6 +18,9 @@
  * truncated or overlong sequence, surrogate, > U+10FFFF) yields U+FFFD and consumes one byte.
  * Returns the number of bytes consumed (>= 1). */
 size_t msum_io_utf8_next(const char *s, uint32_t *cp);
+/* The same for the n >= 1 bytes at s (not NUL-terminated): a sequence cut by the end is
+ * invalid. */
+size_t msum_io_utf8_next_n(const char *s, size_t n, uint32_t *cp);
 
 /* Append the UTF-8 encoding of cp to fp / to buf (buf needs 4 bytes; returns bytes written). */
 void msum_io_put_cp(FILE *fp, uint32_t cp);

@@ -13,3 +13,7 @@
 # message and exit 4 as every command (cli_exit_code), not a silent exit 3; skipped under
 # AddressSanitizer, which reserves more address space than the limit
 0 -                                 [ -n "${ASAN_OPTIONS:-}" ] || { (ulimit -v 150000; awk 'BEGIN { print "id,yi,vi"; for (i = 1; i <= 2000000; i++) printf "r%d,0.%d,0.0%d\n", i, i % 97, 1 + i % 9 }' | $METASUM effects - >/dev/null 2>$OUT/err); test $? = 4 && grep -qx 'metasum effects: out of memory' $OUT/err; }
+# effects streams CSV/TSV: C0 controls and DEL in a passed-through cell become U+FFFD there too,
+# as in the table formats (-f md)
+0 tidy_effects_controls_csv.txt     printf 'id,yi,vi,notes\nr1,0.5,0.04,ok\001bell\nr2,0.2,0.1,"a\177b\tc"\n' | $METASUM effects -
+0 tidy_effects_controls_tsv.txt     printf 'id,yi,vi,notes\nr1,0.5,0.04,ok\001bell\nr2,0.2,0.1,"a\177b\tc"\n' | $METASUM effects -f tsv -
