@@ -99,7 +99,7 @@ Test(analysis_run, kind_table_without_the_cli)
     s.filter = "ref=Todorova2020";
     s.origin = "analyses.csv";
     s.line = 7;
-    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EDATA);
+    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EINVAL);
     char buf[512];
     msum_diags_sort(d);
     msum_diag_format(msum_diags_get(d, msum_diags_count(d) - 1), buf, sizeof buf);
@@ -170,6 +170,109 @@ Test(analysis_run, every_kind_without_the_cli)
             assert_close(cell_num(&r, cases[i].table, cases[i].keycol, cases[i].key,
                                   cases[i].col),
                          cases[i].want, 1e-6, msum_kind_name(s.kind));
+        msum_result_free(&r);
+        msum_diags_free(d);
+    }
+}
+
+/* One rule for every kind (metasum/analysis.h): a bad setting is MSUM_EINVAL, its error naming
+ * the setting; bad data is MSUM_EDATA, its error positioned in the file.  Each kind with no
+ * dataset, a plot it does not draw, and a setting of its own; then each on a file with a bad
+ * value. */
+Test(analysis_run, bad_setting_einval_bad_data_edata_every_kind)
+{
+    struct {
+        msum_kind kind;
+        const char *dataset, *measure, *by, *field, *value;
+    } bad[] = {
+        {MSUM_KIND_EFFECTS, "../datasets/bcg/effects.csv", "RR", NULL, "plots", "forest.svg"},
+        {MSUM_KIND_EFFECTS, "../datasets/bcg/effects.csv", "XYZ", NULL, "measure", NULL},
+        {MSUM_KIND_POOL, "../datasets/bcg/effects.csv", "RR", NULL, "plots", "radial"},
+        {MSUM_KIND_POOL, "../datasets/bcg/effects.csv", "RR", NULL, "by", "nosuch"},
+        {MSUM_KIND_POOL, "../datasets/bcg/effects.csv", NULL, NULL, "measure", NULL},
+        {MSUM_KIND_COMPARE, "../datasets/bcg/effects.csv", "RR", "alloc", "plots", "funnel"},
+        {MSUM_KIND_COMPARE, "../datasets/bcg/effects.csv", "RR", NULL, "by", NULL},
+        {MSUM_KIND_COMPARE, "../datasets/bcg/effects.csv", "RR", NULL, "mods", "nosuch"},
+        {MSUM_KIND_BIAS, "../datasets/bcg/effects.csv", "RR", NULL, "plots", "forest"},
+        {MSUM_KIND_BIAS, "../datasets/bcg/effects.csv", "RR", NULL, "predictor", "xyz"},
+        {MSUM_KIND_BIAS, "../datasets/bcg/effects.csv", "RR", NULL, "by", "nosuch"},
+        {MSUM_KIND_BIAS, "../datasets/bcg/effects.csv", NULL, NULL, "measure", NULL},
+        {MSUM_KIND_SENSITIVITY, "../datasets/bcg/effects.csv", "RR", NULL, "plots", "funnel"},
+        {MSUM_KIND_SENSITIVITY, "../datasets/bcg/effects.csv", "RR", NULL, "by", "nosuch"},
+        {MSUM_KIND_SENSITIVITY, "../datasets/bcg/effects.csv", "RR", "alloc", "plots", "baujat"},
+        {MSUM_KIND_SUMMARIZE, "fixtures/swim_small.csv", NULL, NULL, "plots", "forest"},
+        {MSUM_KIND_SUMMARIZE, "fixtures/swim_small.csv", NULL, NULL, "table", "xyz"},
+        {MSUM_KIND_SUMMARIZE, "fixtures/swim_small.csv", NULL, NULL, "by", "year"},
+        {MSUM_KIND_TABLE, "../datasets/exosome_skin_aging/sources.csv", NULL, NULL, "plots",
+         "forest"},
+        {MSUM_KIND_TABLE, "../datasets/exosome_skin_aging/sources.csv", NULL, NULL, "filter",
+         "id=x"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        msum_spec s;
+        msum_spec_init(&s);
+        s.kind = bad[i].kind;
+        s.dataset = bad[i].dataset;
+        s.measure = bad[i].measure;
+        s.by = bad[i].by;
+        const char *f = bad[i].field, *v = bad[i].value;
+        if (!strcmp(f, "plots")) s.plots = v;
+        if (!strcmp(f, "by") && v) s.by = v;
+        if (!strcmp(f, "mods")) s.mods = v;
+        if (!strcmp(f, "predictor")) s.predictor = v;
+        if (!strcmp(f, "table")) s.table = v;
+        if (!strcmp(f, "filter")) s.filter = v;
+        for (int nodata = 0; nodata < 2; nodata++) {
+            if (nodata) { /* no dataset: a setting too, whatever else is wrong */
+                s.dataset = NULL;
+                f = "dataset";
+            }
+            msum_result r = {0};
+            msum_diags *d = msum_diags_new();
+            const char *k = msum_kind_name(s.kind);
+            cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EINVAL, "%s %s", k, f);
+            int named = 0;
+            for (size_t j = 0; j < msum_diags_count(d); j++) {
+                const msum_diag *g = msum_diags_get(d, j);
+                named |= g->severity == MSUM_DIAG_ERROR && g->column && !strcmp(g->column, f);
+            }
+            cr_expect(named, "%s: an error names setting %s", k, f);
+            msum_result_free(&r);
+            msum_diags_free(d);
+        }
+    }
+
+    struct {
+        msum_kind kind;
+        const char *dataset, *measure, *by;
+    } data[] = {
+        {MSUM_KIND_EFFECTS, "fixtures/effects_errors.csv", "SMD", NULL},
+        {MSUM_KIND_POOL, "fixtures/effects_errors.csv", "SMD", NULL},
+        {MSUM_KIND_COMPARE, "fixtures/effects_errors.csv", "SMD", "id"},
+        {MSUM_KIND_BIAS, "fixtures/effects_errors.csv", "SMD", NULL},
+        {MSUM_KIND_SENSITIVITY, "fixtures/effects_errors.csv", "SMD", NULL},
+        {MSUM_KIND_SUMMARIZE, "fixtures/swim_bad_effect_of.csv", NULL, NULL},
+        {MSUM_KIND_TABLE, "fixtures/bad/invalid_utf8.csv", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof data / sizeof data[0]; i++) {
+        msum_spec s;
+        msum_spec_init(&s);
+        s.kind = data[i].kind;
+        s.dataset = data[i].dataset;
+        s.measure = data[i].measure;
+        s.by = data[i].by;
+        msum_result r = {0};
+        msum_diags *d = msum_diags_new();
+        const char *k = msum_kind_name(s.kind);
+        cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EDATA, "%s", k);
+        cr_assert_geq(msum_diags_errors(d), 1, "%s", k);
+        for (size_t j = 0; j < msum_diags_count(d); j++) {
+            const msum_diag *g = msum_diags_get(d, j);
+            if (g->severity == MSUM_DIAG_ERROR)
+                cr_expect(g->file && strstr(g->file, data[i].dataset + 9) && g->line > 0,
+                          "%s: an error in the file: %s:%ld %s", k, g->file ? g->file : "-",
+                          g->line, g->message);
+        }
         msum_result_free(&r);
         msum_diags_free(d);
     }

@@ -193,7 +193,7 @@ Test(analysis_bias, plots_and_spec_errors)
     s.plots = "funnel_trimfill,forest";
     s.origin = "analyses.csv";
     s.line = 4;
-    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EDATA);
+    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EINVAL);
     cr_assert_eq(msum_diags_errors(d), 1);
     const msum_diag *dg = msum_diags_get(d, 0);
     cr_expect_str_eq(dg->file, "analyses.csv");
@@ -207,7 +207,7 @@ Test(analysis_bias, plots_and_spec_errors)
     d = msum_diags_new();
     s.plots = "funnel_contour";
     s.by = "alloc";
-    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EDATA);
+    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EINVAL);
     cr_expect_str_eq(msum_diags_get(d, 0)->column, "plots");
     msum_result_free(&r);
     msum_diags_free(d);
@@ -225,7 +225,7 @@ Test(analysis_bias, plots_and_spec_errors)
     d = msum_diags_new();
     spec_bias(&s, BCG);
     s.by = "nosuch";
-    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EDATA);
+    cr_expect_eq(msum_analysis_run(&s, &r, d), MSUM_EINVAL);
     cr_expect_str_eq(msum_diags_get(d, 0)->column, "by");
     msum_result_free(&r);
     msum_diags_free(d);

@@ -326,3 +326,32 @@ Test(analysis_effects, missing_value_left_out_and_counted)
     msum_result_free(&r);
     msum_diags_free(d);
 }
+
+/* Every column of the effects table is described, as every other table's (docs/tables.md: the
+ * JSON "description", the XLSX metadata sheet): computed ones by what they hold, passed-through
+ * ones as input columns (renamed when the output uses the name), and line without an id. */
+Test(analysis_effects, every_column_described)
+{
+    const char *files[] = {"fixtures/effects_bcg.csv", "ref/metafor38/inputs/normand1999.csv"};
+    for (size_t f = 0; f < 2; f++) {
+        msum_spec s;
+        spec_for(&s, files[f], f == 0 ? "RR" : "SMD");
+        msum_result r = {0};
+        msum_diags *d = msum_diags_new();
+        cr_assert_eq(msum_analysis_run(&s, &r, d), MSUM_OK);
+        const msum_table *t = msum_result_table(&r, "effects");
+        cr_assert_not_null(t);
+        for (size_t c = 0; c < msum_table_ncols(t); c++) {
+            const char *desc = msum_table_col_desc(t, c);
+            cr_expect(desc && *desc, "%s: column %s has no description", files[f],
+                      msum_table_col_name(t, c));
+        }
+        int cy = msum_table_col_index(t, f == 0 ? "exp_yi" : "line");
+        cr_assert(cy >= 0);
+        cr_expect_str_eq(msum_table_col_desc(t, (size_t)cy),
+                         f == 0 ? "exp(yi): the ratio of a log-scale row (NA on other rows)"
+                                : "input line of the row");
+        msum_result_free(&r);
+        msum_diags_free(d);
+    }
+}

@@ -102,7 +102,7 @@ Test(analysis_summarize, evidence_map_plot_and_spec_errors)
         if (c == 1) s.by = "source,year";
         if (c == 2) s.plots = "forest";
         msum_diags *e = msum_diags_new();
-        cr_expect_eq(msum_analysis_run(&s, &r, e), MSUM_EDATA);
+        cr_expect_eq(msum_analysis_run(&s, &r, e), MSUM_EINVAL);
         cr_assert_geq(msum_diags_count(e), 1);
         const msum_diag *dg = msum_diags_get(e, 0);
         cr_expect_str_eq(dg->column, field[c]);

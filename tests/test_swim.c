@@ -395,3 +395,50 @@ Test(swim, timecourse_trend_from_ranks)
         msum_table_free(t);
     }
 }
+
+/* Outcomes are found in the dictionary by binary search: 10^5 rows on a dictionary of 5 * 10^4
+ * outcomes (listed in reverse text order, one key twice) scanned the dictionary once per cell
+ * and per comparison row (over 10 s for these two tables; well under 1 s by binary search).  The
+ * first entry of a repeated key is the one used, as before; each of the 10^5 (source, outcome)
+ * cells holds one row, hence one vote. */
+Test(swim, large_dictionary_found_by_binary_search, .timeout = 8)
+{
+    enum { N = 100000, ND = 50000 };
+    static char src[7][4], oc[ND][8];
+    static msum_swim_row r[N];
+    static msum_swim_outcome d[ND + 1];
+    for (int i = 0; i < 7; i++) snprintf(src[i], sizeof src[i], "s%d", i);
+    for (int i = 0; i < ND; i++) {
+        snprintf(oc[i], sizeof oc[i], "o%05d", i);
+        d[ND - 1 - i] = (msum_swim_outcome){oc[i], MSUM_BENEFIT_INCREASE, NULL, NULL};
+    }
+    d[0] = (msum_swim_outcome){oc[7], MSUM_BENEFIT_DECREASE, NULL, "first entry"};
+    d[ND] = (msum_swim_outcome){oc[ND - 1], MSUM_BENEFIT_INCREASE, NULL, NULL};
+    for (int i = 0; i < N; i++)
+        r[i] = (msum_swim_row){.id = "x", .ref = "R", .source = src[i % 7],
+                               .outcome = oc[i % ND], .model = "m", .direction = MSUM_DIR_INCREASE,
+                               .input = MSUM_INPUT_PERCENT, .value = 10 + i % 5,
+                               .rom = log1p((10 + i % 5) / 100.0), .time = NAN};
+    msum_table *t = NULL;
+    cr_assert_eq(msum_swim_votes(r, N, d, ND + 1, NULL, &t), MSUM_OK);
+    cr_expect_eq(msum_table_nrows(t), (size_t)N);
+    long x = find(t, "source", "s0", "outcome", "o00007", NULL, NULL); /* row 7 is s0 */
+    cr_assert(x >= 0);
+    cr_expect_str_eq(msum_table_text(t, (size_t)x, (size_t)msum_table_col_index(t, "beneficial")),
+                     "decrease", "the first entry of o00007");
+    assert_close(num(t, x, "n_harmful"), 1, 0, "an increase of an outcome to decrease");
+    x = find(t, "source", "s1", "outcome", "o00001", NULL, NULL);
+    assert_close(num(t, x, "n_beneficial"), 1, 0, "an increase of an outcome to increase");
+    msum_table_free(t);
+    cr_assert_eq(msum_swim_comparisons(r, N, d, ND + 1, NULL, &t), MSUM_OK);
+    /* outcome o00007: rows 7 and 50007, from sources s0 and s6 (i % 7): one pair */
+    long n7 = 0;
+    int co = msum_table_col_index(t, "outcome"), cl = msum_table_col_index(t, "label");
+    for (size_t i = 0; i < msum_table_nrows(t); i++)
+        if (!strcmp(msum_table_text(t, i, (size_t)co), "o00007")) {
+            n7++;
+            cr_expect_str_eq(msum_table_text(t, i, (size_t)cl), "first entry");
+        }
+    cr_expect_eq(n7, 1);
+    msum_table_free(t);
+}

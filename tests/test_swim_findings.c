@@ -139,3 +139,35 @@ Test(findings, vote_sentence_by_hand)
     msum_table_free(f);
     msum_table_free(dom);
 }
+
+/* Keys are found by binary search: 2 * 10^4 rows citing two of 5 * 10^4 references (listed in
+ * reverse order, one key twice: its first label is used) compared each key of a row with every
+ * reference (10^5 finding rows on 5 * 10^4 references: 150 s for summarize's comparisons). */
+Test(findings, cite_many_references, .timeout = 5)
+{
+    enum { NR = 20000, NK = 50000 };
+    static char kb[NK][8], lb[NK + 1][16];
+    static const char *keys[NK + 1], *labels[NK + 1];
+    for (int i = 0; i < NK; i++) {
+        snprintf(kb[i], sizeof kb[i], "R%d", i);
+        snprintf(lb[i], sizeof lb[i], "R%d [%d]", i, i + 1);
+        keys[NK - 1 - i] = kb[i];
+        labels[NK - 1 - i] = lb[i];
+    }
+    snprintf(lb[NK], sizeof lb[NK], "R7 [again]");
+    keys[NK] = kb[7];
+    labels[NK] = lb[NK];
+    msum_table *t = msum_table_new("x", "x");
+    msum_table_add_col(t, "ref", MSUM_COL_TEXT, NULL);
+    char cell[32];
+    for (int r = 0; r < NR; r++) {
+        msum_table_add_row(t);
+        snprintf(cell, sizeof cell, "R%d; R%d", r, NK - 1 - r);
+        msum_table_set_text(t, (size_t)r, 0, cell);
+    }
+    cr_assert_eq(msum_swim_cite(&t, "ref", keys, labels, NK + 1), MSUM_OK);
+    cr_expect_str_eq(msum_table_text(t, 0, 1), "R0 [1]; R49999 [50000]");
+    cr_expect_str_eq(msum_table_text(t, 7, 1), "R7 [8]; R49992 [49993]");
+    cr_expect_str_eq(msum_table_text(t, NR - 1, 1), "R19999 [20000]; R30000 [30001]");
+    msum_table_free(t);
+}

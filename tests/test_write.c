@@ -722,3 +722,98 @@ Test(write_tables, names_mark_each_table_of_a_stream)
     msum_table_free(a);
     msum_table_free(b);
 }
+
+/* metasum_version is the last metadata record in every format, wherever the table holds it: a
+ * key set after the table was built (compare's "input" after msum_tb_finish) comes before it,
+ * as in a table built in one go (pool's), and the table's own version value is kept. */
+Test(write_meta, version_last_in_every_format)
+{
+    msum_table *t = msum_table_new("groups", NULL);
+    msum_table_add_col(t, "k", MSUM_COL_INT, NULL);
+    msum_table_set_meta(t, "scale", "log");
+    msum_table_set_meta(t, "metasum_version", "9.9");
+    msum_table_set_meta(t, "input", "bcg.csv");
+    msum_table_add_row(t);
+    msum_table_set_num(t, 0, 0, 13);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    msum_write_opts o = MSUM_WRITE_OPTS_DEFAULT;
+    cr_assert_eq(msum_write_csv(t, fp, &o), MSUM_OK);
+    fclose(fp);
+    cr_expect_str_eq(buf, "# scale,log\n# input,bcg.csv\n# metasum_version,9.9\n"
+                          "k\n13\n");
+    free(buf);
+    buf = render_fmt(t, MSUM_FMT_JSON);
+    cr_expect(strstr(buf, "\"scale\": \"log\", \"input\": \"bcg.csv\", \"metasum_version\": "
+                          "\"9.9\"}") != NULL, "%s", buf);
+    free(buf);
+    buf = render_fmt(t, MSUM_FMT_MARKDOWN);
+    char *in = strstr(buf, "input"), *ver = strstr(buf, "metasum\\_version: 9.9");
+    cr_expect(in && ver && in < ver, "%s", buf);
+    free(buf);
+    msum_table_free(t);
+}
+
+/* The CSV/TSV sink (a streamed analysis: metasum effects) writes a text cell as the table
+ * writer does: the hostile table's cells through both give the same bytes, invalid UTF-8 and
+ * controls as U+FFFD included.  Then cells that are not NUL-terminated: a UTF-8 sequence cut by
+ * the cell's length is invalid there (one U+FFFD per byte, as in write_csv's bytewise test). */
+static char *sink_of(const msum_table *t, msum_format f, const msum_cell *extra, size_t nextra)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    msum_write_opts o = MSUM_WRITE_OPTS_DEFAULT;
+    msum_sink sink;
+    cr_assert_eq(msum_csv_sink_new(fp, f, &o, 1 << 20, &sink), MSUM_OK);
+    size_t nc = msum_table_ncols(t);
+    msum_table *cols = msum_table_new(msum_table_name(t), NULL); /* begin() takes no rows */
+    for (size_t c = 0; c < nc; c++)
+        msum_table_add_col(cols, msum_table_col_name(t, c), msum_table_col_type(t, c), NULL);
+    for (size_t i = 0; i < msum_table_nmeta(t); i++)
+        msum_table_set_meta(cols, msum_table_meta_key(t, i), msum_table_meta_value(t, i));
+    cr_assert_eq(sink.begin(sink.ctx, cols, 1), MSUM_OK);
+    msum_cell row[8];
+    for (size_t r = 0; r < msum_table_nrows(t); r++) {
+        for (size_t c = 0; c < nc; c++) {
+            const char *s = msum_table_col_type(t, c) == MSUM_COL_TEXT ? msum_table_text(t, r, c)
+                                                                       : NULL;
+            row[c] = (msum_cell){s, s ? strlen(s) : 0, msum_table_num(t, r, c)};
+        }
+        cr_assert_eq(sink.row(sink.ctx, row), MSUM_OK);
+    }
+    for (size_t i = 0; i < nextra; i++) cr_assert_eq(sink.row(sink.ctx, &extra[i]), MSUM_OK);
+    cr_assert_eq(sink.end(sink.ctx, MSUM_OK), MSUM_OK);
+    msum_csv_sink_free(&sink);
+    msum_table_free(cols);
+    fclose(fp);
+    return buf;
+}
+
+Test(write_csv, sink_repairs_text_as_the_table_writer)
+{
+    msum_table *t = hostile_table();
+    msum_table_set_text(t, 1, 0, "caf\xc3\xa9\tx\x7f"); /* valid UTF-8, a tab, DEL */
+    for (int f = 0; f < 2; f++) {
+        msum_format fmt = f ? MSUM_FMT_TSV : MSUM_FMT_CSV;
+        char *want = render_fmt(t, fmt), *got = sink_of(t, fmt, NULL, 0);
+        cr_expect(strcmp(got, want) == 0, "%s: sink\n%s\ntable writer\n%s", f ? "TSV" : "CSV",
+                  got, want);
+        free(want);
+        free(got);
+    }
+    msum_table_free(t);
+
+    msum_table *u = msum_table_new("u", NULL);
+    msum_table_add_col(u, "s", MSUM_COL_TEXT, NULL);
+    const char *euro = "E\xe2\x82\xac,\"";
+    msum_cell cells[] = {{euro, 3, NAN}, {euro, 4, NAN}, {euro, 6, NAN}};
+    char *got = sink_of(u, MSUM_FMT_CSV, cells, 3);
+    cr_expect_str_eq(got, "# metasum_version," MSUM_VERSION "\ns\n"
+                          "E" FFFD FFFD "\n"                /* E, then 2 of the euro's 3 bytes */
+                          "E\xe2\x82\xac\n"                 /* the euro whole */
+                          "\"E\xe2\x82\xac,\"\"\"\n");          /* and the comma and quote */
+    free(got);
+    msum_table_free(u);
+}

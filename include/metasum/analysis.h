@@ -200,9 +200,20 @@ void msum_result_free(msum_result *r);
 
 /* Run the analysis s->kind on s->dataset.  Problems (data errors, unknown columns, a filter
  * that matches no row, an unknown plot name) go to diags, positioned at the file (data) or at
- * s->origin:s->line naming the manifest column (spec); warnings too.  Returns MSUM_OK, or
- * MSUM_EDATA (the data or the spec), MSUM_EIO, MSUM_ENOCONV / MSUM_EDOM (numerical),
- * MSUM_ENOMEM.  On failure *out holds what was built so far (free it either way). */
+ * s->origin:s->line naming the manifest column (spec); warnings too.
+ *
+ * One rule for every kind: a bad setting is MSUM_EINVAL, bad data is MSUM_EDATA (the CLI exits
+ * 2, usage, and 1, data).  A bad setting is one whose diagnostic names the setting (its
+ * `column` is the setting's name): an unknown or malformed value, settings that exclude each
+ * other, a plot the kind does not draw, a column named by a setting (by, order, mods) that the
+ * file lacks, rows whose form needs a measure the spec does not give or cannot apply, no
+ * dataset.  Bad data is the file's content (a value, a missing required column, nothing left
+ * to analyse, a plot the data cannot give), positioned at the file.  When both occur the
+ * setting's status wins (the settings are checked first).
+ *
+ * Returns MSUM_OK, MSUM_EINVAL (a setting), MSUM_EDATA (the data), MSUM_EIO, MSUM_ENOCONV /
+ * MSUM_EDOM (numerical), MSUM_ENOMEM.  On failure *out holds what was built so far (free it
+ * either way). */
 int msum_analysis_run(const msum_spec *s, msum_result *out, msum_diags *diags);
 
 /* Add the result's findings: a table "findings" (one text column `finding`, a sentence per
@@ -219,9 +230,9 @@ int msum_analysis_findings(const msum_spec *s, msum_result *out);
  * needs every zero cell first, or when the sink asks (MSUM_SINK_AGAIN); a file that changes
  * between the passes is an error after the fact ("the output is incomplete").  Standard input
  * ("-") is read into memory when it must be read twice.  *skipped (may be NULL): the rows left
- * out (na.omit).  Returns as msum_analysis_run, and MSUM_EINVAL for a spec problem (an unknown
- * or doubled measure, rows that need a measure none was given for) or a kind that does not
- * stream. */
+ * out (na.omit).  Returns as msum_analysis_run (MSUM_EINVAL for a setting: an unknown or
+ * doubled measure, rows that need a measure none was given for), and MSUM_EINVAL for a kind
+ * that does not stream. */
 int msum_analysis_stream(const msum_spec *s, const msum_sink *sink, msum_diags *diags,
                          size_t *skipped);
 

@@ -88,9 +88,11 @@ int msum_write_tsv(const msum_table *t, FILE *fp, const msum_write_opts *o);
  * that may still be dropped (begin's checked = 0) go straight into fp when it is a regular file
  * not in append mode (dropping cuts the file back to where the table began); to anything else
  * they are kept in memory up to `keep` bytes, past which the sink drops them and asks for them
- * again once they are checked (MSUM_SINK_AGAIN).  Text cells are written as given (no UTF-8
- * repair).  end() returns MSUM_EIO when a write failed.  Returns MSUM_OK, MSUM_EINVAL or
- * MSUM_ENOMEM (*out zeroed).  msum_csv_sink_free accepts a zeroed sink. */
+ * again once they are checked (MSUM_SINK_AGAIN).  Text cells are written as the table writer
+ * writes them (invalid UTF-8 and controls as U+FFFD; cells need not be NUL-terminated: a
+ * sequence cut by a cell's length is invalid).  end() returns MSUM_EIO when a write failed.
+ * Returns MSUM_OK, MSUM_EINVAL or MSUM_ENOMEM (*out zeroed).  msum_csv_sink_free accepts a
+ * zeroed sink. */
 int msum_csv_sink_new(FILE *fp, msum_format f, const msum_write_opts *o, size_t keep,
                       msum_sink *out);
 void msum_csv_sink_free(msum_sink *sink);

@@ -29,8 +29,9 @@ int msum_an_effects_stream(const msum_spec *s, const char *path, const msum_sink
 
 /* A spec problem, reported where the spec came from: the manifest line and column (`field`)
  * when the spec has an origin, else as "FIELD: message" without a position (the CLI names its
- * options in front of the same text). */
-void msum_an_spec_error(msum_diags *diags, const msum_spec *s, const char *field,
+ * options in front of the same text).  Returns MSUM_EINVAL, the status of every spec problem
+ * (include/metasum/analysis.h: a bad setting is MSUM_EINVAL, bad data MSUM_EDATA). */
+int msum_an_spec_error(msum_diags *diags, const msum_spec *s, const char *field,
                         const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

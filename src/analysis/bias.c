@@ -318,12 +318,10 @@ int msum_an_bias(const msum_spec *spec, const char *path, msum_result *out, msum
 {
     bias_args a;
     if (!msum_an_check_plots(spec, PLOTS, diags) || !bias_args_of(spec, &a, diags))
-        return MSUM_EDATA;
-    if (msum_an_given(spec->plots) && msum_an_given(spec->by)) {
-        msum_an_spec_error(diags, spec, "plots",
-                           "a funnel plot needs one group, not one per by group");
-        return MSUM_EDATA;
-    }
+        return MSUM_EINVAL;
+    if (msum_an_given(spec->plots) && msum_an_given(spec->by))
+        return msum_an_spec_error(diags, spec, "plots",
+                                  "a funnel plot needs one group, not one per by group");
     msum_an_studies s;
     int st = msum_an_studies_read(spec, path, a.measure, a.pool.level, NULL, &s, diags);
     if (st != MSUM_OK) return st;

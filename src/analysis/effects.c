@@ -13,6 +13,7 @@
 #include "metasum/diag.h"
 #include "metasum/escalc.h"
 #include "metasum/reader.h"
+#include "studies.h"
 
 /* ---- the settings ------------------------------------------------------------------------ */
 
@@ -130,10 +131,26 @@ static msum_measure measure_for(const effects_opts *o, msum_input in, int *missi
 /* ---- the output's columns ---------------------------------------------------------------- */
 
 enum { NCOMPUTED = 16 };
-static const char *const computed_names[NCOMPUTED] = {
-    "measure", "scale", "yi", "vi", "sei", "ci_lb", "ci_ub",
-    "exp_yi", "exp_ci_lb", "exp_ci_ub", "r_yi", "r_ci_lb", "r_ci_ub",
-    "bt_yi", "bt_ci_lb", "bt_ci_ub",
+static const msum_an_coldef computed[NCOMPUTED] = {
+    {"measure", MSUM_COL_TEXT, "effect size measure of the row (--measure; generic and ratio "
+                               "rows: their own)"},
+    {"scale", MSUM_COL_TEXT, "scale of yi and its CI: log (ROM, RR, OR, ...), fisher_z (ZCOR), "
+                             "logit, arcsine, freeman_tukey, sqrt, or natural"},
+    {"yi", MSUM_COL_NUM, "effect size on the analysis scale (metafor escalc yi)"},
+    {"vi", MSUM_COL_NUM, "sampling variance of yi (NA without one: percent or fold change)"},
+    {"sei", MSUM_COL_NUM, "standard error of yi, sqrt(vi)"},
+    {"ci_lb", MSUM_COL_NUM, "lower bound of the CI of yi (--level), analysis scale"},
+    {"ci_ub", MSUM_COL_NUM, "upper bound of the CI of yi (--level), analysis scale"},
+    {"exp_yi", MSUM_COL_NUM, "exp(yi): the ratio of a log-scale row (NA on other rows)"},
+    {"exp_ci_lb", MSUM_COL_NUM, "exp(ci_lb): lower bound of the ratio's CI"},
+    {"exp_ci_ub", MSUM_COL_NUM, "exp(ci_ub): upper bound of the ratio's CI"},
+    {"r_yi", MSUM_COL_NUM, "tanh(yi): the correlation of a ZCOR row (NA on other rows)"},
+    {"r_ci_lb", MSUM_COL_NUM, "tanh(ci_lb): lower bound of the correlation's CI"},
+    {"r_ci_ub", MSUM_COL_NUM, "tanh(ci_ub): upper bound of the correlation's CI"},
+    {"bt_yi", MSUM_COL_NUM, "yi back-transformed: the proportion (PLO, PAS, PFT with the row's "
+                            "ni) or the rate (IRS); NA on other rows"},
+    {"bt_ci_lb", MSUM_COL_NUM, "ci_lb back-transformed as bt_yi"},
+    {"bt_ci_ub", MSUM_COL_NUM, "ci_ub back-transformed as bt_yi"},
 };
 
 /* Does the output use this column name?  ("line" only when the file has no id column.) */
@@ -141,7 +158,7 @@ static int is_output_name(const char *s, int has_id)
 {
     if (strcmp(s, "conversion") == 0 || (!has_id && strcmp(s, "line") == 0)) return 1;
     for (int i = 0; i < NCOMPUTED; i++)
-        if (strcmp(s, computed_names[i]) == 0) return 1;
+        if (strcmp(s, computed[i].name) == 0) return 1;
     return 0;
 }
 
@@ -220,19 +237,26 @@ static int layout_init(layout *L, const msum_spec *s, const effects_opts *o, con
     const char *title = msum_an_given(s->title) ? s->title : msum_an_given(s->id) ? s->id : NULL;
     msum_table *t = L->columns = msum_table_new("effects", title);
     int ok = t != NULL;
-    if (ok && L->idcol < 0) ok = msum_table_add_col(t, "line", MSUM_COL_INT, NULL) >= 0;
+    if (ok && L->idcol < 0)
+        ok = msum_table_add_col(t, "line", MSUM_COL_INT, "input line of the row") >= 0;
     for (size_t k = 0; ok && k < L->npass; k++) {
         const char *nm = hdr->cell[L->order[k]];
         char name[256];
         int renamed = L->order[k] != L->idcol && is_output_name(nm, L->idcol >= 0);
         snprintf(name, sizeof name, "%s%s", renamed ? "in_" : "", nm);
-        ok = msum_table_add_col(t, name, MSUM_COL_TEXT, NULL) >= 0;
+        ok = msum_table_add_col(t, name, MSUM_COL_TEXT,
+                                L->order[k] == L->idcol ? "the row's id (input column)"
+                                : renamed ? "input column, as given (renamed: the output "
+                                            "uses its name)"
+                                          : "input column, as given") >= 0;
     }
     for (int i = 0; ok && i < NCOMPUTED; i++)
         if (i < 7 || (i < 10 ? L->has_exp : i < 13 ? L->has_r : L->has_bt))
-            ok = msum_table_add_col(t, computed_names[i], i < 2 ? MSUM_COL_TEXT : MSUM_COL_NUM,
-                                    NULL) >= 0;
-    ok = ok && msum_table_add_col(t, "conversion", MSUM_COL_TEXT, NULL) >= 0;
+            ok = msum_table_add_col(t, computed[i].name, computed[i].type, computed[i].desc) >=
+                 0;
+    ok = ok && msum_table_add_col(t, "conversion", MSUM_COL_TEXT,
+                                  "what the row needed to give yi and vi, ';'-separated (e.g. "
+                                  "sem_to_sd;cc_add_0.5; direction_only: no yi)") >= 0;
     if (ok && msum_an_given(s->dataset)) ok = msum_table_set_meta(t, "input", s->dataset) == 0;
     ok = ok && msum_table_set_meta(t, "method", "effect sizes as metafor escalc (vtype LS); "
                                                 "conversions per row in column 'conversion'") == 0;

@@ -27,12 +27,11 @@ int msum_analysis_has(msum_kind k)
 }
 
 /* The spec's dataset, resolved against its basedir (caller frees); NULL with a spec error (*st
- * MSUM_EDATA) when there is none, or on allocation failure (*st MSUM_ENOMEM). */
+ * MSUM_EINVAL) when there is none, or on allocation failure (*st MSUM_ENOMEM). */
 static char *dataset_path(const msum_spec *s, msum_diags *diags, int *st)
 {
     if (!msum_an_given(s->dataset)) {
-        msum_an_spec_error(diags, s, "dataset", "no data file given");
-        *st = MSUM_EDATA;
+        *st = msum_an_spec_error(diags, s, "dataset", "no data file given");
         return NULL;
     }
     const char *base = s->basedir && *s->basedir && s->dataset[0] != '/' ? s->basedir : NULL;
@@ -90,8 +89,8 @@ int msum_analysis_findings(const msum_spec *s, msum_result *out)
     return msum_result_add_table(out, f);
 }
 
-void msum_an_spec_error(msum_diags *diags, const msum_spec *s, const char *field,
-                        const char *fmt, ...)
+int msum_an_spec_error(msum_diags *diags, const msum_spec *s, const char *field,
+                       const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
@@ -102,6 +101,7 @@ void msum_an_spec_error(msum_diags *diags, const msum_spec *s, const char *field
         msum_diags_add(diags, MSUM_DIAG_ERROR, s->origin, s->line, 0, field, "%s", msg);
     else
         msum_diags_add(diags, MSUM_DIAG_ERROR, NULL, 0, 0, field, "%s", msg);
+    return MSUM_EINVAL;
 }
 
 int msum_an_list_has(const char *list, const char *word)

@@ -378,11 +378,10 @@ int msum_an_sensitivity(const msum_spec *spec, const char *path, msum_result *ou
     size_t nwhich;
     if (!msum_an_check_plots(spec, PLOTS, diags) ||
         !sens_args_of(spec, &a, which, &nwhich, diags))
-        return MSUM_EDATA;
-    if (msum_an_given(spec->plots) && msum_an_given(spec->by)) {
-        msum_an_spec_error(diags, spec, "plots", "the plot needs one group, not one per by group");
-        return MSUM_EDATA;
-    }
+        return MSUM_EINVAL;
+    if (msum_an_given(spec->plots) && msum_an_given(spec->by))
+        return msum_an_spec_error(diags, spec, "plots",
+                                  "the plot needs one group, not one per by group");
     msum_an_studies s;
     int st = msum_an_studies_read(spec, path, a.measure, a.pool.level, a.order, &s, diags);
     if (st != MSUM_OK) return st;

@@ -289,12 +289,11 @@ int msum_an_studies_read(const msum_spec *sp, const char *path, msum_measure mea
     if (c_label < 0) c_label = msum_typer_role_col(ty, "author");
     int c_input = msum_typer_role_col(ty, "input");
     if (key_col && (c_key = msum_typer_col(ty, key_col)) < 0) {
-        msum_an_spec_error(d, sp, "order", "%s has no column '%s'", s->name, key_col);
-        st = MSUM_EDATA;
+        st = msum_an_spec_error(d, sp, "order", "%s has no column '%s'", s->name, key_col);
         goto done;
     }
     if (msum_an_given(sp->by) && !resolve_by(sp, ty, s, &c_by, d, &nomem)) {
-        st = nomem ? MSUM_ENOMEM : MSUM_EDATA;
+        st = nomem ? MSUM_ENOMEM : MSUM_EINVAL;
         goto done;
     }
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
@@ -317,9 +316,9 @@ int msum_an_studies_read(const msum_spec *sp, const char *path, msum_measure mea
             if (measure == MSUM_MEASURE_NONE) {
                 long line, colno;
                 cell_pos(&row, c_input, &line, &colno);
-                msum_an_spec_error(d, sp, "measure", "%s:%ld: rows of form '%s' need a measure "
-                                   "(%s)", s->name, line, msum_input_name(rec.input), need);
-                st = MSUM_EDATA;
+                st = msum_an_spec_error(d, sp, "measure", "%s:%ld: rows of form '%s' need a "
+                                        "measure (%s)", s->name, line,
+                                        msum_input_name(rec.input), need);
                 goto done;
             }
             want = measure;
@@ -336,7 +335,7 @@ int msum_an_studies_read(const msum_spec *sp, const char *path, msum_measure mea
                 msum_an_spec_error(d, sp, "measure", "%s:%ld: %s does not apply to rows of "
                                    "form '%s'", s->name, row.row_line, msum_measure_name(want),
                                    msum_input_name(rec.input));
-            st = MSUM_EDATA;
+            st = MSUM_EINVAL;
             goto done;
         }
         if (st != MSUM_OK) { /* reported at its cell */
@@ -442,11 +441,9 @@ int msum_an_studies_columns(const msum_an_studies *st, const msum_spec *s, msum_
         if (msum_table_add_col(t, st->by[i], MSUM_COL_TEXT, "group column (by)") < 0)
             return MSUM_ENOMEM;
     for (size_t i = 0; i < ncols; i++) {
-        if (msum_table_col_index(t, cols[i].name) >= 0) {
-            msum_an_spec_error(diags, s, "by", "column '%s' is also an output column",
-                               cols[i].name);
-            return MSUM_EDATA;
-        }
+        if (msum_table_col_index(t, cols[i].name) >= 0)
+            return msum_an_spec_error(diags, s, "by", "column '%s' is also an output column",
+                                      cols[i].name);
         if (msum_table_add_col(t, cols[i].name, cols[i].type, cols[i].desc) < 0)
             return MSUM_ENOMEM;
     }

@@ -37,7 +37,7 @@ int msum_an_studies_fit(const msum_spec *s, msum_measure *measure, msum_pool_opt
  * `measure` for the rows whose form needs one, `level` for escalc, `key_col` a numeric column to
  * order by (or NULL).  A measure must be the same within the file.  Problems go to d (spec
  * problems through msum_an_spec_error).  Returns MSUM_OK (free with msum_an_studies_free), or
- * MSUM_EDATA, MSUM_EIO, MSUM_ENOMEM (nothing to free). */
+ * MSUM_EINVAL (a setting), MSUM_EDATA, MSUM_EIO, MSUM_ENOMEM (nothing to free). */
 int msum_an_studies_read(const msum_spec *sp, const char *path, msum_measure measure,
                          double level, const char *key_col, msum_an_studies *s,
                          msum_diags *d);
@@ -60,7 +60,7 @@ void msum_an_studies_set_group(const msum_an_studies *s, size_t i, msum_table *t
 
 /* The by columns as the first columns of t ("group column (by)"), then `ncols` columns
  * name/type/desc; a by column named as an output column (or as one of `also`, NULL-ended) is a
- * spec error.  Returns MSUM_OK, MSUM_EDATA (reported) or MSUM_ENOMEM. */
+ * spec error.  Returns MSUM_OK, MSUM_EINVAL (reported) or MSUM_ENOMEM. */
 typedef struct {
     const char *name;
     msum_coltype type;

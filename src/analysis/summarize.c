@@ -34,12 +34,11 @@ static const struct {
 };
 enum { NPLOTS = sizeof plot_kinds / sizeof plot_kinds[0] };
 
-/* A spec error (msum_an_spec_error) as a status. */
-#define spec_error(s, diags, field, ...)                                                       \
-    (msum_an_spec_error(diags, s, field, __VA_ARGS__), MSUM_EDATA)
+/* A spec error (msum_an_spec_error): MSUM_EINVAL. */
+#define spec_error(s, diags, field, ...) msum_an_spec_error(diags, s, field, __VA_ARGS__)
 
 /* The by columns (source and outcome always; preparation, model, exposure) as opts;
- * MSUM_OK, or MSUM_EDATA after a spec error. */
+ * MSUM_OK, or MSUM_EINVAL after a spec error. */
 static int parse_by(const msum_spec *s, const char *v, msum_swim_opts *so,
                     msum_diags *diags)
 {
@@ -320,12 +319,12 @@ int msum_an_summarize(const msum_spec *spec, const char *path, msum_result *out,
                           "timecourse, domains, effect_direction, evidence_map, votes or "
                           "magnitudes", table);
     if (msum_an_given(spec->by) && parse_by(spec, spec->by, &so, dg) != MSUM_OK)
-        return MSUM_EDATA;
+        return MSUM_EINVAL;
     if (!isnan(spec->level)) so.level = spec->level;
     so.per_row = spec->per_row > 0;
     so.gaps = spec->gaps > 0;
     if (!msum_an_check_plots(spec, "comparisons,timecourse,effect_direction,evidence_map", dg))
-        return MSUM_EDATA;
+        return MSUM_EINVAL;
     size_t errors0 = msum_diags_errors(dg);
     msum_dataset *ds = NULL;
     dictionary dc = {0};

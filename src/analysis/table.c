@@ -92,6 +92,13 @@ msum_table *msum_an_table_from_csv(const char *csv, size_t len, const char *name
 
 int msum_an_table(const msum_spec *spec, const char *path, msum_result *out, msum_diags *diags)
 {
+    /* the settings first: a bad setting is reported whatever the file holds */
+    if (msum_an_given(spec->filter))
+        return msum_an_spec_error(diags, spec, "filter",
+                                  "kind 'table' shows the whole file; a filter is not supported");
+    if (msum_an_given(spec->plots))
+        return msum_an_spec_error(diags, spec, "plots", "found '%s', but kind 'table' draws no "
+                                  "plots", spec->plots);
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         msum_diags_add(diags, MSUM_DIAG_ERROR, path, 0, 0, NULL, "cannot open: %s",
@@ -119,17 +126,11 @@ int msum_an_table(const msum_spec *spec, const char *path, msum_result *out, msu
     msum_reader *r = NULL;
     if (st == MSUM_OK && (st = msum_reader_open_mem(buf, len, spec->dataset, 0, diags, &r)) ==
                              MSUM_OK) {
-        st = msum_reader_filter(r, spec->filter);
         msum_row row;
         int more;
         while (st == MSUM_OK && (more = msum_reader_next(r, &row)) > 0) {}
         if (st == MSUM_OK && (more < 0 || msum_diags_errors(diags))) st = MSUM_EDATA;
         msum_reader_free(r);
-    }
-    if (st == MSUM_OK && msum_an_given(spec->filter)) {
-        msum_an_spec_error(diags, spec, "filter",
-                           "kind 'table' shows the whole file; a filter is not supported");
-        st = MSUM_EDATA;
     }
     if (st == MSUM_OK) {
         char stem[256];

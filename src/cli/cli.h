@@ -46,13 +46,16 @@ void usage_sensitivity(FILE *fp);
 /* A command that is one analysis kind (src/cli/run_kind.c): the options of the shared table
  * into a spec (the FILE operand its dataset), msum_analysis_run, its diagnostics on stderr
  * (a setting's as "metasum CMD: --OPTION: message"), the result's tables written with -f, -o,
- * --digits and --meta, each --plot [NAME=]FILE drawn (a FILE named after one of `plots`, a
- * comma list whose first name is the default, needs no NAME=).  `adjust` (may be NULL) may
+ * --digits and --meta, each --plot [NAME=]FILE drawn (a FILE named after one of `plots` needs
+ * no NAME=; see cli_resolve_plots for a FILE named after none).  `adjust` (may be NULL) may
  * change the spec before the run (returns an exit code).  Returns the exit code. */
 #include "metasum/analysis.h"
-/* --plot entries ("FILE" or "NAME=FILE", comma-separated) as "NAME=FILE,..." (a FILE named
- * after one of `plots` is that plot, else the first of `plots`); a new string, or NULL after a
- * message (a file not ending in .svg, .png or .pdf: *rc = EXIT_USAGE). */
+/* --plot entries ("FILE" or "NAME=FILE", comma-separated) as "NAME=FILE,..."; a new string,
+ * or NULL after a message (*rc = EXIT_USAGE).  `plots` is the command's plot names, comma-
+ * separated, its default first.  A FILE whose name starts with a plot name is that plot (the
+ * longest such name); a FILE named after none is the default plot, and a usage error naming
+ * the plots when the list starts with ',' (a command whose plots have no default, summarize).
+ * A file must end in .svg, .png or .pdf. */
 char *cli_resolve_plots(const char *cmd, const char *given, const char *plots, int *rc);
 /* Render each "NAME=FILE" of `resolved` from the result's plot NAME; an exit code. */
 int cli_write_plots(const char *cmd, const char *resolved, const msum_result *r);

@@ -50,7 +50,7 @@ void usage_effects(FILE *fp)
 "Every data error is reported (FILE:LINE:COL: error: column 'x': ...) and then nothing is\n"
 "written: the output is all rows or none.\n"
 "\n"
-"Exit codes: 0 ok, 1 data errors, 2 usage, 3 I/O.\n"
+"Exit codes: 0 ok, 1 data errors, 2 usage, 3 I/O, 4 numerical failure.\n"
 "\n"
 "Examples:\n"
 "    # Hedges' g from means, SDs and ns (metafor: escalc(\"SMD\", m1i=, sd1i=, n1i=, ...))\n"
@@ -77,19 +77,6 @@ void usage_effects(FILE *fp)
  * small SDs would otherwise bury the table's stderr; validate lists them all).  A problem with
  * a setting (no file, line 0) is said with the option's name. */
 enum { MAX_WARNINGS = 20 };
-
-static int exit_code(int st)
-{
-    switch (st) {
-    case MSUM_OK: return EXIT_OK;
-    case MSUM_EINVAL: return EXIT_USAGE;
-    case MSUM_EIO:
-    case MSUM_ENOMEM: return EXIT_IO;
-    case MSUM_ENOCONV:
-    case MSUM_EDOM: return EXIT_NUMERICAL;
-    default: return EXIT_DATA;
-    }
-}
 
 /* CSV/TSV: the rows streamed through the CSV sink into fp (standard output, or the temporary
  * file of -o), all or none. */
@@ -134,7 +121,7 @@ int cmd_effects(int argc, char **argv)
     wo.meta = s.meta;
     if (!(diags = msum_diags_new())) {
         cli_error(CMD, "out of memory");
-        rc = EXIT_IO;
+        rc = cli_exit_code(MSUM_ENOMEM);
         goto done;
     }
 
@@ -166,7 +153,8 @@ int cmd_effects(int argc, char **argv)
         }
         msum_result_free(&r);
     }
-    rc = exit_code(st);
+    if (st == MSUM_ENOMEM) cli_error(CMD, "out of memory");
+    rc = cli_exit_code(st);
 done:
     msum_diags_free(diags);
     msum_spec_clear(&s);

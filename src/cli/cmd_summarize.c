@@ -26,7 +26,8 @@ void usage_summarize(FILE *fp)
 "         interval; --outcomes names the dictionary (outcome, beneficial = increase|decrease|\n"
 "         none; optional domain, label) [outcomes.csv beside FILE].\n"
 "Plots:   --plot [NAME=]FILE with NAME comparisons, timecourse, effect_direction or\n"
-"         evidence_map (a FILE named after one needs no NAME=); .svg, .png or .pdf.\n"
+"         evidence_map (a FILE named after one needs no NAME=; none is the default, so a\n"
+"         FILE named after none is an error); .svg, .png or .pdf.\n"
 "\n"
 "Output:  tables separated by a blank line; with --meta, in CSV/TSV each starts with its\n"
 "         metadata as '# key,value' lines: table (its name), method, scale, level,\n"
@@ -46,5 +47,5 @@ void usage_summarize(FILE *fp)
 int cmd_summarize(int argc, char **argv)
 {
     return cli_run_kind("summarize", MSUM_KIND_SUMMARIZE,
-                        "evidence_map,comparisons,timecourse,effect_direction", argc, argv, NULL);
+                        ",comparisons,timecourse,effect_direction,evidence_map", argc, argv, NULL);
 }

@@ -12,9 +12,9 @@
 
 static int given(const char *s) { return s && *s; }
 
-/* The plot a --plot entry asks for: "NAME=FILE" as given, else the first of `plots` (a
+/* The plot a --plot entry asks for: "NAME=FILE" as given, else the longest of `plots` (a
  * comma-separated list, the default first) that the file's name starts with, else the
- * default. */
+ * default; 0 when there is none (`plots` starts with ','). */
 static size_t plot_of(const char *entry, size_t len, const char *plots, const char **file,
                       size_t *flen, const char **name)
 {
@@ -35,7 +35,7 @@ static size_t plot_of(const char *entry, size_t len, const char *plots, const ch
     *name = plots; /* the default */
     for (const char *q = plots; *q;) {
         size_t n = strcspn(q, ",");
-        if (n <= (size_t)(entry + len - base) && strncmp(base, q, n) == 0 &&
+        if (n > 0 && n <= (size_t)(entry + len - base) && strncmp(base, q, n) == 0 &&
             (!matched || n > best)) {
             *name = q;
             best = n;
@@ -65,15 +65,27 @@ char *cli_resolve_plots(const char *cmd, const char *given, const char *plots, i
         char path[4096];
         msum_render_format f;
         snprintf(path, sizeof path, "%.*s", (int)flen, file);
-        if (msum_render_format_of(path, &f) != MSUM_OK) {
+        const char *list = plots + (*plots == ','); /* the names, without the no-default mark */
+        int bad_ext = msum_render_format_of(path, &f) != MSUM_OK;
+        if (bad_ext || nlen == 0) {
             char names[512];
             size_t m = 0;
-            for (const char *q = plots; *q && m + 2 < sizeof names; q++)
-                m += (size_t)snprintf(names + m, sizeof names - m, "%s",
-                                      *q == ',' ? "=|" : (char[]){*q, 0});
+            for (const char *q = list; *q && m + 8 < sizeof names;) {
+                size_t w = strcspn(q, ",");
+                int last = q[w] == '\0';
+                m += (size_t)snprintf(names + m, sizeof names - m, "%s%.*s",
+                                      m == 0 ? "" : bad_ext ? "=|" : last ? " or " : ", ",
+                                      (int)w, q);
+                q += w + !last;
+            }
             free(out);
-            cli_error(cmd, "--plot: found '%.*s', expected [%s=]FILE ending in .svg, .png or "
-                           ".pdf", (int)len, p, names);
+            if (bad_ext)
+                cli_error(cmd, "--plot: found '%.*s', expected [%s=]FILE ending in .svg, .png or "
+                               ".pdf", (int)len, p, names);
+            else
+                cli_error(cmd, "--plot: found '%.*s', a file named after none of the plots; "
+                               "expected NAME=FILE or a FILE whose name starts with NAME, NAME "
+                               "one of %s", (int)len, p, names);
             *rc = EXIT_USAGE;
             return NULL;
         }
@@ -164,13 +176,8 @@ int cli_run_kind(const char *cmd, msum_kind kind, const char *plots, int argc, c
         goto done;
     }
     int st = msum_analysis_run(&s, &r, d);
-    int spec = 0;
-    cli_print_result_diags(cmd, d, 0, &spec);
-    if (st == MSUM_OK) rc = write_result(cmd, &s, &r);
-    else rc = spec ? EXIT_USAGE
-              : st == MSUM_EDATA || st == MSUM_EPARSE ? EXIT_DATA
-              : st == MSUM_EIO                        ? EXIT_IO
-                                                      : EXIT_NUMERICAL;
+    cli_print_result_diags(cmd, d, 0, NULL);
+    rc = st == MSUM_OK ? write_result(cmd, &s, &r) : cli_exit_code(st);
 done:
     msum_result_free(&r);
     msum_diags_free(d);

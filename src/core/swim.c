@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "metasum/metasum.h"
+#include "strindex.h"
 #include "tbuild.h"
 
 /* ---- binomial building blocks ------------------------------------------------------------- */
@@ -86,12 +87,80 @@ int msum_swim_classify(const msum_swim_row *r, msum_benefit b, msum_direction *d
     return (d == MSUM_DIR_INCREASE) == (b == MSUM_BENEFIT_INCREASE) ? 1 : -1;
 }
 
-static msum_benefit lookup(const msum_swim_outcome *dict, size_t nd, const char *outcome)
+/* The outcome dictionary with its keys sorted once (strindex.h), so that each lookup is a binary
+ * search: a table of n cells or rows over a dictionary of m outcomes is O((n + m) log m), never
+ * O(n m).  dom[i] (when asked for) is the first dictionary position of entry i's domain, so that
+ * ordering keeps a domain together without comparing every pair of entries. */
+typedef struct {
+    const msum_swim_outcome *d;
+    msum_strix *ix;  /* the entries with an outcome key, by key (ties by position) */
+    size_t nix;
+    size_t *dom;
+} odict;
+
+static void odict_free(odict *x)
 {
-    for (size_t i = 0; i < nd; i++)
-        if (dict[i].outcome && outcome && strcmp(dict[i].outcome, outcome) == 0)
-            return dict[i].beneficial;
-    return MSUM_BENEFIT_UNKNOWN;
+    free(x->ix);
+    free(x->dom);
+    *x = (odict){x->d, NULL, 0, NULL};
+}
+
+static int odict_init(odict *x, const msum_swim_outcome *dict, size_t nd, int domains)
+{
+    *x = (odict){dict, NULL, 0, NULL};
+    const char **t = calloc(nd + 1, sizeof *t);
+    if (!t) return MSUM_ENOMEM;
+    for (size_t i = 0; i < nd; i++) t[i] = str(dict[i].outcome);
+    x->ix = msum_strix_new(t, nd);
+    if (x->ix) /* an entry without a key is never found (not even as "") */
+        for (size_t i = 0; i < nd; i++)
+            if (dict[x->ix[i].pos].outcome) x->ix[x->nix++] = x->ix[i];
+    msum_strix *bydom = NULL;
+    if (x->ix && domains) {
+        for (size_t i = 0; i < nd; i++) t[i] = str(dict[i].domain);
+        bydom = msum_strix_new(t, nd);
+        x->dom = malloc((nd + 1) * sizeof *x->dom);
+    }
+    free(t);
+    if (!x->ix || (domains && (!bydom || !x->dom))) {
+        free(bydom);
+        odict_free(x);
+        return MSUM_ENOMEM;
+    }
+    for (size_t a = 0; domains && a < nd;) { /* a run of one domain: its first position */
+        size_t e = a;
+        while (e < nd && strcmp(bydom[e].text, bydom[a].text) == 0) {
+            x->dom[bydom[e].pos] = *bydom[a].text ? bydom[a].pos : bydom[e].pos;
+            e++;
+        }
+        a = e;
+    }
+    free(bydom);
+    return MSUM_OK;
+}
+
+/* Position of an outcome in the dictionary (its first entry), or -1. */
+static long odict_find(const odict *x, const char *outcome)
+{
+    return outcome ? msum_strix_find(x->ix, x->nix, outcome) : -1;
+}
+
+static msum_benefit odict_benefit(const odict *x, const char *outcome)
+{
+    long i = odict_find(x, outcome);
+    return i >= 0 ? x->d[i].beneficial : MSUM_BENEFIT_UNKNOWN;
+}
+
+static const char *odict_label(const odict *x, const char *outcome)
+{
+    long i = odict_find(x, outcome);
+    return i >= 0 && na(x->d[i].label) ? x->d[i].label : str(outcome);
+}
+
+static const char *odict_domain(const odict *x, const char *outcome)
+{
+    long i = odict_find(x, outcome);
+    return i >= 0 && na(x->d[i].domain) ? x->d[i].domain : odict_label(x, outcome);
 }
 
 static const char *effect_of(const msum_swim_row *r)
@@ -422,11 +491,13 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
     msum_tb_init(&b, "votes", "Vote counting by direction of effect (SWiM)", cols, nc);
     item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
     refrow *tmp = malloc((n + 1) * sizeof *tmp);
+    odict dx = {0};
+    if (b.st == MSUM_OK && odict_init(&dx, dict, ndict, 0) != MSUM_OK) b.st = MSUM_ENOMEM;
     if (b.st == MSUM_OK && (!it || !tmp)) b.st = MSUM_ENOMEM;
     for (size_t i = 0; b.st == MSUM_OK && i < n;) {
         size_t j = i;
         tally t = {0};
-        msum_benefit ben = lookup(dict, ndict, rows[it[i].row].outcome);
+        msum_benefit ben = odict_benefit(&dx, rows[it[i].row].outcome);
         while (j < n && same_keys(&it[i], &it[j])) tally_add(&t, &rows[it[j++].row], ben);
         votes v = cell_votes(rows, it, i, j, ben, o->per_row, tmp);
         msum_tb_row(&b);
@@ -456,6 +527,7 @@ int msum_swim_votes(const msum_swim_row *rows, size_t n, const msum_swim_outcome
     }
     free(tmp);
     free(it);
+    odict_free(&dx);
     char lv[32];
     level_text(o->level, lv, sizeof lv);
     msum_tb_meta(&b, "method", "vote counting (SWiM); Wilson score CI; exact two-sided sign test");
@@ -585,18 +657,11 @@ static int cmp_oc_order(const void *pa, const void *pb)
     return strcmp(a->outcome, b->outcome);
 }
 
-static void order_outcomes(const char **oc, size_t no, const msum_swim_outcome *dict, size_t nd,
-                           oc_order *w)
+static void order_outcomes(const char **oc, size_t no, const odict *dx, oc_order *w)
 {
     for (size_t i = 0; i < no; i++) {
-        long p = dict_pos(dict, nd, oc[i]), dom = p;
-        if (p >= 0 && na(dict[p].domain))
-            for (long q = 0; q < p; q++)
-                if (dict[q].domain && strcmp(dict[q].domain, dict[p].domain) == 0) {
-                    dom = q;
-                    break;
-                }
-        w[i] = (oc_order){oc[i], p < 0 ? LONG_MAX : dom, p < 0 ? LONG_MAX : p};
+        long p = odict_find(dx, oc[i]);
+        w[i] = (oc_order){oc[i], p < 0 ? LONG_MAX : (long)dx->dom[p], p < 0 ? LONG_MAX : p};
     }
     qsort(w, no, sizeof *w, cmp_oc_order);
     for (size_t i = 0; i < no; i++) oc[i] = w[i].outcome;
@@ -669,7 +734,9 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
     item *it = group_rows(rows, n, f, 2);
     char (*cbuf)[64] = malloc((n + 1) * sizeof *cbuf);
     const char **csrc = malloc((n + 1) * sizeof *csrc); /* comparator source of each row */
-    if (b.st == MSUM_OK && (!src || !oc || !tmp || !preps || !h2h || !it || !cbuf || !csrc))
+    odict dx = {0};
+    if (b.st == MSUM_OK && (!src || !oc || !tmp || !preps || !h2h || !it || !cbuf || !csrc ||
+                            odict_init(&dx, dict, ndict, 1) != MSUM_OK))
         b.st = MSUM_ENOMEM;
     size_t ns = 0, no = 0, np = 0;
     double *ncmp = NULL;
@@ -710,13 +777,13 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
         }
         /* outcome index in the sorted list, kept through the reordering */
         for (size_t c = 0; c < no; c++) tmp[c] = oc[c];
-        order_outcomes(oc, no, dict, ndict, ow);
+        order_outcomes(oc, no, &dx, ow);
     }
     char prep[512], mod[512], sum[512];
     for (size_t c = 0; b.st == MSUM_OK && c < no; c++) {
         const char **po = bsearch(&oc[c], tmp, no, sizeof *tmp, cmp_str);
         size_t oi = (size_t)(po - tmp);
-        msum_benefit ben = lookup(dict, ndict, oc[c]);
+        msum_benefit ben = odict_benefit(&dx, oc[c]);
         for (size_t si = 0; b.st == MSUM_OK && si < ns; si++) {
             size_t i = lower_bound2(it, n, src[si], oc[c]), j = i;
             while (j < n && !strcmp(it[j].k[0], src[si]) && !strcmp(it[j].k[1], oc[c])) j++;
@@ -737,8 +804,8 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
             msum_tb_row(&b);
             msum_tb_text(&b, "source", src[si]);
             msum_tb_text(&b, "outcome", oc[c]);
-            msum_tb_text(&b, "label", msum_swim_outcome_label(dict, ndict, oc[c]));
-            msum_tb_text(&b, "domain", msum_swim_outcome_domain(dict, ndict, oc[c]));
+            msum_tb_text(&b, "label", odict_label(&dx, oc[c]));
+            msum_tb_text(&b, "domain", odict_domain(&dx, oc[c]));
             msum_tb_text(&b, "beneficial", benefit_text(ben));
             msum_tb_text(&b, "status", cell_status(&t, hh, cmp, x.rows));
             msum_tb_num(&b, "n_rows", (double)(j - i));
@@ -765,6 +832,7 @@ int msum_swim_evidence_map(const msum_swim_row *rows, size_t n, const msum_swim_
     free(csrc);
     free(ncmp);
     free(ow);
+    odict_free(&dx);
     msum_tb_meta(&b, "method", o->gaps ? "evidence map (SWiM): every source x outcome cell, "
                                          "empty cells included"
                                        : "evidence map (SWiM): the source x outcome cells with "
@@ -882,8 +950,7 @@ static double median_of(double *v, size_t m)
 }
 
 /* One across-rows pair: a = the finding with the larger |ROM|. */
-static void put_pair(msum_tb *b, const finding *p, const finding *q,
-                     const msum_swim_outcome *dict, size_t ndict)
+static void put_pair(msum_tb *b, const finding *p, const finding *q, const odict *dx)
 {
     if (fabs(q->rom) > fabs(p->rom)) {
         const finding *t = p;
@@ -896,7 +963,7 @@ static void put_pair(msum_tb *b, const finding *p, const finding *q,
     msum_tb_row(b);
     msum_tb_text(b, "kind", "across rows");
     msum_tb_text(b, "outcome", na(r->outcome));
-    msum_tb_text(b, "label", na(msum_swim_outcome_label(dict, ndict, r->outcome)));
+    msum_tb_text(b, "label", na(odict_label(dx, r->outcome)));
     const char *ra = str(p->first->ref), *rb = str(q->first->ref);
     char refs[256];
     snprintf(refs, sizeof refs, "%s%s%s", ra, *ra && *rb && strcmp(ra, rb) ? "; " : "",
@@ -932,8 +999,7 @@ static void put_pair(msum_tb *b, const finding *p, const finding *q,
  * arrays have room for the group's rows. */
 static void group_pairs(msum_tb *b, const msum_swim_row *rows, const char *const *lab,
                         const item *it, size_t a, size_t e, const char *h2h, labrow *lr,
-                        finding *fd, double *v, double *w, const msum_swim_outcome *dict,
-                        size_t ndict)
+                        finding *fd, double *v, double *w, const odict *dx)
 {
     size_t m = 0;
     for (size_t i = a; i < e; i++) {
@@ -965,7 +1031,7 @@ static void group_pairs(msum_tb *b, const msum_swim_row *rows, const char *const
     }
     for (size_t i = 0; i < nf && b->st == MSUM_OK; i++)
         for (size_t j = i + 1; j < nf && b->st == MSUM_OK; j++)
-            put_pair(b, &fd[i], &fd[j], dict, ndict);
+            put_pair(b, &fd[i], &fd[j], dx);
 }
 
 int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_outcome *dict,
@@ -1007,7 +1073,9 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
     static const int f[] = {K_OUTCOME, K_MODEL, K_EXPO, K_CMP, K_EFFECT, K_UNIT};
     char *h2h = head_to_head(rows, n);
     item *it = group_rows(rows, n, f, (int)(sizeof f / sizeof f[0]));
-    if (b.st == MSUM_OK && (!h2h || !it)) b.st = MSUM_ENOMEM;
+    odict dx = {0};
+    if (b.st == MSUM_OK && (!h2h || !it || odict_init(&dx, dict, ndict, 0) != MSUM_OK))
+        b.st = MSUM_ENOMEM;
     char la[256];
     /* head-to-head findings, in the sorted order */
     for (size_t a = 0; b.st == MSUM_OK && a < n; a++) {
@@ -1017,7 +1085,7 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         msum_tb_row(&b);
         msum_tb_text(&b, "kind", "head-to-head");
         msum_tb_text(&b, "outcome", na(r->outcome));
-        msum_tb_text(&b, "label", na(msum_swim_outcome_label(dict, ndict, r->outcome)));
+        msum_tb_text(&b, "label", na(odict_label(&dx, r->outcome)));
         msum_tb_text(&b, "ref", na(r->ref));
         msum_tb_text(&b, "model", na(r->model));
         msum_tb_text(&b, "exposure", na(r->exposure));
@@ -1051,7 +1119,7 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
         size_t e = a;
         while (e < n && same_keys(&it[a], &it[e]) && same_time(&rows[it[a].row], &rows[it[e].row]))
             e++;
-        group_pairs(&b, rows, lab, it, a, e, h2h, lr, fd, v, w, dict, ndict);
+        group_pairs(&b, rows, lab, it, a, e, h2h, lr, fd, v, w, &dx);
         a = e;
     }
     free(labels);
@@ -1062,6 +1130,7 @@ int msum_swim_comparisons(const msum_swim_row *rows, size_t n, const msum_swim_o
     free(w);
     free(h2h);
     free(it);
+    odict_free(&dx);
     msum_tb_meta(&b, "method", "descriptive comparison of reported numbers (SWiM); no variance, "
                                "no CI, no test");
     msum_tb_meta(&b, "scale", "reported units and ROM (log ratio)");
@@ -1140,13 +1209,16 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
     item *it = b.st == MSUM_OK ? group_rows(rows, n, f, nf) : NULL;
     double *v = malloc((n ? n : 1) * sizeof *v), *rk = malloc((n ? n : 1) * sizeof *rk);
     const char **tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (b.st == MSUM_OK && (!it || !v || !rk || !tmp)) b.st = MSUM_ENOMEM;
+    odict dx = {0};
+    if (b.st == MSUM_OK &&
+        (!it || !v || !rk || !tmp || odict_init(&dx, dict, ndict, 0) != MSUM_OK))
+        b.st = MSUM_ENOMEM;
     for (size_t i = 0; b.st == MSUM_OK && i < n;) {
         size_t j = i, ntimes = 0;
         for (; j < n && same_keys(&it[i], &it[j]); j++)
             if (!isnan(it[j].time) && (j == i || it[j].time != it[j - 1].time)) ntimes++;
         if (ntimes >= 2) {
-            msum_benefit ben = lookup(dict, ndict, rows[it[i].row].outcome);
+            msum_benefit ben = odict_benefit(&dx, rows[it[i].row].outcome);
             size_t np = 0;
             for (size_t a = i; a < j; a = point_end(it, a, j))
                 rk[np++] = point_rank(rows, it, a, point_end(it, a, j));
@@ -1171,7 +1243,7 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
                 int dirable = ben == MSUM_BENEFIT_INCREASE || ben == MSUM_BENEFIT_DECREASE;
                 msum_tb_row(&b);
                 b_keys(&b, &it[a], f, nf);
-                msum_tb_text(&b, "label", msum_swim_outcome_label(dict, ndict, it[a].k[4]));
+                msum_tb_text(&b, "label", odict_label(&dx, it[a].k[4]));
                 msum_tb_text(&b, "beneficial", benefit_text(ben));
                 msum_tb_num(&b, "time", it[a].time);
                 msum_tb_num(&b, "n_rows", t.rows);
@@ -1198,6 +1270,7 @@ int msum_swim_timecourse(const msum_swim_row *rows, size_t n, const msum_swim_ou
     free(v);
     free(rk);
     free(tmp);
+    odict_free(&dx);
     msum_tb_meta(&b, "method", "time course (SWiM): findings by time point within source x "
                          "preparation x model x exposure x outcome");
     msum_tb_meta(&b, "scale", "direction of effect; ROM (log ratio) where a number exists");

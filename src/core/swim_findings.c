@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "metasum/metasum.h"
+#include "strindex.h"
 #include "tbuild.h"
 
 /* ---- a growable sentence ------------------------------------------------------------------ */
@@ -448,18 +449,25 @@ int msum_swim_cite(msum_table **pt, const char *refcol, const char *const *keys,
         return MSUM_EINVAL;
     msum_table *u = with_column(t, "citation",
                                 "the studies with their numbers in the reviewed source");
-    if (!u) return MSUM_ENOMEM;
+    /* the keys sorted once (a binary search per key of a row, not rows x references) */
+    msum_strix *ix = msum_strix_new(keys, n);
+    if (!u || !ix) {
+        msum_table_free(u);
+        free(ix);
+        return MSUM_ENOMEM;
+    }
     size_t cc = msum_table_ncols(u) - 1;
-    sbuf b = {0};
-    for (size_t r = 0; r < msum_table_nrows(t) && !b.err; r++) {
+    sbuf b = {0}, key = {0};
+    for (size_t r = 0; r < msum_table_nrows(t) && !b.err && !key.err; r++) {
         const char *s = txt(t, r, refcol);
         if (!*s) continue;
         sb_reset(&b);
         while (*s) {
             size_t len = strcspn(s, ",; "); /* a key, then its separators */
-            size_t k = 0;
-            while (k < n && !(strlen(keys[k]) == len && strncmp(keys[k], s, len) == 0)) k++;
-            if (k < n) sb_printf(&b, "%s", labels[k]);
+            sb_reset(&key);
+            sb_printf(&key, "%.*s", (int)len, s);
+            long k = key.err ? -1 : msum_strix_find(ix, n, key.s);
+            if (k >= 0) sb_printf(&b, "%s", labels[k]);
             else sb_printf(&b, "%.*s", (int)len, s);
             s += len;
             size_t sep = strspn(s, ",; ");
@@ -469,7 +477,9 @@ int msum_swim_cite(msum_table **pt, const char *refcol, const char *const *keys,
         if (!b.err && msum_table_set_text(u, r, cc, b.s) != MSUM_OK) b.err = 1;
     }
     free(b.s);
-    if (b.err) {
+    free(key.s);
+    free(ix);
+    if (b.err || key.err) {
         msum_table_free(u);
         return MSUM_ENOMEM;
     }

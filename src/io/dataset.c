@@ -14,7 +14,7 @@
 
 #include "metasum/checks.h"
 #include "metasum/metasum.h"
-#include "strindex.h"
+#include "../core/strindex.h"
 
 /* ---- typer ------------------------------------------------------------------------------ */
 

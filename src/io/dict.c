@@ -8,7 +8,7 @@
 
 #include "metasum/metasum.h"
 #include "metasum/reader.h"
-#include "strindex.h"
+#include "../core/strindex.h"
 
 struct msum_dict {
     char *name;

@@ -12,6 +12,11 @@
 
 size_t msum_io_utf8_next(const char *str, uint32_t *cp)
 {
+    return msum_io_utf8_next_n(str, 4, cp); /* the NUL terminator ends a sequence */
+}
+
+size_t msum_io_utf8_next_n(const char *str, size_t len, uint32_t *cp)
+{
     const unsigned char *s = (const unsigned char *)str;
     unsigned char c = s[0];
     if (c < 0x80) {
@@ -31,7 +36,7 @@ size_t msum_io_utf8_next(const char *str, uint32_t *cp)
         return 1;
     }
     for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) { /* also stops at the NUL terminator */
+        if (i >= len || (s[i] & 0xC0) != 0x80) { /* also stops at the NUL terminator */
             *cp = MSUM_IO_REPLACEMENT;
             return 1;
         }
@@ -230,13 +235,18 @@ size_t msum_io_nmeta(const msum_table *t)
 
 void msum_io_meta(const msum_table *t, size_t i, const char **key, const char **value)
 {
-    if (i < msum_table_nmeta(t)) {
-        *key = msum_table_meta_key(t, i);
-        *value = msum_table_meta_value(t, i);
+    size_t n = msum_table_nmeta(t), v = n; /* v: the table's metasum_version, if it has one */
+    for (size_t j = 0; v == n && j < n; j++)
+        if (strcmp(msum_table_meta_key(t, j), "metasum_version") == 0) v = j;
+    if (i + 1 < msum_io_nmeta(t)) {
+        size_t j = i < v ? i : i + 1;
+        *key = msum_table_meta_key(t, j);
+        *value = msum_table_meta_value(t, j);
         if (!*value) *value = "";
     } else {
         *key = "metasum_version";
-        *value = MSUM_VERSION;
+        *value = v < n && msum_table_meta_value(t, v) ? msum_table_meta_value(t, v)
+                                                       : MSUM_VERSION;
     }
 }
 

@@ -18,6 +18,9 @@
  * truncated or overlong sequence, surrogate, > U+10FFFF) yields U+FFFD and consumes one byte.
  * Returns the number of bytes consumed (>= 1). */
 size_t msum_io_utf8_next(const char *s, uint32_t *cp);
+/* The same for the n >= 1 bytes at s (not NUL-terminated): a sequence cut by the end is
+ * invalid. */
+size_t msum_io_utf8_next_n(const char *s, size_t n, uint32_t *cp);
 
 /* Append the UTF-8 encoding of cp to fp / to buf (buf needs 4 bytes; returns bytes written). */
 void msum_io_put_cp(FILE *fp, uint32_t cp);
@@ -50,8 +53,10 @@ int msum_io_plain_number(const char *s);
  * the text writer prints it as metafor does, the XLSX writer gives it a p-value format. */
 int msum_io_is_pval_col(const char *name);
 
-/* Metadata as written by every format: the table's key/value pairs, then
- * "metasum_version" = MSUM_VERSION unless the table sets that key itself. */
+/* Metadata as written by every format: the table's key/value pairs in their order, then
+ * "metasum_version" last (the table's own value, else MSUM_VERSION), wherever the table has it:
+ * keys a layer adds after the table was built (compare's "input") come before it as in tables
+ * built in one go (pool's). */
 size_t msum_io_nmeta(const msum_table *t);
 void msum_io_meta(const msum_table *t, size_t i, const char **key, const char **value);
 

@@ -179,43 +179,75 @@ static int sink_room(csv_sink *s, size_t n)
     return sink_reserve(s, n) ? MSUM_OK : MSUM_ENOMEM;
 }
 
-/* Text cell: CSV quoting (RFC 4180) or, for TSV, tabs and line breaks turned into spaces (as
- * the table writers do); with guard, an apostrophe before a text a spreadsheet would read as a
- * formula.  Caller reserved 2 * len + 3 bytes. */
+/* Text cell, as put_field writes it: CSV quoting (RFC 4180) or, for TSV, tabs and line breaks
+ * turned into spaces; with guard, an apostrophe before a text a spreadsheet would read as a
+ * formula; invalid UTF-8 and C0/DEL controls as U+FFFD.  Printable ASCII is copied as it is
+ * checked (cells are short); anything else is rewritten code point by code point.  Caller
+ * reserved 3 * len + 3 bytes (U+FFFD is 3 bytes for 1). */
 static void sink_text(csv_sink *s, const char *t, size_t len)
 {
+    /* 1: CSV quotes the field; 2: TSV turns it into a space; 4: not printable ASCII */
+    static const unsigned char cls[256] = {
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 3, 4, 4, 3, 4, 4, /* 0_ */
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* 1_ */
+        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 2_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 3_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 4_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 5_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 6_ */
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, /* 7_ */
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* 8_ */
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* 9_ */
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* A_ */
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* B_ */
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* C_ */
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* D_ */
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* E_ */
+        4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* F_ */
+    };
     char *o = s->p + s->len;
+    int csv = s->sep == ',';
     /* msum_formula_risky only for a text whose first byte could start a formula: white space,
      * = + - @, or a non-ASCII character (U+00A0, U+3000, the full-width forms) */
     unsigned char c0 = len ? (unsigned char)t[0] : 'a';
     int risky = s->o.formula_guard &&
                 (c0 <= ' ' || c0 == '=' || c0 == '+' || c0 == '-' || c0 == '@' || c0 >= 0x80) &&
                 msum_formula_risky(t, len);
-    if (s->sep == ',') {
-        static const unsigned char special[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
-        unsigned quote = 0;
-        if (risky) *o++ = '\'';
-        for (size_t i = 0; i < len; i++) { /* copied as it is checked (cells are short) */
+    if (risky) *o++ = '\'';
+    unsigned seen = 0;
+    if (csv) {
+        for (size_t i = 0; i < len; i++) {
             o[i] = t[i];
-            quote |= special[(unsigned char)t[i]];
-        }
-        if (!quote) {
-            o += len;
-        } else { /* rewritten quoted; the buffer has room for 2 len + 3 */
-            o = s->p + s->len;
-            *o++ = '"';
-            if (risky) *o++ = '\'';
-            for (size_t i = 0; i < len; i++) {
-                if (t[i] == '"') *o++ = '"';
-                *o++ = t[i];
-            }
-            *o++ = '"';
+            seen |= cls[(unsigned char)t[i]];
         }
     } else {
-        if (risky) *o++ = '\'';
-        for (size_t i = 0; i < len; i++)
-            *o++ = (t[i] == '\t' || t[i] == '\r' || t[i] == '\n') ? ' ' : t[i];
+        for (size_t i = 0; i < len; i++) {
+            unsigned c = cls[(unsigned char)t[i]];
+            o[i] = c & 2 ? ' ' : t[i];
+            seen |= c;
+        }
     }
+    if (!(seen & 4) && !(csv && (seen & 1))) { /* the common case: copied as it is */
+        s->len = (size_t)(o + len - s->p);
+        return;
+    }
+    int quote = csv && (seen & 1);
+    o = s->p + s->len;
+    if (quote) *o++ = '"';
+    if (risky) *o++ = '\'';
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += msum_io_utf8_next_n(t + i, len - i, &cp);
+        if (cp == '\r' || cp == '\n' || cp == '\t') {
+            if (!csv) cp = ' ';
+        } else if (cp < 0x20 || cp == 0x7F) {
+            cp = MSUM_IO_REPLACEMENT;
+        } else if (cp == '"' && quote) {
+            *o++ = '"';
+        }
+        o += msum_io_encode_cp(cp, o);
+    }
+    if (quote) *o++ = '"';
     s->len = (size_t)(o - s->p);
 }
 
@@ -275,7 +307,7 @@ static int sink_row(void *ctx, const msum_cell *cells)
     csv_sink *s = ctx;
     size_t need = 1;
     for (size_t c = 0; c < s->ncols; c++)
-        need += (s->types[c] == MSUM_COL_TEXT ? 2 * cells[c].len + 3 : 48) + 1;
+        need += (s->types[c] == MSUM_COL_TEXT ? 3 * cells[c].len + 3 : 48) + 1;
     int r = sink_room(s, need);
     if (r != MSUM_OK) return r;
     for (size_t c = 0; c < s->ncols; c++) {

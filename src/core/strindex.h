@@ -1,9 +1,9 @@
 /* Internal (not a public header): texts sorted once with their positions, so that finding
  * repeats is a scan of neighbours and each lookup a binary search -- O(n log n) for n header
- * names or dictionary keys, never O(n^2).  Used by the typer, datasets and dictionaries.
+ * names or dictionary keys, never O(n^2).  Used by the typer, datasets, dictionaries and SWiM.
  */
-#ifndef METASUM_IO_STRINDEX_H
-#define METASUM_IO_STRINDEX_H
+#ifndef METASUM_CORE_STRINDEX_H
+#define METASUM_CORE_STRINDEX_H
 
 #include <stddef.h>
 
