@@ -209,7 +209,7 @@ Test(analysis_pool, plots_and_plot_errors)
 
 /* --method MH / PETO leave rows without counts out (--missing omit, the default), as the other
  * methods and metafor's rma.mh / rma.peto do.  dat.yusuf1985, table 9 (tests/ref/sweep_refs.R):
- * 28 rows, two without counts (lines 25, 26), eight double-zero tables; metafor 3.8
+ * 28 rows, two without counts (lines 25, 26), six double-zero tables; metafor 3.8
  * rma.mh(ai, n1i, ci, n2i) and rma.peto(ai, n1i, ci, n2i) omit the two with a warning. */
 Test(analysis_pool, mh_and_peto_omit_rows_without_counts)
 {
