@@ -199,6 +199,60 @@ mods_set <- function(tag, input, es, measure, formula, mods, settings,
     }
 }
 
+# subgroups (metasum compare --by): a fit per group (levels in byte order, as metasum's compare
+# and R's factor(); NA groups left out), the separate-tau2 test (QE of an FE fit to the group estimates), the common-tau2 QM of
+# rma(mods = ~ factor(by)), and every pairwise difference est_a - est_b (a before b)
+by_set <- function(tag, input, es, measure, by, settings, methods = c("REML", "DL")) {
+    es <- es[!is.na(es$yi) & !is.na(es$vi) & !is.na(es[[by]]), ]
+    ctl <- ctl_for(es$vi)
+    lev <- sort(unique(as.character(es[[by]])), method = "radix") # C-locale byte order
+    bt <- BT[[measure]]
+    for (m in methods) for (knha in c(FALSE, TRUE)) {
+        test <- if (knha) "knha" else "z"
+        case <- paste0(tag, "_", measure, "_by_", by, "_", m, if (knha) "_knha" else "")
+        C(case, "compare", input, paste0(settings, "|by=", by, "|method=", m, "|test=", test),
+          tol_for(m))
+        est <- se <- numeric(0)
+        for (g in seq_along(lev)) {
+            f <- rma(yi, vi, data = es, subset = es[[by]] == lev[g], method = m, test = test,
+                     control = ctl)
+            G <- function(q, v) R(case, sprintf("groups.%s[%d]", q, g), v)
+            pr <- predict(f)
+            G("k", f$k); G("estimate", f$b[1]); G("se", f$se); G("stat", f$zval)
+            G("pval", f$pval); G("ci_lb", f$ci.lb); G("ci_ub", f$ci.ub)
+            G("pi_lb", pr$pi.lb); G("pi_ub", pr$pi.ub)
+            if (identical(bt, "exp")) {
+                G("exp_estimate", exp(f$b[1])); G("exp_ci_lb", exp(f$ci.lb))
+                G("exp_ci_ub", exp(f$ci.ub))
+            }
+            G("tau2", f$tau2); G("I2", f$I2); G("H2", f$H2); G("QE", f$QE); G("QEp", f$QEp)
+            est[g] <- f$b[1]; se[g] <- f$se
+        }
+        if (!knha) {
+            fe <- rma(est, sei = se, method = "FE")
+            R(case, "between.stat[1]", fe$QE); R(case, "between.df1[1]", length(lev) - 1)
+            R(case, "between.pval[1]", fe$QEp)
+            R(case, "between.estimate[1]", fe$b[1]); R(case, "between.se[1]", fe$se)
+        }
+        mr <- rma(yi, vi, mods = ~ factor(es[[by]], levels = lev), data = es, method = m,
+                  test = test, control = ctl)
+        R(case, "between.stat[2]", mr$QM); R(case, "between.pval[2]", mr$QMp)
+        R(case, "between.tau2[2]", mr$tau2)
+        if (!knha) {
+            j <- 0
+            for (a in seq_along(lev)) for (b in seq_along(lev)) if (a < b) {
+                j <- j + 1
+                d <- est[a] - est[b]; sd <- sqrt(se[a]^2 + se[b]^2)
+                R(case, sprintf("pairs.diff[%d]", j), d); R(case, sprintf("pairs.se[%d]", j), sd)
+                R(case, sprintf("pairs.stat[%d]", j), d / sd)
+                R(case, sprintf("pairs.pval[%d]", j), 2 * pnorm(-abs(d / sd)))
+                R(case, sprintf("pairs.ci_lb[%d]", j), d - qnorm(0.975) * sd)
+                R(case, sprintf("pairs.ci_ub[%d]", j), d + qnorm(0.975) * sd)
+            }
+        }
+    }
+}
+
 # regtest, ranktest, trimfill, fsn (metasum bias) and leave1out (metasum sensitivity)
 bias_set <- function(tag, input, es, measure, settings, methods = c("REML", "DL")) {
     ni <- attr(es$yi, "ni")
@@ -353,6 +407,7 @@ es <- pool_set("laopaiboon2015", "sweep_laopaiboon2015.csv", d, "RR", CTS, "meas
 mods_set("laopaiboon2015", "sweep_laopaiboon2015.csv", es, "RR", ~ factor(age), "age",
          "measure=RR")
 bias_set("laopaiboon2015", "sweep_laopaiboon2015.csv", es, "RR", "measure=RR")
+by_set("laopaiboon2015", "sweep_laopaiboon2015.csv", es, "RR", "age", "measure=RR")
 
 # Hine 1989 (lidocaine): risk differences, k = 6
 d <- write_input(dat.hine1989, "hine1989")
@@ -377,6 +432,7 @@ es <- pool_set("dorn2007", "sweep_dorn2007.csv", d, "RR", D07, D07S)
 mods_set("dorn2007", "sweep_dorn2007.csv", es, "RR", ~ visits, "visits", D07S)
 mods_set("dorn2007", "sweep_dorn2007.csv", es, "RR", ~ jadad + factor(ibs.crit),
          "jadad;ibs.crit", D07S, c("DL", "REML"), "mods2")
+by_set("dorn2007", "sweep_dorn2007.csv", es, "RR", "ibs.crit", D07S)
 for (m in c("OR", "RR", "PETO"))
     mh_set("dorn2007", "sweep_dorn2007.csv", d, m, D07, "col=ai=x.a;n1i=n.a;ci=x.p;n2i=n.p")
 
@@ -391,6 +447,7 @@ es <- pool_set("curtis1998", "sweep_curtis1998.csv", d, "ROM",
                     sd2i = quote(sd2i), n2i = quote(n2i)), "measure=ROM")
 mods_set("curtis1998", "sweep_curtis1998.csv", es, "ROM", ~ factor(fungrp) + time,
          "fungrp;time", "measure=ROM")
+by_set("curtis1998", "sweep_curtis1998.csv", es, "ROM", "fungrp", "measure=ROM")
 
 # Michael 2013 (brain images): SMD and MD under the data set's own names (--col); the study
 # labels contain commas (quoted fields)
@@ -418,6 +475,7 @@ es <- pool_set("crede2010", "sweep_crede2010.csv", d, "COR",
                list(ri = quote(ri), ni = quote(ni)), "measure=COR")
 mods_set("crede2010", "sweep_crede2010.csv", es, "COR", ~ factor(class), "class",
          "measure=COR")
+by_set("crede2010", "sweep_crede2010.csv", es, "COR", "class", "measure=COR")
 
 # ---- proportions ---------------------------------------------------------------------------
 
