@@ -93,7 +93,10 @@ fit_rows <- function(case, fit, measure, d, method, test, bt) {
     if (!method %in% FIXED) { P("pi_lb", pr$pi.lb); P("pi_ub", pr$pi.ub) }
     if (!is.null(bt)) {
         tf <- bt_fun(measure)
-        tp <- if (measure == "PFT") predict(fit, transf = tf, targs = list(ni = d$ni))
+        # PFT: the harmonic mean of the n behind each vi = 1/(4n + 2), as metasum documents
+        # (docs/measures.md; ni itself unless add > 0 changed the variances)
+        tp <- if (measure == "PFT") predict(fit, transf = tf,
+                                            targs = list(ni = (1 / d$vi - 2) / 4))
               else predict(fit, transf = tf)
         P(paste0(bt, "_estimate"), tp$pred)
         P(paste0(bt, "_ci_lb"), tp$ci.lb); P(paste0(bt, "_ci_ub"), tp$ci.ub)
@@ -122,10 +125,12 @@ ctl_for <- function(vi) if (mean(vi, na.rm = TRUE) < 1e-3)
 tol_for <- function(method) if (method %in% ITER) 1e-8 else 1e-9
 
 # pool every estimator (z and knha) on escalc(measure) of d
-pool_set <- function(tag, input, d, measure, escalc_args, settings, methods = ALL) {
+# extra: more escalc() arguments (add, to), named by sfx in the case names
+pool_set <- function(tag, input, d, measure, escalc_args, settings, methods = ALL,
+                     extra = list(), sfx = "") {
     es <- if (is.null(escalc_args)) d else do.call(escalc, c(list(measure = measure, data = d),
-                                                             escalc_args))
-    base <- paste0(tag, "_", measure)
+                                                             escalc_args, extra))
+    base <- paste0(tag, "_", measure, sfx)
     ok <- !is.na(es$yi) & !is.na(es$vi)
     if (!is.null(escalc_args)) {
         C(paste0(base, "_effects"), "effects", input, settings, 1e-9)
@@ -161,8 +166,10 @@ pool_set <- function(tag, input, d, measure, escalc_args, settings, methods = AL
 }
 
 # meta-regression: rma(yi, vi, mods = formula) as metasum compare --mods
+# newmods (metasum --newmods) and X (the same rows as metafor's newmods matrix): predictions
 mods_set <- function(tag, input, es, measure, formula, mods, settings,
-                     methods = c("FE", "DL", "REML", "ML"), name = "mods") {
+                     methods = c("FE", "DL", "REML", "ML"), name = "mods", newmods = NULL,
+                     X = NULL) {
     ctl <- ctl_for(es$vi)
     for (m in methods) for (knha in c(FALSE, TRUE)) {
         case <- paste0(tag, "_", measure, "_", name, "_", m, if (knha) "_knha" else "")
@@ -170,7 +177,7 @@ mods_set <- function(tag, input, es, measure, formula, mods, settings,
                            test = if (knha) "knha" else "z", control = ctl))
         if (is.null(fit)) next
         s <- paste0(settings, "|mods=", mods, "|method=", m, "|test=",
-                    if (knha) "knha" else "z")
+                    if (knha) "knha" else "z", if (!is.null(X)) paste0("|newmods=", newmods))
         C(case, "compare", input, s, tol_for(m))
         for (j in seq_along(fit$b)) {
             Q <- function(q, v) R(case, sprintf("metareg.%s[%d]", q, j), v)
@@ -189,6 +196,19 @@ mods_set <- function(tag, input, es, measure, formula, mods, settings,
         fs <- fitstats(fit)
         M("logLik", fs[1]); M("deviance", fs[2]); M("AIC", fs[3]); M("BIC", fs[4])
         M("AICc", fs[5])
+        if (!is.null(X)) {
+            pr <- predict(fit, newmods = X)
+            for (i in seq_len(nrow(X))) {
+                Pr <- function(q, v) R(case, sprintf("predict.%s[%d]", q, i), v)
+                Pr("pred", pr$pred[i]); Pr("se", pr$se[i])
+                Pr("ci_lb", pr$ci.lb[i]); Pr("ci_ub", pr$ci.ub[i])
+                if (m != "FE") { Pr("pi_lb", pr$pi.lb[i]); Pr("pi_ub", pr$pi.ub[i]) }
+                if (identical(BT[[measure]], "exp")) {
+                    Pr("exp_pred", exp(pr$pred[i]))
+                    Pr("exp_ci_lb", exp(pr$ci.lb[i])); Pr("exp_ci_ub", exp(pr$ci.ub[i]))
+                }
+            }
+        }
         if (m %in% c("REML", "ML") && !knha) {
             ci <- W(paste0(case, "_confint"), confint(fit, control = CITIGHT))
             if (!is.null(ci)) {
@@ -393,6 +413,16 @@ pool_set("yusuf1985", "sweep_yusuf1985.csv", d, "PETO", CTS, "measure=PETO",
          c("FE", "DL", "REML"))
 pool_set("yusuf1985", "sweep_yusuf1985.csv", d, "RD", CTS, "measure=RD", c("FE", "DL", "REML"))
 for (m in c("OR", "RR", "RD", "PETO")) mh_set("yusuf1985", "sweep_yusuf1985.csv", d, m, MHC, "")
+# continuity corrections: to = "all", "if0all", add = 0.25 and add = 0 (double-zero tables then
+# give no yi)
+for (m in c("OR", "RR", "RD")) {
+    pool_set("yusuf1985", "sweep_yusuf1985.csv", d, m, CTS, paste0("measure=", m, "|to=all"),
+             c("DL", "REML"), list(to = "all"), "_toall")
+    pool_set("yusuf1985", "sweep_yusuf1985.csv", d, m, CTS, paste0("measure=", m, "|to=if0all"),
+             c("DL", "REML"), list(to = "if0all"), "_toif0all")
+    pool_set("yusuf1985", "sweep_yusuf1985.csv", d, m, CTS, paste0("measure=", m, "|add=0.25"),
+             c("DL", "REML"), list(add = 0.25), "_add025")
+}
 
 # Egger 2001 (magnesium, myocardial infarction): one zero cell; the funnel asymmetry example
 d <- write_input(dat.egger2001, "egger2001")
@@ -419,7 +449,8 @@ d <- write_input(dat.viechtbauer2021, "viechtbauer2021")
 V21 <- list(ai = quote(xTi), n1i = quote(nTi), ci = quote(xCi), n2i = quote(nCi))
 V21S <- "col=ai=xTi;n1i=nTi;ci=xCi;n2i=nCi|measure=OR"
 es <- pool_set("viechtbauer2021", "sweep_viechtbauer2021.csv", d, "OR", V21, V21S)
-mods_set("viechtbauer2021", "sweep_viechtbauer2021.csv", es, "OR", ~ dose, "dose", V21S)
+mods_set("viechtbauer2021", "sweep_viechtbauer2021.csv", es, "OR", ~ dose, "dose", V21S,
+         newmods = "dose=50;dose=200", X = matrix(c(50, 200)))
 for (m in c("OR", "RR", "PETO"))
     mh_set("viechtbauer2021", "sweep_viechtbauer2021.csv", d, m, V21,
            "col=ai=xTi;n1i=nTi;ci=xCi;n2i=nCi")
@@ -446,7 +477,9 @@ es <- pool_set("curtis1998", "sweep_curtis1998.csv", d, "ROM",
                list(m1i = quote(m1i), sd1i = quote(sd1i), n1i = quote(n1i), m2i = quote(m2i),
                     sd2i = quote(sd2i), n2i = quote(n2i)), "measure=ROM")
 mods_set("curtis1998", "sweep_curtis1998.csv", es, "ROM", ~ factor(fungrp) + time,
-         "fungrp;time", "measure=ROM")
+         "fungrp;time", "measure=ROM",
+         newmods = "fungrp=GYMNO,time=100;fungrp=N2FIX,time=30;fungrp=ANGIO,time=365",
+         X = rbind(c(1, 0, 100), c(0, 1, 30), c(0, 0, 365)))
 by_set("curtis1998", "sweep_curtis1998.csv", es, "ROM", "fungrp", "measure=ROM")
 
 # Michael 2013 (brain images): SMD and MD under the data set's own names (--col); the study
@@ -486,13 +519,20 @@ pool_set("pritz1997", "sweep_pritz1997.csv", d, "PLO", PRO, "measure=PLO")
 for (m in c("PR", "PAS", "PFT", "PLN"))
     pool_set("pritz1997", "sweep_pritz1997.csv", d, m, PRO, paste0("measure=", m),
              c("FE", "DL", "REML"))
+pool_set("pritz1997", "sweep_pritz1997.csv", d, "PLO", PRO, "measure=PLO|to=all", c("DL", "REML"),
+         list(to = "all"), "_toall")
+pool_set("pritz1997", "sweep_pritz1997.csv", d, "PFT", PRO, "measure=PFT|add=0.5",
+         c("DL", "REML"), list(add = 0.5), "_add05")
+pool_set("pritz1997", "sweep_pritz1997.csv", d, "PAS", PRO, "measure=PAS|add=0.5|to=all",
+         c("DL", "REML"), list(add = 0.5, to = "all"), "_add05all")
 
 # O'Brien 2003 (BMI and preeclampsia): PLO of cases/total (--col), moderator bmi
 d <- write_input(dat.obrien2003, "obrien2003")
 O03S <- "col=xi=cases;ni=total|measure=PLO"
 es <- pool_set("obrien2003", "sweep_obrien2003.csv", d, "PLO",
                list(xi = quote(cases), ni = quote(total)), O03S)
-mods_set("obrien2003", "sweep_obrien2003.csv", es, "PLO", ~ bmi, "bmi", O03S)
+mods_set("obrien2003", "sweep_obrien2003.csv", es, "PLO", ~ bmi, "bmi", O03S,
+         newmods = "bmi=20;bmi=35", X = matrix(c(20, 35)))
 
 # ---- rates ---------------------------------------------------------------------------------
 
