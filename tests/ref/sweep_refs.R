@@ -220,8 +220,9 @@ mods_set <- function(tag, input, es, measure, formula, mods, settings,
 }
 
 # subgroups (metasum compare --by): a fit per group (levels in byte order, as metasum's compare
-# and R's factor(); NA groups left out), the separate-tau2 test (QE of an FE fit to the group estimates), the common-tau2 QM of
-# rma(mods = ~ factor(by)), and every pairwise difference est_a - est_b (a before b)
+# and R's factor(); NA groups left out), the separate-tau2 test (QE of an FE fit to the group
+# estimates), the common-tau2 QM of rma(mods = ~ factor(by)), and every pairwise difference
+# est_a - est_b (a before b)
 by_set <- function(tag, input, es, measure, by, settings, methods = c("REML", "DL")) {
     es <- es[!is.na(es$yi) & !is.na(es$vi) & !is.na(es[[by]]), ]
     ctl <- ctl_for(es$vi)
@@ -556,13 +557,21 @@ d <- write_input(dat.bangertdrowns2004[, c("id", "author", "year", "grade", "len
                                            "feedback", "info", "ni", "yi", "vi")],
                  "bangertdrowns2004")
 es <- pool_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", d, "GEN", NULL, "")
-mods_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", d, "GEN", ~ length, "length", "")
+mods_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", d, "GEN", ~ length, "length", "",
+         ALL)
+# scale(ni) over the rows the fit uses (docs/compare.md); R's formula would scale over every
+# row of the data frame, before the rows with NA in length or feedback are left out
+cc <- d[!is.na(d$length) & !is.na(d$feedback), ]
+mods_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", cc, "GEN",
+         ~ length + feedback + scale(ni) + length:feedback,
+         "length;feedback;scale(ni);length:feedback", "", c("DL", "REML", "PM", "SJ"), "mods2")
 bias_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", d, "GEN", "")
 
 # Konstantopoulos 2011 (school calendars) as univariate yi/vi, moderator year
 d <- write_input(dat.konstantopoulos2011, "konstantopoulos2011")
 pool_set("konstantopoulos2011", "sweep_konstantopoulos2011.csv", d, "GEN", NULL, "")
-mods_set("konstantopoulos2011", "sweep_konstantopoulos2011.csv", d, "GEN", ~ year, "year", "")
+mods_set("konstantopoulos2011", "sweep_konstantopoulos2011.csv", d, "GEN", ~ year, "year", "",
+         ALL)
 
 # Baskerville 2012 (practice facilitation): SMDs with standard errors (--col yi=smd, sei=se)
 d <- write_input(dat.baskerville2012, "baskerville2012")
