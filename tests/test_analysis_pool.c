@@ -206,3 +206,40 @@ Test(analysis_pool, plots_and_plot_errors)
     msum_result_free(&r);
     msum_diags_free(d);
 }
+
+/* --method MH / PETO leave rows without counts out (--missing omit, the default), as the other
+ * methods and metafor's rma.mh / rma.peto do.  dat.yusuf1985, table 9 (tests/ref/sweep_refs.R):
+ * 28 rows, two without counts (lines 25, 26), six double-zero tables; metafor 3.8
+ * rma.mh(ai, n1i, ci, n2i) and rma.peto(ai, n1i, ci, n2i) omit the two with a warning. */
+Test(analysis_pool, mh_and_peto_omit_rows_without_counts)
+{
+    static const char *const methods[] = {"MH", "PETO"};
+    static const double est[] = {-0.0668228589507936, -0.0667805469462288};
+    static const double se[] = {0.102634901142391, 0.102570479079194};
+    static const double qe[] = {13.8258132663529, 18.015546399074};
+    for (int m = 0; m < 2; m++) {
+        msum_spec s;
+        msum_spec_init(&s);
+        s.kind = MSUM_KIND_POOL;
+        s.dataset = "ref/inputs/sweep_yusuf1985.csv";
+        s.basedir = "../tests";
+        s.method = methods[m];
+        s.measure = m == 0 ? "OR" : NULL;
+        msum_result r = {0};
+        msum_diags *d = msum_diags_new();
+        cr_assert_eq(msum_analysis_run(&s, &r, d), MSUM_OK, "%s", methods[m]);
+        cr_expect_eq(msum_diags_errors(d), 0);
+        char buf[512];
+        msum_diag_format(msum_diags_get(d, msum_diags_count(d) - 1), buf, sizeof buf);
+        cr_expect(strstr(buf, ":26: warning: row left out"), "%s", buf);
+        const msum_table *t = msum_result_table(&r, "pool");
+        cr_assert_not_null(t);
+        cr_expect_eq(num(t, 0, "k"), 26);
+        cr_expect_eq(num(t, 0, "k_yi"), 20);
+        assert_close(num(t, 0, "estimate"), est[m], 1e-10, "estimate");
+        assert_close(num(t, 0, "se"), se[m], 1e-10, "se");
+        assert_close(num(t, 0, "QE"), qe[m], 1e-10, "QE");
+        msum_result_free(&r);
+        msum_diags_free(d);
+    }
+}

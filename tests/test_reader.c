@@ -188,6 +188,8 @@ static const struct {
     {"form_missing_field", MSUM_OK,
      "2:4: error: column 'input': found 'continuous' without sd2i|sem2i, expected m1i, sd1i|se"
      "m1i, n1i, m2i, sd2i|sem2i, n2i"},
+    {"form_all_missing", MSUM_OK,
+     "2:4: error: column 'input': found 'counts' without any of ai, bi|n1i, ci, di|n2i"},
     {"hex_number", MSUM_OK,
      "2:12: error: column 'yi': found '0x10', expected a decimal number (no hexadecimal)"},
     {"inf_number", MSUM_OK,

@@ -204,6 +204,7 @@ typedef struct {
     int keep; /* keep each study's line and id (weights, forest plots) */
     double add;           /* escalc's add (NaN: its default) */
     msum_cc_policy to;    /* and to */
+    int any_zero;         /* --to if0all: some row of the input has a zero count */
 } pool_cfg;
 
 static void bycols_free(bycols *b)
@@ -257,6 +258,33 @@ static void cell_pos(const msum_row *row, int col, long *line, long *colno)
     }
 }
 
+/* --to if0all: does any row that read_rows will see have a zero count (escalc's to =
+ * "if0all" looks at the whole data)?  A first pass over the file; its problems are left to
+ * read_rows, which reports them. */
+static int scan_zero_cells(const msum_spec *s, const char *path, int *any_zero)
+{
+    *any_zero = 0;
+    msum_diags *scratch = msum_diags_new();
+    if (!scratch) return MSUM_ENOMEM;
+    msum_reader *rd = NULL;
+    msum_typer *ty = NULL;
+    int st = msum_reader_open_opts(path, NULL, &s->read, scratch, &rd);
+    if (st == MSUM_OK) st = msum_reader_filter(rd, s->filter);
+    if (st == MSUM_OK) st = msum_typer_from_reader(rd, &s->read, scratch, &ty);
+    if (st == MSUM_OK) {
+        msum_row row;
+        msum_record rec;
+        int omitted;
+        while (!*any_zero && msum_reader_next(rd, &row) > 0)
+            if (msum_typer_row_na(ty, &row, &rec, scratch, &omitted) == 0 && !omitted)
+                *any_zero = msum_escalc_has_zero_cell(&rec);
+    }
+    msum_typer_free(ty);
+    msum_reader_free(rd);
+    msum_diags_free(scratch);
+    return st == MSUM_ENOMEM ? st : MSUM_OK;
+}
+
 /* Read every row of `path` into groups.  Returns MSUM_OK, or a status after problems were
  * reported in `d`: MSUM_EDATA / MSUM_EPARSE (the data), MSUM_EINVAL (the spec), MSUM_EIO,
  * MSUM_ENOMEM.  *columns: the columns taken under another name (msum_typer_columns), or NULL;
@@ -294,6 +322,7 @@ static int read_rows(const msum_spec *s, const pool_cfg *a, const char *path, ms
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.level = a->pool.level;
     eo.to = a->to;
+    eo.any_zero = a->any_zero;
     if (!isnan(a->add)) {
         eo.add = a->add;
         eo.add_given = 1;
@@ -941,10 +970,11 @@ static int spec_cfg(const msum_spec *s, pool_cfg *a, msum_diags *d)
     a->to = MSUM_CC_ONLY0;
     if (msum_an_given(s->to)) {
         msum_cc_policy_parse(s->to, &a->to);
-        /* whether any row has a zero cell is known only after the last row; the rows stream */
-        if (a->to == MSUM_CC_IF0ALL) {
-            msum_an_spec_error(d, s, "to", "found 'if0all', expected only0, all or none "
-                               "(if0all: with method MH or PETO)");
+        /* whether any row has a zero cell is known only after the last row: if0all reads the
+         * file twice, which standard input cannot be */
+        if (a->to == MSUM_CC_IF0ALL && s->dataset && strcmp(s->dataset, "-") == 0) {
+            msum_an_spec_error(d, s, "to", "found 'if0all' with standard input, expected only0, "
+                               "all or none (if0all reads the file twice)");
             ok = 0;
         }
     }
@@ -985,7 +1015,9 @@ int msum_an_pool(const msum_spec *s, const char *path, msum_result *out, msum_di
     msum_pool_result *res = NULL;
     msum_table *t = NULL;
     size_t nread = 0;
-    st = read_rows(s, &a, path, diags, &gs, &by, &nskipped, &has_id, &columns, &nread);
+    if (a.to == MSUM_CC_IF0ALL) st = scan_zero_cells(s, path, &a.any_zero);
+    if (st == MSUM_OK)
+        st = read_rows(s, &a, path, diags, &gs, &by, &nskipped, &has_id, &columns, &nread);
     size_t npooled = 0;
     for (size_t i = 0; st == MSUM_OK && i < gs.n; i++) npooled += gs.g[i].k;
     if (st == MSUM_OK && npooled == 0) {

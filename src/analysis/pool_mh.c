@@ -105,7 +105,10 @@ static int read_cells(const msum_spec *s, const mh_args *a, const char *path, ms
     size_t nrows = 0;
     while (st == MSUM_OK && (got = msum_reader_next(rd, &row)) == 1) {
         nrows++;
-        if (msum_typer_row(ty, &row, &rec, d) > 0) continue;
+        /* --missing omit (the default): a row without a count is left out with a warning,
+         * as pool's other methods and metafor's rma.mh / rma.peto (na.omit) do */
+        int omitted = 0;
+        if (msum_typer_row_na(ty, &row, &rec, d, &omitted) > 0 || omitted) continue;
         if (rec.input != want) {
             int ic = msum_typer_role_col(ty, "input");
             long col = ic >= 0 && (size_t)ic < row.n ? row.col[ic] : 0;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "metasum/metasum.h"
 
 /* ---- design ------------------------------------------------------------------------------- */
@@ -1286,7 +1287,7 @@ static int fit(const double *yi, const double *vi, const gsl_matrix *X, int inte
         out->se[j] = se;
         out->stat[j] = b / se;
         if (tlike)
-            out->pval[j] = out->df > 0 ? 2 * gsl_cdf_tdist_Q(fabs(b / se), out->df) : NAN;
+            out->pval[j] = msum_tdist_p2(b / se, out->df);
         else
             out->pval[j] = 2 * gsl_cdf_ugaussian_Q(fabs(b / se));
         out->ci_lb[j] = b - crit * se;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dist.h"
 #include "metasum/metasum.h"
 
 /* metafor's control tol default (.Machine$double.eps^0.25): the margin by which the likelihood
@@ -884,7 +885,7 @@ int msum_pool_cached(const double *yi, const double *vi, size_t k, const msum_po
     } else {
         r->df = kk - 1;
         crit = gsl_cdf_tdist_Qinv(a / 2, r->df);
-        r->pval = 2 * gsl_cdf_tdist_Q(fabs(r->stat), r->df);
+        r->pval = msum_tdist_p2(r->stat, r->df);
     }
     r->ci_lb = r->estimate - crit * r->se;
     r->ci_ub = r->estimate + crit * r->se;

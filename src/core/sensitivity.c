@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "metasum/metasum.h"
 
 #define LL0_MARGIN 1.220703125e-4 /* metafor's ll0check margin, as msum_pool */
@@ -269,7 +270,7 @@ static void finish(delfit *f, double kk, const dsums *s, const dsums *s0, int fi
         f->pval = 2 * gsl_cdf_ugaussian_Q(fabs(f->stat));
     } else {
         crit = gsl_cdf_tdist_Qinv(a / 2, kk - 1);
-        f->pval = 2 * gsl_cdf_tdist_Q(fabs(f->stat), kk - 1);
+        f->pval = msum_tdist_p2(f->stat, kk - 1);
     }
     f->ci_lb = f->mu - crit * f->se;
     f->ci_ub = f->mu + crit * f->se;

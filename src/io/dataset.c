@@ -587,14 +587,20 @@ size_t msum_typer_row_na(const msum_typer *t, const msum_row *row, msum_record *
     for (size_t i = 0; i < n; i++) {
         const msum_check *c = &chk[i];
         if (c->kind == MSUM_CHECK_MISSING && skip_missing) continue;
+        /* every field of the form missing: say so once instead of listing it twice */
+        char needs[160] = "";
+        int none = c->kind == MSUM_CHECK_MISSING &&
+                   strcmp(c->text, msum_input_needs(rec->input)) == 0;
+        if (c->kind == MSUM_CHECK_MISSING && !none)
+            snprintf(needs, sizeof needs, ", expected %s", msum_input_needs(rec->input));
         if (c->kind == MSUM_CHECK_MISSING && omit) {
             /* na.omit: the row is left out, named in a warning */
             cell_pos(row, t->c_input, &line, &colno);
             msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno,
                            t->c_input >= 0 ? "input" : NULL,
-                           "row left out: found '%s' without %s, expected %s (--missing error "
-                           "makes this an error)", msum_input_name(rec->input), c->text,
-                           msum_input_needs(rec->input));
+                           "row left out: found '%s' without %s%s%s (--missing error makes "
+                           "this an error)", msum_input_name(rec->input), none ? "any of " : "",
+                           c->text, none ? "" : needs);
             *omitted = 1;
             continue;
         }
@@ -603,8 +609,8 @@ size_t msum_typer_row_na(const msum_typer *t, const msum_row *row, msum_record *
             cell_pos(row, t->c_input, &line, &colno);
             msum_diags_add(diags, c->severity, t->name, line, colno,
                            t->c_input >= 0 ? "input" : NULL,
-                           "found '%s' without %s, expected %s", msum_input_name(rec->input),
-                           c->text, msum_input_needs(rec->input));
+                           "found '%s' without %s%s%s", msum_input_name(rec->input),
+                           none ? "any of " : "", c->text, none ? "" : needs);
             continue;
         }
         int col = t->col_of[c->field];

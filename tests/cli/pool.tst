@@ -18,6 +18,8 @@
 0 pool_lib_weights_text.txt   $METASUM pool --measure RR --method DL --weights -f md -d 4 --filter alloc=systematic datasets/bcg/effects.csv
 # --add / --to reach escalc for every method (metafor: rma(measure = "OR", ai, bi, ci, di,
 # add = 0.25, to = "all") on these two tables gives -0.5309083371, se 0.8173543849, tau2 0);
-# if0all needs every row first, so only MH and PETO take it
+# to = "if0all" reads the file twice (metafor: -0.4585500152, se 0.7697197549, tau2 0);
+# standard input cannot be read twice
 0 pool_lib_add_to.txt         $METASUM pool --measure OR --add 0.25 --to all -d 10 tests/fixtures/inputs/zero_events_both.csv | cut -d, -f1-8,19
-2 pool_lib_if0all.txt         $METASUM pool --measure OR --to if0all tests/fixtures/inputs/zero_events_both.csv
+0 pool_lib_if0all.txt         $METASUM pool --measure OR --to if0all -d 10 tests/fixtures/inputs/zero_events_both.csv | cut -d, -f1-8,19
+2 pool_lib_if0all_stdin.txt   $METASUM pool --measure OR --to if0all - < tests/fixtures/inputs/zero_events_both.csv
