@@ -195,3 +195,142 @@ Test(xlsx_read, missing_file_is_io)
     cr_expect(strstr(t, "cannot open") != NULL, "%s", t);
     free(t);
 }
+
+/* ---- hand-written workbooks: the parts as XML text, so each test has one defect ---------- */
+
+static void zip_part(zipFile z, const char *entry, const char *text, size_t n)
+{
+    cr_assert_eq(zipOpenNewFileInZip(z, entry, NULL, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
+                                     Z_DEFAULT_COMPRESSION), ZIP_OK);
+    cr_assert_eq(zipWriteInFileInZip(z, text, (unsigned)n), ZIP_OK);
+    zipCloseFileInZip(z);
+}
+
+/* A workbook whose sheets are `sheets` (workbook.xml's <sheet> elements, rId1.. in order),
+ * sheet i's part being xml[i], with the shared strings `sst` (NULL: none). */
+static void write_raw(const char *path, const char *sheets, const char *const *xml, size_t n,
+                      const char *sst)
+{
+    zipFile z = zipOpen(path, APPEND_STATUS_CREATE);
+    cr_assert_not_null(z);
+    char buf[4096];
+    snprintf(buf, sizeof buf, "<workbook xmlns:r=\"r\"><sheets>%s</sheets></workbook>", sheets);
+    zip_part(z, "xl/workbook.xml", buf, strlen(buf));
+    size_t k = (size_t)snprintf(buf, sizeof buf, "<Relationships>");
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "<Relationship Id=\"rId%zu\" "
+                              "Type=\"x/worksheet\" Target=\"worksheets/s%zu.xml\"/>", i + 1, i + 1);
+    snprintf(buf + k, sizeof buf - k, "</Relationships>");
+    zip_part(z, "xl/_rels/workbook.xml.rels", buf, strlen(buf));
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf, sizeof buf, "xl/worksheets/s%zu.xml", i + 1);
+        zip_part(z, buf, xml[i], strlen(xml[i]));
+    }
+    if (sst) zip_part(z, "xl/sharedStrings.xml", sst, strlen(sst));
+    zipClose(z, NULL);
+}
+
+#define ROW1 "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>yi</t></is></c></row>"
+
+/* The default sheet is the first one a person sees: a hidden sheet before it is passed over
+ * (it is still read when named). */
+Test(xlsx_read, hidden_sheet_passed_over)
+{
+    outdir();
+    const char *xml[] = {"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is>"
+                         "<t>scratch</t></is></c></row></sheetData></worksheet>",
+                         "<worksheet><sheetData>" ROW1 "</sheetData></worksheet>"};
+    write_raw(OUTDIR "/hidden.xlsx",
+              "<sheet name=\"Scratch\" state=\"hidden\" r:id=\"rId1\"/>"
+              "<sheet name=\"Data\" r:id=\"rId2\"/>", xml, 2, NULL);
+    int rc;
+    char *t = transcript(OUTDIR "/hidden.xlsx", NULL, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[yi]\nend 0 blank 0\n");
+    free(t);
+    t = transcript(OUTDIR "/hidden.xlsx", "Scratch", &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[scratch]\nend 0 blank 0\n");
+    free(t);
+}
+
+/* Cells stored without text (formatting only) past the header do not make a row longer. */
+Test(xlsx_read, empty_cells_are_gaps)
+{
+    outdir();
+    const char *xml[] = {"<worksheet><sheetData>" ROW1 "<row r=\"2\"><c r=\"A2\"><v>0.5</v></c>"
+                         "<c r=\"H2\" s=\"1\"/><c r=\"J2\" t=\"s\"><v>0</v></c></row>"
+                         "</sheetData></worksheet>"};
+    write_raw(OUTDIR "/styled.xlsx", "<sheet name=\"S\" r:id=\"rId1\"/>", xml, 1,
+              "<sst><si><t></t></si></sst>");
+    int rc;
+    char *t = transcript(OUTDIR "/styled.xlsx", NULL, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[yi]\n2:1[0.5]\nend 0 blank 0\n");
+    free(t);
+}
+
+/* A ZIP bomb in miniature: 4097 rows with one cell each in the last column (XFD) are
+ * 4097 * 16384 > 2^26 cells for the reader: refused at the row that passes the bound,
+ * before the memory is spent. */
+Test(xlsx_read, grid_bound)
+{
+    outdir();
+    size_t cap = 4200 * 64, n = 0;
+    char *xml = malloc(cap);
+    cr_assert_not_null(xml);
+    n += (size_t)snprintf(xml + n, cap - n, "<worksheet><sheetData>");
+    for (int i = 1; i <= 4200; i++)
+        n += (size_t)snprintf(xml + n, cap - n, "<row r=\"%d\"><c r=\"XFD%d\"><v>1</v></c></row>",
+                              i, i);
+    snprintf(xml + n, cap - n, "</sheetData></worksheet>");
+    const char *parts[] = {xml};
+    write_raw(OUTDIR "/grid.xlsx", "<sheet name=\"S\" r:id=\"rId1\"/>", parts, 1, NULL);
+    free(xml);
+    int rc;
+    char *t = transcript(OUTDIR "/grid.xlsx", NULL, &rc);
+    cr_expect_eq(rc, MSUM_EPARSE);
+    cr_expect_str_eq(t, "book.xlsx:S!XFD4097: error: found a worksheet of more than 67108864 "
+                        "cells (rows times columns up to the last used one), expected a "
+                        "smaller sheet\n");
+    free(t);
+}
+
+/* XML nested deeper than 256 elements is refused (expat keeps every open element). */
+Test(xlsx_read, nesting_bound)
+{
+    outdir();
+    char xml[4096] = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>";
+    for (int i = 0; i < 300; i++) strcat(xml, "<a>");
+    const char *parts[] = {xml}; /* never closed: the bound comes first */
+    write_raw(OUTDIR "/deep.xlsx", "<sheet name=\"S\" r:id=\"rId1\"/>", parts, 1, NULL);
+    int rc;
+    char *t = transcript(OUTDIR "/deep.xlsx", NULL, &rc);
+    cr_expect_eq(rc, MSUM_EPARSE);
+    cr_expect_str_eq(t, "book.xlsx: error: found XML nested deeper than 256 elements (line 1), "
+                        "expected an XLSX workbook\n");
+    free(t);
+}
+
+/* --max-field bounds a cell as it bounds a CSV field: a shared string of 17 bytes used at B2
+ * is refused there with a limit of 16; an unused long shared string is no error. */
+Test(xlsx_read, max_field_bounds_cells)
+{
+    outdir();
+    const char *xml[] = {"<worksheet><sheetData>" ROW1 "<row r=\"2\"><c r=\"A2\"><v>1</v></c>"
+                         "<c r=\"B2\" t=\"s\"><v>1</v></c></row></sheetData></worksheet>"};
+    write_raw(OUTDIR "/long.xlsx", "<sheet name=\"S\" r:id=\"rId1\"/>", xml, 1,
+              "<sst><si><t>0123456789abcdefg_unused_and_long</t></si>"
+              "<si><t>0123456789abcdefg</t></si></sst>");
+    msum_reader_set_max_field(17);
+    int rc;
+    char *t = transcript(OUTDIR "/long.xlsx", NULL, &rc);
+    cr_expect_eq(rc, MSUM_OK, "17 bytes pass a limit of 17");
+    free(t);
+    msum_reader_set_max_field(16);
+    t = transcript(OUTDIR "/long.xlsx", NULL, &rc);
+    msum_reader_set_max_field(0);
+    cr_expect_eq(rc, MSUM_EPARSE);
+    cr_expect_str_eq(t, "book.xlsx:S!B2: error: cell longer than 16 bytes (--max-field)\n");
+    free(t);
+}
