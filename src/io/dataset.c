@@ -59,15 +59,6 @@ static int role_lookup(const char *name, size_t len)
     return -1;
 }
 
-/* A header name reduced for alias matching: lower case, without ' ', '_', '.', '-'. */
-static void squeeze(const char *s, char *out, size_t size)
-{
-    size_t j = 0;
-    for (; *s && j + 1 < size; s++)
-        if (!strchr(" _.-", *s)) out[j++] = (char)tolower((unsigned char)*s);
-    out[j] = '\0';
-}
-
 /* Aliases (docs/columns.md): whole names, and per-arm stems with arm words before or after. */
 static const struct {
     const char *alias;
@@ -91,8 +82,10 @@ static const struct {
 } arm_stems[] = {
     {"mean", MSUM_F_M1I, MSUM_F_M2I},     {"m", MSUM_F_M1I, MSUM_F_M2I},
     {"sd", MSUM_F_SD1I, MSUM_F_SD2I},     {"stddev", MSUM_F_SD1I, MSUM_F_SD2I},
+    {"std", MSUM_F_SD1I, MSUM_F_SD2I},    {"standarddeviation", MSUM_F_SD1I, MSUM_F_SD2I},
     {"sem", MSUM_F_SEM1I, MSUM_F_SEM2I},  {"n", MSUM_F_N1I, MSUM_F_N2I},
-    {"total", MSUM_F_N1I, MSUM_F_N2I},    {"events", MSUM_F_AI, MSUM_F_CI},
+    {"total", MSUM_F_N1I, MSUM_F_N2I},    {"samplesize", MSUM_F_N1I, MSUM_F_N2I},
+    {"events", MSUM_F_AI, MSUM_F_CI},
     {"event", MSUM_F_AI, MSUM_F_CI},      {"median", MSUM_F_MED1I, MSUM_F_MED2I},
 };
 
@@ -100,6 +93,44 @@ static const char *const arm1_words[] = {"t", "1", "treatment", "treated", "trt"
                                          "exp", "experimental", "e", "intervention", "int"};
 static const char *const arm2_words[] = {"c", "2", "control", "ctrl", "ctl", "placebo",
                                          "comparator", "comp"};
+
+#define NELEM(a) (sizeof(a) / sizeof *(a))
+
+static int is_arm_or_stem(const char *w)
+{
+    for (size_t i = 0; i < NELEM(arm1_words); i++)
+        if (strcmp(w, arm1_words[i]) == 0) return 1;
+    for (size_t i = 0; i < NELEM(arm2_words); i++)
+        if (strcmp(w, arm2_words[i]) == 0) return 1;
+    for (size_t i = 0; i < NELEM(arm_stems); i++)
+        if (strcmp(w, arm_stems[i].stem) == 0) return 1;
+    return 0;
+}
+
+/* A header name reduced for alias matching: lower case, without ' ', '_', '.', '-', and
+ * without a part in parentheses or brackets that names no arm or stem: a unit or a note
+ * ("Mean (mg/dL) treated" is "meantreated", "SD (control)" is "sdcontrol", but "Mean (SD)"
+ * stays "meansd": one cell holding both is not a mean). */
+static void squeeze(const char *s, char *out, size_t size)
+{
+    size_t j = 0;
+    for (; *s && j + 1 < size; s++) {
+        if (*s == '(' || *s == '[') {
+            const char *e = strchr(s + 1, *s == '(' ? ')' : ']');
+            if (e) {
+                char in[64];
+                size_t k = 0;
+                for (const char *q = s + 1; q < e && k + 1 < sizeof in; q++)
+                    if (!strchr(" _.-", *q)) in[k++] = (char)tolower((unsigned char)*q);
+                in[k] = '\0';
+                if (!is_arm_or_stem(in)) s = e; /* dropped, brackets and all */
+                continue;
+            }
+        }
+        if (!strchr(" _.-()[]", *s)) out[j++] = (char)tolower((unsigned char)*s);
+    }
+    out[j] = '\0';
+}
 
 /* The role an alias names, or -1. */
 /* s == a followed by b, without building the concatenation (called per column and alias). */
@@ -234,6 +265,8 @@ static int assign_roles(msum_typer *t, const msum_row *h, const char *columns,
     return bad ? MSUM_EDATA : MSUM_OK;
 }
 
+static const char *shown(const char *s, char *buf, size_t size);
+
 /* After "found no 'input' column ...": the header as found, and --col options that would
  * tell the form. */
 static void suggest_cols(const msum_typer *t, const msum_row *h, msum_diags *diags)
@@ -244,6 +277,19 @@ static void suggest_cols(const msum_typer *t, const msum_row *h, msum_diags *dia
         int w = snprintf(list + nl, sizeof list - nl, "%s%s", c ? "," : "", h->cell[c]);
         nl += w > 0 ? (size_t)w : 0;
         if (nl >= sizeof list) nl = sizeof list - 1;
+    }
+    size_t named = 0, which = 0;
+    for (size_t c = 0; c < h->n; c++)
+        if (h->len[c]) named++, which = c;
+    if (named == 1 && which == 0 && (h->n > 1 || !strpbrk(h->cell[0], ";\t"))) {
+        /* a title above the table in its first cell ("Table 2. Outcomes", a merged cell; not
+         * a whole header read with the wrong delimiter) */
+        char buf[96];
+        msum_diags_add(diags, MSUM_DIAG_NOTE, t->name, h->row_line, 0, NULL,
+                       "the first row holds one name, '%s': a title? The column names must be "
+                       "the first row: delete the rows above them (docs/columns.md)",
+                       shown(h->cell[which], buf, sizeof buf));
+        return;
     }
     int seen[R_COUNT] = {0};
     for (size_t c = 0; c < h->n; c++) {
@@ -363,6 +409,8 @@ static int typer_new(const msum_row *h, const char *name, const msum_read_opts *
             first = k;
             continue;
         }
+        /* columns without a name (a spreadsheet's trailing ",,") are used for nothing */
+        if (t->byname[k].text[0] == '\0') continue;
         size_t i = t->byname[k].pos, f = t->byname[first].pos;
         msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, h->line[i], h->col[i], h->cell[i],
                        "found a second column '%s', expected unique column names (first "
@@ -462,17 +510,56 @@ static const char *shown(const char *s, char *buf, size_t size)
     return buf;
 }
 
+/* Does s (case ignored) equal one of the words spreadsheets and papers use for a missing
+ * value (metasum reads only an empty cell and NA as missing)? */
+static int missing_word(const char *s)
+{
+    static const char *const words[] = {"na", "n/a", "n.a.", "n.a", "#n/a", "-", "--", ".",
+                                        "?", "nr", "n.r.", "nd", "n.d.", "null", "none",
+                                        "missing", "not reported", "nan"};
+    for (size_t i = 0; i < NELEM(words); i++)
+        if (strcasecmp(s, words[i]) == 0) return 1;
+    return 0;
+}
+
+/* Does s look like a number with ',' thousands separators (1,200 or 12,345.6)? */
+static int thousands(const char *s)
+{
+    const char *p = s + (*s == '-' || *s == '+');
+    size_t lead = strspn(p, "0123456789");
+    if (lead < 1 || lead > 3 || p[lead] != ',') return 0;
+    p += lead;
+    while (*p == ',') {
+        if (strspn(p + 1, "0123456789") != 3) return 0;
+        p += 4;
+    }
+    return *p == '\0' || (*p == '.' && p[1 + strspn(p + 1, "0123456789")] == '\0');
+}
+
 /* What a text that is not a number should have been. */
 static const char *number_expected(const msum_typer *t, const char *s)
 {
+    size_t n = strlen(s);
+    if (missing_word(s)) return "a number (write NA or leave the cell empty when missing)";
+    if (strncmp(s, "\xE2\x88\x92", 3) == 0 || strncmp(s, "\xE2\x80\x93", 3) == 0)
+        return "a number with the ASCII minus sign '-' (found a Unicode minus or dash, as "
+               "copied from a PDF)";
+    if (n && s[n - 1] == '%') return "a number without a '%' sign";
+    if ((strchr(s, '(') || strchr(s, '[') || strstr(s, "\xC2\xB1")) &&
+        strchr("0123456789+-.", s[0]))
+        return "one number per cell (a mean and its SD, or an estimate and its CI, go in "
+               "columns of their own)";
     if (t->decimal == ',' && strchr(s, '.'))
         return t->dec_detected ? "a number with ',' as the decimal mark (taken from the ';' "
                                  "delimiter; --decimal . reads '.')"
                                : "a number with ',' as the decimal mark (--decimal ,)";
     if (t->decimal == ',' && strchr(s, ',')) return "a number";
+    if (thousands(s)) return "a number without a thousands separator ('1,200' is 1200)";
     if (strchr(s, ',')) return "a number with '.' as the decimal point (C locale)";
-    if (s[0] == ' ' || s[0] == '\t' || (*s && strchr(" \t", s[strlen(s) - 1])))
+    if (s[0] == ' ' || s[0] == '\t' || (*s && strchr(" \t", s[n - 1])))
         return "a number without surrounding spaces";
+    if (strchr(s, ' ') || strstr(s, "\xC2\xA0") || strstr(s, "\xE2\x80\xAF"))
+        return "a number without spaces (no thousands separator)";
     char *end;
     double v = strtod(s, &end);
     if (*s && *end == '\0' && !isfinite(v)) {
