@@ -463,7 +463,7 @@ Test(userdata, number_messages_name_the_fix)
         "f.csv:4:1: error: column 'yi': found '5.1 (1.2)', expected one number per cell (a mean "
         "and its SD, or an estimate and its CI, go in columns of their own)",
         "f.csv:4:11: error: column 'vi': found '1,200', expected a number without a thousands "
-        "separator ('1,200' is 1200)",
+        "separator (1200, not 1,200)",
         "f.csv:5:1: error: column 'yi': found '1 234', expected a number without spaces (no "
         "thousands separator)",
         "f.csv:5:7: error: column 'vi': found '1,5', expected a number with '.' as the decimal "
@@ -512,6 +512,44 @@ Test(userdata, binary_formats_named_by_their_first_bytes)
         char line[512];
         msum_diag_format(msum_diags_get(d, 0), line, sizeof line);
         cr_expect_str_eq(line, cases[i].msg);
+        msum_diags_free(d);
+    }
+}
+
+/* A note under the table (text in one cell, no number) is named as a note: left out with a
+ * warning (na.omit), an error with --missing error. */
+Test(userdata, note_row_under_the_table)
+{
+    for (int err = 0; err <= 1; err++) {
+        msum_diags *d = msum_diags_new();
+        msum_reader *rd;
+        msum_read_opts o = MSUM_READ_OPTS_DEFAULT;
+        o.missing = err ? MSUM_MISSING_ERROR : MSUM_MISSING_OMIT;
+        const char *csv = "Study,yi,vi\nA,0.1,0.01\nSource: Table 2,,\n";
+        cr_assert_eq(msum_reader_open_mem_opts(csv, strlen(csv), "f.csv", 0, &o, d, &rd),
+                     MSUM_OK);
+        msum_typer *t = NULL;
+        cr_assert_eq(msum_typer_from_reader(rd, &o, d, &t), MSUM_OK);
+        msum_row row;
+        msum_record rec;
+        int omitted = 0;
+        size_t nerr = 0;
+        while (msum_reader_next(rd, &row) == 1)
+            nerr += msum_typer_row_na(t, &row, &rec, d, &omitted);
+        cr_expect_eq(nerr, (size_t)err);
+        cr_expect_eq(omitted, !err, "the last row is left out under omit");
+        const msum_diag *last = msum_diags_get(d, msum_diags_count(d) - 1);
+        char line[512];
+        msum_diag_format(last, line, sizeof line);
+        cr_expect_str_eq(line, err ? "f.csv:3: error: found text and no number ('Source: Table "
+                                     "2': a note? delete the row), expected yi and one of vi, "
+                                     "sei, ci_lb+ci_ub, pval"
+                                   : "f.csv:3: warning: row left out: found text and no number "
+                                     "('Source: Table 2': a note?), expected yi and one of vi, "
+                                     "sei, ci_lb+ci_ub, pval (--missing error makes this an "
+                                     "error)");
+        msum_typer_free(t);
+        msum_reader_free(rd);
         msum_diags_free(d);
     }
 }

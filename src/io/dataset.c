@@ -554,7 +554,7 @@ static const char *number_expected(const msum_typer *t, const char *s)
                                  "delimiter; --decimal . reads '.')"
                                : "a number with ',' as the decimal mark (--decimal ,)";
     if (t->decimal == ',' && strchr(s, ',')) return "a number";
-    if (thousands(s)) return "a number without a thousands separator ('1,200' is 1200)";
+    if (thousands(s)) return "a number without a thousands separator (1200, not 1,200)";
     if (strchr(s, ',')) return "a number with '.' as the decimal point (C locale)";
     if (s[0] == ' ' || s[0] == '\t' || (*s && strchr(" \t", s[n - 1])))
         return "a number without surrounding spaces";
@@ -668,6 +668,16 @@ size_t msum_typer_row_na(const msum_typer *t, const msum_row *row, msum_record *
     /* A cell already reported (bad number or word) or a short row (reported by the reader)
      * would also show up as a missing field: one defect, one message. */
     int skip_missing = nerr > 0 || row->n < t->ncols;
+    /* A row with text and no number at all (a note under the table: "Source: Table 2") is
+     * named as such, not as a row missing every field of its form. */
+    const char *text_only = NULL;
+    if (t->c_input < 0) {
+        int any = 0;
+        for (int k = 0; k < t->nmapped && !any; k++) any = !isnan(rec->x[t->mfield[k]]);
+        for (size_t c = 0; c < row->n && !any && !text_only; c++)
+            if (row->len[c]) text_only = row->cell[c];
+    }
+    char tbuf[96];
     msum_check chk[MSUM_CHECKS_MAX];
     size_t n = msum_record_check(rec, t->present, chk, MSUM_CHECKS_MAX);
     if (n > MSUM_CHECKS_MAX) n = MSUM_CHECKS_MAX;
@@ -677,21 +687,35 @@ size_t msum_typer_row_na(const msum_typer *t, const msum_row *row, msum_record *
         if (c->kind == MSUM_CHECK_MISSING && omit) {
             /* na.omit: the row is left out, named in a warning */
             cell_pos(row, t->c_input, &line, &colno);
-            msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno,
-                           t->c_input >= 0 ? "input" : NULL,
-                           "row left out: found '%s' without %s, expected %s (--missing error "
-                           "makes this an error)", msum_input_name(rec->input), c->text,
-                           msum_input_needs(rec->input));
+            if (text_only)
+                msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno, NULL,
+                               "row left out: found text and no number ('%s': a note?), "
+                               "expected %s (--missing error makes this an error)",
+                               shown(text_only, tbuf, sizeof tbuf),
+                               msum_input_needs(rec->input));
+            else
+                msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno,
+                               t->c_input >= 0 ? "input" : NULL,
+                               "row left out: found '%s' without %s, expected %s (--missing "
+                               "error makes this an error)", msum_input_name(rec->input),
+                               c->text, msum_input_needs(rec->input));
             *omitted = 1;
             continue;
         }
         if (c->severity == MSUM_DIAG_ERROR) nerr++;
         if (c->kind == MSUM_CHECK_MISSING) {
             cell_pos(row, t->c_input, &line, &colno);
-            msum_diags_add(diags, c->severity, t->name, line, colno,
-                           t->c_input >= 0 ? "input" : NULL,
-                           "found '%s' without %s, expected %s", msum_input_name(rec->input),
-                           c->text, msum_input_needs(rec->input));
+            if (text_only)
+                msum_diags_add(diags, c->severity, t->name, line, colno, NULL,
+                               "found text and no number ('%s': a note? delete the row), "
+                               "expected %s", shown(text_only, tbuf, sizeof tbuf),
+                               msum_input_needs(rec->input));
+            else
+                msum_diags_add(diags, c->severity, t->name, line, colno,
+                               t->c_input >= 0 ? "input" : NULL,
+                               "found '%s' without %s, expected %s",
+                               msum_input_name(rec->input), c->text,
+                               msum_input_needs(rec->input));
             continue;
         }
         int col = t->col_of[c->field];
