@@ -553,3 +553,32 @@ Test(userdata, note_row_under_the_table)
         msum_diags_free(d);
     }
 }
+
+/* When the names tell the form but a field it needs has no column, one note says which field,
+ * and lists the columns left unused (those a --col would name). */
+Test(userdata, missing_field_column_named_once)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("Studie,Mean_T,SD_T,N (Behandlung),Mean_C,SD_C,N_C\n"
+                              "x,1,2,3,4,5,6\n", NULL, d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_assert_eq(msum_diags_count(d), 2);
+    char line[512];
+    msum_diag_format(msum_diags_get(d, 1), line, sizeof line);
+    cr_expect_str_eq(line, "f.csv:1: note: no column is taken as n1i, which rows of form "
+                           "'continuous' need; columns not used: 'Studie', 'N (Behandlung)'; name "
+                           "it with --col FIELD=COLUMN (docs/columns.md)");
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+    /* with every field found: no such note */
+    d = msum_diags_new();
+    t = typer_for("Study,Mean_T,SD_T,N_T,Mean_C,SD_C,N_C\nx,1,2,3,4,5,6\n", NULL, d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_eq(msum_diags_count(d), 1, "only 'columns taken as'");
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}

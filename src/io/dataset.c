@@ -266,6 +266,7 @@ static int assign_roles(msum_typer *t, const msum_row *h, const char *columns,
 }
 
 static const char *shown(const char *s, char *buf, size_t size);
+static void note_missing_columns(const msum_typer *t, const msum_row *h, msum_diags *diags);
 
 /* After "found no 'input' column ...": the header as found, and --col options that would
  * tell the form. */
@@ -367,6 +368,7 @@ int msum_typer_from_reader(const msum_reader *rd, const msum_read_opts *o, msum_
         msum_diags_add(diags, MSUM_DIAG_NOTE, msum_reader_name(rd), line, 0, NULL,
                        "columns taken as %s (docs/columns.md; --col sets others)",
                        msum_typer_columns(*out));
+    if (rc == MSUM_OK) note_missing_columns(*out, h, diags);
     return rc;
 }
 
@@ -453,6 +455,42 @@ static int typer_new(const msum_row *h, const char *name, const msum_read_opts *
     }
     *out = t;
     return MSUM_OK;
+}
+
+/* After the form was told from the header's names: when the header has no column for a field
+ * that form needs (so that every row would be "without n1i"), say it once, with the columns
+ * left unused, which are the ones a --col would name. */
+static void note_missing_columns(const msum_typer *t, const msum_row *h, msum_diags *diags)
+{
+    if (t->c_input >= 0 || t->inferred == MSUM_INPUT_NONE ||
+        t->inferred == MSUM_INPUT_DIRECTION)
+        return;
+    msum_record rec = t->blank;
+    rec.input = t->inferred;
+    for (int k = 0; k < t->nmapped; k++) rec.x[t->mfield[k]] = 1.0;
+    msum_check chk[MSUM_CHECKS_MAX];
+    size_t n = msum_record_check(&rec, t->present, chk, MSUM_CHECKS_MAX);
+    const char *missing = NULL;
+    for (size_t i = 0; i < n && i < MSUM_CHECKS_MAX && !missing; i++)
+        if (chk[i].kind == MSUM_CHECK_MISSING) missing = chk[i].text;
+    if (!missing) return;
+    char unused[400] = "";
+    size_t nu = 0;
+    for (size_t c = 0; c < h->n && nu + 8 < sizeof unused; c++) {
+        int used = 0;
+        for (int r = 0; r < R_COUNT && !used; r++) used = t->c_role[r] == (int)c;
+        if (used || !h->len[c]) continue;
+        char buf[96];
+        int w = snprintf(unused + nu, sizeof unused - nu, "%s'%s'", nu ? ", " : "",
+                         shown(h->cell[c], buf, sizeof buf));
+        nu += w > 0 ? (size_t)w : 0;
+        if (nu >= sizeof unused) nu = sizeof unused - 1;
+    }
+    msum_diags_add(diags, MSUM_DIAG_NOTE, t->name, h->row_line, 0, NULL,
+                   "no column is taken as %s, which rows of form '%s' need; %s%s%sname it with "
+                   "--col FIELD=COLUMN (docs/columns.md)", missing,
+                   msum_input_name(t->inferred), nu ? "columns not used: " : "", unused,
+                   nu ? "; " : "");
 }
 
 int msum_typer_col(const msum_typer *t, const char *colname)
