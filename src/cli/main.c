@@ -50,9 +50,16 @@ static void usage(FILE *fp)
             "Exit codes:\n"
             "    0 ok (warnings allowed), 1 data errors, 2 usage, 3 I/O, 4 numerical failure\n"
             "\n"
+            "Your own spreadsheet (CSV, TSV, ';' with decimal commas, or .xlsx):\n"
+            "    columns are found by name (Study, Mean_T, SD (control), N treated, Events_C,\n"
+            "    Effect, SE, ...) and the note on stderr says which were taken; --col\n"
+            "    FIELD=COLUMN names others, --sheet NAME picks a worksheet (docs/columns.md)\n"
+            "\n"
             "Examples:\n"
             "    metasum validate datasets/bcg/effects.csv\n"
             "    metasum pool --measure RR datasets/bcg/effects.csv\n"
+            "    metasum pool --measure MD mytrials.xlsx\n"
+            "    metasum pool --col yi=g --col 'sei=SE of g' mytrials.csv\n"
             "    metasum report datasets/analyses.csv -o reports/\n");
 }
 
