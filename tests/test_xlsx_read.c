@@ -207,14 +207,16 @@ static void zip_part(zipFile z, const char *entry, const char *text, size_t n)
 }
 
 /* A workbook whose sheets are `sheets` (workbook.xml's <sheet> elements, rId1.. in order),
- * sheet i's part being xml[i], with the shared strings `sst` (NULL: none). */
-static void write_raw(const char *path, const char *sheets, const char *const *xml, size_t n,
-                      const char *sst)
+ * sheet i's part being xml[i], with the shared strings `sst` and the styles `styles` (NULL:
+ * none); `pr` goes into workbook.xml before <sheets> ("" for none). */
+static void write_raw_book(const char *path, const char *pr, const char *sheets,
+                           const char *const *xml, size_t n, const char *sst, const char *styles)
 {
     zipFile z = zipOpen(path, APPEND_STATUS_CREATE);
     cr_assert_not_null(z);
     char buf[4096];
-    snprintf(buf, sizeof buf, "<workbook xmlns:r=\"r\"><sheets>%s</sheets></workbook>", sheets);
+    snprintf(buf, sizeof buf, "<workbook xmlns:r=\"r\">%s<sheets>%s</sheets></workbook>", pr,
+             sheets);
     zip_part(z, "xl/workbook.xml", buf, strlen(buf));
     size_t k = (size_t)snprintf(buf, sizeof buf, "<Relationships>");
     for (size_t i = 0; i < n; i++)
@@ -227,7 +229,14 @@ static void write_raw(const char *path, const char *sheets, const char *const *x
         zip_part(z, buf, xml[i], strlen(xml[i]));
     }
     if (sst) zip_part(z, "xl/sharedStrings.xml", sst, strlen(sst));
+    if (styles) zip_part(z, "xl/styles.xml", styles, strlen(styles));
     zipClose(z, NULL);
+}
+
+static void write_raw(const char *path, const char *sheets, const char *const *xml, size_t n,
+                      const char *sst)
+{
+    write_raw_book(path, "", sheets, xml, n, sst, NULL);
 }
 
 #define ROW1 "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>yi</t></is></c></row>"
@@ -332,5 +341,44 @@ Test(xlsx_read, max_field_bounds_cells)
     msum_reader_set_max_field(0);
     cr_expect_eq(rc, MSUM_EPARSE);
     cr_expect_str_eq(t, "book.xlsx:S!B2: error: cell longer than 16 bytes (--max-field)\n");
+    free(t);
+}
+
+/* Cells formatted as dates read as the sheet shows them, in ISO 8601, not as day counts.
+ * Styles: 0 General, 1 built-in format 14 (a date), 2 custom "yyyy-mm-dd hh:mm", 3 built-in 20
+ * (h:mm), 4 custom '0.0 "days"' (a number: 'd' only inside quotes).  Serials, by hand from
+ * 1899-12-30 (1900 system, which counts the nonexistent 1900-02-29 as serial 60):
+ * 17533 = 1948-01-01, 61 = 1900-03-01, 45351.5 = 2024-02-29 12:00; 0.75 = 18:00;
+ * 1904 system: 43889 = 2024-02-29 (from 1904-01-01). */
+Test(xlsx_read, date_cells_as_dates)
+{
+    outdir();
+    const char *styles = "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"yyyy-mm-dd "
+                         "hh:mm\"/><numFmt numFmtId=\"165\" formatCode=\"0.0 &quot;days&quot;"
+                         "\"/></numFmts><cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs>"
+                         "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
+                         "<xf numFmtId=\"20\"/><xf numFmtId=\"165\"/></cellXfs></styleSheet>";
+    const char *xml[] = {"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>17533</v>"
+                         "</c><c r=\"B1\" s=\"1\"><v>61</v></c><c r=\"C1\" s=\"1\"><v>60</v></c>"
+                         "<c r=\"D1\" s=\"2\"><v>45351.5</v></c><c r=\"E1\" s=\"3\"><v>0.75</v>"
+                         "</c><c r=\"F1\" s=\"4\"><v>2.5</v></c><c r=\"G1\"><v>17533</v></c>"
+                         "<c r=\"H1\" s=\"1\" t=\"inlineStr\"><is><t>1948</t></is></c>"
+                         "<c r=\"I1\" s=\"1\"><v>-1</v></c></row></sheetData></worksheet>"};
+    write_raw_book(OUTDIR "/dates.xlsx", "", "<sheet name=\"S\" r:id=\"rId1\"/>", xml, 1, NULL,
+                   styles);
+    int rc;
+    char *t = transcript(OUTDIR "/dates.xlsx", NULL, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[1948-01-01] 1:2[1900-03-01] 1:3[1900-02-29] 1:4[2024-02-29 12:00:00] "
+                        "1:5[18:00:00] 1:6[2.5] 1:7[17533] 1:8[1948] 1:9[-1]\nend 0 blank 0\n");
+    free(t);
+    write_raw_book(OUTDIR "/dates1904.xlsx", "<workbookPr date1904=\"1\"/>",
+                   "<sheet name=\"S\" r:id=\"rId1\"/>",
+                   (const char *const[]){"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" "
+                                         "s=\"1\"><v>43889</v></c></row></sheetData>"
+                                         "</worksheet>"}, 1, NULL, styles);
+    t = transcript(OUTDIR "/dates1904.xlsx", NULL, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[2024-02-29]\nend 0 blank 0\n");
     free(t);
 }

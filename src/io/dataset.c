@@ -583,6 +583,9 @@ static const char *number_expected(const msum_typer *t, const char *s)
         return "a number with the ASCII minus sign '-' (found a Unicode minus or dash, as "
                "copied from a PDF)";
     if (n && s[n - 1] == '%') return "a number without a '%' sign";
+    if (n >= 10 && strspn(s, "0123456789") == 4 && s[4] == '-' && s[7] == '-')
+        return "a number, not a date (a workbook cell formatted as a date: format it as a "
+               "number)";
     if ((strchr(s, '(') || strchr(s, '[') || strstr(s, "\xC2\xB1")) &&
         strchr("0123456789+-.", s[0]))
         return "one number per cell (a mean and its SD, or an estimate and its CI, go in "

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <expat.h>
+#include <math.h>
 #include <minizip/unzip.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,13 +274,18 @@ typedef struct {
     strlist names, rids, states; /* workbook.xml: <sheet name= r:id= state=> */
     strlist ids, targets, types; /* workbook.xml.rels: <Relationship Id= Target= Type=> */
     char *shared;                /* the shared-strings part, if the rels name one */
+    char *styles;                /* the styles part, if the rels name one */
+    int date1904;                /* <workbookPr date1904=>: serials count from 1904-01-01 */
 } book;
 
 static void book_start(void *ud, const char *el, const char **atts)
 {
     book *b = ud;
     const char *l = local(el);
-    if (strcmp(l, "sheet") == 0) {
+    if (strcmp(l, "workbookPr") == 0) {
+        const char *d = attr(atts, "date1904");
+        b->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+    } else if (strcmp(l, "sheet") == 0) {
         const char *nm = attr(atts, "name"), *id = attr(atts, "id"), *st = attr(atts, "state");
         if (!nm) nm = "";
         if (!id) id = "";
@@ -297,6 +303,9 @@ static void book_start(void *ud, const char *el, const char **atts)
         size_t tl = strlen(ty);
         if (tl >= 14 && strcmp(ty + tl - 14, "/sharedStrings") == 0 && !b->shared &&
             !(b->shared = strdup(tg)))
+            b->ps.nomem = 1;
+        if (tl >= 7 && strcmp(ty + tl - 7, "/styles") == 0 && !b->styles &&
+            !(b->styles = strdup(tg)))
             b->ps.nomem = 1;
     }
 }
@@ -316,6 +325,129 @@ static char *part_path(const char *target)
     if (target[0] == '/') memcpy(p, target + 1, n);
     else snprintf(p, n + 4, "xl/%s", target);
     return p;
+}
+
+/* ---- styles: which cell formats show dates ------------------------------------------------ */
+
+/* ECMA-376 Part 1 §18.8.30: built-in number formats 14-22 and 45-47 are dates and times; a
+ * custom format is one when its code, outside quoted text and [brackets], holds y, d, h or s
+ * (m alone may be months or minutes, and appears with one of them in practice). */
+static int date_code(const char *code)
+{
+    for (const char *p = code; *p; p++) {
+        if (*p == '"') {
+            const char *e = strchr(p + 1, '"');
+            if (!e) return 0;
+            p = e;
+        } else if (*p == '[') {
+            const char *e = strchr(p + 1, ']');
+            if (!e) return 0;
+            p = e;
+        } else if (*p == '\\' && p[1]) {
+            p++;
+        } else if (strchr("yYdDhHsS", *p)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    parse_state ps;
+    int in_xfs;
+    strlist fmt_ids, fmt_codes; /* <numFmt numFmtId= formatCode=> */
+    unsigned char *is_date;     /* per <cellXfs><xf>, in order */
+    size_t nxf, xfcap;
+} styles_state;
+
+static int fmt_is_date(const styles_state *st, long id)
+{
+    if ((id >= 14 && id <= 22) || (id >= 45 && id <= 47)) return 1;
+    for (size_t i = 0; i < st->fmt_ids.n; i++)
+        if (strtol(st->fmt_ids.v[i], NULL, 10) == id) return date_code(st->fmt_codes.v[i]);
+    return 0;
+}
+
+static void styles_start(void *ud, const char *el, const char **atts)
+{
+    styles_state *st = ud;
+    const char *l = local(el);
+    if (strcmp(l, "numFmt") == 0) {
+        const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
+        if (id && code &&
+            (sl_push(&st->fmt_ids, id, strlen(id)) || sl_push(&st->fmt_codes, code, strlen(code))))
+            st->ps.nomem = 1;
+    } else if (strcmp(l, "cellXfs") == 0) {
+        st->in_xfs = 1;
+    } else if (st->in_xfs && strcmp(l, "xf") == 0) {
+        if (keep_bytes(&st->ps, 1)) return;
+        if (st->nxf == st->xfcap) {
+            size_t c = st->xfcap ? 2 * st->xfcap : 64;
+            unsigned char *p = realloc(st->is_date, c);
+            if (!p) {
+                st->ps.nomem = 1;
+                return;
+            }
+            st->is_date = p;
+            st->xfcap = c;
+        }
+        const char *id = attr(atts, "numFmtId");
+        st->is_date[st->nxf++] = (unsigned char)(id && fmt_is_date(st, strtol(id, NULL, 10)));
+    }
+}
+
+static void styles_end(void *ud, const char *el)
+{
+    styles_state *st = ud;
+    if (strcmp(local(el), "cellXfs") == 0) st->in_xfs = 0;
+}
+
+/* Days since 1970-01-01 to a civil date (H. Hinnant's days_from_civil, inverted). */
+static void civil_from_days(long z, long *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* A date cell's serial as the text the sheet shows in ISO 8601: "1948-01-01", with
+ * " HH:MM:SS" when it has a time of day, "HH:MM:SS" for a time alone.  Excel's 1900 system
+ * counts 1900-02-29, which did not exist (serial 60), as Lotus 1-2-3 did.  0 when the value
+ * is no serial (not a number, negative, after 9999-12-31): the cell then stays as stored. */
+static int serial_text(const char *v, int date1904, char *out, size_t size)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (!*v || *end || !(x >= 0 && x < 2958466)) return 0;
+    long day = (long)x;
+    long secs = lround((x - (double)day) * 86400.0);
+    if (secs >= 86400) {
+        day++;
+        secs -= 86400;
+    }
+    char date[48] = "";
+    if (date1904 || day > 0) {
+        long y;
+        int m, d;
+        if (!date1904 && day == 60) {
+            y = 1900, m = 2, d = 29;
+        } else {
+            long z = date1904 ? day - 24107 : day - (day < 60 ? 25568 : 25569);
+            civil_from_days(z, &y, &m, &d);
+        }
+        snprintf(date, sizeof date, "%04ld-%02d-%02d", y, m, d);
+    }
+    if (secs == 0 && *date) snprintf(out, size, "%s", date);
+    else
+        snprintf(out, size, "%s%s%02ld:%02ld:%02ld", date, *date ? " " : "", secs / 3600,
+                 secs / 60 % 60, secs % 60);
+    return 1;
 }
 
 /* ---- shared strings ---------------------------------------------------------------------- */
@@ -377,6 +509,10 @@ typedef struct {
     parse_state ps;
     xlsx_sheet *sh;
     const strpool *sst;
+    const unsigned char *is_date; /* per style index (the cell's s attribute): shows a date */
+    size_t nxf;
+    int date1904;
+    int date;            /* the current cell's style shows a date */
     strbuf val;
     char type[16];       /* the cell's t attribute */
     long rownum, nextrow;
@@ -457,6 +593,9 @@ static void sheet_start(void *ud, const char *el, const char **atts)
         s->col = col;
         s->nextcol = col + 1;
         snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
+        const char *st = attr(atts, "s");
+        long xf = st ? strtol(st, NULL, 10) : -1;
+        s->date = xf >= 0 && (size_t)xf < s->nxf && s->is_date[xf];
         s->val.n = 0;
         if (sb_add(&s->val, "", 0)) s->ps.nomem = 1;
         s->in_cell = 1;
@@ -473,6 +612,7 @@ static void sheet_put(sheet_state *s)
     xrow *row = &sh->rows[sh->nrows - 1];
     const char *v = s->val.s ? s->val.s : "";
     size_t len = s->val.n;
+    char date[80];
     if (strcmp(s->type, "s") == 0) {
         char *end;
         long i = strtol(v, &end, 10);
@@ -481,7 +621,11 @@ static void sheet_put(sheet_state *s)
     } else if (strcmp(s->type, "b") == 0) {
         v = strcmp(v, "1") == 0 ? "TRUE" : strcmp(v, "0") == 0 ? "FALSE" : v;
         len = strlen(v);
-    } /* numbers ("n"), formula strings ("str") and errors ("e") stay as stored */
+    } else if (strcmp(s->type, "n") == 0 && s->date && serial_text(v, s->date1904, date,
+                                                                   sizeof date)) {
+        v = date; /* a date as the sheet shows it, not its day count */
+        len = strlen(v);
+    } /* other numbers, formula strings ("str") and errors ("e") stay as stored */
     if (len > msum_reader_max_field()) {
         char what[128];
         snprintf(what, sizeof what, "cell longer than %zu bytes (--max-field)",
@@ -611,7 +755,8 @@ int xlsx_sheet_read(const char *path, const char *name, const char *sheet, msum_
     book b = {.ps = {.used = &used, .name = name, .d = d}};
     sst_state ss = {.ps = {.used = &used, .name = name, .d = d}};
     sheet_state sh = {.ps = {.used = &used, .name = name, .d = d}};
-    char *sheet_part = NULL, *sst_part = NULL;
+    styles_state sty = {.ps = {.used = &used, .name = name, .d = d}};
+    char *sheet_part = NULL, *sst_part = NULL, *styles_part = NULL;
     xlsx_sheet *res = NULL;
 
     pr = parse_part(z, "xl/workbook.xml", &b, book_start, no_end, NULL, name, d);
@@ -682,6 +827,16 @@ int xlsx_sheet_read(const char *path, const char *name, const char *sheet, msum_
         rc = pr == -2 ? MSUM_ENOMEM : MSUM_EPARSE;
         goto done;
     }
+    styles_part = part_path(b.styles ? b.styles : "styles.xml");
+    if (!styles_part) {
+        rc = MSUM_ENOMEM;
+        goto done;
+    }
+    pr = parse_part(z, styles_part, &sty, styles_start, styles_end, NULL, name, d);
+    if (pr < 0) {
+        rc = pr == -2 ? MSUM_ENOMEM : MSUM_EPARSE;
+        goto done;
+    }
     res = calloc(1, sizeof *res);
     if (!res || !(res->name = strdup(b.names.v[which]))) {
         rc = MSUM_ENOMEM;
@@ -689,6 +844,9 @@ int xlsx_sheet_read(const char *path, const char *name, const char *sheet, msum_
     }
     sh.sh = res;
     sh.sst = &ss.sst;
+    sh.is_date = sty.is_date;
+    sh.nxf = sty.nxf;
+    sh.date1904 = b.date1904;
     sh.nextrow = 1;
     pr = parse_part(z, sheet_part, &sh, sheet_start, sheet_end, sheet_text, name, d);
     if (pr == 1) rc = not_workbook(d, name, "a workbook whose worksheet part is missing");
@@ -711,6 +869,11 @@ done:
     sl_free(&b.targets);
     sl_free(&b.types);
     free(b.shared);
+    free(b.styles);
+    sl_free(&sty.fmt_ids);
+    sl_free(&sty.fmt_codes);
+    free(sty.is_date);
+    free(styles_part);
     sp_free(&ss.sst);
     free(ss.cur.s);
     free(sh.val.s);
