@@ -411,6 +411,7 @@ Test(userdata, unnamed_columns_are_not_repeats)
     cr_expect_eq(msum_diags_errors(d), 0);
     msum_typer_free(t);
     msum_reader_free(rd);
+    msum_diags_free(d);
     /* a named column twice still is one */
     d = msum_diags_new();
     t = typer_for("yi,vi,vi\n1,2,3\n", NULL, d, &rd, &rc);
