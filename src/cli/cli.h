@@ -104,6 +104,9 @@ void cli_help_options_tsv(FILE *fp);
  * like the option parser's; the others in GNU format.  At most max_warnings warnings (0: all),
  * then a count.  *spec (may be NULL): 1 when a setting was at fault.  Returns the errors. */
 size_t cli_print_result_diags(const char *cmd, msum_diags *d, size_t max_warnings, int *spec);
+/* Warnings an analysis command prints before the count of the rest: a file of a million
+ * repeated rows would otherwise write a million lines (validate lists them all). */
+enum { CLI_MAX_WARNINGS = 20 };
 /* An analysis's status as the exit code: MSUM_EINVAL (a setting) 2, MSUM_EDATA and MSUM_EPARSE
  * 1, MSUM_EIO 3, any other failure 4. */
 int cli_exit_code(int st);

@@ -165,7 +165,7 @@ int cli_run_kind(const char *cmd, msum_kind kind, const char *plots, int argc, c
     }
     int st = msum_analysis_run(&s, &r, d);
     int spec = 0;
-    cli_print_result_diags(cmd, d, 0, &spec);
+    cli_print_result_diags(cmd, d, CLI_MAX_WARNINGS, &spec);
     if (st == MSUM_OK) rc = write_result(cmd, &s, &r);
     else rc = spec ? EXIT_USAGE
               : st == MSUM_EDATA || st == MSUM_EPARSE ? EXIT_DATA

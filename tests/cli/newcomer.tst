@@ -48,3 +48,8 @@
 
 # a report of the user's file (manifest beside it): all tables written, nothing else
 0 newcomer_report.txt            cp tests/fixtures/newcomer/excel_utf8.csv $OUT/ && printf 'id,title,dataset,kind,measure\nmine,My trials,excel_utf8.csv,pool,MD\n' > $OUT/m.csv && $METASUM report -q $OUT/m.csv -o $OUT/r && ls $OUT/r $OUT/r/mine | grep -v '^$' && cut -d, -f1-5 $OUT/r/mine/pool.csv
+
+# a file of repeated rows (an export that copied one row down 100 times): the first 20
+# warnings and a count, not one line per row (k = 100 identical studies: estimate 0.1, se =
+# sqrt(0.01 / 100) = 0.01 by hand)
+0 newcomer_repeats.txt           awk 'BEGIN { print "study,yi,vi"; for (i = 0; i < 100; i++) print "s,0.1,0.01" }' > $OUT/rep.csv && $METASUM pool -d 6 $OUT/rep.csv | cut -d, -f1-6
