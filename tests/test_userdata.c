@@ -583,3 +583,27 @@ Test(userdata, missing_field_column_named_once)
     msum_reader_free(rd);
     msum_diags_free(d);
 }
+
+/* A header typed by hand with a space after each comma: names are matched without the spaces
+ * around them (the cells keep the strict number rule and say so). */
+Test(userdata, header_names_with_spaces_around)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("study, yi , vi, g\nA,0.1,0.01,1\n", "yi=g", d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_eq(msum_typer_role_col(t, "yi"), 3, "--col names ' g' as g");
+    cr_expect_eq(msum_typer_role_col(t, "vi"), 2);
+    cr_expect_eq(msum_typer_role_col(t, "study"), 0);
+    cr_expect_str_eq(msum_typer_columns(t), "yi= g;vi= vi");
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    /* what the note says is a valid --col value */
+    t = typer_for("study, yi , vi, g\nA,0.1,0.01,1\n", "yi= g;vi= vi", d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_eq(msum_typer_role_col(t, "yi"), 3);
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}

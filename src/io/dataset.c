@@ -205,6 +205,15 @@ static int note_taken(msum_typer *t, int role, const char *header)
     return 0;
 }
 
+/* A header name without the spaces around it ("study, yi, vi" typed by hand). */
+static const char *trimmed(const char *s, size_t n, size_t *len)
+{
+    while (n && (*s == ' ' || *s == '\t')) s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    *len = n;
+    return s;
+}
+
 /* Give every role its column: first the --col mapping, then names equal to a role (any case),
  * then aliases, each for roles still free and columns still unused (the first such column
  * wins).  A mapping that names no column, or no role, is an error. */
@@ -221,12 +230,16 @@ static int assign_roles(msum_typer *t, const msum_row *h, const char *columns,
         const char *eq = memchr(p, '=', len);
         int role = eq ? role_lookup(p, (size_t)(eq - p)) : -1;
         int col = -1;
-        for (size_t c = 0; eq && c < h->n; c++)
-            if (!dup[c] && h->len[c] == len - (size_t)(eq + 1 - p) &&
-                strncasecmp(h->cell[c], eq + 1, h->len[c]) == 0) {
+        size_t wl = 0;
+        const char *want = eq ? trimmed(eq + 1, len - (size_t)(eq + 1 - p), &wl) : NULL;
+        for (size_t c = 0; eq && c < h->n; c++) {
+            size_t hl;
+            const char *hn = trimmed(h->cell[c], h->len[c], &hl);
+            if (!dup[c] && hl == wl && strncasecmp(hn, want, hl) == 0) {
                 col = (int)c;
                 break;
             }
+        }
         if (len == 0) {
             /* an empty item ("a=b;;c=d") is nothing */
         } else if (role < 0) {
@@ -251,7 +264,9 @@ static int assign_roles(msum_typer *t, const msum_row *h, const char *columns,
     for (int pass = 0; pass < 2; pass++)
         for (size_t c = 0; c < h->n; c++) {
             if (used[c] || dup[c]) continue;
-            int role = pass == 0 ? role_lookup(h->cell[c], h->len[c]) : alias_role(h->cell[c]);
+            size_t hl;
+            const char *hn = trimmed(h->cell[c], h->len[c], &hl);
+            int role = pass == 0 ? role_lookup(hn, hl) : alias_role(h->cell[c]);
             if (role < 0 || t->c_role[role] >= 0) continue;
             t->c_role[role] = (int)c;
             used[c] = 1;

@@ -53,3 +53,7 @@
 # warnings and a count, not one line per row (k = 100 identical studies: estimate 0.1, se =
 # sqrt(0.01 / 100) = 0.01 by hand)
 0 newcomer_repeats.txt           awk 'BEGIN { print "study,yi,vi"; for (i = 0; i < 100; i++) print "s,0.1,0.01" }' > $OUT/rep.csv && $METASUM pool -d 6 $OUT/rep.csv | cut -d, -f1-6
+
+# a CSV typed by hand with a space after each comma: the columns are found; each number
+# with a space says so
+1 newcomer_typed_spaces.txt      printf 'study, yi, vi\nA, 0.1, 0.01\n' > $OUT/typed.csv && $METASUM pool $OUT/typed.csv
