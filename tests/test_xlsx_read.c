@@ -221,7 +221,8 @@ static void write_raw_book(const char *path, const char *pr, const char *sheets,
     size_t k = (size_t)snprintf(buf, sizeof buf, "<Relationships>");
     for (size_t i = 0; i < n; i++)
         k += (size_t)snprintf(buf + k, sizeof buf - k, "<Relationship Id=\"rId%zu\" "
-                              "Type=\"x/worksheet\" Target=\"worksheets/s%zu.xml\"/>", i + 1, i + 1);
+                              "Type=\"x/worksheet\" Target=\"worksheets/s%zu.xml\"/>", i + 1,
+                              i + 1);
     snprintf(buf + k, sizeof buf - k, "</Relationships>");
     zip_part(z, "xl/_rels/workbook.xml.rels", buf, strlen(buf));
     for (size_t i = 0; i < n; i++) {

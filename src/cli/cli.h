@@ -64,6 +64,9 @@ int cli_wants_help(int argc, char **argv);
 
 /* Print every diagnostic in d to fp, sorted, in GNU format; returns the number of errors. */
 size_t cli_print_diags(FILE *fp, msum_diags *d);
+/* The same with at most max_warnings warnings (0: all), then "metasum CMD: N more warnings
+ * not shown"; every error is printed. */
+size_t cli_print_diags_max(FILE *fp, msum_diags *d, size_t max_warnings, const char *cmd);
 
 /* Print "metasum CMD: message" to stderr (printf format). */
 void cli_error(const char *cmd, const char *fmt, ...)

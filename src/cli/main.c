@@ -89,14 +89,25 @@ int cli_wants_help(int argc, char **argv)
     return 0;
 }
 
-size_t cli_print_diags(FILE *fp, msum_diags *d)
+size_t cli_print_diags(FILE *fp, msum_diags *d) { return cli_print_diags_max(fp, d, 0, NULL); }
+
+size_t cli_print_diags_max(FILE *fp, msum_diags *d, size_t max_warnings, const char *cmd)
 {
     char buf[4096];
+    size_t shown = 0, hidden = 0;
     msum_diags_sort(d);
     for (size_t i = 0; i < msum_diags_count(d); i++) {
-        msum_diag_format(msum_diags_get(d, i), buf, sizeof buf);
+        const msum_diag *g = msum_diags_get(d, i);
+        if (g->severity != MSUM_DIAG_ERROR && max_warnings && shown++ >= max_warnings) {
+            hidden++;
+            continue;
+        }
+        msum_diag_format(g, buf, sizeof buf);
         fprintf(fp, "%s\n", buf);
     }
+    if (hidden)
+        fprintf(fp, "metasum %s: %zu more warnings not shown ('metasum validate' lists them all)\n",
+                cmd ? cmd : "", hidden);
     return msum_diags_errors(d);
 }
 

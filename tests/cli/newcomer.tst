@@ -57,3 +57,5 @@
 # a CSV typed by hand with a space after each comma: the columns are found; each number
 # with a space says so
 1 newcomer_typed_spaces.txt      printf 'study, yi, vi\nA, 0.1, 0.01\n' > $OUT/typed.csv && $METASUM pool $OUT/typed.csv
+# ... and in a report: the same 20 and a count
+0 newcomer_repeats_report.txt    awk 'BEGIN { print "study,yi,vi"; for (i = 0; i < 100; i++) print "s,0.1,0.01" }' > $OUT/rep.csv && printf 'id,title,dataset,kind\nrep,Repeats,rep.csv,pool\n' > $OUT/m.csv && $METASUM report -q $OUT/m.csv -o $OUT/r 2>&1 | tail -2
