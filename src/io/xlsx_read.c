@@ -28,6 +28,7 @@
 #define XLSX_MAX_GRID ((size_t)1 << 26)   /* cells, gaps included: 2^26 = 67108864 */
 #define XLSX_MAX_BYTES ((size_t)512 << 20) /* bytes of cells, shared strings and rows */
 #define XLSX_MAX_DEPTH 256                 /* open XML elements */
+#define XLSX_MAX_SHEETS 10000              /* sheets, and relationships of the workbook */
 
 typedef struct {
     char *s;
@@ -282,6 +283,13 @@ static void book_start(void *ud, const char *el, const char **atts)
 {
     book *b = ud;
     const char *l = local(el);
+    if ((b->names.n >= XLSX_MAX_SHEETS || b->ids.n >= XLSX_MAX_SHEETS) && !b->ps.limit) {
+        msum_diags_add(b->ps.d, MSUM_DIAG_ERROR, b->ps.name, 0, 0, NULL,
+                       "found a workbook of more than %d sheets or relationships, expected an "
+                       "XLSX workbook", XLSX_MAX_SHEETS);
+        b->ps.limit = 1;
+        return;
+    }
     if (strcmp(l, "workbookPr") == 0) {
         const char *d = attr(atts, "date1904");
         b->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
@@ -352,10 +360,12 @@ static int date_code(const char *code)
     return 0;
 }
 
+#define XLSX_MAX_FMT 65536 /* number format ids looked up (custom ones start at 164) */
+
 typedef struct {
     parse_state ps;
     int in_xfs;
-    strlist fmt_ids, fmt_codes; /* <numFmt numFmtId= formatCode=> */
+    unsigned char *fmt_date;    /* per numFmtId below XLSX_MAX_FMT: a custom date format */
     unsigned char *is_date;     /* per <cellXfs><xf>, in order */
     size_t nxf, xfcap;
 } styles_state;
@@ -363,9 +373,7 @@ typedef struct {
 static int fmt_is_date(const styles_state *st, long id)
 {
     if ((id >= 14 && id <= 22) || (id >= 45 && id <= 47)) return 1;
-    for (size_t i = 0; i < st->fmt_ids.n; i++)
-        if (strtol(st->fmt_ids.v[i], NULL, 10) == id) return date_code(st->fmt_codes.v[i]);
-    return 0;
+    return id >= 0 && id < XLSX_MAX_FMT && st->fmt_date && st->fmt_date[id];
 }
 
 static void styles_start(void *ud, const char *el, const char **atts)
@@ -374,9 +382,13 @@ static void styles_start(void *ud, const char *el, const char **atts)
     const char *l = local(el);
     if (strcmp(l, "numFmt") == 0) {
         const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
-        if (id && code &&
-            (sl_push(&st->fmt_ids, id, strlen(id)) || sl_push(&st->fmt_codes, code, strlen(code))))
+        long n = id ? strtol(id, NULL, 10) : -1;
+        if (!code || n < 0 || n >= XLSX_MAX_FMT) return;
+        if (!st->fmt_date && !(st->fmt_date = calloc(XLSX_MAX_FMT, 1))) {
             st->ps.nomem = 1;
+            return;
+        }
+        st->fmt_date[n] = (unsigned char)date_code(code);
     } else if (strcmp(l, "cellXfs") == 0) {
         st->in_xfs = 1;
     } else if (st->in_xfs && strcmp(l, "xf") == 0) {
@@ -589,7 +601,14 @@ static void sheet_start(void *ud, const char *el, const char **atts)
             s->bad_col = s->nextcol;
             col = s->nextcol;
         }
-        if (col >= XLSX_MAX_COLS) col = XLSX_MAX_COLS - 1; /* only without r=: bad_ref'd */
+        if (col >= XLSX_MAX_COLS) { /* cells without r= past column XFD */
+            if (!s->bad_ref) {
+                s->bad_ref = 1;
+                s->bad_row = s->rownum;
+                s->bad_col = XLSX_MAX_COLS - 1;
+            }
+            col = XLSX_MAX_COLS - 1;
+        }
         s->col = col;
         s->nextcol = col + 1;
         snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
@@ -870,8 +889,7 @@ done:
     sl_free(&b.types);
     free(b.shared);
     free(b.styles);
-    sl_free(&sty.fmt_ids);
-    sl_free(&sty.fmt_codes);
+    free(sty.fmt_date);
     free(sty.is_date);
     free(styles_part);
     sp_free(&ss.sst);

@@ -20,9 +20,18 @@ GOOD = ('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>yi</t><
         '</c><c r="B2"><v>0.01</v></c></row></sheetData></worksheet>')
 
 
+class Zip(zipfile.ZipFile):
+    """A ZIP file whose entries carry a fixed date: the same bytes at every run."""
+
+    def writestr(self, name, data, compress_type=None):
+        info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+        info.compress_type = self.compression if compress_type is None else compress_type
+        super().writestr(info, data)
+
+
 def book(sheet, sst=None, wb=WB, extra=()):
     b = io.BytesIO()
-    with zipfile.ZipFile(b, 'w', zipfile.ZIP_DEFLATED) as z:
+    with Zip(b, 'w', zipfile.ZIP_DEFLATED) as z:
         z.writestr('xl/workbook.xml', wb)
         z.writestr('xl/_rels/workbook.xml.rels', RELS)
         z.writestr('xl/worksheets/sheet1.xml', sheet)
@@ -71,6 +80,27 @@ put('xlsx_bad_indexes.xlsx', book(
     '<v>-1</v></c><c r="C1" t="s"><v>x</v></c></row><row r="2"><c r="A0"><v>1</v></c>'
     '<c r="ZZZZZ2"><v>2</v></c></row></sheetData></worksheet>', '<sst><si><t>a</t></si></sst>'))
 
+# 20000 hidden sheets and as many relationships (over the bound of 10000)
+many = book(GOOD, wb='<workbook xmlns:r="r"><sheets>' + ''.join(
+    '<sheet name="S%d" state="hidden" r:id="rId%d"/>' % (i, i) for i in range(20000)) +
+    '</sheets></workbook>')
+put('xlsx_many_sheets.xlsx', many)
+
+# 20000 cells without r= in one row: past column XFD
+put('xlsx_past_xfd.xlsx', book('<worksheet><sheetData><row r="1">' + '<c><v>1</v></c>' * 20000 +
+                               '</row></sheetData></worksheet>'))
+
+# 10^5 custom number formats and 10^5 cell formats in the styles (one lookup each, no scan)
+b = io.BytesIO()
+with Zip(b, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('xl/workbook.xml', WB)
+    z.writestr('xl/_rels/workbook.xml.rels', RELS)
+    z.writestr('xl/worksheets/sheet1.xml', GOOD.replace('<c r="A2">', '<c r="A2" s="99999">'))
+    z.writestr('xl/styles.xml', '<styleSheet><numFmts>' + ''.join(
+        '<numFmt numFmtId="%d" formatCode="yyyy"/>' % i for i in range(10 ** 5)) +
+        '</numFmts><cellXfs>' + '<xf numFmtId="99999"/>' * 10 ** 5 + '</cellXfs></styleSheet>')
+put('xlsx_many_styles.xlsx', b.getvalue())
+
 # every sheet hidden
 put('xlsx_all_hidden.xlsx', book(GOOD, wb=WB.replace('r:id=', 'state="hidden" r:id=')))
 
@@ -96,7 +126,7 @@ put('xlsx_truncated.xlsx', good[:len(good) // 2])
 
 # an OpenDocument spreadsheet and an Excel 97-2003 header, named .xlsx
 b = io.BytesIO()
-with zipfile.ZipFile(b, 'w') as z:
+with Zip(b, 'w') as z:
     z.writestr('mimetype', 'application/vnd.oasis.opendocument.spreadsheet')
     z.writestr('content.xml', '<office:document-content/>')
 put('xlsx_is_ods.xlsx', b.getvalue())
