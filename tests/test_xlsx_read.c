@@ -383,3 +383,20 @@ Test(xlsx_read, date_cells_as_dates)
     cr_expect_str_eq(t, "1:1[2024-02-29]\nend 0 blank 0\n");
     free(t);
 }
+
+/* The workbook's sheets, for the note that names them when a sheet cannot be read as effects;
+ * none for CSV. */
+Test(xlsx_read, sheet_names_listed)
+{
+    outdir();
+    write_book(OUTDIR "/names.xlsx", "Data", 0, 1);
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_opts(OUTDIR "/names.xlsx", "b.xlsx", NULL, d, &r), MSUM_OK);
+    cr_expect_str_eq(msum_reader_sheets(r), "About, Data");
+    msum_reader_free(r);
+    cr_assert_eq(msum_reader_open_mem_opts("yi\n1\n", 5, "f", 0, NULL, d, &r), MSUM_OK);
+    cr_expect_null(msum_reader_sheets(r));
+    msum_reader_free(r);
+    msum_diags_free(d);
+}

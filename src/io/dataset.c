@@ -371,6 +371,11 @@ int msum_typer_from_reader(const msum_reader *rd, const msum_read_opts *o, msum_
     const msum_row *h = msum_reader_header(rd);
     int rc = typer_new(h, msum_reader_name(rd), o, msum_reader_decimal(rd),
                        msum_reader_decimal_detected(rd), diags, out);
+    const char *sheets = msum_reader_sheets(rd);
+    if (rc == MSUM_EDATA && sheets && strchr(sheets, ','))
+        msum_diags_add(diags, MSUM_DIAG_NOTE, msum_reader_name(rd), h->n ? h->row_line : 1, 0,
+                       NULL, "the workbook's sheets are %s; --sheet NAME reads another",
+                       sheets);
     /* never guessed silently: the output says how the file was read */
     char d = msum_reader_delim(rd), dec = msum_reader_decimal(rd);
     long line = h->n ? h->row_line : 1;

@@ -120,6 +120,7 @@ typedef struct {
 
 struct xlsx_sheet {
     char *name;
+    char *all;         /* every sheet's name, ", " between (hidden ones too) */
     xrow *rows;
     size_t nrows, rowcap;
     strpool cells;     /* the text of every stored cell, row after row */
@@ -714,6 +715,7 @@ void xlsx_sheet_free(xlsx_sheet *s)
 {
     if (!s) return;
     free(s->name);
+    free(s->all);
     free(s->rows);
     sp_free(&s->cells);
     free(s->cellcol);
@@ -722,6 +724,7 @@ void xlsx_sheet_free(xlsx_sheet *s)
 }
 
 const char *xlsx_sheet_name(const xlsx_sheet *s) { return s->name; }
+const char *xlsx_sheet_all(const xlsx_sheet *s) { return s->all ? s->all : s->name; }
 size_t xlsx_sheet_nrows(const xlsx_sheet *s) { return s->nrows; }
 
 int xlsx_sheet_row(xlsx_sheet *s, size_t i, long *rownum, size_t *n, const char *const **cell)
@@ -860,6 +863,17 @@ int xlsx_sheet_read(const char *path, const char *name, const char *sheet, msum_
     if (!res || !(res->name = strdup(b.names.v[which]))) {
         rc = MSUM_ENOMEM;
         goto done;
+    }
+    {
+        strbuf all = {0};
+        for (size_t i = 0; i < b.names.n; i++)
+            if (sb_add(&all, i ? ", " : "", i ? 2 : 0) ||
+                sb_add(&all, b.names.v[i], strlen(b.names.v[i]))) {
+                free(all.s);
+                rc = MSUM_ENOMEM;
+                goto done;
+            }
+        res->all = all.s;
     }
     sh.sh = res;
     sh.sst = &ss.sst;

@@ -21,6 +21,8 @@ int xlsx_sheet_read(const char *path, const char *name, const char *sheet, msum_
                     xlsx_sheet **out);
 
 const char *xlsx_sheet_name(const xlsx_sheet *s);
+/* Every sheet of the workbook, by name, ", " between, in workbook order. */
+const char *xlsx_sheet_all(const xlsx_sheet *s);
 size_t xlsx_sheet_nrows(const xlsx_sheet *s);
 
 /* Row i (in sheet order): its sheet row number, its cells from column A to its last cell
