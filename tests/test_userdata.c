@@ -607,3 +607,31 @@ Test(userdata, header_names_with_spaces_around)
     msum_reader_free(rd);
     msum_diags_free(d);
 }
+
+/* An effect size named as papers name it (Hedges' g, SMD, log OR) is suggested as yi, never
+ * taken silently; a name with a ' is quoted for the shell with double quotes. */
+Test(userdata, effect_names_suggested_as_yi)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("Study,Hedges' g,SE (g)\nA,0.3,0.1\n", NULL, d, &rd, &rc);
+    cr_expect_eq(rc, MSUM_EDATA);
+    cr_expect_null(t);
+    cr_assert_eq(msum_diags_count(d), 2);
+    char line[512];
+    msum_diag_format(msum_diags_get(d, 1), line, sizeof line);
+    cr_expect_str_eq(line, "f.csv:1: note: the header is 'Study,Hedges' g,SE (g)'; did you mean "
+                           "--col \"yi=Hedges' g\"? (docs/columns.md)");
+    msum_reader_free(rd);
+    msum_diags_free(d);
+    d = msum_diags_new();
+    t = typer_for("Trial,log OR,Variance\nA,0.3,0.1\n", NULL, d, &rd, &rc);
+    cr_expect_eq(rc, MSUM_EDATA);
+    cr_assert_eq(msum_diags_count(d), 2);
+    msum_diag_format(msum_diags_get(d, 1), line, sizeof line);
+    cr_expect_str_eq(line, "f.csv:1: note: the header is 'Trial,log OR,Variance'; did you mean "
+                           "--col 'yi=log OR'? (docs/columns.md)");
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}

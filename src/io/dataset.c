@@ -107,7 +107,7 @@ static int is_arm_or_stem(const char *w)
     return 0;
 }
 
-/* A header name reduced for alias matching: lower case, without ' ', '_', '.', '-', and
+/* A header name reduced for alias matching: lower case, without ' ', '_', '.', '-', '\'', and
  * without a part in parentheses or brackets that names no arm or stem: a unit or a note
  * ("Mean (mg/dL) treated" is "meantreated", "SD (control)" is "sdcontrol", but "Mean (SD)"
  * stays "meansd": one cell holding both is not a mean). */
@@ -121,13 +121,13 @@ static void squeeze(const char *s, char *out, size_t size)
                 char in[64];
                 size_t k = 0;
                 for (const char *q = s + 1; q < e && k + 1 < sizeof in; q++)
-                    if (!strchr(" _.-", *q)) in[k++] = (char)tolower((unsigned char)*q);
+                    if (!strchr(" _.-'", *q)) in[k++] = (char)tolower((unsigned char)*q);
                 in[k] = '\0';
                 if (!is_arm_or_stem(in)) s = e; /* dropped, brackets and all */
                 continue;
             }
         }
-        if (!strchr(" _.-()[]", *s)) out[j++] = (char)tolower((unsigned char)*s);
+        if (!strchr(" _.-'()[]", *s)) out[j++] = (char)tolower((unsigned char)*s);
     }
     out[j] = '\0';
 }
@@ -167,6 +167,12 @@ static int suggest_role(const char *header)
 {
     char sq[64];
     squeeze(header, sq, sizeof sq);
+    /* names of effect sizes on their analysis scale (a ratio such as 'OR' is not: its log is) */
+    static const char *const effects[] = {"g", "d", "smd", "hedgesg", "cohensd", "cohend",
+                                          "md", "logor", "lnor", "logrr", "lnrr", "loghr",
+                                          "lnhr", "zr", "fisherz"};
+    for (size_t i = 0; i < NELEM(effects); i++)
+        if (strcmp(sq, effects[i]) == 0) return MSUM_F_YI;
     static const struct {
         const char *part;
         int role1, role2;
@@ -315,8 +321,10 @@ static void suggest_cols(const msum_typer *t, const msum_row *h, msum_diags *dia
         /* quoted for the shell when the name holds more than letters, digits and _ . - */
         int q = h->cell[c][strspn(h->cell[c], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                               "0123456789_.-")] != '\0';
-        int w = snprintf(sugg + ns, sizeof sugg - ns, "%s--col %s%s=%s%s", ns ? " " : "",
-                         q ? "'" : "", role_name(role), h->cell[c], q ? "'" : "");
+        /* a name with a ' (Hedges' g) in double quotes */
+        const char *qc = !q ? "" : strchr(h->cell[c], '\'') ? "\"" : "'";
+        int w = snprintf(sugg + ns, sizeof sugg - ns, "%s--col %s%s=%s%s", ns ? " " : "", qc,
+                         role_name(role), h->cell[c], qc);
         ns += w > 0 ? (size_t)w : 0;
         if (ns >= sizeof sugg) ns = sizeof sugg - 1;
     }
