@@ -635,3 +635,36 @@ Test(userdata, effect_names_suggested_as_yi)
     msum_reader_free(rd);
     msum_diags_free(d);
 }
+
+/* With decimal commas (a ';' file), 1.234,5 is a thousands separator; 1.234 may be a decimal
+ * point (the --decimal hint stays). */
+Test(userdata, thousands_with_decimal_commas)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("yi;vi\n1.234,5;0,1\n1.234;0,1\n", NULL, d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    msum_row row;
+    msum_record rec;
+    while (msum_reader_next(rd, &row) == 1) msum_typer_row(t, &row, &rec, d);
+    const char *want[] = {
+        "f.csv:2:1: error: column 'yi': found '1.234,5', expected a number without a thousands "
+        "separator (1234,5, not 1.234,5)",
+        "f.csv:3:1: error: column 'yi': found '1.234', expected a number with ',' as the decimal "
+        "mark (taken from the ';' delimiter; --decimal . reads '.')",
+    };
+    char line[512];
+    size_t e = 0;
+    for (size_t i = 0; i < msum_diags_count(d); i++) {
+        if (msum_diags_get(d, i)->severity != MSUM_DIAG_ERROR) continue;
+        cr_assert_lt(e, 2);
+        msum_diag_format(msum_diags_get(d, i), line, sizeof line);
+        cr_expect_str_eq(line, want[e]);
+        e++;
+    }
+    cr_expect_eq(e, 2);
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}

@@ -588,18 +588,23 @@ static int missing_word(const char *s)
     return 0;
 }
 
-/* Does s look like a number with ',' thousands separators (1,200 or 12,345.6)? */
-static int thousands(const char *s)
+/* Does s look like a number with thousands separators `sep` before the decimal mark `dec`
+ * (1,200 or 12,345.6; with decimal commas 1.234,5)?  0 no, else 1 + (a decimal part or more
+ * than one separator: 1.234,5 and 1.234.567 cannot be decimals, 1.234 can). */
+static int thousands(const char *s, char sep, char dec)
 {
     const char *p = s + (*s == '-' || *s == '+');
     size_t lead = strspn(p, "0123456789");
-    if (lead < 1 || lead > 3 || p[lead] != ',') return 0;
+    if (lead < 1 || lead > 3 || p[lead] != sep) return 0;
     p += lead;
-    while (*p == ',') {
+    int groups = 0;
+    while (*p == sep) {
         if (strspn(p + 1, "0123456789") != 3) return 0;
         p += 4;
+        groups++;
     }
-    return *p == '\0' || (*p == '.' && p[1 + strspn(p + 1, "0123456789")] == '\0');
+    if (*p == '\0') return 1 + (groups > 1);
+    return *p == dec && p[1 + strspn(p + 1, "0123456789")] == '\0' ? 2 : 0;
 }
 
 /* What a text that is not a number should have been. */
@@ -618,12 +623,14 @@ static const char *number_expected(const msum_typer *t, const char *s)
         strchr("0123456789+-.", s[0]))
         return "one number per cell (a mean and its SD, or an estimate and its CI, go in "
                "columns of their own)";
+    if (t->decimal == ',' && thousands(s, '.', ',') == 2)
+        return "a number without a thousands separator (1234,5, not 1.234,5)";
     if (t->decimal == ',' && strchr(s, '.'))
         return t->dec_detected ? "a number with ',' as the decimal mark (taken from the ';' "
                                  "delimiter; --decimal . reads '.')"
                                : "a number with ',' as the decimal mark (--decimal ,)";
     if (t->decimal == ',' && strchr(s, ',')) return "a number";
-    if (thousands(s)) return "a number without a thousands separator (1200, not 1,200)";
+    if (thousands(s, ',', '.')) return "a number without a thousands separator (1200, not 1,200)";
     if (strchr(s, ',')) return "a number with '.' as the decimal point (C locale)";
     if (s[0] == ' ' || s[0] == '\t' || (*s && strchr(" \t", s[n - 1])))
         return "a number without surrounding spaces";
