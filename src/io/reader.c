@@ -66,6 +66,7 @@ struct msum_reader {
     int state;
     int after_cr;       /* the last byte scanned was CR (a following LF is the same line end) */
     int saw_high;       /* a byte >= 0x80 or NUL was seen: fields are checked for UTF-8 */
+    int said_encoding;  /* the note on saving as UTF-8 was given (once per file) */
     long line, col;     /* position of the last byte scanned */
     long nfield_row;    /* fields started in the scanner's current row */
     long err_line, err_col, err_field;
@@ -433,10 +434,17 @@ static void on_field(void *s, size_t len, void *data)
                 msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
                                column_name(r, i - r->row_start),
                                "found a NUL byte, expected UTF-8 text");
-            else
+            else {
                 msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
                                column_name(r, i - r->row_start),
                                "found invalid UTF-8 byte 0x%02x, expected UTF-8 text", u[bad]);
+                /* most often a spreadsheet's export in the system's code page: said once */
+                if (!r->said_encoding++)
+                    msum_diags_add(r->diags, MSUM_DIAG_NOTE, r->name, l, c + 1, NULL,
+                                   "the file is not UTF-8 (Excel's 'CSV (Comma delimited)' "
+                                   "writes the system's code page): save it as 'CSV UTF-8', "
+                                   "or convert it: iconv -f WINDOWS-1252 -t UTF-8");
+            }
         }
     }
 }

@@ -59,3 +59,7 @@
 1 newcomer_typed_spaces.txt      printf 'study, yi, vi\nA, 0.1, 0.01\n' > $OUT/typed.csv && $METASUM pool $OUT/typed.csv
 # ... and in a report: the same 20 and a count
 0 newcomer_repeats_report.txt    awk 'BEGIN { print "study,yi,vi"; for (i = 0; i < 100; i++) print "s,0.1,0.01" }' > $OUT/rep.csv && printf 'id,title,dataset,kind\nrep,Repeats,rep.csv,pool\n' > $OUT/m.csv && $METASUM report -q $OUT/m.csv -o $OUT/r 2>&1 | tail -2
+
+# Excel's "CSV (Comma delimited)" writes Windows-1252: each name is named, and the note says to
+# save as CSV UTF-8 (once)
+1 newcomer_cp1252.txt            printf 'Study,yi,vi\r\nM\374ller,0.1,0.01\r\nJos\351,0.2,0.02\r\n' > $OUT/ansi.csv && $METASUM pool $OUT/ansi.csv
