@@ -140,6 +140,9 @@ FUZZ_FLAGS := -std=c11 -O1 -g $(CPPFLAGS) -fsanitize=fuzzer,address,undefined
 # the report's messages are kept off the log (sanitizer reports still show); stdin is /dev/null.
 FUZZ_EXTRA_fuzz_report := -Dmain=msum_cli_main $(CLI_SRC)
 FUZZ_OPTS_fuzz_report := -close_fd_mask=3 tests/fuzz/seeds_report
+# XLSX: the parts of a workbook (worksheet, shared strings, styles) split at 0x01 bytes.
+FUZZ_EXTRA_fuzz_xlsx := -lminizip
+FUZZ_OPTS_fuzz_xlsx := tests/fuzz/seeds_xlsx
 fuzz:
 	@$(MAKE) -j1 $(FUZZ_SRC:tests/fuzz/%.c=fuzz-%)
 

@@ -372,3 +372,299 @@ Test(userdata, na_omit_leaves_the_row_out)
     cr_expect_eq(om, 1);
     expect_ref("na.omit", k, &r, "normand_md_reml_omit6");
 }
+
+/* ---- a spreadsheet user's headers and cells ---------------------------------------------- */
+
+/* Units and arms in parentheses: a part naming no arm or stem is dropped before matching;
+ * "sample size" and "standard deviation" are stems.  "Mean (SD)" (one cell holding both)
+ * maps to nothing. */
+Test(userdata, parentheses_units_and_long_stems)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("Study,N (treatment),Mean (mg/dL) treatment,SD [treatment],"
+                              "Sample size control,Mean (mg/dL) control,Standard deviation "
+                              "control,Mean (SD) control,Effect size (Hedges g)\n"
+                              "x,1,2,3,4,5,6,7,8\n", NULL, d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_eq(msum_typer_role_col(t, "n1i"), 1);
+    cr_expect_eq(msum_typer_role_col(t, "m1i"), 2);
+    cr_expect_eq(msum_typer_role_col(t, "sd1i"), 3);
+    cr_expect_eq(msum_typer_role_col(t, "n2i"), 4);
+    cr_expect_eq(msum_typer_role_col(t, "m2i"), 5);
+    cr_expect_eq(msum_typer_role_col(t, "sd2i"), 6);
+    cr_expect_eq(msum_typer_role_col(t, "yi"), 8);
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}
+
+/* A spreadsheet's trailing empty columns have empty names: not "a second column ''". */
+Test(userdata, unnamed_columns_are_not_repeats)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("yi,vi,,\n1,2,,\n", NULL, d, &rd, &rc);
+    cr_expect_eq(rc, MSUM_OK);
+    cr_expect_eq(msum_diags_errors(d), 0);
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+    /* a named column twice still is one */
+    d = msum_diags_new();
+    t = typer_for("yi,vi,vi\n1,2,3\n", NULL, d, &rd, &rc);
+    cr_expect_eq(msum_diags_errors(d), 1);
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}
+
+/* A title above the header ("Table 1 ...,,,") is named as such, not as a header without
+ * names; a whole header read with the wrong delimiter is not taken for a title. */
+Test(userdata, title_row_above_the_header)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("Table 1. Trials,,\nStudy,yi,vi\nA,1,2\n", NULL, d, &rd, &rc);
+    cr_expect_eq(rc, MSUM_EDATA);
+    cr_expect_null(t);
+    cr_assert_eq(msum_diags_count(d), 2);
+    char line[512];
+    msum_diag_format(msum_diags_get(d, 1), line, sizeof line);
+    cr_expect_str_eq(line, "f.csv:1: note: the first row holds one name, 'Table 1. Trials': a "
+                           "title? The column names must be the first row: delete the rows "
+                           "above them (docs/columns.md)");
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}
+
+/* Cells a spreadsheet or a paper holds where a number belongs: each message names the fix. */
+Test(userdata, number_messages_name_the_fix)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("yi,vi\nn/a,-\n\xE2\x88\x92" "0.5,28.19%\n5.1 (1.2),\"1,200\"\n"
+                              "1 234,\"1,5\"\n", NULL, d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    msum_row row;
+    msum_record rec;
+    while (msum_reader_next(rd, &row) == 1) msum_typer_row(t, &row, &rec, d);
+    const char *want[] = {
+        "f.csv:2:1: error: column 'yi': found 'n/a', expected a number (write NA or leave the "
+        "cell empty when missing)",
+        "f.csv:2:5: error: column 'vi': found '-', expected a number (write NA or leave the "
+        "cell empty when missing)",
+        "f.csv:3:1: error: column 'yi': found '\xE2\x88\x92" "0.5', expected a number with the "
+        "ASCII minus sign '-' (found a Unicode minus or dash, as copied from a PDF)",
+        "f.csv:3:8: error: column 'vi': found '28.19%', expected a number without a '%' sign",
+        "f.csv:4:1: error: column 'yi': found '5.1 (1.2)', expected one number per cell (a mean "
+        "and its SD, or an estimate and its CI, go in columns of their own)",
+        "f.csv:4:11: error: column 'vi': found '1,200', expected a number without a thousands "
+        "separator (1200, not 1,200)",
+        "f.csv:5:1: error: column 'yi': found '1 234', expected a number without spaces (no "
+        "thousands separator)",
+        "f.csv:5:7: error: column 'vi': found '1,5', expected a number with '.' as the decimal "
+        "point (C locale)",
+    };
+    cr_assert_eq(msum_diags_errors(d), sizeof want / sizeof *want);
+    char line[512];
+    for (size_t i = 0, e = 0; i < msum_diags_count(d); i++) {
+        if (msum_diags_get(d, i)->severity != MSUM_DIAG_ERROR) continue;
+        msum_diag_format(msum_diags_get(d, i), line, sizeof line);
+        cr_expect_str_eq(line, want[e]);
+        e++;
+    }
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}
+
+/* A workbook or UTF-16 file given where CSV text is read: one message saying what it is and
+ * what to save it as, by its first bytes. */
+Test(userdata, binary_formats_named_by_their_first_bytes)
+{
+    static const struct {
+        const char *bytes;
+        size_t n;
+        const char *msg;
+    } cases[] = {
+        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0", 12,
+         "f: error: found an Excel 97-2003 workbook (.xls), expected CSV text; save it as an "
+         ".xlsx workbook or as CSV (UTF-8)"},
+        {"PK\3\4\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+         "mimetypeapplication/vnd.oasis.opendocument.spreadsheet", 84,
+         "f: error: found an OpenDocument spreadsheet (.ods), expected CSV text; save it as CSV "
+         "(UTF-8) or as an .xlsx workbook"},
+        {"\xFF\xFEy\0i\0", 6,
+         "f: error: found UTF-16 text (Excel's 'Unicode Text'), expected UTF-8; save it as 'CSV "
+         "UTF-8', or convert it: iconv -f UTF-16 -t UTF-8"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        msum_diags *d = msum_diags_new();
+        msum_reader *r = NULL;
+        cr_expect_eq(msum_reader_open_mem_opts(cases[i].bytes, cases[i].n, "f", 0, NULL, d, &r),
+                     MSUM_EPARSE);
+        cr_expect_null(r);
+        cr_assert_eq(msum_diags_count(d), 1);
+        char line[512];
+        msum_diag_format(msum_diags_get(d, 0), line, sizeof line);
+        cr_expect_str_eq(line, cases[i].msg);
+        msum_diags_free(d);
+    }
+}
+
+/* A note under the table (text in one cell, no number) is named as a note: left out with a
+ * warning (na.omit), an error with --missing error. */
+Test(userdata, note_row_under_the_table)
+{
+    for (int err = 0; err <= 1; err++) {
+        msum_diags *d = msum_diags_new();
+        msum_reader *rd;
+        msum_read_opts o = MSUM_READ_OPTS_DEFAULT;
+        o.missing = err ? MSUM_MISSING_ERROR : MSUM_MISSING_OMIT;
+        const char *csv = "Study,yi,vi\nA,0.1,0.01\nSource: Table 2,,\n";
+        cr_assert_eq(msum_reader_open_mem_opts(csv, strlen(csv), "f.csv", 0, &o, d, &rd),
+                     MSUM_OK);
+        msum_typer *t = NULL;
+        cr_assert_eq(msum_typer_from_reader(rd, &o, d, &t), MSUM_OK);
+        msum_row row;
+        msum_record rec;
+        int omitted = 0;
+        size_t nerr = 0;
+        while (msum_reader_next(rd, &row) == 1)
+            nerr += msum_typer_row_na(t, &row, &rec, d, &omitted);
+        cr_expect_eq(nerr, (size_t)err);
+        cr_expect_eq(omitted, !err, "the last row is left out under omit");
+        const msum_diag *last = msum_diags_get(d, msum_diags_count(d) - 1);
+        char line[512];
+        msum_diag_format(last, line, sizeof line);
+        cr_expect_str_eq(line, err ? "f.csv:3: error: found text and no number ('Source: Table "
+                                     "2': a note? delete the row), expected yi and one of vi, "
+                                     "sei, ci_lb+ci_ub, pval"
+                                   : "f.csv:3: warning: row left out: found text and no number "
+                                     "('Source: Table 2': a note?), expected yi and one of vi, "
+                                     "sei, ci_lb+ci_ub, pval (--missing error makes this an "
+                                     "error)");
+        msum_typer_free(t);
+        msum_reader_free(rd);
+        msum_diags_free(d);
+    }
+}
+
+/* When the names tell the form but a field it needs has no column, one note says which field,
+ * and lists the columns left unused (those a --col would name). */
+Test(userdata, missing_field_column_named_once)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("Studie,Mean_T,SD_T,N (Behandlung),Mean_C,SD_C,N_C\n"
+                              "x,1,2,3,4,5,6\n", NULL, d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_assert_eq(msum_diags_count(d), 2);
+    char line[512];
+    msum_diag_format(msum_diags_get(d, 1), line, sizeof line);
+    cr_expect_str_eq(line, "f.csv:1: note: no column is taken as n1i, which rows of form "
+                           "'continuous' need; columns not used: 'Studie', 'N (Behandlung)'; name "
+                           "it with --col FIELD=COLUMN (docs/columns.md)");
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+    /* with every field found: no such note */
+    d = msum_diags_new();
+    t = typer_for("Study,Mean_T,SD_T,N_T,Mean_C,SD_C,N_C\nx,1,2,3,4,5,6\n", NULL, d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_eq(msum_diags_count(d), 1, "only 'columns taken as'");
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}
+
+/* A header typed by hand with a space after each comma: names are matched without the spaces
+ * around them (the cells keep the strict number rule and say so). */
+Test(userdata, header_names_with_spaces_around)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("study, yi , vi, g\nA,0.1,0.01,1\n", "yi=g", d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_eq(msum_typer_role_col(t, "yi"), 3, "--col names ' g' as g");
+    cr_expect_eq(msum_typer_role_col(t, "vi"), 2);
+    cr_expect_eq(msum_typer_role_col(t, "study"), 0);
+    cr_expect_str_eq(msum_typer_columns(t), "yi= g;vi= vi");
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    /* what the note says is a valid --col value */
+    t = typer_for("study, yi , vi, g\nA,0.1,0.01,1\n", "yi= g;vi= vi", d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_eq(msum_typer_role_col(t, "yi"), 3);
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}
+
+/* An effect size named as papers name it (Hedges' g, SMD, log OR) is suggested as yi, never
+ * taken silently; a name with a ' is quoted for the shell with double quotes. */
+Test(userdata, effect_names_suggested_as_yi)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("Study,Hedges' g,SE (g)\nA,0.3,0.1\n", NULL, d, &rd, &rc);
+    cr_expect_eq(rc, MSUM_EDATA);
+    cr_expect_null(t);
+    cr_assert_eq(msum_diags_count(d), 2);
+    char line[512];
+    msum_diag_format(msum_diags_get(d, 1), line, sizeof line);
+    cr_expect_str_eq(line, "f.csv:1: note: the header is 'Study,Hedges' g,SE (g)'; did you mean "
+                           "--col \"yi=Hedges' g\"? (docs/columns.md)");
+    msum_reader_free(rd);
+    msum_diags_free(d);
+    d = msum_diags_new();
+    t = typer_for("Trial,log OR,Variance\nA,0.3,0.1\n", NULL, d, &rd, &rc);
+    cr_expect_eq(rc, MSUM_EDATA);
+    cr_assert_eq(msum_diags_count(d), 2);
+    msum_diag_format(msum_diags_get(d, 1), line, sizeof line);
+    cr_expect_str_eq(line, "f.csv:1: note: the header is 'Trial,log OR,Variance'; did you mean "
+                           "--col 'yi=log OR'? (docs/columns.md)");
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}
+
+/* With decimal commas (a ';' file), 1.234,5 is a thousands separator; 1.234 may be a decimal
+ * point (the --decimal hint stays). */
+Test(userdata, thousands_with_decimal_commas)
+{
+    msum_diags *d = msum_diags_new();
+    msum_reader *rd;
+    int rc;
+    msum_typer *t = typer_for("yi;vi\n1.234,5;0,1\n1.234;0,1\n", NULL, d, &rd, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    msum_row row;
+    msum_record rec;
+    while (msum_reader_next(rd, &row) == 1) msum_typer_row(t, &row, &rec, d);
+    const char *want[] = {
+        "f.csv:2:1: error: column 'yi': found '1.234,5', expected a number without a thousands "
+        "separator (1234,5, not 1.234,5)",
+        "f.csv:3:1: error: column 'yi': found '1.234', expected a number with ',' as the decimal "
+        "mark (taken from the ';' delimiter; --decimal . reads '.')",
+    };
+    char line[512];
+    size_t e = 0;
+    for (size_t i = 0; i < msum_diags_count(d); i++) {
+        if (msum_diags_get(d, i)->severity != MSUM_DIAG_ERROR) continue;
+        cr_assert_lt(e, 2);
+        msum_diag_format(msum_diags_get(d, i), line, sizeof line);
+        cr_expect_str_eq(line, want[e]);
+        e++;
+    }
+    cr_expect_eq(e, 2);
+    msum_typer_free(t);
+    msum_reader_free(rd);
+    msum_diags_free(d);
+}

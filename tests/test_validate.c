@@ -65,7 +65,8 @@ static const struct {
      "3:1: error: column 'id': found '', expected a unique row identifier"},
     {"missing_id_column",
      "1: error: column 'id': missing required column (found none in the header, expected a uni"
-     "que identifier per row)"},
+     "que identifier per row: validate checks the curated format of datasets/README.md; pool, "
+     "effects and compare read files without ids)"},
     {"number_not_in_quote",
      "3:90: error: column 'pct': found '28.2', expected a number stated in the quote (it state"
      "s 18.08, 28.19)"},

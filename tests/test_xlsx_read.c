@@ -195,3 +195,208 @@ Test(xlsx_read, missing_file_is_io)
     cr_expect(strstr(t, "cannot open") != NULL, "%s", t);
     free(t);
 }
+
+/* ---- hand-written workbooks: the parts as XML text, so each test has one defect ---------- */
+
+static void zip_part(zipFile z, const char *entry, const char *text, size_t n)
+{
+    cr_assert_eq(zipOpenNewFileInZip(z, entry, NULL, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
+                                     Z_DEFAULT_COMPRESSION), ZIP_OK);
+    cr_assert_eq(zipWriteInFileInZip(z, text, (unsigned)n), ZIP_OK);
+    zipCloseFileInZip(z);
+}
+
+/* A workbook whose sheets are `sheets` (workbook.xml's <sheet> elements, rId1.. in order),
+ * sheet i's part being xml[i], with the shared strings `sst` and the styles `styles` (NULL:
+ * none); `pr` goes into workbook.xml before <sheets> ("" for none). */
+static void write_raw_book(const char *path, const char *pr, const char *sheets,
+                           const char *const *xml, size_t n, const char *sst, const char *styles)
+{
+    zipFile z = zipOpen(path, APPEND_STATUS_CREATE);
+    cr_assert_not_null(z);
+    char buf[4096];
+    snprintf(buf, sizeof buf, "<workbook xmlns:r=\"r\">%s<sheets>%s</sheets></workbook>", pr,
+             sheets);
+    zip_part(z, "xl/workbook.xml", buf, strlen(buf));
+    size_t k = (size_t)snprintf(buf, sizeof buf, "<Relationships>");
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "<Relationship Id=\"rId%zu\" "
+                              "Type=\"x/worksheet\" Target=\"worksheets/s%zu.xml\"/>", i + 1,
+                              i + 1);
+    snprintf(buf + k, sizeof buf - k, "</Relationships>");
+    zip_part(z, "xl/_rels/workbook.xml.rels", buf, strlen(buf));
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf, sizeof buf, "xl/worksheets/s%zu.xml", i + 1);
+        zip_part(z, buf, xml[i], strlen(xml[i]));
+    }
+    if (sst) zip_part(z, "xl/sharedStrings.xml", sst, strlen(sst));
+    if (styles) zip_part(z, "xl/styles.xml", styles, strlen(styles));
+    zipClose(z, NULL);
+}
+
+static void write_raw(const char *path, const char *sheets, const char *const *xml, size_t n,
+                      const char *sst)
+{
+    write_raw_book(path, "", sheets, xml, n, sst, NULL);
+}
+
+#define ROW1 "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>yi</t></is></c></row>"
+
+/* The default sheet is the first one a person sees: a hidden sheet before it is passed over
+ * (it is still read when named). */
+Test(xlsx_read, hidden_sheet_passed_over)
+{
+    outdir();
+    const char *xml[] = {"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is>"
+                         "<t>scratch</t></is></c></row></sheetData></worksheet>",
+                         "<worksheet><sheetData>" ROW1 "</sheetData></worksheet>"};
+    write_raw(OUTDIR "/hidden.xlsx",
+              "<sheet name=\"Scratch\" state=\"hidden\" r:id=\"rId1\"/>"
+              "<sheet name=\"Data\" r:id=\"rId2\"/>", xml, 2, NULL);
+    int rc;
+    char *t = transcript(OUTDIR "/hidden.xlsx", NULL, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[yi]\nend 0 blank 0\n");
+    free(t);
+    t = transcript(OUTDIR "/hidden.xlsx", "Scratch", &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[scratch]\nend 0 blank 0\n");
+    free(t);
+}
+
+/* Cells stored without text (formatting only) past the header do not make a row longer. */
+Test(xlsx_read, empty_cells_are_gaps)
+{
+    outdir();
+    const char *xml[] = {"<worksheet><sheetData>" ROW1 "<row r=\"2\"><c r=\"A2\"><v>0.5</v></c>"
+                         "<c r=\"H2\" s=\"1\"/><c r=\"J2\" t=\"s\"><v>0</v></c></row>"
+                         "</sheetData></worksheet>"};
+    write_raw(OUTDIR "/styled.xlsx", "<sheet name=\"S\" r:id=\"rId1\"/>", xml, 1,
+              "<sst><si><t></t></si></sst>");
+    int rc;
+    char *t = transcript(OUTDIR "/styled.xlsx", NULL, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[yi]\n2:1[0.5]\nend 0 blank 0\n");
+    free(t);
+}
+
+/* A ZIP bomb in miniature: 4097 rows with one cell each in the last column (XFD) are
+ * 4097 * 16384 > 2^26 cells for the reader: refused at the row that passes the bound,
+ * before the memory is spent. */
+Test(xlsx_read, grid_bound)
+{
+    outdir();
+    size_t cap = 4200 * 64, n = 0;
+    char *xml = malloc(cap);
+    cr_assert_not_null(xml);
+    n += (size_t)snprintf(xml + n, cap - n, "<worksheet><sheetData>");
+    for (int i = 1; i <= 4200; i++)
+        n += (size_t)snprintf(xml + n, cap - n, "<row r=\"%d\"><c r=\"XFD%d\"><v>1</v></c></row>",
+                              i, i);
+    snprintf(xml + n, cap - n, "</sheetData></worksheet>");
+    const char *parts[] = {xml};
+    write_raw(OUTDIR "/grid.xlsx", "<sheet name=\"S\" r:id=\"rId1\"/>", parts, 1, NULL);
+    free(xml);
+    int rc;
+    char *t = transcript(OUTDIR "/grid.xlsx", NULL, &rc);
+    cr_expect_eq(rc, MSUM_EPARSE);
+    cr_expect_str_eq(t, "book.xlsx:S!XFD4097: error: found a worksheet of more than 67108864 "
+                        "cells (rows times columns up to the last used one), expected a "
+                        "smaller sheet\n");
+    free(t);
+}
+
+/* XML nested deeper than 256 elements is refused (expat keeps every open element). */
+Test(xlsx_read, nesting_bound)
+{
+    outdir();
+    char xml[4096] = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>";
+    for (int i = 0; i < 300; i++) strcat(xml, "<a>");
+    const char *parts[] = {xml}; /* never closed: the bound comes first */
+    write_raw(OUTDIR "/deep.xlsx", "<sheet name=\"S\" r:id=\"rId1\"/>", parts, 1, NULL);
+    int rc;
+    char *t = transcript(OUTDIR "/deep.xlsx", NULL, &rc);
+    cr_expect_eq(rc, MSUM_EPARSE);
+    cr_expect_str_eq(t, "book.xlsx: error: found XML nested deeper than 256 elements (line 1), "
+                        "expected an XLSX workbook\n");
+    free(t);
+}
+
+/* --max-field bounds a cell as it bounds a CSV field: a shared string of 17 bytes used at B2
+ * is refused there with a limit of 16; an unused long shared string is no error. */
+Test(xlsx_read, max_field_bounds_cells)
+{
+    outdir();
+    const char *xml[] = {"<worksheet><sheetData>" ROW1 "<row r=\"2\"><c r=\"A2\"><v>1</v></c>"
+                         "<c r=\"B2\" t=\"s\"><v>1</v></c></row></sheetData></worksheet>"};
+    write_raw(OUTDIR "/long.xlsx", "<sheet name=\"S\" r:id=\"rId1\"/>", xml, 1,
+              "<sst><si><t>0123456789abcdefg_unused_and_long</t></si>"
+              "<si><t>0123456789abcdefg</t></si></sst>");
+    msum_reader_set_max_field(17);
+    int rc;
+    char *t = transcript(OUTDIR "/long.xlsx", NULL, &rc);
+    cr_expect_eq(rc, MSUM_OK, "17 bytes pass a limit of 17");
+    free(t);
+    msum_reader_set_max_field(16);
+    t = transcript(OUTDIR "/long.xlsx", NULL, &rc);
+    msum_reader_set_max_field(0);
+    cr_expect_eq(rc, MSUM_EPARSE);
+    cr_expect_str_eq(t, "book.xlsx:S!B2: error: cell longer than 16 bytes (--max-field)\n");
+    free(t);
+}
+
+/* Cells formatted as dates read as the sheet shows them, in ISO 8601, not as day counts.
+ * Styles: 0 General, 1 built-in format 14 (a date), 2 custom "yyyy-mm-dd hh:mm", 3 built-in 20
+ * (h:mm), 4 custom '0.0 "days"' (a number: 'd' only inside quotes).  Serials, by hand from
+ * 1899-12-30 (1900 system, which counts the nonexistent 1900-02-29 as serial 60):
+ * 17533 = 1948-01-01, 61 = 1900-03-01, 45351.5 = 2024-02-29 12:00; 0.75 = 18:00;
+ * 1904 system: 43889 = 2024-02-29 (from 1904-01-01). */
+Test(xlsx_read, date_cells_as_dates)
+{
+    outdir();
+    const char *styles = "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"yyyy-mm-dd "
+                         "hh:mm\"/><numFmt numFmtId=\"165\" formatCode=\"0.0 &quot;days&quot;"
+                         "\"/></numFmts><cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs>"
+                         "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
+                         "<xf numFmtId=\"20\"/><xf numFmtId=\"165\"/></cellXfs></styleSheet>";
+    const char *xml[] = {"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>17533</v>"
+                         "</c><c r=\"B1\" s=\"1\"><v>61</v></c><c r=\"C1\" s=\"1\"><v>60</v></c>"
+                         "<c r=\"D1\" s=\"2\"><v>45351.5</v></c><c r=\"E1\" s=\"3\"><v>0.75</v>"
+                         "</c><c r=\"F1\" s=\"4\"><v>2.5</v></c><c r=\"G1\"><v>17533</v></c>"
+                         "<c r=\"H1\" s=\"1\" t=\"inlineStr\"><is><t>1948</t></is></c>"
+                         "<c r=\"I1\" s=\"1\"><v>-1</v></c></row></sheetData></worksheet>"};
+    write_raw_book(OUTDIR "/dates.xlsx", "", "<sheet name=\"S\" r:id=\"rId1\"/>", xml, 1, NULL,
+                   styles);
+    int rc;
+    char *t = transcript(OUTDIR "/dates.xlsx", NULL, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[1948-01-01] 1:2[1900-03-01] 1:3[1900-02-29] 1:4[2024-02-29 12:00:00] "
+                        "1:5[18:00:00] 1:6[2.5] 1:7[17533] 1:8[1948] 1:9[-1]\nend 0 blank 0\n");
+    free(t);
+    write_raw_book(OUTDIR "/dates1904.xlsx", "<workbookPr date1904=\"1\"/>",
+                   "<sheet name=\"S\" r:id=\"rId1\"/>",
+                   (const char *const[]){"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" "
+                                         "s=\"1\"><v>43889</v></c></row></sheetData>"
+                                         "</worksheet>"}, 1, NULL, styles);
+    t = transcript(OUTDIR "/dates1904.xlsx", NULL, &rc);
+    cr_assert_eq(rc, MSUM_OK);
+    cr_expect_str_eq(t, "1:1[2024-02-29]\nend 0 blank 0\n");
+    free(t);
+}
+
+/* The workbook's sheets, for the note that names them when a sheet cannot be read as effects;
+ * none for CSV. */
+Test(xlsx_read, sheet_names_listed)
+{
+    outdir();
+    write_book(OUTDIR "/names.xlsx", "Data", 0, 1);
+    msum_diags *d = msum_diags_new();
+    msum_reader *r = NULL;
+    cr_assert_eq(msum_reader_open_opts(OUTDIR "/names.xlsx", "b.xlsx", NULL, d, &r), MSUM_OK);
+    cr_expect_str_eq(msum_reader_sheets(r), "About, Data");
+    msum_reader_free(r);
+    cr_assert_eq(msum_reader_open_mem_opts("yi\n1\n", 5, "f", 0, NULL, d, &r), MSUM_OK);
+    cr_expect_null(msum_reader_sheets(r));
+    msum_reader_free(r);
+    msum_diags_free(d);
+}

@@ -115,6 +115,9 @@ int msum_reader_filter(msum_reader *r, const char *spec);
 /* The name used in diagnostics. */
 const char *msum_reader_name(const msum_reader *r);
 
+/* A workbook's sheets, by name, ", " between ("About, Data"); NULL for CSV input. */
+const char *msum_reader_sheets(const msum_reader *r);
+
 void msum_reader_free(msum_reader *r);
 
 /* Strict number parsing, shared by every reader of numbers (C locale, whole field consumed,

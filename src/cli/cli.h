@@ -67,6 +67,9 @@ int cli_wants_help(int argc, char **argv);
 
 /* Print every diagnostic in d to fp, sorted, in GNU format; returns the number of errors. */
 size_t cli_print_diags(FILE *fp, msum_diags *d);
+/* The same with at most max_warnings warnings (0: all), then "metasum CMD: N more warnings
+ * not shown"; every error is printed. */
+size_t cli_print_diags_max(FILE *fp, msum_diags *d, size_t max_warnings, const char *cmd);
 
 /* Print "metasum CMD: message" to stderr (printf format). */
 void cli_error(const char *cmd, const char *fmt, ...)
@@ -107,6 +110,9 @@ void cli_help_options_tsv(FILE *fp);
  * like the option parser's; the others in GNU format.  At most max_warnings warnings (0: all),
  * then a count.  *spec (may be NULL): 1 when a setting was at fault.  Returns the errors. */
 size_t cli_print_result_diags(const char *cmd, msum_diags *d, size_t max_warnings, int *spec);
+/* Warnings an analysis command prints before the count of the rest: a file of a million
+ * repeated rows would otherwise write a million lines (validate lists them all). */
+enum { CLI_MAX_WARNINGS = 20 };
 /* An analysis's status as the exit code: MSUM_EINVAL (a setting) 2, MSUM_EDATA and MSUM_EPARSE
  * 1, MSUM_EIO 3, any other failure 4. */
 int cli_exit_code(int st);

@@ -73,10 +73,9 @@ void usage_effects(FILE *fp)
 #define COLLECT_LIMIT ((size_t)256 << 20)
 #endif
 
-/* Every error, and the first MAX_WARNINGS warnings with a count of the rest (a large file of
- * small SDs would otherwise bury the table's stderr; validate lists them all).  A problem with
- * a setting (no file, line 0) is said with the option's name. */
-enum { MAX_WARNINGS = 20 };
+/* Every error, and the first CLI_MAX_WARNINGS warnings with a count of the rest (a large file
+ * of small SDs would otherwise bury the table's stderr; validate lists them all).  A problem
+ * with a setting (no file, line 0) is said with the option's name. */
 
 /* CSV/TSV: the rows streamed through the CSV sink into fp (standard output, or the temporary
  * file of -o), all or none. */
@@ -133,7 +132,7 @@ int cmd_effects(int argc, char **argv)
             goto done;
         }
         st = stream_rows(&s, f, &wo, a ? msum_atomic_fp(a) : stdout, diags);
-        cli_print_result_diags(CMD, diags, MAX_WARNINGS, NULL);
+        cli_print_result_diags(CMD, diags, CLI_MAX_WARNINGS, NULL);
         /* a failed write to standard output is said by main() (its error flag is set) */
         if (a && st == MSUM_OK && msum_atomic_commit(a) != MSUM_OK) {
             cli_error(CMD, "cannot write '%s': %s", out, strerror(errno));
@@ -144,7 +143,7 @@ int cmd_effects(int argc, char **argv)
     } else {
         msum_result r = {0};
         st = msum_analysis_run(&s, &r, diags);
-        cli_print_result_diags(CMD, diags, MAX_WARNINGS, NULL);
+        cli_print_result_diags(CMD, diags, CLI_MAX_WARNINGS, NULL);
         if (st == MSUM_OK &&
             msum_write_file(out, (const msum_table *const *)r.tables, r.ntables, f, &wo) !=
                 MSUM_OK) {

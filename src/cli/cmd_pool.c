@@ -102,7 +102,7 @@ int cmd_pool(int argc, char **argv)
         goto out;
     }
     int st = msum_analysis_run(&s, &r, d);
-    cli_print_result_diags("pool", d, 0, NULL);
+    cli_print_result_diags("pool", d, CLI_MAX_WARNINGS, NULL);
     if (st != MSUM_OK) {
         if (st == MSUM_ENOMEM) cli_error("pool", "out of memory");
         rc = cli_exit_code(st);

@@ -50,9 +50,16 @@ static void usage(FILE *fp)
             "Exit codes:\n"
             "    0 ok (warnings allowed), 1 data errors, 2 usage, 3 I/O, 4 numerical failure\n"
             "\n"
+            "Your own spreadsheet (CSV, TSV, ';' with decimal commas, or .xlsx):\n"
+            "    columns are found by name (Study, Mean_T, SD (control), N treated, Events_C,\n"
+            "    Effect, SE, ...) and the note on stderr says which were taken; --col\n"
+            "    FIELD=COLUMN names others, --sheet NAME picks a worksheet (docs/columns.md)\n"
+            "\n"
             "Examples:\n"
             "    metasum validate datasets/bcg/effects.csv\n"
             "    metasum pool --measure RR datasets/bcg/effects.csv\n"
+            "    metasum pool --measure MD mytrials.xlsx\n"
+            "    metasum pool --col yi=g --col 'sei=SE of g' mytrials.csv\n"
             "    metasum report datasets/analyses.csv -o reports/\n");
 }
 
@@ -82,14 +89,25 @@ int cli_wants_help(int argc, char **argv)
     return 0;
 }
 
-size_t cli_print_diags(FILE *fp, msum_diags *d)
+size_t cli_print_diags(FILE *fp, msum_diags *d) { return cli_print_diags_max(fp, d, 0, NULL); }
+
+size_t cli_print_diags_max(FILE *fp, msum_diags *d, size_t max_warnings, const char *cmd)
 {
     char buf[4096];
+    size_t shown = 0, hidden = 0;
     msum_diags_sort(d);
     for (size_t i = 0; i < msum_diags_count(d); i++) {
-        msum_diag_format(msum_diags_get(d, i), buf, sizeof buf);
+        const msum_diag *g = msum_diags_get(d, i);
+        if (g->severity != MSUM_DIAG_ERROR && max_warnings && shown++ >= max_warnings) {
+            hidden++;
+            continue;
+        }
+        msum_diag_format(g, buf, sizeof buf);
         fprintf(fp, "%s\n", buf);
     }
+    if (hidden)
+        fprintf(fp, "metasum %s: %zu more warnings not shown ('metasum validate' lists them all)\n",
+                cmd ? cmd : "", hidden);
     return msum_diags_errors(d);
 }
 

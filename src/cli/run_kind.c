@@ -176,7 +176,7 @@ int cli_run_kind(const char *cmd, msum_kind kind, const char *plots, int argc, c
         goto done;
     }
     int st = msum_analysis_run(&s, &r, d);
-    cli_print_result_diags(cmd, d, 0, NULL);
+    cli_print_result_diags(cmd, d, CLI_MAX_WARNINGS, NULL);
     rc = st == MSUM_OK ? write_result(cmd, &s, &r) : cli_exit_code(st);
 done:
     msum_result_free(&r);

@@ -126,7 +126,9 @@ void msum_diags_sort(msum_diags *d)
 static int is_sheet(const char *file)
 {
     for (const char *p = file; (p = strchr(p, ':')) != NULL; p++)
-        if (p - file >= 5 && strncasecmp(p - 5, ".xlsx", 5) == 0) return 1;
+        if (p - file >= 5 && (strncasecmp(p - 5, ".xlsx", 5) == 0 ||
+                             strncasecmp(p - 5, ".xlsm", 5) == 0))
+            return 1;
     return 0;
 }
 

@@ -59,15 +59,6 @@ static int role_lookup(const char *name, size_t len)
     return -1;
 }
 
-/* A header name reduced for alias matching: lower case, without ' ', '_', '.', '-'. */
-static void squeeze(const char *s, char *out, size_t size)
-{
-    size_t j = 0;
-    for (; *s && j + 1 < size; s++)
-        if (!strchr(" _.-", *s)) out[j++] = (char)tolower((unsigned char)*s);
-    out[j] = '\0';
-}
-
 /* Aliases (docs/columns.md): whole names, and per-arm stems with arm words before or after. */
 static const struct {
     const char *alias;
@@ -91,8 +82,10 @@ static const struct {
 } arm_stems[] = {
     {"mean", MSUM_F_M1I, MSUM_F_M2I},     {"m", MSUM_F_M1I, MSUM_F_M2I},
     {"sd", MSUM_F_SD1I, MSUM_F_SD2I},     {"stddev", MSUM_F_SD1I, MSUM_F_SD2I},
+    {"std", MSUM_F_SD1I, MSUM_F_SD2I},    {"standarddeviation", MSUM_F_SD1I, MSUM_F_SD2I},
     {"sem", MSUM_F_SEM1I, MSUM_F_SEM2I},  {"n", MSUM_F_N1I, MSUM_F_N2I},
-    {"total", MSUM_F_N1I, MSUM_F_N2I},    {"events", MSUM_F_AI, MSUM_F_CI},
+    {"total", MSUM_F_N1I, MSUM_F_N2I},    {"samplesize", MSUM_F_N1I, MSUM_F_N2I},
+    {"events", MSUM_F_AI, MSUM_F_CI},
     {"event", MSUM_F_AI, MSUM_F_CI},      {"median", MSUM_F_MED1I, MSUM_F_MED2I},
 };
 
@@ -100,6 +93,44 @@ static const char *const arm1_words[] = {"t", "1", "treatment", "treated", "trt"
                                          "exp", "experimental", "e", "intervention", "int"};
 static const char *const arm2_words[] = {"c", "2", "control", "ctrl", "ctl", "placebo",
                                          "comparator", "comp"};
+
+#define NELEM(a) (sizeof(a) / sizeof *(a))
+
+static int is_arm_or_stem(const char *w)
+{
+    for (size_t i = 0; i < NELEM(arm1_words); i++)
+        if (strcmp(w, arm1_words[i]) == 0) return 1;
+    for (size_t i = 0; i < NELEM(arm2_words); i++)
+        if (strcmp(w, arm2_words[i]) == 0) return 1;
+    for (size_t i = 0; i < NELEM(arm_stems); i++)
+        if (strcmp(w, arm_stems[i].stem) == 0) return 1;
+    return 0;
+}
+
+/* A header name reduced for alias matching: lower case, without ' ', '_', '.', '-', '\'', and
+ * without a part in parentheses or brackets that names no arm or stem: a unit or a note
+ * ("Mean (mg/dL) treated" is "meantreated", "SD (control)" is "sdcontrol", but "Mean (SD)"
+ * stays "meansd": one cell holding both is not a mean). */
+static void squeeze(const char *s, char *out, size_t size)
+{
+    size_t j = 0;
+    for (; *s && j + 1 < size; s++) {
+        if (*s == '(' || *s == '[') {
+            const char *e = strchr(s + 1, *s == '(' ? ')' : ']');
+            if (e) {
+                char in[64];
+                size_t k = 0;
+                for (const char *q = s + 1; q < e && k + 1 < sizeof in; q++)
+                    if (!strchr(" _.-'", *q)) in[k++] = (char)tolower((unsigned char)*q);
+                in[k] = '\0';
+                if (!is_arm_or_stem(in)) s = e; /* dropped, brackets and all */
+                continue;
+            }
+        }
+        if (!strchr(" _.-'()[]", *s)) out[j++] = (char)tolower((unsigned char)*s);
+    }
+    out[j] = '\0';
+}
 
 /* The role an alias names, or -1. */
 /* s == a followed by b, without building the concatenation (called per column and alias). */
@@ -136,6 +167,12 @@ static int suggest_role(const char *header)
 {
     char sq[64];
     squeeze(header, sq, sizeof sq);
+    /* names of effect sizes on their analysis scale (a ratio such as 'OR' is not: its log is) */
+    static const char *const effects[] = {"g", "d", "smd", "hedgesg", "cohensd", "cohend",
+                                          "md", "logor", "lnor", "logrr", "lnrr", "loghr",
+                                          "lnhr", "zr", "fisherz"};
+    for (size_t i = 0; i < NELEM(effects); i++)
+        if (strcmp(sq, effects[i]) == 0) return MSUM_F_YI;
     static const struct {
         const char *part;
         int role1, role2;
@@ -174,6 +211,15 @@ static int note_taken(msum_typer *t, int role, const char *header)
     return 0;
 }
 
+/* A header name without the spaces around it ("study, yi, vi" typed by hand). */
+static const char *trimmed(const char *s, size_t n, size_t *len)
+{
+    while (n && (*s == ' ' || *s == '\t')) s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    *len = n;
+    return s;
+}
+
 /* Give every role its column: first the --col mapping, then names equal to a role (any case),
  * then aliases, each for roles still free and columns still unused (the first such column
  * wins).  A mapping that names no column, or no role, is an error. */
@@ -190,12 +236,16 @@ static int assign_roles(msum_typer *t, const msum_row *h, const char *columns,
         const char *eq = memchr(p, '=', len);
         int role = eq ? role_lookup(p, (size_t)(eq - p)) : -1;
         int col = -1;
-        for (size_t c = 0; eq && c < h->n; c++)
-            if (!dup[c] && h->len[c] == len - (size_t)(eq + 1 - p) &&
-                strncasecmp(h->cell[c], eq + 1, h->len[c]) == 0) {
+        size_t wl = 0;
+        const char *want = eq ? trimmed(eq + 1, len - (size_t)(eq + 1 - p), &wl) : NULL;
+        for (size_t c = 0; eq && c < h->n; c++) {
+            size_t hl;
+            const char *hn = trimmed(h->cell[c], h->len[c], &hl);
+            if (!dup[c] && hl == wl && strncasecmp(hn, want, hl) == 0) {
                 col = (int)c;
                 break;
             }
+        }
         if (len == 0) {
             /* an empty item ("a=b;;c=d") is nothing */
         } else if (role < 0) {
@@ -220,7 +270,9 @@ static int assign_roles(msum_typer *t, const msum_row *h, const char *columns,
     for (int pass = 0; pass < 2; pass++)
         for (size_t c = 0; c < h->n; c++) {
             if (used[c] || dup[c]) continue;
-            int role = pass == 0 ? role_lookup(h->cell[c], h->len[c]) : alias_role(h->cell[c]);
+            size_t hl;
+            const char *hn = trimmed(h->cell[c], h->len[c], &hl);
+            int role = pass == 0 ? role_lookup(hn, hl) : alias_role(h->cell[c]);
             if (role < 0 || t->c_role[role] >= 0) continue;
             t->c_role[role] = (int)c;
             used[c] = 1;
@@ -234,6 +286,9 @@ static int assign_roles(msum_typer *t, const msum_row *h, const char *columns,
     return bad ? MSUM_EDATA : MSUM_OK;
 }
 
+static const char *shown(const char *s, char *buf, size_t size);
+static void note_missing_columns(const msum_typer *t, const msum_row *h, msum_diags *diags);
+
 /* After "found no 'input' column ...": the header as found, and --col options that would
  * tell the form. */
 static void suggest_cols(const msum_typer *t, const msum_row *h, msum_diags *diags)
@@ -245,6 +300,19 @@ static void suggest_cols(const msum_typer *t, const msum_row *h, msum_diags *dia
         nl += w > 0 ? (size_t)w : 0;
         if (nl >= sizeof list) nl = sizeof list - 1;
     }
+    size_t named = 0, which = 0;
+    for (size_t c = 0; c < h->n; c++)
+        if (h->len[c]) named++, which = c;
+    if (named == 1 && which == 0 && (h->n > 1 || !strpbrk(h->cell[0], ";\t"))) {
+        /* a title above the table in its first cell ("Table 2. Outcomes", a merged cell; not
+         * a whole header read with the wrong delimiter) */
+        char buf[96];
+        msum_diags_add(diags, MSUM_DIAG_NOTE, t->name, h->row_line, 0, NULL,
+                       "the first row holds one name, '%s': a title? The column names must be "
+                       "the first row: delete the rows above them (docs/columns.md)",
+                       shown(h->cell[which], buf, sizeof buf));
+        return;
+    }
     int seen[R_COUNT] = {0};
     for (size_t c = 0; c < h->n; c++) {
         int role = t->c_role[MSUM_F_YI] < 0 ? suggest_role(h->cell[c]) : -1;
@@ -253,8 +321,10 @@ static void suggest_cols(const msum_typer *t, const msum_row *h, msum_diags *dia
         /* quoted for the shell when the name holds more than letters, digits and _ . - */
         int q = h->cell[c][strspn(h->cell[c], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                               "0123456789_.-")] != '\0';
-        int w = snprintf(sugg + ns, sizeof sugg - ns, "%s--col %s%s=%s%s", ns ? " " : "",
-                         q ? "'" : "", role_name(role), h->cell[c], q ? "'" : "");
+        /* a name with a ' (Hedges' g) in double quotes */
+        const char *qc = !q ? "" : strchr(h->cell[c], '\'') ? "\"" : "'";
+        int w = snprintf(sugg + ns, sizeof sugg - ns, "%s--col %s%s=%s%s", ns ? " " : "", qc,
+                         role_name(role), h->cell[c], qc);
         ns += w > 0 ? (size_t)w : 0;
         if (ns >= sizeof sugg) ns = sizeof sugg - 1;
     }
@@ -309,6 +379,11 @@ int msum_typer_from_reader(const msum_reader *rd, const msum_read_opts *o, msum_
     const msum_row *h = msum_reader_header(rd);
     int rc = typer_new(h, msum_reader_name(rd), o, msum_reader_decimal(rd),
                        msum_reader_decimal_detected(rd), diags, out);
+    const char *sheets = msum_reader_sheets(rd);
+    if (rc == MSUM_EDATA && sheets && strchr(sheets, ','))
+        msum_diags_add(diags, MSUM_DIAG_NOTE, msum_reader_name(rd), h->n ? h->row_line : 1, 0,
+                       NULL, "the workbook's sheets are %s; --sheet NAME reads another",
+                       sheets);
     /* never guessed silently: the output says how the file was read */
     char d = msum_reader_delim(rd), dec = msum_reader_decimal(rd);
     long line = h->n ? h->row_line : 1;
@@ -321,6 +396,7 @@ int msum_typer_from_reader(const msum_reader *rd, const msum_read_opts *o, msum_
         msum_diags_add(diags, MSUM_DIAG_NOTE, msum_reader_name(rd), line, 0, NULL,
                        "columns taken as %s (docs/columns.md; --col sets others)",
                        msum_typer_columns(*out));
+    if (rc == MSUM_OK) note_missing_columns(*out, h, diags);
     return rc;
 }
 
@@ -363,6 +439,8 @@ static int typer_new(const msum_row *h, const char *name, const msum_read_opts *
             first = k;
             continue;
         }
+        /* columns without a name (a spreadsheet's trailing ",,") are used for nothing */
+        if (t->byname[k].text[0] == '\0') continue;
         size_t i = t->byname[k].pos, f = t->byname[first].pos;
         msum_diags_add(diags, MSUM_DIAG_ERROR, t->name, h->line[i], h->col[i], h->cell[i],
                        "found a second column '%s', expected unique column names (first "
@@ -405,6 +483,42 @@ static int typer_new(const msum_row *h, const char *name, const msum_read_opts *
     }
     *out = t;
     return MSUM_OK;
+}
+
+/* After the form was told from the header's names: when the header has no column for a field
+ * that form needs (so that every row would be "without n1i"), say it once, with the columns
+ * left unused, which are the ones a --col would name. */
+static void note_missing_columns(const msum_typer *t, const msum_row *h, msum_diags *diags)
+{
+    if (t->c_input >= 0 || t->inferred == MSUM_INPUT_NONE ||
+        t->inferred == MSUM_INPUT_DIRECTION)
+        return;
+    msum_record rec = t->blank;
+    rec.input = t->inferred;
+    for (int k = 0; k < t->nmapped; k++) rec.x[t->mfield[k]] = 1.0;
+    msum_check chk[MSUM_CHECKS_MAX];
+    size_t n = msum_record_check(&rec, t->present, chk, MSUM_CHECKS_MAX);
+    const char *missing = NULL;
+    for (size_t i = 0; i < n && i < MSUM_CHECKS_MAX && !missing; i++)
+        if (chk[i].kind == MSUM_CHECK_MISSING) missing = chk[i].text;
+    if (!missing) return;
+    char unused[400] = "";
+    size_t nu = 0;
+    for (size_t c = 0; c < h->n && nu + 8 < sizeof unused; c++) {
+        int used = 0;
+        for (int r = 0; r < R_COUNT && !used; r++) used = t->c_role[r] == (int)c;
+        if (used || !h->len[c]) continue;
+        char buf[96];
+        int w = snprintf(unused + nu, sizeof unused - nu, "%s'%s'", nu ? ", " : "",
+                         shown(h->cell[c], buf, sizeof buf));
+        nu += w > 0 ? (size_t)w : 0;
+        if (nu >= sizeof unused) nu = sizeof unused - 1;
+    }
+    msum_diags_add(diags, MSUM_DIAG_NOTE, t->name, h->row_line, 0, NULL,
+                   "no column is taken as %s, which rows of form '%s' need; %s%s%sname it with "
+                   "--col FIELD=COLUMN (docs/columns.md)", missing,
+                   msum_input_name(t->inferred), nu ? "columns not used: " : "", unused,
+                   nu ? "; " : "");
 }
 
 int msum_typer_col(const msum_typer *t, const char *colname)
@@ -462,17 +576,66 @@ static const char *shown(const char *s, char *buf, size_t size)
     return buf;
 }
 
+/* Does s (case ignored) equal one of the words spreadsheets and papers use for a missing
+ * value (metasum reads only an empty cell and NA as missing)? */
+static int missing_word(const char *s)
+{
+    static const char *const words[] = {"na", "n/a", "n.a.", "n.a", "#n/a", "-", "--", ".",
+                                        "?", "nr", "n.r.", "nd", "n.d.", "null", "none",
+                                        "missing", "not reported", "nan"};
+    for (size_t i = 0; i < NELEM(words); i++)
+        if (strcasecmp(s, words[i]) == 0) return 1;
+    return 0;
+}
+
+/* Does s look like a number with thousands separators `sep` before the decimal mark `dec`
+ * (1,200 or 12,345.6; with decimal commas 1.234,5)?  0 no, else 1 + (a decimal part or more
+ * than one separator: 1.234,5 and 1.234.567 cannot be decimals, 1.234 can). */
+static int thousands(const char *s, char sep, char dec)
+{
+    const char *p = s + (*s == '-' || *s == '+');
+    size_t lead = strspn(p, "0123456789");
+    if (lead < 1 || lead > 3 || p[lead] != sep) return 0;
+    p += lead;
+    int groups = 0;
+    while (*p == sep) {
+        if (strspn(p + 1, "0123456789") != 3) return 0;
+        p += 4;
+        groups++;
+    }
+    if (*p == '\0') return 1 + (groups > 1);
+    return *p == dec && p[1 + strspn(p + 1, "0123456789")] == '\0' ? 2 : 0;
+}
+
 /* What a text that is not a number should have been. */
 static const char *number_expected(const msum_typer *t, const char *s)
 {
+    size_t n = strlen(s);
+    if (missing_word(s)) return "a number (write NA or leave the cell empty when missing)";
+    if (strncmp(s, "\xE2\x88\x92", 3) == 0 || strncmp(s, "\xE2\x80\x93", 3) == 0)
+        return "a number with the ASCII minus sign '-' (found a Unicode minus or dash, as "
+               "copied from a PDF)";
+    if (n && s[n - 1] == '%') return "a number without a '%' sign";
+    if (n >= 10 && strspn(s, "0123456789") == 4 && s[4] == '-' && s[7] == '-')
+        return "a number, not a date (a workbook cell formatted as a date: format it as a "
+               "number)";
+    if ((strchr(s, '(') || strchr(s, '[') || strstr(s, "\xC2\xB1")) &&
+        strchr("0123456789+-.", s[0]))
+        return "one number per cell (a mean and its SD, or an estimate and its CI, go in "
+               "columns of their own)";
+    if (t->decimal == ',' && thousands(s, '.', ',') == 2)
+        return "a number without a thousands separator (1234,5, not 1.234,5)";
     if (t->decimal == ',' && strchr(s, '.'))
         return t->dec_detected ? "a number with ',' as the decimal mark (taken from the ';' "
                                  "delimiter; --decimal . reads '.')"
                                : "a number with ',' as the decimal mark (--decimal ,)";
     if (t->decimal == ',' && strchr(s, ',')) return "a number";
+    if (thousands(s, ',', '.')) return "a number without a thousands separator (1200, not 1,200)";
     if (strchr(s, ',')) return "a number with '.' as the decimal point (C locale)";
-    if (s[0] == ' ' || s[0] == '\t' || (*s && strchr(" \t", s[strlen(s) - 1])))
+    if (s[0] == ' ' || s[0] == '\t' || (*s && strchr(" \t", s[n - 1])))
         return "a number without surrounding spaces";
+    if (strchr(s, ' ') || strstr(s, "\xC2\xA0") || strstr(s, "\xE2\x80\xAF"))
+        return "a number without spaces (no thousands separator)";
     char *end;
     double v = strtod(s, &end);
     if (*s && *end == '\0' && !isfinite(v)) {
@@ -581,6 +744,19 @@ size_t msum_typer_row_na(const msum_typer *t, const msum_row *row, msum_record *
     /* A cell already reported (bad number or word) or a short row (reported by the reader)
      * would also show up as a missing field: one defect, one message. */
     int skip_missing = nerr > 0 || row->n < t->ncols;
+    /* A row with text and no number at all (a note under the table: "Source: Table 2") is
+     * named as such, not as a row missing every field of its form.  A row whose number
+     * columns say NA is a data row with missing values, not a note. */
+    const char *text_only = NULL;
+    if (t->c_input < 0) {
+        int any = 0;
+        for (int k = 0; k < t->nmapped && !any; k++)
+            any = !isnan(rec->x[t->mfield[k]]) ||
+                  ((size_t)t->mcol[k] < row->n && row->len[t->mcol[k]] > 0);
+        for (size_t c = 0; c < row->n && !any && !text_only; c++)
+            if (row->len[c]) text_only = row->cell[c];
+    }
+    char tbuf[96];
     msum_check chk[MSUM_CHECKS_MAX];
     size_t n = msum_record_check(rec, t->present, chk, MSUM_CHECKS_MAX);
     if (n > MSUM_CHECKS_MAX) n = MSUM_CHECKS_MAX;
@@ -596,21 +772,34 @@ size_t msum_typer_row_na(const msum_typer *t, const msum_row *row, msum_record *
         if (c->kind == MSUM_CHECK_MISSING && omit) {
             /* na.omit: the row is left out, named in a warning */
             cell_pos(row, t->c_input, &line, &colno);
-            msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno,
-                           t->c_input >= 0 ? "input" : NULL,
-                           "row left out: found '%s' without %s%s%s (--missing error makes "
-                           "this an error)", msum_input_name(rec->input), none ? "any of " : "",
-                           c->text, none ? "" : needs);
+            if (text_only)
+                msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno, NULL,
+                               "row left out: found text and no number ('%s': a note?), "
+                               "expected %s (--missing error makes this an error)",
+                               shown(text_only, tbuf, sizeof tbuf),
+                               msum_input_needs(rec->input));
+            else
+                msum_diags_add(diags, MSUM_DIAG_WARNING, t->name, line, colno,
+                               t->c_input >= 0 ? "input" : NULL,
+                               "row left out: found '%s' without %s%s%s (--missing error "
+                               "makes this an error)", msum_input_name(rec->input),
+                               none ? "any of " : "", c->text, none ? "" : needs);
             *omitted = 1;
             continue;
         }
         if (c->severity == MSUM_DIAG_ERROR) nerr++;
         if (c->kind == MSUM_CHECK_MISSING) {
             cell_pos(row, t->c_input, &line, &colno);
-            msum_diags_add(diags, c->severity, t->name, line, colno,
-                           t->c_input >= 0 ? "input" : NULL,
-                           "found '%s' without %s%s%s", msum_input_name(rec->input),
-                           none ? "any of " : "", c->text, none ? "" : needs);
+            if (text_only)
+                msum_diags_add(diags, c->severity, t->name, line, colno, NULL,
+                               "found text and no number ('%s': a note? delete the row), "
+                               "expected %s", shown(text_only, tbuf, sizeof tbuf),
+                               msum_input_needs(rec->input));
+            else
+                msum_diags_add(diags, c->severity, t->name, line, colno,
+                               t->c_input >= 0 ? "input" : NULL,
+                               "found '%s' without %s%s%s", msum_input_name(rec->input),
+                               none ? "any of " : "", c->text, none ? "" : needs);
             continue;
         }
         int col = t->col_of[c->field];

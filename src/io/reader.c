@@ -66,6 +66,7 @@ struct msum_reader {
     int state;
     int after_cr;       /* the last byte scanned was CR (a following LF is the same line end) */
     int saw_high;       /* a byte >= 0x80 or NUL was seen: fields are checked for UTF-8 */
+    int said_encoding;  /* the note on saving as UTF-8 was given (once per file) */
     long line, col;     /* position of the last byte scanned */
     long nfield_row;    /* fields started in the scanner's current row */
     long err_line, err_col, err_field;
@@ -433,10 +434,17 @@ static void on_field(void *s, size_t len, void *data)
                 msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
                                column_name(r, i - r->row_start),
                                "found a NUL byte, expected UTF-8 text");
-            else
+            else {
                 msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, l, c + 1,
                                column_name(r, i - r->row_start),
                                "found invalid UTF-8 byte 0x%02x, expected UTF-8 text", u[bad]);
+                /* most often a spreadsheet's export in the system's code page: said once */
+                if (!r->said_encoding++)
+                    msum_diags_add(r->diags, MSUM_DIAG_NOTE, r->name, l, c + 1, NULL,
+                                   "the file is not UTF-8 (Excel's 'CSV (Comma delimited)' "
+                                   "writes the system's code page): save it as 'CSV UTF-8', "
+                                   "or convert it: iconv -f WINDOWS-1252 -t UTF-8");
+            }
         }
     }
 }
@@ -641,7 +649,7 @@ static int xlsx_fill(msum_reader *r)
         long rownum;
         size_t n;
         const char *const *cell;
-        xlsx_sheet_row(r->xl, r->xrow++, &rownum, &n, &cell);
+        if (xlsx_sheet_row(r->xl, r->xrow++, &rownum, &n, &cell)) return MSUM_ENOMEM;
         /* a row shorter than the header has empty cells at its end (a spreadsheet does not
          * store them): pad it, so only longer rows are ragged */
         size_t want = r->have_header && n < r->header.n ? r->header.n : n;
@@ -807,9 +815,26 @@ static char detect_delim(const unsigned char *s, size_t n)
     return ',';
 }
 
-static int is_zip(const unsigned char *s, size_t n)
+/* A file that is not CSV text but a known binary or UTF-16 format, named by its first bytes
+ * (ZIP, OLE2 compound file, byte-order marks), so the message says what to do instead of
+ * listing NUL bytes: NULL when the bytes look like text. */
+static const char *not_text(const unsigned char *s, size_t n)
 {
-    return n >= 4 && memcmp(s, "PK\3\4", 4) == 0;
+    static const char ods[] = "mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
+    if (n >= 4 && memcmp(s, "PK\3\4", 4) == 0) {
+        if (n >= 30 + sizeof ods - 1 && memcmp(s + 30, ods, sizeof ods - 1) == 0)
+            return "found an OpenDocument spreadsheet (.ods), expected CSV text; save it as "
+                   "CSV (UTF-8) or as an .xlsx workbook";
+        return "found a ZIP archive (an XLSX workbook?), expected CSV text; give a workbook as "
+               "a file named *.xlsx";
+    }
+    if (n >= 8 && memcmp(s, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+        return "found an Excel 97-2003 workbook (.xls), expected CSV text; save it as an .xlsx "
+               "workbook or as CSV (UTF-8)";
+    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+        return "found UTF-16 text (Excel's 'Unicode Text'), expected UTF-8; save it as 'CSV "
+               "UTF-8', or convert it: iconv -f UTF-16 -t UTF-8";
+    return NULL;
 }
 
 /* Choose the delimiter and decimal mark: given, or detected from the first bytes (read ahead
@@ -825,10 +850,9 @@ static int reader_setup(msum_reader *r, const msum_read_opts *o)
         head = r->buf;
         nhead = r->prefill;
     }
-    if (is_zip(head, nhead)) {
-        msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, 0, 0, NULL,
-                       "found a ZIP archive (an XLSX workbook?), expected CSV text; give a "
-                       "workbook as a file named *.xlsx");
+    const char *what = not_text(head, nhead);
+    if (what) {
+        msum_diags_add(r->diags, MSUM_DIAG_ERROR, r->name, 0, 0, NULL, "%s", what);
         return MSUM_EPARSE;
     }
     if (!d) {
@@ -926,11 +950,12 @@ int msum_reader_open_mem(const char *buf, size_t len, const char *name, size_t c
     return reader_start(r, out);
 }
 
-/* Does the path name a workbook (*.xlsx, any case)? */
+/* Does the path name a workbook (*.xlsx, or *.xlsm: the same format with macros; any case)? */
 static int xlsx_path(const char *path)
 {
     size_t n = strlen(path);
-    return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+    return n > 5 && (strcasecmp(path + n - 5, ".xlsx") == 0 ||
+                     strcasecmp(path + n - 5, ".xlsm") == 0);
 }
 
 int msum_reader_open_opts(const char *path, const char *name, const msum_read_opts *o,
@@ -1020,6 +1045,7 @@ size_t msum_reader_max_field(void) { return max_field_default; }
 const msum_row *msum_reader_header(const msum_reader *r) { return &r->header; }
 
 const char *msum_reader_name(const msum_reader *r) { return r->name; }
+const char *msum_reader_sheets(const msum_reader *r) { return r->xl ? xlsx_sheet_all(r->xl) : NULL; }
 
 /* Does the row pass the filter?  Short rows have "" in the missing cells. */
 static int filter_keeps(const msum_reader *r, const msum_row *row)

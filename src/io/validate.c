@@ -469,7 +469,8 @@ static void check_header(vstate *v, const msum_row *h)
     if (v->c_id < 0)
         msum_diags_add(v->dg, MSUM_DIAG_ERROR, v->name, 1, 0, "id",
                        "missing required column (found none in the header, expected a unique "
-                       "identifier per row)");
+                       "identifier per row: validate checks the curated format of "
+                       "datasets/README.md; pool, effects and compare read files without ids)");
     for (size_t i = 0; i < 4; i++) {
         dict_use *u = &v->uses[i];
         if (!u->dict) continue;

@@ -2,14 +2,19 @@
 # Hostile-input corpus: every command on every file of tests/hostile/ (each one a defect class:
 # NUL bytes, invalid UTF-8, BOMs, broken quoting, CR-only lines, odd numbers, extreme values,
 # empty and header-only files, duplicate columns, control characters, formula-like cells,
-# hostile manifests, ...) plus big inputs generated here at run time (10^5 columns, a 2 MiB
-# field, a 3 MB line, 3*10^4 rows, a 300-row manifest, a NUL stream on stdin).
+# hostile manifests, ...), hostile workbooks (*.xlsx: a ZIP bomb of cells, entity expansion,
+# deep nesting, a cell over --max-field, a broken ZIP directory, ...; made by make_xlsx.py),
+# files in other formats given as CSV (.xls, .ods), plus big inputs generated here at run time
+# (10^5 columns, a 2 MiB field, a 3 MB line, 3*10^4 rows, a 300-row manifest, a NUL stream on
+# stdin).
 #
 # Usage: run.sh METASUM OUTDIR      (HOSTILE_TIMEOUT seconds per run, default 10)
 #
 # Each run must: exit 0, 1, 2, 3 or 4 (never a signal, never a sanitizer report), finish within
 # the timeout, and say "error" on stderr when it exits 1, 3 or 4 (a usage error, exit 2, may
-# instead be the CLI's usage line "metasum CMD: ...").  Runs listed in known.txt are defects
+# instead be the CLI's usage line "metasum CMD: ...").  A run that fails leaves no output: the
+# analyses write with -o into an empty folder, which must stay empty; a failed report leaves
+# no report folder, no DIR.new-* folder and no lock.  Runs listed in known.txt are defects
 # already filed and not yet fixed: reported as "known", not failed; one that passes is
 # reported so its line can be removed.
 set -u
@@ -54,6 +59,8 @@ check() { # label: judge the last run ($rc, $OUT/err)
         why="exit 2 without a message"
     elif [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ] && ! grep -q "error" "$OUT/err"; then
         why="exit $rc without 'error'"
+    elif [ "$rc" -ne 0 ] && [ -n "$(ls -A "$OUT/o" 2>/dev/null)" ]; then
+        why="exit $rc with partial output: $(ls -A "$OUT/o" | head -3 | tr '\n' ' ')"
     fi
     if sed 's/[[:space:]]*#.*//' "$here/known.txt" | grep -qxF "$1"; then
         if [ -n "$why" ]; then known=$((known + 1)); echo "known hostile: $1: $why"
@@ -69,16 +76,18 @@ check() { # label: judge the last run ($rc, $OUT/err)
 run_all() { # file
     f=$1; b=$(basename "$f")
     for cmd in validate effects pool "compare --by study" summarize; do
+        rm -rf "$OUT/o"; mkdir "$OUT/o"
+        out=; [ "$cmd" = validate ] || out="-o $OUT/o/out.csv"
         # shellcheck disable=SC2086
-        timeout "$T" "$METASUM" $cmd "$f" >"$OUT/out" 2>"$OUT/err" </dev/null; rc=$?
+        timeout "$T" "$METASUM" $cmd $out "$f" >"$OUT/out" 2>"$OUT/err" </dev/null; rc=$?
         check "metasum $cmd $b"
     done
-    rm -rf "$OUT/report"
-    timeout "$T" "$METASUM" report -q "$f" -o "$OUT/report" >"$OUT/out" 2>"$OUT/err" </dev/null
+    rm -rf "$OUT/report" "$OUT/o"; mkdir "$OUT/o"
+    timeout "$T" "$METASUM" report -q "$f" -o "$OUT/o/report" >"$OUT/out" 2>"$OUT/err" </dev/null
     rc=$?
     check "metasum report $b"
 }
-for f in "$here"/*.csv "$gen"/*.csv; do run_all "$f"; done
+for f in "$here"/*.csv "$here"/*.xlsx "$gen"/*.csv; do run_all "$f"; done
 for cmd in validate effects pool summarize; do
     head -c 50000000 /dev/zero | timeout "$T" "$METASUM" $cmd - >"$OUT/out" 2>"$OUT/err"; rc=$?
     check "NUL stream | metasum $cmd -"
