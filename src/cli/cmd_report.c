@@ -50,7 +50,8 @@ void usage_report(FILE *fp)
         "    plots     ';'-separated, drawn in this order: forest funnel (pool), forest\n"
         "              (compare with by), comparisons timecourse effect_direction\n"
         "              evidence_map (summarize), funnel_trimfill funnel_contour funnel_egger\n"
-        "              radial (bias), leave1out cumul baujat influence (sensitivity) [none]\n"
+        "              radial (bias), leave1out cumul baujat influence (sensitivity) [none];\n"
+        "              names only: each is written as NAME.svg, .png and .pdf\n"
         "    favours   forest plots: 'LEFT;RIGHT', shown as 'Favours LEFT' left and 'Favours\n"
         "              RIGHT' right of the null line [none]\n"
         "    columns   which column is which, as --col: m1i=Mean_T;sd1i=SD_T (docs/columns.md)\n"
@@ -219,6 +220,14 @@ static int row_spec(msum_spec *sp, const msum_setting **fld, const msum_row *row
             msum_diags_add(d, MSUM_DIAG_ERROR, name, row->row_line, row->col[c], f->name,
                            "found '%.60s', but kind '%s' takes no %s", row->cell[c],
                            msum_kind_name(sp->kind), f->name);
+            continue;
+        }
+        if (strcmp(f->name, "plots") == 0 && strchr(row->cell[c], '=')) {
+            /* NAME=FILE is the command line's; a report names its files itself */
+            msum_diags_add(d, MSUM_DIAG_ERROR, name, row->row_line, row->col[c], f->name,
+                           "found '%.60s', expected plot names only: a report writes each "
+                           "plot as NAME.svg, NAME.png and NAME.pdf in the analysis' folder",
+                           row->cell[c]);
             continue;
         }
         int st = msum_spec_set(sp, f, row->cell[c], err, sizeof err);
