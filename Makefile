@@ -13,15 +13,15 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-proto
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
-# librsvg + cairo render the plots' SVG to PNG and PDF (src/io/render.c); -isystem keeps
-# their headers out of our warnings.
+# librsvg + cairo render the plots' SVG to PNG and PDF (src/io/render.c), loaded with dlopen
+# when a plot is first rendered (not linked: start-up stays fast); their headers give the
+# calls their types, -isystem keeps those headers out of our warnings.
 RSVG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags librsvg-2.0 2>/dev/null))
-RSVG_LIBS   := $(shell pkg-config --libs librsvg-2.0 2>/dev/null)
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L $(RSVG_CFLAGS)
 CFLAGS  ?=
 CFLAGS  += -std=c11 $(OPT) $(WARN) -fPIC $(SANITIZE)
 LDFLAGS += $(SANITIZE)
-LIBS    := -lxlsxwriter -lminizip -lexpat -lcsv -lgsl -lgslcblas $(RSVG_LIBS) -lm
+LIBS    := -lxlsxwriter -lminizip -lexpat -lcsv -lgsl -lgslcblas -ldl -lpthread -lm
 TEST_LIBS := -lcriterion
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/io/*.c src/analysis/*.c))

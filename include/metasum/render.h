@@ -21,8 +21,14 @@ int msum_render_format_of(const char *path, msum_render_format *out);
 /* Write the SVG markup svg (len bytes) to fp as format f: SVG as is; PNG at
  * MSUM_RENDER_PNG_SCALE pixels per px on its white background; PDF one page of the plot's size
  * (1 px = 1 pt).  Returns MSUM_OK, MSUM_EINVAL (NULL arguments), MSUM_EPARSE (librsvg cannot
- * read the markup), MSUM_ENOMEM or MSUM_EIO. */
+ * read the markup), MSUM_ENOMEM or MSUM_EIO (also when librsvg cannot be loaded: see
+ * msum_render_available). */
 int msum_render(const char *svg, size_t len, msum_render_format f, FILE *fp);
+
+/* Whether PNG and PDF can be rendered: librsvg (librsvg-2.so.2, Debian librsvg2-2) is
+ * loaded with dlopen on the first call, so that programs that draw no PNG or PDF never load
+ * it.  1 or 0. */
+int msum_render_available(void);
 
 /* msum_render to a file named path in the format of its extension, atomically (a temporary
  * file renamed into place: a failure leaves no partial file). */

@@ -105,6 +105,13 @@ static int write_plot(const char *cmd, const msum_result *r, const char *name, c
         return EXIT_DATA;
     }
     int st = msum_render_file(svg, strlen(svg), file);
+    msum_render_format rf;
+    if (st != MSUM_OK && msum_render_format_of(file, &rf) == MSUM_OK &&
+        rf != MSUM_RENDER_SVG && !msum_render_available()) {
+        cli_error(cmd, "cannot write %s: PNG and PDF need librsvg (librsvg-2.so.2, Debian "
+                       "package librsvg2-2); an .svg plot needs nothing", file);
+        return EXIT_IO;
+    }
     if (st != MSUM_OK) {
         cli_error(cmd, "cannot write %s: %s", file, msum_strerror(st));
         return st == MSUM_ENOMEM ? EXIT_NUMERICAL : EXIT_IO;
