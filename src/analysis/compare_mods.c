@@ -192,10 +192,32 @@ int msum_cmp_fit_mods(const msum_cmp *c, const msum_dataset *ds, const msum_cmp_
             continue;
         }
         if (m->transform) {
-            double mean = 0, ss = 0;
-            for (size_t i = 0; i < k; i++) mean += m->x[i] / (double)k;
-            for (size_t i = 0; i < k; i++) ss += (m->x[i] - mean) * (m->x[i] - mean);
-            double sd = k > 1 ? sqrt(ss / (double)(k - 1)) : NAN;
+            /* R evaluates scale(x) on the data before the rows with a missing value in
+             * yi, vi or another moderator are dropped: the mean and SD of every row of the
+             * file (after --filter) with a value in this column */
+            double mean = 0, ss = 0, xv;
+            size_t nall = 0, nrows = msum_dataset_nrows(ds);
+            for (size_t r = 0; r < nrows; r++) {
+                const char *cell = msum_dataset_cell(ds, r, (size_t)m->idx);
+                if (!*cell || strcmp(cell, "NA") == 0) continue;
+                if (msum_parse_double(cell, strlen(cell), &xv) != 1) {
+                    long l, cc;
+                    msum_dataset_pos(ds, r, (size_t)m->idx, &l, &cc);
+                    msum_diags_add(dg, MSUM_DIAG_ERROR, name, l, cc, m->col,
+                                   "%s: found '%s', expected a number", m->name, cell);
+                    goto done;
+                }
+                nall++;
+                mean += xv;
+            }
+            mean /= (double)nall;
+            for (size_t r = 0; r < nrows; r++) {
+                const char *cell = msum_dataset_cell(ds, r, (size_t)m->idx);
+                if (!*cell || strcmp(cell, "NA") == 0) continue;
+                msum_parse_double(cell, strlen(cell), &xv);
+                ss += (xv - mean) * (xv - mean);
+            }
+            double sd = nall > 1 ? sqrt(ss / (double)(nall - 1)) : NAN;
             if (m->transform == 2 && !(sd > 0)) {
                 msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, m->col,
                                "%s: found no spread (SD 0), expected values that differ",

@@ -1,0 +1,83 @@
+#!/usr/bin/env Rscript
+# metafor 3.8 reference values for metasum compare's meta-regression details: scale() and
+# center() over every row of the data (after --filter, i.e. R's data = dat[keep, ]).
+#
+# Run from the repository root:   Rscript tests/ref/parity_refs.R
+# It (re)writes, in the format of the sweep (tests/ref/sweep_refs.R, read by tests/test_sweep.c):
+#   tests/ref/inputs/parity_<data>.csv   the columns as write.csv(row.names = FALSE) writes them,
+#                                        read back before any value is computed;
+#   tests/ref/expected/parity_cases.csv  case,kind,input,settings,tol;
+#   tests/ref/expected/parity.csv        case,quantity,value (%.15g, NA).
+# See tests/ref/PROVENANCE.md.
+
+suppressMessages(library(metafor))
+
+IN <- file.path("tests", "ref", "inputs")
+EX <- file.path("tests", "ref", "expected")
+if (!dir.exists(file.path("tests", "ref"))) stop("run from the repository root")
+
+TIGHT <- list(threshold = 1e-12, tol = 1e-12, maxiter = 10000)
+vals <- list()
+cases <- list()
+R <- function(case, q, v) {
+    vals[[length(vals) + 1]] <<- data.frame(case = case, quantity = q,
+        value = ifelse(is.na(v), "NA", sprintf("%.15g", as.numeric(v))))
+}
+C <- function(case, input, settings, tol = 1e-8) {
+    cases[[length(cases) + 1]] <<- data.frame(case = case, kind = "compare", input = input,
+        settings = settings, tol = tol)
+}
+write_input <- function(df, name) {
+    path <- file.path(IN, paste0("parity_", name, ".csv"))
+    write.csv(df, path, row.names = FALSE)
+    read.csv(path, stringsAsFactors = FALSE)
+}
+
+# coefficients (by position, metafor's order), k, tau2; predictions with their back-transform
+# (prefix: metasum's column names, as the pool table's)
+fit_case <- function(case, input, settings, fit, X = NULL, bt = NULL, pre = NULL, targs = NULL) {
+    C(case, input, settings)
+    for (j in seq_along(fit$b)) {
+        R(case, sprintf("metareg.estimate[%d]", j), fit$b[j])
+        R(case, sprintf("metareg.se[%d]", j), fit$se[j])
+    }
+    R(case, "model.k", fit$k); R(case, "model.tau2", fit$tau2); R(case, "model.QM", fit$QM)
+    if (is.null(X)) return(invisible())
+    pr <- predict(fit, newmods = X)
+    pb <- if (!is.null(bt)) predict(fit, newmods = X, transf = bt, targs = targs)
+    for (i in seq_len(nrow(X))) {
+        P <- function(q, v) R(case, sprintf("predict.%s[%d]", q, i), v)
+        P("pred", pr$pred[i]); P("ci_lb", pr$ci.lb[i]); P("ci_ub", pr$ci.ub[i])
+        P("pi_lb", pr$pi.lb[i]); P("pi_ub", pr$pi.ub[i])
+        if (!is.null(bt)) {
+            P(paste0(pre, "pred"), pb$pred[i]); P(paste0(pre, "ci_lb"), pb$ci.lb[i])
+            P(paste0(pre, "ci_ub"), pb$ci.ub[i]); P(paste0(pre, "pi_lb"), pb$pi.lb[i])
+            P(paste0(pre, "pi_ub"), pb$pi.ub[i])
+        }
+    }
+}
+
+# ---- scale() / center(): over every row of the data, before rows with NA are dropped -------
+# dat.bangertdrowns2004: length has 2 NA cells, feedback 1; yi of studies 4 and 20 set to NA
+# (R still scales ni over those rows)
+b <- dat.bangertdrowns2004[, c("id", "author", "grade", "length", "feedback", "ni", "yi", "vi")]
+b$yi[c(4, 20)] <- NA
+b <- write_input(b, "bangertdrowns2004")
+IB <- "parity_bangertdrowns2004.csv"
+fit <- rma(yi, vi, mods = ~ length + feedback + scale(ni) + length:feedback, data = b,
+           method = "REML", control = TIGHT)
+fit_case("bangert_scale_REML", IB,
+         "mods=length;feedback;scale(ni);length:feedback|method=REML", fit)
+fit <- rma(yi, vi, mods = ~ scale(ni, scale = FALSE) + feedback, data = b, method = "DL")
+fit_case("bangert_center_DL", IB, "mods=center(ni);feedback|method=DL", fit)
+# --filter grade=4 is R's data = b[b$grade == 4, ] (metafor's subset = grade == 4 would still
+# scale over all 48 rows: it subsets after the model matrix is built)
+b4 <- b[b$grade == 4, ]
+fit <- rma(yi, vi, mods = ~ scale(ni) + length, data = b4, method = "REML", control = TIGHT)
+fit_case("bangert_scale_filter_REML", IB, "filter=grade=4|mods=scale(ni);length|method=REML",
+         fit)
+
+write.csv(do.call(rbind, cases), file.path(EX, "parity_cases.csv"), row.names = FALSE,
+          quote = FALSE)
+write.csv(do.call(rbind, vals), file.path(EX, "parity.csv"), row.names = FALSE, quote = FALSE)
+cat(length(cases), "cases,", length(vals), "values\n")
