@@ -230,8 +230,15 @@ int msum_cmp_fit_mods(const msum_cmp *c, const msum_dataset *ds, const msum_cmp_
             nvs->v[j].div = m->transform == 2 ? sd : 1;
         }
     }
-    for (int t = 0; t < nt; t++) {
-        modvar *a = &vars[terms[t].a], *b = terms[t].b >= 0 ? &vars[terms[t].b] : NULL;
+    /* R's model.matrix: the main effects first, then the interactions, each in the order
+     * written (terms sorted by order, stably) */
+    modterm sorted[2 * MAXLIST];
+    int ns = 0;
+    for (int order = 1; order <= 2; order++)
+        for (int t = 0; t < nt; t++)
+            if ((terms[t].b >= 0) == (order == 2)) sorted[ns++] = terms[t];
+    for (int t = 0; t < ns; t++) {
+        modvar *a = &vars[sorted[t].a], *b = sorted[t].b >= 0 ? &vars[sorted[t].b] : NULL;
         int st;
         if (!b) {
             int dup = 0; /* a*b after a: the main effect once */

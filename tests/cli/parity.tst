@@ -3,3 +3,7 @@
 # (metafor 3.8, tests/ref/parity_refs.R: scale(ni) -0.0668466 (SE 0.0347709); yi NA in two
 # rows, length or feedback NA in three, all left out of the fit but not of scale(ni))
 0 parity_scale_all_rows.txt   $METASUM compare tests/ref/inputs/parity_bangertdrowns2004.csv --mods 'length,feedback,scale(ni),length:feedback' --table metareg
+# coefficients in R's model.matrix order (main effects first) whatever the order written; the
+# positional --newmods follows it (metafor: intrcpt, length, feedback, length:feedback;
+# pred at length 10, feedback 1: 0.2511147, tests/ref/parity_refs.R)
+0 parity_order.txt            $METASUM compare tests/ref/inputs/parity_bangertdrowns2004.csv --mods 'length:feedback,length,feedback' --newmods '10,1,10;20,0,0' --table metareg,predict

@@ -1,6 +1,8 @@
 #!/usr/bin/env Rscript
 # metafor 3.8 reference values for metasum compare's meta-regression details: scale() and
-# center() over every row of the data (after --filter, i.e. R's data = dat[keep, ]).
+# center() over every row of the data (after --filter, i.e. R's data = dat[keep, ]), and the
+# coefficient order of R's model.matrix (main effects before interactions) with positional
+# --newmods.
 #
 # Run from the repository root:   Rscript tests/ref/parity_refs.R
 # It (re)writes, in the format of the sweep (tests/ref/sweep_refs.R, read by tests/test_sweep.c):
@@ -76,6 +78,17 @@ b4 <- b[b$grade == 4, ]
 fit <- rma(yi, vi, mods = ~ scale(ni) + length, data = b4, method = "REML", control = TIGHT)
 fit_case("bangert_scale_filter_REML", IB, "filter=grade=4|mods=scale(ni);length|method=REML",
          fit)
+
+# ---- coefficient order: main effects first (model.matrix), positional newmods --------------
+X <- rbind(c(10, 1, 10), c(20, 0, 0))
+fit <- rma(yi, vi, mods = ~ length:feedback + length + feedback, data = b, method = "REML",
+           control = TIGHT)
+stopifnot(identical(rownames(fit$b), c("intrcpt", "length", "feedback", "length:feedback")))
+fit_case("bangert_order_REML", IB,
+         "mods=length:feedback;length;feedback|method=REML|newmods=10,1,10;20,0,0", fit, X)
+fit <- rma(yi, vi, mods = ~ length:feedback + grade + scale(ni), data = b, method = "DL")
+stopifnot(identical(rownames(fit$b), c("intrcpt", "grade", "scale(ni)", "length:feedback")))
+fit_case("bangert_order2_DL", IB, "mods=length:feedback;grade;scale(ni)|method=DL", fit)
 
 write.csv(do.call(rbind, cases), file.path(EX, "parity_cases.csv"), row.names = FALSE,
           quote = FALSE)
