@@ -8,7 +8,7 @@
  * p-values that times max(1, |ln p|); tau2 and I2 allow 1e-11 and 1e-7 (percent) absolute for
  * metafor's boundary fits.  A failure lists every disagreeing value on stderr.  The same
  * runner checks tests/ref/parity_refs.R (ref/expected/parity_cases.csv, parity.csv): compare's
- * scale()/center() rows and coefficient order. */
+ * scale()/center() rows, coefficient order and back-transformed predictions. */
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +189,7 @@ Test(sweep, parity_values_match_metafor, .init = load_parity, .fini = free_refs)
     size_t ncompared = 0;
     int bad = 0;
     size_t ncases = run_cases("ref/expected/parity_cases.csv", &ncompared, &bad);
-    cr_expect_eq(ncases, 5, "cases read: %zu", ncases);
+    cr_expect_eq(ncases, 9, "cases read: %zu", ncases);
     cr_expect_eq(ncompared, nrefs, "values compared %zu of %zu (a case without its row?)",
                  ncompared, nrefs);
     cr_expect_eq(bad, 0, "%d of %zu values disagree with metafor (listed on stderr)", bad,

@@ -340,7 +340,7 @@ int msum_an_compare(const msum_spec *s, const char *path, msum_result *out, msum
         goto out;
     }
 
-    msum_compare_info info = {by, e.measure, c->po.level};
+    msum_compare_info info = {by, e.measure, c->po.level, nvs.pft_n};
     const char *pl[2 * MSUM_CMP_MAXLIST] = {0};
     size_t np = 0;
     if (msum_an_given(s->pairs) && (st = parse_pairs(c, pl, &np, &pairbuf)) != MSUM_OK)

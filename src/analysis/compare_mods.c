@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compare_int.h"
+#include "pool_int.h"
 #include "metasum/diag.h"
 #include "metasum/reader.h"
 
@@ -286,6 +287,9 @@ int msum_cmp_fit_mods(const msum_cmp *c, const msum_dataset *ds, const msum_cmp_
     if (c->maxiter_set) mo.maxiter = c->po.maxiter;
     mo.fallback = c->po.fallback;
     nvs->n = nv;
+    nvs->pft_n = msum_measure_scale(e->measure) == MSUM_SCALE_FREEMAN_TUKEY
+                     ? msum_an_pool_pft_hm(v, k)
+                     : NAN;
     if (!(nvs->refs = calloc((size_t)nv + 1, sizeof *nvs->refs))) goto done;
     for (int j = 0; j < nv; j++) {
         const char *ref = nvs->v[j].numeric ? NULL : msum_design_ref_level(d, vars[j].name);

@@ -7,3 +7,9 @@
 # positional --newmods follows it (metafor: intrcpt, length, feedback, length:feedback;
 # pred at length 10, feedback 1: 0.2511147, tests/ref/parity_refs.R)
 0 parity_order.txt            $METASUM compare tests/ref/inputs/parity_bangertdrowns2004.csv --mods 'length:feedback,length,feedback' --newmods '10,1,10;20,0,0' --table metareg,predict
+# predictions back-transformed as pool names them: r_* (ZCOR, transf.ztor), bt_* (PFT,
+# transf.ipft.hm with the harmonic mean of the fitted rows' n); metafor 3.8 values in
+# tests/ref/expected/parity.csv (molloy2014 r_pred 0.2222478, 0.1527319; debruin2009 PFT
+# bt_pred 0.4818303, 0.5581776)
+0 parity_predict_zcor.txt     $METASUM compare tests/ref/inputs/parity_molloy2014.csv --measure ZCOR --mods meanage --newmods '20;50' --table predict
+0 parity_predict_pft.txt      $METASUM compare tests/ref/inputs/parity_debruin2009.csv --measure PFT --mods scq --newmods '15;25' --table predict

@@ -1,8 +1,9 @@
 #!/usr/bin/env Rscript
 # metafor 3.8 reference values for metasum compare's meta-regression details: scale() and
-# center() over every row of the data (after --filter, i.e. R's data = dat[keep, ]), and the
+# center() over every row of the data (after --filter, i.e. R's data = dat[keep, ]), the
 # coefficient order of R's model.matrix (main effects before interactions) with positional
-# --newmods.
+# --newmods, and back-transformed predictions (transf.ztor, transf.ilogit, transf.iarcsin,
+# transf.ipft.hm).
 #
 # Run from the repository root:   Rscript tests/ref/parity_refs.R
 # It (re)writes, in the format of the sweep (tests/ref/sweep_refs.R, read by tests/test_sweep.c):
@@ -89,6 +90,28 @@ fit_case("bangert_order_REML", IB,
 fit <- rma(yi, vi, mods = ~ length:feedback + grade + scale(ni), data = b, method = "DL")
 stopifnot(identical(rownames(fit$b), c("intrcpt", "grade", "scale(ni)", "length:feedback")))
 fit_case("bangert_order2_DL", IB, "mods=length:feedback;grade;scale(ni)|method=DL", fit)
+
+# ---- back-transformed predictions ----------------------------------------------------------
+# ZCOR: dat.molloy2014, moderator meanage
+m <- write_input(dat.molloy2014[, c("authors", "year", "ni", "ri", "meanage", "quality")],
+                 "molloy2014")
+es <- escalc("ZCOR", ri = ri, ni = ni, data = m)
+fit <- rma(yi, vi, mods = ~ meanage, data = es, method = "REML", control = TIGHT)
+fit_case("molloy2014_ZCOR_REML", "parity_molloy2014.csv",
+         "measure=ZCOR|mods=meanage|method=REML|newmods=20;50", fit, cbind(c(20, 50)),
+         transf.ztor, "r_")
+# proportions: dat.debruin2009 (xi of ni), moderator scq
+d <- write_input(dat.debruin2009[, c("author", "year", "scq", "ni", "xi")], "debruin2009")
+for (ms in list(list("PLO", transf.ilogit), list("PAS", transf.iarcsin),
+                list("PFT", transf.ipft.hm))) {
+    es <- escalc(ms[[1]], xi = xi, ni = ni, data = d)
+    fit <- rma(yi, vi, mods = ~ scq, data = es, method = "REML", control = TIGHT)
+    # PFT: the n behind each variance 1/(4n + 2), as pool's bt_* columns
+    targs <- if (ms[[1]] == "PFT") list(ni = (1 / fit$vi - 2) / 4)
+    fit_case(paste0("debruin2009_", ms[[1]], "_REML"), "parity_debruin2009.csv",
+             paste0("measure=", ms[[1]], "|mods=scq|method=REML|newmods=15;25"), fit,
+             cbind(c(15, 25)), ms[[2]], "bt_", targs)
+}
 
 write.csv(do.call(rbind, cases), file.path(EX, "parity_cases.csv"), row.names = FALSE,
           quote = FALSE)
