@@ -154,6 +154,11 @@ static int collect(const msum_cmp *c, const msum_dataset *ds, msum_cmp_effects *
     if (!e->yi || !e->vi || !e->group || !e->row) return MSUM_ENOMEM;
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.level = c->po.level;
+    int cst = msum_an_cc_opts(s, NULL, &eo, dg);
+    if (cst != MSUM_OK) return cst;
+    for (size_t i = 0; eo.to == MSUM_CC_IF0ALL && !eo.any_zero && i < n; i++)
+        if (!msum_dataset_omitted(ds, i))
+            eo.any_zero = msum_escalc_has_zero_cell(msum_dataset_record(ds, i));
     size_t novar = 0, omitted = 0;
     for (size_t i = 0; i < n; i++) {
         const msum_record *rec = msum_dataset_record(ds, i);

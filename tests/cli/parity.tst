@@ -13,3 +13,9 @@
 # bt_pred 0.4818303, 0.5581776)
 0 parity_predict_zcor.txt     $METASUM compare tests/ref/inputs/parity_molloy2014.csv --measure ZCOR --mods meanage --newmods '20;50' --table predict
 0 parity_predict_pft.txt      $METASUM compare tests/ref/inputs/parity_debruin2009.csv --measure PFT --mods scq --newmods '15;25' --table predict
+# --add / --to reach compare, bias and sensitivity as pool (escalc add, to): regtest z with
+# to = "all" on dat.nielweise2007 is metafor's -1.324612 (tests/ref/parity_refs.R); if0all
+# reads the file twice, so standard input is refused for bias/sensitivity
+0 parity_bias_toall.txt       $METASUM bias tests/ref/inputs/parity_nielweise2007.csv --measure OR --to all
+2 parity_bias_if0all_stdin.txt   $METASUM bias - --measure OR --to if0all < tests/ref/inputs/parity_nielweise2007.csv
+0 parity_compare_if0all_stdin.txt $METASUM compare - --measure OR --mods year --add 0.25 --to if0all --table metareg < tests/ref/inputs/parity_nielweise2007.csv

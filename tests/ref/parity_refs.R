@@ -3,7 +3,7 @@
 # center() over every row of the data (after --filter, i.e. R's data = dat[keep, ]), the
 # coefficient order of R's model.matrix (main effects before interactions) with positional
 # --newmods, and back-transformed predictions (transf.ztor, transf.ilogit, transf.iarcsin,
-# transf.ipft.hm).
+# transf.ipft.hm), and escalc's add and to in compare, bias and sensitivity.
 #
 # Run from the repository root:   Rscript tests/ref/parity_refs.R
 # It (re)writes, in the format of the sweep (tests/ref/sweep_refs.R, read by tests/test_sweep.c):
@@ -26,8 +26,8 @@ R <- function(case, q, v) {
     vals[[length(vals) + 1]] <<- data.frame(case = case, quantity = q,
         value = ifelse(is.na(v), "NA", sprintf("%.15g", as.numeric(v))))
 }
-C <- function(case, input, settings, tol = 1e-8) {
-    cases[[length(cases) + 1]] <<- data.frame(case = case, kind = "compare", input = input,
+C <- function(case, input, settings, tol = 1e-8, kind = "compare") {
+    cases[[length(cases) + 1]] <<- data.frame(case = case, kind = kind, input = input,
         settings = settings, tol = tol)
 }
 write_input <- function(df, name) {
@@ -111,6 +111,34 @@ for (ms in list(list("PLO", transf.ilogit), list("PAS", transf.iarcsin),
     fit_case(paste0("debruin2009_", ms[[1]], "_REML"), "parity_debruin2009.csv",
              paste0("measure=", ms[[1]], "|mods=scq|method=REML|newmods=15;25"), fit,
              cbind(c(15, 25)), ms[[2]], "bt_", targs)
+}
+
+# ---- --add / --to in compare, bias and sensitivity (escalc's add, to) -----------------------
+# dat.nielweise2007: OR from 2x2 counts, 6 tables with a zero cell, moderator year
+n <- write_input(dat.nielweise2007[, c("study", "author", "year", "ai", "n1i", "ci", "n2i")],
+                 "nielweise2007")
+IN7 <- "parity_nielweise2007.csv"
+for (cc in list(list("toall", list(to = "all"), "to=all"),
+                list("add025if0all", list(add = 0.25, to = "if0all"), "add=0.25|to=if0all"))) {
+    es <- do.call(escalc, c(list(measure = "OR", ai = n$ai, n1i = n$n1i, ci = n$ci,
+                                 n2i = n$n2i), cc[[2]]))
+    es$year <- n$year
+    fit <- rma(yi, vi, mods = ~ year, data = es, method = "REML", control = TIGHT)
+    fit_case(paste0("nielweise2007_OR_", cc[[1]], "_mods_REML"), IN7,
+             paste0("measure=OR|", cc[[3]], "|mods=year|method=REML"), fit)
+    fit <- rma(yi, vi, data = es, method = "REML", control = TIGHT)
+    case <- paste0("nielweise2007_OR_", cc[[1]], "_bias_REML")
+    C(case, IN7, paste0("measure=OR|", cc[[3]], "|method=REML"), kind = "bias")
+    rt <- regtest(fit)
+    R(case, "bias.stat[1]", rt$zval); R(case, "bias.estimate[1]", rt$est)
+    case <- paste0("nielweise2007_OR_", cc[[1]], "_leave1out_REML")
+    C(case, IN7, paste0("measure=OR|", cc[[3]], "|method=REML|analysis=leave1out"),
+      kind = "sensitivity")
+    l1 <- leave1out(fit)
+    for (i in seq_along(l1$estimate)) {
+        R(case, sprintf("leave1out.estimate[%d]", i), l1$estimate[i])
+        R(case, sprintf("leave1out.se[%d]", i), l1$se[i])
+    }
 }
 
 write.csv(do.call(rbind, cases), file.path(EX, "parity_cases.csv"), row.names = FALSE,
