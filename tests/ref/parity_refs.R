@@ -3,7 +3,8 @@
 # center() over every row of the data (after --filter, i.e. R's data = dat[keep, ]), the
 # coefficient order of R's model.matrix (main effects before interactions) with positional
 # --newmods, and back-transformed predictions (transf.ztor, transf.ilogit, transf.iarcsin,
-# transf.ipft.hm), and escalc's add and to in compare, bias and sensitivity.
+# transf.ipft.hm), escalc's add and to in compare, bias and sensitivity, and the coding of a
+# categorical moderator's interaction with a continuous one (R's margin rule).
 #
 # Run from the repository root:   Rscript tests/ref/parity_refs.R
 # It (re)writes, in the format of the sweep (tests/ref/sweep_refs.R, read by tests/test_sweep.c):
@@ -139,6 +140,21 @@ for (cc in list(list("toall", list(to = "all"), "to=all"),
         R(case, sprintf("leave1out.estimate[%d]", i), l1$estimate[i])
         R(case, sprintf("leave1out.se[%d]", i), l1$se[i])
     }
+}
+
+# ---- a categorical moderator times a continuous one: R's margin rule ------------------------
+# dat.bcg as log risk ratios: ~ alloc + alloc:ablat gives a slope per level (ablat has no main
+# effect), ~ ablat + ablat:alloc slopes against the reference level
+g <- escalc("RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg)
+g <- write_input(data.frame(trial = g$trial, author = g$author, year = g$year, ablat = g$ablat,
+                            alloc = g$alloc, yi = as.numeric(g$yi), vi = as.numeric(g$vi)), "bcg")
+for (f in list(list("alloc_slopes", ~ alloc + alloc:ablat, "alloc;alloc:ablat", 6),
+               list("ablat_contrasts", ~ ablat + ablat:alloc, "ablat;ablat:alloc", 4),
+               list("slopes_year", ~ alloc:ablat + year, "alloc:ablat;year", 5))) {
+    fit <- rma(yi, vi, mods = f[[2]], data = g, method = "REML", control = TIGHT)
+    stopifnot(length(fit$b) == f[[4]])
+    fit_case(paste0("bcg_", f[[1]], "_REML"), "parity_bcg.csv",
+             paste0("mods=", f[[3]], "|method=REML"), fit)
 }
 
 write.csv(do.call(rbind, cases), file.path(EX, "parity_cases.csv"), row.names = FALSE,
