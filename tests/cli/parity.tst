@@ -19,3 +19,6 @@
 0 parity_bias_toall.txt       $METASUM bias tests/ref/inputs/parity_nielweise2007.csv --measure OR --to all
 2 parity_bias_if0all_stdin.txt   $METASUM bias - --measure OR --to if0all < tests/ref/inputs/parity_nielweise2007.csv
 0 parity_compare_if0all_stdin.txt $METASUM compare - --measure OR --mods year --add 0.25 --to if0all --table metareg < tests/ref/inputs/parity_nielweise2007.csv
+# ~ ablat + ablat:alloc: slopes against the reference level, as R codes it (metafor REML on
+# dat.bcg: ablat -0.0220711, tests/ref/parity_refs.R bcg_ablat_contrasts_REML)
+0 parity_margin.txt           $METASUM compare tests/ref/inputs/parity_bcg.csv --mods 'ablat,ablat:alloc' --table metareg
