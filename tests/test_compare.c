@@ -34,7 +34,7 @@ static double cell(const msum_table *t, size_t row, const char *col)
 Test(compare, groups_table_on_log_and_natural_scales)
 {
     msum_subgroup_result r = bcg_groups();
-    msum_compare_info info = {"alloc", MSUM_MEASURE_RR, 0.95};
+    msum_compare_info info = {"alloc", MSUM_MEASURE_RR, 0.95, 0};
     msum_table *t;
     cr_assert_eq(msum_compare_groups_table(&r, &info, &t), MSUM_OK);
     cr_expect_eq(msum_table_nrows(t), 3);
@@ -58,7 +58,7 @@ Test(compare, groups_table_on_log_and_natural_scales)
 Test(compare, between_table_has_both_tests)
 {
     msum_subgroup_result r = bcg_groups();
-    msum_compare_info info = {"alloc", MSUM_MEASURE_RR, 0.95};
+    msum_compare_info info = {"alloc", MSUM_MEASURE_RR, 0.95, 0};
     msum_table *t;
     cr_assert_eq(msum_compare_between_table(&r, &info, &t), MSUM_OK);
     cr_assert_eq(msum_table_nrows(t), 2);
@@ -72,7 +72,7 @@ Test(compare, between_table_has_both_tests)
 Test(compare, pairs_all_or_named)
 {
     msum_subgroup_result r = bcg_groups();
-    msum_compare_info info = {"alloc", MSUM_MEASURE_RR, 0.95};
+    msum_compare_info info = {"alloc", MSUM_MEASURE_RR, 0.95, 0};
     msum_table *t;
     const char *bad = NULL;
     cr_assert_eq(msum_compare_pairs_table(&r, NULL, 0, &info, &t, &bad), MSUM_OK);
@@ -95,7 +95,7 @@ Test(compare, pairs_all_or_named)
 Test(compare, metareg_and_model_tables)
 {
     msum_subgroup_result r = bcg_groups();
-    msum_compare_info info = {"alloc", MSUM_MEASURE_RR, 0.95};
+    msum_compare_info info = {"alloc", MSUM_MEASURE_RR, 0.95, 0};
     msum_table *t;
     cr_assert_eq(msum_compare_metareg_table(&r.me, &info, &t), MSUM_OK);
     cr_expect_eq(msum_table_nrows(t), 3);

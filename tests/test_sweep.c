@@ -6,7 +6,9 @@
  * 0): the case's (1e-9 closed forms, 1e-8 iterative fits, which metafor ran with threshold
  * 1e-12), 1e-8 for the Q-profile bounds (root finding) whatever the estimator, and for
  * p-values that times max(1, |ln p|); tau2 and I2 allow 1e-11 and 1e-7 (percent) absolute for
- * metafor's boundary fits.  A failure lists every disagreeing value on stderr. */
+ * metafor's boundary fits.  A failure lists every disagreeing value on stderr.  The same
+ * runner checks tests/ref/parity_refs.R (ref/expected/parity_cases.csv, parity.csv): compare's
+ * scale()/center() rows, coefficient order and back-transformed predictions. */
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +27,10 @@ typedef struct {
 static ref_row *refs;
 static size_t nrefs;
 
-static void load_refs(void)
+static void load_file(const char *path)
 {
-    FILE *fp = fopen("ref/expected/sweep.csv", "r");
-    cr_assert_not_null(fp, "cannot open ref/expected/sweep.csv (tests run from tests/)");
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp, "cannot open %s (tests run from tests/)", path);
     char line[512];
     size_t cap = 0;
     cr_assert_not_null(fgets(line, sizeof line, fp));
@@ -48,6 +50,9 @@ static void load_refs(void)
     }
     fclose(fp);
 }
+
+static void load_refs(void) { load_file("ref/expected/sweep.csv"); }
+static void load_parity(void) { load_file("ref/expected/parity.csv"); }
 
 static void free_refs(void)
 {
@@ -138,15 +143,15 @@ static int run_case(const char *name, const char *kind, const char *input, char 
     return bad;
 }
 
-Test(sweep, every_value_matches_metafor, .init = load_refs, .fini = free_refs)
+/* Every case of a cases file; returns the number of cases read. */
+static size_t run_cases(const char *path, size_t *ncompared, int *bad)
 {
     gsl_set_error_handler_off();
-    FILE *fp = fopen("ref/expected/sweep_cases.csv", "r");
-    cr_assert_not_null(fp, "cannot open ref/expected/sweep_cases.csv");
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp, "cannot open %s", path);
     char line[1024];
     cr_assert_not_null(fgets(line, sizeof line, fp));
-    size_t ncases = 0, ncompared = 0;
-    int bad = 0;
+    size_t ncases = 0;
     while (fgets(line, sizeof line, fp)) {
         line[strcspn(line, "\r\n")] = '\0';
         /* case,kind,input,settings,tol: settings may hold commas (--newmods rows) */
@@ -160,11 +165,31 @@ Test(sweep, every_value_matches_metafor, .init = load_refs, .fini = free_refs)
         }
         f[3] = p;
         f[4] = last + 1;
-        bad += run_case(f[0], f[1], f[2], f[3], strtod(f[4], NULL), &ncompared);
+        *bad += run_case(f[0], f[1], f[2], f[3], strtod(f[4], NULL), ncompared);
         ncases++;
     }
     fclose(fp);
+    return ncases;
+}
+
+Test(sweep, every_value_matches_metafor, .init = load_refs, .fini = free_refs)
+{
+    size_t ncompared = 0;
+    int bad = 0;
+    size_t ncases = run_cases("ref/expected/sweep_cases.csv", &ncompared, &bad);
     cr_expect_gt(ncases, 500, "cases read: %zu", ncases);
+    cr_expect_eq(ncompared, nrefs, "values compared %zu of %zu (a case without its row?)",
+                 ncompared, nrefs);
+    cr_expect_eq(bad, 0, "%d of %zu values disagree with metafor (listed on stderr)", bad,
+                 ncompared);
+}
+
+Test(sweep, parity_values_match_metafor, .init = load_parity, .fini = free_refs)
+{
+    size_t ncompared = 0;
+    int bad = 0;
+    size_t ncases = run_cases("ref/expected/parity_cases.csv", &ncompared, &bad);
+    cr_expect_eq(ncases, 18, "cases read: %zu", ncases);
     cr_expect_eq(ncompared, nrefs, "values compared %zu of %zu (a case without its row?)",
                  ncompared, nrefs);
     cr_expect_eq(bad, 0, "%d of %zu values disagree with metafor (listed on stderr)", bad,

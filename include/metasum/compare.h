@@ -17,6 +17,7 @@ typedef struct {
     const char *by;        /* the grouping column's name (metadata "by") */
     msum_measure measure;  /* measure of the estimates: log scales get exp() columns */
     double level;          /* confidence level of the pairwise CIs [0.95] */
+    double pft_n;          /* PFT predictions: the n of transf.ipft.hm (0 or NaN: none) */
 } msum_compare_info;
 
 /* One row per level: k, estimate, SE, test, CI, prediction interval, tau2, I2, H2, QE, the
@@ -37,7 +38,10 @@ int msum_compare_model_table(const msum_metareg_result *m, const msum_compare_in
                              msum_table **out);
 
 /* Predictions of a meta-regression at nrows rows of moderator values x0 (nrows x m->p,
- * row-major, the intercept's 1 included), with CI and prediction interval ("predict"). */
+ * row-major, the intercept's 1 included), with CI and prediction interval ("predict"), and
+ * their back-transforms as the pool table names them: exp_* (always; NA off log scales),
+ * r_* (ZCOR: tanh) and bt_* (PLO, PAS, PFT with info->pft_n, IRS), the last two only on
+ * those scales. */
 int msum_compare_predict_table(const msum_metareg_result *m, const double *x0, size_t nrows,
                                msum_pi_type pi_type, const msum_compare_info *info,
                                msum_table **out);

@@ -53,8 +53,10 @@ int msum_design_add_factor(msum_design *d, const char *name, const char *const *
 /* Add the interaction of two moderators (R's a:b): one column per pair of their columns, the
  * product, named "colA:colB" (e.g. "ablat:year", "ablat:alloc[random]"), term "a:b".  Each side
  * is continuous (x non-NULL, k values) or categorical (t non-NULL, k texts, reference ref or
- * NULL).  A categorical side is coded by its non-reference levels when its main effect (a term
- * named a or b) is already in the design (R's a*b), else by every level (R's ~ x:factor(g)).
+ * NULL).  A categorical side times a continuous one is coded by its non-reference levels when
+ * the continuous side's main effect is already in the design (R's a*b, ~ x + x:factor(g)), else
+ * by every level (R's ~ x:factor(g), ~ factor(g) + x:factor(g)); of two categorical sides, each
+ * by its non-reference levels when its own main effect is in the design, else by every level.
  * Returns MSUM_OK, MSUM_EDATA (as the add functions), MSUM_EINVAL, MSUM_ENOMEM. */
 int msum_design_add_interaction(msum_design *d, const char *a, const double *xa,
                                 const char *const *ta, const char *ref_a, const char *b,

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "metasum/analysis.h"
+#include "metasum/escalc.h"
 #include "metasum/plot.h"
 #include "metasum/table.h"
 
@@ -22,6 +23,14 @@ int msum_an_sensitivity(const msum_spec *s, const char *path, msum_result *out,
 int msum_an_summarize(const msum_spec *s, const char *path, msum_result *out,
                       msum_diags *diags);
 int msum_an_pool(const msum_spec *s, const char *path, msum_result *out, msum_diags *diags);
+
+/* --add and --to (escalc's add and to) of s into *eo, for the kinds that compute effects from
+ * counts: under --to if0all, eo->any_zero says whether any row of path (after --filter) has a
+ * zero count (a first pass over the file; standard input refused; path NULL: the caller,
+ * which holds the rows, sets it).  Returns MSUM_OK,
+ * MSUM_EINVAL (reported naming "to") or MSUM_ENOMEM. */
+int msum_an_cc_opts(const msum_spec *s, const char *path, msum_escalc_opts *eo, msum_diags *d);
+int msum_an_scan_zero_cells(const msum_spec *s, const char *path, int *any_zero);
 int msum_an_effects(const msum_spec *s, const char *path, msum_result *out, msum_diags *diags);
 /* Kind effects row by row into a sink (msum_analysis_stream); *skipped: rows left out. */
 int msum_an_effects_stream(const msum_spec *s, const char *path, const msum_sink *sink,

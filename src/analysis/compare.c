@@ -154,6 +154,11 @@ static int collect(const msum_cmp *c, const msum_dataset *ds, msum_cmp_effects *
     if (!e->yi || !e->vi || !e->group || !e->row) return MSUM_ENOMEM;
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.level = c->po.level;
+    int cst = msum_an_cc_opts(s, NULL, &eo, dg);
+    if (cst != MSUM_OK) return cst;
+    for (size_t i = 0; eo.to == MSUM_CC_IF0ALL && !eo.any_zero && i < n; i++)
+        if (!msum_dataset_omitted(ds, i))
+            eo.any_zero = msum_escalc_has_zero_cell(msum_dataset_record(ds, i));
     size_t novar = 0, omitted = 0;
     for (size_t i = 0; i < n; i++) {
         const msum_record *rec = msum_dataset_record(ds, i);
@@ -340,7 +345,7 @@ int msum_an_compare(const msum_spec *s, const char *path, msum_result *out, msum
         goto out;
     }
 
-    msum_compare_info info = {by, e.measure, c->po.level};
+    msum_compare_info info = {by, e.measure, c->po.level, nvs.pft_n};
     const char *pl[2 * MSUM_CMP_MAXLIST] = {0};
     size_t np = 0;
     if (msum_an_given(s->pairs) && (st = parse_pairs(c, pl, &np, &pairbuf)) != MSUM_OK)

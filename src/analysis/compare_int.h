@@ -53,6 +53,8 @@ typedef struct {
     msum_cmp_newvar v[MSUM_CMP_MAXLIST * 2];
     int n;
     char **refs; /* owned copies of the reference levels */
+    double pft_n; /* PFT: the harmonic mean of the fitted rows' n, each from its variance
+                     1/(4n + 2) (the n of transf.ipft.hm); NaN otherwise */
 } msum_cmp_newvars;
 
 void msum_cmp_newvars_free(msum_cmp_newvars *nv);

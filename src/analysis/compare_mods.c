@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compare_int.h"
+#include "pool_int.h"
 #include "metasum/diag.h"
 #include "metasum/reader.h"
 
@@ -192,10 +193,32 @@ int msum_cmp_fit_mods(const msum_cmp *c, const msum_dataset *ds, const msum_cmp_
             continue;
         }
         if (m->transform) {
-            double mean = 0, ss = 0;
-            for (size_t i = 0; i < k; i++) mean += m->x[i] / (double)k;
-            for (size_t i = 0; i < k; i++) ss += (m->x[i] - mean) * (m->x[i] - mean);
-            double sd = k > 1 ? sqrt(ss / (double)(k - 1)) : NAN;
+            /* R evaluates scale(x) on the data before the rows with a missing value in
+             * yi, vi or another moderator are dropped: the mean and SD of every row of the
+             * file (after --filter) with a value in this column */
+            double mean = 0, ss = 0, xv;
+            size_t nall = 0, nrows = msum_dataset_nrows(ds);
+            for (size_t r = 0; r < nrows; r++) {
+                const char *cell = msum_dataset_cell(ds, r, (size_t)m->idx);
+                if (!*cell || strcmp(cell, "NA") == 0) continue;
+                if (msum_parse_double(cell, strlen(cell), &xv) != 1) {
+                    long l, cc;
+                    msum_dataset_pos(ds, r, (size_t)m->idx, &l, &cc);
+                    msum_diags_add(dg, MSUM_DIAG_ERROR, name, l, cc, m->col,
+                                   "%s: found '%s', expected a number", m->name, cell);
+                    goto done;
+                }
+                nall++;
+                mean += xv;
+            }
+            mean /= (double)nall;
+            for (size_t r = 0; r < nrows; r++) {
+                const char *cell = msum_dataset_cell(ds, r, (size_t)m->idx);
+                if (!*cell || strcmp(cell, "NA") == 0) continue;
+                msum_parse_double(cell, strlen(cell), &xv);
+                ss += (xv - mean) * (xv - mean);
+            }
+            double sd = nall > 1 ? sqrt(ss / (double)(nall - 1)) : NAN;
             if (m->transform == 2 && !(sd > 0)) {
                 msum_diags_add(dg, MSUM_DIAG_ERROR, name, 0, 0, m->col,
                                "%s: found no spread (SD 0), expected values that differ",
@@ -208,8 +231,15 @@ int msum_cmp_fit_mods(const msum_cmp *c, const msum_dataset *ds, const msum_cmp_
             nvs->v[j].div = m->transform == 2 ? sd : 1;
         }
     }
-    for (int t = 0; t < nt; t++) {
-        modvar *a = &vars[terms[t].a], *b = terms[t].b >= 0 ? &vars[terms[t].b] : NULL;
+    /* R's model.matrix: the main effects first, then the interactions, each in the order
+     * written (terms sorted by order, stably) */
+    modterm sorted[2 * MAXLIST];
+    int ns = 0;
+    for (int order = 1; order <= 2; order++)
+        for (int t = 0; t < nt; t++)
+            if ((terms[t].b >= 0) == (order == 2)) sorted[ns++] = terms[t];
+    for (int t = 0; t < ns; t++) {
+        modvar *a = &vars[sorted[t].a], *b = sorted[t].b >= 0 ? &vars[sorted[t].b] : NULL;
         int st;
         if (!b) {
             int dup = 0; /* a*b after a: the main effect once */
@@ -257,6 +287,9 @@ int msum_cmp_fit_mods(const msum_cmp *c, const msum_dataset *ds, const msum_cmp_
     if (c->maxiter_set) mo.maxiter = c->po.maxiter;
     mo.fallback = c->po.fallback;
     nvs->n = nv;
+    nvs->pft_n = msum_measure_scale(e->measure) == MSUM_SCALE_FREEMAN_TUKEY
+                     ? msum_an_pool_pft_hm(v, k)
+                     : NAN;
     if (!(nvs->refs = calloc((size_t)nv + 1, sizeof *nvs->refs))) goto done;
     for (int j = 0; j < nv; j++) {
         const char *ref = nvs->v[j].numeric ? NULL : msum_design_ref_level(d, vars[j].name);

@@ -261,7 +261,7 @@ static void cell_pos(const msum_row *row, int col, long *line, long *colno)
 /* --to if0all: does any row that read_rows will see have a zero count (escalc's to =
  * "if0all" looks at the whole data)?  A first pass over the file; its problems are left to
  * read_rows, which reports them. */
-static int scan_zero_cells(const msum_spec *s, const char *path, int *any_zero)
+int msum_an_scan_zero_cells(const msum_spec *s, const char *path, int *any_zero)
 {
     *any_zero = 0;
     msum_diags *scratch = msum_diags_new();
@@ -283,6 +283,21 @@ static int scan_zero_cells(const msum_spec *s, const char *path, int *any_zero)
     msum_reader_free(rd);
     msum_diags_free(scratch);
     return st == MSUM_ENOMEM ? st : MSUM_OK;
+}
+
+int msum_an_cc_opts(const msum_spec *s, const char *path, msum_escalc_opts *eo, msum_diags *d)
+{
+    if (!isnan(s->add)) {
+        eo->add = s->add;
+        eo->add_given = 1;
+    }
+    if (!msum_an_given(s->to)) return MSUM_OK;
+    msum_cc_policy_parse(s->to, &eo->to); /* a word the setting lists: checked by the spec */
+    if (eo->to != MSUM_CC_IF0ALL || !path) return MSUM_OK;
+    if (strcmp(path, "-") == 0)
+        return msum_an_spec_error(d, s, "to", "found 'if0all' with standard input, expected "
+                                  "only0, all or none (if0all reads the file twice)");
+    return msum_an_scan_zero_cells(s, path, &eo->any_zero);
 }
 
 /* Read every row of `path` into groups.  Returns MSUM_OK, or a status after problems were
@@ -1015,7 +1030,7 @@ int msum_an_pool(const msum_spec *s, const char *path, msum_result *out, msum_di
     msum_pool_result *res = NULL;
     msum_table *t = NULL;
     size_t nread = 0;
-    if (a.to == MSUM_CC_IF0ALL) st = scan_zero_cells(s, path, &a.any_zero);
+    if (a.to == MSUM_CC_IF0ALL) st = msum_an_scan_zero_cells(s, path, &a.any_zero);
     if (st == MSUM_OK)
         st = read_rows(s, &a, path, diags, &gs, &by, &nskipped, &has_id, &columns, &nread);
     size_t npooled = 0;

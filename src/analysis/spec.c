@@ -120,11 +120,11 @@ const msum_setting msum_settings[] = {
      "Model", OFF(no_fallback)},
 
     /* effects */
-    {"add", "--add", 0, "X", MSUM_SETTING_NUMBER, E | P, NULL, 0, HUGE_VAL,
+    {"add", "--add", 0, "X", MSUM_SETTING_NUMBER, E | P | C | B | N, NULL, 0, HUGE_VAL,
      "0.5; 0 for PAS, PFT, IRS, IRFT, IRSD",
      "value added to the cells of a corrected 2x2 table, a proportion or a rate", "Effects",
      OFF(add)},
-    {"to", "--to", 0, "POLICY", MSUM_SETTING_WORD, E | P, "only0,all,if0all,none", 0, 0, "only0",
+    {"to", "--to", 0, "POLICY", MSUM_SETTING_WORD, E | P | C | B | N, "only0,all,if0all,none", 0, 0, "only0",
      "which rows get --add: only0 (a zero count), all, if0all (all when any row has a\n"
      "zero count), none", "Effects", OFF(to)},
     {"ci_level", "--ci-level", 0, "L", MSUM_SETTING_LEVEL, E, NULL, 0, 0, "0.95",

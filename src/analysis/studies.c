@@ -298,6 +298,7 @@ int msum_an_studies_read(const msum_spec *sp, const char *path, msum_measure mea
     }
     msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
     eo.level = level;
+    if ((st = msum_an_cc_opts(sp, path, &eo, d)) != MSUM_OK) goto done;
     size_t cap = 0, nrows = 0, novar = 0;
     msum_row row;
     msum_record rec;

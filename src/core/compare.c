@@ -284,7 +284,12 @@ int msum_compare_predict_table(const msum_metareg_result *m, const double *x0, s
                                msum_table **out)
 {
     if (!m || !info || !out || (nrows && !x0)) return MSUM_EINVAL;
-    const msum_tb_col cols[] = {
+    static const char *const bt[] = {"pred", "ci_lb", "ci_ub", "pi_lb", "pi_ub"};
+    msum_scale sc = msum_measure_scale(info->measure);
+    /* r_* for ZCOR, bt_* for the one-group scales, named as the pool table names them */
+    const char *pre = sc == MSUM_SCALE_FISHER_Z ? "r_" : sc >= MSUM_SCALE_LOGIT ? "bt_" : NULL;
+    char btname[5][16];
+    msum_tb_col cols[19] = {
         {"row", MSUM_COL_INT, "the row of --newmods (1-based)"},
         {"mods", MSUM_COL_TEXT, "the moderator values, one per coefficient but the intercept"},
         {"pred", MSUM_COL_NUM, "predicted effect x0'beta (analysis scale)"},
@@ -296,11 +301,21 @@ int msum_compare_predict_table(const msum_metareg_result *m, const double *x0, s
         {"exp_pred", MSUM_COL_NUM, "exp(pred) on log scales"},
         {"exp_ci_lb", MSUM_COL_NUM, "exp(ci_lb)"}, {"exp_ci_ub", MSUM_COL_NUM, "exp(ci_ub)"},
         {"exp_pi_lb", MSUM_COL_NUM, "exp(pi_lb)"}, {"exp_pi_ub", MSUM_COL_NUM, "exp(pi_ub)"}};
+    size_t ncol = 14;
+    for (int i = 0; pre && i < 5; i++) {
+        snprintf(btname[i], sizeof btname[i], "%s%s", pre, bt[i]);
+        cols[ncol++] = (msum_tb_col){
+            btname[i], MSUM_COL_NUM,
+            sc == MSUM_SCALE_FISHER_Z
+                ? "tanh() of the value (correlation; ZCOR only)"
+                : "back-transformed value: inverse logit (PLO), arcsine (PAS), Freeman-Tukey "
+                  "with the harmonic mean of n (PFT), square (IRS)"};
+    }
     msum_tb b;
-    msum_tb_init(&b, "predict", "Predictions at new moderator values", cols,
-                 sizeof cols / sizeof cols[0]);
+    msum_tb_init(&b, "predict", "Predictions at new moderator values", cols, ncol);
     int lg = is_log(info);
     size_t first = m->intercept ? 1 : 0;
+    double n = info->pft_n > 0 ? info->pft_n : NAN;
     for (size_t r = 0; r < nrows && b.st == MSUM_OK; r++) {
         const double *x = x0 + r * m->p;
         msum_metareg_pred p;
@@ -329,10 +344,18 @@ int msum_compare_predict_table(const msum_metareg_result *m, const double *x0, s
         msum_tb_num(&b, "exp_ci_ub", lg ? exp(p.ci_ub) : NAN);
         msum_tb_num(&b, "exp_pi_lb", lg ? exp(p.pi_lb) : NAN);
         msum_tb_num(&b, "exp_pi_ub", lg ? exp(p.pi_ub) : NAN);
+        const double v[] = {p.pred, p.ci_lb, p.ci_ub, p.pi_lb, p.pi_ub};
+        for (int i = 0; pre && i < 5; i++)
+            msum_tb_num(&b, btname[i], msum_measure_transf_n(info->measure, v[i], n));
     }
     scale_meta(&b, info);
     fit_meta(&b, m->method_used, m->test, m->level);
     msum_tb_meta(&b, "pi_type", pi_type == MSUM_PI_T_K2 ? "riley: t(k - p - 1)" : "default");
+    if (sc == MSUM_SCALE_FREEMAN_TUKEY) {
+        char nb[32];
+        msum_fmt_num(n, 0, nb, sizeof nb);
+        msum_tb_meta(&b, "pft_n", nb);
+    }
     return msum_tb_finish(&b, out);
 }
 

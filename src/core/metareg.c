@@ -221,8 +221,14 @@ int msum_design_add_interaction(msum_design *d, const char *a, const double *xa,
 {
     if (!d || !a || !b || !(xa || ta) || !(xb || tb)) return MSUM_EINVAL;
     msum_design *da = NULL, *db = NULL;
-    int st = side_design(d->k, a, xa, ta, ref_a, !has_term(d, a), &da);
-    if (st == MSUM_OK) st = side_design(d->k, b, xb, tb, ref_b, !has_term(d, b), &db);
+    /* R's margin rule: a categorical side times a continuous one is coded by every level when
+     * the continuous side's main effect is not in the model (~ alloc + alloc:ablat: a slope per
+     * level), else by its non-reference levels (~ ablat + ablat:alloc); two categorical sides
+     * by their own main effects */
+    int full_a = xb ? !has_term(d, b) : !has_term(d, a);
+    int full_b = xa ? !has_term(d, a) : !has_term(d, b);
+    int st = side_design(d->k, a, xa, ta, ref_a, full_a, &da);
+    if (st == MSUM_OK) st = side_design(d->k, b, xb, tb, ref_b, full_b, &db);
     size_t len = strlen(a) + strlen(b) + 2;
     char *term = malloc(len);
     if (st == MSUM_OK && !term) st = MSUM_ENOMEM;

@@ -559,10 +559,9 @@ d <- write_input(dat.bangertdrowns2004[, c("id", "author", "year", "grade", "len
 es <- pool_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", d, "GEN", NULL, "")
 mods_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", d, "GEN", ~ length, "length", "",
          ALL)
-# scale(ni) over the rows the fit uses (docs/compare.md); R's formula would scale over every
-# row of the data frame, before the rows with NA in length or feedback are left out
-cc <- d[!is.na(d$length) & !is.na(d$feedback), ]
-mods_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", cc, "GEN",
+# scale(ni) over every row of the data frame (R's formula: before the rows with NA in length
+# or feedback are left out), as metasum does (docs/compare.md)
+mods_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", d, "GEN",
          ~ length + feedback + scale(ni) + length:feedback,
          "length;feedback;scale(ni);length:feedback", "", c("DL", "REML", "PM", "SJ"), "mods2")
 bias_set("bangertdrowns2004", "sweep_bangertdrowns2004.csv", d, "GEN", "")
