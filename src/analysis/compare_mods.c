@@ -233,7 +233,7 @@ int msum_cmp_fit_mods(const msum_cmp *c, const msum_dataset *ds, const msum_cmp_
     }
     /* R's model.matrix: the main effects first, then the interactions, each in the order
      * written (terms sorted by order, stably) */
-    modterm sorted[2 * MAXLIST];
+    modterm sorted[2 * MAXLIST] = {{0}};
     int ns = 0;
     for (int order = 1; order <= 2; order++)
         for (int t = 0; t < nt; t++)
