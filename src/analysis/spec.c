@@ -82,7 +82,7 @@ const msum_setting msum_settings[] = {
     {"decimal", "--decimal", 0, "C", MSUM_SETTING_DECIMAL, ANALYSES | V, NULL, 0, 0,
      "',' with a ';' delimiter, else '.'", "decimal mark: '.' or ','", "Reading",
      OFF(read.decimal)},
-    {"sheet", "--sheet", 0, "NAME", MSUM_SETTING_TEXT, ANALYSES | V, NULL, 0, 0, "the first",
+    {"sheet", "--sheet", 0, "NAME", MSUM_SETTING_TEXT, ANALYSES | V, NULL, 0, 0, "the first visible",
      "worksheet of an .xlsx workbook", "Reading", OFF(read.sheet)},
     {"missing", "--missing", 0, "M", MSUM_SETTING_MISSING, ANALYSES | V, "omit,error", 0, 0,
      "omit", "rows without a value their form needs: omit (left out with a warning,\n"
