@@ -92,15 +92,8 @@ static int effects_options(const msum_spec *s, effects_opts *o, msum_diags *diag
                            s->plots);
         return MSUM_EINVAL;
     }
-    if (msum_an_given(s->to) && !msum_cc_policy_parse(s->to, &o->eo.to)) {
-        msum_an_spec_error(diags, s, "to", "found '%s', expected only0, all, if0all or none",
-                           s->to);
-        return MSUM_EINVAL;
-    }
-    if (!isnan(s->add)) {
-        o->eo.add = s->add;
-        o->eo.add_given = 1;
-    }
+    /* --add, --to; effects makes its own first pass for if0all (standard input kept) */
+    if (msum_an_cc_opts(s, NULL, &o->eo, diags) != MSUM_OK) return MSUM_EINVAL;
     if (!isnan(s->level)) o->eo.level = s->level;
     if (!isnan(s->ci_level)) o->eo.input_level = s->ci_level;
     if (!(o->eo.add >= 0) || msum_escalc_prepare(&o->eo) != MSUM_OK) {

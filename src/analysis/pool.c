@@ -202,9 +202,8 @@ typedef struct {
     msum_pool_opts pool;
     msum_measure measure;
     int keep; /* keep each study's line and id (weights, forest plots) */
-    double add;           /* escalc's add (NaN: its default) */
-    msum_cc_policy to;    /* and to */
-    int any_zero;         /* --to if0all: some row of the input has a zero count */
+    msum_escalc_opts cc; /* --add, --to (msum_an_cc_opts) and, under --to if0all, whether
+                            any row of the input has a zero count */
 } pool_cfg;
 
 static void bycols_free(bycols *b)
@@ -292,7 +291,9 @@ int msum_an_cc_opts(const msum_spec *s, const char *path, msum_escalc_opts *eo, 
         eo->add_given = 1;
     }
     if (!msum_an_given(s->to)) return MSUM_OK;
-    msum_cc_policy_parse(s->to, &eo->to); /* a word the setting lists: checked by the spec */
+    if (!msum_cc_policy_parse(s->to, &eo->to))
+        return msum_an_spec_error(d, s, "to", "found '%s', expected only0, all, if0all or none",
+                                  s->to);
     if (eo->to != MSUM_CC_IF0ALL || !path) return MSUM_OK;
     if (strcmp(path, "-") == 0)
         return msum_an_spec_error(d, s, "to", "found 'if0all' with standard input, expected "
@@ -334,14 +335,8 @@ static int read_rows(const msum_spec *s, const pool_cfg *a, const char *path, ms
     int c_measure = msum_typer_role_col(ty, "measure"),
         c_input = msum_typer_role_col(ty, "input");
     *has_id = c_id >= 0;
-    msum_escalc_opts eo = MSUM_ESCALC_OPTS_DEFAULT;
+    msum_escalc_opts eo = a->cc;
     eo.level = a->pool.level;
-    eo.to = a->to;
-    eo.any_zero = a->any_zero;
-    if (!isnan(a->add)) {
-        eo.add = a->add;
-        eo.add_given = 1;
-    }
     msum_row row;
     msum_record rec;
     int more;
@@ -981,18 +976,12 @@ static int spec_cfg(const msum_spec *s, pool_cfg *a, msum_diags *d)
     if (s->no_fallback) a->pool.fallback = 0;
     if (msum_an_given(s->pi_type))
         a->pool.pi_type = strcmp(s->pi_type, "riley") == 0 ? MSUM_PI_T_K2 : MSUM_PI_DEFAULT;
-    a->add = s->add;
-    a->to = MSUM_CC_ONLY0;
-    if (msum_an_given(s->to)) {
-        msum_cc_policy_parse(s->to, &a->to);
-        /* whether any row has a zero cell is known only after the last row: if0all reads the
-         * file twice, which standard input cannot be */
-        if (a->to == MSUM_CC_IF0ALL && s->dataset && strcmp(s->dataset, "-") == 0) {
-            msum_an_spec_error(d, s, "to", "found 'if0all' with standard input, expected only0, "
-                               "all or none (if0all reads the file twice)");
-            ok = 0;
-        }
-    }
+    /* --add and --to; the zero-count scan of --to if0all comes with the file (msum_an_pool),
+     * standard input is refused here with the other settings */
+    a->cc = (msum_escalc_opts)MSUM_ESCALC_OPTS_DEFAULT;
+    if (msum_an_cc_opts(s, s->dataset && strcmp(s->dataset, "-") == 0 ? "-" : NULL, &a->cc,
+                        d) != MSUM_OK)
+        ok = 0;
     const char *mh = mh_only_given(s);
     if (mh) {
         msum_an_spec_error(d, s, mh, "applies to methods MH and PETO only, found method %s",
@@ -1030,7 +1019,7 @@ int msum_an_pool(const msum_spec *s, const char *path, msum_result *out, msum_di
     msum_pool_result *res = NULL;
     msum_table *t = NULL;
     size_t nread = 0;
-    if (a.to == MSUM_CC_IF0ALL) st = msum_an_scan_zero_cells(s, path, &a.any_zero);
+    if (a.cc.to == MSUM_CC_IF0ALL) st = msum_an_scan_zero_cells(s, path, &a.cc.any_zero);
     if (st == MSUM_OK)
         st = read_rows(s, &a, path, diags, &gs, &by, &nskipped, &has_id, &columns, &nread);
     size_t npooled = 0;

@@ -82,8 +82,8 @@ const msum_setting msum_settings[] = {
     {"decimal", "--decimal", 0, "C", MSUM_SETTING_DECIMAL, ANALYSES | V, NULL, 0, 0,
      "',' with a ';' delimiter, else '.'", "decimal mark: '.' or ','", "Reading",
      OFF(read.decimal)},
-    {"sheet", "--sheet", 0, "NAME", MSUM_SETTING_TEXT, ANALYSES | V, NULL, 0, 0, "the first visible",
-     "worksheet of an .xlsx workbook", "Reading", OFF(read.sheet)},
+    {"sheet", "--sheet", 0, "NAME", MSUM_SETTING_TEXT, ANALYSES | V, NULL, 0, 0,
+     "the first visible", "worksheet of an .xlsx workbook", "Reading", OFF(read.sheet)},
     {"missing", "--missing", 0, "M", MSUM_SETTING_MISSING, ANALYSES | V, "omit,error", 0, 0,
      "omit", "rows without a value their form needs: omit (left out with a warning,\n"
      "counted in k_skipped) or error", "Reading", OFF(read.missing)},
@@ -124,7 +124,8 @@ const msum_setting msum_settings[] = {
      "0.5; 0 for PAS, PFT, IRS, IRFT, IRSD",
      "value added to the cells of a corrected 2x2 table, a proportion or a rate", "Effects",
      OFF(add)},
-    {"to", "--to", 0, "POLICY", MSUM_SETTING_WORD, E | P | C | B | N, "only0,all,if0all,none", 0, 0, "only0",
+    {"to", "--to", 0, "POLICY", MSUM_SETTING_WORD, E | P | C | B | N, "only0,all,if0all,none",
+     0, 0, "only0",
      "which rows get --add: only0 (a zero count), all, if0all (all when any row has a\n"
      "zero count), none", "Effects", OFF(to)},
     {"ci_level", "--ci-level", 0, "L", MSUM_SETTING_LEVEL, E, NULL, 0, 0, "0.95",

@@ -34,8 +34,6 @@ static const struct {
 };
 enum { NPLOTS = sizeof plot_kinds / sizeof plot_kinds[0] };
 
-/* A spec error (msum_an_spec_error): MSUM_EINVAL. */
-#define spec_error(s, diags, field, ...) msum_an_spec_error(diags, s, field, __VA_ARGS__)
 
 /* The by columns (source and outcome always; preparation, model, exposure) as opts;
  * MSUM_OK, or MSUM_EINVAL after a spec error. */
@@ -44,15 +42,16 @@ static int parse_by(const msum_spec *s, const char *v, msum_swim_opts *so,
 {
     char *parts[MAXLIST], *buf;
     int n = msum_an_split(v, ',', parts, MAXLIST, &buf);
-    int rc = n < 0 ? spec_error(s, diags, "by", "too many columns in '%s'", v) : MSUM_OK;
+    int rc = n < 0 ? msum_an_spec_error(diags, s, "by", "too many columns in '%s'", v)
+                   : MSUM_OK;
     for (int i = 0; i < n && rc == MSUM_OK; i++) {
         if (strcmp(parts[i], "source") == 0 || strcmp(parts[i], "outcome") == 0) continue;
         if (strcmp(parts[i], "preparation") == 0) so->by_preparation = 1;
         else if (strcmp(parts[i], "model") == 0) so->by_model = 1;
         else if (strcmp(parts[i], "exposure") == 0) so->by_exposure = 1;
         else
-            rc = spec_error(s, diags, "by", "found '%s', expected source, outcome, preparation, "
-                            "model or exposure", parts[i]);
+            rc = msum_an_spec_error(diags, s, "by", "found '%s', expected source, outcome, "
+                                    "preparation, model or exposure", parts[i]);
     }
     free(buf);
     return rc;
@@ -315,9 +314,9 @@ int msum_an_summarize(const msum_spec *spec, const char *path, msum_result *out,
     int ok = strcmp(table, "all") == 0;
     for (int t = 0; t < NTABLES; t++) ok |= strcmp(table, table_names[t]) == 0;
     if (!ok)
-        return spec_error(spec, dg, "table", "found '%s', expected all, findings, comparisons, "
-                          "timecourse, domains, effect_direction, evidence_map, votes or "
-                          "magnitudes", table);
+        return msum_an_spec_error(dg, spec, "table", "found '%s', expected all, findings, "
+                                  "comparisons, timecourse, domains, effect_direction, "
+                                  "evidence_map, votes or magnitudes", table);
     if (msum_an_given(spec->by) && parse_by(spec, spec->by, &so, dg) != MSUM_OK)
         return MSUM_EINVAL;
     if (!isnan(spec->level)) so.level = spec->level;

@@ -148,7 +148,8 @@ int cmd_compare(int argc, char **argv)
     msum_result res = {0};
     msum_diags *dg = msum_diags_new();
     int st = dg ? msum_analysis_run(&s, &res, dg) : MSUM_ENOMEM;
-    if (dg && cli_print_result_diags(CMD, dg, CLI_MAX_WARNINGS, NULL) && st == MSUM_OK) st = MSUM_EDATA;
+    if (dg && cli_print_result_diags(CMD, dg, CLI_MAX_WARNINGS, NULL) && st == MSUM_OK)
+        st = MSUM_EDATA;
     rc = cli_exit_code(st);
     if (rc == EXIT_OK) {
         msum_write_opts wo = MSUM_WRITE_OPTS_DEFAULT;

@@ -73,10 +73,6 @@ void usage_effects(FILE *fp)
 #define COLLECT_LIMIT ((size_t)256 << 20)
 #endif
 
-/* Every error, and the first CLI_MAX_WARNINGS warnings with a count of the rest (a large file
- * of small SDs would otherwise bury the table's stderr; validate lists them all).  A problem
- * with a setting (no file, line 0) is said with the option's name. */
-
 /* CSV/TSV: the rows streamed through the CSV sink into fp (standard output, or the temporary
  * file of -o), all or none. */
 static int stream_rows(const msum_spec *s, msum_format f, const msum_write_opts *wo, FILE *fp,

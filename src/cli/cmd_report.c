@@ -845,7 +845,8 @@ int cmd_report(int argc, char **argv)
         st = !ad ? MSUM_ENOMEM
              : m.bad[i] || !parse_formats(s, mpath, want, ad) ? MSUM_EINVAL
              : analysis_run(&m.ms[i], &o, ad);
-        if (ad && msum_diags_count(ad)) cli_print_diags_max(stderr, ad, CLI_MAX_WARNINGS, "report");
+        if (ad && msum_diags_count(ad))
+            cli_print_diags_max(stderr, ad, CLI_MAX_WARNINGS, "report");
         if (st != MSUM_OK) { /* its data, its spec, or its dataset could not be read */
             if (!stop_signal)
                 fprintf(stderr, "metasum report: analysis '%s' (%s line %ld) failed: %s\n",

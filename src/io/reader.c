@@ -1045,7 +1045,10 @@ size_t msum_reader_max_field(void) { return max_field_default; }
 const msum_row *msum_reader_header(const msum_reader *r) { return &r->header; }
 
 const char *msum_reader_name(const msum_reader *r) { return r->name; }
-const char *msum_reader_sheets(const msum_reader *r) { return r->xl ? xlsx_sheet_all(r->xl) : NULL; }
+const char *msum_reader_sheets(const msum_reader *r)
+{
+    return r->xl ? xlsx_sheet_all(r->xl) : NULL;
+}
 
 /* Does the row pass the filter?  Short rows have "" in the missing cells. */
 static int filter_keeps(const msum_reader *r, const msum_row *row)

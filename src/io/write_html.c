@@ -306,7 +306,9 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
                 const char *w = strstr(it->svg, " width=\"");
                 double sw = w && w < strchr(it->svg, '>') ? strtod(w + 8, NULL) : 0;
                 if (sw > 0 && sw < 1e5)
-                    fprintf(fp, "<figure class=\"side\" style=\"flex:1 1 %.0fpx;max-width:%.0fpx\">\n",
+                    fprintf(fp,
+                            "<figure class=\"side\" style=\"flex:1 1 %.0fpx;"
+                            "max-width:%.0fpx\">\n",
                             0.92 * sw, ceil(sw));
                 else
                     fputs("<figure class=\"side\">\n", fp);
@@ -324,7 +326,10 @@ int msum_write_html_page(FILE *fp, const char *title, const msum_html_item *item
             size_t j = i + 1;
             for (; j < n && items[j].kind == MSUM_HTML_LINK && !items[j].note; j++) {
                 /* a lead plot's files follow its caption on the same line */
-                fputs(j > i + 1 ? " \xc2\xb7 " : lead && it->text ? " " : "<p class=\"files\">", fp);
+                fputs(j > i + 1             ? " \xc2\xb7 "
+                      : lead && it->text ? " "
+                                         : "<p class=\"files\">",
+                      fp);
                 fputs("<a href=\"", fp);
                 msum_io_put_xml(fp, safe_href(items[j].href) ? items[j].href : "#", 0);
                 fputs("\">", fp);

@@ -13,8 +13,8 @@
 
 typedef struct xlsx_sheet xlsx_sheet;
 
-/* Read worksheet `sheet` (NULL: the first visible worksheet of the workbook) of the workbook at `path`; `name` is
- * the file name for diagnostics.  Returns MSUM_OK, MSUM_EIO (cannot open the file),
+/* Read worksheet `sheet` (NULL: the first visible worksheet) of the workbook at `path`;
+ * `name` is the file name for diagnostics.  Returns MSUM_OK, MSUM_EIO (cannot open the file),
  * MSUM_EPARSE (not a workbook, or malformed XML), MSUM_EDATA (no such sheet: the message lists
  * the sheets), MSUM_ENOMEM; each error but ENOMEM adds a diagnostic. */
 int xlsx_sheet_read(const char *path, const char *name, const char *sheet, msum_diags *d,
